@@ -1,0 +1,43 @@
+"""Readers turn source files into Documents; each format has its own module."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import PipelineError
+from ..model import Document
+from .text import decode, read_text_document
+
+READERS = {".txt": read_text_document}
+
+
+def collect_sources(paths: list[str | Path]) -> list[tuple[Path, str]]:
+    """(file, document name) for every supported file named or found in a named folder."""
+    found: list[tuple[Path, str]] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READERS)
+            found.extend((f, f.relative_to(path).as_posix()) for f in files)
+        elif path.is_file():
+            if path.suffix.lower() not in READERS:
+                supported = ", ".join(sorted(READERS))
+                raise PipelineError(f"unsupported file type (supported: {supported})", path=path)
+            found.append((path, path.name))
+        else:
+            raise PipelineError("source path does not exist", path=path)
+    if not found:
+        raise PipelineError("no source files found in: " + ", ".join(map(str, paths)))
+    names = [name for _, name in found]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise PipelineError("two sources share the document name " + ", ".join(duplicates))
+    return found
+
+
+def read_document(path: Path, name: str, data: bytes | None = None) -> Document:
+    reader = READERS[path.suffix.lower()]
+    return reader(path, name, path.read_bytes() if data is None else data)
+
+
+__all__ = ["collect_sources", "read_document", "decode", "READERS"]

@@ -1,0 +1,293 @@
+"""The staged runner: segment → translate → localize → catalog over a work directory.
+
+Each stage writes one JSON artefact into the work directory, stamped with a key derived from its
+inputs and settings; a stage whose key did not change is skipped. Translations go to the SQLite
+memory batch by batch, so a killed run resumes where it stopped, and a run that needs no new
+translation never loads a model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import catalog, qa
+from .config import SOURCE_LANGUAGE, Config, ModelSpec, parse_locale, target_language
+from .errors import PipelineError
+from .fsutil import write_atomic
+from .ingest import collect_sources, read_document
+from .memory import TranslationMemory
+from .model import Finding, Segment, Translation
+from .numbers import localise_numbers, prepare_for_model
+from .segment import segment_document
+
+SEGMENTER_VERSION = "1"
+LOCALISER_VERSION = "1"
+CHUNK = 32  # sentences per memory write: what a crash can cost
+
+
+@dataclass
+class Paths:
+    workdir: Path
+    locales_dir: Path
+    domain: str
+
+    def artefact(self, name: str) -> Path:
+        return self.workdir / f"{name}.json"
+
+    def pot(self) -> Path:
+        return self.locales_dir / f"{self.domain}.pot"
+
+    def po(self, locale: str) -> Path:
+        return self.locales_dir / locale / "LC_MESSAGES" / f"{self.domain}.po"
+
+    def mo(self, locale: str) -> Path:
+        return self.po(locale).with_suffix(".mo")
+
+
+@dataclass
+class LocaleStats:
+    locale: str
+    model_id: str = ""
+    by_model: int = 0
+    from_memory: int = 0
+    reviewed: int = 0
+    findings: int = 0
+
+
+@dataclass
+class RunReport:
+    documents: int = 0
+    segments: int = 0
+    messages: int = 0
+    skipped: list[str] = field(default_factory=list)
+    locales: dict[str, LocaleStats] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        parts = [f"{self.segments} segments ({self.messages} unique) from {self.documents} document(s)"]
+        for s in self.locales.values():
+            parts.append(
+                f"{s.locale}: {s.by_model} translated by {s.model_id or 'no model'}, "
+                f"{s.from_memory} reused from memory, {s.reviewed} reviewed kept, {s.findings} QA findings"
+            )
+        return "; ".join(parts)
+
+
+def _key(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:20]
+
+
+def _load(path: Path, stage_hint: str) -> dict:
+    if not path.exists():
+        raise PipelineError(f"no {path.name} in the work directory: run `pipeline {stage_hint}` first", path=path)
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _fresh(path: Path, key: str) -> bool:
+    if not path.exists():
+        return False
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("key") == key
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return False  # a damaged artefact is simply rebuilt
+
+
+def _save(path: Path, data: dict) -> None:
+    write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
+
+
+def normalise_locales(names: list[str]) -> list[str]:
+    out = []
+    for name in names:
+        locale = str(parse_locale(name.strip()))
+        if locale not in out:
+            out.append(locale)
+    return out
+
+
+# --- segment ---------------------------------------------------------------------------------
+
+
+def stage_segment(sources: list[str | Path], paths: Paths, report: RunReport) -> list[Segment]:
+    files = collect_sources(sources)
+    payloads = [(f, name, f.read_bytes()) for f, name in files]
+    key = _key(SEGMENTER_VERSION, [(name, hashlib.sha256(data).hexdigest()) for _, name, data in payloads])
+    out = paths.artefact("segments")
+    if _fresh(out, key):
+        report.skipped.append("segment")
+        segments = load_segments(paths)
+    else:
+        docs = [read_document(f, name, data) for f, name, data in payloads]
+        segments = [seg for doc in docs for seg in segment_document(doc)]
+        _save(out, {"key": key, "documents": [name for _, name, _ in payloads],
+                    "segments": [s.to_dict() for s in segments]})
+    report.documents = len(files)
+    report.segments = len(segments)
+    report.messages = len({s.text for s in segments})
+    return segments
+
+
+def load_segments(paths: Paths) -> list[Segment]:
+    data = _load(paths.artefact("segments"), "segment SOURCES")
+    return [Segment(**s) for s in data["segments"]]
+
+
+# --- translate -------------------------------------------------------------------------------
+
+
+TranslatorFactory = Callable[[ModelSpec], object]
+
+
+def _default_factory(spec: ModelSpec):
+    from .mt import load_translator
+
+    return load_translator(spec)
+
+
+def stage_translate(
+    config: Config,
+    locale: str,
+    paths: Paths,
+    report: RunReport,
+    memory: TranslationMemory,
+    translators: dict[str, object],
+    factory: TranslatorFactory = _default_factory,
+) -> None:
+    """Raw machine translations for every message the pipeline owns in `locale`'s catalogue."""
+    segments_data = _load(paths.artefact("segments"), "segment SOURCES")
+    messages = catalog.collect_messages(Segment(**s) for s in segments_data["segments"])
+    spec = config.model_for(locale)
+    tgt = target_language(locale)
+    existing = catalog.read_po(paths.po(locale))
+    owned = _owned_texts(paths, locale)
+    keep = set()
+    if existing is not None:
+        keep = {e.msgid for e in existing if catalog.is_reviewed(e) or catalog._edited_by_person(e, owned)}
+    todo = [m.msgid for m in messages if m.msgid not in keep]
+    key = _key(segments_data["key"], spec.settings_key(), sorted(keep))
+    stats = report.locales.setdefault(locale, LocaleStats(locale))
+    stats.model_id = spec.model_id
+    stats.reviewed = len(messages) - len(todo)
+    out = paths.artefact(f"translate-{locale}")
+    if _fresh(out, key):
+        report.skipped.append(f"translate {locale}")
+        stats.from_memory = len(todo)
+        return
+
+    inputs = {msgid: prepare_for_model(msgid) for msgid in todo}
+    model_key = spec.settings_key()
+    cached = memory.lookup(set(inputs.values()), SOURCE_LANGUAGE, tgt, model_key)
+    missing = sorted({t for t in inputs.values() if t not in cached}, key=len)
+    if missing:
+        translator = translators.get(spec.name)
+        if translator is None:
+            _log(f"loading {spec.model_id} for {SOURCE_LANGUAGE}→{tgt}")
+            translator = translators[spec.name] = factory(spec)
+        _translate_into_memory(translator, missing, tgt, memory, model_key, spec.model_id, locale)
+        cached.update(memory.lookup(missing, SOURCE_LANGUAGE, tgt, model_key))
+    missing_set = set(missing)
+    stats.by_model = sum(1 for t in inputs.values() if t in missing_set)
+    stats.from_memory = len(todo) - stats.by_model
+    records = {msgid: {"mt": cached[text], "model_id": spec.model_id} for msgid, text in inputs.items()}
+    _save(out, {"key": key, "locale": locale, "translations": records})
+
+
+def _translate_into_memory(translator, texts, tgt, memory, model_key, model_id, locale) -> None:
+    from tqdm import tqdm
+
+    with tqdm(total=len(texts), desc=f"translate {locale}", unit="seg", file=sys.stderr, disable=None) as bar:
+        for i in range(0, len(texts), CHUNK):
+            chunk = texts[i : i + CHUNK]
+            outputs = translator.translate(chunk, SOURCE_LANGUAGE, tgt)
+            if len(outputs) != len(chunk):
+                raise RuntimeError(f"translator returned {len(outputs)} outputs for {len(chunk)} inputs")
+            memory.store(dict(zip(chunk, outputs)), SOURCE_LANGUAGE, tgt, model_key, model_id)
+            bar.update(len(chunk))
+
+
+# --- localize --------------------------------------------------------------------------------
+
+
+def stage_localize(config: Config, locale: str, paths: Paths, report: RunReport) -> None:
+    """Numbers re-rendered for the locale, then QA findings attached to each translation."""
+    raw = _load(paths.artefact(f"translate-{locale}"), f"translate --to {locale}")
+    options = config.locale_options(locale)
+    key = _key(raw["key"], LOCALISER_VERSION, options.number_style)
+    out = paths.artefact(f"localize-{locale}")
+    stats = report.locales.setdefault(locale, LocaleStats(locale))
+    if _fresh(out, key):
+        report.skipped.append(f"localize {locale}")
+        stats.findings = sum(len(r["findings"]) for r in _load(out, "")["translations"].values())
+        return
+    records = {}
+    for msgid, rec in raw["translations"].items():
+        text = localise_numbers(rec["mt"], msgid, locale, options.number_style)
+        findings = qa.run_checks(msgid, text)
+        records[msgid] = {"text": text, "model_id": rec["model_id"],
+                          "findings": [[f.check, f.message] for f in findings]}
+    stats.findings = sum(len(r["findings"]) for r in records.values())
+    _save(out, {"key": key, "locale": locale, "translations": records})
+
+
+# --- catalog ---------------------------------------------------------------------------------
+
+
+def _owned_texts(paths: Paths, locale: str) -> dict[str, str]:
+    path = paths.artefact(f"owned-{locale}")
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def stage_catalog(locales: list[str], paths: Paths, report: RunReport) -> list[Path]:
+    """Write the .pot, and each locale's merged .po and compiled .mo; returns the files changed."""
+    messages = catalog.collect_messages(load_segments(paths))
+    changed = []
+    if catalog.save_catalog(paths.pot(), catalog.build_template(messages), None):
+        changed.append(paths.pot())
+    for locale in locales:
+        loc = _load(paths.artefact(f"localize-{locale}"), f"localize --to {locale}")["translations"]
+        translations = {
+            msgid: Translation(msgid, rec["text"], "model", rec["model_id"],
+                               tuple(Finding(c, m) for c, m in rec["findings"]))
+            for msgid, rec in loc.items()
+        }
+        po_path = paths.po(locale)
+        existing = catalog.read_po(po_path)
+        po = catalog.merge_catalog(existing, messages, translations, _owned_texts(paths, locale))
+        if catalog.save_catalog(po_path, po, locale):
+            changed.append(po_path)
+        if catalog.save_mo(paths.mo(locale), po):
+            changed.append(paths.mo(locale))
+        owned = {e.msgid: e.msgstr for e in po if "fuzzy" in e.flags and e.msgid in translations
+                 and e.msgstr == translations[e.msgid].text}
+        _save(paths.artefact(f"owned-{locale}"), owned)
+    return changed
+
+
+# --- run -------------------------------------------------------------------------------------
+
+
+def run_all(sources, locales, config: Config, paths: Paths, factory: TranslatorFactory = _default_factory) -> RunReport:
+    report = RunReport()
+    stage_segment(sources, paths, report)
+    translate_locales(config, locales, paths, report, factory)
+    for locale in locales:
+        stage_localize(config, locale, paths, report)
+    stage_catalog(locales, paths, report)
+    return report
+
+
+def translate_locales(config, locales, paths, report, factory: TranslatorFactory = _default_factory) -> None:
+    """Translate for every locale, loading each model at most once (gu→en and gu→zh share NLLB)."""
+    translators: dict[str, object] = {}
+    with TranslationMemory(paths.workdir / "memory.sqlite") as memory:
+        for locale in locales:
+            stage_translate(config, locale, paths, report, memory, translators, factory)
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+

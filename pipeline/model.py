@@ -1,0 +1,74 @@
+"""The plain data every stage passes around: documents, blocks and segments.
+
+All frozen dataclasses; offsets are character offsets into `Document.text` (the decoded,
+NFC-normalised source), so a segment can always be traced back to exactly what was read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass
+
+
+def short_hash(text: str, size: int = 12) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:size]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph, heading or list item; `artefact` blocks are page debris kept out of translation."""
+
+    index: int
+    kind: str  # "paragraph" | "artefact"
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One sentence to translate: where it came from and exactly what it says."""
+
+    doc: str
+    block: int
+    index: int  # position of the segment within its document
+    text: str
+    start: int
+    end: int
+
+    @property
+    def id(self) -> str:
+        """Derived from content, not position, so an edit above does not renumber it."""
+        return short_hash(self.text)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str  # path relative to the source root, with forward slashes
+    text: str
+    blocks: tuple[Block, ...]
+
+    @property
+    def sha(self) -> str:
+        return short_hash(self.text, 16)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One QA problem on one (source, translation) pair."""
+
+    check: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Translation:
+    """A segment's translation for one locale, and where it came from."""
+
+    source: str
+    text: str
+    origin: str  # "model" | "memory" | "reviewed"
+    model_id: str | None = None
+    findings: tuple[Finding, ...] = ()

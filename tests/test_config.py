@@ -1,0 +1,66 @@
+import pytest
+
+from pipeline.config import load_config, parse_locale
+from pipeline.errors import PipelineError
+
+GOOD = """\
+models:
+  nllb:
+    family: nllb
+    source: facebook/nllb-200-distilled-600M
+    revision: abc123
+    generation:
+      beam_size: 2
+pairs:
+  gu-en: nllb
+  gu-zh: nllb
+locales:
+  en_IN:
+    number_style: indian
+"""
+
+
+def write(tmp_path, text):
+    path = tmp_path / "models.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_routes_pairs_and_locale_defaults(tmp_path):
+    config = load_config(write(tmp_path, GOOD))
+    spec = config.model_for("zh_Hans")
+    assert spec.source == "facebook/nllb-200-distilled-600M" and spec.revision == "abc123"
+    assert spec.generation.beam_size == 2
+    assert spec.model_id == "facebook/nllb-200-distilled-600M@abc123"
+    assert config.locale_options("zh_Hans").number_style == "compact"
+    assert config.locale_options("en_IN").number_style == "indian"
+    assert config.locale_options("en").number_style == "decimal"
+
+
+@pytest.mark.parametrize(
+    "old,new,message",
+    [
+        ("    family: nllb", "    famly: nllb", r"models.yaml:3: unknown key 'famly' in models.nllb"),
+        ("      beam_size: 2", "      beam_size: two", r"models.yaml:7: models.nllb.generation.beam_size must be a int"),
+        ("  gu-zh: nllb", "  gu-zh: marian", r"models.yaml:10: pairs.gu-zh names model 'marian'"),
+        ("    number_style: indian", "    number_style: roman", r"models.yaml:13: .*expected one of"),
+        ("  en_IN:", "  xx_YY:", r"models.yaml:12: unknown locale 'xx_YY'"),
+    ],
+)
+def test_errors_name_the_key_and_line(tmp_path, old, new, message):
+    with pytest.raises(PipelineError, match=message):
+        load_config(write(tmp_path, GOOD.replace(old, new)))
+
+
+def test_unrouted_pair_and_unknown_locale(tmp_path):
+    config = load_config(write(tmp_path, GOOD))
+    with pytest.raises(PipelineError, match="no model is routed for gu-fr"):
+        config.model_for("fr")
+    with pytest.raises(PipelineError, match="unknown locale 'klingon'"):
+        parse_locale("klingon")
+
+
+def test_trust_remote_code_needs_a_pinned_revision(tmp_path):
+    text = GOOD.replace("    revision: abc123\n", "    trust_remote_code: true\n")
+    with pytest.raises(PipelineError, match="trust_remote_code needs a pinned revision"):
+        load_config(write(tmp_path, text))
