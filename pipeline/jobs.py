@@ -25,7 +25,7 @@ from .model import Finding, Segment, Translation
 from .numbers import localise_numbers, prepare_for_model
 from .segment import segment_document
 
-SEGMENTER_VERSION = "1"
+SEGMENTER_VERSION = "2"  # bump when pipeline.segment rules change: old segments.json is rebuilt
 LOCALISER_VERSION = "1"
 CHUNK = 32  # sentences per memory write: what a crash can cost
 
