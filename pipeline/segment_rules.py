@@ -25,6 +25,6 @@ GUJARATI_LETTER_NAMES = frozenset(
 # One-character Gujarati words that end sentences (`છે જ.`), so a stop after them is not an initial.
 ONE_LETTER_WORDS = frozenset("જ ન ય".split())
 # Postpositions and case endings written apart (`યુ.એસ. માં`, `એ.એફ.સી. ના`): they never open a sentence.
-POSTPOSITIONS = frozenset("માં મા ના ની નું નો નાં ને થી માંથી નાથી માટે દ્વારા પાસે સાથે".split())
+POSTPOSITIONS = frozenset("માં મા ના ની નું નો નાં ને થી માંથી નાથી પર માટે દ્વારા પાસે સાથે".split())
 # After an ellipsis these words carry the same sentence on (`તે આવ્યો... અને ગયો`).
 CONTINUING_WORDS = POSTPOSITIONS | frozenset("અને કે અથવા તથા તેમજ પરંતુ".split())
