@@ -57,7 +57,7 @@ _CONTINUES = re.compile(r"[,;:)\]}।॥.%]|[a-z]")
 _NUMBER = re.compile(r"[0-9૦-૯]+(?:[.,:/-][0-9૦-૯]+)*")
 _PROTECTED = re.compile(r"(?:https?://|ftp://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.ASCII)
 _URL_TAIL = ".,;:!?)]}\"'”’"
-_HARD_BREAK = re.compile(r"\n[ \t]*\n\s*|\n(?=[ \t]*(?:[•·▪◦*\-–]|[0-9૦-૯]{1,3}[.)]|\(?[a-zA-Zક-હ]\))\s)")
+_HARD_BREAK = re.compile(r"\r?\n[ \t\r]*\n\s*|\u2029\s*|\r?\n(?=[ \t]*(?:[•·▪◦*\-–]|[0-9૦-૯]{1,3}[.)]|\(?[a-zA-Zક-હ]\))\s)")
 # A bracketed citation or aside right after a stop: no sentence punctuation inside.
 _ASIDE = re.compile(r"\s*\([^()\n.।॥?!]{1,80}\)")
 _YEAR = re.compile(r"[0-9૦-૯]{4}")
@@ -199,7 +199,8 @@ def clean_segment_text(raw: str) -> str:
     - zero-width space (U+200B), word joiner (U+2060), a stray BOM (U+FEFF) and soft hyphen (U+00AD)
       are removed;
     - ZWNJ/ZWJ (U+200C/U+200D) are removed only where they join nothing (next to a space,
-      punctuation or the segment's edge); between letters they change the rendering, so stay.
+      punctuation or the segment's edge); between letters they change the rendering, so stay;
+    - spaces left at either edge by those removals are trimmed.
 
     Nothing else (spacing, quotes, digits, spelling) is touched; the original is
     `doc.text[seg.start:seg.end]`.
@@ -212,7 +213,7 @@ def clean_segment_text(raw: str) -> str:
             c for i, c in enumerate(text)
             if c not in _JOINERS or (_joins(text, i - 1) and _joins(text, i + 1))
         )
-    return text
+    return text.strip()  # a space that a dropped character had hidden at an edge
 
 
 def _joins(text: str, i: int) -> bool:
