@@ -24,6 +24,12 @@ def _add_common(p: argparse.ArgumentParser, *, models: bool = True) -> None:
                    help="stage artefacts, translation memory and lock (default: .pipeline)")
 
 
+def _add_artefacts(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--artefact", action="append", default=[], metavar="REGEX", dest="artefacts",
+                   help="a line matching REGEX whole is page debris, kept out of translation (repeatable; "
+                        "adds to the defaults: wps_doc_N, lone bullet/page numbers, rules)")
+
+
 def _add_targets(p: argparse.ArgumentParser) -> None:
     p.add_argument("--to", required=True, metavar="LOCALES",
                    help="comma-separated target locales as Babel names, e.g. en,en_IN,zh_Hans")
@@ -40,11 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("sources", nargs="+", metavar="SOURCE", help="UTF-8 .txt files or folders of them")
     _add_targets(p)
     _add_common(p)
+    _add_artefacts(p)
 
     p = sub.add_parser("segment", help="split sources into sentences (stage 1)")
     p.add_argument("sources", nargs="+", metavar="SOURCE")
     p.add_argument("--jsonl", action="store_true", help="print one JSON object per segment instead")
     _add_common(p, models=False)
+    _add_artefacts(p)
 
     for name, text in (
         ("translate", "machine-translate the segmented sentences (stage 2)"),
@@ -75,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     paths = jobs.Paths(args.workdir, args.locales_dir, args.domain)
     if args.command == "segment" and args.jsonl:
-        _print_segments(args.sources)
+        _print_segments(args.sources, tuple(args.artefacts))
         return 0
     locales = jobs.normalise_locales(args.to.split(",")) if hasattr(args, "to") else []
     config = load_config(args.models) if hasattr(args, "models") else None
@@ -85,9 +93,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     report = jobs.RunReport()
     with workdir_lock(args.workdir):
         if args.command == "run":
-            report = jobs.run_all(args.sources, locales, config, paths)
+            report = jobs.run_all(args.sources, locales, config, paths, artefact_patterns=tuple(args.artefacts))
         elif args.command == "segment":
-            jobs.stage_segment(args.sources, paths, report)
+            jobs.stage_segment(args.sources, paths, report, tuple(args.artefacts))
         elif args.command == "translate":
             jobs.translate_locales(config, locales, paths, report)
         elif args.command == "localize":
@@ -111,12 +119,13 @@ def _stage_summary(report: jobs.RunReport) -> str:
     )
 
 
-def _print_segments(sources: list[str]) -> None:
-    from .ingest import collect_sources, read_document
+def _print_segments(sources: list[str], artefact_patterns: tuple[str, ...] = ()) -> None:
+    from .ingest import artefact_matcher, collect_sources, read_document
     from .segment import segment_document
 
+    artefacts = artefact_matcher(artefact_patterns)
     for path, name in collect_sources(sources):
-        for seg in segment_document(read_document(path, name)):
+        for seg in segment_document(read_document(path, name, artefacts=artefacts)):
             print(json.dumps(seg.to_dict(), ensure_ascii=False))
 
 

@@ -19,13 +19,13 @@ from . import catalog, qa
 from .config import SOURCE_LANGUAGE, Config, ModelSpec, parse_locale, target_language
 from .errors import PipelineError
 from .fsutil import write_atomic
-from .ingest import collect_sources, read_document
+from .ingest import artefact_matcher, collect_sources, read_document
 from .memory import TranslationMemory
 from .model import Finding, Segment, Translation
 from .numbers import localise_numbers, prepare_for_model
 from .segment import segment_document
 
-SEGMENTER_VERSION = "1"
+SEGMENTER_VERSION = "2"  # bump when pipeline.segment rules change: old segments.json is rebuilt
 LOCALISER_VERSION = "1"
 CHUNK = 32  # sentences per memory write: what a crash can cost
 
@@ -112,16 +112,21 @@ def normalise_locales(names: list[str]) -> list[str]:
 # --- segment ---------------------------------------------------------------------------------
 
 
-def stage_segment(sources: list[str | Path], paths: Paths, report: RunReport) -> list[Segment]:
+def stage_segment(
+    sources: list[str | Path], paths: Paths, report: RunReport, artefact_patterns: tuple[str, ...] = ()
+) -> list[Segment]:
+    """`artefact_patterns`: regular expressions for more page-debris lines (besides the defaults)."""
+    artefacts = artefact_matcher(artefact_patterns)
     files = collect_sources(sources)
     payloads = [(f, name, f.read_bytes()) for f, name in files]
-    key = _key(SEGMENTER_VERSION, [(name, hashlib.sha256(data).hexdigest()) for _, name, data in payloads])
+    key = _key(SEGMENTER_VERSION, list(artefact_patterns),
+               [(name, hashlib.sha256(data).hexdigest()) for _, name, data in payloads])
     out = paths.artefact("segments")
     if _fresh(out, key):
         report.skipped.append("segment")
         segments = load_segments(paths)
     else:
-        docs = [read_document(f, name, data) for f, name, data in payloads]
+        docs = [read_document(f, name, data, artefacts) for f, name, data in payloads]
         segments = [seg for doc in docs for seg in segment_document(doc)]
         _save(out, {"key": key, "documents": [name for _, name, _ in payloads],
                     "segments": [s.to_dict() for s in segments]})
@@ -270,9 +275,10 @@ def stage_catalog(locales: list[str], paths: Paths, report: RunReport) -> list[P
 # --- run -------------------------------------------------------------------------------------
 
 
-def run_all(sources, locales, config: Config, paths: Paths, factory: TranslatorFactory = _default_factory) -> RunReport:
+def run_all(sources, locales, config: Config, paths: Paths, factory: TranslatorFactory = _default_factory,
+            artefact_patterns: tuple[str, ...] = ()) -> RunReport:
     report = RunReport()
-    stage_segment(sources, paths, report)
+    stage_segment(sources, paths, report, artefact_patterns)
     translate_locales(config, locales, paths, report, factory)
     for locale in locales:
         stage_localize(config, locale, paths, report)

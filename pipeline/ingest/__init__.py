@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..errors import PipelineError
 from ..model import Document
-from .text import decode, read_text_document
+from .text import artefact_matcher, decode, read_text_document
 
 READERS = {".txt": read_text_document}
 
@@ -35,9 +35,11 @@ def collect_sources(paths: list[str | Path]) -> list[tuple[Path, str]]:
     return found
 
 
-def read_document(path: Path, name: str, data: bytes | None = None) -> Document:
+def read_document(path: Path, name: str, data: bytes | None = None, artefacts=None) -> Document:
+    """`artefacts`: a matcher from `artefact_matcher` for page debris (None: the defaults)."""
     reader = READERS[path.suffix.lower()]
-    return reader(path, name, path.read_bytes() if data is None else data)
+    data = path.read_bytes() if data is None else data
+    return reader(path, name, data) if artefacts is None else reader(path, name, data, artefacts=artefacts)
 
 
-__all__ = ["collect_sources", "read_document", "decode", "READERS"]
+__all__ = ["collect_sources", "read_document", "decode", "artefact_matcher", "READERS"]

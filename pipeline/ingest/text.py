@@ -1,24 +1,40 @@
 """Plain-text articles: one block per non-empty line (the way scraped news arrives).
 
-Lines that are page-builder debris (`wps_doc_0`, a lone bullet number) become `artefact` blocks:
-kept in the document structure, never sent to the model or the catalogue.
+Lines that are page-builder debris (`wps_doc_0`, a lone bullet or page number; more with
+`artefact_matcher(extra)`, the CLI's `--artefact REGEX`) become `artefact` blocks: kept in the document
+structure, never sent to the model or the catalogue.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import PipelineError
 from ..model import Block, Document
 
-ARTEFACT_PATTERNS = (
+DEFAULT_ARTEFACT_PATTERNS = (
     r"wps_doc_\d+",  # WPS page-builder anchors
-    r"[•·▪◦\-*]?\s*\d{1,3}",  # a lone bullet or page number
-    r"[•·▪◦\-*_=~]+",  # a bullet or rule with nothing after it
+    r"[•·▪◦\-*]?\s*[0-9૦-૯]{1,3}[.)]?",  # a lone bullet, list or page number
+    r"[•·▪◦\-*_=~–—]+",  # a bullet or rule with nothing after it
+    r"(?i:page|પાનું|પાના|પેજ)\s*(?:no\.?|નં\.?)?\s*[0-9૦-૯]{1,4}(?:\s*(?:/|of|માંથી)\s*[0-9૦-૯]{1,4})?",  # page numbers
 )
-_ARTEFACT = re.compile("|".join(f"(?:{p})" for p in ARTEFACT_PATTERNS))
+
+
+def artefact_matcher(extra: Iterable[str] = ()) -> re.Pattern:
+    """One pattern matching a whole line that is page debris: the defaults plus `extra` (regular
+    expressions, each matched against the stripped line); a bad expression is a PipelineError."""
+    for pattern in extra:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise PipelineError(f"artefact pattern {pattern!r} is not a valid regular expression: {exc}") from None
+    return re.compile("|".join(f"(?:{p})" for p in (*DEFAULT_ARTEFACT_PATTERNS, *extra)))
+
+
+_DEFAULT_ARTEFACT = artefact_matcher()
 
 
 def decode(data: bytes, path: Path) -> str:
@@ -37,11 +53,13 @@ def decode(data: bytes, path: Path) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def is_artefact(line: str) -> bool:
-    return _ARTEFACT.fullmatch(line.strip()) is not None
+def is_artefact(line: str, matcher: re.Pattern = _DEFAULT_ARTEFACT) -> bool:
+    return matcher.fullmatch(line.strip()) is not None
 
 
-def read_text_document(path: Path, name: str, data: bytes) -> Document:
+def read_text_document(path: Path, name: str, data: bytes, artefacts: re.Pattern | None = None) -> Document:
+    """Blocks of a .txt file; `artefacts` (from `artefact_matcher`) says which lines are debris."""
+    matcher = _DEFAULT_ARTEFACT if artefacts is None else artefacts
     text = decode(data, path)
     if not text.strip():
         raise PipelineError("file is empty: nothing to translate", path=path)
@@ -54,7 +72,7 @@ def read_text_document(path: Path, name: str, data: bytes) -> Document:
             lead = len(content) - len(content.lstrip())
             start = offset + lead
             end = start + len(stripped)
-            kind = "artefact" if is_artefact(stripped) else "paragraph"
+            kind = "artefact" if is_artefact(stripped, matcher) else "paragraph"
             blocks.append(Block(index=len(blocks), kind=kind, start=start, end=end))
         offset += len(line)
     return Document(name=name, text=text, blocks=tuple(blocks))
