@@ -36,7 +36,8 @@ ENGLISH_SCALES = {
     "million": 10**6, "billion": 10**9, "trillion": 10**12, "bn": 10**9, "decades": 10, "decade": 10,
 }
 CHINESE_SCALES = {"千": 10**3, "万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8, "万亿": 10**12}
-GUJARATI_ORDINAL_SUFFIXES = ("મી", "લી", "જી", "થી", "ઠી", "મો", "લો", "જો", "થો", "ઠો", "મું", "લું", "મા", "મે")
+# 20મી, 1લી, 3જી, 6ઠ્ઠી, 5મો ...; થી is an ordinal only after 4 (4થી, "fourth"): 80થી is "than 80".
+_GU_ORDINAL = re.compile(r"મી|લી|જી|ઠી|ઠ્ઠી|મો|લો|જો|ઠો|ઠ્ઠો|મું|લું|મા(?!ં)")
 NEVER_GROUPED = ("year", "ordinal", "code", "day", "month", "time")
 
 _GU_SCALE_RE = "|".join(sorted(map(re.escape, GUJARATI_SCALES), key=len, reverse=True))
@@ -92,7 +93,8 @@ def parse_digits(text: str) -> Decimal | None:
 
 def _kind(raw: str, value: Decimal, scaled: bool, before: str, after: str) -> str:
     digits = to_ascii_digits(raw)
-    if after.startswith(GUJARATI_ORDINAL_SUFFIXES) or re.match(r"(st|nd|rd|th)\b", after) or before.endswith("第"):
+    fourth = digits.endswith("4") and re.match("થ[ીો]", after)
+    if _GU_ORDINAL.match(after) or fourth or re.match(r"(st|nd|rd|th)\b", after) or before.endswith("第"):
         return "ordinal"
     if _PERCENT_AFTER.match(after):
         return "percent"

@@ -102,3 +102,8 @@ def compare_spans(source: str, translation: str) -> tuple[list[str], list[str]]:
     want = Counter(s.text for s in find_spans(source))
     got = Counter(s.text for s in find_spans(translation))
     return sorted((want - got).elements()), sorted((got - want).elements())
+
+
+def restore_spans(source: str, output: str) -> str:
+    """The model's output for `mask(source)` with the source's spans put back by marker number."""
+    return restore(output, mask(source)[1]).text

@@ -101,7 +101,9 @@ def check_punctuation(source: str, translation: str) -> list[Finding]:
         return []
     want = _END_MARKS[src_end]
     zh = bool(_HAN.search(translation))
-    if tgt_end not in _END_MARKS or _END_MARKS[tgt_end] != want and not (want == "full stop" and tgt_end == "…"):
+    if tgt_end not in _END_MARKS:
+        return [Finding("punctuation", f"source ends with {src_end!r} ({want}); the translation has no end mark")]
+    if _END_MARKS[tgt_end] != want and not (want == "full stop" and tgt_end == "…"):
         return [Finding("punctuation", f"source ends with {src_end!r} ({want}); translation ends with {tgt_end!r}")]
     if tgt_end == "।" or (zh and tgt_end in ".?!") or (not zh and tgt_end in "。？！"):
         return [Finding("punctuation", f"sentence-final {tgt_end!r} is not the target language's own")]
