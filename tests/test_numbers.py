@@ -192,3 +192,29 @@ def test_years_ordinals_times_phones_and_codes_are_never_grouped():
 
 def test_prepare_for_model_masks_spans_and_plain_digits():
     assert prepare_for_model("જુઓ https://x.org/a1 અને %(n)s: ૧,૨૦૦") == "જુઓ [1] અને [2]: 1200"
+
+
+# --- never invent a number ----------------------------------------------------------------------
+
+from collections import Counter  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_GU = ["૩,૦૦,૦૦૦", "12.5 ટકા", "10-15", "20મી", "₹500", "2 લાખ", "20 મે 2023", "તા. 20-05-2023", "9:30",
+       "https://a.example/c1", "%s", "પાંચ", "છે", "2023", "0261234567", "12000", "5026", "."]
+_MT = ["300000", "3 lakh", "1.5 million", "30万", "1.2亿", "五", "May 20, 2023", "20-05-2023", "2023年5月20日",
+       "9:30 am", "20th", "five", "https://a.example/c1", "[1]", "2023", "0261234567", "12000", "5026", "31-02-2023"]
+
+
+def _digit_values(text):
+    return Counter(n.value for n in find_target_numbers(text, words=False) if not n.soft)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_GU), min_size=1, max_size=6), st.lists(st.sampled_from(_MT), min_size=1, max_size=6),
+       st.sampled_from([("en", "decimal"), ("en_IN", "indian"), ("en_IN", "lakh"), ("zh_Hans", "compact")]))
+def test_localising_changes_how_numbers_look_never_their_values(source, mt, target):
+    source, mt = " ".join(source), " ".join(mt)
+    out = localise_numbers(mt, source, *target)
+    assert _digit_values(out) == _digit_values(mt)
