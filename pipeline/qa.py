@@ -80,7 +80,7 @@ def check_repetition(source: str, translation: str) -> list[Finding]:
         findings.append(Finding("repetition", "translation is far longer than the source (length ratio)"))
     elif len(source) >= 40 and len(translation) < (0.12 if zh else 0.3) * len(source):
         findings.append(Finding("repetition", "translation is far shorter than the source (length ratio)"))
-    words, size = (list(translation), 4) if zh else (translation.split(), 3)
+    words, size = (list(translation), 6) if zh else (translation.split(), 3)
     grams = Counter(tuple(words[i : i + size]) for i in range(len(words) - size + 1))
     if grams and grams.most_common(1)[0][1] >= 4:
         findings.append(Finding("repetition", "the same phrase repeats 4 or more times"))
