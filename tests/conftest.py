@@ -33,3 +33,12 @@ def tiny_models() -> Path:
     """Path of models.yaml routing gu-en and gu-zh to a tiny random NLLB; models-m2m100.yaml and
     models-marian.yaml lie beside it."""
     return load_builder().build_tiny_models(TINY_MODELS_CACHE)
+
+
+@pytest.fixture(scope="session")
+def trained_model(tiny_models) -> Path:
+    """Path of models-trained.yaml: a tiny NLLB trained to reproduce tests/make_trained_model.PAIRS."""
+    spec = importlib.util.spec_from_file_location("make_trained_model", TESTS / "make_trained_model.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.build_trained_model(TINY_MODELS_CACHE)
