@@ -62,6 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text)
         _add_targets(p)
         _add_common(p)
+
+    p = sub.add_parser("check", help="QA checks over .po files with Gujarati msgids (exit 1 on findings)")
+    p.add_argument("po_files", nargs="+", metavar="PO", type=Path, help=".po files to check")
+    p.add_argument("--json", action="store_true", help="print the findings as a JSON array")
     return parser
 
 
@@ -80,7 +84,21 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def _check(args: argparse.Namespace) -> int:
+    from .pocheck import as_json, as_text, check_files
+
+    findings = check_files(args.po_files)
+    if args.json:
+        print(as_json(findings))
+    elif findings:
+        print(as_text(findings))
+        print(f"{len(findings)} finding(s) in {len({f.file for f in findings})} file(s)", file=sys.stderr)
+    return 1 if findings else 0
+
+
 def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "check":
+        return _check(args)
     paths = jobs.Paths(args.workdir, args.locales_dir, args.domain)
     if args.command == "segment" and args.jsonl:
         _print_segments(args.sources, tuple(args.artefacts))

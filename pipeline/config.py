@@ -18,7 +18,7 @@ from .errors import PipelineError
 
 FAMILIES = ("nllb", "m2m100", "marian")
 BACKENDS = ("auto", "transformers", "ctranslate2")
-NUMBER_STYLES = ("decimal", "compact", "indian")
+NUMBER_STYLES = ("decimal", "compact", "indian", "lakh")
 SOURCE_LANGUAGE = "gu"
 
 

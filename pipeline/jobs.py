@@ -23,10 +23,11 @@ from .ingest import artefact_matcher, collect_sources, read_document
 from .memory import TranslationMemory
 from .model import Finding, Segment, Translation
 from .numbers import localise_numbers, prepare_for_model
+from .protect import restore_spans
 from .segment import segment_document
 
 SEGMENTER_VERSION = "2"  # bump when pipeline.segment rules change: old segments.json is rebuilt
-LOCALISER_VERSION = "1"
+LOCALISER_VERSION = "2"
 CHUNK = 32  # sentences per memory write: what a crash can cost
 
 
@@ -218,7 +219,8 @@ def _translate_into_memory(translator, texts, tgt, memory, model_key, model_id, 
 
 
 def stage_localize(config: Config, locale: str, paths: Paths, report: RunReport) -> None:
-    """Numbers re-rendered for the locale, then QA findings attached to each translation."""
+    """Protected spans put back, numbers and dates re-rendered for the locale, then QA findings
+    attached to each translation (a span the model lost is flagged by the placeholders check)."""
     raw = _load(paths.artefact(f"translate-{locale}"), f"translate --to {locale}")
     options = config.locale_options(locale)
     key = _key(raw["key"], LOCALISER_VERSION, options.number_style)
@@ -230,7 +232,7 @@ def stage_localize(config: Config, locale: str, paths: Paths, report: RunReport)
         return
     records = {}
     for msgid, rec in raw["translations"].items():
-        text = localise_numbers(rec["mt"], msgid, locale, options.number_style)
+        text = localise_numbers(restore_spans(msgid, rec["mt"]), msgid, locale, options.number_style)
         findings = qa.run_checks(msgid, text)
         records[msgid] = {"text": text, "model_id": rec["model_id"],
                           "findings": [[f.check, f.message] for f in findings]}
