@@ -4,7 +4,7 @@ import subprocess
 import polib
 import pytest
 
-from pipeline import catalog
+from pipeline import catalog, merge
 from pipeline.errors import PipelineError
 from pipeline.model import Finding, Segment, Translation
 
@@ -19,7 +19,7 @@ def mt(source, text, *findings):
 
 def write(path, messages, translations, locale="en", owned=None):
     existing = catalog.read_po(path)
-    po = catalog.merge_catalog(existing, messages, translations, owned)
+    po = merge.merge_catalog(existing, messages, translations, owned)
     catalog.save_catalog(path, po, locale)
     return polib.pofile(str(path))
 
@@ -74,7 +74,7 @@ def test_unchanged_content_keeps_bytes_and_date(tmp_path):
     messages = catalog.collect_messages(segs("એક."))
     write(path, messages, {"એક.": mt("એક.", "One.")})
     before = path.read_bytes()
-    po = catalog.merge_catalog(catalog.read_po(path), messages, {"એક.": mt("એક.", "One.")})
+    po = merge.merge_catalog(catalog.read_po(path), messages, {"એક.": mt("એક.", "One.")})
     assert catalog.save_catalog(path, po, "en") is False
     assert path.read_bytes() == before
 
