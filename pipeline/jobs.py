@@ -263,7 +263,8 @@ def stage_catalog(locales: list[str], paths: Paths, report: RunReport, *, purge_
             po_path = paths.po(locale)
             existing = catalog.read_po(po_path)
             reviewed = memory.reviewed(locale) | merge.reviewed_texts(existing)
-            po = merge.merge_catalog(existing, messages, translations, _owned_texts(paths, locale),
+            previously_owned = _owned_texts(paths, locale)
+            po = merge.merge_catalog(existing, messages, translations, previously_owned,
                                      reviewed=reviewed, purge_obsolete=purge_obsolete)
             if catalog.save_catalog(po_path, po, locale, existing, wrap):
                 changed.append(po_path)
@@ -272,6 +273,10 @@ def stage_catalog(locales: list[str], paths: Paths, report: RunReport, *, purge_
             memory.store_reviewed(merge.reviewed_texts(po), locale)
             owned = {e.msgid: e.msgstr for e in po if "fuzzy" in e.flags and e.msgid in translations
                      and e.msgstr == translations[e.msgid].text}
+            # Entries kept for a reviewer were not translated this run: keep what the pipeline had
+            # written there, or their edit would pass for the pipeline's own text next time.
+            live = {e.msgid for e in po if not e.obsolete}
+            owned |= {k: v for k, v in previously_owned.items() if k in live and k not in translations}
             _save(paths.artefact(f"owned-{locale}"), owned)
     return changed
 

@@ -3,9 +3,8 @@
 Entries are matched by (msgctxt, msgid). Who owns an entry decides what may change in it:
 
 - a reviewer owns an entry they approved (fuzzy cleared) or edited (fuzzy text that is not what
-  the pipeline last wrote, see `owned_texts`); its msgstr, flags, `#|` and translator comments are
-  kept verbatim, only its references follow the sources and its `qa:` lines are re-checked
-  against the reviewer's text;
+  the pipeline last wrote, see `owned_texts`); it is kept verbatim, comments included, and only
+  its references follow the sources;
 - the pipeline owns untranslated entries and its own fuzzy machine translations; they get this
   run's translation and fresh extracted comments (model, QA findings), and keep translator comments.
 
@@ -27,7 +26,6 @@ from __future__ import annotations
 
 import polib
 
-from . import qa
 from .catalog import MT_COMMENT, QA_COMMENT, Message, is_reviewed, machine_comment
 from .model import Translation
 from .similarity import best_matches
@@ -120,11 +118,8 @@ def merge_catalog(
 
 
 def _kept(prev: polib.POEntry) -> polib.POEntry:
-    """A reviewer's entry as it was; only its `qa:` lines are re-checked against its text."""
-    if prev.msgstr:
-        lines = [line for line in prev.comment.split("\n") if line and not line.startswith(QA_COMMENT + ":")]
-        lines += [f"{QA_COMMENT}: {f.check}: {f.message}" for f in qa.run_checks(prev.msgid, prev.msgstr)]
-        prev.comment = "\n".join(lines)
+    """A reviewer's entry exactly as they left it, comments included: refreshing even its `qa:`
+    lines would rewrite the file right after every review, which is diff noise."""
     return prev
 
 
@@ -150,7 +145,7 @@ def _suggest(msg: Message, text: str, source: str, why: str, translation: Transl
         lines.append(f"{SUGGESTION} ({translation.model_id}): {translation.text}")
     entry = polib.POEntry(msgid=msg.msgid, msgstr=text, flags=["fuzzy"], comment="\n".join(lines))
     entry.previous_msgid = source
-    return _kept(entry)  # QA lines about the kept text, exactly as the next run will write them
+    return entry
 
 
 def _foreign_lines(comment: str) -> str:

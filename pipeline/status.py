@@ -19,7 +19,7 @@ class LocaleStatus:
     fuzzy: int  # machine-translated or suggested, waiting for review
     untranslated: int
     obsolete: int
-    qa_findings: int  # `#. qa:` lines on live entries
+    qa_findings: int  # `#. qa:` lines on entries awaiting review (a reviewed text replaced what they were about)
 
     def percent(self, count: int) -> float:
         return round(100.0 * count / self.total, 1) if self.total else 0.0
@@ -45,7 +45,7 @@ def catalog_status(locale: str, po: polib.POFile) -> LocaleStatus:
     live = [e for e in po if not e.obsolete and e.msgid]
     fuzzy = [e for e in live if _translated(e) and "fuzzy" in e.flags]
     untranslated = [e for e in live if not _translated(e)]
-    findings = sum(1 for e in live for line in e.comment.split("\n") if line.startswith(QA_COMMENT + ":"))
+    findings = sum(1 for e in fuzzy for line in e.comment.split("\n") if line.startswith(QA_COMMENT + ":"))
     return LocaleStatus(
         locale=locale,
         total=len(live),

@@ -11,7 +11,7 @@ import polib
 import pytest
 
 from pipeline import catalog, merge
-from pipeline.model import Segment, Translation
+from pipeline.model import Finding, Segment, Translation
 
 GU = (Path(__file__).parent / "data" / "flores-sample" / "guj_Gujr.txt").read_text(encoding="utf-8").splitlines()
 A, B, C, D = GU[10], GU[11], GU[12], GU[13]
@@ -155,17 +155,13 @@ def test_reviewer_who_empties_an_entry_gets_it_translated_again_not_refilled(pat
     assert po[A].msgstr == "MT v2 of 10" and po[A].fuzzy
 
 
-def test_qa_lines_on_a_reviewed_entry_follow_the_reviewed_text(path):
-    source = "સરકારે ૩,૦૦,૦૦૦ નવા ઘરો બાંધ્યા હોવાનું જાહેર કર્યું."
-    bad = Translation(source, "The government built new homes.", "model", "tiny@1",
-                      (catalog_finding := __import__("pipeline.model", fromlist=["Finding"]).Finding(
-                          "numbers", "number missing or changed in translation: 300000"),))
-    assert catalog_finding.check == "numbers"
-    po = run(path, messages(source), {source: bad})
-    assert "qa: numbers" in po[0].comment
-    review(path, source, "The government announced 300,000 new homes.")
-    po = run(path, messages(source), {})
-    assert "qa:" not in po[0].comment and po[0].comment.startswith("machine translation: tiny@1")
+def test_reviewed_entry_is_kept_byte_for_byte_comments_included(path):
+    run(path, messages(A, B), {A: Translation(A, "MT", "model", "tiny@1", (Finding("numbers", "lost 3"),)), **mt([B])})
+    review(path, A, "A, approved (the number fixed).")
+    run(path, messages(A, B), mt([B]), {B: "MT v1 of 11"})  # polib saved it: back to msgcat's layout
+    before = path.read_bytes()
+    run(path, messages(A, B), {A: Translation(A, "Other MT", "model", "tiny@2"), **mt([B])}, {B: "MT v1 of 11"})
+    assert path.read_bytes() == before
 
 
 def test_every_rerun_without_change_is_byte_identical(path):
