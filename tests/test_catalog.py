@@ -102,3 +102,21 @@ def test_mo_holds_reviewed_entries_only(tmp_path):
     catalog.save_mo(tmp_path / "messages.mo", po)
     mo = polib.mofile(str(tmp_path / "messages.mo"))
     assert [(e.msgid, e.msgstr) for e in mo] == [("એક.", "One.")]
+
+
+def test_header_keys_set_by_a_translators_tool_survive_a_content_change(tmp_path):
+    path = tmp_path / "messages.po"
+    write(path, catalog.collect_messages(segs("એક.")), {"એક.": mt("એક.", "One.")})
+    po = polib.pofile(str(path))
+    created = po.metadata["POT-Creation-Date"]
+    po.metadata["Last-Translator"] = "Asha <asha@example.org>"
+    po.metadata["PO-Revision-Date"] = "2020-01-02 03:04+0000"
+    po.metadata["X-Generator"] = "Poedit 3.4"
+    po.metadata["Language"] = "fr"  # ours: the folder decides the language
+    po.save()
+    again = write(path, catalog.collect_messages(segs("એક.", "બે.")), {"બે.": mt("બે.", "Two.")})
+    assert again.metadata["Last-Translator"] == "Asha <asha@example.org>"
+    assert again.metadata["PO-Revision-Date"] == "2020-01-02 03:04+0000"
+    assert again.metadata["X-Generator"] == "Poedit 3.4"
+    assert again.metadata["Language"] == "en"
+    assert again.metadata["POT-Creation-Date"] >= created
