@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import polib
 
-from .catalog import MT_COMMENT, QA_COMMENT, Message, is_reviewed, machine_comment
+from .catalog import MT_COMMENT, QA_COMMENT, Message, machine_comment
 from .model import Translation
 from .similarity import best_matches
 
@@ -113,6 +113,7 @@ def merge_catalog(
             if key not in used and key not in wanted and (entry.msgstr or entry.tcomment):
                 entry.obsolete = True
                 entry.occurrences = []
+                entry.previous_msgid = entry.previous_msgctxt = None  # polib drops `#~|` when reading
                 po.append(entry)
     return po
 

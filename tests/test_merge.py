@@ -118,7 +118,6 @@ def test_moved_paragraph_reorders_entries_and_changes_nothing_else(path):
 
 
 def test_identical_sentence_in_two_documents_is_one_entry_with_both_references(path):
-    msgs = messages(A, B) + messages(A, doc="b.txt")
     msgs = catalog.collect_messages(
         [Segment("a.txt", 0, 0, A, 0, 1), Segment("a.txt", 1, 1, B, 0, 1), Segment("b.txt", 0, 0, A, 0, 1)])
     po = run(path, msgs, mt([A, B]))
@@ -174,4 +173,14 @@ def test_every_rerun_without_change_is_byte_identical(path):
     before = path.read_bytes()
     owned = {changed: mt([changed])[changed].text, D: mt([D])[D].text}
     run(path, msgs, mt([A, changed, D]), owned)
+    assert path.read_bytes() == before
+
+
+def test_obsolete_entries_are_stable_across_reruns(path):
+    run(path, messages(A, B), mt([A, B]))
+    run(path, messages(A, edit(B)), mt([A, edit(B)]))  # B's entry now carries `#| msgid`
+    run(path, messages(A), mt([A]))
+    assert by_id(polib.pofile(str(path)))[edit(B)].obsolete
+    before = path.read_bytes()
+    run(path, messages(A), mt([A]))
     assert path.read_bytes() == before
