@@ -1,13 +1,9 @@
-"""Gettext catalogues: build the template, merge machine translations into reviewers' .po files.
+"""Gettext catalogues: messages from segments, the template, reading and writing .po/.mo files.
 
-Rules that protect reviewers:
-- an entry a reviewer approved (fuzzy cleared, msgstr set) is kept verbatim; only its references
-  follow the sources;
-- the pipeline rewrites only entries it owns: untranslated ones, and fuzzy machine translations
-  whose text is still exactly what the pipeline wrote (`owned_texts`), so a reviewer's edit that
-  left the fuzzy flag on is kept too;
-- sources that disappeared become obsolete (`#~`), not deleted;
-- a run with no change produces byte-identical files: header dates move only with the content.
+Merging with reviewers' work lives in `merge`; the exact `msgcat` layout in `poformat`. Here:
+- a broken catalogue is an error naming its line, never silently replaced;
+- a run with no change produces byte-identical files: header dates move only with the content,
+  and header keys a translator's tool set (Last-Translator, X-Generator, ...) are kept.
 """
 
 from __future__ import annotations
@@ -24,6 +20,7 @@ from babel.messages.plurals import get_plural
 from .errors import PipelineError
 from .fsutil import write_atomic
 from .model import Segment, Translation
+from .poformat import format_catalog
 
 MT_COMMENT = "machine translation"
 QA_COMMENT = "qa"
@@ -36,6 +33,7 @@ class Message:
 
     msgid: str
     references: tuple[str, ...]
+    msgctxt: str | None = None
 
 
 def collect_messages(segments: Iterable[Segment]) -> list[Message]:
@@ -117,75 +115,57 @@ def build_template(messages: list[Message]) -> polib.POFile:
     return pot
 
 
-def merge_catalog(
-    existing: polib.POFile | None,
-    messages: list[Message],
-    translations: dict[str, Translation],
-    owned_texts: dict[str, str] | None = None,
-) -> polib.POFile:
-    """The new catalogue for one locale: reviewers' work kept, machine output where we own the entry.
+def render_catalog(po: polib.POFile, locale: str | None, date: str, previous: polib.POFile | None = None,
+                   wrap: bool = True) -> str:
+    """The file's text: our header (keeping what people set in theirs), then entries as `msgcat` writes them."""
+    po.metadata = _merged_header(_header(locale, date), previous)
+    default = "Gujarati source text, machine-translated for review." if locale else "Gujarati source text."
+    po.header = previous.header if previous is not None and previous.header else default
+    po.metadata_is_fuzzy = False
+    nplurals = get_plural(locale).num_plurals if locale else None
+    return format_catalog(po, wrap=wrap, nplurals=nplurals)
 
-    `owned_texts` maps msgid to the msgstr the pipeline wrote last time; a fuzzy entry whose
-    text differs from it was edited by a person and is kept.
+
+_OURS = {"POT-Creation-Date", "Language", "MIME-Version", "Content-Type", "Content-Transfer-Encoding",
+         "Plural-Forms", "X-Source-Language"}
+
+
+def _merged_header(ours: dict[str, str], previous: polib.POFile | None) -> dict[str, str]:
+    """Keys a translator or their editor set (Last-Translator, X-Generator, ...) survive a run.
+
+    PO-Revision-Date stays as a person's tool wrote it; the pipeline moves it with the
+    content only while it still equals the creation date the pipeline wrote.
     """
-    owned_texts = owned_texts or {}
-    old = {e.msgid: e for e in existing} if existing is not None else {}
-    po = polib.POFile(wrapwidth=78)
-    seen = set()
-    for msg in messages:
-        seen.add(msg.msgid)
-        occurrences = [(ref, "") for ref in msg.references]
-        prev = old.get(msg.msgid)
-        if prev is not None and (is_reviewed(prev) or _edited_by_person(prev, owned_texts)):
-            prev.obsolete = False
-            prev.occurrences = occurrences
-            po.append(prev)
+    if previous is None:
+        return ours
+    theirs = dict(previous.metadata)
+    merged = dict(ours)
+    for key, value in theirs.items():
+        if key in _OURS:
             continue
-        translation = translations.get(msg.msgid)
-        entry = polib.POEntry(msgid=msg.msgid, msgstr="", occurrences=occurrences)
-        if prev is not None:
-            entry.tcomment = prev.tcomment  # a translator's note survives re-translation
-        if translation is not None and translation.text:
-            entry.msgstr = translation.text
-            entry.flags = ["fuzzy"]
-            entry.comment = machine_comment(translation)
-        po.append(entry)
-    if existing is not None:
-        for entry in existing:
-            if entry.msgid not in seen and entry.msgid:
-                entry.obsolete = True
-                entry.occurrences = []
-                po.append(entry)
-    return po
-
-
-def _edited_by_person(entry: polib.POEntry, owned_texts: dict[str, str]) -> bool:
-    """A fuzzy entry whose text is not what the pipeline last wrote there belongs to a reviewer."""
-    if entry.obsolete or not entry.msgstr:
-        return False
-    if entry.msgid in owned_texts:
-        return entry.msgstr != owned_texts[entry.msgid]
-    return not entry.comment.startswith(MT_COMMENT)
-
-
-def render_catalog(po: polib.POFile, locale: str | None, date: str) -> str:
-    po.metadata = _header(locale, date)
-    po.header = "Gujarati source text, machine-translated for review." if locale else "Gujarati source text."
-    return str(po) + "\n" if not str(po).endswith("\n") else str(po)
+        if key == "PO-Revision-Date" and value == theirs.get("POT-Creation-Date"):
+            continue
+        merged[key] = value
+    return merged
 
 
 def now_stamp() -> str:
     return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
 
 
-def save_catalog(path: Path, po: polib.POFile, locale: str | None) -> bool:
-    """Write atomically; keep the old header date (and the file untouched) when nothing changed."""
+def save_catalog(path: Path, po: polib.POFile, locale: str | None, previous: polib.POFile | None = None,
+                 wrap: bool = True) -> bool:
+    """Write atomically; keep the old header date (and the file untouched) when nothing changed.
+
+    A file saved with CRLF line endings or by another tool counts as unchanged when its content is.
+    """
     if path.exists():
         old_text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
+        previous = previous if previous is not None else read_po(path)
         old_date = _header_value(old_text, "POT-Creation-Date")
-        if old_date is not None and render_catalog(po, locale, old_date) == old_text:
+        if old_date is not None and render_catalog(po, locale, old_date, previous, wrap) == old_text:
             return False
-    write_atomic(path, render_catalog(po, locale, now_stamp()))
+    write_atomic(path, render_catalog(po, locale, now_stamp(), previous, wrap))
     return True
 
 

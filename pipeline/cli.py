@@ -35,6 +35,13 @@ def _add_targets(p: argparse.ArgumentParser) -> None:
                    help="comma-separated target locales as Babel names, e.g. en,en_IN,zh_Hans")
 
 
+def _add_catalog_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--purge-obsolete", action="store_true",
+                   help="drop obsolete (#~) entries instead of keeping them for reviewers")
+    p.add_argument("--no-wrap", action="store_true",
+                   help="one line per string in .po/.pot files (like msgcat --no-wrap) instead of wrapping at 79 columns")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pipeline",
@@ -47,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_targets(p)
     _add_common(p)
     _add_artefacts(p)
+    _add_catalog_options(p)
 
     p = sub.add_parser("segment", help="split sources into sentences (stage 1)")
     p.add_argument("sources", nargs="+", metavar="SOURCE")
@@ -62,10 +70,17 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text)
         _add_targets(p)
         _add_common(p)
+        if name == "catalog":
+            _add_catalog_options(p)
 
     p = sub.add_parser("check", help="QA checks over .po files with Gujarati msgids (exit 1 on findings)")
     p.add_argument("po_files", nargs="+", metavar="PO", type=Path, help=".po files to check")
     p.add_argument("--json", action="store_true", help="print the findings as a JSON array")
+
+    p = sub.add_parser("status", help="review progress per locale: reviewed, fuzzy, untranslated, obsolete, QA")
+    p.add_argument("--to", metavar="LOCALES", help="comma-separated locales (default: every catalogue found)")
+    p.add_argument("--json", action="store_true", help="print one JSON object keyed by locale")
+    _add_common(p, models=False)
     return parser
 
 
@@ -100,6 +115,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "check":
         return _check(args)
     paths = jobs.Paths(args.workdir, args.locales_dir, args.domain)
+    if args.command == "status":
+        return _print_status(args)
     if args.command == "segment" and args.jsonl:
         _print_segments(args.sources, tuple(args.artefacts))
         return 0
@@ -111,7 +128,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     report = jobs.RunReport()
     with workdir_lock(args.workdir):
         if args.command == "run":
-            report = jobs.run_all(args.sources, locales, config, paths, artefact_patterns=tuple(args.artefacts))
+            report = jobs.run_all(args.sources, locales, config, paths, artefact_patterns=tuple(args.artefacts),
+                                  **_catalog_options(args))
         elif args.command == "segment":
             jobs.stage_segment(args.sources, paths, report, tuple(args.artefacts))
         elif args.command == "translate":
@@ -120,11 +138,30 @@ def _dispatch(args: argparse.Namespace) -> int:
             for locale in locales:
                 jobs.stage_localize(config, locale, paths, report)
         elif args.command == "catalog":
-            for path in jobs.stage_catalog(locales, paths, report):
+            for path in jobs.stage_catalog(locales, paths, report, **_catalog_options(args)):
                 print(f"wrote {path}", file=sys.stderr)
     if report.skipped:
         print("unchanged, skipped: " + ", ".join(report.skipped), file=sys.stderr)
     print(report.summary() if args.command in ("run", "segment") else _stage_summary(report))
+    return 0
+
+
+def _catalog_options(args: argparse.Namespace) -> dict:
+    return {"purge_obsolete": args.purge_obsolete, "wrap": not args.no_wrap}
+
+
+def _print_status(args: argparse.Namespace) -> int:
+    from .status import project_status
+
+    locales = jobs.normalise_locales(args.to.split(",")) if args.to else None
+    found = project_status(args.locales_dir, args.domain, locales)
+    if not found:
+        raise PipelineError(f"no {args.domain}.po catalogues under {args.locales_dir}: run `pipeline run` first")
+    if args.json:
+        print(json.dumps({k: v.to_dict() for k, v in found.items()}, ensure_ascii=False, indent=1, sort_keys=True))
+    else:
+        for status in found.values():
+            print(status.line())
     return 0
 
 

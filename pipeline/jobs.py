@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import catalog, qa
+from . import catalog, merge, qa
 from .config import SOURCE_LANGUAGE, Config, ModelSpec, parse_locale, target_language
 from .errors import PipelineError
 from .fsutil import write_atomic
@@ -170,9 +170,9 @@ def stage_translate(
     tgt = target_language(locale)
     existing = catalog.read_po(paths.po(locale))
     owned = _owned_texts(paths, locale)
-    keep = set()
+    keep = merge.reusable(existing, memory.reviewed(locale) | merge.reviewed_texts(existing))  # from memory
     if existing is not None:
-        keep = {e.msgid for e in existing if catalog.is_reviewed(e) or catalog._edited_by_person(e, owned)}
+        keep |= {e.msgid for e in existing if merge.owned_by_reviewer(e, owned)}
     todo = [m.msgid for m in messages if m.msgid not in keep]
     key = _key(segments_data["key"], spec.settings_key(), sorted(keep))
     stats = report.locales.setdefault(locale, LocaleStats(locale))
@@ -248,29 +248,43 @@ def _owned_texts(paths: Paths, locale: str) -> dict[str, str]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def stage_catalog(locales: list[str], paths: Paths, report: RunReport) -> list[Path]:
-    """Write the .pot, and each locale's merged .po and compiled .mo; returns the files changed."""
+def stage_catalog(locales: list[str], paths: Paths, report: RunReport, *, purge_obsolete: bool = False,
+                  wrap: bool = True) -> list[Path]:
+    """Write the .pot, and each locale's merged .po and compiled .mo; returns the files changed.
+
+    Reviewed translations are harvested into the memory after each merge, so they can be reused
+    for the same sentence elsewhere even once their own entry is gone.
+    """
     messages = catalog.collect_messages(load_segments(paths))
     changed = []
-    if catalog.save_catalog(paths.pot(), catalog.build_template(messages), None):
+    if catalog.save_catalog(paths.pot(), catalog.build_template(messages), None, wrap=wrap):
         changed.append(paths.pot())
-    for locale in locales:
-        loc = _load(paths.artefact(f"localize-{locale}"), f"localize --to {locale}")["translations"]
-        translations = {
-            msgid: Translation(msgid, rec["text"], "model", rec["model_id"],
-                               tuple(Finding(c, m) for c, m in rec["findings"]))
-            for msgid, rec in loc.items()
-        }
-        po_path = paths.po(locale)
-        existing = catalog.read_po(po_path)
-        po = catalog.merge_catalog(existing, messages, translations, _owned_texts(paths, locale))
-        if catalog.save_catalog(po_path, po, locale):
-            changed.append(po_path)
-        if catalog.save_mo(paths.mo(locale), po):
-            changed.append(paths.mo(locale))
-        owned = {e.msgid: e.msgstr for e in po if "fuzzy" in e.flags and e.msgid in translations
-                 and e.msgstr == translations[e.msgid].text}
-        _save(paths.artefact(f"owned-{locale}"), owned)
+    with TranslationMemory(paths.workdir / "memory.sqlite") as memory:
+        for locale in locales:
+            loc = _load(paths.artefact(f"localize-{locale}"), f"localize --to {locale}")["translations"]
+            translations = {
+                msgid: Translation(msgid, rec["text"], "model", rec["model_id"],
+                                   tuple(Finding(c, m) for c, m in rec["findings"]))
+                for msgid, rec in loc.items()
+            }
+            po_path = paths.po(locale)
+            existing = catalog.read_po(po_path)
+            reviewed = memory.reviewed(locale) | merge.reviewed_texts(existing)
+            previously_owned = _owned_texts(paths, locale)
+            po = merge.merge_catalog(existing, messages, translations, previously_owned,
+                                     reviewed=reviewed, purge_obsolete=purge_obsolete)
+            if catalog.save_catalog(po_path, po, locale, existing, wrap):
+                changed.append(po_path)
+            if catalog.save_mo(paths.mo(locale), po):
+                changed.append(paths.mo(locale))
+            memory.store_reviewed(merge.reviewed_texts(po), locale)
+            owned = {e.msgid: e.msgstr for e in po if "fuzzy" in e.flags and e.msgid in translations
+                     and e.msgstr == translations[e.msgid].text}
+            # Entries kept for a reviewer were not translated this run: keep what the pipeline had
+            # written there, or their edit would pass for the pipeline's own text next time.
+            live = {e.msgid for e in po if not e.obsolete}
+            owned |= {k: v for k, v in previously_owned.items() if k in live and k not in translations}
+            _save(paths.artefact(f"owned-{locale}"), owned)
     return changed
 
 
@@ -278,13 +292,13 @@ def stage_catalog(locales: list[str], paths: Paths, report: RunReport) -> list[P
 
 
 def run_all(sources, locales, config: Config, paths: Paths, factory: TranslatorFactory = _default_factory,
-            artefact_patterns: tuple[str, ...] = ()) -> RunReport:
+            artefact_patterns: tuple[str, ...] = (), **catalog_options) -> RunReport:
     report = RunReport()
     stage_segment(sources, paths, report, artefact_patterns)
     translate_locales(config, locales, paths, report, factory)
     for locale in locales:
         stage_localize(config, locale, paths, report)
-    stage_catalog(locales, paths, report)
+    stage_catalog(locales, paths, report, **catalog_options)
     return report
 
 

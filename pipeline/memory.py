@@ -1,4 +1,6 @@
-"""Translation cache in SQLite, keyed by source text, language pair and model settings.
+"""Translation memory in SQLite: the machine-translation cache, keyed by source text, language
+pair and model settings (model id, revision, generation options), and the reviewed translations
+harvested from catalogues, keyed by source text and locale.
 
 Written batch by batch as translation goes, so a killed run loses at most the batch in flight
 and the next run picks up where it stopped.
@@ -19,6 +21,12 @@ CREATE TABLE IF NOT EXISTS translations (
     model_id TEXT NOT NULL,
     translation TEXT NOT NULL,
     PRIMARY KEY (source, src, tgt, model_key)
+);
+CREATE TABLE IF NOT EXISTS reviewed (
+    source TEXT NOT NULL,
+    locale TEXT NOT NULL,
+    translation TEXT NOT NULL,
+    PRIMARY KEY (source, locale)
 )
 """
 
@@ -28,7 +36,7 @@ class TranslationMemory:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(path), timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(_SCHEMA)
+        self._db.executescript(_SCHEMA)
         self._db.commit()
 
     def lookup(self, sources: Iterable[str], src: str, tgt: str, model_key: str) -> dict[str, str]:
@@ -45,6 +53,18 @@ class TranslationMemory:
             self._db.executemany(
                 "INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?)",
                 [(s, src, tgt, model_key, model_id, t) for s, t in pairs.items()],
+            )
+
+    def reviewed(self, locale: str) -> dict[str, str]:
+        """Every reviewed translation ever seen for `locale`: source → translation."""
+        rows = self._db.execute("SELECT source, translation FROM reviewed WHERE locale=? ORDER BY source", (locale,))
+        return dict(rows.fetchall())
+
+    def store_reviewed(self, pairs: dict[str, str], locale: str) -> None:
+        """Remember what reviewers approved, so it outlives the catalogue entry (purged, or another domain)."""
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO reviewed VALUES (?, ?, ?)", [(s, locale, t) for s, t in pairs.items()]
             )
 
     def close(self) -> None:

@@ -4,7 +4,7 @@ import subprocess
 import polib
 import pytest
 
-from pipeline import catalog
+from pipeline import catalog, merge
 from pipeline.errors import PipelineError
 from pipeline.model import Finding, Segment, Translation
 
@@ -19,7 +19,7 @@ def mt(source, text, *findings):
 
 def write(path, messages, translations, locale="en", owned=None):
     existing = catalog.read_po(path)
-    po = catalog.merge_catalog(existing, messages, translations, owned)
+    po = merge.merge_catalog(existing, messages, translations, owned)
     catalog.save_catalog(path, po, locale)
     return polib.pofile(str(path))
 
@@ -74,7 +74,7 @@ def test_unchanged_content_keeps_bytes_and_date(tmp_path):
     messages = catalog.collect_messages(segs("એક."))
     write(path, messages, {"એક.": mt("એક.", "One.")})
     before = path.read_bytes()
-    po = catalog.merge_catalog(catalog.read_po(path), messages, {"એક.": mt("એક.", "One.")})
+    po = merge.merge_catalog(catalog.read_po(path), messages, {"એક.": mt("એક.", "One.")})
     assert catalog.save_catalog(path, po, "en") is False
     assert path.read_bytes() == before
 
@@ -102,3 +102,21 @@ def test_mo_holds_reviewed_entries_only(tmp_path):
     catalog.save_mo(tmp_path / "messages.mo", po)
     mo = polib.mofile(str(tmp_path / "messages.mo"))
     assert [(e.msgid, e.msgstr) for e in mo] == [("એક.", "One.")]
+
+
+def test_header_keys_set_by_a_translators_tool_survive_a_content_change(tmp_path):
+    path = tmp_path / "messages.po"
+    write(path, catalog.collect_messages(segs("એક.")), {"એક.": mt("એક.", "One.")})
+    po = polib.pofile(str(path))
+    created = po.metadata["POT-Creation-Date"]
+    po.metadata["Last-Translator"] = "Asha <asha@example.org>"
+    po.metadata["PO-Revision-Date"] = "2020-01-02 03:04+0000"
+    po.metadata["X-Generator"] = "Poedit 3.4"
+    po.metadata["Language"] = "fr"  # ours: the folder decides the language
+    po.save()
+    again = write(path, catalog.collect_messages(segs("એક.", "બે.")), {"બે.": mt("બે.", "Two.")})
+    assert again.metadata["Last-Translator"] == "Asha <asha@example.org>"
+    assert again.metadata["PO-Revision-Date"] == "2020-01-02 03:04+0000"
+    assert again.metadata["X-Generator"] == "Poedit 3.4"
+    assert again.metadata["Language"] == "en"
+    assert again.metadata["POT-Creation-Date"] >= created
