@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import polib
 import pytest
@@ -32,6 +33,16 @@ def fast_models(tiny_models: Path, folder: Path) -> Path:
     path = folder / "models.yaml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_torch_thread():
+    """Tiny models gain nothing from more threads, and lose a lot on a busy machine."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    with mock.patch.dict(os.environ, OMP_NUM_THREADS="1"):
+        yield
+    torch.set_num_threads(before)
 
 
 @pytest.fixture(scope="module")
