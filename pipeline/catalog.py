@@ -57,10 +57,22 @@ def read_po(path: Path) -> polib.POFile | None:
     data = data.replace("\r\n", "\n")  # CRLF from editors on Windows is accepted; we write LF
     _check_po_syntax(data, path)
     try:
-        return polib.pofile(data, wrapwidth=78)
+        return polib.pofile(_PoText(data), wrapwidth=78)
     except (OSError, ValueError) as exc:
         line = _line_from_polib_error(str(exc))
         raise PipelineError(f"cannot parse catalogue ({exc}); left untouched", path=path, line=line) from None
+
+
+class _PoText(str):
+    """Catalogue text that polib splits at "\n" only. polib splits text it is given with
+    str.splitlines, which also breaks at characters a msgstr may hold raw (U+0085, U+2028,
+    U+2029, \x1c-\x1e), and would then misread the entry."""
+
+    def splitlines(self, keepends: bool = False) -> list[str]:
+        lines = self.split("\n")
+        if keepends:
+            lines = [line + "\n" for line in lines[:-1]] + [lines[-1]]
+        return [line for line in lines if line] if keepends else lines
 
 
 _PO_LINE = re.compile(r'(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*')

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 from . import jobs
 from .config import load_config
 from .errors import PipelineError
-from .fsutil import workdir_lock
+from .fsutil import catalogue_lock, workdir_lock
 
 
 def _add_common(p: argparse.ArgumentParser, *, models: bool = True) -> None:
@@ -126,7 +127,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         for locale in locales:
             config.model_for(locale)  # fail on an unrouted pair before any work
     report = jobs.RunReport()
-    with workdir_lock(args.workdir):
+    writes_catalogues = args.command in ("run", "catalog")
+    with workdir_lock(args.workdir), catalogue_lock(args.locales_dir) if writes_catalogues else nullcontext():
         if args.command == "run":
             report = jobs.run_all(args.sources, locales, config, paths, artefact_patterns=tuple(args.artefacts),
                                   **_catalog_options(args))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import glob
 import os
+import re
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +20,8 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(data, str):
         data = data.encode("utf-8")
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        stale.unlink(missing_ok=True)  # left by a killed run (writers hold the folder's lock)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -42,18 +46,60 @@ def write_if_changed(path: Path, data: bytes | str) -> bool:
     return True
 
 
+LOCK_NAME = ".pipeline.lock"  # in the locales folder: hidden, so gettext and web servers ignore it
+
+
 @contextmanager
-def workdir_lock(workdir: Path, timeout: float = 0):
-    """Hold the work directory against a concurrent run; a second run stops with a clear message."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(workdir / "lock"))
+def folder_lock(folder: Path, what: str, lock_name: str = LOCK_NAME, timeout: float = 0):
+    """Hold `folder` against a concurrent run, so two runs never interleave their writes there.
+
+    The second run stops at once (timeout 0) or after `timeout` seconds, with a message naming
+    the folder; an OS-level lock (flock) dies with its process, so a killed run never leaves
+    the folder locked.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(folder / lock_name))
     try:
         lock.acquire(timeout=timeout)
     except Timeout:
         raise PipelineError(
-            "another pipeline run is using this work directory; wait for it to finish", path=workdir
+            f"another pipeline run is using this {what}; wait for it to finish and run again", path=folder
         ) from None
     try:
         yield
     finally:
         lock.release()
+
+
+def workdir_lock(workdir: Path, timeout: float = 0):
+    """The work directory's lock (stage artefacts, translation memory)."""
+    return folder_lock(workdir, "work directory", "lock", timeout)
+
+
+def catalogue_lock(locales_dir: Path, timeout: float = 0):
+    """The catalogue folder's lock: two runs with different work directories may share it."""
+    return folder_lock(locales_dir, "catalogue folder", LOCK_NAME, timeout)
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@+-]*")
+
+
+def check_plain_name(name: str, what: str) -> str:
+    """`name` if it is a single plain file-name component; it becomes part of output paths, so
+    `../x`, `a/b`, absolute paths, hidden names and control characters are refused."""
+    if not _PLAIN_NAME.fullmatch(name or "") or name in (".", ".."):
+        raise PipelineError(
+            f"{what} {name!r} is not a plain name (letters, digits, _ . @ + -; no folders): "
+            "it would write outside its folder"
+        )
+    return name
+
+
+def inside(root: Path, relative: str | Path) -> Path:
+    """`root / relative`, refused when it would land outside `root` (`..`, absolute, a link out)."""
+    root = Path(root).resolve()
+    target = (root / relative).resolve()
+    if target != root and root not in target.parents:
+        raise PipelineError(f"output path {str(relative)!r} would escape {root}")
+    return target

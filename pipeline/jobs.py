@@ -18,8 +18,10 @@ from pathlib import Path
 from . import catalog, merge, qa
 from .config import SOURCE_LANGUAGE, Config, ModelSpec, parse_locale, target_language
 from .errors import PipelineError
-from .fsutil import write_atomic
+from .fsutil import check_plain_name, write_atomic
 from .ingest import artefact_matcher, collect_sources, read_document
+from .limits import check_sentence_lengths
+from .loops import cut_loop
 from .memory import TranslationMemory
 from .model import Finding, Segment, Translation
 from .numbers import localise_numbers, prepare_for_model
@@ -27,7 +29,7 @@ from .protect import restore_spans
 from .segment import segment_document
 
 SEGMENTER_VERSION = "2"  # bump when pipeline.segment rules change: old segments.json is rebuilt
-LOCALISER_VERSION = "2"
+LOCALISER_VERSION = "3"  # 2: spans restored, dates; 3: looping output cut off
 CHUNK = 32  # sentences per memory write: what a crash can cost
 
 
@@ -37,6 +39,9 @@ class Paths:
     locales_dir: Path
     domain: str
 
+    def __post_init__(self):
+        check_plain_name(self.domain, "gettext domain")  # it names output files
+
     def artefact(self, name: str) -> Path:
         return self.workdir / f"{name}.json"
 
@@ -44,7 +49,7 @@ class Paths:
         return self.locales_dir / f"{self.domain}.pot"
 
     def po(self, locale: str) -> Path:
-        return self.locales_dir / locale / "LC_MESSAGES" / f"{self.domain}.po"
+        return self.locales_dir / check_plain_name(locale, "locale") / "LC_MESSAGES" / f"{self.domain}.po"
 
     def mo(self, locale: str) -> Path:
         return self.po(locale).with_suffix(".mo")
@@ -127,8 +132,12 @@ def stage_segment(
         report.skipped.append("segment")
         segments = load_segments(paths)
     else:
-        docs = [read_document(f, name, data, artefacts) for f, name, data in payloads]
-        segments = [seg for doc in docs for seg in segment_document(doc)]
+        segments = []
+        for f, name, data in payloads:
+            doc = read_document(f, name, data, artefacts)
+            found = list(segment_document(doc))
+            check_sentence_lengths(doc, found, f)
+            segments.extend(found)
         _save(out, {"key": key, "documents": [name for _, name, _ in payloads],
                     "segments": [s.to_dict() for s in segments]})
     report.documents = len(files)
@@ -232,8 +241,9 @@ def stage_localize(config: Config, locale: str, paths: Paths, report: RunReport)
         return
     records = {}
     for msgid, rec in raw["translations"].items():
-        text = localise_numbers(restore_spans(msgid, rec["mt"]), msgid, locale, options.number_style)
-        findings = qa.run_checks(msgid, text)
+        text, looped = cut_loop(rec["mt"], msgid)  # a model stuck in a loop: cut off and flagged
+        text = localise_numbers(restore_spans(msgid, text), msgid, locale, options.number_style)
+        findings = ((looped,) if looped else ()) + qa.run_checks(msgid, text)
         records[msgid] = {"text": text, "model_id": rec["model_id"],
                           "findings": [[f.check, f.message] for f in findings]}
     stats.findings = sum(len(r["findings"]) for r in records.values())

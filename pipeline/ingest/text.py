@@ -41,8 +41,13 @@ def decode(data: bytes, path: Path) -> str:
     """UTF-8 (a BOM is accepted and dropped) to NFC text, or an error naming the byte offset."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise PipelineError("file is UTF-16; save it as UTF-8", path=path)
-    if b"\x00" in data[:4096]:
-        raise PipelineError("file looks binary (NUL bytes); expected UTF-8 text", path=path)
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        if _looks_like_utf16(data):
+            raise PipelineError("file looks like UTF-16 without a byte-order mark; save it as UTF-8", path=path)
+        raise PipelineError(f"file looks binary (NUL byte at byte offset {nul}); expected UTF-8 text",
+                            path=path, line=line)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -51,6 +56,13 @@ def decode(data: bytes, path: Path) -> str:
             f"not valid UTF-8 at byte offset {exc.start} ({exc.reason})", path=path, line=line
         ) from None
     return unicodedata.normalize("NFC", text)
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    """UTF-16 text has NULs on one side only (the high byte of spaces, digits, newlines)."""
+    head = data[:4096]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    return (even == 0) != (odd == 0) and max(even, odd) >= len(head) // 40
 
 
 def is_artefact(line: str, matcher: re.Pattern = _DEFAULT_ARTEFACT) -> bool:

@@ -8,6 +8,8 @@ connection five times with back-off (~25 s per file), which would look like a ha
 
 from __future__ import annotations
 
+import gc
+import logging
 import math
 import os
 import re
@@ -18,7 +20,7 @@ from collections.abc import Callable, Iterator
 import torch
 
 from ..config import ModelSpec
-from ..errors import ModelUnavailable
+from ..errors import ModelUnavailable, PipelineError
 from . import families
 
 _CLAUSE_END = re.compile(r"[,;:](?=\s)")  # not inside 10:30 or 1,00,000
@@ -27,6 +29,7 @@ _TRUE = {"1", "ON", "YES", "TRUE"}
 # The output limit comes from the source length rounded up to this step, and batches never mix
 # steps: a sentence's translation then does not depend on the sentences batched with it.
 LENGTH_STEP = 8
+_log = logging.getLogger(__name__)
 
 
 def default_device() -> str:
@@ -44,7 +47,10 @@ def hub_offline() -> bool:
 def load_model(spec: ModelSpec, device: str):
     """(tokenizer, model) for `spec`, or ModelUnavailable saying what is missing and how to get it."""
     dtype = torch.float16 if device.startswith("cuda") else torch.float32
-    extra = {"trust_remote_code": True} if spec.trust_remote_code else {}
+    if spec.trust_remote_code and spec.local_path is None and not spec.revision:
+        raise PipelineError(f"model {spec.name!r}: trust_remote_code needs a pinned revision")
+    # Always explicit: only an entry asking for remote code, at a pinned revision, may run it.
+    extra = {"trust_remote_code": bool(spec.trust_remote_code)}
     if spec.local_path is not None:
         try:
             return _from_pretrained(str(spec.local_path), dtype, extra)
@@ -99,7 +105,9 @@ class HFTranslator:
         self.spec = spec
         self.model_id = spec.model_id
         self.device = device or default_device()
-        if self.device == "cpu":
+        if self.device == "cpu" and not os.environ.get("OMP_NUM_THREADS"):
+            # An explicit OMP_NUM_THREADS wins: on a busy machine one thread can be 30x faster
+            # than threads that wait for each other.
             torch.set_num_threads(_cpu_count())
         if model is None or tokenizer is None:
             tokenizer, model = load_model(spec, self.device)
@@ -134,7 +142,7 @@ class HFTranslator:
             return self._max_new_tokens(lengths[piece])
 
         for batch in token_batches(work, lengths, self.spec.generation.batch_tokens, key=limit_of):
-            done.update(zip(batch, self._generate(batch, forced, limit_of(batch[0]))))
+            done.update(zip(batch, self._generate_fitting(batch, forced, limit_of(batch[0]))))
             if progress is not None:
                 finished = 0
                 for piece in batch:
@@ -158,6 +166,29 @@ class HFTranslator:
         gen = self.spec.generation
         return math.ceil(gen.max_length_ratio * -(-length // LENGTH_STEP) * LENGTH_STEP) + gen.max_length_extra
 
+    def _generate_fitting(self, batch: list[str], forced: int | None, max_new_tokens: int) -> list[str]:
+        """`_generate`, retried in halves when the accelerator runs out of memory. Every piece keeps
+        the same output limit, so the translations are those an unsplit batch would give."""
+        try:
+            return self._generate(batch, forced, max_new_tokens)
+        except RuntimeError as exc:  # torch.OutOfMemoryError is a RuntimeError
+            if not is_out_of_memory(exc):
+                raise
+        # Outside the except block, so the failed attempt's tensors can be freed.
+        free_accelerator_memory()
+        if len(batch) == 1:
+            raise PipelineError(
+                f"out of memory on {self.device} translating a single sentence of {len(batch[0])} characters; "
+                "lower generation.max_input_tokens or beam_size in models.yaml, or run on the CPU "
+                "(CUDA_VISIBLE_DEVICES=)"
+            )
+        half = len(batch) // 2
+        _log.warning("out of memory on %s with a batch of %d sentences; retrying in batches of %d",
+                     self.device, len(batch), half)
+        return self._generate_fitting(batch[:half], forced, max_new_tokens) + self._generate_fitting(
+            batch[half:], forced, max_new_tokens
+        )
+
     def _generate(self, batch: list[str], forced: int | None, max_new_tokens: int) -> list[str]:
         gen = self.spec.generation
         enc = self.tokenizer(batch, return_tensors="pt", padding=True).to(self.device)
@@ -176,6 +207,17 @@ class HFTranslator:
         drop = families.language_token_ids(self.spec.family, self.tokenizer)
         rows = [[i for i in row if i not in drop] for row in out.tolist()]
         return [s.strip() for s in self.tokenizer.batch_decode(rows, skip_special_tokens=True)]
+
+
+def is_out_of_memory(exc: BaseException) -> bool:
+    """CUDA's OutOfMemoryError, or the plain RuntimeError other backends (MPS, older torch) raise."""
+    return isinstance(exc, torch.OutOfMemoryError) or "out of memory" in str(exc).lower()
+
+
+def free_accelerator_memory() -> None:
+    gc.collect()
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
 
 
 def split_sentence(text: str, count: Callable[[list[str]], list[int]], limit: int) -> list[str]:
