@@ -20,10 +20,12 @@ from .config import SOURCE_LANGUAGE, Config, ModelSpec, parse_locale, target_lan
 from .errors import PipelineError
 from .fsutil import write_atomic
 from .ingest import collect_sources, read_document
+from .markup import restore_placeholders, strip_placeholders
 from .memory import TranslationMemory
 from .model import Finding, Segment, Translation
 from .numbers import localise_numbers, prepare_for_model
 from .segment import segment_document
+from .sources import save_sources
 
 SEGMENTER_VERSION = "1"
 LOCALISER_VERSION = "1"
@@ -125,6 +127,7 @@ def stage_segment(sources: list[str | Path], paths: Paths, report: RunReport) ->
         segments = [seg for doc in docs for seg in segment_document(doc)]
         _save(out, {"key": key, "documents": [name for _, name, _ in payloads],
                     "segments": [s.to_dict() for s in segments]})
+    save_sources(paths.artefact("sources"), key, payloads)  # what export rebuilds documents from
     report.documents = len(files)
     report.segments = len(segments)
     report.messages = len({s.text for s in segments})
@@ -178,7 +181,8 @@ def stage_translate(
         stats.from_memory = len(todo)
         return
 
-    inputs = {msgid: prepare_for_model(msgid) for msgid in todo}
+    # Inline-markup placeholders (<1>…</1>) are not shown to the model; localize puts them back.
+    inputs = {msgid: prepare_for_model(strip_placeholders(msgid)) for msgid in todo}
     model_key = spec.settings_key()
     cached = memory.lookup(set(inputs.values()), SOURCE_LANGUAGE, tgt, model_key)
     missing = sorted({t for t in inputs.values() if t not in cached}, key=len)
@@ -225,8 +229,11 @@ def stage_localize(config: Config, locale: str, paths: Paths, report: RunReport)
         return
     records = {}
     for msgid, rec in raw["translations"].items():
-        text = localise_numbers(rec["mt"], msgid, locale, options.number_style)
-        findings = qa.run_checks(msgid, text)
+        plain = strip_placeholders(msgid)
+        text = localise_numbers(rec["mt"], plain, locale, options.number_style)
+        findings = qa.run_checks(plain, text)
+        text, markup_findings = restore_placeholders(msgid, text)
+        findings += markup_findings
         records[msgid] = {"text": text, "model_id": rec["model_id"],
                           "findings": [[f.check, f.message] for f in findings]}
     stats.findings = sum(len(r["findings"]) for r in records.values())

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from .markup import keep_tags_together
 from .model import Document, Segment
 
 # Abbreviations written with a full stop; matched against the word before the dot (inner dots kept).
@@ -91,7 +92,7 @@ def segment_document(doc: Document) -> Iterator[Segment]:
         if block.kind == "artefact":
             continue
         block_text = doc.text[block.start : block.end]
-        for s, e in split_sentences(block_text):
+        for s, e in keep_tags_together(block_text, split_sentences(block_text)):
             yield Segment(
                 doc=doc.name,
                 block=block.index,
