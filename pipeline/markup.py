@@ -66,6 +66,15 @@ def is_balanced(text: str) -> bool:
     return not stack
 
 
+_STOP_THEN_WHOLE = re.compile(r"(?<=[.।?!…])(?=<\d{1,3}/>)")
+
+
+def space_after_stops(text: str) -> str:
+    """`છે.<2/>નવું` → `છે. <2/>નવું`: a line break or image right after a full stop ends the
+    sentence (the splitter wants a space there); the space changes nothing on a rendered page."""
+    return _STOP_THEN_WHOLE.sub(" ", text) if "/>" in text else text
+
+
 def valid_tags(text: str, known: set[int], whole: frozenset[int] | set[int]) -> bool:
     """Each placeholder one the source has, used once, of the source's kind, properly nested."""
     stack: list[int] = []

@@ -27,7 +27,7 @@ import lxml.html
 from lxml import etree
 
 from ..errors import PipelineError
-from ..markup import PLACEHOLDER, find_tags, strip_placeholders, valid_tags
+from ..markup import PLACEHOLDER, space_after_stops, find_tags, strip_placeholders, valid_tags
 from ..model import Block, Document
 from .text import decode
 
@@ -173,7 +173,7 @@ def _run_unit(parent, first: int, last: int, units: list[Unit]) -> None:
     for child in children:
         pieces.append(_inline(child, counter, elements, whole))
     raw = "".join(pieces)
-    text = _SPACE.sub(" ", raw).strip()
+    text = space_after_stops(_SPACE.sub(" ", raw).strip())
     if not any(c.isalpha() for c in strip_placeholders(text)):
         return
     lead = raw[: len(raw) - len(raw.lstrip(" \t\n\r\f"))]

@@ -22,7 +22,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from ..errors import PipelineError
-from ..markup import PLACEHOLDER, find_tags, strip_placeholders, valid_tags
+from ..markup import PLACEHOLDER, space_after_stops, find_tags, strip_placeholders, valid_tags
 from ..model import Document
 from .html import document_from_units
 from .text import decode
@@ -61,7 +61,9 @@ def read_markdown_document(path: Path, name: str, data: bytes) -> Document:
     return document_from_units(name, [(u.kind, u.text) for u in units])
 
 
-def extract_units(text: str) -> list[Unit]:
+def extract_units(text: str, carriers: bool = False) -> list[Unit]:
+    """Translatable units in order; with `carriers`, also the blocks holding only an image, which
+    export rewrites for the image's translated alt text (kind "carrier", not translated)."""
     units: list[Unit] = []
     tokens = parser().parse(blank_front_matter(text))
     in_table = 0
@@ -76,7 +78,7 @@ def extract_units(text: str) -> list[Unit]:
         if kind == "paragraph" and i >= 2 and tokens[i - 2].type == "list_item_open":
             kind = "list item"
         unit, images = _inline_unit(kind, token)
-        if unit is not None:
+        if unit is not None and (carriers or unit.kind != "carrier"):
             units.append(unit)
         for image in images:
             alt = _SPACE.sub(" ", image.content).strip()
@@ -123,9 +125,11 @@ def _inline_unit(kind: str, token) -> tuple[Unit | None, list]:
             pieces.append(f"<{counter}/>")
             if child.type == "image":
                 images.append(child)
-    text = _SPACE.sub(" ", "".join(pieces)).strip()
+    text = space_after_stops(_SPACE.sub(" ", "".join(pieces)).strip())
     if not any(c.isalpha() for c in strip_placeholders(text)):
-        return None, images
+        if not images:
+            return None, images
+        kind = "carrier"
     lines = token.content.count("\n") + 1
     return Unit(kind, text, token.map[0], lines, tokens, frozenset(whole)), images
 
@@ -144,8 +148,14 @@ def escape_markdown(text: str) -> str:
 def rebuild_markdown(source: str, translate: Callable[[int, str], str],
                      warn: Callable[[str], None] = lambda message: None) -> str:
     text = source.replace("\r\n", "\n")
-    units = extract_units(text)
-    translated = [translate(i, u.text) for i, u in enumerate(units)]
+    units = extract_units(text, carriers=True)
+    translated, index = [], 0
+    for unit in units:
+        if unit.kind == "carrier":
+            translated.append(unit.text)
+        else:
+            translated.append(translate(index, unit.text))
+            index += 1
     alts = {id(u.image): strip_placeholders(t) for u, t in zip(units, translated) if u.image is not None}
     lines = text.split("\n")
     replaced: dict[int, tuple[int, str]] = {}
