@@ -160,6 +160,7 @@ def test_html_page_rebuilt_with_markup_from_the_source(site, tmp_path):
     po = {e.msgid: e.msgstr for e in catalogue(site, "zh_Hans")}
     assert page.xpath("//title")[0].text == strip_placeholders(po["ગુજરાત સમાચાર"])
     assert page.xpath("//input/@placeholder") == [po["શોધો"]]
+    assert page.xpath("//span/@title") == [po["સંકેત"]]  # attribute of an inline element, kept in its run
 
 
 def test_no_path_leaves_the_output_folder(site, tmp_path):

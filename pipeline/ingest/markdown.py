@@ -141,8 +141,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>!|~&#])")
 
 def escape_markdown(text: str) -> str:
     """Text that Markdown shows as written: every character that could start markup escaped."""
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    return re.sub(r"^([ \t]*)([-+=]|\d+(?=[.)]))", r"\1\\\2", text)  # no list or heading at line start
+    text = _MD_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
+    text = re.sub(r"^([ \t]*)([-+=])", r"\1\\\2", text)  # no list item or heading underline
+    return re.sub(r"^([ \t]*\d+)([.)])", r"\1\\\2", text)  # no numbered list: 2024\. …
 
 
 def rebuild_markdown(source: str, translate: Callable[[int, str], str],
@@ -192,7 +193,7 @@ def _render(unit: Unit, translation: str, alts: dict, indent: str, warn) -> str:
         last = tag.end
         out.append(_markup(unit.tokens[tag.number], tag.kind, alts, indent))
     out.append(escape_markdown(translation[last:]))
-    return "".join(out)
+    return "".join(out).lstrip()  # leading spaces would make an indented code block
 
 
 def _markup(token, kind: str, alts: dict, indent: str) -> str:
