@@ -155,3 +155,17 @@ def test_markdown_translation_cannot_change_the_block_structure():
     assert [(el.tag, el.text_content()) for el in root] == [
         ("h1", "indented code?"), ("p", "2024. a list?"), ("p", "- item? ===")]
     assert "<div>html</div>" not in html  # the 4th unit does not exist; nothing was added
+
+
+def test_page_without_text_is_read_and_an_empty_file_is_a_clear_error(tmp_path):
+    import pytest
+
+    from pipeline.errors import PipelineError
+
+    redirect = tmp_path / "old.html"
+    redirect.write_text('<meta http-equiv="refresh" content="0; url=new.html">', encoding="utf-8")
+    assert read_document(redirect, "old.html").blocks == ()
+    empty = tmp_path / "empty.md"
+    empty.write_text("  \n", encoding="utf-8")
+    with pytest.raises(PipelineError, match=r"empty\.md: file is empty"):
+        read_document(empty, "empty.md")

@@ -75,9 +75,9 @@ def parse_html(text: str, path: object = None) -> etree._Element:
 
 def read_html_document(path: Path, name: str, data: bytes) -> Document:
     text = decode(data, path)
-    units = extract_units(parse_html(text, path))
-    if not units:
-        raise PipelineError("no translatable text found in this HTML page", path=path)
+    if not text.strip():
+        raise PipelineError("file is empty: nothing to translate", path=path)
+    units = extract_units(parse_html(text, path))  # a page with no text (a redirect) is fine
     return document_from_units(name, [(u.kind, u.text) for u in units])
 
 

@@ -55,9 +55,9 @@ def blank_front_matter(text: str) -> str:
 
 def read_markdown_document(path: Path, name: str, data: bytes) -> Document:
     text = decode(data, path).replace("\r\n", "\n")
+    if not text.strip():
+        raise PipelineError("file is empty: nothing to translate", path=path)
     units = extract_units(text)
-    if not units:
-        raise PipelineError("no translatable text found in this Markdown file", path=path)
     return document_from_units(name, [(u.kind, u.text) for u in units])
 
 
