@@ -82,6 +82,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", metavar="LOCALES", help="comma-separated locales (default: every catalogue found)")
     p.add_argument("--json", action="store_true", help="print one JSON object keyed by locale")
     _add_common(p, models=False)
+
+    p = sub.add_parser("export", help="ship translations: .mo, i18next JSON, or rebuilt txt/md/html documents")
+    p.add_argument("--format", required=True, choices=("mo", "json", "txt", "md", "html"), dest="fmt")
+    p.add_argument("--locale", required=True, metavar="LOCALES", help="target locale(s), comma-separated")
+    p.add_argument("--include-fuzzy", action="store_true",
+                   help="also ship machine translations not yet reviewed (default: reviewed only)")
+    p.add_argument("--out", default="dist", type=Path, help="output folder (default: dist)")
+    _add_common(p, models=False)
     return parser
 
 
@@ -118,6 +126,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     paths = jobs.Paths(args.workdir, args.locales_dir, args.domain)
     if args.command == "status":
         return _print_status(args)
+    if args.command == "export":
+        return _export(args)
     if args.command == "segment" and args.jsonl:
         _print_segments(args.sources, tuple(args.artefacts))
         return 0
@@ -164,6 +174,21 @@ def _print_status(args: argparse.Namespace) -> int:
     else:
         for status in found.values():
             print(status.line())
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .export import export
+
+    with workdir_lock(args.workdir):
+        for locale in jobs.normalise_locales(args.locale.split(",")):
+            report = export(args.fmt, locale, locales_dir=args.locales_dir, domain=args.domain,
+                            workdir=args.workdir, out=args.out, include_fuzzy=args.include_fuzzy)
+            for warning in report.warnings:
+                print(f"pipeline: warning: {warning}", file=sys.stderr)
+            for path in report.written:
+                print(f"wrote {path}", file=sys.stderr)
+            print(report.summary(locale, args.fmt))
     return 0
 
 

@@ -22,14 +22,16 @@ from .fsutil import check_plain_name, write_atomic
 from .ingest import artefact_matcher, collect_sources, read_document
 from .limits import check_sentence_lengths
 from .loops import cut_loop
+from .markup import restore_placeholders, strip_placeholders
 from .memory import TranslationMemory
 from .model import Finding, Segment, Translation
 from .numbers import localise_numbers, prepare_for_model
 from .protect import restore_spans
 from .segment import segment_document
+from .sources import save_sources
 
 SEGMENTER_VERSION = "2"  # bump when pipeline.segment rules change: old segments.json is rebuilt
-LOCALISER_VERSION = "3"  # 2: spans restored, dates; 3: looping output cut off
+LOCALISER_VERSION = "4"  # 2: spans restored, dates; 3: looping output cut off; 4: markup
 CHUNK = 32  # sentences per memory write: what a crash can cost
 
 
@@ -140,6 +142,7 @@ def stage_segment(
             segments.extend(found)
         _save(out, {"key": key, "documents": [name for _, name, _ in payloads],
                     "segments": [s.to_dict() for s in segments]})
+    save_sources(paths.artefact("sources"), key, payloads)  # what export rebuilds documents from
     report.documents = len(files)
     report.segments = len(segments)
     report.messages = len({s.text for s in segments})
@@ -193,7 +196,8 @@ def stage_translate(
         stats.from_memory = len(todo)
         return
 
-    inputs = {msgid: prepare_for_model(msgid) for msgid in todo}
+    # Inline-markup placeholders (<1>…</1>) are not shown to the model; localize puts them back.
+    inputs = {msgid: prepare_for_model(strip_placeholders(msgid)) for msgid in todo}
     model_key = spec.settings_key()
     cached = memory.lookup(set(inputs.values()), SOURCE_LANGUAGE, tgt, model_key)
     missing = sorted({t for t in inputs.values() if t not in cached}, key=len)
@@ -241,9 +245,12 @@ def stage_localize(config: Config, locale: str, paths: Paths, report: RunReport)
         return
     records = {}
     for msgid, rec in raw["translations"].items():
-        text, looped = cut_loop(rec["mt"], msgid)  # a model stuck in a loop: cut off and flagged
-        text = localise_numbers(restore_spans(msgid, text), msgid, locale, options.number_style)
-        findings = ((looped,) if looped else ()) + qa.run_checks(msgid, text)
+        plain = strip_placeholders(msgid)  # inline markup (<1>…</1>) never reached the model
+        text, looped = cut_loop(rec["mt"], plain)  # a model stuck in a loop: cut off and flagged
+        text = localise_numbers(restore_spans(plain, text), plain, locale, options.number_style)
+        findings = ((looped,) if looped else ()) + tuple(qa.run_checks(plain, text))
+        text, markup_findings = restore_placeholders(msgid, text)
+        findings += tuple(markup_findings)
         records[msgid] = {"text": text, "model_id": rec["model_id"],
                           "findings": [[f.check, f.message] for f in findings]}
     stats.findings = sum(len(r["findings"]) for r in records.values())

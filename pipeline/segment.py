@@ -32,6 +32,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 
+from .markup import keep_tags_together
 from .model import Document, Segment
 from .segment_rules import (
     CONTINUING_WORDS,
@@ -230,7 +231,7 @@ def segment_document(doc: Document) -> Iterator[Segment]:
         if block.kind == "artefact":
             continue
         block_text = doc.text[block.start : block.end]
-        for s, e in split_sentences(block_text):
+        for s, e in keep_tags_together(block_text, split_sentences(block_text)):
             text = clean_segment_text(block_text[s:e])
             if not text.strip():
                 continue

@@ -6,9 +6,17 @@ from pathlib import Path
 
 from ..errors import PipelineError
 from ..model import Document
+from .html import read_html_document
+from .markdown import read_markdown_document
 from .text import artefact_matcher, decode, read_text_document
 
-READERS = {".txt": read_text_document}
+READERS = {
+    ".txt": read_text_document,
+    ".html": read_html_document,
+    ".htm": read_html_document,
+    ".md": read_markdown_document,
+    ".markdown": read_markdown_document,
+}
 
 
 def collect_sources(paths: list[str | Path]) -> list[tuple[Path, str]]:

@@ -1,0 +1,288 @@
+"""HTML pages: the text of block elements and a few attributes, with inline markup as placeholders.
+
+What is translated: each run of text and inline markup directly inside a block element (p, li,
+h1-h6, td, th, dt, dd, blockquote, caption, figcaption, title, div, section, ...), and the
+attributes alt, title, placeholder, aria-label plus the content of meta description, og:title
+and og:description. What never is: script, style, code, pre, template, and anything marked
+`translate="no"` or `class="notranslate"` (with its attributes).
+
+Inline elements (a, b, strong, i, em, span, ...) stay inside the sentence as `<1>…</1>`; empty
+ones and kept-whole ones (br, img, inline code, a `translate="no"` span) as `<2/>` (see
+`pipeline.markup`). The same walk over the same source finds the same units in the same order,
+so export re-reads the page and puts each translated unit back where its block came from.
+
+lxml parses (libxml2's HTML parser: forgiving, keeps entities as text: `&lt;b&gt;` is the text
+`<b>`, never markup), and lxml's serialiser escapes every text it writes.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import lxml.html
+from lxml import etree
+
+from ..errors import PipelineError
+from ..markup import PLACEHOLDER, space_after_stops, find_tags, strip_placeholders, valid_tags
+from ..model import Block, Document
+from .text import decode
+
+CONTAINERS = frozenset(
+    "p li h1 h2 h3 h4 h5 h6 td th dt dd blockquote caption figcaption title div section article main "
+    "header footer aside nav figure address body label button legend summary option".split()
+)
+BLOCKS = CONTAINERS | frozenset(
+    "html head ul ol dl table thead tbody tfoot tr colgroup col form fieldset details dialog hr pre "
+    "script style template noscript textarea select optgroup iframe object video audio canvas svg math "
+    "meta link base menu hgroup picture source track map".split()
+)
+KEPT_WHOLE = frozenset("br wbr img input code kbd samp var svg math iframe object video audio canvas".split())
+SKIPPED = frozenset("script style code pre template noscript textarea".split())
+TRANSLATABLE_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label")
+META_NAMES = {("name", "description"), ("property", "og:title"), ("property", "og:description"),
+              ("name", "og:title"), ("name", "og:description")}
+_SPACE = re.compile(r"[ \t\n\r\f]+")
+_KINDS = {"li": "list item", "td": "cell", "th": "cell", "title": "title"}
+
+
+@dataclass
+class Unit:
+    """One translatable piece of a page: a run of inline content in `parent`, or one attribute."""
+
+    kind: str
+    text: str
+    parent: etree._Element
+    first: int = 0  # run: children[first:last] of parent, plus the text slot before them
+    last: int = 0
+    lead: str = ""  # whitespace around the run, kept on export
+    trail: str = ""
+    elements: dict[int, etree._Element] = field(default_factory=dict)
+    whole: frozenset[int] = frozenset()
+    attribute: str | None = None
+
+
+def parse_html(text: str, path: object = None) -> etree._Element:
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=False)
+    try:
+        return lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise PipelineError(f"cannot parse HTML ({exc})", path=path) from None
+
+
+def read_html_document(path: Path, name: str, data: bytes) -> Document:
+    text = decode(data, path)
+    if not text.strip():
+        raise PipelineError("file is empty: nothing to translate", path=path)
+    units = extract_units(parse_html(text, path))  # a page with no text (a redirect) is fine
+    return document_from_units(name, [(u.kind, u.text) for u in units])
+
+
+def document_from_units(name: str, units: list[tuple[str, str]]) -> Document:
+    """Unit texts one per block, blank-line separated; offsets index into that text."""
+    parts, blocks, offset = [], [], 0
+    for kind, text in units:
+        blocks.append(Block(index=len(blocks), kind=kind, start=offset, end=offset + len(text)))
+        parts.append(text)
+        offset += len(text) + 2
+    return Document(name=name, text="\n\n".join(parts), blocks=tuple(blocks))
+
+
+# --- finding the units -----------------------------------------------------------------------
+
+
+def _is_element(node) -> bool:
+    return isinstance(node.tag, str)
+
+
+def _skipped(el) -> bool:
+    if not _is_element(el):
+        return False
+    return (el.tag in SKIPPED or el.get("translate", "").strip().lower() == "no"
+            or "notranslate" in el.get("class", "").split())
+
+
+def _breaks_run(el) -> bool:
+    if not _is_element(el):
+        return False
+    if el.tag in BLOCKS:
+        return True
+    return not _skipped(el) and any(_is_element(d) and d.tag in BLOCKS for d in el.iterdescendants())
+
+
+def _kept_whole(el) -> bool:
+    if not _is_element(el) or el.tag in KEPT_WHOLE or _skipped(el):
+        return True
+    return not "".join(el.itertext()).strip()  # an empty <span class="icon"></span>
+
+
+def extract_units(root) -> list[Unit]:
+    units: list[Unit] = []
+    _walk(root, units)
+    return units
+
+
+def _walk(el, units: list[Unit]) -> None:
+    if not _is_element(el) or _skipped(el):
+        return
+    _attribute_units(el, units)
+    if el.tag not in CONTAINERS:
+        for child in el:
+            _walk(child, units)
+        return
+    children = list(el)
+    start = 0
+    for i, child in enumerate(children):
+        if _breaks_run(child):
+            _run_unit(el, start, i, units)
+            _walk(child, units)
+            start = i + 1
+        else:
+            _inline_attribute_units(child, units)
+    _run_unit(el, start, len(children), units)
+
+
+def _inline_attribute_units(el, units: list[Unit]) -> None:
+    if not _is_element(el) or _skipped(el):
+        return
+    _attribute_units(el, units)
+    for child in el:
+        _inline_attribute_units(child, units)
+
+
+def _attribute_units(el, units: list[Unit]) -> None:
+    names = list(TRANSLATABLE_ATTRIBUTES)
+    if el.tag == "meta" and any((k, el.get(k, "").strip().lower()) in META_NAMES for k in ("name", "property")):
+        names.append("content")
+    for attr in names:
+        value = _SPACE.sub(" ", el.get(attr, "")).strip()
+        if any(c.isalpha() for c in value):
+            units.append(Unit("attribute", value, el, attribute=attr))
+
+
+def _run_unit(parent, first: int, last: int, units: list[Unit]) -> None:
+    children = list(parent)[first:last]
+    slot = parent.text if first == 0 else parent[first - 1].tail
+    counter = [0]
+    elements: dict[int, etree._Element] = {}
+    whole: set[int] = set()
+    pieces = [_escape_lookalikes(slot or "")]
+    for child in children:
+        pieces.append(_inline(child, counter, elements, whole))
+    raw = "".join(pieces)
+    text = space_after_stops(_SPACE.sub(" ", raw).strip())
+    if not any(c.isalpha() for c in strip_placeholders(text)):
+        return
+    lead = raw[: len(raw) - len(raw.lstrip(" \t\n\r\f"))]
+    trail = raw[len(raw.rstrip(" \t\n\r\f")) :]
+    kind = "heading" if re.fullmatch(r"h[1-6]", parent.tag) else _KINDS.get(parent.tag, "paragraph")
+    units.append(Unit(kind, text, parent, first, last, lead, trail, elements, frozenset(whole)))
+
+
+def _inline(el, counter: list[int], elements: dict, whole: set) -> str:
+    counter[0] += 1
+    number = counter[0]
+    elements[number] = el
+    tail = _escape_lookalikes(el.tail or "")
+    if _kept_whole(el):
+        whole.add(number)
+        return f"<{number}/>{tail}"
+    inner = [_escape_lookalikes(el.text or "")]
+    inner += [_inline(child, counter, elements, whole) for child in el]
+    return f"<{number}>{''.join(inner)}</{number}>{tail}"
+
+
+def _escape_lookalikes(text: str) -> str:
+    """Source text that looks like a placeholder (`&lt;1&gt;`) must not become one: a full-width
+    bracket keeps it readable (rare enough to accept the change)."""
+    return PLACEHOLDER.sub(lambda m: "‹" + m.group(0)[1:-1] + "›", text) if "<" in text else text
+
+
+# --- putting translations back ---------------------------------------------------------------
+
+
+def rebuild_html(source: str, translate: Callable[[int, str], str], lang: str, direction: str,
+                 warn: Callable[[str], None] = lambda message: None) -> str:
+    """The page with unit `i` replaced by `translate(i, unit_text)`; markup from the source only."""
+    root = parse_html(source)
+    units = extract_units(root)
+    for i, unit in enumerate(units):
+        if unit.attribute is not None:
+            unit.parent.set(unit.attribute, strip_placeholders(translate(i, unit.text)))
+    for i in reversed(range(len(units))):
+        unit = units[i]
+        if unit.attribute is None:
+            _replace_run(unit, translate(i, unit.text), warn)
+    root.set("lang", lang)
+    root.set("dir", direction)
+    _ensure_utf8(root)
+    return lxml.html.tostring(root, encoding="unicode", method="html", doctype="<!DOCTYPE html>") + "\n"
+
+
+def _replace_run(unit: Unit, translation: str, warn) -> None:
+    holder = lxml.html.Element("div")
+    if not valid_tags(translation, set(unit.elements), unit.whole):
+        warn(f"placeholders in {translation!r} do not match the source; markup dropped there")
+        translation = strip_placeholders(translation)
+    stack = [holder]
+    last = 0
+    for tag in find_tags(translation):
+        _append_text(stack[-1], translation[last : tag.start])
+        last = tag.end
+        source = unit.elements[tag.number]
+        if tag.kind == "whole":
+            node = copy.deepcopy(source)
+            node.tail = None
+            stack[-1].append(node)
+        elif tag.kind == "open":
+            node = stack[-1].makeelement(source.tag, dict(source.attrib))
+            stack[-1].append(node)
+            stack.append(node)
+        else:
+            stack.pop()
+    _append_text(holder, translation[last:])
+    parent = unit.parent
+    for child in list(parent)[unit.first : unit.last]:
+        parent.remove(child)
+    new_children = list(holder)
+    lead = unit.lead + (holder.text or "")
+    if unit.first == 0:
+        parent.text = lead
+    else:
+        parent[unit.first - 1].tail = lead
+    for offset, child in enumerate(new_children):
+        parent.insert(unit.first + offset, child)
+    if new_children:
+        new_children[-1].tail = (new_children[-1].tail or "") + unit.trail
+    elif unit.first == 0:
+        parent.text += unit.trail
+    else:
+        parent[unit.first - 1].tail += unit.trail
+
+
+def _append_text(node, text: str) -> None:
+    if not text:
+        return
+    if len(node):
+        node[-1].tail = (node[-1].tail or "") + text
+    else:
+        node.text = (node.text or "") + text
+
+
+def _ensure_utf8(root) -> None:
+    """We write UTF-8; say so, or a browser opening the file may guess another encoding."""
+    head = root.find("head")
+    if head is None:
+        head = root.makeelement("head", {})
+        root.insert(0, head)
+    for meta in head.findall("meta"):
+        if meta.get("charset") is not None:
+            meta.set("charset", "utf-8")
+            return
+        if meta.get("http-equiv", "").lower() == "content-type":
+            meta.set("content", "text/html; charset=utf-8")
+            return
+    head.insert(0, head.makeelement("meta", {"charset": "utf-8"}))

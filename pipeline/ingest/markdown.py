@@ -1,0 +1,226 @@
+"""Markdown articles: headings, paragraphs, list items, emphasis, link text and image alt text.
+
+markdown-it-py (CommonMark) parses; we never hand-parse Markdown. Each heading or paragraph
+(list items and block quotes hold paragraphs) is one unit; inside it emphasis and links become
+`<1>…</1>` placeholders, and things kept whole (inline code, images, autolinks, inline HTML, hard
+line breaks) `<2/>` (see `pipeline.markup`). Image alt text is a unit of its own. URLs, code
+spans, code blocks, HTML blocks, tables and front matter (`---` YAML or `+++` TOML at the top)
+are never translated.
+
+On export each unit's lines are replaced by one line: the source line's prefix (`## `, `- `,
+`> `, indentation) and the translation, with every character a translation could use as
+Markdown escaped, so a translation can never add a link, an image or HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from ..errors import PipelineError
+from ..markup import PLACEHOLDER, space_after_stops, find_tags, strip_placeholders, valid_tags
+from ..model import Document
+from .html import document_from_units
+from .text import decode
+
+_SPACE = re.compile(r"[ \t\n\r\f]+")
+_FRONT_MATTER = re.compile(r"\A(---|\+\+\+)[ \t]*\n.*?\n(?:\1|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_PREFIX = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:#{1,6}[ \t]+)?")
+
+
+@dataclass
+class Unit:
+    kind: str
+    text: str
+    line: int = 0  # first source line of the block (0-based)
+    lines: int = 0  # how many source lines its text takes
+    tokens: dict[int, object] = field(default_factory=dict)  # placeholder number → inline token(s)
+    whole: frozenset[int] = frozenset()
+    image: object | None = None  # for an alt-text unit: the image token
+
+
+def parser() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable("table").enable("strikethrough")
+
+
+def blank_front_matter(text: str) -> str:
+    """Front matter lines emptied (so line numbers stay) before Markdown sees them."""
+    m = _FRONT_MATTER.match(text)
+    return "\n" * m.group(0).count("\n") + text[m.end():] if m else text
+
+
+def read_markdown_document(path: Path, name: str, data: bytes) -> Document:
+    text = decode(data, path).replace("\r\n", "\n")
+    if not text.strip():
+        raise PipelineError("file is empty: nothing to translate", path=path)
+    units = extract_units(text)
+    return document_from_units(name, [(u.kind, u.text) for u in units])
+
+
+def extract_units(text: str, carriers: bool = False) -> list[Unit]:
+    """Translatable units in order; with `carriers`, also the blocks holding only an image, which
+    export rewrites for the image's translated alt text (kind "carrier", not translated)."""
+    units: list[Unit] = []
+    tokens = parser().parse(blank_front_matter(text))
+    in_table = 0
+    for i, token in enumerate(tokens):
+        if token.type == "table_open":
+            in_table += 1
+        elif token.type == "table_close":
+            in_table -= 1
+        if token.type != "inline" or in_table or token.map is None:
+            continue
+        kind = "heading" if tokens[i - 1].type == "heading_open" else "paragraph"
+        if kind == "paragraph" and i >= 2 and tokens[i - 2].type == "list_item_open":
+            kind = "list item"
+        unit, images = _inline_unit(kind, token)
+        if unit is not None and (carriers or unit.kind != "carrier"):
+            units.append(unit)
+        for image in images:
+            alt = _SPACE.sub(" ", image.content).strip()
+            if any(c.isalpha() for c in alt):
+                units.append(Unit("attribute", alt, image=image))
+    return units
+
+
+def _inline_unit(kind: str, token) -> tuple[Unit | None, list]:
+    pieces: list[str] = []
+    tokens: dict[int, object] = {}
+    whole: set[int] = set()
+    images = []
+    stack: list[int] = []
+    counter = 0
+    children = token.children or []
+    skip_until_close = False
+    for child in children:
+        if skip_until_close:
+            tokens[counter].append(child)
+            skip_until_close = child.type != "link_close"
+            continue
+        if child.type == "text":
+            pieces.append(PLACEHOLDER.sub(lambda m: "‹" + m.group(0)[1:-1] + "›", child.content))
+        elif child.type == "softbreak":
+            pieces.append(" ")
+        elif child.type.endswith("_open"):
+            counter += 1
+            if child.type == "link_open" and child.markup == "autolink":
+                tokens[counter] = [child]
+                whole.add(counter)
+                pieces.append(f"<{counter}/>")
+                skip_until_close = True
+                continue
+            tokens[counter] = child
+            stack.append(counter)
+            pieces.append(f"<{counter}>")
+        elif child.type.endswith("_close"):
+            pieces.append(f"</{stack.pop()}>")
+        else:  # code_inline, image, html_inline, hardbreak: kept whole
+            counter += 1
+            tokens[counter] = child
+            whole.add(counter)
+            pieces.append(f"<{counter}/>")
+            if child.type == "image":
+                images.append(child)
+    text = space_after_stops(_SPACE.sub(" ", "".join(pieces)).strip())
+    if not any(c.isalpha() for c in strip_placeholders(text)):
+        if not images:
+            return None, images
+        kind = "carrier"
+    lines = token.content.count("\n") + 1
+    return Unit(kind, text, token.map[0], lines, tokens, frozenset(whole)), images
+
+
+# --- putting translations back ---------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>!|~&#])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text that Markdown shows as written: every character that could start markup escaped."""
+    text = _MD_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
+    text = re.sub(r"^([ \t]*)([-+=])", r"\1\\\2", text)  # no list item or heading underline
+    return re.sub(r"^([ \t]*\d+)([.)])", r"\1\\\2", text)  # no numbered list: 2024\. …
+
+
+def rebuild_markdown(source: str, translate: Callable[[int, str], str],
+                     warn: Callable[[str], None] = lambda message: None) -> str:
+    text = source.replace("\r\n", "\n")
+    units = extract_units(text, carriers=True)
+    translated, index = [], 0
+    for unit in units:
+        if unit.kind == "carrier":
+            translated.append(unit.text)
+        else:
+            translated.append(translate(index, unit.text))
+            index += 1
+    alts = {id(u.image): strip_placeholders(t) for u, t in zip(units, translated) if u.image is not None}
+    lines = text.split("\n")
+    replaced: dict[int, tuple[int, str]] = {}
+    for unit, translation in zip(units, translated):
+        if unit.image is not None:
+            continue
+        first = lines[unit.line]
+        prefix = _prefix(first)
+        body = _render(unit, translation, alts, re.sub(r"[^>\s]", " ", prefix), warn)
+        replaced[unit.line] = (unit.lines, prefix + body)
+    out, i = [], 0
+    while i < len(lines):
+        if i in replaced:
+            count, line = replaced[i]
+            out.append(line)
+            i += count
+        else:
+            out.append(lines[i])
+            i += 1
+    return "\n".join(out)
+
+
+def _prefix(line: str) -> str:
+    return _PREFIX.match(line).group(0)
+
+
+def _render(unit: Unit, translation: str, alts: dict, indent: str, warn) -> str:
+    if not valid_tags(translation, set(unit.tokens), unit.whole):
+        warn(f"placeholders in {translation!r} do not match the source; markup dropped there")
+        translation = strip_placeholders(translation)
+    out, last = [], 0
+    for tag in find_tags(translation):
+        out.append(escape_markdown(translation[last : tag.start]))
+        last = tag.end
+        out.append(_markup(unit.tokens[tag.number], tag.kind, alts, indent))
+    out.append(escape_markdown(translation[last:]))
+    return "".join(out).lstrip()  # leading spaces would make an indented code block
+
+
+def _markup(token, kind: str, alts: dict, indent: str) -> str:
+    """Source markup for one placeholder, rebuilt from the parsed token (never from the translation)."""
+    if isinstance(token, list):  # autolink: <https://…>
+        return "<" + token[1].content + ">"
+    if token.type == "code_inline":
+        tick = token.markup
+        pad = " " if token.content.startswith("`") or token.content.endswith("`") else ""
+        return f"{tick}{pad}{token.content}{pad}{tick}"
+    if token.type == "html_inline":
+        return token.content
+    if token.type == "hardbreak":
+        return "\\\n" + indent
+    if token.type == "image":
+        alt = alts.get(id(token), _SPACE.sub(" ", token.content).strip())
+        return f"![{escape_markdown(alt)}]({_destination(token)})"
+    if token.type == "link_open":
+        return "[" if kind == "open" else f"]({_destination(token)})"
+    return token.markup  # em, strong, s: `*`, `**`, `~~`
+
+
+def _destination(token) -> str:
+    href = token.attrs.get("href") or token.attrs.get("src") or ""
+    if re.search(r"[\s()<>]", href):
+        href = "<" + href.replace("<", "%3C").replace(">", "%3E") + ">"
+    title = token.attrs.get("title")
+    if title:
+        href += ' "' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return href
