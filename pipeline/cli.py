@@ -54,6 +54,15 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text)
         _add_targets(p)
         _add_common(p)
+
+    p = sub.add_parser("evaluate", help="score translation quality on a line-aligned test set (BLEU, chrF++, numbers)")
+    p.add_argument("--src", required=True, type=Path, help="Gujarati source, one sentence or paragraph per line")
+    p.add_argument("--ref", required=True, type=Path, help="reference translations, line-aligned with --src")
+    p.add_argument("--to", required=True, metavar="LOCALE", help="target locale of the references, e.g. en or zh_Hans")
+    p.add_argument("--models", action="append", type=Path, metavar="FILE",
+                   help="models file to evaluate; repeat to compare several in one table (default: models.yaml)")
+    p.add_argument("--limit", type=int, metavar="N", help="only the first N lines")
+    p.add_argument("--json", action="store_true", help="print the scores as JSON")
     return parser
 
 
@@ -73,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "evaluate":
+        return _evaluate(args)
     paths = jobs.Paths(args.workdir, args.locales_dir, args.domain)
     if args.command == "segment" and args.jsonl:
         _print_segments(args.sources)
@@ -99,6 +110,27 @@ def _dispatch(args: argparse.Namespace) -> int:
     if report.skipped:
         print("unchanged, skipped: " + ", ".join(report.skipped), file=sys.stderr)
     print(report.summary() if args.command in ("run", "segment") else _stage_summary(report))
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from . import evaluate
+    from .mt import load_translator
+
+    locale = jobs.normalise_locales([args.to])[0]
+    configs = [load_config(path) for path in args.models or [Path("models.yaml")]]
+    for config in configs:
+        config.model_for(locale)  # fail on an unrouted pair before any work
+    src, ref = evaluate.read_lines(args.src), evaluate.read_lines(args.ref)
+    evaluate.check_parallel(src, ref, args.src, args.ref)
+    if args.limit is not None:
+        src, ref = src[: args.limit], ref[: args.limit]
+    scores = evaluate.evaluate(configs, src, ref, locale, load_translator)
+    if args.json:
+        print(json.dumps([s.as_dict() for s in scores], ensure_ascii=False, indent=1))
+    else:
+        print(f"{len(src)} lines, gu → {locale}")
+        print(evaluate.format_table(scores))
     return 0
 
 
