@@ -89,7 +89,10 @@ def numbers_kept(sources: list[str], outputs: list[str]) -> tuple[int, int]:
 
 
 def score(label: str, sources: list[str], outputs: list[str], refs: list[str], locale: str, seconds: float) -> Score:
-    import sacrebleu
+    try:
+        import sacrebleu
+    except ImportError:
+        raise PipelineError("scoring needs sacrebleu: pip install '.[eval]'") from None
 
     tokenize = "zh" if target_language(locale) == "zh" else "13a"
     bleu = sacrebleu.corpus_bleu(outputs, [refs], tokenize=tokenize).score
