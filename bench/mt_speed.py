@@ -151,7 +151,7 @@ def pipeline_overhead(translator, spec_file: Path, sentences: list[str]) -> dict
             "overhead_share": round((total - model) / total, 4)}
 
 
-def faithfulness(n: int = 64) -> dict:
+def faithfulness(n: int = 24) -> dict:
     """CTranslate2 on the tiny test models: float32 against transformers, int8 against float32."""
     from pipeline.config import load_config
     from pipeline.mt import load_translator

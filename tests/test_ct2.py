@@ -177,3 +177,12 @@ def test_a_folder_without_a_model_is_a_clear_error_on_ctranslate2(tmp_path):
                     "pairs:\n  gu-en: m\n")
     with pytest.raises(ModelUnavailable, match="empty-model does not hold a loadable model"):
         load_translator(load_config(path).models["m"], device="cpu")
+
+
+def test_spread_splits_the_largest_batches_until_every_worker_has_one():
+    from pipeline.mt.batching import spread
+
+    assert spread([["a", "b", "c", "d"], ["e"]], 4) == [["a", "b"], ["c"], ["d"], ["e"]]
+    assert spread([["a", "b"]], 1) == [["a", "b"]]
+    assert spread([["a"], ["b"]], 4) == [["a"], ["b"]]  # nothing left to split
+    assert spread([], 2) == []
