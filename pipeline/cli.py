@@ -90,6 +90,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also ship machine translations not yet reviewed (default: reviewed only)")
     p.add_argument("--out", default="dist", type=Path, help="output folder (default: dist)")
     _add_common(p, models=False)
+
+    p = sub.add_parser("evaluate", help="score translation quality on a line-aligned test set (BLEU, chrF++, numbers)")
+    p.add_argument("--src", required=True, type=Path, help="Gujarati source, one sentence or paragraph per line")
+    p.add_argument("--ref", required=True, type=Path, help="reference translations, line-aligned with --src")
+    p.add_argument("--to", required=True, metavar="LOCALE", help="target locale of the references, e.g. en or zh_Hans")
+    p.add_argument("--models", action="append", type=Path, metavar="FILE",
+                   help="models file to evaluate; repeat to compare several in one table (default: models.yaml)")
+    p.add_argument("--limit", type=int, metavar="N", help="only the first N lines")
+    p.add_argument("--json", action="store_true", help="print the scores as JSON")
     return parser
 
 
@@ -123,6 +132,8 @@ def _check(args: argparse.Namespace) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "check":
         return _check(args)
+    if args.command == "evaluate":
+        return _evaluate(args)
     paths = jobs.Paths(args.workdir, args.locales_dir, args.domain)
     if args.command == "status":
         return _print_status(args)
@@ -189,6 +200,27 @@ def _export(args: argparse.Namespace) -> int:
             for path in report.written:
                 print(f"wrote {path}", file=sys.stderr)
             print(report.summary(locale, args.fmt))
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from . import evaluate
+    from .mt import load_translator
+
+    locale = jobs.normalise_locales([args.to])[0]
+    configs = [load_config(path) for path in args.models or [Path("models.yaml")]]
+    for config in configs:
+        config.model_for(locale)  # fail on an unrouted pair before any work
+    src, ref = evaluate.read_lines(args.src), evaluate.read_lines(args.ref)
+    evaluate.check_parallel(src, ref, args.src, args.ref)
+    if args.limit is not None:
+        src, ref = src[: args.limit], ref[: args.limit]
+    scores = evaluate.evaluate(configs, src, ref, locale, load_translator)
+    if args.json:
+        print(json.dumps([s.as_dict() for s in scores], ensure_ascii=False, indent=1))
+    else:
+        print(f"{len(src)} lines, gu → {locale}")
+        print(evaluate.format_table(scores))
     return 0
 
 

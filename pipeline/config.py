@@ -18,6 +18,8 @@ from .errors import PipelineError
 
 FAMILIES = ("nllb", "m2m100", "marian")
 BACKENDS = ("auto", "transformers", "ctranslate2")
+# CTranslate2 weight types; "auto" is int8 on a CPU and int8_float16 on CUDA.
+QUANTIZATIONS = ("auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "float16", "bfloat16", "float32")
 NUMBER_STYLES = ("decimal", "compact", "indian", "lakh")
 SOURCE_LANGUAGE = "gu"
 
@@ -45,6 +47,7 @@ class ModelSpec:
     revision: str | None = None
     local_path: Path | None = None
     backend: str = "auto"
+    quantization: str = "auto"  # CTranslate2 only
     trust_remote_code: bool = False
     generation: GenerationSettings = field(default_factory=GenerationSettings)
 
@@ -58,7 +61,7 @@ class ModelSpec:
     def settings_key(self) -> str:
         """Everything that changes this model's output, as a short stable string."""
         gen = self.generation
-        parts = [self.model_id, self.family, self.backend] + [
+        parts = [self.model_id, self.family, self.backend, self.quantization] + [
             f"{f.name}={getattr(gen, f.name)}" for f in fields(gen)
         ]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
@@ -117,7 +120,7 @@ def target_language(locale: str) -> str:
 # --- reading ---------------------------------------------------------------------------------
 
 _TOP_KEYS = {"models", "pairs", "locales"}
-_MODEL_KEYS = {"family", "source", "revision", "backend", "trust_remote_code", "generation"}
+_MODEL_KEYS = {"family", "source", "revision", "backend", "quantization", "trust_remote_code", "generation"}
 _GEN_TYPES = {f.name: f.type for f in fields(GenerationSettings)}
 _LOCALE_KEYS = {"number_style"}
 
@@ -220,6 +223,9 @@ class _Reader:
         source = self.scalar(entry["source"][1], f"{what}.source", str)
         revision = self.scalar(entry["revision"][1], f"{what}.revision", str) if "revision" in entry else None
         backend = self.choice(entry["backend"][1], f"{what}.backend", BACKENDS) if "backend" in entry else "auto"
+        quantization = "auto"
+        if "quantization" in entry:
+            quantization = self.choice(entry["quantization"][1], f"{what}.quantization", QUANTIZATIONS)
         trust = False
         if "trust_remote_code" in entry:
             trust = self.scalar(entry["trust_remote_code"][1], f"{what}.trust_remote_code", bool)
@@ -242,6 +248,7 @@ class _Reader:
             revision=revision,
             local_path=local,
             backend=backend,
+            quantization=quantization,
             trust_remote_code=trust,
             generation=GenerationSettings(**gen_kwargs),
         )

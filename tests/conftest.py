@@ -18,6 +18,8 @@ TESTS = Path(__file__).resolve().parent
 # Persistent between runs (rebuilt when tests/make_tiny_models.py or its data change); the folder
 # ignores itself in git.
 TINY_MODELS_CACHE = TESTS / ".tiny-models-cache"
+# CTranslate2 conversions of the tiny models go there too, never into the user's cache.
+os.environ["PIPELINE_CT2_CACHE"] = str(TINY_MODELS_CACHE / "ctranslate2")
 
 
 def load_builder():

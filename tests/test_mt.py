@@ -199,13 +199,6 @@ def test_unknown_language_is_a_clear_error(tiny_models):
         tr.translate(["ભારત."], "gu", "fr")
 
 
-def test_every_backend_setting_runs_on_transformers_for_now(tiny_models):
-    spec = load_config(tiny_models).models["nllb-tiny"]
-    for backend in ("auto", "ctranslate2"):
-        tr = load_translator(dataclasses.replace(spec, backend=backend), device="cpu")
-        assert isinstance(tr, HFTranslator) and tr.model_id == spec.model_id
-
-
 # --- missing models --------------------------------------------------------------------------
 
 def _hub_spec(tmp_path: Path, source: str, revision: str):

@@ -10,25 +10,16 @@ from __future__ import annotations
 
 import gc
 import logging
-import math
 import os
-import re
-import unicodedata
-from collections import Counter
-from collections.abc import Callable, Iterator
 
 import torch
 
 from ..config import ModelSpec
 from ..errors import ModelUnavailable, PipelineError
 from . import families
+from .batching import LENGTH_STEP, BatchedTranslator, max_new_tokens, split_sentence, token_batches
 
-_CLAUSE_END = re.compile(r"[,;:](?=\s)")  # not inside 10:30 or 1,00,000
-_SPACE = re.compile(r"\s+")
 _TRUE = {"1", "ON", "YES", "TRUE"}
-# The output limit comes from the source length rounded up to this step, and batches never mix
-# steps: a sentence's translation then does not depend on the sentences batched with it.
-LENGTH_STEP = 8
 _log = logging.getLogger(__name__)
 
 
@@ -98,7 +89,7 @@ def _from_pretrained(where: str, dtype, kwargs: dict):
     return tokenizer, model
 
 
-class HFTranslator:
+class HFTranslator(BatchedTranslator):
     """`Translator` over a transformers seq2seq model; one sentence in, one sentence out."""
 
     def __init__(self, spec: ModelSpec, device: str | None = None, *, tokenizer=None, model=None):
@@ -114,63 +105,26 @@ class HFTranslator:
         self.tokenizer = tokenizer
         self.model = model.to(self.device).eval()
 
-    def translate(
-        self, texts: list[str], src: str, tgt: str, progress: Callable[[int], None] | None = None
-    ) -> list[str]:
-        """Translate each sentence of `texts`; `progress(n)` gets the inputs newly finished after each
-        batch (the calls add up to len(texts), so it can be a tqdm bar's `update`)."""
-        family = self.spec.family
-        families.prepare_source(family, self.tokenizer, src)
-        forced = families.forced_bos_token_id(family, self.tokenizer, tgt)
-        limit = self.spec.generation.max_input_tokens
-        unique = list(dict.fromkeys(t for t in texts if t.strip()))
-        pieces_of = {text: split_sentence(text, self._count, limit) for text in unique}
-        work = list(dict.fromkeys(p for pieces in pieces_of.values() for p in pieces))
-        lengths = dict(zip(work, self._count(work)))
-        work.sort(key=lambda p: -lengths[p])  # longest first: a batch too big for memory fails at once
-
-        copies = Counter(texts)
-        pending = {text: len(set(pieces)) for text, pieces in pieces_of.items()}
-        owners: dict[str, list[str]] = {}
-        for text, pieces in pieces_of.items():
-            for piece in set(pieces):
-                owners.setdefault(piece, []).append(text)
-        done: dict[str, str] = {}
-        reported = 0
-
-        def limit_of(piece: str) -> int:
-            return self._max_new_tokens(lengths[piece])
-
-        for batch in token_batches(work, lengths, self.spec.generation.batch_tokens, key=limit_of):
-            done.update(zip(batch, self._generate_fitting(batch, forced, limit_of(batch[0]))))
-            if progress is not None:
-                finished = 0
-                for piece in batch:
-                    for text in owners[piece]:
-                        pending[text] -= 1
-                        finished += copies[text] if pending[text] == 0 else 0
-                if finished:
-                    progress(finished)
-                    reported += finished
-        if progress is not None and len(texts) > reported:
-            progress(len(texts) - reported)  # blank inputs, or nothing to translate at all
-        joined = {t: families.join_pieces([done[p] for p in pieces_of[t]], tgt) for t in unique}
-        return [joined.get(t, "") for t in texts]
+    def _start(self, src: str, tgt: str) -> int | None:
+        families.prepare_source(self.spec.family, self.tokenizer, src)
+        return families.forced_bos_token_id(self.spec.family, self.tokenizer, tgt)
 
     def _count(self, texts: list[str]) -> list[int]:
         """Source length in tokens, language and end tokens included."""
         return [len(ids) for ids in self.tokenizer(texts)["input_ids"]] if texts else []
 
     def _max_new_tokens(self, length: int) -> int:
-        """ceil(ratio × source length) + extra, the length taken up to a multiple of LENGTH_STEP."""
-        gen = self.spec.generation
-        return math.ceil(gen.max_length_ratio * -(-length // LENGTH_STEP) * LENGTH_STEP) + gen.max_length_extra
+        return max_new_tokens(self.spec.generation, length)
+
+    def _generate(self, batches, forced, limits):
+        for batch, limit in zip(batches, limits):
+            yield self._generate_fitting(batch, forced, limit)
 
     def _generate_fitting(self, batch: list[str], forced: int | None, max_new_tokens: int) -> list[str]:
-        """`_generate`, retried in halves when the accelerator runs out of memory. Every piece keeps
-        the same output limit, so the translations are those an unsplit batch would give."""
+        """`_generate_batch`, retried in halves when the accelerator runs out of memory. Every piece
+        keeps the same output limit, so the translations are those an unsplit batch would give."""
         try:
-            return self._generate(batch, forced, max_new_tokens)
+            return self._generate_batch(batch, forced, max_new_tokens)
         except RuntimeError as exc:  # torch.OutOfMemoryError is a RuntimeError
             if not is_out_of_memory(exc):
                 raise
@@ -189,7 +143,7 @@ class HFTranslator:
             batch[half:], forced, max_new_tokens
         )
 
-    def _generate(self, batch: list[str], forced: int | None, max_new_tokens: int) -> list[str]:
+    def _generate_batch(self, batch: list[str], forced: int | None, max_new_tokens: int) -> list[str]:
         gen = self.spec.generation
         enc = self.tokenizer(batch, return_tensors="pt", padding=True).to(self.device)
         kwargs = {
@@ -220,45 +174,11 @@ def free_accelerator_memory() -> None:
         torch.cuda.empty_cache()
 
 
-def split_sentence(text: str, count: Callable[[list[str]], list[int]], limit: int) -> list[str]:
-    """`text` as it is when it has at most `limit` tokens, else cut into pieces that do: at the clause
-    boundary (", ", "; ", ": ") nearest the middle, recursively; failing that at the space nearest
-    the middle, and as a last resort in the middle. Never truncates."""
-    if count([text])[0] <= limit or len(text) < 2:
-        return [text]
-    middle = len(text) / 2
-    cuts = [m.end() for m in _CLAUSE_END.finditer(text)] or [m.start() for m in _SPACE.finditer(text)]
-    cuts = [c for c in cuts if 0 < c < len(text) and text[:c].strip() and text[c:].strip()]
-    if cuts:
-        cut = min(cuts, key=lambda c: abs(c - middle))
-    else:
-        cut = len(text) // 2
-        while cut < len(text) - 1 and unicodedata.category(text[cut]).startswith("M"):
-            cut += 1  # keep vowel signs and viramas with their consonant
-    left, right = text[:cut].strip(), text[cut:].strip()
-    return split_sentence(left, count, limit) + split_sentence(right, count, limit)
-
-
-def token_batches(
-    items: list[str], lengths: dict[str, int], budget: int, key: Callable[[str], object] = lambda item: None
-) -> Iterator[list[str]]:
-    """Consecutive batches whose padded size (longest × count) stays within `budget` tokens and whose
-    items share `key`; an item longer than the budget goes alone."""
-    batch: list[str] = []
-    longest = 0
-    for item in items:
-        longest_if_added = max(longest, lengths[item])
-        if batch and (longest_if_added * (len(batch) + 1) > budget or key(item) != key(batch[0])):
-            yield batch
-            batch, longest_if_added = [], lengths[item]
-        batch.append(item)
-        longest = longest_if_added
-    if batch:
-        yield batch
-
-
 def _cpu_count() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+__all__ = ["HFTranslator", "LENGTH_STEP", "load_model", "split_sentence", "token_batches"]
