@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 from . import jobs
 from .config import load_config
 from .errors import PipelineError
+from .executors import EXECUTORS, make_executor
 from .fsutil import workdir_lock
 
 
@@ -29,6 +31,20 @@ def _add_targets(p: argparse.ArgumentParser) -> None:
                    help="comma-separated target locales as Babel names, e.g. en,en_IN,zh_Hans")
 
 
+def _add_executor(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("where the model runs")
+    g.add_argument("--executor", choices=EXECUTORS, default="local",
+                   help="local: in this process (default); ray: on a Ray cluster (pip install '.[ray]')")
+    g.add_argument("--ray-address", metavar="ADDRESS",
+                   help="Ray cluster to join, e.g. auto or head-node:6379 (default: $RAY_ADDRESS, else a local instance)")
+    g.add_argument("--ray-workers", type=int, metavar="N",
+                   help="model copies (actors) on the cluster (default: as many as its CPUs or GPUs fit)")
+    g.add_argument("--ray-cpus-per-worker", type=float, default=1.0, metavar="N",
+                   help="CPUs each actor reserves and uses as threads (default: 1)")
+    g.add_argument("--ray-gpus-per-worker", type=float, default=0.0, metavar="N",
+                   help="GPUs each actor reserves, e.g. 1, or 0.5 for two copies per GPU (default: 0, CPU actors)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pipeline",
@@ -40,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("sources", nargs="+", metavar="SOURCE", help="UTF-8 .txt files or folders of them")
     _add_targets(p)
     _add_common(p)
+    _add_executor(p)
 
     p = sub.add_parser("segment", help="split sources into sentences (stage 1)")
     p.add_argument("sources", nargs="+", metavar="SOURCE")
@@ -54,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text)
         _add_targets(p)
         _add_common(p)
+        if name == "translate":
+            _add_executor(p)
     return parser
 
 
@@ -83,13 +102,14 @@ def _dispatch(args: argparse.Namespace) -> int:
         for locale in locales:
             config.model_for(locale)  # fail on an unrouted pair before any work
     report = jobs.RunReport()
-    with workdir_lock(args.workdir):
+    executor = _executor(args)
+    with workdir_lock(args.workdir), executor or contextlib.nullcontext():
         if args.command == "run":
-            report = jobs.run_all(args.sources, locales, config, paths)
+            report = jobs.run_all(args.sources, locales, config, paths, executor=executor)
         elif args.command == "segment":
             jobs.stage_segment(args.sources, paths, report)
         elif args.command == "translate":
-            jobs.translate_locales(config, locales, paths, report)
+            jobs.translate_locales(config, locales, paths, report, executor=executor)
         elif args.command == "localize":
             for locale in locales:
                 jobs.stage_localize(config, locale, paths, report)
@@ -99,7 +119,20 @@ def _dispatch(args: argparse.Namespace) -> int:
     if report.skipped:
         print("unchanged, skipped: " + ", ".join(report.skipped), file=sys.stderr)
     print(report.summary() if args.command in ("run", "segment") else _stage_summary(report))
+    left = sum(s.untranslated for s in report.locales.values())
+    if left:
+        print(f"pipeline: {left} sentence(s) left untranslated because their batches failed on every retry "
+              "(see the errors above); run again to retry them", file=sys.stderr)
+        return 3
     return 0
+
+
+def _executor(args: argparse.Namespace):
+    """None (translate here) or a RayExecutor; a missing Ray fails here, before any work."""
+    if not hasattr(args, "executor"):
+        return None
+    return make_executor(args.executor, args.ray_address, workers=args.ray_workers,
+                         cpus_per_worker=args.ray_cpus_per_worker, gpus_per_worker=args.ray_gpus_per_worker)
 
 
 def _stage_summary(report: jobs.RunReport) -> str:
@@ -107,6 +140,7 @@ def _stage_summary(report: jobs.RunReport) -> str:
         return "done"
     return "; ".join(
         f"{s.locale}: {s.by_model} translated by model, {s.from_memory} from memory, {s.findings} QA findings"
+        + (f", {s.untranslated} left untranslated" if s.untranslated else "")
         for s in report.locales.values()
     )
 
