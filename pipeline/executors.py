@@ -9,7 +9,7 @@ model once with `pipeline.mt.load_translator`, and the driver stores each finish
 memory as it streams back: an interrupted cluster job loses only the batches in flight.
 
 Failures: Ray restarts a dead actor and re-runs its batch (`max_restarts`, `max_task_retries`)
-and re-runs a batch whose translator raised (`retry_exceptions`); a batch that still fails is
+and re-runs a batch whose translator raised (`retried_map_errors`); a batch that still fails is
 dropped by Ray Data (`max_errored_blocks`), and the driver, which knows what it sent, reports its
 sentences as left untranslated. Ray is an optional extra: `pip install '.[ray]'`.
 """
@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import math
 import sys
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,21 +150,16 @@ class RayExecutor:
         # One block per batch: map_batches then hands each actor exactly these batches.
         ds = ray.data.from_arrow([pa.table({"text": pa.array(b, pa.string())}) for b in batches])
         ds.context.max_errored_blocks = -1  # a batch that fails for good is dropped; we count it below
-        ds.context.actor_task_retry_on_errors = True
+        ds.context.retried_map_errors = True  # a translator that raised gets the batch again ...
+        ds.context.max_map_retries = TASK_RETRIES  # ... this many times
         ds.context.enable_progress_bars = False
         device = "cuda" if self.gpus_per_worker else "cpu"
         threads = max(1, math.floor(self.cpus_per_worker))
-        out = ds.map_batches(
-            TranslateBatch,
-            fn_constructor_args=(spec, tgt, device, threads, self.loader),
-            batch_size=size,
-            batch_format="numpy",
-            compute=ray.data.ActorPoolStrategy(size=min(self.pool_size(), len(batches))),
-            num_cpus=self.cpus_per_worker,
-            num_gpus=self.gpus_per_worker or None,
-            max_restarts=-1,
-            max_task_retries=TASK_RETRIES,
-        )
+        with warnings.catch_warnings():
+            # Ray 2.60 deprecates **ray_remote_args (gone in 2.64, hence the pin in pyproject.toml) but
+            # has no named parameter yet for bounding the re-runs of a batch whose actor died.
+            warnings.filterwarnings("ignore", message=".*ray_remote_args.*deprecated")
+            out = self._map(ds, ray, spec, tgt, device, threads, size, len(batches))
         done: set[str] = set()
         outcome = BatchOutcome()
         with tqdm(total=len(texts), desc=f"translate {locale} (ray)", unit="seg", file=sys.stderr, disable=None) as bar:
@@ -178,6 +174,19 @@ class RayExecutor:
                 raise PipelineError(f"translating {locale} on Ray failed: {_root_message(exc)}") from exc
         outcome.failed_batches = [[t for t in b if t not in done] for b in batches if not set(b) <= done]
         return outcome
+
+    def _map(self, ds, ray, spec, tgt, device, threads, size, batches):
+        return ds.map_batches(
+            TranslateBatch,
+            fn_constructor_args=(spec, tgt, device, threads, self.loader),
+            batch_size=size,
+            batch_format="numpy",
+            compute=ray.data.ActorPoolStrategy(size=min(self.pool_size(), batches)),
+            num_cpus=self.cpus_per_worker,
+            num_gpus=self.gpus_per_worker or None,
+            max_restarts=-1,  # a dead actor is replaced ...
+            max_task_retries=TASK_RETRIES,  # ... and its batch re-run at most this many times
+        )
 
     def close(self) -> None:
         if self._started_here and self._ray is not None:
