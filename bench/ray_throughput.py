@@ -34,6 +34,7 @@ def main() -> None:
     parser.add_argument("--sentences", type=int, default=120)
     parser.add_argument("--cpus", type=int, default=2, help="CPUs of the local Ray instance")
     parser.add_argument("--locale", default="en")
+    parser.add_argument("--gpus-per-worker", type=float, default=0.0, help="GPU actors (on a GPU machine)")
     args = parser.parse_args()
 
     config = load_config(args.models)
@@ -61,13 +62,15 @@ def main() -> None:
     ray.init(num_cpus=args.cpus, include_dashboard=False, runtime_env=ray_runtime_env())
     print(f"ray.init: {time.perf_counter() - start:.1f} s (once per job)", file=sys.stderr)
     for workers in (1, 2):
-        executor = RayExecutor(workers=workers, cpus_per_worker=max(1, args.cpus // workers))
+        executor = RayExecutor(workers=workers, cpus_per_worker=max(1, args.cpus // workers),
+                               gpus_per_worker=args.gpus_per_worker)
 
         def on_ray(memory, executor=executor):
             outcome = executor.translate_into_memory(spec, texts, tgt, memory, key, args.locale, jobs.CHUNK)
             assert not outcome.failed_batches
 
-        results.append((f"ray, {workers} worker(s) x {executor.cpus_per_worker:g} CPU", timed(f"ray {workers}", on_ray)))
+        what = f"{executor.gpus_per_worker:g} GPU" if executor.gpus_per_worker else f"{executor.cpus_per_worker:g} CPU"
+        results.append((f"ray, {workers} worker(s) x {what}", timed(f"ray {workers}", on_ray)))
     ray.shutdown()
 
     base = results[0][1]
