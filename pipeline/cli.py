@@ -11,6 +11,7 @@ from pathlib import Path
 from . import jobs
 from .config import load_config
 from .errors import PipelineError
+from .executors import EXECUTORS, make_executor
 from .fsutil import catalogue_lock, workdir_lock
 
 
@@ -43,6 +44,20 @@ def _add_catalog_options(p: argparse.ArgumentParser) -> None:
                    help="one line per string in .po/.pot files (like msgcat --no-wrap) instead of wrapping at 79 columns")
 
 
+def _add_executor(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("where the model runs")
+    g.add_argument("--executor", choices=EXECUTORS, default="local",
+                   help="local: in this process (default); ray: on a Ray cluster (pip install '.[ray]')")
+    g.add_argument("--ray-address", metavar="ADDRESS",
+                   help="Ray cluster to join, e.g. auto or head-node:6379 (default: $RAY_ADDRESS, else a local instance)")
+    g.add_argument("--ray-workers", type=int, metavar="N",
+                   help="model copies (actors) on the cluster (default: as many as its CPUs or GPUs fit)")
+    g.add_argument("--ray-cpus-per-worker", type=float, default=1.0, metavar="N",
+                   help="CPUs each actor reserves and uses as threads (default: 1)")
+    g.add_argument("--ray-gpus-per-worker", type=float, default=0.0, metavar="N",
+                   help="GPUs each actor reserves, e.g. 1, or 0.5 for two copies per GPU (default: 0, CPU actors)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pipeline",
@@ -56,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p)
     _add_artefacts(p)
     _add_catalog_options(p)
+    _add_executor(p)
 
     p = sub.add_parser("segment", help="split sources into sentences (stage 1)")
     p.add_argument("sources", nargs="+", metavar="SOURCE")
@@ -71,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text)
         _add_targets(p)
         _add_common(p)
+        if name == "translate":
+            _add_executor(p)
         if name == "catalog":
             _add_catalog_options(p)
 
@@ -149,14 +167,16 @@ def _dispatch(args: argparse.Namespace) -> int:
             config.model_for(locale)  # fail on an unrouted pair before any work
     report = jobs.RunReport()
     writes_catalogues = args.command in ("run", "catalog")
-    with workdir_lock(args.workdir), catalogue_lock(args.locales_dir) if writes_catalogues else nullcontext():
+    executor = _executor(args)
+    with workdir_lock(args.workdir), catalogue_lock(args.locales_dir) if writes_catalogues else nullcontext(), \
+            executor or nullcontext():
         if args.command == "run":
             report = jobs.run_all(args.sources, locales, config, paths, artefact_patterns=tuple(args.artefacts),
-                                  **_catalog_options(args))
+                                  executor=executor, **_catalog_options(args))
         elif args.command == "segment":
             jobs.stage_segment(args.sources, paths, report, tuple(args.artefacts))
         elif args.command == "translate":
-            jobs.translate_locales(config, locales, paths, report)
+            jobs.translate_locales(config, locales, paths, report, executor=executor)
         elif args.command == "localize":
             for locale in locales:
                 jobs.stage_localize(config, locale, paths, report)
@@ -166,6 +186,11 @@ def _dispatch(args: argparse.Namespace) -> int:
     if report.skipped:
         print("unchanged, skipped: " + ", ".join(report.skipped), file=sys.stderr)
     print(report.summary() if args.command in ("run", "segment") else _stage_summary(report))
+    left = sum(s.untranslated for s in report.locales.values())
+    if left:
+        print(f"pipeline: {left} sentence(s) left untranslated because their batches failed on every retry "
+              "(see the errors above); run again to retry them", file=sys.stderr)
+        return 3
     return 0
 
 
@@ -224,11 +249,20 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _executor(args: argparse.Namespace):
+    """None (translate here) or a RayExecutor; a missing Ray fails here, before any work."""
+    if not hasattr(args, "executor"):
+        return None
+    return make_executor(args.executor, args.ray_address, workers=args.ray_workers,
+                         cpus_per_worker=args.ray_cpus_per_worker, gpus_per_worker=args.ray_gpus_per_worker)
+
+
 def _stage_summary(report: jobs.RunReport) -> str:
     if not report.locales:
         return "done"
     return "; ".join(
         f"{s.locale}: {s.by_model} translated by model, {s.from_memory} from memory, {s.findings} QA findings"
+        + (f", {s.untranslated} left untranslated" if s.untranslated else "")
         for s in report.locales.values()
     )
 

@@ -65,6 +65,7 @@ class LocaleStats:
     from_memory: int = 0
     reviewed: int = 0
     findings: int = 0
+    untranslated: int = 0  # in batches that failed for good on a cluster; the next run retries them
 
 
 @dataclass
@@ -81,6 +82,7 @@ class RunReport:
             parts.append(
                 f"{s.locale}: {s.by_model} translated by {s.model_id or 'no model'}, "
                 f"{s.from_memory} reused from memory, {s.reviewed} reviewed kept, {s.findings} QA findings"
+                + (f", {s.untranslated} left untranslated (failed batches)" if s.untranslated else "")
             )
         return "; ".join(parts)
 
@@ -174,8 +176,11 @@ def stage_translate(
     memory: TranslationMemory,
     translators: dict[str, object],
     factory: TranslatorFactory = _default_factory,
+    executor=None,
 ) -> None:
-    """Raw machine translations for every message the pipeline owns in `locale`'s catalogue."""
+    """Raw machine translations for every message the pipeline owns in `locale`'s catalogue.
+
+    With an `executor` (pipeline.executors.RayExecutor) the model runs there instead of here."""
     segments_data = _load(paths.artefact("segments"), "segment SOURCES")
     messages = catalog.collect_messages(Segment(**s) for s in segments_data["segments"])
     spec = config.model_for(locale)
@@ -201,17 +206,25 @@ def stage_translate(
     model_key = spec.settings_key()
     cached = memory.lookup(set(inputs.values()), SOURCE_LANGUAGE, tgt, model_key)
     missing = sorted({t for t in inputs.values() if t not in cached}, key=len)
-    if missing:
+    left: set[str] = set()
+    if missing and executor is not None:
+        left = set(executor.translate_into_memory(spec, missing, tgt, memory, model_key, locale, CHUNK).untranslated)
+        cached.update(memory.lookup(missing, SOURCE_LANGUAGE, tgt, model_key))
+    elif missing:
         translator = translators.get(spec.name)
         if translator is None:
             _log(f"loading {spec.model_id} for {SOURCE_LANGUAGE}→{tgt}")
             translator = translators[spec.name] = factory(spec)
         _translate_into_memory(translator, missing, tgt, memory, model_key, spec.model_id, locale)
         cached.update(memory.lookup(missing, SOURCE_LANGUAGE, tgt, model_key))
-    missing_set = set(missing)
+    missing_set = set(missing) - left
     stats.by_model = sum(1 for t in inputs.values() if t in missing_set)
-    stats.from_memory = len(todo) - stats.by_model
-    records = {msgid: {"mt": cached[text], "model_id": spec.model_id} for msgid, text in inputs.items()}
+    stats.untranslated = sum(1 for t in inputs.values() if t in left)
+    stats.from_memory = len(todo) - stats.by_model - stats.untranslated
+    records = {msgid: {"mt": cached[text], "model_id": spec.model_id} for msgid, text in inputs.items()
+               if text not in left}
+    if left:  # a key this stage never computes: the next run does it again and retries what is left
+        key = _key(key, "incomplete", sorted(left))
     _save(out, {"key": key, "locale": locale, "translations": records})
 
 
@@ -309,22 +322,23 @@ def stage_catalog(locales: list[str], paths: Paths, report: RunReport, *, purge_
 
 
 def run_all(sources, locales, config: Config, paths: Paths, factory: TranslatorFactory = _default_factory,
-            artefact_patterns: tuple[str, ...] = (), **catalog_options) -> RunReport:
+            artefact_patterns: tuple[str, ...] = (), executor=None, **catalog_options) -> RunReport:
     report = RunReport()
     stage_segment(sources, paths, report, artefact_patterns)
-    translate_locales(config, locales, paths, report, factory)
+    translate_locales(config, locales, paths, report, factory, executor)
     for locale in locales:
         stage_localize(config, locale, paths, report)
     stage_catalog(locales, paths, report, **catalog_options)
     return report
 
 
-def translate_locales(config, locales, paths, report, factory: TranslatorFactory = _default_factory) -> None:
+def translate_locales(config, locales, paths, report, factory: TranslatorFactory = _default_factory,
+                      executor=None) -> None:
     """Translate for every locale, loading each model at most once (gu→en and gu→zh share NLLB)."""
     translators: dict[str, object] = {}
     with TranslationMemory(paths.workdir / "memory.sqlite") as memory:
         for locale in locales:
-            stage_translate(config, locale, paths, report, memory, translators, factory)
+            stage_translate(config, locale, paths, report, memory, translators, factory, executor)
 
 
 def _log(message: str) -> None:
