@@ -8,6 +8,9 @@ import os
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# The tiny models gain nothing from threads, and on a loaded 2-core machine torch threads that
+# wait for each other made the suite 10-30x slower; subprocesses (the CLI tests) inherit this.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import importlib.util  # noqa: E402
 from pathlib import Path  # noqa: E402
