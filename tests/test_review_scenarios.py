@@ -8,13 +8,13 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import polib
 import pytest
 
 from pipeline import jobs, merge
+from pipeline.cli import main
 from pipeline.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,12 +28,17 @@ def edit(sentence: str) -> str:
     return " ".join(words[:2] + ["નવું"] + words[3:])
 
 
-def cli(*args, cwd):
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    proc = subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, env=env)
-    assert proc.returncode == 0, proc.stderr
-    return proc
+def cli(*args, cwd, capsys):
+    """The `pipeline` command in this process (no interpreter start-up), run from `cwd`."""
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        code = main([str(a) for a in args])
+    finally:
+        os.chdir(here)
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    return out.out
 
 
 class Project:
@@ -44,12 +49,15 @@ class Project:
         self.paths = jobs.Paths(root / ".pipeline", root / "locales", "messages")
         self.config = load_config(models)
         self.sent: list[str] = []  # every sentence given to a model
+        self.loaded: dict[str, object] = {}
 
     def write(self, name: str, *paragraphs: list[str]) -> None:
         (self.articles / name).write_text("\n".join(" ".join(p) for p in paragraphs) + "\n", encoding="utf-8")
 
     def run(self, locales=("en", "zh_Hans"), **options) -> jobs.RunReport:
         def factory(spec):
+            if spec.name in self.loaded:  # load each tiny model once per test, not once per run
+                return self.loaded[spec.name]
             translator = jobs._default_factory(spec)
             real = translator.translate
 
@@ -58,6 +66,7 @@ class Project:
                 return real(texts, *args, **kwargs)
 
             translator.translate = counting
+            self.loaded[spec.name] = translator
             return translator
 
         return jobs.run_all([self.articles], list(locales), self.config, self.paths, factory, **options)
@@ -86,7 +95,7 @@ def project(tmp_path, tiny_models):
     return Project(tmp_path, tiny_models)
 
 
-def test_reviewers_work_survives_source_changes_and_reruns(project):
+def test_reviewers_work_survives_source_changes_and_reruns(project, capsys):
     project.write("story.gu.txt", [S[0], S[1]], [S[2]], [S[3], S[4]])
     project.run()
 
@@ -140,31 +149,32 @@ def test_reviewers_work_survives_source_changes_and_reruns(project):
     assert project.snapshot() == before
 
     # what `pipeline status` reports for it
-    status = json.loads(cli("status", "--json", cwd=project.root).stdout)
+    status = json.loads(cli("status", "--json", cwd=project.root, capsys=capsys))
     assert set(status) == {"en", "zh_Hans"}
     en = status["en"]
     assert (en["total"], en["obsolete"], en["untranslated"]) == (5, 1, 0)
     assert en["fuzzy"] == 5 and en["reviewed"] == 0  # S0's reviewed text is fuzzy again: its source changed
     assert en["percent"]["fuzzy"] == 100.0
-    text = cli("status", "--to", "en", cwd=project.root).stdout
+    text = cli("status", "--to", "en", cwd=project.root, capsys=capsys)
     assert text.startswith("en: 5 entries, 0 reviewed (0.0%), 5 fuzzy (100.0%)") and "1 obsolete" in text
 
 
 
-def test_purge_and_no_wrap_on_the_command_line(tmp_path, tiny_models):
+def test_purge_and_no_wrap_on_the_command_line(tmp_path, tiny_models, capsys):
     (tmp_path / "articles").mkdir()
     (tmp_path / "articles" / "a.gu.txt").write_text(f"{S[0]} {S[1]}\n{S[2]}\n", encoding="utf-8")
-    cli("run", "articles", "--to", "en", "--models", tiny_models, cwd=tmp_path)
+    cli("run", "articles", "--to", "en", "--models", tiny_models, cwd=tmp_path, capsys=capsys)
     (tmp_path / "articles" / "a.gu.txt").write_text(f"{S[0]} {S[1]}\n", encoding="utf-8")
-    cli("run", "articles", "--to", "en", "--models", tiny_models, cwd=tmp_path)
+    cli("run", "articles", "--to", "en", "--models", tiny_models, cwd=tmp_path, capsys=capsys)
     po_path = tmp_path / "locales" / "en" / "LC_MESSAGES" / "messages.po"
     assert entries(polib.pofile(str(po_path)))[S[2]].obsolete
     assert max(len(line) for line in po_path.read_text(encoding="utf-8").splitlines()) <= 79 * 3  # wrapped
-    cli("run", "articles", "--to", "en", "--models", tiny_models, "--purge-obsolete", "--no-wrap", cwd=tmp_path)
+    cli("run", "articles", "--to", "en", "--models", tiny_models, "--purge-obsolete", "--no-wrap",
+        cwd=tmp_path, capsys=capsys)
     text = po_path.read_text(encoding="utf-8")
     assert S[2] not in text
     assert f'msgid "{S[0]}"' in text  # one line per string
-    status = cli("status", cwd=tmp_path).stdout
+    status = cli("status", cwd=tmp_path, capsys=capsys)
     assert status.startswith("en: 2 entries") and "0 obsolete" in status
 
 
