@@ -190,7 +190,7 @@ def test_a_folder_without_a_model_is_a_clear_error_on_ctranslate2(tmp_path):
 def test_spread_splits_the_largest_batches_until_every_worker_has_one():
     from pipeline.mt.batching import spread
 
-    assert spread([["a", "b", "c", "d"], ["e"]], 4) == [["a", "b"], ["c"], ["d"], ["e"]]
+    assert spread([["a", "b", "c", "d"], ["e"]], 4) == [["a"], ["b"], ["c", "d"], ["e"]]
     assert spread([["a", "b"]], 1) == [["a", "b"]]
     assert spread([["a"], ["b"]], 4) == [["a"], ["b"]]  # nothing left to split
     assert spread([], 2) == []
