@@ -44,10 +44,13 @@ def collect_sources(paths: list[str | Path]) -> list[tuple[Path, str]]:
 
 
 def read_document(path: Path, name: str, data: bytes | None = None, artefacts=None) -> Document:
-    """`artefacts`: a matcher from `artefact_matcher` for page debris (None: the defaults)."""
+    """`artefacts`: a matcher from `artefact_matcher` for lines of page debris in plain text (None:
+    the defaults); HTML and Markdown have markup to say what is content, so they ignore it."""
     reader = READERS[path.suffix.lower()]
     data = path.read_bytes() if data is None else data
-    return reader(path, name, data) if artefacts is None else reader(path, name, data, artefacts=artefacts)
+    if artefacts is None or reader is not read_text_document:
+        return reader(path, name, data)
+    return reader(path, name, data, artefacts=artefacts)
 
 
 __all__ = ["collect_sources", "read_document", "decode", "artefact_matcher", "READERS"]
