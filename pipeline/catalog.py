@@ -56,11 +56,16 @@ def read_po(path: Path) -> polib.POFile | None:
         raise PipelineError(f"catalogue is not UTF-8 (byte {exc.start}); left untouched", path=path) from None
     data = data.replace("\r\n", "\n")  # CRLF from editors on Windows is accepted; we write LF
     _check_po_syntax(data, path)
+    # gettext writes BEL as "\a", which polib does not unescape; hand it the raw character instead.
+    data = _ESCAPE.sub(lambda m: "\x07" if m.group(1) == "a" else m.group(0), data)
     try:
         return polib.pofile(_PoText(data), wrapwidth=78)
     except (OSError, ValueError) as exc:
         line = _line_from_polib_error(str(exc))
         raise PipelineError(f"cannot parse catalogue ({exc}); left untouched", path=path, line=line) from None
+
+
+_ESCAPE = re.compile(r"\\(.)")
 
 
 class _PoText(str):

@@ -10,7 +10,7 @@ import polib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import catalog
+from pipeline import catalog, merge
 from pipeline.loops import cut_loop, find_loop
 from pipeline.model import Finding, Translation
 from pipeline.numbers import find_source_numbers, find_target_numbers, localise_numbers, prepare_for_model
@@ -29,7 +29,7 @@ def test_any_text_round_trips_through_po_and_mo(tmp_path, pairs):
     po_path, mo_path = tmp_path / "messages.po", tmp_path / "messages.mo"
     messages = [catalog.Message(msgid, ("doc.txt",)) for msgid in pairs]
     translations = {k: Translation(k, v, "model", "tiny@1") for k, v in pairs.items()}
-    po = catalog.merge_catalog(None, messages, translations)
+    po = merge.merge_catalog(None, messages, translations)
     for entry in po:
         entry.flags = []  # as a reviewer approved them, so the .mo holds them too
     po_path.unlink(missing_ok=True)
