@@ -22,6 +22,13 @@ transformers, int8 against float32).
 
 from __future__ import annotations
 
+import os
+import sys
+
+# bench/numbers.py would shadow the stdlib's `numbers` for every script in bench/: the repository
+# root goes first on sys.path instead of this folder.
+sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
 import argparse
 import dataclasses
 import gc

@@ -11,6 +11,13 @@ is printed apart. Ratios are the figure to read: absolute speed depends on the m
 
 from __future__ import annotations
 
+import os
+import sys
+
+# bench/numbers.py would shadow the stdlib's `numbers` for every script in bench/: the repository
+# root goes first on sys.path instead of this folder.
+sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
 import argparse
 import sys
 import tempfile
