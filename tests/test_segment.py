@@ -231,3 +231,8 @@ def test_document_segments_and_artefacts_rebuild_the_decoded_source(pieces):
     for s in segs:
         assert s.text == clean_segment_text(doc.text[s.start : s.end])
         assert s.text and s.text == s.text.strip()
+
+
+def test_a_format_placeholder_after_a_stop_starts_a_sentence_but_a_percent_sign_continues():
+    assert texts("લોકો આવ્યા. %(name)s ને મળ્યા.") == ["લોકો આવ્યા.", "%(name)s ને મળ્યા."]
+    assert texts("દર 5. % વધ્યો.") == ["દર 5. % વધ્યો."]
