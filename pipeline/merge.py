@@ -24,6 +24,8 @@ Entries whose source disappeared become obsolete (`#~`); obsolete ones are dropp
 
 from __future__ import annotations
 
+import re
+
 import polib
 
 from .catalog import MT_COMMENT, QA_COMMENT, Message, machine_comment
@@ -136,6 +138,8 @@ def _machine(msg: Message, translation: Translation | None, prev: polib.POEntry 
         entry.msgstr = translation.text
         entry.flags = ["fuzzy"]
         entry.comment = "\n".join(filter(None, [machine_comment(translation), entry.comment]))
+        if prev is not None and prev.comment.split() == entry.comment.split():
+            entry.comment = prev.comment  # an editor re-wrapped our comment lines: keep its layout
     return entry
 
 
@@ -149,9 +153,20 @@ def _suggest(msg: Message, text: str, source: str, why: str, translation: Transl
     return entry
 
 
+_COMMENT_START = re.compile(r"[\w.-]+( [\w.-]+)?: ")  # "qa: ...", "TRANSLATORS: ..."
+
+
 def _foreign_lines(comment: str) -> str:
-    """Extracted comments another tool wrote; the pipeline's own lines are regenerated."""
-    return "\n".join(line for line in comment.split("\n") if line and not line.startswith(_PIPELINE_LINES))
+    """Extracted comments another tool wrote; the pipeline's own lines are regenerated. A line
+    right after one of ours that starts no comment of its own is ours too, wrapped by an editor."""
+    kept, ours = [], False
+    for line in comment.split("\n"):
+        if line.startswith(_PIPELINE_LINES):
+            ours = True
+        elif line and not (ours and not _COMMENT_START.match(line)):
+            kept.append(line)
+            ours = False
+    return "\n".join(kept)
 
 
 def reusable(existing: polib.POFile | None, reviewed: dict[str, str]) -> set[str]:

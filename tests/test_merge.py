@@ -184,3 +184,23 @@ def test_obsolete_entries_are_stable_across_reruns(path):
     before = path.read_bytes()
     run(path, messages(A), mt([A]))
     assert path.read_bytes() == before
+
+
+def test_comment_lines_an_editor_rewrapped_are_kept_as_they_are_not_duplicated(path):
+    msgs = messages(GU[0])
+    finding = Finding("qa", "punctuation: source ends with '.' (full stop); the translation has no end mark")
+    translations = {GU[0]: Translation(GU[0], "MT", "model", "tiny@1", (finding,))}
+    run(path, msgs, translations)
+    po = polib.pofile(str(path), wrapwidth=40)
+    entry = by_id(po)[GU[0]]
+    entry.comment = entry.comment.replace("has no end mark", "has no\nend mark")  # as an editor wraps it
+    entry.comment += "\nTRANSLATORS: a note from another tool"
+    po.save()
+    again = by_id(run(path, msgs, translations))[GU[0]]
+    assert again.comment.count("end mark") == 1 and "TRANSLATORS: a note from another tool" in again.comment
+    entry.comment = entry.comment.replace("\nTRANSLATORS: a note from another tool", "")
+    po.save()
+    as_saved = by_id(polib.pofile(str(path)))[GU[0]].comment
+    assert as_saved.count("\n") > 2  # the editor wrapped our lines
+    again = by_id(run(path, msgs, translations))[GU[0]]
+    assert again.comment == as_saved  # ... and that layout is kept
