@@ -15,17 +15,12 @@ from pipeline.mt import Translator, ct2, load_translator, resolve_backend
 from pipeline.mt.ct2 import CT2Translator
 from pipeline.mt.hf import HFTranslator
 
+from test_mt import FAMILIES  # (models file, model name, target language)
+
 pytestmark = pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "flores-sample"
 GUJARATI = SAMPLE.joinpath("guj_Gujr.txt").read_text(encoding="utf-8").splitlines()
-FAMILIES = [
-    ("models.yaml", "nllb-tiny", "en"),
-    ("models.yaml", "nllb-tiny", "zh"),
-    ("models-m2m100.yaml", "m2m100-tiny", "en"),
-    ("models-m2m100.yaml", "m2m100-tiny", "zh"),
-    ("models-marian.yaml", "marian-gu-en-tiny", "en"),
-]
 
 _loaded: dict = {}
 
