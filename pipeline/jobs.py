@@ -175,15 +175,17 @@ def stage_translate(
     report: RunReport,
     memory: TranslationMemory,
     translators: dict[str, object],
+    segments_key: str,
+    messages: list[catalog.Message],
     factory: TranslatorFactory = _default_factory,
     executor=None,
 ) -> None:
     """Raw machine translations for every message the pipeline owns in `locale`'s catalogue.
 
-    With an `executor` (pipeline.executors.RayExecutor) the model runs there instead of here."""
-    segments_data = _load(paths.artefact("segments"), "segment SOURCES")
-    messages = catalog.collect_messages(Segment(**s) for s in segments_data["segments"])
+    `segments_key` and `messages` come from the segment stage's artefact (read once for all
+    locales). With an `executor` (pipeline.executors.RayExecutor) the model runs there."""
     spec = config.model_for(locale)
+    model_key = spec.settings_key()
     tgt = target_language(locale)
     existing = catalog.read_po(paths.po(locale))
     owned = _owned_texts(paths, locale)
@@ -191,7 +193,7 @@ def stage_translate(
     if existing is not None:
         keep |= {e.msgid for e in existing if merge.owned_by_reviewer(e, owned)}
     todo = [m.msgid for m in messages if m.msgid not in keep]
-    key = _key(segments_data["key"], spec.settings_key(), sorted(keep))
+    key = _key(segments_key, model_key, sorted(keep))
     stats = report.locales.setdefault(locale, LocaleStats(locale))
     stats.model_id = spec.model_id
     stats.reviewed = len(messages) - len(todo)
@@ -203,7 +205,6 @@ def stage_translate(
 
     # Inline-markup placeholders (<1>…</1>) are not shown to the model; localize puts them back.
     inputs = {msgid: prepare_for_model(strip_placeholders(msgid)) for msgid in todo}
-    model_key = spec.settings_key()
     cached = memory.lookup(set(inputs.values()), SOURCE_LANGUAGE, tgt, model_key)
     missing = sorted({t for t in inputs.values() if t not in cached}, key=len)
     left: set[str] = set()
@@ -336,9 +337,12 @@ def translate_locales(config, locales, paths, report, factory: TranslatorFactory
                       executor=None) -> None:
     """Translate for every locale, loading each model at most once (gu→en and gu→zh share NLLB)."""
     translators: dict[str, object] = {}
+    segments_data = _load(paths.artefact("segments"), "segment SOURCES")
+    messages = catalog.collect_messages(Segment(**s) for s in segments_data["segments"])
     with TranslationMemory(paths.workdir / "memory.sqlite") as memory:
         for locale in locales:
-            stage_translate(config, locale, paths, report, memory, translators, factory, executor)
+            stage_translate(config, locale, paths, report, memory, translators, segments_data["key"], messages,
+                            factory, executor)
 
 
 def _log(message: str) -> None:
