@@ -29,8 +29,8 @@ import polib
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from pipeline.numbers import find_source_numbers, find_target_numbers  # noqa: E402
-from pipeline.pocheck import check_files  # noqa: E402
+from pipeline.localise.numbers import find_source_numbers, find_target_numbers  # noqa: E402
+from pipeline.qa.catalogue import check_files  # noqa: E402
 
 TARGETS = {"en": ("eng_Latn.dev", 0.02), "zh_Hans": ("zho_Hans.dev", 0.04)}
 

@@ -29,10 +29,10 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline import jobs  # noqa: E402
 from pipeline.config import SOURCE_LANGUAGE, load_config  # noqa: E402
-from pipeline.executors import RayExecutor, import_ray, ray_runtime_env  # noqa: E402
+from pipeline.mt.executors import RayExecutor, import_ray, ray_runtime_env  # noqa: E402
 from pipeline.memory import TranslationMemory  # noqa: E402
 from pipeline.mt import load_translator  # noqa: E402
-from pipeline.numbers import prepare_for_model  # noqa: E402
+from pipeline.localise.numbers import prepare_for_model  # noqa: E402
 
 
 def main() -> None:

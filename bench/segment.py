@@ -47,7 +47,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.segment import split_sentences  # noqa: E402
+from pipeline.segment.splitter import split_sentences  # noqa: E402
 
 Splitter = Callable[[str], list[int]]  # text -> boundary positions (end of each sentence but the last)
 

@@ -8,11 +8,11 @@ import sys
 from contextlib import nullcontext
 from pathlib import Path
 
-from . import jobs
-from .config import load_config
-from .errors import PipelineError
-from .executors import EXECUTORS, make_executor
-from .fsutil import catalogue_lock, workdir_lock
+from pipeline import jobs
+from pipeline.config import load_config
+from pipeline.errors import PipelineError
+from pipeline.mt.executors import EXECUTORS, make_executor
+from pipeline.fsutil import catalogue_lock, workdir_lock
 
 
 def _add_common(p: argparse.ArgumentParser, *, models: bool = True) -> None:
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .pocheck import as_json, as_text, check_files
+    from pipeline.qa.catalogue import as_json, as_text, check_files
 
     findings = check_files(args.po_files)
     if args.json:
@@ -199,7 +199,7 @@ def _catalog_options(args: argparse.Namespace) -> dict:
 
 
 def _print_status(args: argparse.Namespace) -> int:
-    from .status import project_status
+    from pipeline.catalog.status import project_status
 
     locales = jobs.normalise_locales(args.to.split(",")) if args.to else None
     found = project_status(args.locales_dir, args.domain, locales)
@@ -214,7 +214,7 @@ def _print_status(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .export import export
+    from pipeline.export.documents import export
 
     with workdir_lock(args.workdir):
         for locale in jobs.normalise_locales(args.locale.split(",")):
@@ -229,8 +229,8 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from . import evaluate
-    from .mt import load_translator
+    from pipeline import evaluate
+    from pipeline.mt import load_translator
 
     locale = jobs.normalise_locales([args.to])[0]
     configs = [load_config(path) for path in args.models or [Path("models.yaml")]]
@@ -268,8 +268,8 @@ def _stage_summary(report: jobs.RunReport) -> str:
 
 
 def _print_segments(sources: list[str], artefact_patterns: tuple[str, ...] = ()) -> None:
-    from .ingest import artefact_matcher, collect_sources, read_document
-    from .segment import segment_document
+    from pipeline.ingest import artefact_matcher, collect_sources, read_document
+    from pipeline.segment.splitter import segment_document
 
     artefacts = artefact_matcher(artefact_patterns)
     for path, name in collect_sources(sources):

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from babel import Locale, UnknownLocaleError
 
-from .errors import PipelineError
+from pipeline.errors import PipelineError
 
 FAMILIES = ("nllb", "m2m100", "marian")
 BACKENDS = ("auto", "transformers", "ctranslate2")

@@ -15,10 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import SOURCE_LANGUAGE, Config, target_language
-from .errors import PipelineError
-from .numbers import find_source_numbers, find_target_numbers, localise_numbers, prepare_for_model
-from .segment import split_sentences
+from pipeline.config import SOURCE_LANGUAGE, Config, target_language
+from pipeline.errors import PipelineError
+from pipeline.localise.numbers import find_source_numbers, find_target_numbers, localise_numbers, prepare_for_model
+from pipeline.segment.splitter import split_sentences
 
 _NO_SPACE_LANGUAGES = {"zh", "ja"}
 
@@ -106,7 +106,7 @@ def evaluate(
 ) -> list[Score]:
     """One Score per models file, each for the model it routes gu → `locale`; `load(spec)` gives
     the translator. Models are loaded one at a time and dropped after use."""
-    from .mt import resolve_backend
+    from pipeline.mt import resolve_backend
 
     scores = []
     for config in configs:

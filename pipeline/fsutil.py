@@ -11,7 +11,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from .errors import PipelineError
+from pipeline.errors import PipelineError
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:

@@ -15,20 +15,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import catalog, merge, qa
-from .config import SOURCE_LANGUAGE, Config, ModelSpec, parse_locale, target_language
-from .errors import PipelineError
-from .fsutil import check_plain_name, write_atomic
-from .ingest import artefact_matcher, collect_sources, read_document
-from .limits import check_sentence_lengths
-from .loops import cut_loop
-from .markup import restore_placeholders, strip_placeholders
-from .memory import TranslationMemory
-from .model import Finding, Segment, Translation
-from .numbers import localise_numbers, prepare_for_model
-from .protect import restore_spans
-from .segment import segment_document
-from .sources import save_sources
+from pipeline.catalog import catalogue as catalog, merge
+from pipeline.qa import checks as qa
+from pipeline.config import SOURCE_LANGUAGE, Config, ModelSpec, parse_locale, target_language
+from pipeline.errors import PipelineError
+from pipeline.fsutil import check_plain_name, write_atomic
+from pipeline.ingest import artefact_matcher, collect_sources, read_document
+from pipeline.segment.limits import check_sentence_lengths
+from pipeline.localise.loops import cut_loop
+from pipeline.localise.markup import restore_placeholders, strip_placeholders
+from pipeline.memory import TranslationMemory
+from pipeline.model import Finding, Segment, Translation
+from pipeline.localise.numbers import localise_numbers, prepare_for_model
+from pipeline.localise.spans import restore_spans
+from pipeline.segment.splitter import segment_document
+from pipeline.ingest.sources import save_sources
 
 SEGMENTER_VERSION = "2"  # bump when pipeline.segment rules change: old segments.json is rebuilt
 LOCALISER_VERSION = "4"  # 2: spans restored, dates; 3: looping output cut off; 4: markup
@@ -163,7 +164,7 @@ TranslatorFactory = Callable[[ModelSpec], object]
 
 
 def _default_factory(spec: ModelSpec):
-    from .mt import load_translator
+    from pipeline.mt import load_translator
 
     return load_translator(spec)
 

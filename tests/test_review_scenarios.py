@@ -13,7 +13,8 @@ from pathlib import Path
 import polib
 import pytest
 
-from pipeline import jobs, merge
+from pipeline import jobs
+from pipeline.catalog import merge
 from pipeline.cli import main
 from pipeline.config import load_config
 

@@ -9,8 +9,8 @@ import pytest
 
 from pipeline import jobs
 from pipeline.config import load_config
-from pipeline.numbers import find_source_numbers
-from pipeline.protect import find_spans
+from pipeline.localise.numbers import find_source_numbers
+from pipeline.localise.spans import find_spans
 
 ARTICLE = ("વિગતો https://example.gov.in/x?id=7 પર જુઓ અથવા info@example.org પર લખો. "
            "તા. 20-05-2023 ના રોજ 300000 લોકો આવ્યા. %(name)s ને <b>500000</b> રૂપિયા મળ્યા.\n")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import PipelineError
-from ..model import Document
-from .html import read_html_document
-from .markdown import read_markdown_document
-from .text import artefact_matcher, decode, read_text_document
+from pipeline.errors import PipelineError
+from pipeline.model import Document
+from pipeline.ingest.html import read_html_document
+from pipeline.ingest.markdown import read_markdown_document
+from pipeline.ingest.text import artefact_matcher, decode, read_text_document
 
 READERS = {
     ".txt": read_text_document,

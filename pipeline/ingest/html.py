@@ -26,10 +26,10 @@ from pathlib import Path
 import lxml.html
 from lxml import etree
 
-from ..errors import PipelineError
-from ..markup import PLACEHOLDER, space_after_stops, find_tags, strip_placeholders, valid_tags
-from ..model import Block, Document
-from .text import decode
+from pipeline.errors import PipelineError
+from pipeline.localise.markup import PLACEHOLDER, space_after_stops, find_tags, strip_placeholders, valid_tags
+from pipeline.model import Block, Document
+from pipeline.ingest.text import decode
 
 CONTAINERS = frozenset(
     "p li h1 h2 h3 h4 h5 h6 td th dt dd blockquote caption figcaption title div section article main "

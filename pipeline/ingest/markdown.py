@@ -21,11 +21,11 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from ..errors import PipelineError
-from ..markup import PLACEHOLDER, space_after_stops, find_tags, strip_placeholders, valid_tags
-from ..model import Document
-from .html import document_from_units
-from .text import decode
+from pipeline.errors import PipelineError
+from pipeline.localise.markup import PLACEHOLDER, space_after_stops, find_tags, strip_placeholders, valid_tags
+from pipeline.model import Document
+from pipeline.ingest.html import document_from_units
+from pipeline.ingest.text import decode
 
 _SPACE = re.compile(r"[ \t\n\r\f]+")
 _FRONT_MATTER = re.compile(r"\A(---|\+\+\+)[ \t]*\n.*?\n(?:\1|\.\.\.)[ \t]*(?:\n|\Z)", re.S)

@@ -12,8 +12,8 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..errors import PipelineError
-from ..model import Block, Document
+from pipeline.errors import PipelineError
+from pipeline.model import Block, Document
 
 DEFAULT_ARTEFACT_PATTERNS = (
     r"wps_doc_\d+",  # WPS page-builder anchors

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
-from ..config import ModelSpec
-from ..errors import PipelineError
+from pipeline.config import ModelSpec
+from pipeline.errors import PipelineError
 
 
 @runtime_checkable
@@ -37,10 +37,10 @@ def load_translator(spec: ModelSpec, device: str | None = None) -> Translator:
     """
     backend = resolve_backend(spec)
     if backend == "ctranslate2":
-        from .ct2 import CT2Translator
+        from pipeline.mt.ct2 import CT2Translator
 
         return CT2Translator(spec, device=device)
-    from .hf import HFTranslator
+    from pipeline.mt.hf import HFTranslator
 
     return HFTranslator(spec, device=device)
 
@@ -48,7 +48,7 @@ def load_translator(spec: ModelSpec, device: str | None = None) -> Translator:
 def resolve_backend(spec: ModelSpec) -> str:
     """The backend that will serve `spec`: "auto" takes CTranslate2 (several times faster on a CPU,
     bench/mt_speed.py) when it can convert the model, otherwise transformers."""
-    from .ct2 import supports
+    from pipeline.mt.ct2 import supports
 
     if spec.backend == "transformers":
         return "transformers"

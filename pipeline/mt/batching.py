@@ -15,8 +15,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 
-from ..config import GenerationSettings, ModelSpec
-from . import families
+from pipeline.config import GenerationSettings, ModelSpec
+from pipeline.mt import families
 
 _CLAUSE_END = re.compile(r"[,;:](?=\s)")  # not inside 10:30 or 1,00,000
 _SPACE = re.compile(r"\s+")

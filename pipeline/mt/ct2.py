@@ -25,10 +25,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..config import ModelSpec
-from ..errors import ModelUnavailable, PipelineError
-from . import families
-from .batching import BatchedTranslator, spread
+from pipeline.config import ModelSpec
+from pipeline.errors import ModelUnavailable, PipelineError
+from pipeline.mt import families
+from pipeline.mt.batching import BatchedTranslator, spread
 
 SUPPORTED_FAMILIES = ("nllb", "m2m100", "marian")  # all have CTranslate2 converters
 FORMAT_VERSION = 1  # bump when the way we convert changes: old folders are then ignored
@@ -93,7 +93,7 @@ def checkpoint_folder(spec: ModelSpec) -> Path:
         return cached()
     except Exception:  # not cached (LocalEntryNotFoundError and friends)
         pass
-    from .hf import load_model
+    from pipeline.mt.hf import load_model
 
     load_model(spec, "cpu")  # downloads, or raises ModelUnavailable saying how to fetch it
     return cached()
@@ -188,7 +188,7 @@ class CT2Translator(BatchedTranslator):
         import ctranslate2
         from transformers import AutoTokenizer
 
-        from .hf import _cpu_count
+        from pipeline.mt.hf import _cpu_count
 
         self.spec = spec
         self.model_id = spec.model_id

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import PipelineError
+from pipeline.errors import PipelineError
 
 
 @dataclass(frozen=True)

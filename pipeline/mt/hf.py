@@ -14,10 +14,10 @@ import os
 
 import torch
 
-from ..config import ModelSpec
-from ..errors import ModelUnavailable, PipelineError
-from . import families
-from .batching import LENGTH_STEP, BatchedTranslator, max_new_tokens, split_sentence, token_batches
+from pipeline.config import ModelSpec
+from pipeline.errors import ModelUnavailable, PipelineError
+from pipeline.mt import families
+from pipeline.mt.batching import LENGTH_STEP, BatchedTranslator, max_new_tokens, split_sentence, token_batches
 
 _TRUE = {"1", "ON", "YES", "TRUE"}
 _log = logging.getLogger(__name__)

@@ -1,0 +1,1 @@
+"""Catalogues: messages, reading, merging with reviewers' work, writing .pot/.po/.mo, status."""

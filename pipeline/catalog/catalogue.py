@@ -1,0 +1,207 @@
+"""Gettext catalogues: messages from segments, the template, reading and writing .po/.mo files.
+
+Merging with reviewers' work lives in `merge`; the exact `msgcat` layout in `poformat`. Here:
+- a broken catalogue is an error naming its line, never silently replaced;
+- a run with no change produces byte-identical files: header dates move only with the content,
+  and header keys a translator's tool set (Last-Translator, X-Generator, ...) are kept.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+from babel.messages.plurals import get_plural
+
+from pipeline.errors import PipelineError
+from pipeline.fsutil import write_atomic
+from pipeline.model import Segment, Translation
+from pipeline.catalog.poformat import format_catalog
+
+MT_COMMENT = "machine translation"
+QA_COMMENT = "qa"
+PROJECT = "PACKAGE VERSION"
+
+
+@dataclass(frozen=True)
+class Message:
+    """One catalogue message: a unique Gujarati sentence and the documents it appears in."""
+
+    msgid: str
+    references: tuple[str, ...]
+    msgctxt: str | None = None
+
+
+def collect_messages(segments: Iterable[Segment]) -> list[Message]:
+    """Unique sentences in document order; references are document names, not line numbers."""
+    order: dict[str, list[str]] = {}
+    for seg in segments:
+        refs = order.setdefault(seg.text, [])
+        if seg.doc not in refs:
+            refs.append(seg.doc)
+    return [Message(msgid, tuple(refs)) for msgid, refs in order.items()]
+
+
+def read_po(path: Path) -> polib.POFile | None:
+    """The catalogue at `path`, or None if there is none; a broken file is an error, never replaced."""
+    if not path.exists():
+        return None
+    try:
+        data = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PipelineError(f"catalogue is not UTF-8 (byte {exc.start}); left untouched", path=path) from None
+    data = data.replace("\r\n", "\n")  # CRLF from editors on Windows is accepted; we write LF
+    _check_po_syntax(data, path)
+    # gettext writes BEL as "\a", which polib does not unescape; hand it the raw character instead.
+    data = _ESCAPE.sub(lambda m: "\x07" if m.group(1) == "a" else m.group(0), data)
+    try:
+        return polib.pofile(_PoText(data), wrapwidth=78)
+    except (OSError, ValueError) as exc:
+        line = _line_from_polib_error(str(exc))
+        raise PipelineError(f"cannot parse catalogue ({exc}); left untouched", path=path, line=line) from None
+
+
+_ESCAPE = re.compile(r"\\(.)")
+
+
+class _PoText(str):
+    """Catalogue text that polib splits at "\n" only. polib splits text it is given with
+    str.splitlines, which also breaks at characters a msgstr may hold raw (U+0085, U+2028,
+    U+2029, \x1c-\x1e), and would then misread the entry."""
+
+    def splitlines(self, keepends: bool = False) -> list[str]:
+        lines = self.split("\n")
+        if keepends:
+            lines = [line + "\n" for line in lines[:-1]] + [lines[-1]]
+        return [line for line in lines if line] if keepends else lines
+
+
+_PO_LINE = re.compile(r'(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*')
+
+
+def _check_po_syntax(data: str, path: Path) -> None:
+    """Stricter than polib, which reads an unterminated string as empty (and we would overwrite it)."""
+    for number, line in enumerate(data.split("\n"), 1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and not _PO_LINE.fullmatch(stripped):
+            raise PipelineError(f"syntax error in catalogue: {stripped[:60]!r}; left untouched", path=path, line=number)
+
+
+def _line_from_polib_error(message: str) -> int | None:
+    m = re.search(r"line (\d+)", message)
+    return int(m.group(1)) if m else None
+
+
+def is_reviewed(entry: polib.POEntry) -> bool:
+    return bool(entry.msgstr) and "fuzzy" not in entry.flags and not entry.obsolete
+
+
+def machine_comment(translation: Translation) -> str:
+    lines = [f"{MT_COMMENT}: {translation.model_id}"]
+    lines += [f"{QA_COMMENT}: {f.check}: {f.message}" for f in translation.findings]
+    return "\n".join(lines)
+
+
+def _header(locale: str | None, date: str) -> dict[str, str]:
+    meta = {
+        "Project-Id-Version": PROJECT,
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": date,
+        "PO-Revision-Date": date if locale else "YEAR-MO-DA HO:MI+ZONE",
+        "Last-Translator": "gujarati-l10n-pipeline (machine translation)",
+        "Language-Team": "",
+        "Language": locale or "",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+    }
+    if locale:
+        meta["Plural-Forms"] = get_plural(locale).plural_forms
+    meta["X-Source-Language"] = "gu"
+    return meta
+
+
+def build_template(messages: list[Message]) -> polib.POFile:
+    pot = polib.POFile(wrapwidth=78)
+    for msg in messages:
+        pot.append(polib.POEntry(msgid=msg.msgid, msgstr="", occurrences=[(ref, "") for ref in msg.references]))
+    return pot
+
+
+def render_catalog(po: polib.POFile, locale: str | None, date: str, previous: polib.POFile | None = None,
+                   wrap: bool = True) -> str:
+    """The file's text: our header (keeping what people set in theirs), then entries as `msgcat` writes them."""
+    po.metadata = _merged_header(_header(locale, date), previous)
+    default = "Gujarati source text, machine-translated for review." if locale else "Gujarati source text."
+    po.header = previous.header if previous is not None and previous.header else default
+    po.metadata_is_fuzzy = False
+    nplurals = get_plural(locale).num_plurals if locale else None
+    return format_catalog(po, wrap=wrap, nplurals=nplurals)
+
+
+_OURS = {"POT-Creation-Date", "Language", "MIME-Version", "Content-Type", "Content-Transfer-Encoding",
+         "Plural-Forms", "X-Source-Language"}
+
+
+def _merged_header(ours: dict[str, str], previous: polib.POFile | None) -> dict[str, str]:
+    """Keys a translator or their editor set (Last-Translator, X-Generator, ...) survive a run.
+
+    PO-Revision-Date stays as a person's tool wrote it; the pipeline moves it with the
+    content only while it still equals the creation date the pipeline wrote.
+    """
+    if previous is None:
+        return ours
+    theirs = dict(previous.metadata)
+    merged = dict(ours)
+    for key, value in theirs.items():
+        if key in _OURS:
+            continue
+        if key == "PO-Revision-Date" and value == theirs.get("POT-Creation-Date"):
+            continue
+        merged[key] = value
+    return merged
+
+
+def now_stamp() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
+
+
+def save_catalog(path: Path, po: polib.POFile, locale: str | None, previous: polib.POFile | None = None,
+                 wrap: bool = True) -> bool:
+    """Write atomically; keep the old header date (and the file untouched) when nothing changed.
+
+    A file saved with CRLF line endings or by another tool counts as unchanged when its content is.
+    """
+    if path.exists():
+        old_text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
+        previous = previous if previous is not None else read_po(path)
+        old_date = _header_value(old_text, "POT-Creation-Date")
+        if old_date is not None and render_catalog(po, locale, old_date, previous, wrap) == old_text:
+            return False
+    write_atomic(path, render_catalog(po, locale, now_stamp(), previous, wrap))
+    return True
+
+
+def _header_value(text: str, key: str) -> str | None:
+    prefix = f'"{key}: '
+    for line in text.splitlines()[:30]:
+        if line.startswith(prefix):
+            return line[len(prefix) :].rstrip('"').replace("\\n", "")
+    return None
+
+
+def save_mo(path: Path, po: polib.POFile) -> bool:
+    """Compiled catalogue (reviewed entries only, as msgfmt does); rewritten only when it differs."""
+    tmp = polib.POFile()
+    tmp.metadata = po.metadata
+    for entry in po.translated_entries():
+        tmp.append(entry)
+    data = tmp.to_binary()
+    if path.exists() and path.read_bytes() == data:
+        return False
+    write_atomic(path, data)
+    return True

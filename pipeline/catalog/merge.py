@@ -1,0 +1,183 @@
+"""Merge this run's machine translations into the catalogue reviewers work on.
+
+Entries are matched by (msgctxt, msgid). Who owns an entry decides what may change in it:
+
+- a reviewer owns an entry they approved (fuzzy cleared) or edited (fuzzy text that is not what
+  the pipeline last wrote, see `owned_texts`); it is kept verbatim, comments included, and only
+  its references follow the sources;
+- the pipeline owns untranslated entries and its own fuzzy machine translations; they get this
+  run's translation and fresh extracted comments (model, QA findings), and keep translator comments.
+
+A source that changed slightly (see `similarity`) inherits its old entry instead of starting over:
+- old entry machine-made: the new source's machine translation, fuzzy, `#| msgid` = old source;
+- old entry reviewed: the reviewed text stays as msgstr, fuzzy, `#| msgid` = old source, and the
+  new machine translation is offered beside it in an extracted comment (`suggestion: ...`), so a
+  reviewer compares and picks; nothing they wrote is overwritten.
+
+Reviewed translations also come from the memory (`reviewed` maps Gujarati source to reviewed text,
+from earlier catalogues of this locale): an identical source reuses it as reviewed (not fuzzy,
+marked `reused`), a close one gets it as a fuzzy suggestion with `#| msgid` = the memory's source.
+
+Entries whose source disappeared become obsolete (`#~`); obsolete ones are dropped only with
+`purge_obsolete`. Untranslated entries that lose their source are simply dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polib
+
+from pipeline.catalog.catalogue import MT_COMMENT, QA_COMMENT, Message, machine_comment
+from pipeline.model import Translation
+from pipeline.catalog.similarity import best_matches
+
+SUGGESTION = "suggestion"
+REUSED = "reused: reviewed translation from the translation memory"
+CHANGED = "source changed: the translation reviewed for the previous source (#|) is kept, still fuzzy"
+FROM_MEMORY = "from the translation memory: reviewed translation of a similar source (#|), fuzzy"
+_PIPELINE_LINES = (MT_COMMENT + ":", QA_COMMENT + ":", SUGGESTION + " ", "reused:", "source changed:",
+                   "from the translation memory:")
+
+Key = tuple[str | None, str]
+
+
+def _key(entry_or_message) -> Key:
+    return (entry_or_message.msgctxt or None, entry_or_message.msgid)
+
+
+def owned_by_reviewer(entry: polib.POEntry, owned_texts: dict[str, str]) -> bool:
+    """Approved, or a fuzzy text that is not what the pipeline last wrote there."""
+    if not entry.msgstr and not any(entry.msgstr_plural.values()):
+        return False
+    if "fuzzy" not in entry.flags:
+        return True
+    if entry.msgid in owned_texts:
+        return entry.msgstr != owned_texts[entry.msgid]
+    return not entry.comment.startswith(MT_COMMENT)
+
+
+def merge_catalog(
+    existing: polib.POFile | None,
+    messages: list[Message],
+    translations: dict[str, Translation],
+    owned_texts: dict[str, str] | None = None,
+    *,
+    reviewed: dict[str, str] | None = None,
+    purge_obsolete: bool = False,
+) -> polib.POFile:
+    """The new catalogue for one locale, in document order, obsolete entries last."""
+    owned_texts = owned_texts or {}
+    reviewed = reviewed or {}
+    old = {_key(e): e for e in existing if e.msgid} if existing is not None else {}
+    reviewed = {s: t for s, t in reviewed.items() if s in reusable(existing, reviewed)}
+    wanted = {_key(m) for m in messages}
+    fresh = [m for m in messages if _key(m) not in old and m.msgid not in reviewed]
+    spare = {e.msgid: e for k, e in old.items() if k not in wanted and e.msgstr}
+    from_catalog = best_matches([m.msgid for m in fresh], spare)
+    rest = [m.msgid for m in fresh if m.msgid not in from_catalog]
+    from_memory = best_matches(rest, [s for s in reviewed if (None, s) not in wanted])
+
+    po = polib.POFile(wrapwidth=78)
+    used: set[Key] = set()
+    for msg in messages:
+        occurrences = [(ref, "") for ref in msg.references]
+        translation = translations.get(msg.msgid)
+        prev = old.get(_key(msg))
+        if prev is not None and owned_by_reviewer(prev, owned_texts):
+            used.add(_key(prev))
+            entry = _kept(prev)
+        elif msg.msgid in reviewed:
+            entry = polib.POEntry(msgid=msg.msgid, msgstr=reviewed[msg.msgid], comment=REUSED)
+        elif msg.msgid in from_catalog:
+            source = from_catalog[msg.msgid][0]
+            similar = spare[source]
+            used.add(_key(similar))
+            if owned_by_reviewer(similar, owned_texts):
+                entry = _suggest(msg, similar.msgstr, source, CHANGED, translation)
+                entry.tcomment = similar.tcomment
+            else:
+                entry = _machine(msg, translation, similar)
+                entry.previous_msgid = source
+        elif msg.msgid in from_memory:
+            source = from_memory[msg.msgid][0]
+            entry = _suggest(msg, reviewed[source], source, FROM_MEMORY, translation)
+        else:
+            entry = _machine(msg, translation, prev)
+            if prev is not None:
+                used.add(_key(prev))
+        entry.msgctxt = msg.msgctxt
+        entry.obsolete = False
+        entry.occurrences = occurrences
+        po.append(entry)
+    if not purge_obsolete:
+        for key, entry in old.items():
+            if key not in used and key not in wanted and (entry.msgstr or entry.tcomment):
+                entry.obsolete = True
+                entry.occurrences = []
+                entry.previous_msgid = entry.previous_msgctxt = None  # polib drops `#~|` when reading
+                po.append(entry)
+    return po
+
+
+def _kept(prev: polib.POEntry) -> polib.POEntry:
+    """A reviewer's entry exactly as they left it, comments included: refreshing even its `qa:`
+    lines would rewrite the file right after every review, which is diff noise."""
+    return prev
+
+
+def _machine(msg: Message, translation: Translation | None, prev: polib.POEntry | None) -> polib.POEntry:
+    """A pipeline-owned entry: this run's translation, fuzzy; a translator's note survives."""
+    entry = polib.POEntry(msgid=msg.msgid, msgstr="")
+    if prev is not None:
+        entry.tcomment = prev.tcomment
+        entry.previous_msgid = prev.previous_msgid
+        entry.previous_msgctxt = prev.previous_msgctxt
+        entry.comment = _foreign_lines(prev.comment)
+    if translation is not None and translation.text:
+        entry.msgstr = translation.text
+        entry.flags = ["fuzzy"]
+        entry.comment = "\n".join(filter(None, [machine_comment(translation), entry.comment]))
+        if prev is not None and prev.comment.split() == entry.comment.split():
+            entry.comment = prev.comment  # an editor re-wrapped our comment lines: keep its layout
+    return entry
+
+
+def _suggest(msg: Message, text: str, source: str, why: str, translation: Translation | None) -> polib.POEntry:
+    """Reviewed text of a similar source, fuzzy, with this run's machine translation beside it."""
+    lines = [why]
+    if translation is not None and translation.text:
+        lines.append(f"{SUGGESTION} ({translation.model_id}): {translation.text}")
+    entry = polib.POEntry(msgid=msg.msgid, msgstr=text, flags=["fuzzy"], comment="\n".join(lines))
+    entry.previous_msgid = source
+    return entry
+
+
+_COMMENT_START = re.compile(r"[\w.-]+( [\w.-]+)?: ")  # "qa: ...", "TRANSLATORS: ..."
+
+
+def _foreign_lines(comment: str) -> str:
+    """Extracted comments another tool wrote; the pipeline's own lines are regenerated. A line
+    right after one of ours that starts no comment of its own is ours too, wrapped by an editor."""
+    kept, ours = [], False
+    for line in comment.split("\n"):
+        if line.startswith(_PIPELINE_LINES):
+            ours = True
+        elif line and not (ours and not _COMMENT_START.match(line)):
+            kept.append(line)
+            ours = False
+    return "\n".join(kept)
+
+
+def reusable(existing: polib.POFile | None, reviewed: dict[str, str]) -> set[str]:
+    """Memory sources that may fill an entry: not live in the catalogue (a reviewer may have
+    emptied an entry on purpose; that one is translated again, not refilled)."""
+    live = {e.msgid for e in existing if not e.obsolete} if existing is not None else set()
+    return {s for s in reviewed if s not in live}
+
+
+def reviewed_texts(po: polib.POFile | None) -> dict[str, str]:
+    """Source → reviewed translation for every approved entry (obsolete ones too), no context."""
+    if po is None:
+        return {}
+    return {e.msgid: e.msgstr for e in po if e.msgid and not e.msgctxt and e.msgstr and "fuzzy" not in e.flags}

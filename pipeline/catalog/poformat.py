@@ -1,0 +1,144 @@
+"""Write a polib catalogue exactly as GNU `msgcat` would, so a round trip through gettext tools,
+Poedit or Weblate's gettext back end leaves the file byte-identical.
+
+polib's own writer wraps at different points (it counts code points, not display columns, and
+breaks anywhere a space is), which puts diff noise on every round trip. This module follows
+gettext's `write-po.c`: the comment order, the `#,`/`#|`/`#~` forms, file references wrapped at
+the page width, and strings broken where libunistring breaks them (see `linebreak`). `wrap=False`
+writes each string on one line per `\\n`, like `msgcat --no-wrap`.
+"""
+
+from __future__ import annotations
+
+import polib
+
+from pipeline.catalog.linebreak import BREAK_POSSIBLE, BREAK_PROHIBITED, BREAK_UNDEFINED, width_linebreaks
+
+PAGE_WIDTH = 79
+_NO_LIMIT = 2**31 - 1
+_ESCAPES = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t", "\v": "v", "\\": "\\", '"': '"'}
+
+
+def _portions(value: str) -> list[str]:
+    """`value` cut after each newline, as gettext does (an empty string is one empty portion)."""
+    out, start = [], 0
+    for i, char in enumerate(value):
+        if char == "\n":
+            out.append(value[start : i + 1])
+            start = i + 1
+    if start < len(value) or not out:
+        out.append(value[start:])
+    return out
+
+
+def _escape(portion: str) -> tuple[bytes, bytearray]:
+    """The portion as it appears between quotes, and per-byte break overrides."""
+    data, overrides = bytearray(), bytearray()
+    for char in portion:
+        if char in _ESCAPES:
+            data += b"\\" + _ESCAPES[char].encode()
+            overrides += bytes([BREAK_UNDEFINED, BREAK_PROHIBITED])
+        else:
+            encoded = char.encode("utf-8")
+            data += encoded
+            overrides += bytes([BREAK_UNDEFINED]) + bytes([BREAK_PROHIBITED]) * (len(encoded) - 1)
+    if portion.endswith("\n"):
+        overrides[-2] = BREAK_PROHIBITED  # never break just before the closing "\n"
+    return bytes(data), overrides
+
+
+def wrap_string(name: str, value: str, prefix: str = "", wrap: bool = True) -> list[str]:
+    """Lines for one keyword (`msgid`, `msgstr[0]`, ...) and its string, as gettext's `wrap()`."""
+    lines: list[str] = []
+    portions = _portions(value)
+    after_break = len(prefix) + 1
+    width = (PAGE_WIDTH if wrap else _NO_LIMIT) - 1 - after_break
+    first = True
+    for n, portion in enumerate(portions):
+        data, overrides = _escape(portion)
+        more_follow = n + 1 < len(portions)
+        while True:
+            start = len(prefix) + (len(name) + 1 if first else 0) + 1 - after_break
+            breaks = width_linebreaks(data, bytes(overrides), width, start)
+            if first and data and (more_follow or start > width or BREAK_POSSIBLE in breaks):
+                lines.append(f'{prefix}{name} ""')
+                first = False
+                continue
+            break
+        pieces, begin = [], 0
+        for i, code in enumerate(breaks):
+            if code == BREAK_POSSIBLE:
+                pieces.append(data[begin:i])
+                begin = i
+        pieces.append(data[begin:])
+        head = f"{prefix}{name} " if first else prefix
+        first = False
+        for j, piece in enumerate(pieces):
+            lines.append(f'{head if j == 0 else prefix}"{piece.decode("utf-8")}"')
+    return lines
+
+
+def _comment_lines(mark: str, text: str) -> list[str]:
+    return [f"{mark} {line}" if line else mark for line in text.split("\n")] if text else []
+
+
+def _reference_lines(occurrences) -> list[str]:
+    lines, current, column = [], "#:", 2
+    for path, line in occurrences:
+        ref = f"{path}:{line}" if line else path
+        if column > 2 and column + len(ref) + 1 > PAGE_WIDTH:
+            lines.append(current)
+            current, column = "#:", 2
+        current += " " + ref
+        column += len(ref) + 1
+    lines.append(current)
+    return lines
+
+
+def _plural_forms(entry: polib.POEntry, nplurals: int | None) -> list[tuple[int, str]]:
+    """Exactly `nplurals` forms when the locale says how many; missing ones are empty."""
+    forms = {int(k): v for k, v in entry.msgstr_plural.items()}
+    count = nplurals if nplurals is not None else max(forms, default=1) + 1
+    return [(i, forms.get(i, "")) for i in range(max(count, 1))]
+
+
+def entry_lines(entry: polib.POEntry, wrap: bool = True, nplurals: int | None = None) -> list[str]:
+    obsolete = entry.obsolete
+    lines = _comment_lines("#", entry.tcomment) + _comment_lines("#.", entry.comment)
+    if entry.occurrences and not obsolete:
+        lines += _reference_lines(entry.occurrences)
+    forms = _plural_forms(entry, nplurals) if entry.msgid_plural else None
+    first_msgstr = forms[0][1] if forms else entry.msgstr
+    flags = [f for f in entry.flags if f != "fuzzy"]
+    if "fuzzy" in entry.flags and first_msgstr:
+        flags.insert(0, "fuzzy")
+    if flags:
+        lines.append("#, " + ", ".join(flags))
+    prev_prefix = "#~| " if obsolete else "#| "
+    for name in ("msgctxt", "msgid", "msgid_plural"):
+        value = getattr(entry, f"previous_{name}")
+        if value is not None and (value or name == "msgid"):
+            lines += wrap_string(name, value, prev_prefix, wrap)
+    prefix = "#~ " if obsolete else ""
+    if entry.msgctxt is not None:
+        lines += wrap_string("msgctxt", entry.msgctxt, prefix, wrap)
+    lines += wrap_string("msgid", entry.msgid, prefix, wrap)
+    if forms is not None:
+        lines += wrap_string("msgid_plural", entry.msgid_plural, prefix, wrap)
+        for i, text in forms:
+            lines += wrap_string(f"msgstr[{i}]", text, prefix, wrap)
+    else:
+        lines += wrap_string("msgstr", entry.msgstr, prefix, wrap)
+    return lines
+
+
+def format_catalog(po: polib.POFile, wrap: bool = True, nplurals: int | None = None) -> str:
+    """The whole file: header entry first, then each entry, separated by blank lines."""
+    header = _comment_lines("#", po.header)
+    if po.metadata_is_fuzzy:
+        header.append("#, fuzzy")
+    header += wrap_string("msgid", "", "", wrap)
+    header += wrap_string("msgstr", "".join(f"{k}: {v}\n" for k, v in po.ordered_metadata()), "", wrap)
+    blocks = ["\n".join(header)]
+    blocks += ["\n".join(entry_lines(e, wrap, nplurals)) for e in po]
+    return "\n\n".join(blocks) + "\n"

@@ -1,0 +1,73 @@
+"""How far review has come, per locale, read from the catalogues themselves (what reviewers edit)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import polib
+
+from pipeline.catalog.catalogue import QA_COMMENT, read_po
+from pipeline.errors import PipelineError
+
+
+@dataclass(frozen=True)
+class LocaleStatus:
+    locale: str
+    total: int  # live entries (not obsolete)
+    reviewed: int
+    fuzzy: int  # machine-translated or suggested, waiting for review
+    untranslated: int
+    obsolete: int
+    qa_findings: int  # `#. qa:` lines on entries awaiting review (a reviewed text replaced what they were about)
+
+    def percent(self, count: int) -> float:
+        return round(100.0 * count / self.total, 1) if self.total else 0.0
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        del data["locale"]
+        data["percent"] = {k: self.percent(data[k]) for k in ("reviewed", "fuzzy", "untranslated")}
+        return data
+
+    def line(self) -> str:
+        return (f"{self.locale}: {self.total} entries, {self.reviewed} reviewed ({self.percent(self.reviewed)}%), "
+                f"{self.fuzzy} fuzzy ({self.percent(self.fuzzy)}%), "
+                f"{self.untranslated} untranslated ({self.percent(self.untranslated)}%), "
+                f"{self.obsolete} obsolete, {self.qa_findings} QA findings")
+
+
+def _translated(entry: polib.POEntry) -> bool:
+    return bool(entry.msgstr) or any(entry.msgstr_plural.values())
+
+
+def catalog_status(locale: str, po: polib.POFile) -> LocaleStatus:
+    live = [e for e in po if not e.obsolete and e.msgid]
+    fuzzy = [e for e in live if _translated(e) and "fuzzy" in e.flags]
+    untranslated = [e for e in live if not _translated(e)]
+    findings = sum(1 for e in fuzzy for line in e.comment.split("\n") if line.startswith(QA_COMMENT + ":"))
+    return LocaleStatus(
+        locale=locale,
+        total=len(live),
+        reviewed=len(live) - len(fuzzy) - len(untranslated),
+        fuzzy=len(fuzzy),
+        untranslated=len(untranslated),
+        obsolete=sum(1 for e in po if e.obsolete),
+        qa_findings=findings,
+    )
+
+
+def find_locales(locales_dir: Path, domain: str) -> list[str]:
+    """Every LOCALE with a LOCALE/LC_MESSAGES/DOMAIN.po, sorted."""
+    return sorted(p.parent.parent.name for p in locales_dir.glob(f"*/LC_MESSAGES/{domain}.po"))
+
+
+def project_status(locales_dir: Path, domain: str, locales: list[str] | None = None) -> dict[str, LocaleStatus]:
+    out = {}
+    for locale in locales or find_locales(locales_dir, domain):
+        path = locales_dir / locale / "LC_MESSAGES" / f"{domain}.po"
+        po = read_po(path)
+        if po is None:
+            raise PipelineError(f"no catalogue for {locale}: run `pipeline run SOURCES --to {locale}` first", path=path)
+        out[locale] = catalog_status(locale, po)
+    return out

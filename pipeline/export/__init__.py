@@ -1,0 +1,1 @@
+"""Export: what ships to a site (.mo, JSON, documents rebuilt in the target language)."""

@@ -1,0 +1,215 @@
+"""Ship the translations: compiled .mo, i18next JSON, or every document rebuilt in the target language.
+
+What goes out is what reviewers approved: entries with a translation and no `fuzzy` flag. With
+`include_fuzzy`, machine translations still awaiting review go out too. A sentence with neither
+stays in Gujarati in rebuilt documents and is left out of .mo and JSON (gettext and i18next then
+show the Gujarati key).
+
+Layout under the output folder (LOCALE the gettext name, TAG its BCP 47 tag: zh_Hans → zh-Hans):
+- mo:   LOCALE/LC_MESSAGES/DOMAIN.mo          (gettext, Django, Flask-Babel, PHP)
+- json: TAG/DOMAIN.json                       (i18next `loadPath: '/locales/{{lng}}/{{ns}}.json'`)
+- txt, md, html: TAG/DOCUMENT-NAME            (the source's relative path)
+
+Every path is checked to stay inside the output folder, whatever a document is called.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import polib
+from babel import Locale
+
+from pipeline.catalog import catalogue as catalog
+from pipeline.errors import PipelineError
+from pipeline.fsutil import write_atomic
+from pipeline.ingest import READERS
+from pipeline.ingest.html import rebuild_html
+from pipeline.ingest.markdown import rebuild_markdown
+from pipeline.localise.markup import strip_placeholders
+from pipeline.model import Document
+from pipeline.segment.splitter import segment_document
+from pipeline.ingest.sources import load_sources
+
+FORMATS = ("mo", "json", "txt", "md", "html")
+DOCUMENT_SUFFIXES = {"md": (".md", ".markdown"), "html": (".html", ".htm")}
+
+
+@dataclass
+class ExportReport:
+    written: list[Path] = field(default_factory=list)
+    translated: int = 0  # messages shipped translated
+    untranslated: int = 0  # messages left in Gujarati (not reviewed, or no translation)
+    skipped_documents: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self, locale: str, fmt: str) -> str:
+        text = (f"{locale} ({fmt}): {len(self.written)} file(s), {self.translated} translated, "
+                f"{self.untranslated} left in Gujarati")
+        if self.skipped_documents:
+            text += f"; {len(self.skipped_documents)} document(s) not in {fmt} skipped"
+        return text
+
+
+def language_tag(locale: str) -> str:
+    """BCP 47 tag for the html `lang` attribute and web folders: zh_Hans → zh-Hans, en_IN → en-IN."""
+    return str(Locale.parse(locale)).replace("_", "-")
+
+
+def text_direction(locale: str) -> str:
+    return "rtl" if Locale.parse(locale).character_order == "right-to-left" else "ltr"
+
+
+def safe_path(root: Path, *parts: str) -> Path:
+    """root/parts..., refusing anything (.., absolute, drive, backslash, symlink) that leaves root."""
+    relative = PurePosixPath(*parts)
+    bad = relative.is_absolute() or ".." in relative.parts or any(
+        "\\" in p or "\0" in p or re.match(r"[A-Za-z]:", p) for p in relative.parts)
+    root_resolved = root.resolve()
+    target = (root / relative).resolve()
+    if bad or not target.is_relative_to(root_resolved) or target == root_resolved:
+        raise PipelineError(f"refusing to write {relative.as_posix()!r}: it would leave the output folder",
+                            path=root)
+    return root / relative
+
+
+def shipped_translations(po: polib.POFile, include_fuzzy: bool) -> dict[str, str]:
+    """msgid → msgstr for what may ship: reviewed entries, plus fuzzy ones when asked."""
+    out = {}
+    for entry in po:
+        if entry.obsolete or not entry.msgid or not entry.msgstr:
+            continue
+        if "fuzzy" in entry.flags and not include_fuzzy:
+            continue
+        out[entry.msgid] = entry.msgstr
+    return out
+
+
+def load_catalog(locales_dir: Path, domain: str, locale: str) -> polib.POFile:
+    path = locales_dir / locale / "LC_MESSAGES" / f"{domain}.po"
+    po = catalog.read_po(path)
+    if po is None:
+        raise PipelineError(f"no catalogue for {locale}: run `pipeline run SOURCES --to {locale}` first", path=path)
+    return po
+
+
+# --- catalogues ------------------------------------------------------------------------------
+
+
+def export_mo(po: polib.POFile, locale: str, domain: str, out: Path, include_fuzzy: bool,
+              report: ExportReport) -> None:
+    shipped = shipped_translations(po, include_fuzzy)
+    compiled = polib.POFile()
+    compiled.metadata = dict(po.metadata)
+    for msgid, msgstr in shipped.items():
+        compiled.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
+    path = safe_path(out, locale, "LC_MESSAGES", f"{domain}.mo")
+    write_atomic(path, compiled.to_binary())
+    report.written.append(path)
+    _count(po, shipped, report)
+
+
+def export_json(po: polib.POFile, locale: str, domain: str, out: Path, include_fuzzy: bool,
+                report: ExportReport) -> None:
+    """Flat {Gujarati: translation}; load in i18next with keySeparator: false, nsSeparator: false."""
+    shipped = shipped_translations(po, include_fuzzy)
+    path = safe_path(out, language_tag(locale), f"{domain}.json")
+    write_atomic(path, json.dumps(shipped, ensure_ascii=False, indent=2) + "\n")
+    report.written.append(path)
+    _count(po, shipped, report)
+
+
+def _count(po: polib.POFile, shipped: dict[str, str], report: ExportReport) -> None:
+    active = [e for e in po if not e.obsolete and e.msgid]
+    report.translated += sum(1 for e in active if e.msgid in shipped)
+    report.untranslated += sum(1 for e in active if e.msgid not in shipped)
+
+
+# --- documents -------------------------------------------------------------------------------
+
+
+def translated_blocks(doc: Document, shipped: dict[str, str], report: ExportReport) -> dict[int, str]:
+    """Block index → the block's text with each sentence replaced by its shipped translation."""
+    by_block = defaultdict(list)
+    for seg in segment_document(doc):
+        by_block[seg.block].append(seg)
+    out = {}
+    for block in doc.blocks:
+        text = doc.text[block.start : block.end]
+        for seg in reversed(by_block.get(block.index, [])):
+            translation = shipped.get(seg.text)
+            if translation is None:
+                report.untranslated += 1
+                continue
+            report.translated += 1
+            text = text[: seg.start - block.start] + translation + text[seg.end - block.start :]
+        out[block.index] = text
+    return out
+
+
+def rebuild_document(name: str, suffix: str, source: str, fmt: str, locale: str,
+                     shipped: dict[str, str], report: ExportReport) -> tuple[str, str] | None:
+    """(output name, content) for one document in `fmt`, or None when it is not of that format."""
+    if fmt != "txt" and suffix not in DOCUMENT_SUFFIXES[fmt]:
+        return None
+    doc = READERS[suffix](Path(name), name, source.encode("utf-8"))
+    blocks = translated_blocks(doc, shipped, report)
+    translate: Callable[[int, str], str] = lambda index, _text: blocks[index]  # noqa: E731
+    warn = report.warnings.append
+    if fmt == "html":
+        return name, rebuild_html(source, translate, language_tag(locale), text_direction(locale), warn)
+    if fmt == "md":
+        return name, rebuild_markdown(source, translate, warn)
+    if suffix == ".txt":
+        text = doc.text
+        for block in reversed(doc.blocks):
+            text = text[: block.start] + blocks[block.index] + text[block.end :]
+        return name, text
+    # An HTML or Markdown document as plain text: its blocks, one paragraph each.
+    text = "\n\n".join(strip_placeholders(blocks[b.index]) for b in doc.blocks if b.kind != "attribute")
+    return name + ".txt", text + "\n"
+
+
+def export_documents(po: polib.POFile, locale: str, fmt: str, out: Path, include_fuzzy: bool,
+                     documents: dict[str, dict], report: ExportReport) -> None:
+    shipped = shipped_translations(po, include_fuzzy)
+    tag = language_tag(locale)
+    rebuilt = []
+    for name, doc in sorted(documents.items()):
+        result = rebuild_document(name, doc["suffix"], doc["text"], fmt, locale, shipped, report)
+        if result is None:
+            report.skipped_documents.append(name)
+            continue
+        rebuilt.append((safe_path(out, tag, *PurePosixPath(result[0]).parts), result[1]))
+    if not rebuilt:
+        kinds = ", ".join(DOCUMENT_SUFFIXES.get(fmt, (".txt",)))
+        raise PipelineError(f"no {kinds} documents among the sources to export as {fmt}")
+    for path, content in rebuilt:  # every path checked before the first write
+        write_atomic(path, content)
+        report.written.append(path)
+
+
+def export(fmt: str, locale: str, *, locales_dir: Path, domain: str, workdir: Path, out: Path,
+           include_fuzzy: bool = False) -> ExportReport:
+    if fmt not in FORMATS:
+        raise PipelineError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
+    po = load_catalog(locales_dir, domain, locale)
+    report = ExportReport()
+    if fmt == "mo":
+        export_mo(po, locale, domain, out, include_fuzzy, report)
+    elif fmt == "json":
+        export_json(po, locale, domain, out, include_fuzzy, report)
+    else:
+        segments_path = workdir / "segments.json"
+        if not segments_path.exists():
+            raise PipelineError("no segments.json in the work directory: run `pipeline run SOURCES` first",
+                                path=segments_path)
+        key = json.loads(segments_path.read_text(encoding="utf-8"))["key"]
+        documents = load_sources(workdir / "sources.json", key)
+        export_documents(po, locale, fmt, out, include_fuzzy, documents, report)
+    return report

@@ -1,0 +1,1 @@
+"""Localise: everything between a Gujarati msgid and a finished translation."""

@@ -1,0 +1,67 @@
+"""Cut off a model's output where it started looping, and say so.
+
+Sentence-level models (NLLB, M2M100) sometimes fall into a loop on noisy input: "the the the the",
+"go to the market, go to the market, ..." or "我们我们我们我们" until the length limit. The loop
+carries no meaning, so the output is cut after the loop's first copy and the entry gets a QA
+finding, so the reviewer checks it against the source. Pure functions over strings; the raw
+model output stays in the translation memory, so a change of these rules needs no re-translation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.model import Finding
+
+# A token is one CJK character (Chinese has no spaces) or a run of anything else but spaces.
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+")
+MAX_UNIT = 12  # longest repeated unit looked for, in tokens
+
+
+def min_repeats(unit_length: int) -> int:
+    """Copies in a row that make a loop: "very very" is English, four in a row is a model stuck."""
+    return 4 if unit_length <= 2 else 3
+
+
+@dataclass(frozen=True)
+class Loop:
+    start: int  # character offset where the first copy starts
+    first_end: int  # character offset where the first copy ends
+    unit: str  # the repeated text, as in its first copy
+    repeats: int
+
+
+def find_loop(text: str) -> Loop | None:
+    """The earliest run of one unit (1..MAX_UNIT tokens, holding a letter) repeated back to back."""
+    spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    tokens = [text[a:b] for a, b in spans]
+    n = len(tokens)
+    for i in range(n):
+        for size in range(1, min(MAX_UNIT, (n - i) // 2) + 1):
+            unit = tokens[i : i + size]
+            need = min_repeats(size)
+            if i + need * size > n or not any(ch.isalpha() for tok in unit for ch in tok):
+                continue  # numbers ("1 0 0 0"), rules ("----") and dots are not loops
+            repeats = 1
+            while tokens[i + repeats * size : i + (repeats + 1) * size] == unit:
+                repeats += 1
+            if repeats >= need:
+                start, first_end = spans[i][0], spans[i + size - 1][1]
+                return Loop(start, first_end, text[start:first_end], repeats)
+    return None
+
+
+def cut_loop(translation: str, source: str) -> tuple[str, Finding | None]:
+    """(translation cut after its loop's first copy, the finding), or (translation, None) when it
+    does not loop, or when the source repeats itself the same way (then the repetition is faithful)."""
+    loop = find_loop(translation)
+    if loop is None or find_loop(source) is not None:
+        return translation, None
+    kept = translation[: loop.first_end].rstrip()
+    message = (
+        f"model output looped ({loop.unit!r} {loop.repeats} times in a row); cut off after the first, "
+        "check the translation against the source"
+    )
+    return kept, Finding("loop", message)

@@ -1,0 +1,290 @@
+"""Numbers: find them in Gujarati and in translations, know their values, render them with Babel.
+
+Numbers are compared by value, never by spelling: 3,00,000 (Indian grouping), ૩૦૦૦૦૦, 300000,
+"3 lakh", "300 thousand", "three hundred thousand" and 30万 are one number. Dates count by their
+parts and times by hour and minute (see `dates`); digits inside URLs and placeholders are not
+numbers (see `protect`). Rendering for the target locale is Babel's job; we only decide which
+numbers may be regrouped: years, ordinals, days, times, phone numbers and codes never are.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from babel.numbers import format_compact_decimal, format_decimal
+
+from pipeline.localise.dates import (DateMatch, find_source_dates, find_source_times, find_target_dates, find_target_times,
+                    render_date)
+from pipeline.localise.numwords import gujarati_word_values, words_to_digits
+from pipeline.localise.spans import mask, without_spans
+
+GUJARATI_DIGITS = "૦૧૨૩૪૫૬૭૮૯"
+_TO_ASCII = str.maketrans(GUJARATI_DIGITS, "0123456789")
+
+_D = "[0-9૦-૯]"
+# A number: digits with optional Western (3-digit) or Indian (2-digit) comma grouping and decimals.
+_NUMBER = rf"(?<![0-9૦-૯.,])(?:{_D}{{1,3}}(?:,{_D}{{2,3}})+(?!{_D})|{_D}+)(?:\.{_D}+)?(?![0-9૦-૯])"
+
+GUJARATI_SCALES = {
+    "લાખ કરોડ": 10**12, "હજાર": 10**3, "લાખ": 10**5, "કરોડ": 10**7, "અબજ": 10**9, "અરબ": 10**9,
+    "મિલિયન": 10**6, "બિલિયન": 10**9, "ટ્રિલિયન": 10**12,
+}
+ENGLISH_SCALES = {
+    "thousand": 10**3, "lakh": 10**5, "lakhs": 10**5, "lac": 10**5, "crore": 10**7, "crores": 10**7,
+    "million": 10**6, "billion": 10**9, "trillion": 10**12, "bn": 10**9, "decades": 10, "decade": 10,
+}
+CHINESE_SCALES = {"千": 10**3, "万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8, "万亿": 10**12}
+# 20મી, 1લી, 3જી, 6ઠ્ઠી, 5મો ...; થી is an ordinal only after 4 (4થી, "fourth"): 80થી is "than 80".
+_GU_ORDINAL = re.compile(r"મી|લી|જી|ઠી|ઠ્ઠી|મો|લો|જો|ઠો|ઠ્ઠો|મું|લું|મા(?!ં)")
+NEVER_GROUPED = ("year", "ordinal", "code", "day", "month", "time")
+
+_GU_SCALE_RE = "|".join(sorted(map(re.escape, GUJARATI_SCALES), key=len, reverse=True))
+_GU_NUMBER = re.compile(rf"{_NUMBER}(?:\s*(?P<scale>{_GU_SCALE_RE}))?")
+_EN_SCALE_RE = "|".join(sorted(ENGLISH_SCALES, key=len, reverse=True))
+_ZH_SCALE_RE = "|".join(sorted(map(re.escape, CHINESE_SCALES), key=len, reverse=True))
+# 千 before 米/克/瓦 is a unit prefix (千米 = km), not "thousand".
+_TARGET_NUMBER = re.compile(
+    rf"{_NUMBER}(?:\s*(?P<en>{_EN_SCALE_RE})\b|\s*(?P<zh>{_ZH_SCALE_RE})(?![米克瓦卡焦帕赫]))?", re.IGNORECASE
+)
+_PERCENT_AFTER = re.compile(r"\s*(?:%|％|ટકા|per\s?cent|percent)")
+_CURRENCY_BEFORE = re.compile(r"(?:₹|રૂ\.?|Rs\.?|INR|\$|€|£|¥)\s*$")
+_NAMED = re.compile(r"[A-Za-z]-?$")
+_RANGE = re.compile(r"\s*(?:થી|-|–|—|to|or|કે|અથવા|到|至|~)\s*")
+_ZH_DECADE = re.compile(r"(?<!\d)(\d{1,2})\s*世纪\s*(\d)0\s*年代")
+_CURRENCY_AFTER = re.compile(r"\s*(?:રૂપિયા|રૂ\.|rupees?|卢比|元|美元|欧元|dollars?|euros?)")
+
+
+@dataclass(frozen=True)
+class Number:
+    """One number as written: where, its digits' value, and the full value with any scale word.
+
+    `soft` numbers are written as words (five, 五, પાંચ): they may stand for a source number, but
+    are never required in a translation nor counted as invented.
+    """
+
+    start: int
+    end: int
+    text: str
+    digits_value: Decimal
+    value: Decimal
+    kind: str  # amount | percent | currency | year | ordinal | code | day | month | time
+    grouped: bool = False
+    soft: bool = False
+    spelt: bool = False  # written as words: a translation may spell it too, or use digits
+
+    @property
+    def key(self):
+        """What the numbers check compares: the value, except that a month only matches a month."""
+        return ("month", self.value) if self.kind == "month" else self.value
+
+
+def to_ascii_digits(text: str) -> str:
+    return text.translate(_TO_ASCII)
+
+
+def parse_digits(text: str) -> Decimal | None:
+    try:
+        return Decimal(to_ascii_digits(text).replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def _kind(raw: str, value: Decimal, scaled: bool, before: str, after: str) -> str:
+    digits = to_ascii_digits(raw)
+    fourth = digits.endswith("4") and re.match("થ[ીો]", after)
+    if _GU_ORDINAL.match(after) or fourth or re.match(r"(st|nd|rd|th)\b", after) or before.endswith("第"):
+        return "ordinal"
+    if _PERCENT_AFTER.match(after):
+        return "percent"
+    if _CURRENCY_BEFORE.search(before[-5:]) or _CURRENCY_AFTER.match(after):
+        return "currency"
+    if scaled or "," in digits or "." in digits:
+        return "amount"
+    if len(digits) > 1 and digits.startswith("0") or (len(digits) >= 10 and not digits.endswith("000")):
+        return "code"  # phone numbers, IDs: never regrouped (round amounts still are)
+    if len(digits) == 4 and 1000 <= value <= 2100:
+        return "year"
+    return "amount"
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def _date_parts(date: DateMatch, text: str) -> list[Number]:
+    span = text[date.start : date.end]
+    parts = [("day", date.day), ("month", date.month), ("year", date.year)]
+    return [Number(date.start, date.end, span, Decimal(v), Decimal(v), kind) for kind, v in parts if v is not None]
+
+
+def _time_parts(time, text: str) -> list[Number]:
+    span = text[time.start : time.end]
+    parts = [time.hour] + ([time.minute] if time.minute else [])
+    return [Number(time.start, time.end, span, Decimal(v), Decimal(v), "time") for v in parts]
+
+
+def _scan(text: str, dates, times, pattern, scales_of) -> tuple[list[Number], list[tuple[int, int]]]:
+    """Dates, then times, then plain numbers; each claims its stretch of text from the next."""
+    found, taken = [], []
+    for date in dates(text):
+        found += _date_parts(date, text)
+        taken.append((date.start, date.end))
+        text = _blank(text, date.start, date.end)
+    for time in times(text):
+        found += _time_parts(time, text)
+        taken.append((time.start, time.end))
+        text = _blank(text, time.start, time.end)
+    for m in pattern.finditer(text):
+        scale_word = next((w for w in m.groupdict().values() if w), "")
+        raw = m.group(0)[: len(m.group(0)) - len(scale_word)].rstrip()
+        digits_value = parse_digits(raw)
+        if digits_value is None:
+            continue
+        scale = scales_of(scale_word)
+        kind = _kind(raw, digits_value, scale != 1, text[: m.start()], text[m.end() :])
+        # part of a name (COVID-19, Il-76, 4x4, A1GP): models keep or drop these freely
+        named = bool(_NAMED.search(text[max(0, m.start() - 2) : m.start()]))
+        found.append(Number(m.start(), m.end(), m.group(0), digits_value, digits_value * scale,
+                            "code" if named else kind, "," in raw, named))
+        taken.append((m.start(), m.end()))
+    return sorted(found, key=lambda n: n.start), taken
+
+
+def _share_scales(numbers: list[Number], text: str) -> list[Number]:
+    """In a range the scale word is written once: 2 થી 3 મિલિયન, 2-3 million = 2 million to 3 million."""
+    out = list(numbers)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        if (a.value == a.digits_value and b.value != b.digits_value and a.kind == b.kind == "amount"
+                and a.end <= b.start and _RANGE.fullmatch(text[a.end : b.start])):
+            out[i] = Number(a.start, a.end, a.text, a.digits_value, a.value * b.value / b.digits_value, "amount")
+    return out
+
+
+def _merge_compounds(numbers: list[Number], text: str) -> list[Number]:
+    """"2 લાખ 50 હજાર" is one number, 250000: a scaled number followed by a smaller-scaled one."""
+    out: list[Number] = []
+    for n in numbers:
+        prev = out[-1] if out else None
+        if (prev and prev.kind == n.kind == "amount" and prev.value != prev.digits_value
+                and n.value != n.digits_value and n.value < prev.value / prev.digits_value
+                and not text[prev.end : n.start].strip()):
+            out[-1] = Number(prev.start, n.end, text[prev.start : n.end], prev.digits_value,
+                             prev.value + n.value, "amount")
+        else:
+            out.append(n)
+    return out
+
+
+def find_source_numbers(text: str) -> list[Number]:
+    """Numbers in Gujarati text: digits (scale words folded in: 3 લાખ = 300000), date parts, times,
+    and, as soft numbers at the end, numbers spelt as words."""
+    text = without_spans(text)
+    found, taken = _scan(text, find_source_dates, find_source_times, _GU_NUMBER,
+                         lambda w: GUJARATI_SCALES.get(w, 1))
+    found = _share_scales(_merge_compounds(found, text), text)
+    for start, end in taken:
+        text = _blank(text, start, end)
+    words = [Number(-1, -1, "", v, v, "amount", soft=not sure, spelt=True) for v, sure in gujarati_word_values(text)]
+    return found + words
+
+
+def _target_scale(word: str) -> int:
+    return ENGLISH_SCALES.get(word.lower()) or CHINESE_SCALES.get(word, 1)
+
+
+def find_target_numbers(text: str, words: bool = True) -> list[Number]:
+    """Numbers in an English or Chinese translation: digits with scale words (lakh, million, 万, 亿),
+    dates and times, then (soft) numbers spelt as words (five, 五, 三十万). Months are always soft:
+    a translation may name a month the source only implied."""
+    text = without_spans(text)
+    decades = []
+    for m in _ZH_DECADE.finditer(text):  # 20 世纪 70 年代 = the 1970s
+        year = Decimal((int(m.group(1)) - 1) * 100 + int(m.group(2)) * 10)
+        decades.append(Number(m.start(), m.end(), m.group(0), year, year, "year"))
+        text = _blank(text, m.start(), m.end())
+    found, taken = _scan(text, find_target_dates, find_target_times, _TARGET_NUMBER, _target_scale)
+    found = _share_scales(found, text)
+    taken += [(n.start, n.end) for n in decades]
+    found = sorted(decades + [_soften(n) if n.kind == "month" else n for n in found], key=lambda n: n.start)
+    if not words:
+        return found
+    rest, last = [], 0
+    for start, end in sorted(taken):
+        rest += [text[last:start], " ; "]
+        last = max(last, end)
+    rest.append(text[last:])
+    converted = words_to_digits("".join(rest))
+    soft, _ = _scan(converted, find_target_dates, find_target_times, _TARGET_NUMBER, _target_scale)
+    return found + [_soften(n) for n in soft]
+
+
+def _soften(n: Number) -> Number:
+    return Number(-1, -1, n.text, n.digits_value, n.value, n.kind, n.grouped, True)
+
+
+def prepare_for_model(text: str) -> str:
+    """What the model sees: protected spans masked as [1], [2] ... (see `protect`), and numbers as
+    plain ASCII digits without grouping commas (models copy plain digits best)."""
+    masked, _ = mask(text)
+
+    def plain(m: re.Match) -> str:
+        return to_ascii_digits(m.group(0)).replace(",", "")
+
+    return re.sub(_NUMBER, plain, masked)
+
+
+def render_number(value: Decimal, locale: str, style: str) -> str:
+    """`value` written the way `locale` writes it; compact (30万, 3 lakh) only when it is exact."""
+    if style in ("compact", "lakh") and abs(value) >= (10000 if style == "compact" else 100000):
+        loc, kind = (locale, "short") if style == "compact" else ("en_IN", "long")
+        for digits in (0, 1, 2):
+            compact = format_compact_decimal(value, locale=loc, format_type=kind, fraction_digits=digits)
+            if _compact_value(compact) == value:
+                return compact
+    if style == "compact":  # Chinese writes small and odd amounts without grouping: 5026, not 5,026.
+        return format_decimal(value, locale=locale, group_separator=False, decimal_quantization=False)
+    if style in ("indian", "lakh"):
+        return format_decimal(value, locale="en_IN", decimal_quantization=False)
+    return format_decimal(value, locale=locale, decimal_quantization=False)
+
+
+def _compact_value(text: str) -> Decimal | None:
+    numbers = find_target_numbers(text, words=False)
+    return numbers[0].value if len(numbers) == 1 and numbers[0].text == text else None
+
+
+def localise_numbers(translation: str, source: str, locale: str, style: str) -> str:
+    """Re-render the translation's numbers and dates that match a source one by value.
+
+    Only what the source has is touched (never invent or patch a number); years, ordinals, times
+    and codes keep their digits; amounts the model wrote with scale words ("3 lakh", "1.5 million")
+    are kept as written unless the style is compact. Dates are rewritten whole, in Babel's long
+    form for the locale (en May 20, 2023; zh 2023年5月20日), when the source has that same date.
+    """
+    source_numbers = [n for n in find_source_numbers(source) if not n.soft]
+    amounts = {n.value for n in source_numbers if n.kind not in NEVER_GROUPED}
+    source_dates = {(d.year, d.month, d.day) for d in find_source_dates(without_spans(source))}
+    edits: list[tuple[int, int, str]] = []
+    masked = without_spans(translation)
+    for date in find_target_dates(masked):
+        if (date.year, date.month, date.day) in source_dates and date.month is not None:
+            rendered = render_date(date, locale)
+            if rendered:
+                edits.append((date.start, date.end, rendered))
+    for number in find_target_numbers(translation, words=False):
+        if number.soft or number.kind in NEVER_GROUPED or number.value not in amounts:
+            continue
+        if any(s <= number.start < e for s, e, _ in edits):
+            continue
+        if number.value != number.digits_value and style not in ("compact", "lakh"):
+            continue  # "3 lakh", "1.5 million": already words; keep them
+        edits.append((number.start, number.end, render_number(number.value, locale, style)))
+    out, last = [], 0
+    for start, end, text in sorted(edits):
+        out += [translation[last:start], text]
+        last = end
+    out.append(translation[last:])
+    return "".join(out)

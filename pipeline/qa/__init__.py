@@ -1,0 +1,1 @@
+"""QA: small checks returning findings, one registry used by `run` and `pipeline check`."""

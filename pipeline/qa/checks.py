@@ -1,0 +1,129 @@
+"""QA checks on one (Gujarati source, translation) pair; each check is a small pure function.
+
+Findings are written into the catalogue entry (extracted comment) so reviewers see them in
+their editor, and counted in the run summary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+
+from pipeline.model import Finding
+from pipeline.localise.numbers import find_source_numbers, find_target_numbers
+from pipeline.localise.spans import compare_spans, without_spans
+
+_GUJARATI = re.compile(r"[\u0A80-\u0AFF]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _fmt(value) -> str:
+    return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+
+
+def check_numbers(source: str, translation: str) -> list[Finding]:
+    """Every source number appears in the translation with the same value, and none from nowhere.
+
+    Numbers either side may be spelt as words (five, 五, પાંચ): such a number can stand for one
+    written in digits on the other side, but is never required nor counted as invented.
+    """
+    src, tgt = find_source_numbers(source), find_target_numbers(translation)
+    wanted = Counter(n.key for n in src if not n.soft)
+    excused = wanted + Counter(n.key for n in src if n.soft)
+    written = Counter(n.key for n in tgt if not n.soft)
+    findings = []
+    missing = wanted - (written + Counter(n.key for n in tgt if n.soft))
+    extra = Counter(set(written) - set(excused))  # a number repeated is not a number invented
+    if missing:
+        findings.append(Finding("numbers", f"number missing or changed in translation: {_listed(missing)}"))
+    if extra:
+        findings.append(Finding("numbers", f"number in translation but not in source: {_listed(extra)}"))
+    return findings
+
+
+def _listed(keys: Counter) -> str:
+    def show(key) -> str:
+        return f"month {_fmt(key[1])}" if isinstance(key, tuple) else _fmt(key)
+
+    return ", ".join(show(k) for k in sorted(keys.elements(), key=lambda k: (isinstance(k, tuple), str(k))))
+
+
+def check_placeholders(source: str, translation: str) -> list[Finding]:
+    """URLs, e-mail addresses, markup, format placeholders and citation marks, exactly as in the source."""
+    missing, added = compare_spans(source, translation)
+    findings = []
+    if missing:
+        findings.append(Finding("placeholders", "missing or altered in translation: " + " ".join(missing)))
+    if added:
+        findings.append(Finding("placeholders", "in translation but not in source: " + " ".join(added)))
+    return findings
+
+
+def check_untranslated(source: str, translation: str) -> list[Finding]:
+    if _GUJARATI.search(without_spans(translation)):
+        return [Finding("untranslated", "Gujarati script left in the translation")]
+    return []
+
+
+def check_empty(source: str, translation: str) -> list[Finding]:
+    if source.strip() and not translation.strip():
+        return [Finding("empty", "translation is only whitespace")]
+    return []
+
+
+def check_repetition(source: str, translation: str) -> list[Finding]:
+    """Hallucination guard: output far longer or far shorter than the input, or a phrase on a loop."""
+    findings = []
+    zh = bool(_HAN.search(translation))
+    if len(translation) > (1.5 if zh else 3) * max(len(source), 20):
+        findings.append(Finding("repetition", "translation is far longer than the source (length ratio)"))
+    elif len(source) >= 40 and len(translation) < (0.12 if zh else 0.3) * len(source):
+        findings.append(Finding("repetition", "translation is far shorter than the source (length ratio)"))
+    words, size = (list(translation), 6) if zh else (translation.split(), 3)
+    grams = Counter(tuple(words[i : i + size]) for i in range(len(words) - size + 1))
+    if grams and grams.most_common(1)[0][1] >= 4:
+        findings.append(Finding("repetition", "the same phrase repeats 4 or more times"))
+    return findings
+
+
+_CLOSERS = "\"'”’»)]）」』》 \t"
+_END_MARKS = {"।": "full stop", ".": "full stop", "॥": "full stop", "?": "question", "!": "exclamation",
+              "。": "full stop", "？": "question", "！": "exclamation", "…": "ellipsis"}
+
+
+def check_punctuation(source: str, translation: str) -> list[Finding]:
+    """A sentence that ends with ।, ? or ! in Gujarati ends the same way in the target script:
+    . ? ! in English, 。？！ in Chinese."""
+    src_end = source.rstrip(_CLOSERS)[-1:]
+    tgt_end = translation.rstrip(_CLOSERS)[-1:]
+    if src_end not in _END_MARKS:
+        return []
+    want = _END_MARKS[src_end]
+    zh = bool(_HAN.search(translation))
+    if tgt_end not in _END_MARKS:
+        return [Finding("punctuation", f"source ends with {src_end!r} ({want}); the translation has no end mark")]
+    if _END_MARKS[tgt_end] != want and not (want == "full stop" and tgt_end == "…"):
+        return [Finding("punctuation", f"source ends with {src_end!r} ({want}); translation ends with {tgt_end!r}")]
+    if tgt_end == "।" or (zh and tgt_end in ".?!") or (not zh and tgt_end in "。？！"):
+        return [Finding("punctuation", f"sentence-final {tgt_end!r} is not the target language's own")]
+    return []
+
+
+CHECKS: dict[str, Callable[[str, str], list[Finding]]] = {
+    "numbers": check_numbers,
+    "placeholders": check_placeholders,
+    "untranslated": check_untranslated,
+    "empty": check_empty,
+    "repetition": check_repetition,
+    "punctuation": check_punctuation,
+}
+
+
+def run_checks(source: str, translation: str, only: tuple[str, ...] | None = None) -> tuple[Finding, ...]:
+    if not translation:
+        return ()  # untranslated entries are counted as such, not as findings
+    checks = [CHECKS[name] for name in (only or CHECKS)]
+    if not translation.strip():
+        checks = [check_empty]
+    return tuple(f for check in checks for f in check(source, translation))
