@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -51,15 +52,20 @@ class ModelSpec:
     trust_remote_code: bool = False
     generation: GenerationSettings = field(default_factory=GenerationSettings)
 
-    @property
+    @cached_property
     def model_id(self) -> str:
-        """What we write into catalogues and key the translation memory by."""
+        """What we write into catalogues and key the translation memory by; a local folder is
+        fingerprinted once per spec, not once per message."""
         if self.local_path is not None:
             return f"{self.source}@{_folder_fingerprint(self.local_path)}"
         return f"{self.source}@{self.revision}" if self.revision else self.source
 
     def settings_key(self) -> str:
         """Everything that changes this model's output, as a short stable string."""
+        return self._settings_key
+
+    @cached_property
+    def _settings_key(self) -> str:
         gen = self.generation
         parts = [self.model_id, self.family, self.backend, self.quantization] + [
             f"{f.name}={getattr(gen, f.name)}" for f in fields(gen)

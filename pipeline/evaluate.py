@@ -1,7 +1,7 @@
 """`pipeline evaluate`: translation quality of one or more model set-ups on a test set.
 
-Each source line goes through the pipeline's own path (sentence split, numbers prepared for the
-model, translated, numbers re-rendered for the locale) and is scored against its reference line
+Each source line goes through the pipeline's own path (sentence split, then `translate.translate_now`:
+`localise.prepare`, the model, `localise.restore`, exactly as `run` does) and is scored against its reference line
 with sacrebleu: BLEU (the `zh` tokenizer for Chinese, 13a otherwise) and chrF++. Also reported:
 the share of source numbers that come out with the right value (the QA numbers check, counted),
 and the speed, so int8 and float32, or two backends, can be weighed in one table.
@@ -15,10 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.config import SOURCE_LANGUAGE, Config, target_language
+from pipeline.config import Config, target_language
 from pipeline.errors import PipelineError
-from pipeline.localise.numbers import find_source_numbers, find_target_numbers, localise_numbers, prepare_for_model
-from pipeline.segment.splitter import split_sentences
+from pipeline.localise.numbers import find_source_numbers, find_target_numbers
+from pipeline.segment.splitter import segment_document
+from pipeline.ingest.text import read_text_document
+from pipeline.translate import translate_now
 
 _NO_SPACE_LANGUAGES = {"zh", "ja"}
 
@@ -67,14 +69,20 @@ def check_parallel(src: list[str], ref: list[str], src_path: Path, ref_path: Pat
             raise PipelineError("empty reference for a non-empty source line", path=ref_path, line=i)
 
 
+def line_sentences(line: str) -> list[str]:
+    """The catalogue msgids `run` makes of one line of plain text (the same reader and splitter)."""
+    if not line.strip():
+        return []
+    doc = read_text_document(Path("line.txt"), "line.txt", line.encode("utf-8"))
+    return [seg.text for seg in segment_document(doc)]
+
+
 def translate_lines(translator, lines: list[str], locale: str, number_style: str) -> list[str]:
-    """Each line as the pipeline would translate it: sentence by sentence, numbers localised."""
-    tgt = target_language(locale)
-    sentences = [[line[s:e] for s, e in split_sentences(line)] for line in lines]
-    flat = [s for line in sentences for s in line]
-    raw = dict(zip(flat, translator.translate([prepare_for_model(s) for s in flat], SOURCE_LANGUAGE, tgt)))
-    sep = "" if tgt in _NO_SPACE_LANGUAGES else " "
-    return [sep.join(localise_numbers(raw[s], s, locale, number_style) for s in line) for line in sentences]
+    """Each line as `run` would translate it: sentence by sentence, each as its catalogue entry reads."""
+    sentences = [line_sentences(line) for line in lines]
+    done = translate_now(translator, list(dict.fromkeys(s for line in sentences for s in line)), locale, number_style)
+    sep = "" if target_language(locale) in _NO_SPACE_LANGUAGES else " "
+    return [sep.join(done[s].text for s in line) for line in sentences]
 
 
 def numbers_kept(sources: list[str], outputs: list[str]) -> tuple[int, int]:

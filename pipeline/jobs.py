@@ -1,38 +1,46 @@
-"""The staged runner: segment → translate → localize → catalog over a work directory.
+"""The runner: chains the stages in memory, caches each result in the work directory, holds no truth.
 
-Each stage writes one JSON artefact into the work directory, stamped with a key derived from its
-inputs and settings; a stage whose key did not change is skipped. Translations go to the SQLite
-memory batch by batch, so a killed run resumes where it stopped, and a run that needs no new
-translation never loads a model.
+    segment → messages → plan (from the catalogue) → translate → localise → catalogue
+
+`run_all` hands each stage's result to the next as a value; nothing is read back from disk. Each
+result is also stored as a cache entry keyed by its inputs (see `cache`), so a stage whose inputs
+did not change is skipped, and a stage run alone (`pipeline translate`, `localize`, `catalog`)
+continues from what the previous one left. The catalogues alone decide who owns an entry, so
+deleting the work directory costs translation time, never content. The model's raw output goes to
+the SQLite memory batch by batch, so a killed run resumes where it stopped, and a run that needs
+no new translation never loads a model.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.catalog import catalogue as catalog, merge
-from pipeline.qa import checks as qa
-from pipeline.config import SOURCE_LANGUAGE, Config, ModelSpec, parse_locale, target_language
+from pipeline import cache as caching
+from pipeline import localise
+from pipeline.cache import Cache
+from pipeline.catalog import catalogue as catalog
+from pipeline.catalog import merge
+from pipeline.catalog.entry import reviewed_texts
+from pipeline.catalog.plan import Plan, make_plan
+from pipeline.config import Config, ModelSpec, parse_locale, target_language
 from pipeline.errors import PipelineError
-from pipeline.fsutil import check_plain_name, write_atomic
+from pipeline.fsutil import check_plain_name
 from pipeline.ingest import artefact_matcher, collect_sources, read_document
-from pipeline.segment.limits import check_sentence_lengths
-from pipeline.localise.loops import cut_loop
-from pipeline.localise.markup import restore_placeholders, strip_placeholders
+from pipeline.ingest.sources import save_sources
 from pipeline.memory import TranslationMemory
 from pipeline.model import Finding, Segment, Translation
-from pipeline.localise.numbers import localise_numbers, prepare_for_model
-from pipeline.localise.spans import restore_spans
+from pipeline.mt.executors import LocalExecutor
+from pipeline.qa.checks import run_checks
+from pipeline.segment.limits import check_sentence_lengths
 from pipeline.segment.splitter import segment_document
-from pipeline.ingest.sources import save_sources
+from pipeline.translate import finish, translate_raw
 
-SEGMENTER_VERSION = "2"  # bump when pipeline.segment rules change: old segments.json is rebuilt
-LOCALISER_VERSION = "4"  # 2: spans restored, dates; 3: looping output cut off; 4: markup
+SEGMENTER_VERSION = "2"  # bump when pipeline.segment rules change: the segments entry is rebuilt
+CATALOGUE_VERSION = "1"  # bump when merge or the writers change: catalogues are merged again
 CHUNK = 32  # sentences per memory write: what a crash can cost
 
 
@@ -68,6 +76,11 @@ class LocaleStats:
     findings: int = 0
     untranslated: int = 0  # in batches that failed for good on a cluster; the next run retries them
 
+    def line(self) -> str:
+        return (f"{self.locale}: {self.by_model} translated by {self.model_id or 'no model'}, "
+                f"{self.from_memory} reused from memory, {self.reviewed} reviewed kept, {self.findings} QA findings"
+                + (f", {self.untranslated} left untranslated (failed batches)" if self.untranslated else ""))
+
 
 @dataclass
 class RunReport:
@@ -78,37 +91,12 @@ class RunReport:
     locales: dict[str, LocaleStats] = field(default_factory=dict)
 
     def summary(self) -> str:
-        parts = [f"{self.segments} segments ({self.messages} unique) from {self.documents} document(s)"]
-        for s in self.locales.values():
-            parts.append(
-                f"{s.locale}: {s.by_model} translated by {s.model_id or 'no model'}, "
-                f"{s.from_memory} reused from memory, {s.reviewed} reviewed kept, {s.findings} QA findings"
-                + (f", {s.untranslated} left untranslated (failed batches)" if s.untranslated else "")
-            )
-        return "; ".join(parts)
+        """One line for the sources, then one per locale."""
+        lines = [f"{self.segments} segments ({self.messages} unique) from {self.documents} document(s)"]
+        return "\n".join(lines + [s.line() for s in self.locales.values()])
 
-
-def _key(*parts: object) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:20]
-
-
-def _load(path: Path, stage_hint: str) -> dict:
-    if not path.exists():
-        raise PipelineError(f"no {path.name} in the work directory: run `pipeline {stage_hint}` first", path=path)
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def _fresh(path: Path, key: str) -> bool:
-    if not path.exists():
-        return False
-    try:
-        return json.loads(path.read_text(encoding="utf-8")).get("key") == key
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return False  # a damaged artefact is simply rebuilt
-
-
-def _save(path: Path, data: dict) -> None:
-    write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
+    def stats(self, locale: str) -> LocaleStats:
+        return self.locales.setdefault(locale, LocaleStats(locale))
 
 
 def normalise_locales(names: list[str]) -> list[str]:
@@ -123,19 +111,30 @@ def normalise_locales(names: list[str]) -> list[str]:
 # --- segment ---------------------------------------------------------------------------------
 
 
-def stage_segment(
-    sources: list[str | Path], paths: Paths, report: RunReport, artefact_patterns: tuple[str, ...] = ()
-) -> list[Segment]:
+@dataclass(frozen=True)
+class Segmented:
+    key: str  # of the sources' bytes and the segmenter's rules: every later key builds on it
+    segments: tuple[Segment, ...]
+    messages: tuple[catalog.Message, ...]
+
+
+def stage_segment(sources: list[str | Path], paths: Paths, report: RunReport,
+                  artefact_patterns: tuple[str, ...] = ()) -> list[Segment]:
     """`artefact_patterns`: regular expressions for more page-debris lines (besides the defaults)."""
+    return list(segment_sources(sources, paths, report, artefact_patterns).segments)
+
+
+def segment_sources(sources, paths: Paths, report: RunReport, artefact_patterns: tuple[str, ...] = ()) -> Segmented:
     artefacts = artefact_matcher(artefact_patterns)
     files = collect_sources(sources)
     payloads = [(f, name, f.read_bytes()) for f, name in files]
-    key = _key(SEGMENTER_VERSION, list(artefact_patterns),
-               [(name, hashlib.sha256(data).hexdigest()) for _, name, data in payloads])
-    out = paths.artefact("segments")
-    if _fresh(out, key):
+    key = caching.key(SEGMENTER_VERSION, list(artefact_patterns),
+                      [(name, hashlib.sha256(data).hexdigest()) for _, name, data in payloads])
+    store = Cache(paths.workdir)
+    cached = store.get("segments", key)
+    if cached is not None:
         report.skipped.append("segment")
-        segments = load_segments(paths)
+        segments = [Segment(**s) for s in cached["segments"]]
     else:
         segments = []
         for f, name, data in payloads:
@@ -143,18 +142,57 @@ def stage_segment(
             found = list(segment_document(doc))
             check_sentence_lengths(doc, found, f)
             segments.extend(found)
-        _save(out, {"key": key, "documents": [name for _, name, _ in payloads],
-                    "segments": [s.to_dict() for s in segments]})
+        store.put("segments", key, {"documents": [name for _, name, _ in payloads],
+                                    "segments": [s.to_dict() for s in segments]})
     save_sources(paths.artefact("sources"), key, payloads)  # what export rebuilds documents from
     report.documents = len(files)
     report.segments = len(segments)
-    report.messages = len({s.text for s in segments})
-    return segments
+    messages = catalog.collect_messages(segments)
+    report.messages = len(messages)
+    return Segmented(key, tuple(segments), tuple(messages))
 
 
-def load_segments(paths: Paths) -> list[Segment]:
-    data = _load(paths.artefact("segments"), "segment SOURCES")
-    return [Segment(**s) for s in data["segments"]]
+def load_segmented(paths: Paths) -> Segmented:
+    """What the last segment stage left, for a stage run alone."""
+    data = Cache(paths.workdir).read("segments")
+    if data is None:
+        raise PipelineError("no segments.json in the work directory: run `pipeline segment SOURCES` first",
+                            path=paths.artefact("segments"))
+    segments = tuple(Segment(**s) for s in data["segments"])
+    return Segmented(data["key"], segments, tuple(catalog.collect_messages(segments)))
+
+
+# --- plan ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Planned:
+    key: str  # of the messages, the catalogue's bytes and an earlier version's ownership record
+    plan: Plan
+
+
+def legacy_owned(paths: Paths, locale: str) -> dict[str, str] | None:
+    """`owned-<locale>.json`, the ownership record of versions before digests (see `entry.owner`)."""
+    path = paths.artefact(f"owned-{locale}")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def plan_locale(segmented: Segmented, locale: str, paths: Paths) -> Planned:
+    """Which messages the pipeline owns in `locale`'s catalogue; the catalogue is parsed only when
+    it, or the messages, changed since the plan was cached."""
+    po_path = paths.po(locale)
+    key = caching.key(segmented.key, caching.file_digest(po_path), caching.file_digest(paths.artefact(f"owned-{locale}")))
+    store = Cache(paths.workdir)
+    cached = store.get(f"plan-{locale}", key)
+    if cached is not None:
+        return Planned(key, Plan.from_dict(cached))
+    plan = make_plan(catalog.read_po(po_path), list(segmented.messages), legacy_owned(paths, locale))
+    store.put(f"plan-{locale}", key, plan.to_dict())
+    return Planned(key, plan)
 
 
 # --- translate -------------------------------------------------------------------------------
@@ -169,154 +207,165 @@ def _default_factory(spec: ModelSpec):
     return load_translator(spec)
 
 
-def stage_translate(
-    config: Config,
-    locale: str,
-    paths: Paths,
-    report: RunReport,
-    memory: TranslationMemory,
-    translators: dict[str, object],
-    segments_key: str,
-    messages: list[catalog.Message],
-    factory: TranslatorFactory = _default_factory,
-    executor=None,
-) -> None:
-    """Raw machine translations for every message the pipeline owns in `locale`'s catalogue.
+@dataclass(frozen=True)
+class Raw:
+    key: str
+    outputs: dict[str, str]  # msgid -> the model's raw output
+    model_id: str
 
-    `segments_key` and `messages` come from the segment stage's artefact (read once for all
-    locales). With an `executor` (pipeline.executors.RayExecutor) the model runs there."""
+
+def stage_translate(config: Config, locale: str, segmented: Segmented, planned: Planned, paths: Paths,
+                    report: RunReport, memory: TranslationMemory, executor, made: dict) -> Raw:
+    """Raw machine translations for every message the pipeline owns in `locale`'s catalogue."""
     spec = config.model_for(locale)
-    model_key = spec.settings_key()
-    tgt = target_language(locale)
-    existing = catalog.read_po(paths.po(locale))
-    owned = _owned_texts(paths, locale)
-    keep = merge.reusable(existing, memory.reviewed(locale) | merge.reviewed_texts(existing))  # from memory
-    if existing is not None:
-        keep |= {e.msgid for e in existing if merge.owned_by_reviewer(e, owned)}
-    todo = [m.msgid for m in messages if m.msgid not in keep]
-    key = _key(segments_key, model_key, sorted(keep))
-    stats = report.locales.setdefault(locale, LocaleStats(locale))
+    stats = report.stats(locale)
     stats.model_id = spec.model_id
-    stats.reviewed = len(messages) - len(todo)
-    out = paths.artefact(f"translate-{locale}")
-    if _fresh(out, key):
+    stats.reviewed = planned.plan.kept
+    key = caching.key(planned.key, spec.settings_key())
+    store = Cache(paths.workdir)
+    cached = store.get(f"translate-{locale}", key)
+    if cached is not None:
         report.skipped.append(f"translate {locale}")
-        stats.from_memory = len(todo)
-        return
-
-    # Inline-markup placeholders (<1>…</1>) are not shown to the model; localize puts them back.
-    inputs = {msgid: prepare_for_model(strip_placeholders(msgid)) for msgid in todo}
-    cached = memory.lookup(set(inputs.values()), SOURCE_LANGUAGE, tgt, model_key)
-    missing = sorted({t for t in inputs.values() if t not in cached}, key=len)
-    left: set[str] = set()
-    if missing and executor is not None:
-        left = set(executor.translate_into_memory(spec, missing, tgt, memory, model_key, locale, CHUNK).untranslated)
-        cached.update(memory.lookup(missing, SOURCE_LANGUAGE, tgt, model_key))
-    elif missing:
-        translator = translators.get(spec.name)
-        if translator is None:
-            _log(f"loading {spec.model_id} for {SOURCE_LANGUAGE}→{tgt}")
-            translator = translators[spec.name] = factory(spec)
-        _translate_into_memory(translator, missing, tgt, memory, model_key, spec.model_id, locale)
-        cached.update(memory.lookup(missing, SOURCE_LANGUAGE, tgt, model_key))
-    missing_set = set(missing) - left
-    stats.by_model = sum(1 for t in inputs.values() if t in missing_set)
-    stats.untranslated = sum(1 for t in inputs.values() if t in left)
-    stats.from_memory = len(todo) - stats.by_model - stats.untranslated
-    records = {msgid: {"mt": cached[text], "model_id": spec.model_id} for msgid, text in inputs.items()
-               if text not in left}
-    if left:  # a key this stage never computes: the next run does it again and retries what is left
-        key = _key(key, "incomplete", sorted(left))
-    _save(out, {"key": key, "locale": locale, "translations": records})
+        stats.from_memory = len(cached["translations"])
+        return Raw(key, cached["translations"], cached["model_id"])
+    shared = made.setdefault((spec.settings_key(), target_language(locale)), set())
+    raw = translate_raw(list(planned.plan.todo), locale, spec, memory, executor, CHUNK, shared)
+    stats.by_model, stats.from_memory, stats.untranslated = raw.by_model, raw.from_memory, raw.untranslated
+    stamp = key if not raw.untranslated else caching.key(key, "incomplete")  # the next run retries the rest
+    store.put(f"translate-{locale}", stamp, {"locale": locale, "model_id": spec.model_id,
+                                            "translations": raw.outputs})
+    return Raw(stamp, raw.outputs, spec.model_id)
 
 
-def _translate_into_memory(translator, texts, tgt, memory, model_key, model_id, locale) -> None:
-    from tqdm import tqdm
+def translate_locales(config: Config, locales: list[str], paths: Paths, report: RunReport,
+                      factory: TranslatorFactory = _default_factory, executor=None) -> None:
+    """`pipeline translate`: the translate stage alone, from the segments the last segment stage left."""
+    segmented = load_segmented(paths)
+    with TranslationMemory(paths.workdir / "memory.sqlite") as memory, \
+            (executor or LocalExecutor(factory)) as runner:
+        made: dict = {}
+        for locale in locales:
+            stage_translate(config, locale, segmented, plan_locale(segmented, locale, paths), paths, report,
+                            memory, runner, made)
 
-    with tqdm(total=len(texts), desc=f"translate {locale}", unit="seg", file=sys.stderr, disable=None) as bar:
-        for i in range(0, len(texts), CHUNK):
-            chunk = texts[i : i + CHUNK]
-            outputs = translator.translate(chunk, SOURCE_LANGUAGE, tgt)
-            if len(outputs) != len(chunk):
-                raise RuntimeError(f"translator returned {len(outputs)} outputs for {len(chunk)} inputs")
-            memory.store(dict(zip(chunk, outputs)), SOURCE_LANGUAGE, tgt, model_key, model_id)
-            bar.update(len(chunk))
+
+# --- localise --------------------------------------------------------------------------------
 
 
-# --- localize --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Localised:
+    key: str
+    translations: dict[str, Translation]
+
+
+def localise_key(config: Config, locale: str, raw: Raw) -> str:
+    return caching.key(raw.key, localise.VERSION, config.locale_options(locale).number_style)
+
+
+def localise_locale(config: Config, locale: str, raw: Raw, paths: Paths, report: RunReport) -> Localised:
+    """Spans put back, numbers and dates rendered for the locale, loops cut, QA findings attached."""
+    options = config.locale_options(locale)
+    key = localise_key(config, locale, raw)
+    store = Cache(paths.workdir)
+    stats = report.stats(locale)
+    cached = store.get(f"localize-{locale}", key)
+    if cached is not None:
+        report.skipped.append(f"localize {locale}")
+        stats.findings = cached.get("findings", 0)
+        return Localised(key, _translations(cached))
+    translations = {msgid: finish(msgid, out, locale, options.number_style, raw.model_id)
+                    for msgid, out in raw.outputs.items()}
+    stats.findings = sum(len(t.findings) for t in translations.values())
+    store.put(f"localize-{locale}", key, {"locale": locale, "findings": stats.findings, "translations": {
+        m: {"text": t.text, "model_id": t.model_id, "findings": [[f.check, f.message] for f in t.findings]}
+        for m, t in translations.items()}})
+    return Localised(key, translations)
+
+
+def _translations(data: dict) -> dict[str, Translation]:
+    return {msgid: Translation(msgid, rec["text"], "model", rec["model_id"],
+                               tuple(Finding(c, m) for c, m in rec["findings"]))
+            for msgid, rec in data["translations"].items()}
 
 
 def stage_localize(config: Config, locale: str, paths: Paths, report: RunReport) -> None:
-    """Protected spans put back, numbers and dates re-rendered for the locale, then QA findings
-    attached to each translation (a span the model lost is flagged by the placeholders check)."""
-    raw = _load(paths.artefact(f"translate-{locale}"), f"translate --to {locale}")
-    options = config.locale_options(locale)
-    key = _key(raw["key"], LOCALISER_VERSION, options.number_style)
-    out = paths.artefact(f"localize-{locale}")
-    stats = report.locales.setdefault(locale, LocaleStats(locale))
-    if _fresh(out, key):
-        report.skipped.append(f"localize {locale}")
-        stats.findings = sum(len(r["findings"]) for r in _load(out, "")["translations"].values())
-        return
-    records = {}
-    for msgid, rec in raw["translations"].items():
-        plain = strip_placeholders(msgid)  # inline markup (<1>…</1>) never reached the model
-        text, looped = cut_loop(rec["mt"], plain)  # a model stuck in a loop: cut off and flagged
-        text = localise_numbers(restore_spans(plain, text), plain, locale, options.number_style)
-        findings = ((looped,) if looped else ()) + tuple(qa.run_checks(plain, text))
-        text, markup_findings = restore_placeholders(msgid, text)
-        findings += tuple(markup_findings)
-        records[msgid] = {"text": text, "model_id": rec["model_id"],
-                          "findings": [[f.check, f.message] for f in findings]}
-    stats.findings = sum(len(r["findings"]) for r in records.values())
-    _save(out, {"key": key, "locale": locale, "translations": records})
+    """`pipeline localize`: the localise stage alone, from what the translate stage left."""
+    data = Cache(paths.workdir).read(f"translate-{locale}")
+    if data is None:
+        raise PipelineError(f"no translate-{locale}.json in the work directory: run `pipeline translate --to {locale}` first",
+                            path=paths.artefact(f"translate-{locale}"))
+    localise_locale(config, locale, Raw(data["key"], data["translations"], data["model_id"]), paths, report)
 
 
-# --- catalog ---------------------------------------------------------------------------------
+# --- catalogue -------------------------------------------------------------------------------
 
 
-def _owned_texts(paths: Paths, locale: str) -> dict[str, str]:
-    path = paths.artefact(f"owned-{locale}")
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+def write_template(segmented: Segmented, paths: Paths, wrap: bool) -> bool:
+    """The .pot, rendered only when the messages changed or the file is not what was last written."""
+    store = Cache(paths.workdir)
+    key = caching.key(segmented.key, CATALOGUE_VERSION, wrap)
+    stamp = store.get("template", key)
+    if stamp is not None and stamp.get("pot") == caching.file_digest(paths.pot()):
+        return False
+    changed = catalog.save_catalog(paths.pot(), catalog.build_template(list(segmented.messages)), None, wrap=wrap)
+    store.put("template", key, {"pot": caching.file_digest(paths.pot())})
+    return changed
+
+
+def _catalogue_key(locale: str, segmented: Segmented, localised_key: str, paths: Paths, options: dict) -> str:
+    options = {"purge_obsolete": options.get("purge_obsolete", False), "wrap": options.get("wrap", True)}
+    return caching.key(segmented.key, localised_key, CATALOGUE_VERSION, sorted(options.items()),
+                       caching.file_digest(paths.artefact(f"owned-{locale}")))
+
+
+def catalogue_is_current(locale: str, segmented: Segmented, localised_key: str, paths: Paths, report: RunReport,
+                         **options) -> bool:
+    """True when `locale`'s catalogue and .mo are byte for byte what this stage last wrote from the
+    same messages and translations: then nothing needs parsing, merging or rendering."""
+    stamp = Cache(paths.workdir).get(f"catalogue-{locale}", _catalogue_key(locale, segmented, localised_key, paths, options))
+    if stamp is None or stamp.get("po") != caching.file_digest(paths.po(locale)) or \
+            stamp.get("mo") != caching.file_digest(paths.mo(locale)):
+        return False
+    report.skipped.append(f"catalog {locale}")
+    report.stats(locale).findings = stamp.get("findings", 0)
+    return True
+
+
+def catalogue_locale(locale: str, segmented: Segmented, localised: Localised, paths: Paths, *,
+                     purge_obsolete: bool = False, wrap: bool = True) -> list[Path]:
+    """Merge into `locale`'s catalogue and compile its .mo; returns the files changed."""
+    po_path, mo_path = paths.po(locale), paths.mo(locale)
+    existing = catalog.read_po(po_path)
+    po = merge.merge_catalog(existing, list(segmented.messages), localised.translations, legacy_owned(paths, locale),
+                             reviewed=reviewed_texts(existing), purge_obsolete=purge_obsolete, check=run_checks)
+    changed = []
+    if catalog.save_catalog(po_path, po, locale, existing, wrap):
+        changed.append(po_path)
+    if catalog.save_mo(mo_path, po):
+        changed.append(mo_path)
+    options = {"purge_obsolete": purge_obsolete, "wrap": wrap}
+    findings = sum(len(t.findings) for t in localised.translations.values())
+    Cache(paths.workdir).put(f"catalogue-{locale}", _catalogue_key(locale, segmented, localised.key, paths, options),
+                             {"po": caching.file_digest(po_path), "mo": caching.file_digest(mo_path), "findings": findings})
+    return changed
 
 
 def stage_catalog(locales: list[str], paths: Paths, report: RunReport, *, purge_obsolete: bool = False,
                   wrap: bool = True) -> list[Path]:
-    """Write the .pot, and each locale's merged .po and compiled .mo; returns the files changed.
-
-    Reviewed translations are harvested into the memory after each merge, so they can be reused
-    for the same sentence elsewhere even once their own entry is gone.
-    """
-    messages = catalog.collect_messages(load_segments(paths))
-    changed = []
-    if catalog.save_catalog(paths.pot(), catalog.build_template(messages), None, wrap=wrap):
-        changed.append(paths.pot())
-    with TranslationMemory(paths.workdir / "memory.sqlite") as memory:
-        for locale in locales:
-            loc = _load(paths.artefact(f"localize-{locale}"), f"localize --to {locale}")["translations"]
-            translations = {
-                msgid: Translation(msgid, rec["text"], "model", rec["model_id"],
-                                   tuple(Finding(c, m) for c, m in rec["findings"]))
-                for msgid, rec in loc.items()
-            }
-            po_path = paths.po(locale)
-            existing = catalog.read_po(po_path)
-            reviewed = memory.reviewed(locale) | merge.reviewed_texts(existing)
-            previously_owned = _owned_texts(paths, locale)
-            po = merge.merge_catalog(existing, messages, translations, previously_owned,
-                                     reviewed=reviewed, purge_obsolete=purge_obsolete)
-            if catalog.save_catalog(po_path, po, locale, existing, wrap):
-                changed.append(po_path)
-            if catalog.save_mo(paths.mo(locale), po):
-                changed.append(paths.mo(locale))
-            memory.store_reviewed(merge.reviewed_texts(po), locale)
-            owned = {e.msgid: e.msgstr for e in po if "fuzzy" in e.flags and e.msgid in translations
-                     and e.msgstr == translations[e.msgid].text}
-            # Entries kept for a reviewer were not translated this run: keep what the pipeline had
-            # written there, or their edit would pass for the pipeline's own text next time.
-            live = {e.msgid for e in po if not e.obsolete}
-            owned |= {k: v for k, v in previously_owned.items() if k in live and k not in translations}
-            _save(paths.artefact(f"owned-{locale}"), owned)
+    """`pipeline catalog`: write the .pot and each locale's .po and .mo from what the stages left."""
+    segmented = load_segmented(paths)
+    changed = [paths.pot()] if write_template(segmented, paths, wrap) else []
+    store = Cache(paths.workdir)
+    for locale in locales:
+        data = store.read(f"localize-{locale}")
+        if data is None:
+            raise PipelineError(f"no localize-{locale}.json in the work directory: run `pipeline localize --to {locale}` first",
+                                path=paths.artefact(f"localize-{locale}"))
+        report.stats(locale).findings = data.get("findings", 0)
+        if not catalogue_is_current(locale, segmented, data["key"], paths, report,
+                                    purge_obsolete=purge_obsolete, wrap=wrap):
+            changed += catalogue_locale(locale, segmented, Localised(data["key"], _translations(data)), paths,
+                                        purge_obsolete=purge_obsolete, wrap=wrap)
     return changed
 
 
@@ -325,27 +374,18 @@ def stage_catalog(locales: list[str], paths: Paths, report: RunReport, *, purge_
 
 def run_all(sources, locales, config: Config, paths: Paths, factory: TranslatorFactory = _default_factory,
             artefact_patterns: tuple[str, ...] = (), executor=None, **catalog_options) -> RunReport:
+    """Every stage for every locale, each result handed on in memory."""
     report = RunReport()
-    stage_segment(sources, paths, report, artefact_patterns)
-    translate_locales(config, locales, paths, report, factory, executor)
-    for locale in locales:
-        stage_localize(config, locale, paths, report)
-    stage_catalog(locales, paths, report, **catalog_options)
-    return report
-
-
-def translate_locales(config, locales, paths, report, factory: TranslatorFactory = _default_factory,
-                      executor=None) -> None:
-    """Translate for every locale, loading each model at most once (gu→en and gu→zh share NLLB)."""
-    translators: dict[str, object] = {}
-    segments_data = _load(paths.artefact("segments"), "segment SOURCES")
-    messages = catalog.collect_messages(Segment(**s) for s in segments_data["segments"])
-    with TranslationMemory(paths.workdir / "memory.sqlite") as memory:
+    segmented = segment_sources(sources, paths, report, artefact_patterns)
+    write_template(segmented, paths, catalog_options.get("wrap", True))
+    with TranslationMemory(paths.workdir / "memory.sqlite") as memory, \
+            (executor or LocalExecutor(factory)) as runner:
+        made: dict = {}
         for locale in locales:
-            stage_translate(config, locale, paths, report, memory, translators, segments_data["key"], messages,
-                            factory, executor)
-
-
-def _log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
+            planned = plan_locale(segmented, locale, paths)
+            raw = stage_translate(config, locale, segmented, planned, paths, report, memory, runner, made)
+            if not catalogue_is_current(locale, segmented, localise_key(config, locale, raw), paths, report,
+                                        **catalog_options):
+                localised = localise_locale(config, locale, raw, paths, report)
+                catalogue_locale(locale, segmented, localised, paths, **catalog_options)
+    return report

@@ -1,6 +1,8 @@
-"""Translation memory in SQLite: the machine-translation cache, keyed by source text, language
-pair and model settings (model id, revision, generation options), and the reviewed translations
-harvested from catalogues, keyed by source text and locale.
+"""Translation memory in SQLite: the machine-translation cache, keyed by what the model was given,
+the language pair and the model's settings (model id, revision, generation options).
+
+Only machine output lives here. Reviewed translations are read from the catalogues themselves
+(approved entries, live and obsolete), so a fresh clone without this file reuses them too.
 
 Written batch by batch as translation goes, so a killed run loses at most the batch in flight
 and the next run picks up where it stopped.
@@ -21,12 +23,6 @@ CREATE TABLE IF NOT EXISTS translations (
     model_id TEXT NOT NULL,
     translation TEXT NOT NULL,
     PRIMARY KEY (source, src, tgt, model_key)
-);
-CREATE TABLE IF NOT EXISTS reviewed (
-    source TEXT NOT NULL,
-    locale TEXT NOT NULL,
-    translation TEXT NOT NULL,
-    PRIMARY KEY (source, locale)
 )
 """
 
@@ -53,18 +49,6 @@ class TranslationMemory:
             self._db.executemany(
                 "INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?)",
                 [(s, src, tgt, model_key, model_id, t) for s, t in pairs.items()],
-            )
-
-    def reviewed(self, locale: str) -> dict[str, str]:
-        """Every reviewed translation ever seen for `locale`: source → translation."""
-        rows = self._db.execute("SELECT source, translation FROM reviewed WHERE locale=? ORDER BY source", (locale,))
-        return dict(rows.fetchall())
-
-    def store_reviewed(self, pairs: dict[str, str], locale: str) -> None:
-        """Remember what reviewers approved, so it outlives the catalogue entry (purged, or another domain)."""
-        with self._db:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO reviewed VALUES (?, ?, ?)", [(s, locale, t) for s, t in pairs.items()]
             )
 
     def close(self) -> None:

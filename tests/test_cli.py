@@ -48,8 +48,10 @@ def msgfmt_check(path: Path):
 
 def test_run_writes_review_ready_catalogues(project, tiny_models):
     proc = pipeline("run", "articles", "--to", "en,zh_Hans", "--models", tiny_models, cwd=project)
-    summary = proc.stdout.strip().splitlines()[-1]
-    assert "16 segments" in summary and "translated by" in summary and "QA findings" in summary
+    summary = proc.stdout.strip().splitlines()[-3:]  # the sources, then one line per locale
+    assert summary[0].startswith("16 segments (")
+    assert [line.split(":")[0] for line in summary[1:]] == ["en", "zh_Hans"]
+    assert all("translated by" in line and "QA findings" in line for line in summary[1:])
     pot = polib.pofile(str(project / "locales" / "messages.pot"))
     assert len(pot) == 16 and not any("wps_doc" in e.msgid for e in pot)
     assert pot[0].occurrences == [("smart-communities.gu.txt", "")]

@@ -15,6 +15,8 @@ import pytest
 
 from pipeline import jobs
 from pipeline.catalog import merge
+from pipeline.catalog.entry import qa_lines
+from pipeline.qa.checks import run_checks
 from pipeline.cli import main
 from pipeline.config import load_config
 
@@ -117,8 +119,15 @@ def test_reviewers_work_survives_source_changes_and_reruns(project, capsys):
     project.sent.clear()
     project.run()
     after = project.snapshot()
-    catalogues = [k for k in before if k.endswith(".po")]
-    assert [after[k] for k in catalogues] == [before[k] for k in catalogues], "the reviewer's files must not move"
+    zh_po, en_po = str(project.po_path("zh_Hans")), str(project.po_path())
+    assert after[zh_po] == before[zh_po], "the reviewer's files must not move"
+    # en moves in one place only: the approved entry's QA notes now describe the reviewer's text
+    old, new = entries(polib.pofile(before[en_po].decode())), entries(project.po())
+    assert [(x.msgid, x.msgstr, x.flags, x.tcomment) for x in old.values()] == \
+        [(x.msgid, x.msgstr, x.flags, x.tcomment) for x in new.values()]
+    assert [k for k in old if old[k].comment != new[k].comment] == [S[0]]
+    notes = [line for line in new[S[0]].comment.splitlines() if line.startswith("qa:")]
+    assert notes == qa_lines(run_checks(S[0], "The reviewed S0."))
     assert project.sent == []
     assert [(m.msgid, m.msgstr) for m in polib.mofile(str(project.po_path().with_suffix(".mo")))] == \
         [(S[0], "The reviewed S0.")]  # only the compiled file follows the review
@@ -179,23 +188,41 @@ def test_purge_and_no_wrap_on_the_command_line(tmp_path, tiny_models, capsys):
     assert status.startswith("en: 2 entries") and "0 obsolete" in status
 
 
-def test_reviewed_translation_is_reused_from_memory_in_a_new_document(project):
+def test_reviewed_translation_is_reused_from_the_catalogue_in_a_new_document_on_a_fresh_clone(project):
+    """The reviewed memory is the catalogue's approved entries, live and obsolete: a fresh clone
+    without the work directory reuses them as a machine with one does."""
     project.write("old.gu.txt", [S[0], S[1]])
     project.run(locales=("en",))
     po = project.po()
     for x in po:
         x.msgstr, x.flags = f"Reviewed: {S.index(x.msgid)}", []
     po.save()
-    project.run(locales=("en",))  # harvests the reviewed entries into the memory
     (project.articles / "old.gu.txt").unlink()
     project.write("other.gu.txt", [S[4]])
-    project.run(locales=("en",), purge_obsolete=True)
-    assert [x.msgid for x in project.po()] == [S[4]]  # the catalogue no longer has them...
+    project.run(locales=("en",))
+    assert {x.msgid for x in project.po() if x.obsolete} == {S[0], S[1]}  # kept as #~ for reviewers...
 
+    shutil.rmtree(project.paths.workdir)  # what a fresh clone or a CI runner has
     project.write("new.gu.txt", [S[0], edit(S[1]), S[5]])
     project.sent.clear()
     project.run(locales=("en",))
     e = entries(project.po())
-    assert e[S[0]].msgstr == "Reviewed: 0" and not e[S[0]].fuzzy and e[S[0]].comment == merge.REUSED
+    assert e[S[0]].msgstr == "Reviewed: 0" and not e[S[0]].fuzzy  # the obsolete entry comes back
     assert e[edit(S[1])].msgstr == "Reviewed: 1" and e[edit(S[1])].fuzzy and e[edit(S[1])].previous_msgid == S[1]
-    assert S[0] not in project.sent and S[5] in project.sent  # ...but the memory still does
+    assert S[0] not in project.sent and S[5] in project.sent  # ...and reused from there
+
+
+def test_purged_entries_are_forgotten_with_or_without_the_work_directory(project):
+    project.write("old.gu.txt", [S[0]])
+    project.run(locales=("en",))
+    po = project.po()
+    po[0].msgstr, po[0].flags = "Reviewed: 0", []
+    po.save()
+    (project.articles / "old.gu.txt").unlink()
+    project.write("other.gu.txt", [S[4]])
+    project.run(locales=("en",), purge_obsolete=True)
+    project.write("old.gu.txt", [S[0]])
+    project.sent.clear()
+    project.run(locales=("en",))
+    again = entries(project.po())[S[0]]
+    assert again.fuzzy and again.msgstr != "Reviewed: 0"  # purged means gone: machine text again

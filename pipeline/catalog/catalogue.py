@@ -1,7 +1,9 @@
 """Gettext catalogues: messages from segments, the template, reading and writing .po/.mo files.
 
-Merging with reviewers' work lives in `merge`; the exact `msgcat` layout in `poformat`. Here:
-- a broken catalogue is an error naming its line, never silently replaced;
+Merging with reviewers' work lives in `merge`; who owns an entry in `entry`; the exact `msgcat`
+layout in `poformat`. Here:
+- a broken catalogue is an error naming its line, never silently replaced; so is one holding the
+  same (msgctxt, msgid) twice, which msgfmt refuses too;
 - a run with no change produces byte-identical files: header dates move only with the content,
   and header keys a translator's tool set (Last-Translator, X-Generator, ...) are kept.
 """
@@ -17,13 +19,12 @@ from pathlib import Path
 import polib
 from babel.messages.plurals import get_plural
 
+from pipeline.catalog.entry import is_reviewed
+from pipeline.catalog.poformat import format_catalog
 from pipeline.errors import PipelineError
 from pipeline.fsutil import write_atomic
-from pipeline.model import Segment, Translation
-from pipeline.catalog.poformat import format_catalog
+from pipeline.model import Segment
 
-MT_COMMENT = "machine translation"
-QA_COMMENT = "qa"
 PROJECT = "PACKAGE VERSION"
 
 
@@ -59,10 +60,23 @@ def read_po(path: Path) -> polib.POFile | None:
     # gettext writes BEL as "\a", which polib does not unescape; hand it the raw character instead.
     data = _ESCAPE.sub(lambda m: "\x07" if m.group(1) == "a" else m.group(0), data)
     try:
-        return polib.pofile(_PoText(data), wrapwidth=78)
+        po = polib.pofile(_PoText(data), wrapwidth=78)
     except (OSError, ValueError) as exc:
         line = _line_from_polib_error(str(exc))
         raise PipelineError(f"cannot parse catalogue ({exc}); left untouched", path=path, line=line) from None
+    _check_unique(po, path)
+    return po
+
+
+def _check_unique(po: polib.POFile, path: Path) -> None:
+    """One entry per (msgctxt, msgid), as msgfmt demands: a merge would silently keep only one."""
+    seen: dict[tuple[bool, str | None, str], int] = {}
+    for entry in po:
+        key = (entry.obsolete, entry.msgctxt, entry.msgid)
+        if key in seen:
+            raise PipelineError(f"duplicate message definition (first defined at line {seen[key]}); "
+                                "merge or remove one, then run again; left untouched", path=path, line=entry.linenum)
+        seen[key] = entry.linenum
 
 
 _ESCAPE = re.compile(r"\\(.)")
@@ -94,16 +108,6 @@ def _check_po_syntax(data: str, path: Path) -> None:
 def _line_from_polib_error(message: str) -> int | None:
     m = re.search(r"line (\d+)", message)
     return int(m.group(1)) if m else None
-
-
-def is_reviewed(entry: polib.POEntry) -> bool:
-    return bool(entry.msgstr) and "fuzzy" not in entry.flags and not entry.obsolete
-
-
-def machine_comment(translation: Translation) -> str:
-    lines = [f"{MT_COMMENT}: {translation.model_id}"]
-    lines += [f"{QA_COMMENT}: {f.check}: {f.message}" for f in translation.findings]
-    return "\n".join(lines)
 
 
 def _header(locale: str | None, date: str) -> dict[str, str]:
@@ -198,8 +202,9 @@ def save_mo(path: Path, po: polib.POFile) -> bool:
     """Compiled catalogue (reviewed entries only, as msgfmt does); rewritten only when it differs."""
     tmp = polib.POFile()
     tmp.metadata = po.metadata
-    for entry in po.translated_entries():
-        tmp.append(entry)
+    for entry in po:
+        if is_reviewed(entry):
+            tmp.append(entry)
     data = tmp.to_binary()
     if path.exists() and path.read_bytes() == data:
         return False

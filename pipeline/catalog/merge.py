@@ -2,9 +2,10 @@
 
 Entries are matched by (msgctxt, msgid). Who owns an entry decides what may change in it:
 
-- a reviewer owns an entry they approved (fuzzy cleared) or edited (fuzzy text that is not what
-  the pipeline last wrote, see `owned_texts`); it is kept verbatim, comments included, and only
-  its references follow the sources;
+- a person owns an entry they approved (fuzzy cleared) or edited (fuzzy text whose digest is not
+  the one the pipeline wrote, see `entry.owner`); it is kept verbatim and only its references
+  follow the sources, except that the `qa:` notes on an approved entry are re-checked against the
+  reviewer's text (with `check`), so nobody sees alarms about machine text that is gone;
 - the pipeline owns untranslated entries and its own fuzzy machine translations; they get this
   run's translation and fresh extracted comments (model, QA findings), and keep translator comments.
 
@@ -14,23 +15,27 @@ A source that changed slightly (see `similarity`) inherits its old entry instead
   new machine translation is offered beside it in an extracted comment (`suggestion: ...`), so a
   reviewer compares and picks; nothing they wrote is overwritten.
 
-Reviewed translations also come from the memory (`reviewed` maps Gujarati source to reviewed text,
-from earlier catalogues of this locale): an identical source reuses it as reviewed (not fuzzy,
-marked `reused`), a close one gets it as a fuzzy suggestion with `#| msgid` = the memory's source.
+Reviewed translations also come from the reviewed memory (`reviewed` maps Gujarati source to
+reviewed text: the approved entries of the catalogue, live and obsolete): an identical source
+reuses it as reviewed (not fuzzy, marked `reused`), a close one gets it as a fuzzy suggestion with
+`#| msgid` = the memory's source.
 
-Entries whose source disappeared become obsolete (`#~`); obsolete ones are dropped only with
-`purge_obsolete`. Untranslated entries that lose their source are simply dropped.
+Entries whose source disappeared become obsolete (`#~`), plural ones included; obsolete ones are
+dropped only with `purge_obsolete`. Untranslated entries that lose their source are simply dropped.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import polib
 
-from pipeline.catalog.catalogue import MT_COMMENT, QA_COMMENT, Message, machine_comment
-from pipeline.model import Translation
+from pipeline.catalog.catalogue import Message
+from pipeline.catalog.entry import (MT_COMMENT, QA_COMMENT, Owner, is_reviewed, is_translated, machine_comment,
+                                    owner, qa_lines)
 from pipeline.catalog.similarity import best_matches
+from pipeline.model import Finding, Translation
 
 SUGGESTION = "suggestion"
 REUSED = "reused: reviewed translation from the translation memory"
@@ -46,34 +51,34 @@ def _key(entry_or_message) -> Key:
     return (entry_or_message.msgctxt or None, entry_or_message.msgid)
 
 
-def owned_by_reviewer(entry: polib.POEntry, owned_texts: dict[str, str]) -> bool:
-    """Approved, or a fuzzy text that is not what the pipeline last wrote there."""
-    if not entry.msgstr and not any(entry.msgstr_plural.values()):
-        return False
-    if "fuzzy" not in entry.flags:
-        return True
-    if entry.msgid in owned_texts:
-        return entry.msgstr != owned_texts[entry.msgid]
-    return not entry.comment.startswith(MT_COMMENT)
+Check = Callable[[str, str], tuple[Finding, ...]]
 
 
 def merge_catalog(
     existing: polib.POFile | None,
     messages: list[Message],
     translations: dict[str, Translation],
-    owned_texts: dict[str, str] | None = None,
+    legacy_owned: dict[str, str] | None = None,
     *,
     reviewed: dict[str, str] | None = None,
     purge_obsolete: bool = False,
+    check: Check | None = None,
 ) -> polib.POFile:
-    """The new catalogue for one locale, in document order, obsolete entries last."""
-    owned_texts = owned_texts or {}
+    """The new catalogue for one locale, in document order, obsolete entries last.
+
+    `legacy_owned`: an earlier version's `owned-<locale>.json` (see `entry.owner`); `check`: the QA
+    registry, to re-check approved entries against their reviewed text (None: kept verbatim)."""
     reviewed = reviewed or {}
     old = {_key(e): e for e in existing if e.msgid} if existing is not None else {}
     reviewed = {s: t for s, t in reviewed.items() if s in reusable(existing, reviewed)}
     wanted = {_key(m) for m in messages}
     fresh = [m for m in messages if _key(m) not in old and m.msgid not in reviewed]
-    spare = {e.msgid: e for k, e in old.items() if k not in wanted and e.msgstr}
+    spare = {e.msgid: e for k, e in old.items()
+             if k not in wanted and not e.msgid_plural and e.msgstr}
+
+    def persons(entry: polib.POEntry) -> bool:
+        return owner(entry, legacy_owned) is Owner.PERSON
+
     from_catalog = best_matches([m.msgid for m in fresh], spare)
     rest = [m.msgid for m in fresh if m.msgid not in from_catalog]
     from_memory = best_matches(rest, [s for s in reviewed if (None, s) not in wanted])
@@ -84,7 +89,7 @@ def merge_catalog(
         occurrences = [(ref, "") for ref in msg.references]
         translation = translations.get(msg.msgid)
         prev = old.get(_key(msg))
-        if prev is not None and owned_by_reviewer(prev, owned_texts):
+        if prev is not None and persons(prev):
             used.add(_key(prev))
             entry = _kept(prev)
         elif msg.msgid in reviewed:
@@ -93,7 +98,7 @@ def merge_catalog(
             source = from_catalog[msg.msgid][0]
             similar = spare[source]
             used.add(_key(similar))
-            if owned_by_reviewer(similar, owned_texts):
+            if persons(similar):
                 entry = _suggest(msg, similar.msgstr, source, CHANGED, translation)
                 entry.tcomment = similar.tcomment
             else:
@@ -109,10 +114,12 @@ def merge_catalog(
         entry.msgctxt = msg.msgctxt
         entry.obsolete = False
         entry.occurrences = occurrences
+        if check is not None and is_reviewed(entry):
+            entry.comment = refresh_qa(entry.comment, check(entry.msgid, entry.msgstr))
         po.append(entry)
     if not purge_obsolete:
         for key, entry in old.items():
-            if key not in used and key not in wanted and (entry.msgstr or entry.tcomment):
+            if key not in used and key not in wanted and (is_translated(entry) or entry.tcomment):
                 entry.obsolete = True
                 entry.occurrences = []
                 entry.previous_msgid = entry.previous_msgctxt = None  # polib drops `#~|` when reading
@@ -121,9 +128,23 @@ def merge_catalog(
 
 
 def _kept(prev: polib.POEntry) -> polib.POEntry:
-    """A reviewer's entry exactly as they left it, comments included: refreshing even its `qa:`
-    lines would rewrite the file right after every review, which is diff noise."""
+    """A person's entry exactly as they left it (an approved one has its `qa:` notes re-checked)."""
     return prev
+
+
+def refresh_qa(comment: str, findings: tuple[Finding, ...]) -> str:
+    """`comment` with its `qa:` notes replaced by `findings`, placed after the machine-translation
+    line; an editor's re-wrapping is kept when the notes did not change."""
+    kept, ours = [], False
+    for line in comment.split("\n") if comment else []:
+        if line.startswith(QA_COMMENT + ":"):
+            ours = True
+        elif not (ours and line and not _COMMENT_START.match(line)):
+            kept.append(line)
+            ours = False
+    at = next((i + 1 for i, line in enumerate(kept) if line.startswith(MT_COMMENT + ":")), len(kept))
+    new = "\n".join(kept[:at] + qa_lines(findings) + kept[at:])
+    return comment if new.split() == comment.split() else new
 
 
 def _machine(msg: Message, translation: Translation | None, prev: polib.POEntry | None) -> polib.POEntry:
@@ -174,10 +195,3 @@ def reusable(existing: polib.POFile | None, reviewed: dict[str, str]) -> set[str
     emptied an entry on purpose; that one is translated again, not refilled)."""
     live = {e.msgid for e in existing if not e.obsolete} if existing is not None else set()
     return {s for s in reviewed if s not in live}
-
-
-def reviewed_texts(po: polib.POFile | None) -> dict[str, str]:
-    """Source → reviewed translation for every approved entry (obsolete ones too), no context."""
-    if po is None:
-        return {}
-    return {e.msgid: e.msgstr for e in po if e.msgid and not e.msgctxt and e.msgstr and "fuzzy" not in e.flags}

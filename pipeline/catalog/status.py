@@ -7,7 +7,8 @@ from pathlib import Path
 
 import polib
 
-from pipeline.catalog.catalogue import QA_COMMENT, read_po
+from pipeline.catalog.catalogue import read_po
+from pipeline.catalog.entry import QA_COMMENT, is_fuzzy, is_translated
 from pipeline.errors import PipelineError
 
 
@@ -37,14 +38,10 @@ class LocaleStatus:
                 f"{self.obsolete} obsolete, {self.qa_findings} QA findings")
 
 
-def _translated(entry: polib.POEntry) -> bool:
-    return bool(entry.msgstr) or any(entry.msgstr_plural.values())
-
-
 def catalog_status(locale: str, po: polib.POFile) -> LocaleStatus:
     live = [e for e in po if not e.obsolete and e.msgid]
-    fuzzy = [e for e in live if _translated(e) and "fuzzy" in e.flags]
-    untranslated = [e for e in live if not _translated(e)]
+    fuzzy = [e for e in live if is_translated(e) and is_fuzzy(e)]
+    untranslated = [e for e in live if not is_translated(e)]
     findings = sum(1 for e in fuzzy for line in e.comment.split("\n") if line.startswith(QA_COMMENT + ":"))
     return LocaleStatus(
         locale=locale,

@@ -26,6 +26,7 @@ import polib
 from babel import Locale
 
 from pipeline.catalog import catalogue as catalog
+from pipeline.catalog.entry import is_shipped
 from pipeline.errors import PipelineError
 from pipeline.fsutil import write_atomic
 from pipeline.ingest import READERS
@@ -80,14 +81,7 @@ def safe_path(root: Path, *parts: str) -> Path:
 
 def shipped_translations(po: polib.POFile, include_fuzzy: bool) -> dict[str, str]:
     """msgid → msgstr for what may ship: reviewed entries, plus fuzzy ones when asked."""
-    out = {}
-    for entry in po:
-        if entry.obsolete or not entry.msgid or not entry.msgstr:
-            continue
-        if "fuzzy" in entry.flags and not include_fuzzy:
-            continue
-        out[entry.msgid] = entry.msgstr
-    return out
+    return {e.msgid: e.msgstr for e in po if not e.msgid_plural and is_shipped(e, include_fuzzy)}
 
 
 def load_catalog(locales_dir: Path, domain: str, locale: str) -> polib.POFile:

@@ -1,4 +1,5 @@
-"""Where the translate stage's model work runs when it leaves this process: a Ray cluster.
+"""Where the translate stage's model work runs: here (`LocalExecutor`) or on a Ray cluster
+(`RayExecutor`), behind one method, `translate_into_memory`.
 
 Only the heavy part moves. The driver still ingests, segments, looks up the translation memory,
 localises, checks and writes catalogues; what it hands to Ray is the list of unique sentences
@@ -64,6 +65,48 @@ class BatchOutcome:
     @property
     def untranslated(self) -> list[str]:
         return [text for batch in self.failed_batches for text in batch]
+
+
+class LocalExecutor:
+    """Runs the model in this process: each model loaded once per run (gu→en and gu→zh share NLLB),
+    and only when something is missing from the memory."""
+
+    def __init__(self, factory: Callable[[ModelSpec], object] | None = None):
+        self.factory = factory or (lambda spec: _load_translator(spec, None))
+        self.translators: dict[str, object] = {}
+
+    def translator(self, spec: ModelSpec, tgt: str):
+        if spec.name not in self.translators:
+            print(f"loading {spec.model_id} for {SOURCE_LANGUAGE}→{tgt}", file=sys.stderr, flush=True)
+            self.translators[spec.name] = self.factory(spec)
+        return self.translators[spec.name]
+
+    def translate_into_memory(
+        self, spec: ModelSpec, texts: list[str], tgt: str, memory: TranslationMemory, model_key: str,
+        locale: str, chunk: int,
+    ) -> BatchOutcome:
+        """Translate `texts` chunk by chunk, storing each chunk in `memory` as soon as it is done."""
+        from tqdm import tqdm
+
+        translator = self.translator(spec, tgt)
+        with tqdm(total=len(texts), desc=f"translate {locale}", unit="seg", file=sys.stderr, disable=None) as bar:
+            for i in range(0, len(texts), chunk):
+                part = texts[i : i + chunk]
+                outputs = translator.translate(part, SOURCE_LANGUAGE, tgt)
+                if len(outputs) != len(part):
+                    raise RuntimeError(f"translator returned {len(outputs)} outputs for {len(part)} inputs")
+                memory.store(dict(zip(part, outputs)), SOURCE_LANGUAGE, tgt, model_key, spec.model_id)
+                bar.update(len(part))
+        return BatchOutcome(stored=len(texts))
+
+    def close(self) -> None:
+        self.translators.clear()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 class TranslateBatch:
@@ -228,7 +271,7 @@ def _root_message(exc: BaseException) -> str:
 
 
 def make_executor(name: str, address: str | None = None, **options) -> RayExecutor | None:
-    """None for the local executor (the translate stage runs the model in this process)."""
+    """None for the local executor (the runner makes a LocalExecutor), else a RayExecutor."""
     if name == "local":
         if address:
             raise PipelineError("--ray-address needs --executor ray")

@@ -1,7 +1,10 @@
 """QA checks on one (Gujarati source, translation) pair; each check is a small pure function.
 
 Findings are written into the catalogue entry (extracted comment) so reviewers see them in
-their editor, and counted in the run summary.
+their editor, and counted in the run summary. `run_checks` is the one registry: `run` checks each
+machine translation (and each approved entry's reviewed text) with it, `pipeline check` any
+catalogue. Sources may hold inline markup placeholders (`<1>…</1>`): the `markup` check compares
+them, every other check reads the text without them.
 """
 
 from __future__ import annotations
@@ -10,9 +13,11 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
-from pipeline.model import Finding
+from pipeline.localise.loops import find_loop
+from pipeline.localise.markup import check_markup, strip_placeholders
 from pipeline.localise.numbers import find_source_numbers, find_target_numbers
 from pipeline.localise.spans import compare_spans, without_spans
+from pipeline.model import Finding
 
 _GUJARATI = re.compile(r"[\u0A80-\u0AFF]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -110,6 +115,14 @@ def check_punctuation(source: str, translation: str) -> list[Finding]:
     return []
 
 
+def check_loop(source: str, translation: str) -> list[Finding]:
+    """A phrase repeated back to back where the source does not repeat itself (a model stuck)."""
+    loop = find_loop(translation)
+    if loop is None or find_loop(source) is not None:
+        return []
+    return [Finding("loop", f"{loop.unit!r} repeats {loop.repeats} times in a row")]
+
+
 CHECKS: dict[str, Callable[[str, str], list[Finding]]] = {
     "numbers": check_numbers,
     "placeholders": check_placeholders,
@@ -117,13 +130,18 @@ CHECKS: dict[str, Callable[[str, str], list[Finding]]] = {
     "empty": check_empty,
     "repetition": check_repetition,
     "punctuation": check_punctuation,
+    "loop": check_loop,
+    "markup": check_markup,
 }
+_ON_MARKUP = {"markup"}  # checks that read the placeholders; the rest read the text without them
 
 
 def run_checks(source: str, translation: str, only: tuple[str, ...] | None = None) -> tuple[Finding, ...]:
     if not translation:
         return ()  # untranslated entries are counted as such, not as findings
-    checks = [CHECKS[name] for name in (only or CHECKS)]
+    names = list(only or CHECKS)
     if not translation.strip():
-        checks = [check_empty]
-    return tuple(f for check in checks for f in check(source, translation))
+        names = ["empty"]
+    plain = (strip_placeholders(source), strip_placeholders(translation))
+    return tuple(f for name in names
+                 for f in CHECKS[name](*((source, translation) if name in _ON_MARKUP else plain)))

@@ -4,7 +4,7 @@ import subprocess
 import polib
 import pytest
 
-from pipeline.catalog import catalogue as catalog, merge
+from pipeline.catalog import catalogue as catalog, entry, merge
 from pipeline.errors import PipelineError
 from pipeline.model import Finding, Segment, Translation
 
@@ -37,7 +37,8 @@ def test_new_catalogue_has_fuzzy_machine_entries_and_header(tmp_path):
     assert po.metadata["Plural-Forms"] == "nplurals=1; plural=0;"
     assert po.metadata["Content-Type"] == "text/plain; charset=UTF-8"
     assert all("fuzzy" in e.flags for e in po)
-    assert po[0].comment == "machine translation: tiny@1"
+    # provenance in the entry: the model, and a digest of the exact text it wrote (see entry.owner)
+    assert po[0].comment == f"machine translation: tiny@1 (msgstr sha256 {entry.digest('一。')})"
     assert "qa: numbers: missing 2" in po[1].comment
     if shutil.which("msgfmt"):
         subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], check=True)

@@ -1,0 +1,119 @@
+"""The questions asked of a catalogue entry, answered in one place: is it translated, reviewed,
+whose is it, does it ship.
+
+Who owns an entry is read from the entry itself, so a fresh clone, a Weblate round trip or another
+machine decides the same way. When the pipeline writes a machine translation it records, in the
+extracted comment, the model and a digest of the exact msgstr it wrote:
+
+    #. machine translation: facebook/nllb-200-distilled-600M@f8d333a0… (msgstr sha256 3f2a9c1e)
+
+A fuzzy entry whose msgstr still has that digest is the pipeline's own and may be re-translated; a
+fuzzy entry whose msgstr no longer matches was edited by a person ("needs editing" in Weblate) and is
+kept. An approved entry (fuzzy cleared) is a person's whatever its comments say.
+
+Catalogues written before digests existed carry `machine translation: MODEL` alone; their owner was
+recorded in `.pipeline/owned-<locale>.json`. With that file, it decides; without it, such an entry is
+taken as a person's, since nothing can show it is not (nothing a person wrote is ever re-translated).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from enum import Enum
+
+import polib
+
+from pipeline.model import Translation
+
+MT_COMMENT = "machine translation"
+QA_COMMENT = "qa"
+_PROVENANCE = re.compile(r"^machine translation: (\S+)(?:\s+\(msgstr sha256 ([0-9a-f]{8})\))?")
+
+
+class Owner(Enum):
+    NOBODY = "untranslated"  # no translation yet: the pipeline fills it
+    PIPELINE = "pipeline"  # the pipeline's own machine text, untouched since
+    PERSON = "person"  # approved, or edited by a person
+
+
+def texts(entry: polib.POEntry) -> tuple[str, ...]:
+    """The translation forms of an entry: one msgstr, or each plural form in order."""
+    if entry.msgid_plural:
+        return tuple(entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural))
+    return (entry.msgstr,)
+
+
+def is_translated(entry: polib.POEntry) -> bool:
+    return any(texts(entry))
+
+
+def is_fuzzy(entry: polib.POEntry) -> bool:
+    return "fuzzy" in entry.flags
+
+
+def is_reviewed(entry: polib.POEntry) -> bool:
+    """Approved by a person: translated, not fuzzy, not obsolete (what msgfmt compiles)."""
+    return is_translated(entry) and not is_fuzzy(entry) and not entry.obsolete
+
+
+def digest(forms: tuple[str, ...] | str) -> str:
+    """Short digest of the exact text the pipeline wrote (plural forms joined by NUL)."""
+    if isinstance(forms, str):
+        forms = (forms,)
+    return hashlib.sha256("\x00".join(forms).encode("utf-8")).hexdigest()[:8]
+
+
+def provenance(entry: polib.POEntry) -> tuple[str, str | None] | None:
+    """(model id, digest or None for catalogues written before digests) of the pipeline's machine
+    comment, read through an editor's re-wrapping; None when the entry has none."""
+    comment = " ".join(entry.comment.split())
+    m = _PROVENANCE.match(comment)
+    return (m.group(1), m.group(2)) if m else None
+
+
+def owner(entry: polib.POEntry, legacy_owned: dict[str, str] | None = None) -> Owner:
+    """Whose entry this is. `legacy_owned`: `.pipeline/owned-<locale>.json` of an earlier version,
+    consulted only for entries written before digests."""
+    if not is_translated(entry):
+        return Owner.NOBODY
+    if not is_fuzzy(entry):
+        return Owner.PERSON
+    made = provenance(entry)
+    if made is None:
+        return Owner.PERSON  # a suggestion of reviewed text, or another tool's fuzzy entry
+    _, written = made
+    if written is not None:
+        return Owner.PIPELINE if digest(texts(entry)) == written else Owner.PERSON
+    if legacy_owned is not None:
+        if entry.msgid in legacy_owned:
+            return Owner.PIPELINE if entry.msgstr == legacy_owned[entry.msgid] else Owner.PERSON
+        return Owner.PIPELINE  # as earlier versions decided for an entry their record did not list
+    return Owner.PERSON
+
+
+def is_shipped(entry: polib.POEntry, include_fuzzy: bool = False) -> bool:
+    """What export puts on a site: reviewed entries, and machine text awaiting review when asked."""
+    if entry.obsolete or not entry.msgid or not is_translated(entry):
+        return False
+    return include_fuzzy or not is_fuzzy(entry)
+
+
+def machine_comment(translation: Translation) -> str:
+    """The extracted comment on a machine-made entry: provenance, then QA findings."""
+    lines = [f"{MT_COMMENT}: {translation.model_id} (msgstr sha256 {digest(translation.text)})"]
+    lines += qa_lines(translation.findings)
+    return "\n".join(lines)
+
+
+def qa_lines(findings) -> list[str]:
+    return [f"{QA_COMMENT}: {f.check}: {f.message}" for f in findings]
+
+
+def reviewed_texts(po: polib.POFile | None) -> dict[str, str]:
+    """Source → reviewed translation for every approved entry, live or obsolete, without context:
+    the reviewed memory, read from the catalogue itself so a fresh clone reuses it too."""
+    if po is None:
+        return {}
+    return {e.msgid: e.msgstr for e in po
+            if e.msgid and not e.msgctxt and not e.msgid_plural and e.msgstr and not is_fuzzy(e)}

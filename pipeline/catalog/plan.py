@@ -1,0 +1,38 @@
+"""Plan: which messages the pipeline must translate for one locale, read from its catalogue.
+
+Everything a person owns (see `entry.owner`) and every sentence the reviewed memory fills is left
+to the merge; the rest is the pipeline's to translate. A function of the catalogue and the
+messages alone, so a fresh clone plans exactly what a machine with a work directory does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polib
+
+from pipeline.catalog.catalogue import Message
+from pipeline.catalog.entry import Owner, owner, reviewed_texts
+from pipeline.catalog.merge import reusable
+
+
+@dataclass(frozen=True)
+class Plan:
+    todo: tuple[str, ...]  # msgids to machine-translate, in document order
+    kept: int  # messages a person's text or the reviewed memory fills
+
+    def to_dict(self) -> dict:
+        return {"todo": list(self.todo), "kept": self.kept}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Plan":
+        return cls(tuple(data["todo"]), int(data["kept"]))
+
+
+def make_plan(existing: polib.POFile | None, messages: list[Message],
+              legacy_owned: dict[str, str] | None = None) -> Plan:
+    keep = reusable(existing, reviewed_texts(existing))
+    if existing is not None:
+        keep |= {e.msgid for e in existing if owner(e, legacy_owned) is Owner.PERSON}
+    todo = tuple(m.msgid for m in messages if m.msgid not in keep)
+    return Plan(todo, len(messages) - len(todo))
