@@ -12,7 +12,7 @@ from pipeline import jobs
 from pipeline.config import load_config
 from pipeline.errors import PipelineError
 from pipeline.mt.executors import EXECUTORS, make_executor
-from pipeline.fsutil import catalogue_lock, workdir_lock
+from pipeline.fsutil import catalogue_lock, workdir_lock, write_atomic
 
 
 def _add_common(p: argparse.ArgumentParser, *, models: bool = True) -> None:
@@ -116,6 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--models", action="append", type=Path, metavar="FILE",
                    help="models file to evaluate; repeat to compare several in one table (default: models.yaml)")
     p.add_argument("--limit", type=int, metavar="N", help="only the first N lines")
+    p.add_argument("--output", type=Path, metavar="FILE",
+                   help="also write the translations, one line per source line (with one --models file)")
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
     return parser
 
@@ -240,7 +242,14 @@ def _evaluate(args: argparse.Namespace) -> int:
     evaluate.check_parallel(src, ref, args.src, args.ref)
     if args.limit is not None:
         src, ref = src[: args.limit], ref[: args.limit]
-    scores = evaluate.evaluate(configs, src, ref, locale, load_translator)
+    if args.output is not None and len(configs) != 1:
+        raise PipelineError("--output takes one --models file (each set-up would write the same file)")
+
+    def write_output(config, lines):
+        write_atomic(args.output, "".join(line + "\n" for line in lines))
+
+    scores = evaluate.evaluate(configs, src, ref, locale, load_translator,
+                               write_output if args.output is not None else None)
     if args.json:
         print(json.dumps([s.as_dict() for s in scores], ensure_ascii=False, indent=1))
     else:

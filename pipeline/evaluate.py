@@ -110,10 +110,12 @@ def score(label: str, sources: list[str], outputs: list[str], refs: list[str], l
 
 
 def evaluate(
-    configs: list[Config], src: list[str], ref: list[str], locale: str, load: Callable
+    configs: list[Config], src: list[str], ref: list[str], locale: str, load: Callable,
+    outputs_seen: Callable[[Config, list[str]], None] | None = None,
 ) -> list[Score]:
     """One Score per models file, each for the model it routes gu → `locale`; `load(spec)` gives
-    the translator. Models are loaded one at a time and dropped after use."""
+    the translator. Models are loaded one at a time and dropped after use. `outputs_seen(config,
+    lines)` receives each set-up's translations (for `--output`)."""
     from pipeline.mt import resolve_backend
 
     scores = []
@@ -125,6 +127,8 @@ def evaluate(
         translator = load(spec)
         start = time.perf_counter()
         outputs = translate_lines(translator, src, locale, config.locale_options(locale).number_style)
+        if outputs_seen is not None:
+            outputs_seen(config, outputs)
         scores.append(score(label, src, outputs, ref, locale, time.perf_counter() - start))
         del translator
     return scores

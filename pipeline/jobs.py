@@ -162,6 +162,10 @@ def load_segmented(paths: Paths) -> Segmented:
     return Segmented(data["key"], segments, tuple(catalog.collect_messages(segments)))
 
 
+def load_segments(paths: Paths) -> list[Segment]:
+    return list(load_segmented(paths).segments)
+
+
 # --- plan ------------------------------------------------------------------------------------
 
 
@@ -377,15 +381,17 @@ def run_all(sources, locales, config: Config, paths: Paths, factory: TranslatorF
     """Every stage for every locale, each result handed on in memory."""
     report = RunReport()
     segmented = segment_sources(sources, paths, report, artefact_patterns)
-    write_template(segmented, paths, catalog_options.get("wrap", True))
+    raws: dict[str, Raw] = {}
     with TranslationMemory(paths.workdir / "memory.sqlite") as memory, \
             (executor or LocalExecutor(factory)) as runner:
         made: dict = {}
-        for locale in locales:
+        for locale in locales:  # every translation first: a run killed on the way leaves the old catalogues
             planned = plan_locale(segmented, locale, paths)
-            raw = stage_translate(config, locale, segmented, planned, paths, report, memory, runner, made)
-            if not catalogue_is_current(locale, segmented, localise_key(config, locale, raw), paths, report,
-                                        **catalog_options):
-                localised = localise_locale(config, locale, raw, paths, report)
-                catalogue_locale(locale, segmented, localised, paths, **catalog_options)
+            raws[locale] = stage_translate(config, locale, segmented, planned, paths, report, memory, runner, made)
+    write_template(segmented, paths, catalog_options.get("wrap", True))
+    for locale, raw in raws.items():
+        if not catalogue_is_current(locale, segmented, localise_key(config, locale, raw), paths, report,
+                                    **catalog_options):
+            localised = localise_locale(config, locale, raw, paths, report)
+            catalogue_locale(locale, segmented, localised, paths, **catalog_options)
     return report

@@ -99,7 +99,7 @@ def test_sigkill_mid_translation_then_the_next_run_translates_only_the_rest(tiny
     assert catalogues(locales) == old  # killed mid-translation: the catalogues are the old ones
 
     resumed = run_cli("run", "articles", *common, cwd=tmp_path)
-    summary = resumed.stdout.strip().splitlines()[-1]
+    summary = resumed.stdout
     unique = int(re.search(r"\((\d+) unique\)", summary).group(1))
     by_model, from_memory = map(int, re.search(r"en: (\d+) translated by .*?, (\d+) reused from memory", summary).groups())
     assert 0 < by_model < unique - before  # the kill came mid-translation ...

@@ -11,6 +11,7 @@ layout in `poformat`. Here:
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -171,7 +172,12 @@ def _merged_header(ours: dict[str, str], previous: polib.POFile | None) -> dict[
 
 
 def now_stamp() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
+    """The header date for content written now; SOURCE_DATE_EPOCH (the reproducible-builds
+    convention) fixes it, so CI can rebuild catalogues byte for byte."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    when = _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc) if epoch.isdigit() else \
+        _dt.datetime.now(_dt.timezone.utc)
+    return when.strftime("%Y-%m-%d %H:%M+0000")
 
 
 def save_catalog(path: Path, po: polib.POFile, locale: str | None, previous: polib.POFile | None = None,

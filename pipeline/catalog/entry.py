@@ -28,7 +28,7 @@ from pipeline.model import Translation
 
 MT_COMMENT = "machine translation"
 QA_COMMENT = "qa"
-_PROVENANCE = re.compile(r"^machine translation: (\S+)(?:\s+\(msgstr sha256 ([0-9a-f]{8})\))?")
+_PROVENANCE = re.compile(r"^machine translation: (\S+)(?:\s+\(msgstr\s+sha256\s+([0-9a-f]{8})\))?", re.MULTILINE)
 
 
 class Owner(Enum):
@@ -66,9 +66,11 @@ def digest(forms: tuple[str, ...] | str) -> str:
 
 def provenance(entry: polib.POEntry) -> tuple[str, str | None] | None:
     """(model id, digest or None for catalogues written before digests) of the pipeline's machine
-    comment, read through an editor's re-wrapping; None when the entry has none."""
-    comment = " ".join(entry.comment.split())
-    m = _PROVENANCE.match(comment)
+    comment, read through an editor's re-wrapping (polib breaks lines at spaces and after hyphens,
+    so `nllb-` / `200` is one word); None when the entry has none."""
+    comment = re.sub(r"-\n", "-", entry.comment)
+    comment = re.sub(r"[ \t]*\n[ \t]*(?![\w.-]+( [\w.-]+)?: )", " ", comment)  # continuation lines
+    m = _PROVENANCE.search(comment)
     return (m.group(1), m.group(2)) if m else None
 
 

@@ -134,16 +134,17 @@ def _kept(prev: polib.POEntry) -> polib.POEntry:
 
 def refresh_qa(comment: str, findings: tuple[Finding, ...]) -> str:
     """`comment` with its `qa:` notes replaced by `findings`, placed after the machine-translation
-    line; an editor's re-wrapping is kept when the notes did not change."""
-    kept, ours = [], False
+    note; an editor's re-wrapping is kept when the notes did not change."""
+    notes: list[list[str]] = []  # each note: its first line and the lines an editor wrapped it onto
     for line in comment.split("\n") if comment else []:
-        if line.startswith(QA_COMMENT + ":"):
-            ours = True
-        elif not (ours and line and not _COMMENT_START.match(line)):
-            kept.append(line)
-            ours = False
-    at = next((i + 1 for i, line in enumerate(kept) if line.startswith(MT_COMMENT + ":")), len(kept))
-    new = "\n".join(kept[:at] + qa_lines(findings) + kept[at:])
+        if notes and line and not _COMMENT_START.match(line):
+            notes[-1].append(line)
+        else:
+            notes.append([line])
+    kept = [n for n in notes if not n[0].startswith(QA_COMMENT + ":")]
+    at = next((i + 1 for i, n in enumerate(kept) if n[0].startswith(MT_COMMENT + ":")), len(kept))
+    lines = [line for n in kept[:at] for line in n] + qa_lines(findings) + [line for n in kept[at:] for line in n]
+    new = "\n".join(lines)
     return comment if new.split() == comment.split() else new
 
 

@@ -1,0 +1,64 @@
+"""Who owns an entry, read from the entry alone (pipeline.catalog.entry)."""
+
+from __future__ import annotations
+
+import polib
+
+from pipeline.catalog import entry
+from pipeline.catalog.entry import Owner
+from pipeline.model import Finding, Translation
+
+LONG_ID = "/home/team/models/nllb-200-distilled-600M-ct2-int8@0123456789ab"
+
+
+def machine(msgid: str, text: str, model_id: str = "tiny@1") -> polib.POEntry:
+    comment = entry.machine_comment(Translation(msgid, text, "model", model_id, (Finding("numbers", "x"),)))
+    return polib.POEntry(msgid=msgid, msgstr=text, flags=["fuzzy"], comment=comment)
+
+
+def test_the_pipelines_text_is_its_own_until_a_person_changes_it():
+    e = machine("એક.", "One.")
+    assert entry.owner(e) is Owner.PIPELINE and entry.provenance(e) == ("tiny@1", entry.digest("One."))
+    e.msgstr = "One!"
+    assert entry.owner(e) is Owner.PERSON  # edited, left fuzzy
+    e.msgstr, e.flags = "One.", []
+    assert entry.owner(e) is Owner.PERSON  # approved
+    assert entry.owner(polib.POEntry(msgid="બે.", msgstr="")) is Owner.NOBODY
+
+
+def test_ownership_survives_an_editor_rewrapping_the_comment(tmp_path):
+    po = polib.POFile(wrapwidth=30)
+    po.append(machine("એક.", "One.", LONG_ID))
+    po.save(str(tmp_path / "x.po"))  # polib wraps at spaces and after hyphens
+    again = polib.pofile(str(tmp_path / "x.po"))[0]
+    assert "\n" in again.comment.split("qa:")[0]
+    assert entry.provenance(again) == (LONG_ID, entry.digest("One.")) and entry.owner(again) is Owner.PIPELINE
+
+
+def test_entries_written_before_digests_follow_the_old_record_or_count_as_a_persons():
+    e = polib.POEntry(msgid="એક.", msgstr="One.", flags=["fuzzy"], comment="machine translation: tiny@1")
+    assert entry.owner(e, {"એક.": "One."}) is Owner.PIPELINE
+    assert entry.owner(e, {"એક.": "Other."}) is Owner.PERSON
+    assert entry.owner(e, {}) is Owner.PIPELINE  # the old rule for entries the record did not list
+    assert entry.owner(e, None) is Owner.PERSON  # no record: nothing shows it is the machine's
+
+
+def test_suggestions_and_other_tools_fuzzy_entries_are_a_persons():
+    e = polib.POEntry(msgid="એક.", msgstr="One.", flags=["fuzzy"], comment="source changed: ...")
+    assert entry.owner(e) is Owner.PERSON
+
+
+def test_plural_forms_are_translated_reviewed_and_digested_together():
+    e = polib.POEntry(msgid="ફાઇલ", msgid_plural="ફાઇલો", msgstr_plural={0: "file", 1: "files"})
+    assert entry.texts(e) == ("file", "files") and entry.is_reviewed(e) and entry.is_translated(e)
+    assert entry.digest(("file", "files")) != entry.digest(("files", "file"))
+    assert not entry.is_translated(polib.POEntry(msgid="ફાઇલ", msgid_plural="ફાઇલો", msgstr_plural={0: "", 1: ""}))
+
+
+def test_what_ships():
+    fuzzy = machine("એક.", "One.")
+    approved = polib.POEntry(msgid="બે.", msgstr="Two.")
+    assert not entry.is_shipped(fuzzy) and entry.is_shipped(fuzzy, include_fuzzy=True)
+    assert entry.is_shipped(approved)
+    approved.obsolete = True
+    assert not entry.is_shipped(approved, include_fuzzy=True)
