@@ -10,12 +10,14 @@ from __future__ import annotations
 GUJARATI_ABBREVIATIONS = frozenset(
     """ડૉ ડો શ્રી શ્રીમતી શ્રીમાન પ્રો પ્રા રૂ રુ તા નં કિ.મી કિ.ગ્રા કી.મી કી.ગ્રા મિ.મી મી.મી સે.મી દા.ત
     યુ.એસ યુ.એન યુ.કે ઈ.સ ઇ.સ ઈ.સ.પૂ ઇ.સ.પૂ ઈ.પૂ સ્વ સં મ્યુ ચિ કુ ગં.સ્વ પૂ જિ લિ કં ડિ મે.ડિ ઍડ એડ એડવો
-    મિ વિ વિ.સં ફે મુ પો""".split()
+    મિ વિ વિ.સં ફે મુ પો
+    રેવ સેન રેપ મિસિસ દા ત પૃ રૂા ગવ કેપ્ટ
+    જાન્યુ ફેબ્રુ એપ્રિ ઓગ ઑગ સપ્ટે સપ્ટ સેપ્ટ ઓક્ટ ઑક્ટ નવે ડિસે ડીસે ડીસ ડિસ""".split()
 )
 LATIN_ABBREVIATIONS = frozenset(
     """Dr Mr Mrs Ms Prof Sr Jr St Mt Rs No Nos Vol Fig vs etc e.g i.e U.S U.K U.N a.m p.m
     Inc Ltd Co Corp Gen Col Lt Capt Sgt Gov Sen Rep Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec
-    approx dept est min max""".split()
+    approx dept est min max Rev Hon Pp pp""".split()
 )
 # Gujarati spellings of Latin letter names: "એ. બી. શર્મા", "ડબલ્યુ. એચ. ઓ." are initials.
 GUJARATI_LETTER_NAMES = frozenset(

@@ -16,7 +16,8 @@ or `...`, with any closing quotes and brackets after it, when whitespace follows
 - after a list number at the start of a sentence (`1. પહેલું`); a number elsewhere ends a sentence
   (`... 2024. આ`).
 
-A bracketed citation or aside after a stop (`છે. (બ્રીમર, 1998)`, `... (નીચે જુઓ)` at the end) stays
+A quote standing apart after a stop (`"હા. " પછી`) closes that sentence when the sentence left a
+straight quote open. A bracketed citation or aside after a stop (`છે. (બ્રીમર, 1998)`, `... (નીચે જુઓ)` at the end) stays
 with the sentence before it. A blank line, or a line break before a bullet or list number, always
 ends a sentence; a single line break is just whitespace (wrapped paragraphs).
 
@@ -62,6 +63,9 @@ _HARD_BREAK = re.compile(r"\r?\n[ \t\r]*\n\s*|\u2029\s*|\r?\n(?=[ \t]*(?:[•·�
 # A bracketed citation or aside right after a stop: no sentence punctuation inside.
 _ASIDE = re.compile(r"\s*\([^()\n.।॥?!]{1,80}\)")
 _YEAR = re.compile(r"[0-9૦-૯]{4}")
+# A quote standing apart after the stop (`"હા. " પછી`): it closes the sentence when the sentence left
+# a straight quote open, or when it can only close (”, ’, »).
+_LOOSE_QUOTE = re.compile(r"[ \t]+([\"”’»]+)(?=\s|$)")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -98,6 +102,9 @@ def _split_run(view: str, lo: int, hi: int) -> list[tuple[int, int]]:
         aside = _ASIDE.match(chunk, end)
         if aside and (not chunk[aside.end():].strip() or _YEAR.search(aside.group())):
             end = skip_to = aside.end()
+        loose = _LOOSE_QUOTE.match(chunk, end)
+        if loose and (loose.group(1)[0] != '"' or chunk.count('"', sentence_start, end) % 2):
+            end = skip_to = loose.end()
         cuts.append(end)
         sentence_start = end
     spans = []
