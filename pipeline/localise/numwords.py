@@ -21,15 +21,29 @@ _GU_WORDS = {
     "પિસ્તાલીસ": 45, "પચાસ": 50, "સાઠ": 60, "સાઈઠ": 60, "સિત્તેર": 70, "પંચોતેર": 75, "એંસી": 80,
     "એંશી": 80, "નેવું": 90, "સો": 100, "સેંકડો": 100, "હજારો": 1000, "લાખો": 100000,
     "અડધો": Decimal("0.5"), "અડધા": Decimal("0.5"), "અડધી": Decimal("0.5"), "દોઢ": Decimal("1.5"),
-    "અઢી": Decimal("2.5"), "બમણ": 2, "ત્રણગણ": 3,
+    "અઢી": Decimal("2.5"), "બમણ": 2, "ત્રણગણ": 3, "બેવડ": 2,
     # ordinals
     "પ્રથમ": 1, "પહેલ": 1, "બીજ": 2, "ત્રીજ": 3, "ચોથ": 4, "પાંચમ": 5, "છઠ્ઠ": 6, "સાતમ": 7,
     "આઠમ": 8, "નવમ": 9, "દસમ": 10,
 }
+
+# Scale words borrowed from English, in every spelling news uses (ઇ/ઈ and િ/ી vary freely).
+BORROWED_SCALES = {
+    f"{m}{i}લ{j}યન": value
+    for stem, value in (("મ", 10**6), ("બ", 10**9), ("ટ્ર", 10**12))
+    for m in (stem,) for i in ("િ", "ી") for j in ("િ", "ી")
+}
 GUJARATI_WORD_SCALES = {
     "સો": 100, "હજાર": 10**3, "લાખ": 10**5, "કરોડ": 10**7, "અબજ": 10**9, "અરબ": 10**9,
-    "મિલિયન": 10**6, "બિલિયન": 10**9, "ટ્રિલિયન": 10**12, "દશક": 10, "દાયક": 10, "ડઝન": 12,
+    **BORROWED_SCALES, "દશક": 10, "દાયક": 10, "ડઝન": 12,
 }
+# What may follow a scale word in the same word: a plural or oblique vowel and a case ending
+# (હજારો, દાયકામાં, લાખનો); anything else makes another word (સોમવાર "Monday", સોનું "gold").
+_SCALE_REST = re.compile(r"(?:ા|ો|ાઓ)?(?:ના|ની|નો|નું|નાં|થી|માં|ને|મા|માંથી|એ|ે)?")
+# સાડા ત્રણ = 3.5, સવા બે = 2.25, પોણા સાત = 6.75 (and, before વાગ્યે, 6:45).
+FRACTION_WORDS = {"સાડા": Decimal("0.5"), "સવા": Decimal("0.25"), "પોણા": Decimal("-0.25")}
+_GENITIVES = ("ના", "ની", "નો", "નું", "નાં")
+_CLOCK_WORDS = ("વાગ્યે", "વાગે", "વાગ્યા", "વાગ્યાથી", "વાગ્યાની")
 _GU_WORD = re.compile(r"[\u0A80-\u0AFF]+")
 _GU_SIGN = re.compile(r"[\u0A81-\u0A83\u0ABC-\u0ACD]")  # vowel signs, virama: not a case suffix
 
@@ -38,6 +52,7 @@ _GU_SIGN = re.compile(r"[\u0A81-\u0A83\u0ABC-\u0ACD]")  # vowel signs, virama: n
 _CASE_ENDINGS = ("", "ના", "ની", "નો", "નું", "નાં", "થી", "માં", "ને", "નુ", "ય", "મા")
 _VAGUE = {"એક", "બે", "નવ", "સેંકડો", "હજારો", "લાખો", "અડધો", "અડધા", "અડધી", "દોઢ", "અઢી", "બમણ", "ત્રણગણ"}
 _ORDINAL_FROM = "પ્રથમ"
+_VOWEL_STEMS = {"બમણ", "ત્રણગણ", "બેવડ"}  # બમણું, બમણા, બેવડો: the vowel is the ending
 
 
 def _gujarati_word_value(word: str) -> tuple[Decimal, bool] | None:
@@ -45,7 +60,9 @@ def _gujarati_word_value(word: str) -> tuple[Decimal, bool] | None:
     (છે "is" is not છ "six", નવા "new" is not નવ "nine"); and whether it surely is that number."""
     for size in range(0, 5):
         stem, rest = (word, "") if size == 0 else (word[:-size], word[-size:])
-        if stem in _GU_WORDS and not _GU_SIGN.match(rest):
+        if stem == "સો" and rest:
+            continue  # સોય "needle", સોની "Soni", સોનું "gold": a hundred is written સો alone
+        if stem in _GU_WORDS and (not _GU_SIGN.match(rest) or stem in _VOWEL_STEMS):
             cardinal = list(_GU_WORDS).index(stem) < list(_GU_WORDS).index(_ORDINAL_FROM)
             sure = cardinal and stem not in _VAGUE and rest in _CASE_ENDINGS
             return Decimal(_GU_WORDS[stem]), sure
@@ -64,28 +81,84 @@ def gujarati_word_values(text: str) -> list[tuple[Decimal, bool]]:
             continue
         value, sure = found
         following = words[i + 1] if i + 1 < len(words) else ""
-        scale = next((s for w, s in GUJARATI_WORD_SCALES.items() if following.startswith(w)), None)
+        fraction = FRACTION_WORDS.get(words[i - 1]) if i else None
+        if fraction is not None or following.startswith("ગણ"):
+            sure = False  # સાડા ત્રણ, ત્રણ ગણા: read, never required as a digit
+        if word == "સો" and following.startswith("ટકા"):
+            sure = False  # સો ટકા, "a hundred percent", is as often "fully" or "surely"
+        if word.startswith("બાર") and (word != "બાર" or i and words[i - 1].endswith(_GENITIVES)):
+            sure = False  # "bar": શહેરના બાર, બારમાં; twelve is બાર before what it counts
+        if fraction is not None:
+            values.append((value + fraction, False))
+            if following.startswith(_CLOCK_WORDS):  # પોણા સાત વાગ્યે = 6:45
+                hour, minutes = divmod((value + fraction) * 60, 60)
+                values += [(hour, False), (minutes, False)]
+        scale = gujarati_scale(following)
         if scale is None:
             values.append((value, sure))
         else:
             values += [(value, False), (value * scale, sure)]
+            if fraction is not None:
+                values.append(((value + fraction) * scale, False))
     return values
 
 
+def gujarati_scale(word: str) -> int | None:
+    """The scale a word names (હજાર, લાખનો, દાયકામાં, મીલીયન), or None (સોમવાર is Monday)."""
+    for name, scale in GUJARATI_WORD_SCALES.items():
+        if word.startswith(name) and _SCALE_REST.fullmatch(word, len(name)):
+            return scale
+    return None
+
+
+# Multipliers: "tripled" or "threefold" may stand for ત્રણ ગણા or 3 ગણો.
+_EN_MULTIPLIERS = {"double": 2, "doubled": 2, "doubles": 2, "twice": 2, "twofold": 2, "triple": 3, "tripled": 3,
+                   "triples": 3, "thrice": 3, "threefold": 3, "quadruple": 4, "quadrupled": 4, "fourfold": 4,
+                   "fivefold": 5, "tenfold": 10, "hundredfold": 100}
+_EN_AND_A_HALF = re.compile(r"\b(\d+) and a half\b")  # three and a half = 3.5
+_EN_MULTIPLIER = re.compile(r"\b(" + "|".join(_EN_MULTIPLIERS) + r")\b", re.IGNORECASE)
+
+
 def english_words_to_digits(text: str) -> str:
-    """"five", "two thousand and twenty", "ten million", "first" → 5, 2020, 10000000, 1st."""
+    """"five", "two thousand and twenty", "ten million", "first", "tripled" → 5, 2020, 10000000, 1st, 3."""
     from text_to_num import alpha2digit
 
-    return alpha2digit(text, "en", threshold=0)
+    text = _EN_MULTIPLIER.sub(lambda m: f"{m.group(0)} ({_EN_MULTIPLIERS[m.group(1).lower()]})", text)
+    return _EN_AND_A_HALF.sub(r"\1.5", alpha2digit(text, "en", threshold=0))
+
+
+# Vague round quantities: 上万 "tens of thousands", 数千 "thousands" (数千万 = tens of millions).
+_ZH_VAGUE = {"成千上万": "1000", "上万": "10000", "数万": "10000", "几万": "10000", "上千": "1000", "数千": "1000",
+             "几千": "1000", "上百": "100", "数百": "100", "几百": "100", "百分之百": "百分之一百"}
+_ZH_VAGUE_RE = re.compile("|".join(sorted(_ZH_VAGUE, key=len, reverse=True)))
+_ZH_NUMERAL = "[〇零一二两三四五六七八九十百千万0-9.]+"
+_ZH_FRACTION = re.compile(rf"({_ZH_NUMERAL})分之({_ZH_NUMERAL})")
+_ZH_AND_A_HALF = re.compile(r"(\d+)个0\.5")  # 三个半小时 reads as 3个0.5小时
 
 
 def chinese_numerals_to_digits(text: str) -> str:
-    """五, 两千, 三十万, 百分之十, 二〇二三年五月 → 5, 2000, 300000, 10%, 2023年5月."""
+    """五, 两千, 三十万, 百分之十, 五分之一, 二〇二三年五月, 上万 → 5, 2000, 300000, 10%, 20%, 2023年5月, 10000."""
     import cn2an
 
+    def read(numeral: str) -> Decimal | None:
+        try:
+            return Decimal(str(cn2an.cn2an(numeral.replace("两", "二"), "smart")))
+        except (ValueError, KeyError, ArithmeticError):
+            return None
+
+    def as_percent(m: re.Match) -> str:  # 五分之一 = one fifth = 20%
+        whole, part = read(m.group(1)), read(m.group(2))
+        if not whole or part is None:
+            return m.group(0)
+        percent = part * 100 / whole
+        return f"{percent.normalize():f}%" if percent == round(percent, 2) else m.group(0)
+
+    text = _ZH_VAGUE_RE.sub(lambda m: _ZH_VAGUE[m.group(0)], text)
+    text = _ZH_FRACTION.sub(as_percent, text)
     with warnings.catch_warnings():  # cn2an warns on every numeral-like run it cannot read
         warnings.simplefilter("ignore")
-        return cn2an.transform(text.replace("两", "二"), "cn2an")  # cn2an skips 两 (两组 = 2 groups)
+        text = cn2an.transform(text.replace("两", "二"), "cn2an")  # cn2an skips 两 (两组 = 2 groups)
+    return _ZH_AND_A_HALF.sub(r"\1.5个", text)
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
