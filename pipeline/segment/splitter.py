@@ -16,8 +16,8 @@ or `...`, with any closing quotes and brackets after it, when whitespace follows
 - after a list number at the start of a sentence (`1. પહેલું`); a number elsewhere ends a sentence
   (`... 2024. આ`).
 
-A quote standing apart after a stop (`"હા. " પછી`) closes that sentence when the sentence left a
-straight quote open. A bracketed citation or aside after a stop (`છે. (બ્રીમર, 1998)`, `... (નીચે જુઓ)` at the end) stays
+A quote standing apart after a stop, before whitespace (`"હા. " પછી`, `"હા." " પછી`, `. "" પછી`),
+closes that sentence (see `_loose_quote_closes`). A bracketed citation or aside after a stop (`છે. (બ્રીમર, 1998)`, `... (નીચે જુઓ)` at the end) stays
 with the sentence before it. A blank line, or a line break before a bullet or list number, always
 ends a sentence; a single line break is just whitespace (wrapped paragraphs).
 
@@ -63,8 +63,7 @@ _HARD_BREAK = re.compile(r"\r?\n[ \t\r]*\n\s*|\u2029\s*|\r?\n(?=[ \t]*(?:[•·�
 # A bracketed citation or aside right after a stop: no sentence punctuation inside.
 _ASIDE = re.compile(r"\s*\([^()\n.।॥?!]{1,80}\)")
 _YEAR = re.compile(r"[0-9૦-૯]{4}")
-# A quote standing apart after the stop (`"હા. " પછી`): it closes the sentence when the sentence left
-# a straight quote open, or when it can only close (”, ’, »).
+# A quote standing apart after the stop, before whitespace (`"હા. " પછી`, `." "`, `. ""`).
 _LOOSE_QUOTE = re.compile(r"[ \t]+([\"”’»]+)(?=\s|$)")
 
 
@@ -103,7 +102,7 @@ def _split_run(view: str, lo: int, hi: int) -> list[tuple[int, int]]:
         if aside and (not chunk[aside.end():].strip() or _YEAR.search(aside.group())):
             end = skip_to = aside.end()
         loose = _LOOSE_QUOTE.match(chunk, end)
-        if loose and (loose.group(1)[0] != '"' or chunk.count('"', sentence_start, end) % 2):
+        if loose and _loose_quote_closes(loose.group(1), match.group(2), chunk.count('"', sentence_start, end)):
             end = skip_to = loose.end()
         cuts.append(end)
         sentence_start = end
@@ -181,6 +180,12 @@ def _is_abbreviation(word: str) -> bool:
         pieces = word.split(".")
         return all(0 < len(piece) <= 3 or piece in LETTER_NAMES for piece in pieces)
     return False
+
+
+def _loose_quote_closes(quotes: str, closers: str, quotes_before: int) -> bool:
+    """”, ’, », a doubled "" and a quote after `."` can only close; a lone " closes when the sentence
+    left one open (an odd count), else it opens the next sentence (`છે. " બીજું વાક્ય "`)."""
+    return quotes != '"' or '"' in closers or quotes_before % 2 == 1
 
 
 def _ellipsis_ends_sentence(text: str, start: int, next_word: str) -> bool:
