@@ -22,13 +22,14 @@ from pipeline.localise.numwords import BORROWED_SCALES, FRACTION_WORDS, gujarati
 from pipeline.localise.spans import mask, without_spans
 
 GUJARATI_DIGITS = "૦૧૨૩૪૫૬૭૮૯"
-_TO_ASCII = str.maketrans(GUJARATI_DIGITS, "0123456789")
+FULL_WIDTH_DIGITS = "０１２３４５６７８９"  # Chinese text sometimes writes ２０２３年
+_TO_ASCII = str.maketrans(GUJARATI_DIGITS + FULL_WIDTH_DIGITS, "0123456789" * 2)
 
-_D = "[0-9૦-૯]"
+_D = "[0-9૦-૯０-９]"
 # A number: digits with optional Western (3-digit) or Indian (2-digit) comma grouping and decimals.
 # A comma or stop glued to a word does not hide a number after it (રમેશ,24, / Delhi,300 / No.1);
 # one after a digit does (the 000 of 3,000, the 5 of 1.5).
-_NUMBER = rf"(?<![0-9૦-૯])(?<![0-9૦-૯][.,])(?:{_D}{{1,3}}(?:,{_D}{{2,3}})+(?!{_D})|{_D}+)(?:\.{_D}+)?(?![0-9૦-૯])"
+_NUMBER = rf"(?<!{_D})(?<!{_D}[.,])(?:{_D}{{1,3}}(?:,{_D}{{2,3}})+(?!{_D})|{_D}+)(?:\.{_D}+)?(?!{_D})"
 
 # Scale words in a row multiply when each is larger: લાખ કરોડ = 10^12, હજાર કરોડ = 10^10, 千万 = 10^7.
 GUJARATI_SCALES = {
@@ -37,9 +38,9 @@ GUJARATI_SCALES = {
 ENGLISH_SCALES = {
     "thousand": 10**3, "lakh": 10**5, "lakhs": 10**5, "lac": 10**5, "crore": 10**7, "crores": 10**7,
     "million": 10**6, "billion": 10**9, "trillion": 10**12, "bn": 10**9, "mn": 10**6, "m": 10**6,
-    "decades": 10, "decade": 10,
+    "cr": 10**7, "lacs": 10**5, "k": 10**3, "decades": 10, "decade": 10,
 }
-CURRENCY_ONLY_SCALES = {"m", "mn"}  # £40m is 40 million; 40m is 40 metres
+CURRENCY_ONLY_SCALES = {"m", "k"}  # £40m is 40 million, $5k 5,000; 40m is 40 metres, a 5k run 5 km
 CHINESE_SCALES = {"百": 100, "千": 10**3, "万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
 # 20મી, 1લી, 3જી, 6ઠ્ઠી, 5મો ...; થી is an ordinal only after 4 (4થી, "fourth"): 80થી is "than 80".
 _GU_ORDINAL = re.compile(r"મી|લી|જી|ઠી|ઠ્ઠી|મો|લો|જો|ઠો|ઠ્ઠો|મું|લું|મા(?!ં)")
@@ -57,17 +58,20 @@ _EN_SCALE_RE = rf"(?:{_alternation(ENGLISH_SCALES)})\b"
 _ZH_SCALE_RE = _alternation(CHINESE_SCALES)
 # 千 before 米/克/瓦 is a unit prefix (千米 = km), not "thousand"; 340多万 is "3.4 million and more".
 _TARGET_NUMBER = re.compile(
-    rf"(?P<num>{_NUMBER})(?:\s*(?P<en>{_EN_SCALE_RE}(?:\s+{_EN_SCALE_RE})*)"
+    rf"(?P<num>{_NUMBER})(?:(?:\s*|-)(?P<en>{_EN_SCALE_RE}(?:\s+{_EN_SCALE_RE})*)"  # 1.5-lakh, 4,500-crore
     rf"|\s*多?\s*(?P<zh>(?:{_ZH_SCALE_RE})+)(?![米克瓦卡焦帕赫]))?", re.IGNORECASE
 )
 _TARGET_SCALE_WORD = re.compile(rf"{_alternation(ENGLISH_SCALES)}\b|{_ZH_SCALE_RE}", re.IGNORECASE)
 # 2019-20: a fiscal or season year, not a range 2019 to 20 (nor 20 sharing a later scale word).
-_SPLIT_YEAR = re.compile(rf"(?<![0-9૦-૯.,])(?P<first>{_D}{{4}})\s?[-–/]\s?(?P<second>{_D}{{2}})(?![0-9૦-૯])")
+_SPLIT_YEAR = re.compile(rf"(?<!{_D})(?<![.,])(?P<first>{_D}{{4}})\s?[-–/]\s?(?P<second>{_D}{{2}})(?!{_D})")
 _FRACTION_BEFORE = re.compile(r"(?P<word>" + "|".join(FRACTION_WORDS) + r")\s*$")
 _CLOCK_AFTER = re.compile(r"\s*(?:વાગ્યે|વાગે|વાગ્યા)")
+# A decade: 80ના દાયકામાં, 1980ના દશકમાં; the 80s, the '80s; 80年代.
+_GU_DECADE_AFTER = re.compile(r"\s*-?\s*(?:ના|ની|નાં)?\s*(?:દાયક|દશક)")
+_TARGET_DECADE_AFTER = re.compile(r"\s*年代|[’']?s\b")
 _PERCENT_AFTER = re.compile(r"\s*(?:%|％|ટકા|per\s?cent|percent)")
 _CURRENCY_BEFORE = re.compile(r"(?:₹|રૂ\.?|Rs\.?|INR|\$|€|£|¥)\s*$")
-_NAMED = re.compile(r"[A-Za-z]-?$")
+_NAMED = re.compile(r"[A-Za-z]-?$|[\u0A80-\u0AFF]-$")  # COVID-19, કોવિડ-19, ચંદ્રયાન-3
 _RANGE = re.compile(r"\s*(?:થી|-|–|—|to|or|કે|અથવા|到|至|~)\s*")
 _ZH_DECADE = re.compile(r"(?<!\d)(\d{1,2})\s*世纪\s*(\d)0\s*年代")
 _CURRENCY_AFTER = re.compile(r"\s*(?:રૂપિયા|રૂ\.|rupees?|卢比|元|美元|欧元|dollars?|euros?)")
@@ -260,15 +264,30 @@ def _with_fraction_words(numbers: list[Number], text: str) -> list[Number]:
     return out
 
 
+def _decade_readings(numbers: list[Number], text: str, decade_after: re.Pattern) -> list[Number]:
+    """The other ways to write a decade, as soft numbers: 80 (the 80s) may be 1980 or 2080, and 1980 80."""
+    out = []
+    for n in numbers:
+        if n.start < 0 or n.value != n.digits_value or n.value % 10 or not decade_after.match(text, n.end):
+            continue
+        if n.value < 100:
+            out += [Number(-1, -1, n.text, v, v, "year", soft=True) for v in (n.value + 1900, n.value + 2000)]
+        elif 1000 <= n.value <= 2100:
+            out.append(Number(-1, -1, n.text, n.value % 100, n.value % 100, "year", soft=True))
+    return out
+
+
 def find_source_numbers(text: str) -> list[Number]:
     """Numbers in Gujarati text: digits (scale words folded in: 3 લાખ = 300000, સાડા 3 = 3.5), date
     parts, times, split years (2019-20), and, as soft numbers at the end, numbers spelt as words."""
     text = without_spans(text)
     found, taken = _scan(text, find_source_dates, find_source_times, _GU_NUMBER, _gujarati_scale_words)
     found = _share_scales(_merge_compounds(_with_fraction_words(found, text), text), text)
+    readings = _decade_readings(found, text, _GU_DECADE_AFTER)
     for start, end in taken:
         text = _blank(text, start, end)
-    words = [Number(-1, -1, "", v, v, "amount", soft=not sure, spelt=True) for v, sure in gujarati_word_values(text)]
+    words = readings + [Number(-1, -1, "", v, v, "amount", soft=not sure, spelt=True)
+                        for v, sure in gujarati_word_values(text)]
     return found + words
 
 
@@ -284,8 +303,11 @@ def find_target_numbers(text: str, words: bool = True) -> list[Number]:
         text = _blank(text, m.start(), m.end())
     found, taken = _scan(text, find_target_dates, find_target_times, _TARGET_NUMBER, _target_scale_words)
     found = _share_scales(found, text)
+    readings = _decade_readings(found, text, _TARGET_DECADE_AFTER) + [
+        Number(-1, -1, n.text, n.value % 100, n.value % 100, "year", soft=True) for n in decades]  # the 70s
     taken += [(n.start, n.end) for n in decades]
     found = sorted(decades + [_soften(n) if n.kind == "month" else n for n in found], key=lambda n: n.start)
+    found += readings
     if not words:
         return found
     rest, last = [], 0

@@ -77,11 +77,17 @@ def gujarati_word_values(text: str) -> list[tuple[Decimal, bool]]:
     values = []
     for i, word in enumerate(words):
         found = _gujarati_word_value(word)
+        alone = i + 1 == len(words) or _gujarati_word_value(words[i + 1]) is None
+        if found is None and word in FRACTION_WORDS and word != "સાડા" and alone:
+            found = (1 + FRACTION_WORDS[word], False)  # સવા લાખ = 125,000, પોણા લાખ = 75,000
+            fraction_only = True
+        else:
+            fraction_only = False
         if found is None:
             continue
         value, sure = found
         following = words[i + 1] if i + 1 < len(words) else ""
-        fraction = FRACTION_WORDS.get(words[i - 1]) if i else None
+        fraction = FRACTION_WORDS.get(words[i - 1]) if i and not fraction_only else None
         if fraction is not None or following.startswith("ગણ"):
             sure = False  # સાડા ત્રણ, ત્રણ ગણા: read, never required as a digit
         if word == "સો" and following.startswith("ટકા"):

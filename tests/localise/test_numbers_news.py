@@ -43,6 +43,13 @@ RIGHT_AND_BROKEN = [
     ("1.2 કરોડ લોકો", "1.2 crores people", "1.2 lakh people"),
     ("€3 મિલિયનનું ઇનામ", "a €3mn prize", "a €3 prize"),
     ("10 મીટરની દોડ", "the 10m race", "the 100m race"),  # 10m after no currency: metres
+    ("રૂ. 1.5 લાખનું વળતર", "a Rs 1.5-lakh compensation", "a Rs 1-lakh compensation"),
+    ("4,500 કરોડનો પ્રોજેક્ટ", "a Rs 4,500-crore project", "a Rs 4,500 project"),
+    ("3.5 મિલિયન લોકો", "3.5mn people", "3.5 people"),
+    ("500 કરોડ રૂપિયા", "Rs 500 cr", "Rs 50 cr"),
+    ("5 હજાર ડોલર", "$5k", "$6k"),
+    ("5 કિલોમીટરની દોડ", "a 5k run", "a 3k run"),  # no currency: kilometres
+    ("2023માં 5 ટકા વધારો", "２０２３年增长５％", "２０２３年增长６％"),  # full-width digits
     # compound Indian amounts
     ("૩ લાખ ૨૦ હજાર કરોડનું દેવું", "a debt of 3,20,000 crore", "a debt of 3,00,000 crore"),
     ("૩ લાખ ૨૦ હજાર કરોડનું દેવું", "a debt of 3.2 lakh crore", "a debt of 3.2 crore"),
@@ -94,6 +101,11 @@ def test_a_right_translation_passes_and_a_broken_one_is_caught(source, right, br
         ("પોણા સાત વાગ્યે", "at 6:45"), ("પોણા સાત વાગ્યે", "at a quarter to seven"),
         ("સાડા ત્રણ કલાક", "3.5 hours"), ("સાડા ત્રણ કલાક", "three and a half hours"), ("સાડા ત્રણ કલાક", "三个半小时"),
         ("સવા બે લાખ લોકો", "225,000 people"), ("અઢી કલાક", "2.5 hours"),
+        ("સવા લાખ લોકો", "125,000 people"), ("પોણા લાખ લોકો", "75,000 people"), ("દોઢ લાખ લોકો", "150,000 people"),
+        # decades, and names that hold a number
+        ("80ના દાયકામાં", "in the 1980s"), ("80ના દાયકામાં", "in the '80s"), ("80ના દાયકામાં", "在20世纪80年代"),
+        ("80ના દાયકામાં", "在80年代"), ("1980ના દાયકામાં", "在80年代"), ("1990ના દશકમાં", "in the 90s"),
+        ("કોવિડ-19 મહામારી", "新冠疫情"), ("ચંદ્રયાન-3 મિશન", "the lunar mission"),
     ],
 )
 def test_vague_quantities_and_number_words_are_read_never_reported_missing(source, translation):
@@ -122,6 +134,8 @@ def test_a_real_twelve_or_hundred_in_words_is_still_required():
     assert check_numbers("માત્ર બાર મિનિટ બહાર રહ્યા.", "Stayed outside for only a few minutes.") != []
     assert check_numbers("માત્ર બાર મિનિટ બહાર રહ્યા.", "Stayed outside for only twelve minutes.") == []
     assert check_numbers("સો લોકો આવ્યા.", "Many people came.") != []
+    assert check_numbers("80ના દાયકામાં", "in the 1970s") != []
+    assert check_numbers("કોવિડ-19ના 500 કેસ", "新冠病例50例") != []
 
 
 @pytest.mark.parametrize(
