@@ -65,6 +65,7 @@ _TARGET_SCALE_WORD = re.compile(rf"{_alternation(ENGLISH_SCALES)}\b|{_ZH_SCALE_R
 # 2019-20: a fiscal or season year, not a range 2019 to 20 (nor 20 sharing a later scale word).
 _SPLIT_YEAR = re.compile(rf"(?<!{_D})(?<![.,])(?P<first>{_D}{{4}})\s?[-–/]\s?(?P<second>{_D}{{2}})(?!{_D})")
 _FRACTION_BEFORE = re.compile(r"(?P<word>" + "|".join(FRACTION_WORDS) + r")\s*$")
+_WRITTEN_AS_ONE_WORD = re.compile(r"多|-")
 _CLOCK_AFTER = re.compile(r"\s*(?:વાગ્યે|વાગે|વાગ્યા)")
 # A decade: 80ના દાયકામાં, 1980ના દશકમાં; the 80s, the '80s; 80年代.
 _GU_DECADE_AFTER = re.compile(r"\s*-?\s*(?:ના|ની|નાં)?\s*(?:દાયક|દશક)")
@@ -380,6 +381,8 @@ def localise_numbers(translation: str, source: str, locale: str, style: str) -> 
             continue
         if number.value != number.digits_value and style not in ("compact", "lakh"):
             continue  # "3 lakh", "1.5 million": already words; keep them
+        if _WRITTEN_AS_ONE_WORD.search(number.text):
+            continue  # 340多万 ("3.4 million and more"), a 1.5-lakh grant: rewriting would lose a word
         edits.append((number.start, number.end, render_number(number.value, locale, style)))
     out, last = [], 0
     for start, end, text in sorted(edits):

@@ -14,7 +14,7 @@ import polib
 import pytest
 
 from pipeline.cli import main
-from pipeline.localise.numbers import find_source_numbers, find_target_numbers
+from pipeline.localise.numbers import find_source_numbers, find_target_numbers, localise_numbers
 from pipeline.qa.checks import check_numbers
 
 # (Gujarati source, right translation, the translation broken: a number changed or dropped)
@@ -161,6 +161,21 @@ def test_source_values(text, expected):
 )
 def test_target_values(text, expected):
     assert [n.value for n in find_target_numbers(text, words=False)] == [Decimal(v) for v in expected]
+
+
+@pytest.mark.parametrize(
+    "translation,source,locale,style,expected",
+    [
+        ("340多万人", "34 લાખથી વધુ લોકો", "zh_Hans", "compact", "340多万人"),
+        ("a Rs 1.5-lakh grant", "રૂ. 1.5 લાખની સહાય", "en_IN", "lakh", "a Rs 1.5-lakh grant"),
+        ("250000 people", "૨ લાખ ૫૦ હજાર લોકો", "en", "decimal", "250,000 people"),
+        ("250000 people", "૨ લાખ ૫૦ હજાર લોકો", "zh_Hans", "compact", "25万 people"),
+        ("in 2019-20", "2019-20માં", "en", "decimal", "in 2019-20"),
+        ("350000 rupees", "સાડા 3 લાખ રૂપિયા", "en_IN", "indian", "3,50,000 rupees"),
+    ],
+)
+def test_numbers_read_in_new_forms_are_rendered_without_losing_a_word(translation, source, locale, style, expected):
+    assert localise_numbers(translation, source, locale, style) == expected
 
 
 def test_pipeline_check_passes_the_right_translations_and_flags_each_broken_one(tmp_path, capsys):
