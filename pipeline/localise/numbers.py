@@ -56,16 +56,17 @@ _GU_SCALE_WORD = re.compile(_GU_SCALE_RE)
 _GU_NUMBER = re.compile(rf"(?P<num>{_NUMBER})(?:\s*(?P<scale>(?:{_GU_SCALE_RE})(?:\s*(?:{_GU_SCALE_RE}))*))?")
 _EN_SCALE_RE = rf"(?:{_alternation(ENGLISH_SCALES)})\b"
 _ZH_SCALE_RE = _alternation(CHINESE_SCALES)
-# 千 before 米/克/瓦 is a unit prefix (千米 = km), not "thousand"; 340多万 is "3.4 million and more".
+# 千 before 米/克/瓦 is a unit prefix (千米 = km), not "thousand"; 340多万 and 340余万 are "3.4 million
+# and more".
 _TARGET_NUMBER = re.compile(
     rf"(?P<num>{_NUMBER})(?:(?:\s*|-)(?P<en>{_EN_SCALE_RE}(?:\s+{_EN_SCALE_RE})*)"  # 1.5-lakh, 4,500-crore
-    rf"|\s*多?\s*(?P<zh>(?:{_ZH_SCALE_RE})+)(?![米克瓦卡焦帕赫]))?", re.IGNORECASE
+    rf"|\s*[多余]?\s*(?P<zh>(?:{_ZH_SCALE_RE})+)(?![米克瓦卡焦帕赫]))?", re.IGNORECASE
 )
 _TARGET_SCALE_WORD = re.compile(rf"{_alternation(ENGLISH_SCALES)}\b|{_ZH_SCALE_RE}", re.IGNORECASE)
 # 2019-20: a fiscal or season year, not a range 2019 to 20 (nor 20 sharing a later scale word).
 _SPLIT_YEAR = re.compile(rf"(?<!{_D})(?<![.,])(?P<first>{_D}{{4}})\s?[-–/]\s?(?P<second>{_D}{{2}})(?!{_D})")
 _FRACTION_BEFORE = re.compile(r"(?P<word>" + "|".join(FRACTION_WORDS) + r")\s*$")
-_WRITTEN_AS_ONE_WORD = re.compile(r"多|-")
+_WRITTEN_AS_ONE_WORD = re.compile(r"[多余-]")
 _CLOCK_AFTER = re.compile(r"\s*(?:વાગ્યે|વાગે|વાગ્યા)")
 # A decade: 80ના દાયકામાં, 1980ના દશકમાં; the 80s, the '80s; 80年代.
 _GU_DECADE_AFTER = re.compile(r"\s*-?\s*(?:ના|ની|નાં)?\s*(?:દાયક|દશક)")

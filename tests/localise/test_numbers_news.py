@@ -78,6 +78,8 @@ RIGHT_AND_BROKEN = [
     ("2 લાખથી વધુ લોકો", "20多万人", "2多万人"),
     ("20 ટકા લોકો", "五分之一的人", "三分之一的人"),
     ("25 ટકા લોકો", "四分之一的人", "三分之一的人"),
+    ("30 ટકા વધારો", "增长三成", "增长两成"),
+    ("34 લાખથી વધુ લોકો", "340余万人", "34余万人"),
     # number words in the source
     ("સાડા 3 લાખ રૂપિયા", "350,000 rupees", "300,000 rupees"),
     ("પોણા 7 વાગ્યે", "at 6:45", "at 7:45"),
@@ -102,6 +104,8 @@ def test_a_right_translation_passes_and_a_broken_one_is_caught(source, right, br
         ("સાડા ત્રણ કલાક", "3.5 hours"), ("સાડા ત્રણ કલાક", "three and a half hours"), ("સાડા ત્રણ કલાક", "三个半小时"),
         ("સવા બે લાખ લોકો", "225,000 people"), ("અઢી કલાક", "2.5 hours"),
         ("સવા લાખ લોકો", "125,000 people"), ("પોણા લાખ લોકો", "75,000 people"), ("દોઢ લાખ લોકો", "150,000 people"),
+        ("ચાર-પાંચ દિવસ", "a few days"), ("બે કે ત્રણ લોકો", "a couple of people"), ("પચાસેક લોકો", "about 50 people"),
+        ("ઉત્પાદન 2 ગણું થયું", "产量翻了一番"), ("50 ટકા લોકો", "half of the people"), ("25 ટકા મતદારો", "a quarter of voters"),
         # decades, and names that hold a number
         ("80ના દાયકામાં", "in the 1980s"), ("80ના દાયકામાં", "in the '80s"), ("80ના દાયકામાં", "在20世纪80年代"),
         ("80ના દાયકામાં", "在80年代"), ("1980ના દાયકામાં", "在80年代"), ("1990ના દશકમાં", "in the 90s"),
@@ -135,6 +139,8 @@ def test_a_real_twelve_or_hundred_in_words_is_still_required():
     assert check_numbers("માત્ર બાર મિનિટ બહાર રહ્યા.", "Stayed outside for only twelve minutes.") == []
     assert check_numbers("સો લોકો આવ્યા.", "Many people came.") != []
     assert check_numbers("80ના દાયકામાં", "in the 1970s") != []
+    assert check_numbers("પાંચ થી સાત દિવસ", "a few days") != []  # a range is exact; ચાર-પાંચ is "a few"
+    assert check_numbers("30 ટકા કામ પૂરું થયું", "完成了三项工作") != []  # 完成 "finished" is no 成 (tenths)
     assert check_numbers("કોવિડ-19ના 500 કેસ", "新冠病例50例") != []
 
 
