@@ -32,3 +32,5 @@ ONE_LETTER_WORDS = frozenset("જ ન ય".split())
 POSTPOSITIONS = frozenset("માં મા ના ની નું નો નાં ને થી માંથી નાથી પર માટે દ્વારા પાસે સાથે".split())
 # After an ellipsis these words carry the same sentence on (`તે આવ્યો... અને ગયો`).
 CONTINUING_WORDS = POSTPOSITIONS | frozenset("અને કે અથવા તથા તેમજ પરંતુ".split())
+# After a closing quote these words report it (`"આવો." એમ કહ્યું`): the sentence goes on.
+QUOTATIVE_WORDS = frozenset("એમ તેમ એવું એવુ તેવું એવી તેવી એવા તેવા".split())

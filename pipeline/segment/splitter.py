@@ -7,7 +7,7 @@ or `...`, with any closing quotes and brackets after it, when whitespace follows
 - inside a token: no whitespace after the stop (૧૨.૫, 3,00,000, 9.30, example.com, file.txt, a@b.org);
   URLs and e-mail addresses are skipped whole;
 - when what follows continues the sentence: punctuation (`છે. , અને`), a lower-case Latin letter, a
-  postposition written apart (`યુ.એસ. માં`);
+  postposition written apart (`યુ.એસ. માં`), a word reporting a quote (`"આ શું છે?" તેમ પૂછ્યું`);
 - after an abbreviation (ડૉ., શ્રી., કિ.મી., Dr., U.S.; see `segment_rules`), a word holding the
   abbreviation sign ૰, a dotted acronym (એ.એફ.સી.), an initial (a single letter, or a Latin letter's
   Gujarati name: એ. બી.), a one-word parenthesis (`(ફે.)`);
@@ -42,6 +42,7 @@ from pipeline.segment.rules import (
     LATIN_ABBREVIATIONS,
     ONE_LETTER_WORDS,
     POSTPOSITIONS,
+    QUOTATIVE_WORDS,
 )
 
 _NFC = lambda words: frozenset(unicodedata.normalize("NFC", w) for w in words)  # noqa: E731
@@ -154,6 +155,8 @@ def _is_boundary(text: str, match: re.Match, sentence_start: int) -> bool:
     if next_word in POSTPOSITIONS:
         return False
     mark, closers = match.group(1), match.group(2)
+    if _reports_the_quote(text, rest + len(next_word), next_word, closers):
+        return False  # "આ શું છે?" તેમ તેમણે પૂછ્યું: the quote is part of the sentence
     if mark.startswith(("..", "…")):
         return _ellipsis_ends_sentence(text, match.start(), next_word)
     if mark != ".":
@@ -167,6 +170,14 @@ def _is_boundary(text: str, match: re.Match, sentence_start: int) -> bool:
         at_start = not text[sentence_start : match.start() - len(word)].strip()
         return not (at_start and len(word) <= 3)  # "1. પહેલું" is a list item; "... 2024. આ" ends
     return not _is_abbreviation(word)
+
+
+def _reports_the_quote(text: str, after: int, next_word: str, closers: str) -> bool:
+    """After a closing quote, એમ / તેમ / એવું ("so", "that") go on reporting it; તેમ છતાં
+    ("even so") starts a sentence."""
+    if not any(q in closers for q in "\"'”’»") or next_word not in QUOTATIVE_WORDS:
+        return False
+    return not (next_word == "તેમ" and _word_at(text, after + 1).startswith("છતા"))
 
 
 def _is_abbreviation(word: str) -> bool:

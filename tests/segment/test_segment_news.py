@@ -59,6 +59,21 @@ def test_a_quote_after_the_stop_stays_with_the_sentence_it_closes(text, expected
     assert texts(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ('"આ શું છે?" તેમ તેમણે પૂછ્યું. પછી ગયા.', ['"આ શું છે?" તેમ તેમણે પૂછ્યું.', "પછી ગયા."]),
+        ('"અમે જીતીશું." એમ કેપ્ટને કહ્યું. મેચ શરૂ થઈ.', ['"અમે જીતીશું." એમ કેપ્ટને કહ્યું.', "મેચ શરૂ થઈ."]),
+        ("મંત્રીએ “કામ ઝડપથી થશે!” એવું જણાવ્યું. બધા ખુશ થયા.", ["મંત્રીએ “કામ ઝડપથી થશે!” એવું જણાવ્યું.", "બધા ખુશ થયા."]),
+        # "even so" starts a new sentence; without a quote a stop still ends one
+        ('"આ સાચું છે." તેમ છતાં લોકો માન્યા નહીં.', ['"આ સાચું છે."', "તેમ છતાં લોકો માન્યા નહીં."]),
+        ("આ શું છે? તેમ પૂછ્યું.", ["આ શું છે?", "તેમ પૂછ્યું."]),
+    ],
+)
+def test_a_quote_reported_with_em_or_tem_stays_in_its_sentence(text, expected):
+    assert texts(text) == expected
+
+
 def test_a_sentence_may_still_end_at_a_surname_or_a_full_word():
     assert texts("શાળામાં મિસિસ શાહ ભણાવે છે. તેઓ આવ્યા.") == ["શાળામાં મિસિસ શાહ ભણાવે છે.", "તેઓ આવ્યા."]
     assert texts("આ પુસ્તક 12 પાનાનું છે. તે સારું છે.") == ["આ પુસ્તક 12 પાનાનું છે.", "તે સારું છે."]
