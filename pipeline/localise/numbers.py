@@ -18,7 +18,8 @@ from babel.numbers import format_compact_decimal, format_decimal
 
 from pipeline.localise.dates import (DateMatch, find_source_dates, find_source_times, find_target_dates, find_target_times,
                     render_date)
-from pipeline.localise.numwords import BORROWED_SCALES, FRACTION_WORDS, gujarati_word_values, words_to_digits
+from pipeline.localise.numwords import (BORROWED_SCALES, CLOCK_WORDS, FRACTION_WORDS, gujarati_word_values,
+                                       words_to_digits)
 from pipeline.localise.spans import mask, without_spans
 
 GUJARATI_DIGITS = "૦૧૨૩૪૫૬૭૮૯"
@@ -67,7 +68,7 @@ _TARGET_SCALE_WORD = re.compile(rf"{_alternation(ENGLISH_SCALES)}\b|{_ZH_SCALE_R
 _SPLIT_YEAR = re.compile(rf"(?<!{_D})(?<![.,])(?P<first>{_D}{{4}})\s?[-–/]\s?(?P<second>{_D}{{2}})(?!{_D})")
 _FRACTION_BEFORE = re.compile(r"(?P<word>" + "|".join(FRACTION_WORDS) + r")\s*$")
 _WRITTEN_AS_ONE_WORD = re.compile(r"[多余-]")
-_CLOCK_AFTER = re.compile(r"\s*(?:વાગ્યે|વાગે|વાગ્યા)")
+_CLOCK_AFTER = re.compile(r"\s*(?:" + "|".join(CLOCK_WORDS) + ")")
 # A decade: 80ના દાયકામાં, 1980ના દશકમાં; the 80s, the '80s; 80年代.
 _GU_DECADE_AFTER = re.compile(r"\s*-?\s*(?:ના|ની|નાં)?\s*(?:દાયક|દશક)")
 _TARGET_DECADE_AFTER = re.compile(r"\s*年代|[’']?s\b")

@@ -29,9 +29,8 @@ _GU_WORDS = {
 
 # Scale words borrowed from English, in every spelling news uses (ઇ/ઈ and િ/ી vary freely).
 BORROWED_SCALES = {
-    f"{m}{i}લ{j}યન": value
-    for stem, value in (("મ", 10**6), ("બ", 10**9), ("ટ્ર", 10**12))
-    for m in (stem,) for i in ("િ", "ી") for j in ("િ", "ી")
+    f"{stem}{i}લ{j}યન": value
+    for stem, value in (("મ", 10**6), ("બ", 10**9), ("ટ્ર", 10**12)) for i in ("િ", "ી") for j in ("િ", "ી")
 }
 GUJARATI_WORD_SCALES = {
     "સો": 100, "હજાર": 10**3, "લાખ": 10**5, "કરોડ": 10**7, "અબજ": 10**9, "અરબ": 10**9,
@@ -43,7 +42,7 @@ _SCALE_REST = re.compile(r"(?:ા|ો|ાઓ)?(?:ના|ની|નો|નું|
 # સાડા ત્રણ = 3.5, સવા બે = 2.25, પોણા સાત = 6.75 (and, before વાગ્યે, 6:45).
 FRACTION_WORDS = {"સાડા": Decimal("0.5"), "સવા": Decimal("0.25"), "પોણા": Decimal("-0.25")}
 _GENITIVES = ("ના", "ની", "નો", "નું", "નાં")
-_CLOCK_WORDS = ("વાગ્યે", "વાગે", "વાગ્યા", "વાગ્યાથી", "વાગ્યાની")
+CLOCK_WORDS = ("વાગ્યે", "વાગે", "વાગ્યા")  # "o'clock", and વાગ્યાથી, વાગ્યાની ...
 _GU_WORD = re.compile(r"[\u0A80-\u0AFF]+")
 _GU_SIGN = re.compile(r"[\u0A81-\u0A83\u0ABC-\u0ACD]")  # vowel signs, virama: not a case suffix
 
@@ -101,7 +100,7 @@ def gujarati_word_values(text: str) -> list[tuple[Decimal, bool]]:
             sure = False
         if fraction is not None:
             values.append((value + fraction, False))
-            if following.startswith(_CLOCK_WORDS):  # પોણા સાત વાગ્યે = 6:45
+            if following.startswith(CLOCK_WORDS):  # પોણા સાત વાગ્યે = 6:45
                 hour, minutes = divmod((value + fraction) * 60, 60)
                 values += [(hour, False), (minutes, False)]
         scale = gujarati_scale(following)
