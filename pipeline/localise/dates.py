@@ -38,18 +38,23 @@ def _alternation(names) -> str:
 
 
 # A Gujarati month may carry a case suffix (માર્ચના, સપ્ટેમ્બરે); મે only a few, since મેચ is "match".
-_GU_MONTH = (rf"(?<![\u0A80-\u0AFF])(?P<mon>{_alternation(m for m in GUJARATI_MONTHS if m != 'મે')})(?:[\u0A80-\u0AFF]{{0,4}})"
+# A vowel sign right after the name makes another word (જૂનું, જૂના "old"), except the locative ે (સપ્ટેમ્બરે).
+_GU_MONTH = (rf"(?<![\u0A80-\u0AFF])(?P<mon>{_alternation(m for m in GUJARATI_MONTHS if m != 'મે')})"
+             r"(?![\u0A81-\u0A83\u0ABE-\u0AC6\u0AC8-\u0ACD])(?:[\u0A80-\u0AFF]{0,4})"
              r"|(?<![\u0A80-\u0AFF])(?P<may>મે)(?:ના|ની|નો|માં|એ)?(?![\u0A80-\u0AFF])")
 _GU_ORD = "(?:મી|લી|જી|થી|ઠી)?"
-_DAY = rf"(?P<day>{_D}{{1,2}})(?!{_D})"
+# Before a day the month is bare or genitive (માર્ચ 20, માર્ચની 20મી): માર્ચમાં 5.6 ટકા is "5.6 percent in March".
+_GU_MONTH_BEFORE_DAY = (rf"(?<![\u0A80-\u0AFF])(?P<mon>{_alternation(GUJARATI_MONTHS)})(?:ની|ના)?"
+                        r"(?![\u0A80-\u0AFF])")
+_DAY = rf"(?P<day>{_D}{{1,2}})(?!{_D}|\.{_D})"  # not the 5 of 5.6
 _YEAR = rf"(?P<year>{_D}{{4}})(?!{_D})"
-_NB = r"(?<![0-9૦-૯.,:])"
+_NB = r"(?<![0-9૦-૯])(?<![0-9૦-૯][.,:])"  # not inside a number; after તા., or a comma, yes
 
 _GU_DATES = [re.compile(p) for p in (
     rf"{_NB}(?:તા\.\s*)?(?P<day>{_D}{{1,2}})[-/.](?P<num>{_D}{{1,2}})[-/.]{_YEAR}",  # તા. 20-05-2023
     rf"(?:{_GU_MONTH})-{_DAY}-{_YEAR}",  # મે-20-2023
     rf"{_NB}{_DAY}{_GU_ORD}\s*(?:{_GU_MONTH})(?:\s*,?\s*{_YEAR})?",  # 20 મે 2023, 20મી મે, 2023
-    rf"(?:{_GU_MONTH})\s*{_DAY}(?:{_GU_ORD}|[\u0A80-\u0AFF]{{0,3}})(?:\s*,?\s*{_YEAR})?",  # માર્ચ 20ના
+    rf"(?:{_GU_MONTH_BEFORE_DAY})\s*{_DAY}(?:{_GU_ORD}|[\u0A80-\u0AFF]{{0,3}})(?:\s*,?\s*{_YEAR})?",  # માર્ચ 20ના
     rf"(?:{_GU_MONTH})\s*,?\s*{_YEAR}",  # મે 2023
 )]
 
@@ -58,7 +63,7 @@ _EN_ORD = r"(?:st|nd|rd|th)?"
 _EN_DATES = [re.compile(p) for p in (
     rf"{_NB}(?P<year>\d{{4}})-(?P<num>\d{{1,2}})-(?P<day>\d{{1,2}})(?!\d)",  # 2023-05-20
     rf"{_NB}(?P<day>\d{{1,2}})[-/.](?P<num>\d{{1,2}})[-/.](?P<year>\d{{4}})(?!\d)",  # 20-05-2023
-    rf"{_EN_MONTH}\s*(?P<day>\d{{1,2}}){_EN_ORD}(?!\d)(?:,?\s*(?P<year>\d{{4}})(?!\d))?",  # May 20, 2023
+    rf"{_EN_MONTH}\s*(?P<day>\d{{1,2}}){_EN_ORD}(?!\d|\.\d)(?:,?\s*(?P<year>\d{{4}})(?!\d))?",  # May 20, 2023
     rf"{_NB}(?P<day>\d{{1,2}}){_EN_ORD}\s+(?:of\s+)?{_EN_MONTH}(?:,?\s*(?P<year>\d{{4}})(?!\d))?",
     rf"{_EN_MONTH},?\s*(?:of\s+)?(?P<year>\d{{4}})(?!\d)",  # May 2023, May of 2023
     rf"(?<=[a-z,] )(?P<mon>{_alternation(n for n in ENGLISH_MONTHS if len(n) > 4 or n in ('May', 'June', 'July'))})(?![A-Za-z])",  # in May
@@ -69,10 +74,11 @@ _ZH_DATES = [re.compile(p) for p in (
     r"(?<![\d.个])(?P<num>\d{1,2})\s*月(?!份?[\d])",  # 5月 (not 3个月, "3 months")
 )]
 
-_GU_TIME = re.compile(rf"{_NB}(?P<h>{_D}{{1,2}})[:.](?P<m>{_D}{{2}})(?=\s*(?:વાગ્યે|વાગે|કલાકે|કલાક|વાગ્યા))"
-                      rf"|{_NB}(?P<h2>{_D}{{1,2}}):(?P<m2>{_D}{{2}})(?!{_D})")
-_EN_TIME = re.compile(r"(?<![\d.,:])(?P<h>\d{1,2})[:.](?P<m>\d{2})(?=\s*[ap]\.?m\b\.?)"
-                      r"|(?<![\d.,:])(?P<h2>\d{1,2}):(?P<m2>\d{2})(?!\d)"
+# A space may follow the colon (09: 45), never the stop (5. 30 is a list number and an amount).
+_GU_TIME = re.compile(rf"{_NB}(?P<h>{_D}{{1,2}})(?:[.]|:\s?)(?P<m>{_D}{{2}})(?=\s*(?:વાગ્યે|વાગે|કલાકે|કલાક|વાગ્યા))"
+                      rf"|{_NB}(?P<h2>{_D}{{1,2}}):\s?(?P<m2>{_D}{{2}})(?!{_D})")
+_EN_TIME = re.compile(r"(?<![\d.,:])(?P<h>\d{1,2})(?:[.]|:\s?)(?P<m>\d{2})(?=\s*[ap]\.?m\b\.?)"
+                      r"|(?<![\d.,:])(?P<h2>\d{1,2}):\s?(?P<m2>\d{2})(?!\d)"
                       r"|(?<![\d.,:])(?P<h3>\d{1,2})\s*(?:[ap]\.?m\.?|o'clock)(?![A-Za-z])")
 _ZH_TIME = re.compile(r"(?<![\d.,:])(?P<h>\d{1,2})\s*[点點时時](?:\s*(?P<m>\d{1,2})\s*分|(?P<half>半))?")
 

@@ -1,7 +1,8 @@
 """Numbers: find them in Gujarati and in translations, know their values, render them with Babel.
 
 Numbers are compared by value, never by spelling: 3,00,000 (Indian grouping), ૩૦૦૦૦૦, 300000,
-"3 lakh", "300 thousand", "three hundred thousand" and 30万 are one number. Dates count by their
+"3 lakh", "300 thousand", "three hundred thousand" and 30万 are one number; so are ૩ લાખ ૨૦ હજાર કરોડ,
+3,20,000 crore and 3.2万亿, and સાડા 3 લાખ and 350,000. A split year (2019-20) is two years, not a range. Dates count by their
 parts and times by hour and minute (see `dates`); digits inside URLs and placeholders are not
 numbers (see `protect`). Rendering for the target locale is Babel's job; we only decide which
 numbers may be regrouped: years, ordinals, days, times, phone numbers and codes never are.
@@ -17,40 +18,63 @@ from babel.numbers import format_compact_decimal, format_decimal
 
 from pipeline.localise.dates import (DateMatch, find_source_dates, find_source_times, find_target_dates, find_target_times,
                     render_date)
-from pipeline.localise.numwords import gujarati_word_values, words_to_digits
+from pipeline.localise.numwords import (BORROWED_SCALES, CLOCK_WORDS, FRACTION_WORDS, gujarati_word_values,
+                                       words_to_digits)
 from pipeline.localise.spans import mask, without_spans
 
 GUJARATI_DIGITS = "૦૧૨૩૪૫૬૭૮૯"
-_TO_ASCII = str.maketrans(GUJARATI_DIGITS, "0123456789")
+FULL_WIDTH_DIGITS = "０１２３４５６７８９"  # Chinese text sometimes writes ２０２３年
+_TO_ASCII = str.maketrans(GUJARATI_DIGITS + FULL_WIDTH_DIGITS, "0123456789" * 2)
 
-_D = "[0-9૦-૯]"
+_D = "[0-9૦-૯０-９]"
 # A number: digits with optional Western (3-digit) or Indian (2-digit) comma grouping and decimals.
-_NUMBER = rf"(?<![0-9૦-૯.,])(?:{_D}{{1,3}}(?:,{_D}{{2,3}})+(?!{_D})|{_D}+)(?:\.{_D}+)?(?![0-9૦-૯])"
+# A comma or stop glued to a word does not hide a number after it (રમેશ,24, / Delhi,300 / No.1);
+# one after a digit does (the 000 of 3,000, the 5 of 1.5).
+_NUMBER = rf"(?<!{_D})(?<!{_D}[.,])(?:{_D}{{1,3}}(?:,{_D}{{2,3}})+(?!{_D})|{_D}+)(?:\.{_D}+)?(?!{_D})"
 
+# Scale words in a row multiply when each is larger: લાખ કરોડ = 10^12, હજાર કરોડ = 10^10, 千万 = 10^7.
 GUJARATI_SCALES = {
-    "લાખ કરોડ": 10**12, "હજાર": 10**3, "લાખ": 10**5, "કરોડ": 10**7, "અબજ": 10**9, "અરબ": 10**9,
-    "મિલિયન": 10**6, "બિલિયન": 10**9, "ટ્રિલિયન": 10**12,
+    "હજાર": 10**3, "લાખ": 10**5, "કરોડ": 10**7, "અબજ": 10**9, "અરબ": 10**9, **BORROWED_SCALES,
 }
 ENGLISH_SCALES = {
     "thousand": 10**3, "lakh": 10**5, "lakhs": 10**5, "lac": 10**5, "crore": 10**7, "crores": 10**7,
-    "million": 10**6, "billion": 10**9, "trillion": 10**12, "bn": 10**9, "decades": 10, "decade": 10,
+    "million": 10**6, "billion": 10**9, "trillion": 10**12, "bn": 10**9, "mn": 10**6, "m": 10**6,
+    "cr": 10**7, "lacs": 10**5, "k": 10**3, "decades": 10, "decade": 10,
 }
-CHINESE_SCALES = {"千": 10**3, "万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8, "万亿": 10**12}
+CURRENCY_ONLY_SCALES = {"m", "k"}  # £40m is 40 million, $5k 5,000; 40m is 40 metres, a 5k run 5 km
+CHINESE_SCALES = {"百": 100, "千": 10**3, "万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
 # 20મી, 1લી, 3જી, 6ઠ્ઠી, 5મો ...; થી is an ordinal only after 4 (4થી, "fourth"): 80થી is "than 80".
 _GU_ORDINAL = re.compile(r"મી|લી|જી|ઠી|ઠ્ઠી|મો|લો|જો|ઠો|ઠ્ઠો|મું|લું|મા(?!ં)")
 NEVER_GROUPED = ("year", "ordinal", "code", "day", "month", "time")
 
-_GU_SCALE_RE = "|".join(sorted(map(re.escape, GUJARATI_SCALES), key=len, reverse=True))
-_GU_NUMBER = re.compile(rf"{_NUMBER}(?:\s*(?P<scale>{_GU_SCALE_RE}))?")
-_EN_SCALE_RE = "|".join(sorted(ENGLISH_SCALES, key=len, reverse=True))
-_ZH_SCALE_RE = "|".join(sorted(map(re.escape, CHINESE_SCALES), key=len, reverse=True))
-# 千 before 米/克/瓦 is a unit prefix (千米 = km), not "thousand".
+
+def _alternation(words) -> str:
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+
+_GU_SCALE_RE = _alternation(GUJARATI_SCALES)
+_GU_SCALE_WORD = re.compile(_GU_SCALE_RE)
+_GU_NUMBER = re.compile(rf"(?P<num>{_NUMBER})(?:\s*(?P<scale>(?:{_GU_SCALE_RE})(?:\s*(?:{_GU_SCALE_RE}))*))?")
+_EN_SCALE_RE = rf"(?:{_alternation(ENGLISH_SCALES)})\b"
+_ZH_SCALE_RE = _alternation(CHINESE_SCALES)
+# 千 before 米/克/瓦 is a unit prefix (千米 = km), not "thousand"; 340多万 and 340余万 are "3.4 million
+# and more".
 _TARGET_NUMBER = re.compile(
-    rf"{_NUMBER}(?:\s*(?P<en>{_EN_SCALE_RE})\b|\s*(?P<zh>{_ZH_SCALE_RE})(?![米克瓦卡焦帕赫]))?", re.IGNORECASE
+    rf"(?P<num>{_NUMBER})(?:(?:\s*|-)(?P<en>{_EN_SCALE_RE}(?:\s+{_EN_SCALE_RE})*)"  # 1.5-lakh, 4,500-crore
+    rf"|\s*[多余]?\s*(?P<zh>(?:{_ZH_SCALE_RE})+)(?![米克瓦卡焦帕赫]))?", re.IGNORECASE
 )
+_TARGET_SCALE_WORD = re.compile(rf"{_alternation(ENGLISH_SCALES)}\b|{_ZH_SCALE_RE}", re.IGNORECASE)
+# 2019-20: a fiscal or season year, not a range 2019 to 20 (nor 20 sharing a later scale word).
+_SPLIT_YEAR = re.compile(rf"(?<!{_D})(?<![.,])(?P<first>{_D}{{4}})\s?[-–/]\s?(?P<second>{_D}{{2}})(?!{_D})")
+_FRACTION_BEFORE = re.compile(r"(?P<word>" + "|".join(FRACTION_WORDS) + r")\s*$")
+_WRITTEN_AS_ONE_WORD = re.compile(r"[多余-]")
+_CLOCK_AFTER = re.compile(r"\s*(?:" + "|".join(CLOCK_WORDS) + ")")
+# A decade: 80ના દાયકામાં, 1980ના દશકમાં; the 80s, the '80s; 80年代.
+_GU_DECADE_AFTER = re.compile(r"\s*-?\s*(?:ના|ની|નાં)?\s*(?:દાયક|દશક)")
+_TARGET_DECADE_AFTER = re.compile(r"\s*年代|[’']?s\b")
 _PERCENT_AFTER = re.compile(r"\s*(?:%|％|ટકા|per\s?cent|percent)")
 _CURRENCY_BEFORE = re.compile(r"(?:₹|રૂ\.?|Rs\.?|INR|\$|€|£|¥)\s*$")
-_NAMED = re.compile(r"[A-Za-z]-?$")
+_NAMED = re.compile(r"[A-Za-z]-?$|[\u0A80-\u0AFF]-$")  # COVID-19, કોવિડ-19, ચંદ્રયાન-3
 _RANGE = re.compile(r"\s*(?:થી|-|–|—|to|or|કે|અથવા|到|至|~)\s*")
 _ZH_DECADE = re.compile(r"(?<!\d)(\d{1,2})\s*世纪\s*(\d)0\s*年代")
 _CURRENCY_AFTER = re.compile(r"\s*(?:રૂપિયા|રૂ\.|rupees?|卢比|元|美元|欧元|dollars?|euros?)")
@@ -93,8 +117,9 @@ def parse_digits(text: str) -> Decimal | None:
 
 def _kind(raw: str, value: Decimal, scaled: bool, before: str, after: str) -> str:
     digits = to_ascii_digits(raw)
-    fourth = digits.endswith("4") and re.match("થ[ીો]", after)
-    if _GU_ORDINAL.match(after) or fourth or re.match(r"(st|nd|rd|th)\b", after) or before.endswith("第"):
+    fourth = digits.endswith("4") and re.match("થ[ીો]", after)  # 4થી; but 34 લાખથી is "than 34 lakh"
+    suffix = not scaled and (_GU_ORDINAL.match(after) or fourth or re.match(r"(st|nd|rd|th)\b", after))
+    if suffix or before.endswith("第"):
         return "ordinal"
     if _PERCENT_AFTER.match(after):
         return "percent"
@@ -125,31 +150,68 @@ def _time_parts(time, text: str) -> list[Number]:
     return [Number(time.start, time.end, span, Decimal(v), Decimal(v), "time") for v in parts]
 
 
-def _scan(text: str, dates, times, pattern, scales_of) -> tuple[list[Number], list[tuple[int, int]]]:
-    """Dates, then times, then plain numbers; each claims its stretch of text from the next."""
+def _scale(words: list[int]) -> int:
+    """Scale words in a row multiply while each is larger than the one before (લાખ કરોડ, 千万)."""
+    total, last = 1, 0
+    for value in words:
+        if value <= last:
+            break
+        total, last = total * value, value
+    return total
+
+
+def _split_years(text: str) -> list[Number]:
+    """2019-20, ૨૦૧૯-૨૦: both years, when the second is the year after the first."""
+    found = []
+    for m in _SPLIT_YEAR.finditer(text):
+        first, second = int(to_ascii_digits(m.group("first"))), int(to_ascii_digits(m.group("second")))
+        if 1000 <= first <= 2100 and second == (first + 1) % 100:
+            span = m.group(0)
+            found += [Number(m.start(), m.end(), span, Decimal(first), Decimal(first), "year"),
+                      Number(m.start(), m.end(), span, Decimal(second), Decimal(first + 1), "year")]
+    return found
+
+
+def _scan(text: str, dates, times, pattern, scale_words) -> tuple[list[Number], list[tuple[int, int]]]:
+    """Dates, then split years and times, then plain numbers; each claims its stretch of text from the next."""
     found, taken = [], []
     for date in dates(text):
         found += _date_parts(date, text)
         taken.append((date.start, date.end))
         text = _blank(text, date.start, date.end)
+    for year in _split_years(text):
+        found.append(year)
+        taken.append((year.start, year.end))
+        text = _blank(text, year.start, year.end)
     for time in times(text):
         found += _time_parts(time, text)
         taken.append((time.start, time.end))
         text = _blank(text, time.start, time.end)
     for m in pattern.finditer(text):
-        scale_word = next((w for w in m.groupdict().values() if w), "")
-        raw = m.group(0)[: len(m.group(0)) - len(scale_word)].rstrip()
+        raw = m.group("num")
         digits_value = parse_digits(raw)
         if digits_value is None:
             continue
-        scale = scales_of(scale_word)
-        kind = _kind(raw, digits_value, scale != 1, text[: m.start()], text[m.end() :])
+        words = scale_words(next((w for k, w in m.groupdict().items() if k != "num" and w), ""))
+        end = m.end()
+        if words and words[0][0].lower() in CURRENCY_ONLY_SCALES and not _CURRENCY_BEFORE.search(text[: m.start()][-5:]):
+            words, end = [], m.end("num")  # 40m: metres, not millions
+        scale = _scale([value for _, value in words])
+        kind = _kind(raw, digits_value, scale != 1, text[: m.start()], text[end:])
         # part of a name (COVID-19, Il-76, 4x4, A1GP): models keep or drop these freely
         named = bool(_NAMED.search(text[max(0, m.start() - 2) : m.start()]))
-        found.append(Number(m.start(), m.end(), m.group(0), digits_value, digits_value * scale,
+        found.append(Number(m.start(), end, text[m.start() : end], digits_value, digits_value * scale,
                             "code" if named else kind, "," in raw, named))
-        taken.append((m.start(), m.end()))
+        taken.append((m.start(), end))
     return sorted(found, key=lambda n: n.start), taken
+
+
+def _gujarati_scale_words(words: str) -> list[tuple[str, int]]:
+    return [(w, GUJARATI_SCALES[w]) for w in _GU_SCALE_WORD.findall(words)]
+
+
+def _target_scale_words(words: str) -> list[tuple[str, int]]:
+    return [(w, ENGLISH_SCALES.get(w.lower()) or CHINESE_SCALES[w]) for w in _TARGET_SCALE_WORD.findall(words)]
 
 
 def _share_scales(numbers: list[Number], text: str) -> list[Number]:
@@ -164,35 +226,72 @@ def _share_scales(numbers: list[Number], text: str) -> list[Number]:
 
 
 def _merge_compounds(numbers: list[Number], text: str) -> list[Number]:
-    """"2 લાખ 50 હજાર" is one number, 250000: a scaled number followed by a smaller-scaled one."""
+    """"2 લાખ 50 હજાર" is one number, 250000: a scaled number followed by a smaller-scaled one;
+    a scale word after the last part counts the whole (૩ લાખ ૨૦ હજાર કરોડ = 3,20,000 crore)."""
     out: list[Number] = []
+    leads: list[int | None] = []  # the first scale word of each number's last part; None: closed
     for n in numbers:
+        steps = [v for _, v in _gujarati_scale_words(text[n.start : n.end])] if n.start >= 0 else []
         prev = out[-1] if out else None
-        if (prev and prev.kind == n.kind == "amount" and prev.value != prev.digits_value
-                and n.value != n.digits_value and n.value < prev.value / prev.digits_value
+        if (prev and leads[-1] and steps and steps[0] < leads[-1] and {prev.kind, n.kind} <= _AMOUNTS
                 and not text[prev.end : n.start].strip()):
-            out[-1] = Number(prev.start, n.end, text[prev.start : n.end], prev.digits_value,
-                             prev.value + n.value, "amount")
+            counted_in = _scale(steps) // steps[0]  # the કરોડ of "20 હજાર કરોડ"
+            value = (prev.value + n.digits_value * steps[0]) * counted_in
+            kind = "currency" if "currency" in (prev.kind, n.kind) else "amount"
+            out[-1] = Number(prev.start, n.end, text[prev.start : n.end], prev.digits_value, value, kind)
+            leads[-1] = steps[0] if counted_in == 1 else None
         else:
             out.append(n)
+            leads.append(steps[0] if steps and n.kind in _AMOUNTS else None)
+    return out
+
+
+_AMOUNTS = {"amount", "currency"}
+
+
+def _with_fraction_words(numbers: list[Number], text: str) -> list[Number]:
+    """સાડા 3 લાખ = 3.5 lakh, પોણા 7 = 6.75, and before વાગ્યે a time: સાડા 3 વાગ્યે = 3:30."""
+    out = []
+    for n in numbers:
+        before = _FRACTION_BEFORE.search(text, 0, n.start) if n.kind in _AMOUNTS and n.start > 0 else None
+        if before is None or n.digits_value == 0:
+            out.append(n)
+            continue
+        digits = n.digits_value + FRACTION_WORDS[before.group("word")]
+        if n.value == n.digits_value and _CLOCK_AFTER.match(text, n.end):
+            hour, minutes = divmod(digits * 60, 60)
+            out += [Number(before.start(), n.end, text[before.start() : n.end], v, v, "time") for v in (hour, minutes)]
+        else:
+            out.append(Number(before.start(), n.end, text[before.start() : n.end], digits,
+                              n.value / n.digits_value * digits, n.kind))
+    return out
+
+
+def _decade_readings(numbers: list[Number], text: str, decade_after: re.Pattern) -> list[Number]:
+    """The other ways to write a decade, as soft numbers: 80 (the 80s) may be 1980 or 2080, and 1980 80."""
+    out = []
+    for n in numbers:
+        if n.start < 0 or n.value != n.digits_value or n.value % 10 or not decade_after.match(text, n.end):
+            continue
+        if n.value < 100:
+            out += [Number(-1, -1, n.text, v, v, "year", soft=True) for v in (n.value + 1900, n.value + 2000)]
+        elif 1000 <= n.value <= 2100:
+            out.append(Number(-1, -1, n.text, n.value % 100, n.value % 100, "year", soft=True))
     return out
 
 
 def find_source_numbers(text: str) -> list[Number]:
-    """Numbers in Gujarati text: digits (scale words folded in: 3 લાખ = 300000), date parts, times,
-    and, as soft numbers at the end, numbers spelt as words."""
+    """Numbers in Gujarati text: digits (scale words folded in: 3 લાખ = 300000, સાડા 3 = 3.5), date
+    parts, times, split years (2019-20), and, as soft numbers at the end, numbers spelt as words."""
     text = without_spans(text)
-    found, taken = _scan(text, find_source_dates, find_source_times, _GU_NUMBER,
-                         lambda w: GUJARATI_SCALES.get(w, 1))
-    found = _share_scales(_merge_compounds(found, text), text)
+    found, taken = _scan(text, find_source_dates, find_source_times, _GU_NUMBER, _gujarati_scale_words)
+    found = _share_scales(_merge_compounds(_with_fraction_words(found, text), text), text)
+    readings = _decade_readings(found, text, _GU_DECADE_AFTER)
     for start, end in taken:
         text = _blank(text, start, end)
-    words = [Number(-1, -1, "", v, v, "amount", soft=not sure, spelt=True) for v, sure in gujarati_word_values(text)]
+    words = readings + [Number(-1, -1, "", v, v, "amount", soft=not sure, spelt=True)
+                        for v, sure in gujarati_word_values(text)]
     return found + words
-
-
-def _target_scale(word: str) -> int:
-    return ENGLISH_SCALES.get(word.lower()) or CHINESE_SCALES.get(word, 1)
 
 
 def find_target_numbers(text: str, words: bool = True) -> list[Number]:
@@ -205,10 +304,13 @@ def find_target_numbers(text: str, words: bool = True) -> list[Number]:
         year = Decimal((int(m.group(1)) - 1) * 100 + int(m.group(2)) * 10)
         decades.append(Number(m.start(), m.end(), m.group(0), year, year, "year"))
         text = _blank(text, m.start(), m.end())
-    found, taken = _scan(text, find_target_dates, find_target_times, _TARGET_NUMBER, _target_scale)
+    found, taken = _scan(text, find_target_dates, find_target_times, _TARGET_NUMBER, _target_scale_words)
     found = _share_scales(found, text)
+    readings = _decade_readings(found, text, _TARGET_DECADE_AFTER) + [
+        Number(-1, -1, n.text, n.value % 100, n.value % 100, "year", soft=True) for n in decades]  # the 70s
     taken += [(n.start, n.end) for n in decades]
     found = sorted(decades + [_soften(n) if n.kind == "month" else n for n in found], key=lambda n: n.start)
+    found += readings
     if not words:
         return found
     rest, last = [], 0
@@ -217,7 +319,7 @@ def find_target_numbers(text: str, words: bool = True) -> list[Number]:
         last = max(last, end)
     rest.append(text[last:])
     converted = words_to_digits("".join(rest))
-    soft, _ = _scan(converted, find_target_dates, find_target_times, _TARGET_NUMBER, _target_scale)
+    soft, _ = _scan(converted, find_target_dates, find_target_times, _TARGET_NUMBER, _target_scale_words)
     return found + [_soften(n) for n in soft]
 
 
@@ -281,6 +383,8 @@ def localise_numbers(translation: str, source: str, locale: str, style: str) -> 
             continue
         if number.value != number.digits_value and style not in ("compact", "lakh"):
             continue  # "3 lakh", "1.5 million": already words; keep them
+        if _WRITTEN_AS_ONE_WORD.search(number.text):
+            continue  # 340多万 ("3.4 million and more"), a 1.5-lakh grant: rewriting would lose a word
         edits.append((number.start, number.end, render_number(number.value, locale, style)))
     out, last = [], 0
     for start, end, text in sorted(edits):

@@ -6,16 +6,20 @@ news), so a reviewer can read why a full stop did or did not end a sentence.
 
 from __future__ import annotations
 
-# Written with a full stop; matched against the word before the stop (inner dots kept).
+# Written with a full stop; matched against the word before the stop (inner dots kept). The last two
+# lines: titles before a name (રેવ. સેન. રેપ. મિસિસ. ગવ. કેપ્ટ.), દા. ત. "for example", પૃ. "page",
+# રૂા., મો./ફો. "mobile/phone", ધો. "class", ક્ર. "serial", અં. "about", and months before a day.
 GUJARATI_ABBREVIATIONS = frozenset(
     """ડૉ ડો શ્રી શ્રીમતી શ્રીમાન પ્રો પ્રા રૂ રુ તા નં કિ.મી કિ.ગ્રા કી.મી કી.ગ્રા મિ.મી મી.મી સે.મી દા.ત
     યુ.એસ યુ.એન યુ.કે ઈ.સ ઇ.સ ઈ.સ.પૂ ઇ.સ.પૂ ઈ.પૂ સ્વ સં મ્યુ ચિ કુ ગં.સ્વ પૂ જિ લિ કં ડિ મે.ડિ ઍડ એડ એડવો
-    મિ વિ વિ.સં ફે મુ પો""".split()
+    મિ વિ વિ.સં ફે મુ પો
+    રેવ સેન રેપ મિસિસ દા ત પૃ રૂા ગવ કેપ્ટ મો ધો ફો ક્ર અં
+    જાન્યુ ફેબ્રુ એપ્રિ ઓગ ઑગ સપ્ટે સપ્ટ સેપ્ટ ઓક્ટ ઑક્ટ નવે ડિસે ડીસે ડીસ ડિસ""".split()
 )
 LATIN_ABBREVIATIONS = frozenset(
     """Dr Mr Mrs Ms Prof Sr Jr St Mt Rs No Nos Vol Fig vs etc e.g i.e U.S U.K U.N a.m p.m
     Inc Ltd Co Corp Gen Col Lt Capt Sgt Gov Sen Rep Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec
-    approx dept est min max""".split()
+    approx dept est min max Rev Hon Pp pp Pvt Govt""".split()
 )
 # Gujarati spellings of Latin letter names: "એ. બી. શર્મા", "ડબલ્યુ. એચ. ઓ." are initials.
 GUJARATI_LETTER_NAMES = frozenset(
@@ -28,3 +32,5 @@ ONE_LETTER_WORDS = frozenset("જ ન ય".split())
 POSTPOSITIONS = frozenset("માં મા ના ની નું નો નાં ને થી માંથી નાથી પર માટે દ્વારા પાસે સાથે".split())
 # After an ellipsis these words carry the same sentence on (`તે આવ્યો... અને ગયો`).
 CONTINUING_WORDS = POSTPOSITIONS | frozenset("અને કે અથવા તથા તેમજ પરંતુ".split())
+# After a closing quote these words report it (`"આવો." એમ કહ્યું`): the sentence goes on.
+QUOTATIVE_WORDS = frozenset("એમ તેમ એવું એવુ તેવું એવી તેવી એવા તેવા".split())

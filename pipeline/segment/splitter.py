@@ -7,7 +7,7 @@ or `...`, with any closing quotes and brackets after it, when whitespace follows
 - inside a token: no whitespace after the stop (૧૨.૫, 3,00,000, 9.30, example.com, file.txt, a@b.org);
   URLs and e-mail addresses are skipped whole;
 - when what follows continues the sentence: punctuation (`છે. , અને`), a lower-case Latin letter, a
-  postposition written apart (`યુ.એસ. માં`);
+  postposition written apart (`યુ.એસ. માં`), a word reporting a quote (`"આ શું છે?" તેમ પૂછ્યું`);
 - after an abbreviation (ડૉ., શ્રી., કિ.મી., Dr., U.S.; see `segment_rules`), a word holding the
   abbreviation sign ૰, a dotted acronym (એ.એફ.સી.), an initial (a single letter, or a Latin letter's
   Gujarati name: એ. બી.), a one-word parenthesis (`(ફે.)`);
@@ -16,7 +16,8 @@ or `...`, with any closing quotes and brackets after it, when whitespace follows
 - after a list number at the start of a sentence (`1. પહેલું`); a number elsewhere ends a sentence
   (`... 2024. આ`).
 
-A bracketed citation or aside after a stop (`છે. (બ્રીમર, 1998)`, `... (નીચે જુઓ)` at the end) stays
+A quote standing apart after a stop, before whitespace (`"હા. " પછી`, `"હા." " પછી`, `. "" પછી`),
+closes that sentence (see `_loose_quote_closes`). A bracketed citation or aside after a stop (`છે. (બ્રીમર, 1998)`, `... (નીચે જુઓ)` at the end) stays
 with the sentence before it. A blank line, or a line break before a bullet or list number, always
 ends a sentence; a single line break is just whitespace (wrapped paragraphs).
 
@@ -41,6 +42,7 @@ from pipeline.segment.rules import (
     LATIN_ABBREVIATIONS,
     ONE_LETTER_WORDS,
     POSTPOSITIONS,
+    QUOTATIVE_WORDS,
 )
 
 _NFC = lambda words: frozenset(unicodedata.normalize("NFC", w) for w in words)  # noqa: E731
@@ -62,6 +64,8 @@ _HARD_BREAK = re.compile(r"\r?\n[ \t\r]*\n\s*|\u2029\s*|\r?\n(?=[ \t]*(?:[•·�
 # A bracketed citation or aside right after a stop: no sentence punctuation inside.
 _ASIDE = re.compile(r"\s*\([^()\n.।॥?!]{1,80}\)")
 _YEAR = re.compile(r"[0-9૦-૯]{4}")
+# A quote standing apart after the stop, before whitespace (`"હા. " પછી`, `." "`, `. ""`).
+_LOOSE_QUOTE = re.compile(r"[ \t]+([\"”’»]+)(?=\s|$)")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -98,6 +102,9 @@ def _split_run(view: str, lo: int, hi: int) -> list[tuple[int, int]]:
         aside = _ASIDE.match(chunk, end)
         if aside and (not chunk[aside.end():].strip() or _YEAR.search(aside.group())):
             end = skip_to = aside.end()
+        loose = _LOOSE_QUOTE.match(chunk, end)
+        if loose and _loose_quote_closes(loose.group(1), match.group(2), chunk.count('"', sentence_start, end)):
+            end = skip_to = loose.end()
         cuts.append(end)
         sentence_start = end
     spans = []
@@ -148,6 +155,8 @@ def _is_boundary(text: str, match: re.Match, sentence_start: int) -> bool:
     if next_word in POSTPOSITIONS:
         return False
     mark, closers = match.group(1), match.group(2)
+    if _reports_the_quote(text, rest + len(next_word), next_word, closers):
+        return False  # "આ શું છે?" તેમ તેમણે પૂછ્યું: the quote is part of the sentence
     if mark.startswith(("..", "…")):
         return _ellipsis_ends_sentence(text, match.start(), next_word)
     if mark != ".":
@@ -163,6 +172,14 @@ def _is_boundary(text: str, match: re.Match, sentence_start: int) -> bool:
     return not _is_abbreviation(word)
 
 
+def _reports_the_quote(text: str, after: int, next_word: str, closers: str) -> bool:
+    """After a closing quote, એમ / તેમ / એવું ("so", "that") go on reporting it; તેમ છતાં
+    ("even so") starts a sentence."""
+    if not any(q in closers for q in "\"'”’»") or next_word not in QUOTATIVE_WORDS:
+        return False
+    return not (next_word == "તેમ" and _word_at(text, after + 1).startswith("છતા"))
+
+
 def _is_abbreviation(word: str) -> bool:
     if word in ABBREVIATIONS or "૰" in word:
         return True
@@ -174,6 +191,12 @@ def _is_abbreviation(word: str) -> bool:
         pieces = word.split(".")
         return all(0 < len(piece) <= 3 or piece in LETTER_NAMES for piece in pieces)
     return False
+
+
+def _loose_quote_closes(quotes: str, closers: str, quotes_before: int) -> bool:
+    """”, ’, », a doubled "" and a quote after `."` can only close; a lone " closes when the sentence
+    left one open (an odd count), else it opens the next sentence (`છે. " બીજું વાક્ય "`)."""
+    return quotes != '"' or '"' in closers or quotes_before % 2 == 1
 
 
 def _ellipsis_ends_sentence(text: str, start: int, next_word: str) -> bool:
