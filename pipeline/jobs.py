@@ -231,16 +231,15 @@ def stage_translate(
 
 
 def _translate_into_memory(translator, texts, tgt, memory, model_key, model_id, locale) -> None:
-    from tqdm import tqdm
+    from pipeline.progress import progress_reporter
 
-    with tqdm(total=len(texts), desc=f"translate {locale}", unit="seg", file=sys.stderr, disable=None) as bar:
+    with progress_reporter(f"translate {locale}", len(texts)) as progress:  # moves with every batch
         for i in range(0, len(texts), CHUNK):
             chunk = texts[i : i + CHUNK]
-            outputs = translator.translate(chunk, SOURCE_LANGUAGE, tgt)
+            outputs = translator.translate(chunk, SOURCE_LANGUAGE, tgt, progress=progress)
             if len(outputs) != len(chunk):
                 raise RuntimeError(f"translator returned {len(outputs)} outputs for {len(chunk)} inputs")
             memory.store(dict(zip(chunk, outputs)), SOURCE_LANGUAGE, tgt, model_key, model_id)
-            bar.update(len(chunk))
 
 
 # --- localize --------------------------------------------------------------------------------

@@ -143,7 +143,7 @@ class RayExecutor:
         `memory` as it arrives; returns what was stored and the batches that failed for good."""
         ray = self._connect()
         import pyarrow as pa
-        from tqdm import tqdm
+        from pipeline.progress import progress_reporter
 
         size = self.batch_size or chunk
         batches = [texts[i : i + size] for i in range(0, len(texts), size)]
@@ -162,14 +162,14 @@ class RayExecutor:
             out = self._map(ds, ray, spec, tgt, device, threads, size, len(batches))
         done: set[str] = set()
         outcome = BatchOutcome()
-        with tqdm(total=len(texts), desc=f"translate {locale} (ray)", unit="seg", file=sys.stderr, disable=None) as bar:
+        with progress_reporter(f"translate {locale} (ray)", len(texts)) as progress:
             try:
                 for result in out.iter_batches(batch_size=None, batch_format="numpy", prefetch_batches=0):
                     pairs = {str(s): str(t) for s, t in zip(result["text"], result["translation"])}
                     memory.store(pairs, SOURCE_LANGUAGE, tgt, model_key, spec.model_id)
                     done.update(pairs)
                     outcome.stored += len(pairs)
-                    bar.update(len(pairs))
+                    progress(len(pairs))
             except Exception as exc:  # e.g. every actor failed to load the model
                 raise PipelineError(f"translating {locale} on Ray failed: {_root_message(exc)}") from exc
         outcome.failed_batches = [[t for t in b if t not in done] for b in batches if not set(b) <= done]
