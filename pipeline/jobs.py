@@ -280,7 +280,7 @@ def _owned_texts(paths: Paths, locale: str) -> dict[str, str]:
 
 
 def stage_catalog(locales: list[str], paths: Paths, report: RunReport, *, purge_obsolete: bool = False,
-                  wrap: bool = True) -> list[Path]:
+                  wrap: bool = True, project: catalog.ProjectId | None = None) -> list[Path]:
     """Write the .pot, and each locale's merged .po and compiled .mo; returns the files changed.
 
     Reviewed translations are harvested into the memory after each merge, so they can be reused
@@ -288,7 +288,7 @@ def stage_catalog(locales: list[str], paths: Paths, report: RunReport, *, purge_
     """
     messages = catalog.collect_messages(load_segments(paths))
     changed = []
-    if catalog.save_catalog(paths.pot(), catalog.build_template(messages), None, wrap=wrap):
+    if catalog.save_catalog(paths.pot(), catalog.build_template(messages), None, wrap=wrap, project=project):
         changed.append(paths.pot())
     with TranslationMemory(paths.workdir / "memory.sqlite") as memory:
         for locale in locales:
@@ -304,7 +304,7 @@ def stage_catalog(locales: list[str], paths: Paths, report: RunReport, *, purge_
             previously_owned = _owned_texts(paths, locale)
             po = merge.merge_catalog(existing, messages, translations, previously_owned,
                                      reviewed=reviewed, purge_obsolete=purge_obsolete)
-            if catalog.save_catalog(po_path, po, locale, existing, wrap):
+            if catalog.save_catalog(po_path, po, locale, existing, wrap, project):
                 changed.append(po_path)
             if catalog.save_mo(paths.mo(locale), po):
                 changed.append(paths.mo(locale))

@@ -32,6 +32,9 @@ def collect_sources(paths: list[str | Path]) -> list[tuple[Path, str]]:
                 supported = ", ".join(sorted(READERS))
                 raise PipelineError(f"unsupported file type (supported: {supported})", path=path)
             found.append((path, path.name))
+        elif path.exists():
+            raise PipelineError("is not a regular file (a FIFO, device or socket): give .txt, .md or .html files "
+                                "or folders of them", path=path)
         else:
             raise PipelineError("source path does not exist", path=path)
     if not found:
