@@ -101,20 +101,37 @@ def catalogue_lock(locales_dir: Path, timeout: float = 0):
     that failed) is removed again.
     """
     folder = Path(locales_dir)
-    require_folder(folder)
-    created = not folder.exists()
-    folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    deadline = time.monotonic() + timeout
+    while True:
+        require_folder(folder)
+        created = not folder.exists()
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            _flock(fd, folder, "catalogue folder", max(0.0, deadline - time.monotonic()))
+        except BaseException:
+            os.close(fd)
+            raise
+        if _same_file(fd, folder):
+            break
+        os.close(fd)  # the run we waited for removed the folder: lock the one there now
     try:
-        _flock(fd, folder, "catalogue folder", timeout)
         yield
     finally:
-        os.close(fd)  # releases the lock
         if created:
             try:
-                folder.rmdir()  # only if still empty
+                folder.rmdir()  # only if still empty; while locked, so a waiting run sees it go
             except OSError:
                 pass
+        os.close(fd)  # releases the lock
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        here, there = os.fstat(fd), os.stat(path)
+    except OSError:
+        return False
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
 
 
 def _flock(fd: int, folder: Path, what: str, timeout: float) -> None:
