@@ -131,6 +131,8 @@ _LOCALE_KEYS = {"number_style"}
 
 def load_config(path: str | Path) -> Config:
     path = Path(path)
+    if path.exists() and not path.is_file():  # a FIFO would block the read for ever
+        raise PipelineError("models file is not a regular file", path=path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -143,6 +145,8 @@ def load_config(path: str | Path) -> Config:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         raise PipelineError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=path, line=line) from None
+    except RecursionError:
+        raise PipelineError("not a models file: nested too deeply", path=path) from None
     reader = _Reader(path)
     reader.refuse_tags(root)
     top = reader.mapping(root, "top level", _TOP_KEYS, required={"models", "pairs"})

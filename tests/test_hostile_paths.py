@@ -265,3 +265,24 @@ def test_a_fifo_inside_a_source_folder_is_passed_over_not_waited_on(tmp_path, ca
     assert main(["segment", "articles", "--jsonl"]) == 0
     docs = {json.loads(line)["doc"] for line in capsys.readouterr().out.splitlines()}
     assert docs == {EXAMPLE.name}
+
+
+def test_a_source_file_name_with_a_newline_is_refused_before_it_breaks_the_catalogue(tmp_path, capsys,
+                                                                                  monkeypatch):
+    """The name becomes a `#:` reference; a newline there made the next run refuse its own .po."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "articles").mkdir()
+    shutil.copy(EXAMPLE, tmp_path / "articles" / "new\nline.txt")
+    refused(capsys, ["segment", "articles"], "document name 'new\\nline.txt' is not usable as a file name")
+    assert not (tmp_path / ".pipeline" / "segments.json").exists()
+
+
+def test_a_models_file_nested_too_deeply_or_not_a_regular_file_is_named(project, capsys):
+    (project / "deep.yaml").write_text("[" * 20000 + "\n", encoding="utf-8")
+    refused(capsys, ["run", "articles", "--to", "en", "--models", "deep.yaml"],
+            "deep.yaml: not a models file: nested too deeply")
+    os.mkfifo(project / "fifo.yaml")  # read, it would block for ever
+    refused(capsys, ["run", "articles", "--to", "en", "--models", "fifo.yaml"],
+            "fifo.yaml: models file is not a regular file")
+    os.mkfifo(project / "fifo.po")
+    refused(capsys, ["check", "fifo.po"], "fifo.po: is not a regular file")

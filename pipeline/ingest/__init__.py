@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.errors import PipelineError
+from pipeline.fsutil import check_document_name
 from pipeline.model import Document
 from pipeline.ingest.html import read_html_document
 from pipeline.ingest.markdown import read_markdown_document
@@ -39,6 +40,8 @@ def collect_sources(paths: list[str | Path]) -> list[tuple[Path, str]]:
             raise PipelineError("source path does not exist", path=path)
     if not found:
         raise PipelineError("no source files found in: " + ", ".join(map(str, paths)))
+    for file, name in found:
+        check_document_name(name, file, "rename the file")
     names = [name for _, name in found]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from pipeline.errors import PipelineError
-from pipeline.fsutil import write_if_changed
+from pipeline.fsutil import check_document_name, write_if_changed
 from pipeline.ingest import decode
 
 
@@ -33,12 +33,3 @@ def load_sources(path: Path, key: str) -> dict[str, dict]:
         check_document_name(name, path)
     return data["documents"]
 
-
-def check_document_name(name: str, path: Path) -> str:
-    """A document name read back from the work directory names an output file: it must be a
-    relative path of non-empty parts without control characters (a damaged or edited copy may not)."""
-    parts = name.split("/")
-    if not name or any(not part or part in (".", "..") for part in parts) or any(c < " " or c == "\x7f" for c in name):
-        raise PipelineError(f"document name {name!r} is not usable as a file name (empty, a control character "
-                            "such as NUL, or an empty or dot folder): run `pipeline segment SOURCES` again", path=path)
-    return name

@@ -35,6 +35,8 @@ def read_catalogue(path: Path) -> polib.POFile:
     error, with its line), or a PipelineError naming the file."""
     if path.is_dir():
         raise PipelineError("is a folder, not a .po file", path=path)
+    if path.exists() and not path.is_file():  # a FIFO would block the read for ever
+        raise PipelineError("is not a regular file", path=path)
     po = read_po(path) if path.exists() else None
     if po is None:
         raise PipelineError("no such .po file", path=path)
