@@ -11,7 +11,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from pipeline import __version__, jobs
-from pipeline.catalog.header import ProjectId
+from pipeline.catalog.header import ProjectId, project_name_problem
 from pipeline.config import load_config
 from pipeline.errors import PipelineError
 from pipeline.mt.executors import EXECUTORS, make_executor
@@ -241,6 +241,8 @@ def _catalog_options(args: argparse.Namespace, config) -> dict:
 
 def _project(args: argparse.Namespace, config) -> ProjectId:
     """Project-Id-Version: --project, else the models file's `project:`, else the catalogue's own, else the domain."""
+    if args.project is not None and project_name_problem(args.project):
+        raise PipelineError(f"--project {project_name_problem(args.project)}")
     chosen = args.project or (config.project if config is not None else None)
     return ProjectId(chosen or args.domain, explicit=chosen is not None)
 

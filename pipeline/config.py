@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from babel import Locale, UnknownLocaleError
 
+from pipeline.catalog.header import project_name_problem
 from pipeline.errors import PipelineError
 
 FAMILIES = ("nllb", "m2m100", "marian")
@@ -151,8 +152,8 @@ def load_config(path: str | Path) -> Config:
     reader.refuse_tags(root)
     top = reader.mapping(root, "top level", _TOP_KEYS, required={"models", "pairs"})
     project = reader.scalar(top["project"][1], "project", str).strip() if "project" in top else None
-    if project == "":
-        reader.fail(top["project"][1], "project must not be empty (e.g. project: news-site 1.0)")
+    if project is not None and project_name_problem(project):
+        reader.fail(top["project"][1], f"project {project_name_problem(project)}")
 
     models: dict[str, ModelSpec] = {}
     for name, node in reader.mapping(top["models"][1], "models").items():

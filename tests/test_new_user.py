@@ -143,3 +143,14 @@ def test_msgmerge_drops_the_notes_and_the_next_run_puts_them_back_on_entries_awa
     restored = po.read_bytes()
     assert restored.split(b"\n")[8:] == before.split(b"\n")[8:]  # all but the header dates
     assert b"#. machine translation: " in restored and b"#. qa: " in restored
+
+
+def test_a_project_name_that_would_break_the_header_is_refused(project, capsys):
+    assert main(["run", "articles", "--to", "en", "--project", "a\nb"]) == 2
+    assert "--project 'a\\nb' holds a control character" in capsys.readouterr().err
+    assert not (project / "locales").exists()
+    with open(project / "models.yaml", "a", encoding="utf-8") as handle:
+        handle.write('project: "site\\t1.0"\n')
+    line = len((project / "models.yaml").read_text(encoding="utf-8").splitlines())
+    assert main(["run", "articles", "--to", "en"]) == 2
+    assert f"models.yaml:{line}: project 'site\\t1.0' holds a control character" in capsys.readouterr().err

@@ -14,6 +14,15 @@ from dataclasses import dataclass
 PLACEHOLDER = "PACKAGE VERSION"  # what xgettext writes, and what msgfmt -c warns about
 
 
+def project_name_problem(name: str) -> str | None:
+    """Why `name` cannot be a header value (a newline would start a header line of its own), or None."""
+    if not name.strip():
+        return "must not be empty (e.g. 'news-site 2.1')"
+    if any(c < " " or c == "\x7f" for c in name):
+        return f"{name!r} holds a control character (a newline, a tab, ...); give one line of text"
+    return None
+
+
 @dataclass(frozen=True)
 class ProjectId:
     """`name` for the header; `explicit` when the user chose it, so it wins over the catalogue's own."""
