@@ -179,12 +179,13 @@ def check_plain_name(name: str, what: str) -> str:
 
 
 def check_document_name(name: str, path: Path, hint: str = "run `pipeline segment SOURCES` again") -> str:
-    """`name` if it can name an output file and a catalogue reference: a relative path of
-    non-empty parts without control characters (a newline would break the `#:` line)."""
-    parts = name.split("/")
-    if not name or any(not part or part in (".", "..") for part in parts) or any(c < " " or c == "\x7f" for c in name):
+    """`name` if it can name an output file and a catalogue reference: non-empty parts without
+    control characters (a newline would break the `#:` line). Where the path leads (`..`, `/`)
+    is `inside`'s to check, against the folder it is written to."""
+    parts = name.lstrip("/").split("/")
+    if not name or any(not part for part in parts) or any(c < " " or c == "\x7f" for c in name):
         raise PipelineError(f"document name {name!r} is not usable as a file name (empty, a control character "
-                            f"such as NUL or a newline, or an empty or dot folder): {hint}", path=path)
+                            f"such as NUL or a newline, or an empty folder name): {hint}", path=path)
     return name
 
 
