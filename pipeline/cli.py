@@ -138,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     except PipelineError as exc:
         print(f"pipeline: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # `pipeline segment --jsonl | head`; an OSError, so before the next
+        sys.stderr.close()
+        return 0
     except OSError as exc:
         if exc.errno not in _USER_FIXABLE:
             raise
@@ -146,9 +149,6 @@ def main(argv: list[str] | None = None) -> int:
     except sqlite3.OperationalError as exc:
         print(f"pipeline: error: {_memory_error_text(args, exc)}", file=sys.stderr)
         return 2
-    except BrokenPipeError:  # `pipeline segment --jsonl | head`
-        sys.stderr.close()
-        return 0
     except KeyboardInterrupt:
         print("pipeline: interrupted; run again to resume", file=sys.stderr)
         return 130

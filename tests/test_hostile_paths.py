@@ -11,6 +11,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -286,3 +287,19 @@ def test_a_models_file_nested_too_deeply_or_not_a_regular_file_is_named(project,
             "fifo.yaml: models file is not a regular file")
     os.mkfifo(project / "fifo.po")
     refused(capsys, ["check", "fifo.po"], "fifo.po: is not a regular file")
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
+    """`pipeline segment --jsonl | head -1`: the broken pipe is an OSError, but not a failure."""
+    (tmp_path / "articles").mkdir()
+    text = EXAMPLE.read_text(encoding="utf-8") * 3
+    for i in range(40):  # well past a pipe's buffer
+        (tmp_path / "articles" / f"a{i}.txt").write_text(text, encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "segment", "articles", "--jsonl"], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0 and json.loads(first)["doc"] == "a0.txt"
+    assert "Traceback" not in err and "error" not in err
