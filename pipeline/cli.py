@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import sqlite3
 import sys
 from contextlib import nullcontext
 from pathlib import Path
 
-from pipeline import jobs
+from pipeline import __version__, jobs
+from pipeline.catalog.header import ProjectId, project_name_problem
 from pipeline.config import load_config
 from pipeline.errors import PipelineError
 from pipeline.mt.executors import EXECUTORS, make_executor
-from pipeline.fsutil import catalogue_lock, workdir_lock, write_atomic
+from pipeline.fsutil import catalogue_lock, require_folder, workdir_lock, write_atomic
 
 
 def _add_common(p: argparse.ArgumentParser, *, models: bool = True) -> None:
@@ -42,6 +45,9 @@ def _add_catalog_options(p: argparse.ArgumentParser) -> None:
                    help="drop obsolete (#~) entries instead of keeping them for reviewers")
     p.add_argument("--no-wrap", action="store_true",
                    help="one line per string in .po/.pot files (like msgcat --no-wrap) instead of wrapping at 79 columns")
+    p.add_argument("--project", metavar="'NAME VERSION'",
+                   help="Project-Id-Version of the catalogues, e.g. 'news-site 2.1' (default: project: in the "
+                        "models file, else what the catalogue has, else the domain)")
 
 
 def _add_executor(p: argparse.ArgumentParser) -> None:
@@ -63,10 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="pipeline",
         description="Gujarati articles in; machine-translated gettext catalogues for review out.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("run", help="all stages: segment, translate, localize, catalog")
-    p.add_argument("sources", nargs="+", metavar="SOURCE", help="UTF-8 .txt files or folders of them")
+    p.add_argument("sources", nargs="+", metavar="SOURCE", help="UTF-8 .txt, .md or .html files, or folders of them")
     _add_targets(p)
     _add_common(p)
     _add_artefacts(p)
@@ -74,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_executor(p)
 
     p = sub.add_parser("segment", help="split sources into sentences (stage 1)")
-    p.add_argument("sources", nargs="+", metavar="SOURCE")
+    p.add_argument("sources", nargs="+", metavar="SOURCE", help="UTF-8 .txt, .md or .html files, or folders of them")
     p.add_argument("--jsonl", action="store_true", help="print one JSON object per segment instead")
     _add_common(p, models=False)
     _add_artefacts(p)
@@ -103,7 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="ship translations: .mo, i18next JSON, or rebuilt txt/md/html documents")
     p.add_argument("--format", required=True, choices=("mo", "json", "txt", "md", "html"), dest="fmt")
-    p.add_argument("--locale", required=True, metavar="LOCALES", help="target locale(s), comma-separated")
+    p.add_argument("--to", metavar="LOCALES", help="comma-separated target locales, e.g. en,zh_Hans (required)")
+    p.add_argument("--locale", dest="to", help=argparse.SUPPRESS)  # the old name, still accepted
     p.add_argument("--include-fuzzy", action="store_true",
                    help="also ship machine translations not yet reviewed (default: reviewed only)")
     p.add_argument("--out", default="dist", type=Path, help="output folder (default: dist)")
@@ -123,18 +131,49 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "export" and args.to is None:
+        parser.error("export: the following arguments are required: --to")
     try:
         return _dispatch(args)
     except PipelineError as exc:
         print(f"pipeline: error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except BrokenPipeError:  # `pipeline segment --jsonl | head`
+    except BrokenPipeError:  # `pipeline segment --jsonl | head`; an OSError, so before the next
         sys.stderr.close()
         return 0
+    except OSError as exc:
+        if exc.errno not in _USER_FIXABLE:
+            raise
+        print(f"pipeline: error: {_os_error_text(exc)}", file=sys.stderr)
+        return 2
+    except sqlite3.OperationalError as exc:
+        print(f"pipeline: error: {_memory_error_text(args, exc)}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("pipeline: interrupted; run again to resume", file=sys.stderr)
         return 130
+
+
+# Errors of the machine, not of the program: a full disk, a file in the way, a folder one cannot write.
+_USER_FIXABLE = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EISDIR, errno.ENOTDIR,
+                 errno.EEXIST, errno.ENAMETOOLONG, errno.ELOOP, errno.ENXIO, errno.ETXTBSY}
+
+
+def _os_error_text(exc: OSError) -> str:
+    where = f"{exc.filename}: " if exc.filename is not None else ""
+    also = f" (and {exc.filename2})" if exc.filename2 is not None else ""
+    return f"{where}{exc.strerror or exc}{also}"
+
+
+def _memory_error_text(args: argparse.Namespace, exc: sqlite3.OperationalError) -> str:
+    """SQLite names no file; the one the pipeline keeps is the work directory's translation memory."""
+    where = f"{Path(args.workdir) / 'memory.sqlite'}: " if hasattr(args, "workdir") else ""
+    text = str(exc)
+    hint = ("free some space and run again; what was stored before is kept" if "full" in text
+            else "run again; if it persists, move the file away (it is rebuilt from the catalogues)")
+    return f"{where}translation memory: {text}: {hint}"
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -154,6 +193,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _check(args)
     if args.command == "evaluate":
         return _evaluate(args)
+    require_folder(args.locales_dir, "--locales")
+    require_folder(args.workdir, "--workdir")
     paths = jobs.Paths(args.workdir, args.locales_dir, args.domain)
     if args.command == "status":
         return _print_status(args)
@@ -174,7 +215,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             executor or nullcontext():
         if args.command == "run":
             report = jobs.run_all(args.sources, locales, config, paths, artefact_patterns=tuple(args.artefacts),
-                                  executor=executor, **_catalog_options(args))
+                                  executor=executor, **_catalog_options(args, config))
         elif args.command == "segment":
             jobs.stage_segment(args.sources, paths, report, tuple(args.artefacts))
         elif args.command == "translate":
@@ -183,7 +224,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             for locale in locales:
                 jobs.stage_localize(config, locale, paths, report)
         elif args.command == "catalog":
-            for path in jobs.stage_catalog(locales, paths, report, **_catalog_options(args)):
+            for path in jobs.stage_catalog(locales, paths, report, **_catalog_options(args, config)):
                 print(f"wrote {path}", file=sys.stderr)
     if report.skipped:
         print("unchanged, skipped: " + ", ".join(report.skipped), file=sys.stderr)
@@ -196,8 +237,16 @@ def _dispatch(args: argparse.Namespace) -> int:
     return 0
 
 
-def _catalog_options(args: argparse.Namespace) -> dict:
-    return {"purge_obsolete": args.purge_obsolete, "wrap": not args.no_wrap}
+def _catalog_options(args: argparse.Namespace, config) -> dict:
+    return {"purge_obsolete": args.purge_obsolete, "wrap": not args.no_wrap, "project": _project(args, config)}
+
+
+def _project(args: argparse.Namespace, config) -> ProjectId:
+    """Project-Id-Version: --project, else the models file's `project:`, else the catalogue's own, else the domain."""
+    if args.project is not None and project_name_problem(args.project):
+        raise PipelineError(f"--project {project_name_problem(args.project)}")
+    chosen = args.project or (config.project if config is not None else None)
+    return ProjectId(chosen or args.domain, explicit=chosen is not None)
 
 
 def _print_status(args: argparse.Namespace) -> int:
@@ -218,8 +267,9 @@ def _print_status(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from pipeline.export.documents import export
 
+    require_folder(args.out, "--out")
     with workdir_lock(args.workdir):
-        for locale in jobs.normalise_locales(args.locale.split(",")):
+        for locale in jobs.normalise_locales(args.to.split(",")):
             report = export(args.fmt, locale, locales_dir=args.locales_dir, domain=args.domain,
                             workdir=args.workdir, out=args.out, include_fuzzy=args.include_fuzzy)
             for warning in report.warnings:

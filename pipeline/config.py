@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from babel import Locale, UnknownLocaleError
 
+from pipeline.catalog.header import project_name_problem
 from pipeline.errors import PipelineError
 
 FAMILIES = ("nllb", "m2m100", "marian")
@@ -86,6 +87,7 @@ class Config:
     models: dict[str, ModelSpec]
     pairs: dict[tuple[str, str], str]  # (source language, target language) -> model name
     locales: dict[str, LocaleOptions]
+    project: str | None = None  # Project-Id-Version of the catalogues (`project:`; --project overrides)
 
     def model_for(self, locale: str) -> ModelSpec:
         """The model routed for gu → the language of `locale` (zh_Hans → zh)."""
@@ -125,7 +127,10 @@ def target_language(locale: str) -> str:
 
 # --- reading ---------------------------------------------------------------------------------
 
-_TOP_KEYS = {"models", "pairs", "locales"}
+_TOP_KEYS = {"models", "pairs", "locales", "project"}
+# The tags plain YAML data has; anything else (!!python/name:os.system, !custom) is refused.
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq",
+                                                  "timestamp", "merge")}
 _MODEL_KEYS = {"family", "source", "revision", "backend", "quantization", "trust_remote_code", "generation"}
 _GEN_TYPES = {f.name: f.type for f in fields(GenerationSettings)}
 _LOCALE_KEYS = {"number_style"}
@@ -133,6 +138,8 @@ _LOCALE_KEYS = {"number_style"}
 
 def load_config(path: str | Path) -> Config:
     path = Path(path)
+    if path.exists() and not path.is_file():  # a FIFO would block the read for ever
+        raise PipelineError("models file is not a regular file", path=path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -145,8 +152,14 @@ def load_config(path: str | Path) -> Config:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         raise PipelineError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=path, line=line) from None
+    except RecursionError:
+        raise PipelineError("not a models file: nested too deeply", path=path) from None
     reader = _Reader(path)
+    reader.refuse_tags(root)
     top = reader.mapping(root, "top level", _TOP_KEYS, required={"models", "pairs"})
+    project = reader.scalar(top["project"][1], "project", str).strip() if "project" in top else None
+    if project is not None and project_name_problem(project):
+        reader.fail(top["project"][1], f"project {project_name_problem(project)}")
 
     models: dict[str, ModelSpec] = {}
     for name, node in reader.mapping(top["models"][1], "models").items():
@@ -174,7 +187,7 @@ def load_config(path: str | Path) -> Config:
             if "number_style" in opts:
                 style = reader.choice(opts["number_style"][1], f"locales.{loc}.number_style", NUMBER_STYLES)
             locales[loc] = LocaleOptions(number_style=style)
-    return Config(path=path, models=models, pairs=pairs, locales=locales)
+    return Config(path=path, models=models, pairs=pairs, locales=locales, project=project)
 
 
 class _Reader:
@@ -185,6 +198,24 @@ class _Reader:
 
     def fail(self, node: yaml.Node, message: str):
         raise PipelineError(message, path=self.path, line=node.start_mark.line + 1)
+
+    def refuse_tags(self, root) -> None:
+        """Fail on the first node with a tag plain data does not have, before any value is built.
+        Each node is visited once, so aliases repeating a node many times cost nothing more."""
+        seen: set[int] = set()
+        stack = [root] if root is not None else []
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            if node.tag not in _PLAIN_TAGS:
+                tag = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
+                self.fail(node, f"YAML tag {tag} is not allowed: the models file holds plain values only")
+            if isinstance(node, yaml.MappingNode):
+                stack.extend(n for pair in reversed(node.value) for n in reversed(pair))
+            elif isinstance(node, yaml.SequenceNode):
+                stack.extend(reversed(node.value))
 
     def mapping(self, node, what, allowed=None, required=()):
         if not isinstance(node, yaml.MappingNode):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import errno
+import functools
 import glob
 import os
 import re
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,6 +17,22 @@ from filelock import FileLock, Timeout
 from pipeline.errors import PipelineError
 
 
+def names_the_file_on_failure(write):
+    """A write that fails in the file system (disk full, read-only, immutable, permission denied)
+    becomes a PipelineError naming the file it was writing: the caller has left that file as it was."""
+
+    @functools.wraps(write)
+    def wrapper(path, *args, **kwargs):
+        try:
+            return write(path, *args, **kwargs)
+        except OSError as exc:
+            raise PipelineError(f"cannot write: {exc.strerror or exc}; the file is left as it was",
+                                path=path) from None
+
+    return wrapper
+
+
+@names_the_file_on_failure
 def write_atomic(path: Path, data: bytes | str) -> None:
     """Write to a temporary file in the same folder, fsync, then rename over `path`."""
     path = Path(path)
@@ -46,11 +65,8 @@ def write_if_changed(path: Path, data: bytes | str) -> bool:
     return True
 
 
-LOCK_NAME = ".pipeline.lock"  # in the locales folder: hidden, so gettext and web servers ignore it
-
-
 @contextmanager
-def folder_lock(folder: Path, what: str, lock_name: str = LOCK_NAME, timeout: float = 0):
+def folder_lock(folder: Path, what: str, lock_name: str, timeout: float = 0):
     """Hold `folder` against a concurrent run, so two runs never interleave their writes there.
 
     The second run stops at once (timeout 0) or after `timeout` seconds, with a message naming
@@ -58,14 +74,13 @@ def folder_lock(folder: Path, what: str, lock_name: str = LOCK_NAME, timeout: fl
     the folder locked.
     """
     folder = Path(folder)
+    require_folder(folder)
     folder.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(folder / lock_name))
     try:
         lock.acquire(timeout=timeout)
     except Timeout:
-        raise PipelineError(
-            f"another pipeline run is using this {what}; wait for it to finish and run again", path=folder
-        ) from None
+        raise _busy(folder, what) from None
     try:
         yield
     finally:
@@ -77,9 +92,76 @@ def workdir_lock(workdir: Path, timeout: float = 0):
     return folder_lock(workdir, "work directory", "lock", timeout)
 
 
+@contextmanager
 def catalogue_lock(locales_dir: Path, timeout: float = 0):
-    """The catalogue folder's lock: two runs with different work directories may share it."""
-    return folder_lock(locales_dir, "catalogue folder", LOCK_NAME, timeout)
+    """The catalogue folder's lock: two runs with different work directories may share it.
+
+    It is an flock on the folder itself, not a lock file in it, so nothing is left beside the
+    catalogues for a commit to pick up; a folder this run created and left empty (a first run
+    that failed) is removed again.
+    """
+    folder = Path(locales_dir)
+    deadline = time.monotonic() + timeout
+    while True:
+        require_folder(folder)
+        created = not folder.exists()
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            _flock(fd, folder, "catalogue folder", max(0.0, deadline - time.monotonic()))
+        except BaseException:
+            os.close(fd)
+            raise
+        if _same_file(fd, folder):
+            break
+        os.close(fd)  # the run we waited for removed the folder: lock the one there now
+    try:
+        yield
+    finally:
+        if created:
+            try:
+                folder.rmdir()  # only if still empty; while locked, so a waiting run sees it go
+            except OSError:
+                pass
+        os.close(fd)  # releases the lock
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        here, there = os.fstat(fd), os.stat(path)
+    except OSError:
+        return False
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
+
+
+def _flock(fd: int, folder: Path, what: str, timeout: float) -> None:
+    import fcntl
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise
+        if time.monotonic() >= deadline:
+            raise _busy(folder, what)
+        time.sleep(0.1)
+
+
+def _busy(folder: Path, what: str) -> PipelineError:
+    return PipelineError(f"another pipeline run is using this {what}; wait for it to finish and run again",
+                         path=folder)
+
+
+def require_folder(path: Path, option: str | None = None) -> Path:
+    """`path` unless it exists as something other than a folder (a regular file given as --locales)."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        kind = "a file" if path.is_file() else "not a folder"
+        raise PipelineError(f"{option + ' ' if option else ''}must name a folder, but this is {kind}", path=path)
+    return path
 
 
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@+-]*")
@@ -93,6 +175,17 @@ def check_plain_name(name: str, what: str) -> str:
             f"{what} {name!r} is not a plain name (letters, digits, _ . @ + -; no folders): "
             "it would write outside its folder"
         )
+    return name
+
+
+def check_document_name(name: str, path: Path, hint: str = "run `pipeline segment SOURCES` again") -> str:
+    """`name` if it can name an output file and a catalogue reference: non-empty parts without
+    control characters (a newline would break the `#:` line). Where the path leads (`..`, `/`)
+    is `inside`'s to check, against the folder it is written to."""
+    parts = name.lstrip("/").split("/")
+    if not name or any(not part for part in parts) or any(c < " " or c == "\x7f" for c in name):
+        raise PipelineError(f"document name {name!r} is not usable as a file name (empty, a control character "
+                            f"such as NUL or a newline, or an empty folder name): {hint}", path=path)
     return name
 
 

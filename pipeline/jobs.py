@@ -304,20 +304,22 @@ def stage_localize(config: Config, locale: str, paths: Paths, report: RunReport)
 # --- catalogue -------------------------------------------------------------------------------
 
 
-def write_template(segmented: Segmented, paths: Paths, wrap: bool) -> bool:
+def write_template(segmented: Segmented, paths: Paths, wrap: bool, project: catalog.ProjectId | None = None) -> bool:
     """The .pot, rendered only when the messages changed or the file is not what was last written."""
     store = Cache(paths.workdir)
-    key = caching.key(segmented.key, CATALOGUE_VERSION, wrap)
+    key = caching.key(segmented.key, CATALOGUE_VERSION, wrap, repr(project))
     stamp = store.get("template", key)
     if stamp is not None and stamp.get("pot") == caching.file_digest(paths.pot()):
         return False
-    changed = catalog.save_catalog(paths.pot(), catalog.build_template(list(segmented.messages)), None, wrap=wrap)
+    changed = catalog.save_catalog(paths.pot(), catalog.build_template(list(segmented.messages)), None, wrap=wrap,
+                                   project=project)
     store.put("template", key, {"pot": caching.file_digest(paths.pot())})
     return changed
 
 
 def _catalogue_key(locale: str, segmented: Segmented, localised_key: str, paths: Paths, options: dict) -> str:
-    options = {"purge_obsolete": options.get("purge_obsolete", False), "wrap": options.get("wrap", True)}
+    options = {"purge_obsolete": options.get("purge_obsolete", False), "wrap": options.get("wrap", True),
+               "project": repr(options.get("project"))}
     return caching.key(segmented.key, localised_key, CATALOGUE_VERSION, sorted(options.items()),
                        caching.file_digest(paths.artefact(f"owned-{locale}")))
 
@@ -336,18 +338,19 @@ def catalogue_is_current(locale: str, segmented: Segmented, localised_key: str, 
 
 
 def catalogue_locale(locale: str, segmented: Segmented, localised: Localised, paths: Paths, *,
-                     purge_obsolete: bool = False, wrap: bool = True) -> list[Path]:
+                     purge_obsolete: bool = False, wrap: bool = True,
+                     project: catalog.ProjectId | None = None) -> list[Path]:
     """Merge into `locale`'s catalogue and compile its .mo; returns the files changed."""
     po_path, mo_path = paths.po(locale), paths.mo(locale)
     existing = catalog.read_po(po_path)
     po = merge.merge_catalog(existing, list(segmented.messages), localised.translations, legacy_owned(paths, locale),
                              reviewed=reviewed_texts(existing), purge_obsolete=purge_obsolete, check=run_checks)
     changed = []
-    if catalog.save_catalog(po_path, po, locale, existing, wrap):
+    if catalog.save_catalog(po_path, po, locale, existing, wrap, project):
         changed.append(po_path)
     if catalog.save_mo(mo_path, po):
         changed.append(mo_path)
-    options = {"purge_obsolete": purge_obsolete, "wrap": wrap}
+    options = {"purge_obsolete": purge_obsolete, "wrap": wrap, "project": project}
     findings = sum(len(t.findings) for t in localised.translations.values())
     Cache(paths.workdir).put(f"catalogue-{locale}", _catalogue_key(locale, segmented, localised.key, paths, options),
                              {"po": caching.file_digest(po_path), "mo": caching.file_digest(mo_path), "findings": findings})
@@ -355,10 +358,10 @@ def catalogue_locale(locale: str, segmented: Segmented, localised: Localised, pa
 
 
 def stage_catalog(locales: list[str], paths: Paths, report: RunReport, *, purge_obsolete: bool = False,
-                  wrap: bool = True) -> list[Path]:
+                  wrap: bool = True, project: catalog.ProjectId | None = None) -> list[Path]:
     """`pipeline catalog`: write the .pot and each locale's .po and .mo from what the stages left."""
     segmented = load_segmented(paths)
-    changed = [paths.pot()] if write_template(segmented, paths, wrap) else []
+    changed = [paths.pot()] if write_template(segmented, paths, wrap, project) else []
     store = Cache(paths.workdir)
     for locale in locales:
         data = store.read(f"localize-{locale}")
@@ -367,9 +370,9 @@ def stage_catalog(locales: list[str], paths: Paths, report: RunReport, *, purge_
                                 path=paths.artefact(f"localize-{locale}"))
         report.stats(locale).findings = data.get("findings", 0)
         if not catalogue_is_current(locale, segmented, data["key"], paths, report,
-                                    purge_obsolete=purge_obsolete, wrap=wrap):
+                                    purge_obsolete=purge_obsolete, wrap=wrap, project=project):
             changed += catalogue_locale(locale, segmented, Localised(data["key"], _translations(data)), paths,
-                                        purge_obsolete=purge_obsolete, wrap=wrap)
+                                        purge_obsolete=purge_obsolete, wrap=wrap, project=project)
     return changed
 
 
@@ -388,7 +391,7 @@ def run_all(sources, locales, config: Config, paths: Paths, factory: TranslatorF
         for locale in locales:  # every translation first: a run killed on the way leaves the old catalogues
             planned = plan_locale(segmented, locale, paths)
             raws[locale] = stage_translate(config, locale, segmented, planned, paths, report, memory, runner, made)
-    write_template(segmented, paths, catalog_options.get("wrap", True))
+    write_template(segmented, paths, catalog_options.get("wrap", True), catalog_options.get("project"))
     for locale, raw in raws.items():
         if not catalogue_is_current(locale, segmented, localise_key(config, locale, raw), paths, report,
                                     **catalog_options):

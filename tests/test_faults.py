@@ -190,7 +190,7 @@ def test_atomic_write_failing_midway_leaves_the_old_file_and_no_temp(tmp_path, m
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(fsutil.os, "fsync", broken_fsync)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(PipelineError, match="messages.po: cannot write: No space left on device; the file is left"):
         fsutil.write_atomic(path, "new\n")
     assert path.read_text() == "old\n" and sorted(p.name for p in tmp_path.iterdir()) == ["messages.po"]
 

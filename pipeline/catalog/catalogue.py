@@ -24,6 +24,7 @@ from pipeline.catalog.entry import is_reviewed
 from pipeline.catalog.poformat import format_catalog
 from pipeline.errors import PipelineError
 from pipeline.fsutil import write_atomic
+from pipeline.catalog.header import ProjectId
 from pipeline.model import Segment
 
 PROJECT = "PACKAGE VERSION"
@@ -138,9 +139,11 @@ def build_template(messages: list[Message]) -> polib.POFile:
 
 
 def render_catalog(po: polib.POFile, locale: str | None, date: str, previous: polib.POFile | None = None,
-                   wrap: bool = True) -> str:
+                   wrap: bool = True, project: ProjectId | None = None) -> str:
     """The file's text: our header (keeping what people set in theirs), then entries as `msgcat` writes them."""
     po.metadata = _merged_header(_header(locale, date), previous)
+    if project is not None:
+        po.metadata["Project-Id-Version"] = project.value(previous.metadata if previous is not None else None)
     default = "Gujarati source text, machine-translated for review." if locale else "Gujarati source text."
     po.header = previous.header if previous is not None and previous.header else default
     po.metadata_is_fuzzy = False
@@ -181,7 +184,7 @@ def now_stamp() -> str:
 
 
 def save_catalog(path: Path, po: polib.POFile, locale: str | None, previous: polib.POFile | None = None,
-                 wrap: bool = True) -> bool:
+                 wrap: bool = True, project: ProjectId | None = None) -> bool:
     """Write atomically; keep the old header date (and the file untouched) when nothing changed.
 
     A file saved with CRLF line endings or by another tool counts as unchanged when its content is.
@@ -190,9 +193,9 @@ def save_catalog(path: Path, po: polib.POFile, locale: str | None, previous: pol
         old_text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
         previous = previous if previous is not None else read_po(path)
         old_date = _header_value(old_text, "POT-Creation-Date")
-        if old_date is not None and render_catalog(po, locale, old_date, previous, wrap) == old_text:
+        if old_date is not None and render_catalog(po, locale, old_date, previous, wrap, project) == old_text:
             return False
-    write_atomic(path, render_catalog(po, locale, now_stamp(), previous, wrap))
+    write_atomic(path, render_catalog(po, locale, now_stamp(), previous, wrap, project))
     return True
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.errors import PipelineError
+from pipeline.fsutil import check_document_name
 from pipeline.model import Document
 from pipeline.ingest.html import read_html_document
 from pipeline.ingest.markdown import read_markdown_document
@@ -32,10 +33,15 @@ def collect_sources(paths: list[str | Path]) -> list[tuple[Path, str]]:
                 supported = ", ".join(sorted(READERS))
                 raise PipelineError(f"unsupported file type (supported: {supported})", path=path)
             found.append((path, path.name))
+        elif path.exists():
+            raise PipelineError("is not a regular file (a FIFO, device or socket): give .txt, .md or .html files "
+                                "or folders of them", path=path)
         else:
             raise PipelineError("source path does not exist", path=path)
     if not found:
         raise PipelineError("no source files found in: " + ", ".join(map(str, paths)))
+    for file, name in found:
+        check_document_name(name, file, "rename the file")
     names = [name for _, name in found]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:

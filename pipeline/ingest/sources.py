@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from pipeline.errors import PipelineError
-from pipeline.fsutil import write_if_changed
+from pipeline.fsutil import check_document_name, write_if_changed
 from pipeline.ingest import decode
 
 
@@ -29,4 +29,7 @@ def load_sources(path: Path, key: str) -> dict[str, dict]:
     if data.get("key") != key:
         raise PipelineError("sources copy does not match segments.json: run `pipeline segment SOURCES` again",
                             path=path)
+    for name in data["documents"]:
+        check_document_name(name, path)
     return data["documents"]
+

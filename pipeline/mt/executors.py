@@ -86,17 +86,16 @@ class LocalExecutor:
         locale: str, chunk: int,
     ) -> BatchOutcome:
         """Translate `texts` chunk by chunk, storing each chunk in `memory` as soon as it is done."""
-        from tqdm import tqdm
+        from pipeline.progress import progress_reporter
 
         translator = self.translator(spec, tgt)
-        with tqdm(total=len(texts), desc=f"translate {locale}", unit="seg", file=sys.stderr, disable=None) as bar:
+        with progress_reporter(f"translate {locale}", len(texts)) as progress:  # moves with every batch
             for i in range(0, len(texts), chunk):
                 part = texts[i : i + chunk]
-                outputs = translator.translate(part, SOURCE_LANGUAGE, tgt)
+                outputs = translator.translate(part, SOURCE_LANGUAGE, tgt, progress=progress)
                 if len(outputs) != len(part):
                     raise RuntimeError(f"translator returned {len(outputs)} outputs for {len(part)} inputs")
                 memory.store(dict(zip(part, outputs)), SOURCE_LANGUAGE, tgt, model_key, spec.model_id)
-                bar.update(len(part))
         return BatchOutcome(stored=len(texts))
 
     def close(self) -> None:
@@ -186,7 +185,7 @@ class RayExecutor:
         `memory` as it arrives; returns what was stored and the batches that failed for good."""
         ray = self._connect()
         import pyarrow as pa
-        from tqdm import tqdm
+        from pipeline.progress import progress_reporter
 
         size = self.batch_size or chunk
         batches = [texts[i : i + size] for i in range(0, len(texts), size)]
@@ -205,14 +204,14 @@ class RayExecutor:
             out = self._map(ds, ray, spec, tgt, device, threads, size, len(batches))
         done: set[str] = set()
         outcome = BatchOutcome()
-        with tqdm(total=len(texts), desc=f"translate {locale} (ray)", unit="seg", file=sys.stderr, disable=None) as bar:
+        with progress_reporter(f"translate {locale} (ray)", len(texts)) as progress:
             try:
                 for result in out.iter_batches(batch_size=None, batch_format="numpy", prefetch_batches=0):
                     pairs = {str(s): str(t) for s, t in zip(result["text"], result["translation"])}
                     memory.store(pairs, SOURCE_LANGUAGE, tgt, model_key, spec.model_id)
                     done.update(pairs)
                     outcome.stored += len(pairs)
-                    bar.update(len(pairs))
+                    progress(len(pairs))
             except Exception as exc:  # e.g. every actor failed to load the model
                 raise PipelineError(f"translating {locale} on Ray failed: {_root_message(exc)}") from exc
         outcome.failed_batches = [[t for t in b if t not in done] for b in batches if not set(b) <= done]

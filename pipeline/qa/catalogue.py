@@ -1,7 +1,8 @@
 """`pipeline check`: the QA checks over any .po file whose msgids are Gujarati.
 
 Like Translate Toolkit's pofilter, but for this language pair: catalogues this project wrote and
-catalogues from anywhere else are read the same way (polib), entry by entry, plural forms included.
+catalogues from anywhere else are read the same way (the reader `run` and `status` use, so a broken
+file is the same error with the same line), entry by entry, plural forms included.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import polib
 
+from pipeline.catalog.catalogue import read_po
 from pipeline.errors import PipelineError
 from pipeline.qa.checks import run_checks
 
@@ -29,13 +31,17 @@ class PoFinding:
 
 
 def read_catalogue(path: Path) -> polib.POFile:
-    """The catalogue at `path`, or a PipelineError naming the file (and line, where polib says)."""
-    if not path.is_file():
+    """The catalogue at `path`, read as `run` and `status` read it (so a syntax error is the same
+    error, with its line), or a PipelineError naming the file."""
+    if path.is_dir():
+        raise PipelineError("is a folder, not a .po file", path=path)
+    if path.exists() and not path.is_file():  # a FIFO would block the read for ever
+        raise PipelineError("is not a regular file", path=path)
+    po = read_po(path) if path.exists() else None
+    if po is None:
         raise PipelineError("no such .po file", path=path)
-    try:
-        return polib.pofile(str(path), wrapwidth=0)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise PipelineError(f"not a readable .po file: {exc}", path=path) from None
+    po.wrapwidth = 0  # never written back; matches how the file was checked before
+    return po
 
 
 def _pairs(entry: polib.POEntry) -> list[tuple[str, str]]:

@@ -81,6 +81,26 @@ def test_clean_catalogue_exits_0_and_text_output_names_file_and_line(tmp_path):
 def test_unreadable_input_exits_2_naming_the_file(tmp_path):
     (tmp_path / "broken.po").write_text('msgid "a"\nmsgstr "b"\nthis is not po\n', encoding="utf-8")
     proc = run_check("broken.po", cwd=tmp_path)
-    assert proc.returncode == 2 and "broken.po" in proc.stderr and "line" in proc.stderr
+    assert proc.returncode == 2 and "broken.po:3: syntax error in catalogue" in proc.stderr
     proc = run_check("missing.po", cwd=tmp_path)
     assert proc.returncode == 2 and "missing.po" in proc.stderr
+    (tmp_path / "folder.po").mkdir()
+    proc = run_check("folder.po", cwd=tmp_path)
+    assert proc.returncode == 2 and "folder.po: is a folder, not a .po file" in proc.stderr
+
+
+def test_unterminated_string_is_the_same_error_as_run_and_status(tmp_path):
+    """polib reads an unclosed quote as an empty string; check, run and status share one reader."""
+    broken = PO.replace('msgstr "A total of 30,000 people visited %(place)s."',
+                        'msgstr "A total of 30,000 people visited %(place)s.')
+    folder = tmp_path / "locales" / "en" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "messages.po").write_text(broken, encoding="utf-8")
+    expected = "messages.po:8: syntax error in catalogue: 'msgstr \"A total of 30,000"
+    proc = run_check(folder / "messages.po", "--json", cwd=tmp_path)
+    assert proc.returncode == 2 and expected in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.stdout == ""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    status = subprocess.run([sys.executable, "-m", "pipeline", "status"], cwd=tmp_path, capture_output=True,
+                            text=True, env=env)
+    assert status.returncode == 2 and expected in status.stderr
