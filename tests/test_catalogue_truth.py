@@ -69,8 +69,9 @@ def test_a_fuzzy_edit_survives_a_fresh_clone(project, capsys):
 def test_pipeline_entries_carry_model_and_digest_of_what_was_written(project, capsys):
     pipeline("run", "articles", "--to", "en", "--models", "models.yaml", cwd=project, capsys=capsys)
     for e in polib.pofile(str(po_path(project))):
-        model, written = entry.provenance(e)
-        assert model.endswith("nllb-tiny@" + model.rsplit("@", 1)[1]) and written == entry.digest(e.msgstr)
+        model, written = entry.model_of(e), entry.written_digest(e)
+        assert "nllb-tiny@" in model and written == entry.digest(e.msgstr)
+        assert e.tcomment == entry.machine_note(e.msgstr)
         assert entry.owner(e) is entry.Owner.PIPELINE
     assert not list((project / ".pipeline").glob("owned-*.json"))  # nothing beside the catalogue decides
 
@@ -80,7 +81,8 @@ def test_a_catalogue_from_an_earlier_version_upgrades_without_losing_an_edit(pro
     .pipeline/owned-<locale>.json; with that file every edit is told apart, without it none is touched."""
     pipeline("run", "articles", "--to", "en", "--models", "models.yaml", cwd=project, capsys=capsys)
     path = po_path(project)
-    text = re.sub(r" \(msgstr sha256 [0-9a-f]{8}\)", "", path.read_text(encoding="utf-8"))
+    text = re.sub(r"(?m)^# machine translation, awaiting review \(msgstr sha256 [0-9a-f]{8}\)\n", "",
+                  path.read_text(encoding="utf-8"))
     path.write_text(text, encoding="utf-8")
     po = polib.pofile(str(path))
     owned = {e.msgid: e.msgstr for e in po}
@@ -93,11 +95,11 @@ def test_a_catalogue_from_an_earlier_version_upgrades_without_losing_an_edit(pro
     e = by_id(path)
     assert e[S[0]].msgstr == "Edited before the upgrade" and e[S[0]].fuzzy  # a person's, kept
     for msgid in (S[1], S[2]):  # the pipeline's own: re-translated with the new settings, now with a digest
-        assert entry.provenance(e[msgid])[1] == entry.digest(e[msgid].msgstr)
+        assert entry.written_digest(e[msgid]) == entry.digest(e[msgid].msgstr)
 
     # a fresh clone of a catalogue written before digests: nothing can show an entry is the machine's
     legacy = path.read_text(encoding="utf-8")
-    legacy = re.sub(r" \(msgstr sha256 [0-9a-f]{8}\)", "", legacy)
+    legacy = re.sub(r"(?m)^# machine translation, awaiting review \(msgstr sha256 [0-9a-f]{8}\)\n", "", legacy)
     path.write_text(legacy, encoding="utf-8")
     shutil.rmtree(project / ".pipeline")
     models.write_text(models.read_text().replace("beam_size: 1", "beam_size: 2", 1), encoding="utf-8")

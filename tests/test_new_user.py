@@ -124,13 +124,13 @@ def test_a_failed_first_run_leaves_no_catalogue_folder_behind(project, capsys):
 
 def test_msgmerge_drops_the_notes_and_the_next_run_puts_them_back_on_entries_awaiting_review(project):
     """GNU msgmerge takes extracted comments (#.) from the template, which has none: every
-    `machine translation:` and `qa:` note goes; msgstr, fuzzy flags and translator comments stay.
-    The pipeline owns the unreviewed entries, so its next run writes their notes again."""
+    `machine translation:` and `qa:` note goes; msgstr, fuzzy flags and translator comments stay,
+    the pipeline's ownership note among them, so its next run writes the notes of its entries again."""
     msgmerge = needs("msgmerge")
     assert main(["run", "articles", "--to", "en"]) == 0
     po = project / PO
     ours = polib.pofile(str(po))
-    ours[0].tcomment = "a translator's own note"
+    ours[0].tcomment += "\na translator's own note"  # below the pipeline's, as an editor adds it
     ours.save(str(po))  # polib's layout: the run below rewrites the file in msgcat's
     assert main(["catalog", "--to", "en"]) == 0
     before = po.read_bytes()

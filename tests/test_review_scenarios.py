@@ -15,7 +15,7 @@ import pytest
 
 from pipeline import jobs
 from pipeline.catalog import merge
-from pipeline.catalog.entry import qa_lines
+from pipeline.catalog.entry import qa_lines, without_note, written_digest
 from pipeline.qa.checks import run_checks
 from pipeline.cli import main
 from pipeline.config import load_config
@@ -108,7 +108,7 @@ def test_reviewers_work_survives_source_changes_and_reruns(project, capsys):
     e = entries(po)
     e[S[0]].msgstr, e[S[0]].flags = "The reviewed S0.", []
     e[S[1]].msgstr = "An edit of S1, still fuzzy."
-    e[S[3]].tcomment = "check the score with the sports desk"
+    e[S[3]].tcomment += "\ncheck the score with the sports desk"
     po.save()
     if shutil.which("msgcat"):
         saved = subprocess.run(["msgcat", str(project.po_path())], capture_output=True, check=True).stdout
@@ -123,8 +123,9 @@ def test_reviewers_work_survives_source_changes_and_reruns(project, capsys):
     assert after[zh_po] == before[zh_po], "the reviewer's files must not move"
     # en moves in one place only: the approved entry's QA notes now describe the reviewer's text
     old, new = entries(polib.pofile(before[en_po].decode())), entries(project.po())
-    assert [(x.msgid, x.msgstr, x.flags, x.tcomment) for x in old.values()] == \
-        [(x.msgid, x.msgstr, x.flags, x.tcomment) for x in new.values()]
+    assert [(x.msgid, x.msgstr, x.flags, without_note(x.tcomment)) for x in old.values()] == \
+        [(x.msgid, x.msgstr, x.flags, without_note(x.tcomment)) for x in new.values()]
+    assert written_digest(old[S[0]]) and not new[S[0]].tcomment  # approved: no longer awaiting review
     assert [k for k in old if old[k].comment != new[k].comment] == [S[0]]
     notes = [line for line in new[S[0]].comment.splitlines() if line.startswith("qa:")]
     assert notes == qa_lines(run_checks(S[0], "The reviewed S0."))
@@ -147,7 +148,7 @@ def test_reviewers_work_survives_source_changes_and_reruns(project, capsys):
     assert changed.msgstr == "The reviewed S0." and changed.fuzzy and changed.previous_msgid == S[0]
     assert any(line.startswith("suggestion (") for line in changed.comment.splitlines())
     assert e[S[1]].msgstr == "An edit of S1, still fuzzy."
-    assert e[S[3]].tcomment == "check the score with the sports desk"
+    assert without_note(e[S[3]].tcomment) == "check the score with the sports desk"
     assert e[S[2]].obsolete and S[0] not in e
     assert e[NEW].fuzzy and e[NEW].msgstr and e[NEW].previous_msgid is None
     for locale in ("en", "zh_Hans"):

@@ -2,18 +2,22 @@
 whose is it, does it ship.
 
 Who owns an entry is read from the entry itself, so a fresh clone, a Weblate round trip or another
-machine decides the same way. When the pipeline writes a machine translation it records, in the
-extracted comment, the model and a digest of the exact msgstr it wrote:
+machine decides the same way. When the pipeline writes a machine translation it names the model in
+an extracted comment and records a digest of the exact msgstr it wrote in a translator comment,
+which GNU msgmerge and msgcat keep (msgmerge replaces every extracted comment with the template's):
 
-    #. machine translation: facebook/nllb-200-distilled-600M@f8d333a0… (msgstr sha256 3f2a9c1e)
+    # machine translation, awaiting review (msgstr sha256 3f2a9c1e)
+    #. machine translation: facebook/nllb-200-distilled-600M@f8d333a0…
 
 A fuzzy entry whose msgstr still has that digest is the pipeline's own and may be re-translated; a
 fuzzy entry whose msgstr no longer matches was edited by a person ("needs editing" in Weblate) and is
-kept. An approved entry (fuzzy cleared) is a person's whatever its comments say.
+kept, and so is one whose note a person deleted. An approved entry (fuzzy cleared) is a person's
+whatever its comments say; the pipeline takes its note off.
 
-Catalogues written before digests existed carry `machine translation: MODEL` alone; their owner was
-recorded in `.pipeline/owned-<locale>.json`. With that file, it decides; without it, such an entry is
-taken as a person's, since nothing can show it is not (nothing a person wrote is ever re-translated).
+Catalogues written before digests existed carry `#. machine translation: MODEL` alone; their owner
+was recorded in `.pipeline/owned-<locale>.json`. With that file, it decides; without it, such an
+entry is taken as a person's, since nothing can show it is not (nothing a person wrote is ever
+re-translated).
 """
 
 from __future__ import annotations
@@ -28,7 +32,9 @@ from pipeline.model import Translation
 
 MT_COMMENT = "machine translation"
 QA_COMMENT = "qa"
-_PROVENANCE = re.compile(r"^machine translation: (\S+)(?:\s+\(msgstr\s+sha256\s+([0-9a-f]{8})\))?", re.MULTILINE)
+_MODEL = re.compile(r"^machine translation: (\S+)", re.MULTILINE)
+NOTE = "machine translation, awaiting review"
+_NOTE = re.compile(r"^machine translation, awaiting review \(msgstr sha256 ([0-9a-f]{8})\)\s*$")
 
 
 class Owner(Enum):
@@ -64,14 +70,35 @@ def digest(forms: tuple[str, ...] | str) -> str:
     return hashlib.sha256("\x00".join(forms).encode("utf-8")).hexdigest()[:8]
 
 
-def provenance(entry: polib.POEntry) -> tuple[str, str | None] | None:
-    """(model id, digest or None for catalogues written before digests) of the pipeline's machine
-    comment, read through an editor's re-wrapping (polib breaks lines at spaces and after hyphens,
-    so `nllb-` / `200` is one word); None when the entry has none."""
-    comment = re.sub(r"-\n", "-", entry.comment)
-    comment = re.sub(r"[ \t]*\n[ \t]*(?![\w.-]+( [\w.-]+)?: )", " ", comment)  # continuation lines
-    m = _PROVENANCE.search(comment)
-    return (m.group(1), m.group(2)) if m else None
+def model_of(entry: polib.POEntry) -> str | None:
+    """The model named in the pipeline's extracted comment, read through an editor's re-wrapping
+    (polib breaks lines at spaces and after hyphens); None when there is none."""
+    m = _MODEL.search(re.sub(r"-\n", "-", entry.comment))
+    return m.group(1) if m else None
+
+
+def written_digest(entry: polib.POEntry) -> str | None:
+    """The digest of what the pipeline wrote into this entry, from its note; None without one."""
+    for line in entry.tcomment.split("\n") if entry.tcomment else ():
+        m = _NOTE.match(line)
+        if m:
+            return m.group(1)
+    return None
+
+
+def machine_note(forms: tuple[str, ...] | str) -> str:
+    return f"{NOTE} (msgstr sha256 {digest(forms)})"
+
+
+def without_note(tcomment: str) -> str:
+    """A translator comment with the pipeline's note taken out (a person's lines stay as they are)."""
+    if not tcomment:
+        return tcomment
+    return "\n".join(line for line in tcomment.split("\n") if not _NOTE.match(line))
+
+
+def with_note(tcomment: str, forms: tuple[str, ...] | str) -> str:
+    return "\n".join(filter(None, [without_note(tcomment), machine_note(forms)]))
 
 
 def owner(entry: polib.POEntry, legacy_owned: dict[str, str] | None = None) -> Owner:
@@ -81,12 +108,11 @@ def owner(entry: polib.POEntry, legacy_owned: dict[str, str] | None = None) -> O
         return Owner.NOBODY
     if not is_fuzzy(entry):
         return Owner.PERSON
-    made = provenance(entry)
-    if made is None:
-        return Owner.PERSON  # a suggestion of reviewed text, or another tool's fuzzy entry
-    _, written = made
+    written = written_digest(entry)
     if written is not None:
         return Owner.PIPELINE if digest(texts(entry)) == written else Owner.PERSON
+    if model_of(entry) is None:
+        return Owner.PERSON  # a suggestion of reviewed text, or another tool's fuzzy entry
     if legacy_owned is not None:
         if entry.msgid in legacy_owned:
             return Owner.PIPELINE if entry.msgstr == legacy_owned[entry.msgid] else Owner.PERSON
@@ -102,8 +128,9 @@ def is_shipped(entry: polib.POEntry, include_fuzzy: bool = False) -> bool:
 
 
 def machine_comment(translation: Translation) -> str:
-    """The extracted comment on a machine-made entry: provenance, then QA findings."""
-    lines = [f"{MT_COMMENT}: {translation.model_id} (msgstr sha256 {digest(translation.text)})"]
+    """The extracted comment on a machine-made entry: the model, then QA findings (the digest of
+    what it wrote goes into the translator comment, see `with_note`)."""
+    lines = [f"{MT_COMMENT}: {translation.model_id}"]
     lines += qa_lines(translation.findings)
     return "\n".join(lines)
 

@@ -33,7 +33,7 @@ import polib
 
 from pipeline.catalog.catalogue import Message
 from pipeline.catalog.entry import (MT_COMMENT, QA_COMMENT, Owner, is_reviewed, is_translated, machine_comment,
-                                    owner, qa_lines)
+                                    owner, qa_lines, with_note, without_note)
 from pipeline.catalog.similarity import best_matches
 from pipeline.model import Finding, Translation
 
@@ -100,7 +100,7 @@ def merge_catalog(
             used.add(_key(similar))
             if persons(similar):
                 entry = _suggest(msg, similar.msgstr, source, CHANGED, translation)
-                entry.tcomment = similar.tcomment
+                entry.tcomment = without_note(similar.tcomment)
             else:
                 entry = _machine(msg, translation, similar)
                 entry.previous_msgid = source
@@ -114,8 +114,10 @@ def merge_catalog(
         entry.msgctxt = msg.msgctxt
         entry.obsolete = False
         entry.occurrences = occurrences
-        if check is not None and is_reviewed(entry):
-            entry.comment = refresh_qa(entry.comment, check(entry.msgid, entry.msgstr))
+        if is_reviewed(entry):  # approved: no longer awaiting review, and checked as the reviewer wrote it
+            entry.tcomment = without_note(entry.tcomment)
+            if check is not None:
+                entry.comment = refresh_qa(entry.comment, check(entry.msgid, entry.msgstr))
         po.append(entry)
     if not purge_obsolete:
         for key, entry in old.items():
@@ -152,13 +154,14 @@ def _machine(msg: Message, translation: Translation | None, prev: polib.POEntry 
     """A pipeline-owned entry: this run's translation, fuzzy; a translator's note survives."""
     entry = polib.POEntry(msgid=msg.msgid, msgstr="")
     if prev is not None:
-        entry.tcomment = prev.tcomment
+        entry.tcomment = without_note(prev.tcomment)
         entry.previous_msgid = prev.previous_msgid
         entry.previous_msgctxt = prev.previous_msgctxt
         entry.comment = _foreign_lines(prev.comment)
     if translation is not None and translation.text:
         entry.msgstr = translation.text
         entry.flags = ["fuzzy"]
+        entry.tcomment = with_note(entry.tcomment, translation.text)
         entry.comment = "\n".join(filter(None, [machine_comment(translation), entry.comment]))
         if prev is not None and prev.comment.split() == entry.comment.split():
             entry.comment = prev.comment  # an editor re-wrapped our comment lines: keep its layout

@@ -38,7 +38,8 @@ def test_new_catalogue_has_fuzzy_machine_entries_and_header(tmp_path):
     assert po.metadata["Content-Type"] == "text/plain; charset=UTF-8"
     assert all("fuzzy" in e.flags for e in po)
     # provenance in the entry: the model, and a digest of the exact text it wrote (see entry.owner)
-    assert po[0].comment == f"machine translation: tiny@1 (msgstr sha256 {entry.digest('一。')})"
+    assert po[0].comment == "machine translation: tiny@1"
+    assert po[0].tcomment == f"machine translation, awaiting review (msgstr sha256 {entry.digest('一。')})"
     assert "qa: numbers: missing 2" in po[1].comment
     if shutil.which("msgfmt"):
         subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], check=True)
@@ -50,7 +51,7 @@ def test_reviewed_entry_survives_and_removed_source_goes_obsolete(tmp_path):
     po = write(path, messages, {"એક.": mt("એક.", "One."), "બે.": mt("બે.", "Two.")})
     po[0].msgstr = "One (reviewed)."
     po[0].flags = []
-    po[1].tcomment = "check with editor"
+    po[1].tcomment += "\ncheck with editor"
     po.save()
     again = write(path, catalog.collect_messages(segs("એક.", "ત્રણ.")),
                   {"એક.": mt("એક.", "Changed."), "ત્રણ.": mt("ત્રણ.", "Three.")})

@@ -13,12 +13,14 @@ LONG_ID = "/home/team/models/nllb-200-distilled-600M-ct2-int8@0123456789ab"
 
 def machine(msgid: str, text: str, model_id: str = "tiny@1") -> polib.POEntry:
     comment = entry.machine_comment(Translation(msgid, text, "model", model_id, (Finding("numbers", "x"),)))
-    return polib.POEntry(msgid=msgid, msgstr=text, flags=["fuzzy"], comment=comment)
+    return polib.POEntry(msgid=msgid, msgstr=text, flags=["fuzzy"], comment=comment,
+                         tcomment=entry.with_note("a translator's note", text))
 
 
 def test_the_pipelines_text_is_its_own_until_a_person_changes_it():
     e = machine("એક.", "One.")
-    assert entry.owner(e) is Owner.PIPELINE and entry.provenance(e) == ("tiny@1", entry.digest("One."))
+    assert entry.owner(e) is Owner.PIPELINE and entry.written_digest(e) == entry.digest("One.")
+    assert entry.model_of(e) == "tiny@1" and entry.without_note(e.tcomment) == "a translator's note"
     e.msgstr = "One!"
     assert entry.owner(e) is Owner.PERSON  # edited, left fuzzy
     e.msgstr, e.flags = "One.", []
@@ -32,7 +34,15 @@ def test_ownership_survives_an_editor_rewrapping_the_comment(tmp_path):
     po.save(str(tmp_path / "x.po"))  # polib wraps at spaces and after hyphens
     again = polib.pofile(str(tmp_path / "x.po"))[0]
     assert "\n" in again.comment.split("qa:")[0]
-    assert entry.provenance(again) == (LONG_ID, entry.digest("One.")) and entry.owner(again) is Owner.PIPELINE
+    assert entry.model_of(again) == LONG_ID and entry.owner(again) is Owner.PIPELINE
+
+
+def test_ownership_survives_msgmerge_dropping_every_extracted_comment():
+    e = machine("એક.", "One.")
+    e.comment = ""  # msgmerge takes #. lines from the template, which has none
+    assert entry.owner(e) is Owner.PIPELINE
+    e.tcomment = ""  # a person deleted the note: nothing shows it is the machine's
+    assert entry.owner(e) is Owner.PERSON
 
 
 def test_entries_written_before_digests_follow_the_old_record_or_count_as_a_persons():

@@ -11,6 +11,7 @@ import polib
 import pytest
 
 from pipeline.catalog import catalogue as catalog, merge
+from pipeline.catalog.entry import without_note
 from pipeline.model import Finding, Segment, Translation
 
 GU = (Path(__file__).parent.parent / "data" / "flores-sample" / "guj_Gujr.txt").read_text(encoding="utf-8").splitlines()
@@ -57,8 +58,8 @@ def review(path, msgid, text=None, *, clear_fuzzy=True, note=None):
         entry.msgstr = text
     if clear_fuzzy and "fuzzy" in entry.flags:
         entry.flags.remove("fuzzy")
-    if note is not None:
-        entry.tcomment = note
+    if note is not None:  # added below the pipeline's own note, as an editor does
+        entry.tcomment = "\n".join(filter(None, [entry.tcomment, note]))
     po.save()
 
 
@@ -73,7 +74,7 @@ def test_reviewed_and_edited_entries_survive_new_model_output(path):
     assert po[A].msgstr == "A, approved." and not po[A].fuzzy
     assert po[B].msgstr == "B, edited but left fuzzy." and po[B].fuzzy
     assert po[C].msgstr == "MT v2 of 12" and po[C].fuzzy  # ours: re-translated...
-    assert po[C].tcomment == "ask the editor about the name"  # ...the reviewer's note kept
+    assert without_note(po[C].tcomment) == "ask the editor about the name"  # ...the reviewer's note kept
 
 
 def test_slightly_changed_source_keeps_reviewed_text_fuzzy_with_previous_msgid_and_offers_mt(path):
@@ -85,7 +86,7 @@ def test_slightly_changed_source_keeps_reviewed_text_fuzzy_with_previous_msgid_a
     assert entry.msgstr == "A, approved." and entry.fuzzy  # the reviewer's work, not the model's
     assert entry.previous_msgid == A
     assert f"suggestion (tiny@1): {mt([changed])[changed].text}" in entry.comment
-    assert entry.tcomment == "checked with the author"
+    assert without_note(entry.tcomment) == "checked with the author"
     assert A not in po  # matched, so not left behind as obsolete
 
 
