@@ -162,9 +162,9 @@ def rebuild_document(name: str, suffix: str, source: str, fmt: str, locale: str,
     translate: Callable[[int, str], str] = lambda index, _text: blocks[index]  # noqa: E731
     warn = report.warnings.append
     if fmt == "html":
-        return name, rebuild_html(source, translate, language_tag(locale), text_direction(locale), warn)
+        return name, rebuild_html(source, translate, language_tag(locale), text_direction(locale), warn, name)
     if fmt == "md":
-        return name, rebuild_markdown(source, translate, warn)
+        return name, rebuild_markdown(source, translate, warn, name)
     if suffix == ".txt":
         text = doc.text
         for block in reversed(doc.blocks):

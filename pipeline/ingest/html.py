@@ -37,7 +37,7 @@ CONTAINERS = frozenset(
 )
 BLOCKS = CONTAINERS | frozenset(
     "html head ul ol dl table thead tbody tfoot tr colgroup col form fieldset details dialog hr pre "
-    "script style template noscript textarea select optgroup iframe object video audio canvas svg math "
+    "select optgroup iframe object video audio canvas svg math "
     "meta link base menu hgroup picture source track map".split()
 )
 KEPT_WHOLE = frozenset("br wbr img input code kbd samp var svg math iframe object video audio canvas".split())
@@ -66,11 +66,38 @@ class Unit:
 
 
 def parse_html(text: str, path: object = None) -> etree._Element:
-    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=False)
+    """The whole page, or a PipelineError: libxml2 stops building the tree at 256 levels unless
+    told `huge_tree` (then at 2048), and says so only in its error log, so a page is checked for
+    both the parser giving up and nesting past `MAX_DEPTH` before anything reads it."""
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=False, huge_tree=True)
     try:
-        return lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
+        root = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise PipelineError(f"cannot parse HTML ({exc})", path=path) from None
+    too_deep = (f"elements nested more than {MAX_DEPTH} deep (browsers stop nesting there too); "
+                "flatten the page: nothing was read from it")
+    fatal = [e for e in parser.error_log if e.level >= etree.ErrorLevels.FATAL]
+    if fatal:
+        message = too_deep if "depth" in fatal[0].message else f"cannot read the whole page: {fatal[0].message}"
+        raise PipelineError(message, path=path, line=fatal[0].line)
+    deepest = deepest_element(root)
+    if deepest is not None:
+        raise PipelineError(too_deep, path=path, line=deepest.sourceline)
+    return root
+
+
+MAX_DEPTH = 512  # Chromium's HTML parser stops nesting here; the readers below recurse per level
+
+
+def deepest_element(root) -> etree._Element | None:
+    """The first element nested deeper than MAX_DEPTH, or None (iterative: the depth is the point)."""
+    stack = [(root, 1)]
+    while stack:
+        el, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return el
+        stack.extend((child, depth + 1) for child in el)
+    return None
 
 
 def read_html_document(path: Path, name: str, data: bytes) -> Document:
@@ -191,7 +218,8 @@ def _inline(el, counter: list[int], elements: dict, whole: set) -> str:
         whole.add(number)
         return f"<{number}/>{tail}"
     inner = [_escape_lookalikes(el.text or "")]
-    inner += [_inline(child, counter, elements, whole) for child in el]
+    for child in el:  # a loop, not a comprehension: one stack frame per level of nesting
+        inner.append(_inline(child, counter, elements, whole))
     return f"<{number}>{''.join(inner)}</{number}>{tail}"
 
 
@@ -205,9 +233,9 @@ def _escape_lookalikes(text: str) -> str:
 
 
 def rebuild_html(source: str, translate: Callable[[int, str], str], lang: str, direction: str,
-                 warn: Callable[[str], None] = lambda message: None) -> str:
+                 warn: Callable[[str], None] = lambda message: None, path: object = None) -> str:
     """The page with unit `i` replaced by `translate(i, unit_text)`; markup from the source only."""
-    root = parse_html(source)
+    root = parse_html(source, path)
     units = extract_units(root)
     for i, unit in enumerate(units):
         if unit.attribute is not None:
