@@ -7,12 +7,15 @@ and og:description. What never is: script, style, code, pre, template, and anyth
 `translate="no"` or `class="notranslate"` (with its attributes).
 
 Inline elements (a, b, strong, i, em, span, ...) stay inside the sentence as `<1>…</1>`; empty
-ones and kept-whole ones (br, img, inline code, a `translate="no"` span) as `<2/>` (see
-`pipeline.markup`). The same walk over the same source finds the same units in the same order,
-so export re-reads the page and puts each translated unit back where its block came from.
+ones and kept-whole ones (br, img, inline code, a `translate="no"` span, an inline script,
+noscript or textarea) as `<2/>` (see `pipeline.markup`). The same walk over the same source
+finds the same units in the same order, so export re-reads the page and puts each translated
+unit back where its block came from; a sentence left untranslated goes back in a
+`<span lang="gu">` (or as `lang` on an element that holds only text, such as `title`).
 
 lxml parses (libxml2's HTML parser: forgiving, keeps entities as text: `&lt;b&gt;` is the text
-`<b>`, never markup), and lxml's serialiser escapes every text it writes.
+`<b>`, never markup), and lxml's serialiser escapes every text it writes. A page nested deeper
+than `MAX_DEPTH` is refused, never read in part (`parse_html`).
 """
 
 from __future__ import annotations
@@ -232,46 +235,57 @@ def _escape_lookalikes(text: str) -> str:
 # --- putting translations back ---------------------------------------------------------------
 
 
-def rebuild_html(source: str, translate: Callable[[int, str], str], lang: str, direction: str,
+# What `translate` gives back for a unit: its text, or pieces of it as (text, lang), where `lang`
+# names the language of a piece left untranslated (a sentence still in Gujarati) and is marked so.
+Translation = str | list[tuple[str, str | None]]
+NO_CHILDREN = frozenset("title option textarea".split())  # text only: the piece's lang goes on them
+
+
+def rebuild_html(source: str, translate: Callable[[int, str], Translation], lang: str, direction: str,
                  warn: Callable[[str], None] = lambda message: None, path: object = None) -> str:
     """The page with unit `i` replaced by `translate(i, unit_text)`; markup from the source only."""
     root = parse_html(source, path)
     units = extract_units(root)
     for i, unit in enumerate(units):
         if unit.attribute is not None:
-            unit.parent.set(unit.attribute, strip_placeholders(translate(i, unit.text)))
+            text = "".join(piece for piece, _ in _pieces(translate(i, unit.text)))
+            unit.parent.set(unit.attribute, strip_placeholders(text))
     for i in reversed(range(len(units))):
         unit = units[i]
         if unit.attribute is None:
-            _replace_run(unit, translate(i, unit.text), warn)
+            _replace_run(unit, _pieces(translate(i, unit.text)), warn)
     root.set("lang", lang)
     root.set("dir", direction)
     _ensure_utf8(root)
     return lxml.html.tostring(root, encoding="unicode", method="html", doctype="<!DOCTYPE html>") + "\n"
 
 
-def _replace_run(unit: Unit, translation: str, warn) -> None:
-    holder = lxml.html.Element("div")
+def _pieces(translation: Translation) -> list[tuple[str, str | None]]:
+    return [(translation, None)] if isinstance(translation, str) else list(translation)
+
+
+def _replace_run(unit: Unit, pieces: list[tuple[str, str | None]], warn) -> None:
+    translation = "".join(text for text, _ in pieces)
     if not valid_tags(translation, set(unit.elements), unit.whole):
         warn(f"placeholders in {translation!r} do not match the source; markup dropped there")
-        translation = strip_placeholders(translation)
+        pieces = [(strip_placeholders(text), piece_lang) for text, piece_lang in pieces]
+    if unit.parent.tag in NO_CHILDREN:  # a <span> there would show as text
+        langs = {piece_lang for text, piece_lang in pieces if any(c.isalnum() for c in text)}
+        if len(langs) == 1 and None not in langs:
+            unit.parent.set("lang", langs.pop())
+        pieces = [(text, None) for text, _ in pieces]
+    holder = lxml.html.Element("div")
     stack = [holder]
-    last = 0
-    for tag in find_tags(translation):
-        _append_text(stack[-1], translation[last : tag.start])
-        last = tag.end
-        source = unit.elements[tag.number]
-        if tag.kind == "whole":
-            node = copy.deepcopy(source)
-            node.tail = None
-            stack[-1].append(node)
-        elif tag.kind == "open":
-            node = stack[-1].makeelement(source.tag, dict(source.attrib))
-            stack[-1].append(node)
-            stack.append(node)
-        else:
-            stack.pop()
-    _append_text(holder, translation[last:])
+    for text, piece_lang in pieces:
+        if piece_lang is None:
+            _render(text, unit, stack)
+            continue
+        span = stack[-1].makeelement("span", {"lang": piece_lang})
+        stack[-1].append(span)
+        stack.append(span)  # a piece left in the source is the source's: its tags are balanced
+        _render(text, unit, stack)
+        if span in stack:
+            del stack[stack.index(span) :]
     parent = unit.parent
     for child in list(parent)[unit.first : unit.last]:
         parent.remove(child)
@@ -289,6 +303,26 @@ def _replace_run(unit: Unit, translation: str, warn) -> None:
         parent.text += unit.trail
     else:
         parent[unit.first - 1].tail += unit.trail
+
+
+def _render(text: str, unit: Unit, stack: list) -> None:
+    """`text` with its placeholders made elements copied from the source, appended to stack[-1]."""
+    last = 0
+    for tag in find_tags(text):
+        _append_text(stack[-1], text[last : tag.start])
+        last = tag.end
+        source = unit.elements[tag.number]
+        if tag.kind == "whole":
+            node = copy.deepcopy(source)
+            node.tail = None
+            stack[-1].append(node)
+        elif tag.kind == "open":
+            node = stack[-1].makeelement(source.tag, dict(source.attrib))
+            stack[-1].append(node)
+            stack.append(node)
+        else:
+            stack.pop()
+    _append_text(stack[-1], text[last:])
 
 
 def _append_text(node, text: str) -> None:
