@@ -23,7 +23,8 @@ from markdown_it.common.html_re import open_tag
 # A browser reads these as text up to their closing tag: no element nests inside them.
 RAW_TEXT = frozenset("script style textarea title xmp iframe noembed noframes noscript plaintext".split())
 NEVER_TRANSLATED = RAW_TEXT | frozenset("template code pre kbd samp var svg math".split())
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
+# A tag; bounded so that hostile input (`<a "` 20,000 times) costs linear time, not quadratic.
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])(?:[^<>\"']|\"[^\"]{0,4096}\"|'[^']{0,4096}')*>")
 _NO_TRANSLATE = re.compile(
     r"""\stranslate\s*=\s*["']?\s*no\b|\sclass\s*=\s*(?:"[^"]*|'[^']*|)\bnotranslate\b""", re.I)
 _OPEN_TAG = re.compile(open_tag)  # CommonMark's own definition, as its html_inline rule uses
@@ -49,7 +50,7 @@ def untranslatable_name(tag: str) -> str | None:
 def close_of(html: str, start: int, element: OpenElement) -> tuple[int | None, OpenElement]:
     """Offset just past the tag closing `element` in html[start:], or None and what is still open."""
     if element.name in RAW_TEXT:
-        m = re.compile(rf"</{re.escape(element.name)}(?=[\s/>])[^>]*>", re.I).search(html, start)
+        m = re.compile(rf"</{re.escape(element.name)}(?=[\s/>])[^>]{{0,4096}}>", re.I).search(html, start)
         return (m.end(), element) if m else (None, element)
     depth = element.depth
     for m in _TAG.finditer(html, start):
