@@ -33,7 +33,7 @@ def new_file_mode(path: Path) -> int:
     """The mode a file written at `path` gets: that of the file it replaces, else 0666 less the
     umask, as msgfmt, cp and editors give; web servers and apps running as another user read it."""
     try:
-        return stat.S_IMODE(os.stat(path).st_mode)
+        return stat.S_IMODE(os.stat(path).st_mode) & 0o777  # permissions, never set-id bits
     except OSError:
         return 0o666 & ~current_umask()
 
