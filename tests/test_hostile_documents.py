@@ -69,13 +69,15 @@ def test_a_page_300_levels_deep_is_read_and_exported_whole(workspace, capsys, ti
     assert [p.text for p in page.xpath("//p")] == ["Other.", "Text hidden deep.", "Other."]
 
 
-@pytest.mark.parametrize("depth", [1000, 5000])
-def test_a_page_nested_too_deep_is_refused_naming_the_file(workspace, capsys, depth):
+@pytest.mark.parametrize("depth, command", [(1000, "segment"), (5000, "segment"), (5000, "run")])
+def test_a_page_nested_too_deep_is_refused_naming_the_file(workspace, capsys, tiny_models, depth, command):
     (workspace / "articles" / "deep.html").write_text(nested(depth), encoding="utf-8")
-    code, out, err = cli(capsys, "segment", "articles")
+    run_options = ["--to", "en", "--models", tiny_models] if command == "run" else []
+    code, out, err = cli(capsys, command, "articles", *run_options)
     assert code == 2
     assert err.startswith("pipeline: error: articles/deep.html:1: elements nested more than 512 deep")
     assert "Traceback" not in err and not (workspace / ".pipeline" / "segments.json").exists()
+    assert not list(workspace.glob("locales/**/*.po*"))  # no catalogue either
 
 
 def test_export_never_ships_a_page_it_cannot_read_whole(workspace, capsys, tiny_models):
