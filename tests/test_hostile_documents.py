@@ -91,6 +91,19 @@ def test_export_never_ships_a_page_it_cannot_read_whole(workspace, capsys, tiny_
     assert not (workspace / "dist").exists()
 
 
+def test_text_after_the_closing_html_tag_is_read_and_exported(workspace, capsys, tiny_models):
+    page = ("<html><body><p>પહેલો ફકરો.<script>var end = '</html>';</script></p></body></html>\n"
+            "<p>છેલ્લો ફકરો.</p>\n")  # sloppy templates append after </html>; browsers show it
+    (workspace / "articles" / "page.html").write_text(page, encoding="utf-8")
+    assert segments(capsys, "articles") == ["પહેલો ફકરો.", "છેલ્લો ફકરો."]
+    assert cli(capsys, "run", "articles", "--to", "en", "--models", tiny_models)[0] == 0
+    approve(lambda msgid: {"છેલ્લો ફકરો.": "Last paragraph."}.get(msgid, "First paragraph."))
+    assert cli(capsys, "export", "--format", "html", "--locale", "en", "--out", "dist")[0] == 0
+    exported = lxml.html.parse("dist/en/page.html").getroot()
+    assert [p.text for p in exported.xpath("//p")] == ["First paragraph. ", "Last paragraph."]
+    assert exported.xpath("//script")[0].text == "var end = '</html>';"
+
+
 def test_markdown_nested_past_the_parser_limit_is_refused(workspace, capsys):
     (workspace / "articles" / "quotes.md").write_text("પહેલું.\n\n" + ">" * 120 + " ઊંડું લખાણ.\n",
                                                       encoding="utf-8")

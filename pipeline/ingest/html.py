@@ -74,7 +74,7 @@ def parse_html(text: str, path: object = None) -> etree._Element:
     both the parser giving up and nesting past `MAX_DEPTH` before anything reads it."""
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=False, huge_tree=True)
     try:
-        root = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
+        root = lxml.html.document_fromstring(without_html_end_tags(text).encode("utf-8"), parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise PipelineError(f"cannot parse HTML ({exc})", path=path) from None
     too_deep = (f"elements nested more than {MAX_DEPTH} deep (browsers stop nesting there too); "
@@ -90,6 +90,28 @@ def parse_html(text: str, path: object = None) -> etree._Element:
 
 
 MAX_DEPTH = 512  # Chromium's HTML parser stops nesting here; the readers below recurse per level
+# What the scan for `</html>` steps over: comments, and elements whose body is text to a browser.
+_END_TAG_SCAN = re.compile(
+    r"<!--.*?(?:-->|\Z)|<plaintext\b.*\Z|</html(?=[\s/>])[^<>]{0,4096}>"
+    r"|<(script|style|textarea|title|xmp|iframe|noembed|noframes)(?=[\s/>])[^<>]{0,4096}>", re.I | re.S)
+
+
+def without_html_end_tags(text: str) -> str:
+    """`text` with each `</html>` end tag blanked (same length, lines kept): libxml2 drops all
+    that follows one without a word, where browsers go on and show it in the body."""
+    if not re.search(r"</html", text, re.I):
+        return text
+    spans, position = [], 0
+    while (m := _END_TAG_SCAN.search(text, position)) is not None:
+        position = m.end()
+        if m.group(0)[:2] == "</":
+            spans.append(m.span())
+        elif m.group(1):
+            close = re.compile(rf"</{m.group(1)}(?=[\s/>])[^>]{{0,4096}}>", re.I).search(text, position)
+            position = close.end() if close else len(text)
+    for start, end in reversed(spans):
+        text = text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+    return text
 
 
 def deepest_element(root) -> etree._Element | None:
