@@ -157,7 +157,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>!|~&#])")
 
 def escape_markdown(text: str) -> str:
     """Text that Markdown shows as written: every character that could start markup escaped."""
-    text = _MD_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
+    text = _MD_SPECIAL.sub(r"\\\1", re.sub(r"\r\n?|\n", " ", text))  # CommonMark ends lines at \r too
     text = re.sub(r"^([ \t]*)([-+=])", r"\1\\\2", text)  # no list item or heading underline
     return re.sub(r"^([ \t]*\d+)([.)])", r"\1\\\2", text)  # no numbered list: 2024\. …
 
