@@ -4,10 +4,10 @@ markdown-it-py (CommonMark) parses; we never hand-parse Markdown. Each heading o
 (list items and block quotes hold paragraphs) is one unit; inside it emphasis and links become
 `<1>…</1>` placeholders, and things kept whole (inline code, images, autolinks, inline HTML, hard
 line breaks, and a `<script>`, `<style>` or other untranslatable element from its opening tag to
-its closing tag: `pipeline.ingest.rawhtml`) `<2/>` (see `pipeline.markup`). Image alt text is a unit of its own. URLs, code
-spans, code blocks, HTML blocks, tables and front matter (`---` YAML or `+++` TOML at the top)
-are never translated. A file nested deeper than markdown-it follows (MAX_NESTING) is refused,
-never read in part.
+its closing tag: `pipeline.ingest.rawhtml`) `<2/>` (see `pipeline.markup`). Image alt text is a
+unit of its own. URLs, code spans, code blocks, HTML blocks, tables and front matter (`---` YAML
+or `+++` TOML at the top) are never translated. A file nested deeper than markdown-it follows
+(MAX_NESTING) is refused, never read in part.
 
 On export each unit's lines are replaced by one line: the source line's prefix (`## `, `- `,
 `> `, indentation) and the translation, with every character a translation could use as
