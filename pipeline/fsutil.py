@@ -7,6 +7,7 @@ import functools
 import glob
 import os
 import re
+import stat
 import tempfile
 import time
 from contextlib import contextmanager
@@ -15,6 +16,35 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from pipeline.errors import PipelineError
+
+
+def current_umask() -> int:
+    """The process umask, read without changing it where Linux says it (/proc), else set and reset."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def new_file_mode(path: Path) -> int:
+    """The mode a file written at `path` gets: that of the file it replaces, else 0666 less the
+    umask, as msgfmt, cp and editors give; web servers and apps running as another user read it."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode) & 0o777  # permissions, never set-id bits
+    except OSError:
+        return 0o666 & ~current_umask()
+
+
+def create_file(path: Path) -> None:
+    """Create `path` empty if missing (mode 0666 less the umask), touching nothing if it exists:
+    for files another library fills in (SQLite would give 0644 whatever the umask)."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o666))
 
 
 def names_the_file_on_failure(write):
@@ -34,16 +64,19 @@ def names_the_file_on_failure(write):
 
 @names_the_file_on_failure
 def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write to a temporary file in the same folder, fsync, then rename over `path`."""
+    """Write to a temporary file in the same folder, fsync, then rename over `path`; the file
+    gets the mode of the one it replaces, or 0666 less the umask (`new_file_mode`)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(data, str):
         data = data.encode("utf-8")
     for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
         stale.unlink(missing_ok=True)  # left by a killed run (writers hold the folder's lock)
+    mode = new_file_mode(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), mode)  # mkstemp makes it 0600
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())

@@ -39,7 +39,7 @@ from pipeline.segment.limits import check_sentence_lengths
 from pipeline.segment.splitter import segment_document
 from pipeline.translate import finish, translate_raw
 
-SEGMENTER_VERSION = "2"  # bump when pipeline.segment rules change: the segments entry is rebuilt
+SEGMENTER_VERSION = "3"  # bump when pipeline.segment rules change: the segments entry is rebuilt
 CATALOGUE_VERSION = "1"  # bump when merge or the writers change: catalogues are merged again
 CHUNK = 32  # sentences per memory write: what a crash can cost
 

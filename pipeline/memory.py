@@ -14,6 +14,8 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
+from pipeline.fsutil import create_file
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
     source TEXT NOT NULL,
@@ -30,6 +32,7 @@ CREATE TABLE IF NOT EXISTS translations (
 class TranslationMemory:
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
+        create_file(path)  # honours the umask, as every other file the pipeline writes
         self._db = sqlite3.connect(str(path), timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)

@@ -3,7 +3,8 @@
 What goes out is what reviewers approved: entries with a translation and no `fuzzy` flag. With
 `include_fuzzy`, machine translations still awaiting review go out too. A sentence with neither
 stays in Gujarati in rebuilt documents and is left out of .mo and JSON (gettext and i18next then
-show the Gujarati key).
+show the Gujarati key). A rebuilt page marks such sentences `lang="gu"`, and no space follows a
+Chinese full stop between sentences (`pipeline.export.blocks`).
 
 Layout under the output folder (LOCALE the gettext name, TAG its BCP 47 tag: zh_Hans → zh-Hans):
 - mo:   LOCALE/LC_MESSAGES/DOMAIN.mo          (gettext, Django, Flask-Babel, PHP)
@@ -17,8 +18,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -27,14 +26,13 @@ from babel import Locale
 
 from pipeline.catalog import catalogue as catalog
 from pipeline.catalog.entry import is_shipped
+from pipeline.export.blocks import joined, rebuilt_pieces
 from pipeline.errors import PipelineError
 from pipeline.fsutil import write_atomic
 from pipeline.ingest import READERS
 from pipeline.ingest.html import rebuild_html
 from pipeline.ingest.markdown import rebuild_markdown
 from pipeline.localise.markup import strip_placeholders
-from pipeline.model import Document
-from pipeline.segment.splitter import segment_document
 from pipeline.ingest.sources import load_sources
 
 FORMATS = ("mo", "json", "txt", "md", "html")
@@ -127,38 +125,22 @@ def _count(po: polib.POFile, shipped: dict[str, str], report: ExportReport) -> N
 # --- documents -------------------------------------------------------------------------------
 
 
-def translated_blocks(doc: Document, shipped: dict[str, str], report: ExportReport) -> dict[int, str]:
-    """Block index → the block's text with each sentence replaced by its shipped translation."""
-    by_block = defaultdict(list)
-    for seg in segment_document(doc):
-        by_block[seg.block].append(seg)
-    out = {}
-    for block in doc.blocks:
-        text = doc.text[block.start : block.end]
-        for seg in reversed(by_block.get(block.index, [])):
-            translation = shipped.get(seg.text)
-            if translation is None:
-                report.untranslated += 1
-                continue
-            report.translated += 1
-            text = text[: seg.start - block.start] + translation + text[seg.end - block.start :]
-        out[block.index] = text
-    return out
-
-
 def rebuild_document(name: str, suffix: str, source: str, fmt: str, locale: str,
                      shipped: dict[str, str], report: ExportReport) -> tuple[str, str] | None:
     """(output name, content) for one document in `fmt`, or None when it is not of that format."""
     if fmt != "txt" and suffix not in DOCUMENT_SUFFIXES[fmt]:
         return None
     doc = READERS[suffix](Path(name), name, source.encode("utf-8"))
-    blocks = translated_blocks(doc, shipped, report)
-    translate: Callable[[int, str], str] = lambda index, _text: blocks[index]  # noqa: E731
+    pieces, translated, untranslated = rebuilt_pieces(doc, shipped)
+    report.translated += translated
+    report.untranslated += untranslated
+    blocks = {index: joined(block) for index, block in pieces.items()}
     warn = report.warnings.append
-    if fmt == "html":
-        return name, rebuild_html(source, translate, language_tag(locale), text_direction(locale), warn)
+    if fmt == "html":  # sentences left in Gujarati say so: lang="gu"
+        marked = lambda index, _text: [(p.text, p.lang) for p in pieces[index]]  # noqa: E731
+        return name, rebuild_html(source, marked, language_tag(locale), text_direction(locale), warn, name)
     if fmt == "md":
-        return name, rebuild_markdown(source, translate, warn)
+        return name, rebuild_markdown(source, lambda index, _text: blocks[index], warn, name)
     if suffix == ".txt":
         text = doc.text
         for block in reversed(doc.blocks):

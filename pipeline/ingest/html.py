@@ -7,12 +7,15 @@ and og:description. What never is: script, style, code, pre, template, and anyth
 `translate="no"` or `class="notranslate"` (with its attributes).
 
 Inline elements (a, b, strong, i, em, span, ...) stay inside the sentence as `<1>…</1>`; empty
-ones and kept-whole ones (br, img, inline code, a `translate="no"` span) as `<2/>` (see
-`pipeline.markup`). The same walk over the same source finds the same units in the same order,
-so export re-reads the page and puts each translated unit back where its block came from.
+ones and kept-whole ones (br, img, inline code, a `translate="no"` span, an inline script,
+noscript or textarea) as `<2/>` (see `pipeline.markup`). The same walk over the same source
+finds the same units in the same order, so export re-reads the page and puts each translated
+unit back where its block came from; a sentence left untranslated goes back in a
+`<span lang="gu">` (or as `lang` on an element that holds only text, such as `title`).
 
 lxml parses (libxml2's HTML parser: forgiving, keeps entities as text: `&lt;b&gt;` is the text
-`<b>`, never markup), and lxml's serialiser escapes every text it writes.
+`<b>`, never markup), and lxml's serialiser escapes every text it writes. A page nested deeper
+than `MAX_DEPTH` is refused, never read in part (`parse_html`).
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ CONTAINERS = frozenset(
 )
 BLOCKS = CONTAINERS | frozenset(
     "html head ul ol dl table thead tbody tfoot tr colgroup col form fieldset details dialog hr pre "
-    "script style template noscript textarea select optgroup iframe object video audio canvas svg math "
+    "select optgroup iframe object video audio canvas svg math "
     "meta link base menu hgroup picture source track map".split()
 )
 KEPT_WHOLE = frozenset("br wbr img input code kbd samp var svg math iframe object video audio canvas".split())
@@ -66,11 +69,60 @@ class Unit:
 
 
 def parse_html(text: str, path: object = None) -> etree._Element:
-    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=False)
+    """The whole page, or a PipelineError: libxml2 stops building the tree at 256 levels unless
+    told `huge_tree` (then at 2048), and says so only in its error log, so a page is checked for
+    both the parser giving up and nesting past `MAX_DEPTH` before anything reads it."""
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=False, huge_tree=True)
     try:
-        return lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
+        root = lxml.html.document_fromstring(without_html_end_tags(text).encode("utf-8"), parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise PipelineError(f"cannot parse HTML ({exc})", path=path) from None
+    too_deep = (f"elements nested more than {MAX_DEPTH} deep (browsers stop nesting there too); "
+                "flatten the page: nothing was read from it")
+    fatal = [e for e in parser.error_log if e.level >= etree.ErrorLevels.FATAL]
+    if fatal:
+        message = too_deep if "depth" in fatal[0].message else f"cannot read the whole page: {fatal[0].message}"
+        raise PipelineError(message, path=path, line=fatal[0].line)
+    deepest = deepest_element(root)
+    if deepest is not None:
+        raise PipelineError(too_deep, path=path, line=deepest.sourceline)
+    return root
+
+
+MAX_DEPTH = 512  # Chromium's HTML parser stops nesting here; the readers below recurse per level
+# What the scan for `</html>` steps over: comments, and elements whose body is text to a browser.
+_END_TAG_SCAN = re.compile(
+    r"<!--.*?(?:-->|\Z)|<plaintext\b.*\Z|</html(?=[\s/>])[^<>]{0,4096}>"
+    r"|<(script|style|textarea|title|xmp|iframe|noembed|noframes)(?=[\s/>])[^<>]{0,4096}>", re.I | re.S)
+
+
+def without_html_end_tags(text: str) -> str:
+    """`text` with each `</html>` end tag blanked (same length, lines kept): libxml2 drops all
+    that follows one without a word, where browsers go on and show it in the body."""
+    if not re.search(r"</html", text, re.I):
+        return text
+    spans, position = [], 0
+    while (m := _END_TAG_SCAN.search(text, position)) is not None:
+        position = m.end()
+        if m.group(0)[:2] == "</":
+            spans.append(m.span())
+        elif m.group(1):
+            close = re.compile(rf"</{m.group(1)}(?=[\s/>])[^>]{{0,4096}}>", re.I).search(text, position)
+            position = close.end() if close else len(text)
+    for start, end in reversed(spans):
+        text = text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+    return text
+
+
+def deepest_element(root) -> etree._Element | None:
+    """The first element nested deeper than MAX_DEPTH, or None (iterative: the depth is the point)."""
+    stack = [(root, 1)]
+    while stack:
+        el, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return el
+        stack.extend((child, depth + 1) for child in el)
+    return None
 
 
 def read_html_document(path: Path, name: str, data: bytes) -> Document:
@@ -191,7 +243,8 @@ def _inline(el, counter: list[int], elements: dict, whole: set) -> str:
         whole.add(number)
         return f"<{number}/>{tail}"
     inner = [_escape_lookalikes(el.text or "")]
-    inner += [_inline(child, counter, elements, whole) for child in el]
+    for child in el:  # a loop, not a comprehension: one stack frame per level of nesting
+        inner.append(_inline(child, counter, elements, whole))
     return f"<{number}>{''.join(inner)}</{number}>{tail}"
 
 
@@ -204,46 +257,57 @@ def _escape_lookalikes(text: str) -> str:
 # --- putting translations back ---------------------------------------------------------------
 
 
-def rebuild_html(source: str, translate: Callable[[int, str], str], lang: str, direction: str,
-                 warn: Callable[[str], None] = lambda message: None) -> str:
+# What `translate` gives back for a unit: its text, or pieces of it as (text, lang), where `lang`
+# names the language of a piece left untranslated (a sentence still in Gujarati) and is marked so.
+Translation = str | list[tuple[str, str | None]]
+NO_CHILDREN = frozenset("title option textarea".split())  # text only: the piece's lang goes on them
+
+
+def rebuild_html(source: str, translate: Callable[[int, str], Translation], lang: str, direction: str,
+                 warn: Callable[[str], None] = lambda message: None, path: object = None) -> str:
     """The page with unit `i` replaced by `translate(i, unit_text)`; markup from the source only."""
-    root = parse_html(source)
+    root = parse_html(source, path)
     units = extract_units(root)
     for i, unit in enumerate(units):
         if unit.attribute is not None:
-            unit.parent.set(unit.attribute, strip_placeholders(translate(i, unit.text)))
+            text = "".join(piece for piece, _ in _pieces(translate(i, unit.text)))
+            unit.parent.set(unit.attribute, strip_placeholders(text))
     for i in reversed(range(len(units))):
         unit = units[i]
         if unit.attribute is None:
-            _replace_run(unit, translate(i, unit.text), warn)
+            _replace_run(unit, _pieces(translate(i, unit.text)), warn)
     root.set("lang", lang)
     root.set("dir", direction)
     _ensure_utf8(root)
     return lxml.html.tostring(root, encoding="unicode", method="html", doctype="<!DOCTYPE html>") + "\n"
 
 
-def _replace_run(unit: Unit, translation: str, warn) -> None:
-    holder = lxml.html.Element("div")
+def _pieces(translation: Translation) -> list[tuple[str, str | None]]:
+    return [(translation, None)] if isinstance(translation, str) else list(translation)
+
+
+def _replace_run(unit: Unit, pieces: list[tuple[str, str | None]], warn) -> None:
+    translation = "".join(text for text, _ in pieces)
     if not valid_tags(translation, set(unit.elements), unit.whole):
         warn(f"placeholders in {translation!r} do not match the source; markup dropped there")
-        translation = strip_placeholders(translation)
+        pieces = [(strip_placeholders(text), piece_lang) for text, piece_lang in pieces]
+    if unit.parent.tag in NO_CHILDREN:  # a <span> there would show as text
+        langs = {piece_lang for text, piece_lang in pieces if any(c.isalnum() for c in text)}
+        if len(langs) == 1 and None not in langs:
+            unit.parent.set("lang", langs.pop())
+        pieces = [(text, None) for text, _ in pieces]
+    holder = lxml.html.Element("div")
     stack = [holder]
-    last = 0
-    for tag in find_tags(translation):
-        _append_text(stack[-1], translation[last : tag.start])
-        last = tag.end
-        source = unit.elements[tag.number]
-        if tag.kind == "whole":
-            node = copy.deepcopy(source)
-            node.tail = None
-            stack[-1].append(node)
-        elif tag.kind == "open":
-            node = stack[-1].makeelement(source.tag, dict(source.attrib))
-            stack[-1].append(node)
-            stack.append(node)
-        else:
-            stack.pop()
-    _append_text(holder, translation[last:])
+    for text, piece_lang in pieces:
+        if piece_lang is None:
+            _render(text, unit, stack)
+            continue
+        span = stack[-1].makeelement("span", {"lang": piece_lang})
+        stack[-1].append(span)
+        stack.append(span)  # a piece left in the source is the source's: its tags are balanced
+        _render(text, unit, stack)
+        if span in stack:
+            del stack[stack.index(span) :]
     parent = unit.parent
     for child in list(parent)[unit.first : unit.last]:
         parent.remove(child)
@@ -261,6 +325,26 @@ def _replace_run(unit: Unit, translation: str, warn) -> None:
         parent.text += unit.trail
     else:
         parent[unit.first - 1].tail += unit.trail
+
+
+def _render(text: str, unit: Unit, stack: list) -> None:
+    """`text` with its placeholders made elements copied from the source, appended to stack[-1]."""
+    last = 0
+    for tag in find_tags(text):
+        _append_text(stack[-1], text[last : tag.start])
+        last = tag.end
+        source = unit.elements[tag.number]
+        if tag.kind == "whole":
+            node = copy.deepcopy(source)
+            node.tail = None
+            stack[-1].append(node)
+        elif tag.kind == "open":
+            node = stack[-1].makeelement(source.tag, dict(source.attrib))
+            stack[-1].append(node)
+            stack.append(node)
+        else:
+            stack.pop()
+    _append_text(stack[-1], text[last:])
 
 
 def _append_text(node, text: str) -> None:

@@ -3,9 +3,11 @@
 markdown-it-py (CommonMark) parses; we never hand-parse Markdown. Each heading or paragraph
 (list items and block quotes hold paragraphs) is one unit; inside it emphasis and links become
 `<1>…</1>` placeholders, and things kept whole (inline code, images, autolinks, inline HTML, hard
-line breaks) `<2/>` (see `pipeline.markup`). Image alt text is a unit of its own. URLs, code
-spans, code blocks, HTML blocks, tables and front matter (`---` YAML or `+++` TOML at the top)
-are never translated.
+line breaks, and a `<script>`, `<style>` or other untranslatable element from its opening tag to
+its closing tag: `pipeline.ingest.rawhtml`) `<2/>` (see `pipeline.markup`). Image alt text is a
+unit of its own. URLs, code spans, code blocks, HTML blocks, tables and front matter (`---` YAML
+or `+++` TOML at the top) are never translated. A file nested deeper than markdown-it follows
+(MAX_NESTING) is refused, never read in part.
 
 On export each unit's lines are replaced by one line: the source line's prefix (`## `, `- `,
 `> `, indentation) and the translation, with every character a translation could use as
@@ -25,6 +27,7 @@ from pipeline.errors import PipelineError
 from pipeline.localise.markup import PLACEHOLDER, space_after_stops, find_tags, strip_placeholders, valid_tags
 from pipeline.model import Document
 from pipeline.ingest.html import document_from_units
+from pipeline.ingest.rawhtml import raw_html_rule, still_open
 from pipeline.ingest.text import decode
 
 _SPACE = re.compile(r"[ \t\n\r\f]+")
@@ -43,8 +46,13 @@ class Unit:
     image: object | None = None  # for an alt-text unit: the image token
 
 
+MAX_NESTING = 100  # block quotes and lists inside each other; markdown-it's commonmark preset says 20
+
+
 def parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable("table").enable("strikethrough")
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").enable("strikethrough")
+    md.inline.ruler.before("html_inline", "raw_html", raw_html_rule)  # script, style, …: kept whole
+    return md
 
 
 def blank_front_matter(text: str) -> str:
@@ -57,23 +65,33 @@ def read_markdown_document(path: Path, name: str, data: bytes) -> Document:
     text = decode(data, path).replace("\r\n", "\n")
     if not text.strip():
         raise PipelineError("file is empty: nothing to translate", path=path)
-    units = extract_units(text)
+    units = extract_units(text, path=path)
     return document_from_units(name, [(u.kind, u.text) for u in units])
 
 
-def extract_units(text: str, carriers: bool = False) -> list[Unit]:
+def extract_units(text: str, carriers: bool = False, path: object = None) -> list[Unit]:
     """Translatable units in order; with `carriers`, also the blocks holding only an image, which
     export rewrites for the image's translated alt text (kind "carrier", not translated)."""
     units: list[Unit] = []
     tokens = parser().parse(blank_front_matter(text))
+    too_deep = next((t for t in tokens if t.nesting == 1 and t.level >= MAX_NESTING - 1), None)
+    if too_deep is not None:  # markdown-it silently skips what lies deeper
+        raise PipelineError(f"block quotes or lists nested more than {MAX_NESTING} deep; flatten them, "
+                            "nothing was read from this file", path=path, line=too_deep.map[0] + 1)
     in_table = 0
+    left_open = None  # an untranslatable raw-HTML element (a <script>) not closed yet
     for i, token in enumerate(tokens):
         if token.type == "table_open":
             in_table += 1
         elif token.type == "table_close":
             in_table -= 1
-        if token.type != "inline" or in_table or token.map is None:
+        if token.type == "html_block" or (token.type == "inline" and left_open is not None):
+            left_open = still_open(token.content, left_open)  # inside it, nothing is translated
             continue
+        if token.type == "inline":
+            left_open = next((c.meta["left_open"] for c in token.children or [] if c.meta.get("left_open")), None)
+        if token.type != "inline" or in_table or token.map is None or left_open is not None:
+            continue  # a block that leaves a <script> open: what a translation wrote after it would run
         kind = "heading" if tokens[i - 1].type == "heading_open" else "paragraph"
         if kind == "paragraph" and i >= 2 and tokens[i - 2].type == "list_item_open":
             kind = "list item"
@@ -141,15 +159,15 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>!|~&#])")
 
 def escape_markdown(text: str) -> str:
     """Text that Markdown shows as written: every character that could start markup escaped."""
-    text = _MD_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
+    text = _MD_SPECIAL.sub(r"\\\1", re.sub(r"\r\n?|\n", " ", text))  # CommonMark ends lines at \r too
     text = re.sub(r"^([ \t]*)([-+=])", r"\1\\\2", text)  # no list item or heading underline
     return re.sub(r"^([ \t]*\d+)([.)])", r"\1\\\2", text)  # no numbered list: 2024\. …
 
 
 def rebuild_markdown(source: str, translate: Callable[[int, str], str],
-                     warn: Callable[[str], None] = lambda message: None) -> str:
+                     warn: Callable[[str], None] = lambda message: None, path: object = None) -> str:
     text = source.replace("\r\n", "\n")
-    units = extract_units(text, carriers=True)
+    units = extract_units(text, carriers=True, path=path)
     translated, index = [], 0
     for unit in units:
         if unit.kind == "carrier":

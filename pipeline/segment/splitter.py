@@ -33,7 +33,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 
-from pipeline.localise.markup import keep_tags_together
+from pipeline.localise.markup import keep_tags_together, strip_placeholders
 from pipeline.model import Document, Segment
 from pipeline.segment.rules import (
     CONTINUING_WORDS,
@@ -256,7 +256,7 @@ def segment_document(doc: Document) -> Iterator[Segment]:
         block_text = doc.text[block.start : block.end]
         for s, e in keep_tags_together(block_text, split_sentences(block_text)):
             text = clean_segment_text(block_text[s:e])
-            if not text.strip():
+            if not text.strip() or is_markup_only(text):
                 continue
             yield Segment(
                 doc=doc.name,
@@ -267,6 +267,12 @@ def segment_document(doc: Document) -> Iterator[Segment]:
                 end=block.start + e,
             )
             index += 1
+
+
+def is_markup_only(text: str) -> bool:
+    """`<1/>`, `<1/><2/>.`: an image or line break after the last full stop is no sentence; it
+    stays where it is in the block, untranslated, instead of becoming a msgid of tags."""
+    return "<" in text and not any(c.isalnum() for c in strip_placeholders(text))
 
 
 def segment_documents(docs: Iterable[Document]) -> list[Segment]:

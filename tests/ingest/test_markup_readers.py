@@ -148,12 +148,12 @@ def test_restored_placeholders_are_always_complete_and_nested(translation):
 
 def test_markdown_translation_cannot_change_the_block_structure():
     source = "# શીર્ષક\n\nપહેલો ફકરો.\n\nબીજો ફકરો.\n"
-    hostile = ["    indented code?", "2024. a list?", "- item?\n===", "<div>html</div>"]
+    hostile = ["    indented code?", "2024. a list?", "- item?\n===\r- item\r\n===", "<div>html</div>"]
     out = rebuild_markdown(source, lambda i, text: hostile[i] if i < len(hostile) else text)
     html = MarkdownIt("commonmark").render(out)
     root = lxml.html.fromstring(f"<div>{html}</div>")
     assert [(el.tag, el.text_content()) for el in root] == [
-        ("h1", "indented code?"), ("p", "2024. a list?"), ("p", "- item? ===")]
+        ("h1", "indented code?"), ("p", "2024. a list?"), ("p", "- item? === - item ===")]
     assert "<div>html</div>" not in html  # the 4th unit does not exist; nothing was added
 
 
