@@ -34,7 +34,7 @@ MT_COMMENT = "machine translation"
 QA_COMMENT = "qa"
 _MODEL = re.compile(r"^machine translation: (\S+)", re.MULTILINE)
 NOTE = "machine translation, awaiting review"
-_NOTE = re.compile(r"^machine translation, awaiting review \(msgstr sha256 ([0-9a-f]{8})\)\s*$")
+_NOTE = re.compile(r"machine\s+translation,\s+awaiting\s+review\s+\(msgstr\s+sha256\s+([0-9a-f]{8})\)")
 
 
 class Owner(Enum):
@@ -73,17 +73,17 @@ def digest(forms: tuple[str, ...] | str) -> str:
 def model_of(entry: polib.POEntry) -> str | None:
     """The model named in the pipeline's extracted comment, read through an editor's re-wrapping
     (polib breaks lines at spaces and after hyphens); None when there is none."""
-    m = _MODEL.search(re.sub(r"-\n", "-", entry.comment))
+    comment = re.sub(r"-\n", "-", entry.comment)
+    comment = re.sub(r"[ \t]*\n[ \t]*(?![\w.-]+( [\w.-]+)?: )", " ", comment)  # wrapped continuation lines
+    m = _MODEL.search(comment)
     return m.group(1) if m else None
 
 
 def written_digest(entry: polib.POEntry) -> str | None:
-    """The digest of what the pipeline wrote into this entry, from its note; None without one."""
-    for line in entry.tcomment.split("\n") if entry.tcomment else ():
-        m = _NOTE.match(line)
-        if m:
-            return m.group(1)
-    return None
+    """The digest of what the pipeline wrote into this entry, from its note (read through an
+    editor's re-wrapping); None without one."""
+    m = _NOTE.search(entry.tcomment or "")
+    return m.group(1) if m else None
 
 
 def machine_note(forms: tuple[str, ...] | str) -> str:
@@ -92,9 +92,10 @@ def machine_note(forms: tuple[str, ...] | str) -> str:
 
 def without_note(tcomment: str) -> str:
     """A translator comment with the pipeline's note taken out (a person's lines stay as they are)."""
-    if not tcomment:
+    if not tcomment or not _NOTE.search(tcomment):
         return tcomment
-    return "\n".join(line for line in tcomment.split("\n") if not _NOTE.match(line))
+    lines = _NOTE.sub("\x00", tcomment).split("\n")
+    return "\n".join(line.replace("\x00", "").rstrip() for line in lines if line.strip() != "\x00")
 
 
 def with_note(tcomment: str, forms: tuple[str, ...] | str) -> str:
