@@ -25,6 +25,7 @@ from pipeline.segment.limits import check_sentence_lengths
 from pipeline.localise.loops import cut_loop
 from pipeline.localise.markup import restore_placeholders, strip_placeholders
 from pipeline.memory import TranslationMemory
+from pipeline.mt import translate_scored
 from pipeline.model import Finding, Segment, Translation
 from pipeline.localise.numbers import localise_numbers, prepare_for_model
 from pipeline.localise.spans import restore_spans
@@ -33,6 +34,7 @@ from pipeline.ingest.sources import save_sources
 
 SEGMENTER_VERSION = "2"  # bump when pipeline.segment rules change: old segments.json is rebuilt
 LOCALISER_VERSION = "4"  # 2: spans restored, dates; 3: looping output cut off; 4: markup
+TRANSLATE_VERSION = "2"  # 2: each translation carries the model's confidence
 CHUNK = 32  # sentences per memory write: what a crash can cost
 
 
@@ -194,7 +196,7 @@ def stage_translate(
     if existing is not None:
         keep |= {e.msgid for e in existing if merge.owned_by_reviewer(e, owned)}
     todo = [m.msgid for m in messages if m.msgid not in keep]
-    key = _key(segments_key, model_key, sorted(keep))
+    key = _key(TRANSLATE_VERSION, segments_key, model_key, sorted(keep))
     stats = report.locales.setdefault(locale, LocaleStats(locale))
     stats.model_id = spec.model_id
     stats.reviewed = len(messages) - len(todo)
@@ -206,24 +208,25 @@ def stage_translate(
 
     # Inline-markup placeholders (<1>…</1>) are not shown to the model; localize puts them back.
     inputs = {msgid: prepare_for_model(strip_placeholders(msgid)) for msgid in todo}
-    cached = memory.lookup(set(inputs.values()), SOURCE_LANGUAGE, tgt, model_key)
+    cached = memory.lookup_scored(set(inputs.values()), SOURCE_LANGUAGE, tgt, model_key)
     missing = sorted({t for t in inputs.values() if t not in cached}, key=len)
     left: set[str] = set()
     if missing and executor is not None:
         left = set(executor.translate_into_memory(spec, missing, tgt, memory, model_key, locale, CHUNK).untranslated)
-        cached.update(memory.lookup(missing, SOURCE_LANGUAGE, tgt, model_key))
+        cached.update(memory.lookup_scored(missing, SOURCE_LANGUAGE, tgt, model_key))
     elif missing:
         translator = translators.get(spec.name)
         if translator is None:
             _log(f"loading {spec.model_id} for {SOURCE_LANGUAGE}→{tgt}")
             translator = translators[spec.name] = factory(spec)
         _translate_into_memory(translator, missing, tgt, memory, model_key, spec.model_id, locale)
-        cached.update(memory.lookup(missing, SOURCE_LANGUAGE, tgt, model_key))
+        cached.update(memory.lookup_scored(missing, SOURCE_LANGUAGE, tgt, model_key))
     missing_set = set(missing) - left
     stats.by_model = sum(1 for t in inputs.values() if t in missing_set)
     stats.untranslated = sum(1 for t in inputs.values() if t in left)
     stats.from_memory = len(todo) - stats.by_model - stats.untranslated
-    records = {msgid: {"mt": cached[text], "model_id": spec.model_id} for msgid, text in inputs.items()
+    records = {msgid: {"mt": cached[text].text, "model_id": spec.model_id, "confidence": cached[text].confidence}
+               for msgid, text in inputs.items()
                if text not in left}
     if left:  # a key this stage never computes: the next run does it again and retries what is left
         key = _key(key, "incomplete", sorted(left))
@@ -236,7 +239,7 @@ def _translate_into_memory(translator, texts, tgt, memory, model_key, model_id, 
     with tqdm(total=len(texts), desc=f"translate {locale}", unit="seg", file=sys.stderr, disable=None) as bar:
         for i in range(0, len(texts), CHUNK):
             chunk = texts[i : i + CHUNK]
-            outputs = translator.translate(chunk, SOURCE_LANGUAGE, tgt)
+            outputs = translate_scored(translator, chunk, SOURCE_LANGUAGE, tgt)  # text and confidence
             if len(outputs) != len(chunk):
                 raise RuntimeError(f"translator returned {len(outputs)} outputs for {len(chunk)} inputs")
             memory.store(dict(zip(chunk, outputs)), SOURCE_LANGUAGE, tgt, model_key, model_id)
@@ -266,7 +269,7 @@ def stage_localize(config: Config, locale: str, paths: Paths, report: RunReport)
         findings = ((looped,) if looped else ()) + tuple(qa.run_checks(plain, text))
         text, markup_findings = restore_placeholders(msgid, text)
         findings += tuple(markup_findings)
-        records[msgid] = {"text": text, "model_id": rec["model_id"],
+        records[msgid] = {"text": text, "model_id": rec["model_id"], "confidence": rec.get("confidence"),
                           "findings": [[f.check, f.message] for f in findings]}
     stats.findings = sum(len(r["findings"]) for r in records.values())
     _save(out, {"key": key, "locale": locale, "translations": records})
@@ -296,7 +299,7 @@ def stage_catalog(locales: list[str], paths: Paths, report: RunReport, *, purge_
             loc = _load(paths.artefact(f"localize-{locale}"), f"localize --to {locale}")["translations"]
             translations = {
                 msgid: Translation(msgid, rec["text"], "model", rec["model_id"],
-                                   tuple(Finding(c, m) for c, m in rec["findings"]))
+                                   tuple(Finding(c, m) for c, m in rec["findings"]), rec.get("confidence"))
                 for msgid, rec in loc.items()
             }
             po_path = paths.po(locale)

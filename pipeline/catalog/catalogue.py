@@ -23,6 +23,7 @@ from pipeline.model import Segment, Translation
 from pipeline.catalog.poformat import format_catalog
 
 MT_COMMENT = "machine translation"
+CONFIDENCE_COMMENT = "confidence"
 QA_COMMENT = "qa"
 PROJECT = "PACKAGE VERSION"
 
@@ -102,6 +103,8 @@ def is_reviewed(entry: polib.POEntry) -> bool:
 
 def machine_comment(translation: Translation) -> str:
     lines = [f"{MT_COMMENT}: {translation.model_id}"]
+    if translation.confidence is not None:  # rounded, so that a re-run writes the same bytes
+        lines.append(f"{CONFIDENCE_COMMENT}: {translation.confidence:.2f}")
     lines += [f"{QA_COMMENT}: {f.check}: {f.message}" for f in translation.findings]
     return "\n".join(lines)
 

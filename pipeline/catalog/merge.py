@@ -28,7 +28,7 @@ import re
 
 import polib
 
-from pipeline.catalog.catalogue import MT_COMMENT, QA_COMMENT, Message, machine_comment
+from pipeline.catalog.catalogue import CONFIDENCE_COMMENT, MT_COMMENT, QA_COMMENT, Message, machine_comment
 from pipeline.model import Translation
 from pipeline.catalog.similarity import best_matches
 
@@ -36,8 +36,8 @@ SUGGESTION = "suggestion"
 REUSED = "reused: reviewed translation from the translation memory"
 CHANGED = "source changed: the translation reviewed for the previous source (#|) is kept, still fuzzy"
 FROM_MEMORY = "from the translation memory: reviewed translation of a similar source (#|), fuzzy"
-_PIPELINE_LINES = (MT_COMMENT + ":", QA_COMMENT + ":", SUGGESTION + " ", "reused:", "source changed:",
-                   "from the translation memory:")
+_PIPELINE_LINES = (MT_COMMENT + ":", CONFIDENCE_COMMENT + ":", QA_COMMENT + ":", SUGGESTION + " ", "reused:",
+                   "source changed:", "from the translation memory:")
 
 Key = tuple[str | None, str]
 
