@@ -99,6 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("status", help="review progress per locale: reviewed, fuzzy, untranslated, obsolete, QA")
     p.add_argument("--to", metavar="LOCALES", help="comma-separated locales (default: every catalogue found)")
     p.add_argument("--json", action="store_true", help="print one JSON object keyed by locale")
+    p.add_argument("--worst", type=int, metavar="N",
+                   help="list the N machine translations to review first: QA findings, then lowest confidence")
     _add_common(p, models=False)
 
     p = sub.add_parser("export", help="ship translations: .mo, i18next JSON, or rebuilt txt/md/html documents")
@@ -202,6 +204,8 @@ def _print_status(args: argparse.Namespace) -> int:
     from pipeline.catalog.status import project_status
 
     locales = jobs.normalise_locales(args.to.split(",")) if args.to else None
+    if args.worst is not None:
+        return _print_worst(args, locales)
     found = project_status(args.locales_dir, args.domain, locales)
     if not found:
         raise PipelineError(f"no {args.domain}.po catalogues under {args.locales_dir}: run `pipeline run` first")
@@ -210,6 +214,25 @@ def _print_status(args: argparse.Namespace) -> int:
     else:
         for status in found.values():
             print(status.line())
+    return 0
+
+
+def _print_worst(args: argparse.Namespace, locales: list[str] | None) -> int:
+    from pipeline.catalog.review_order import worst
+    from pipeline.catalog.status import project_review_items
+
+    if args.worst < 1:
+        raise PipelineError("--worst takes a positive number of entries")
+    items = project_review_items(args.locales_dir, args.domain, locales)
+    if not items and not locales and not any(args.locales_dir.glob(f"*/LC_MESSAGES/{args.domain}.po")):
+        raise PipelineError(f"no {args.domain}.po catalogues under {args.locales_dir}: run `pipeline run` first")
+    chosen = worst(items, args.worst)
+    if args.json:
+        print(json.dumps([item.to_dict() for item in chosen], ensure_ascii=False, indent=1))
+    else:
+        for item in chosen:
+            print(item.line_text())
+        print(f"{len(chosen)} of {len(items)} machine translation(s) awaiting review", file=sys.stderr)
     return 0
 
 
