@@ -32,6 +32,12 @@ def _add_artefacts(p: argparse.ArgumentParser) -> None:
                         "adds to the defaults: wps_doc_N, lone bullet/page numbers, rules)")
 
 
+def _add_glossary(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--glossary", type=Path, metavar="FILE",
+                   help="terms to use (CSV: gu,en,zh_Hans,... and optional note, fixed columns; or TBX); "
+                        "overrides glossary: in models.yaml")
+
+
 def _add_targets(p: argparse.ArgumentParser) -> None:
     p.add_argument("--to", required=True, metavar="LOCALES",
                    help="comma-separated target locales as Babel names, e.g. en,en_IN,zh_Hans")
@@ -69,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("sources", nargs="+", metavar="SOURCE", help="UTF-8 .txt files or folders of them")
     _add_targets(p)
     _add_common(p)
+    _add_glossary(p)
     _add_artefacts(p)
     _add_catalog_options(p)
     _add_executor(p)
@@ -87,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text)
         _add_targets(p)
         _add_common(p)
+        if name in ("translate", "localize"):  # localize puts the fixed terms back: give both the same
+            _add_glossary(p)
         if name == "translate":
             _add_executor(p)
         if name == "catalog":
@@ -95,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="QA checks over .po files with Gujarati msgids (exit 1 on findings)")
     p.add_argument("po_files", nargs="+", metavar="PO", type=Path, help=".po files to check")
     p.add_argument("--json", action="store_true", help="print the findings as a JSON array")
+    _add_glossary(p)
 
     p = sub.add_parser("status", help="review progress per locale: reviewed, fuzzy, untranslated, obsolete, QA")
     p.add_argument("--to", metavar="LOCALES", help="comma-separated locales (default: every catalogue found)")
@@ -140,7 +150,12 @@ def main(argv: list[str] | None = None) -> int:
 def _check(args: argparse.Namespace) -> int:
     from pipeline.qa.catalogue import as_json, as_text, check_files
 
-    findings = check_files(args.po_files)
+    glossary = None
+    if args.glossary is not None:
+        from pipeline.glossary import load_glossary
+
+        glossary = load_glossary(args.glossary)
+    findings = check_files(args.po_files, glossary=glossary)
     if args.json:
         print(as_json(findings))
     elif findings:
@@ -163,7 +178,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         _print_segments(args.sources, tuple(args.artefacts))
         return 0
     locales = jobs.normalise_locales(args.to.split(",")) if hasattr(args, "to") else []
-    config = load_config(args.models) if hasattr(args, "models") else None
+    config = load_config(args.models).with_glossary(getattr(args, "glossary", None)) if hasattr(args, "models") else None
     if config is not None:
         for locale in locales:
             config.model_for(locale)  # fail on an unrouted pair before any work

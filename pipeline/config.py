@@ -6,15 +6,19 @@ line. Everything comes out as frozen dataclasses; nothing downstream touches raw
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from babel import Locale, UnknownLocaleError
 
 from pipeline.errors import PipelineError
+
+if TYPE_CHECKING:
+    from pipeline.glossary import Glossary
 
 FAMILIES = ("nllb", "m2m100", "marian")
 BACKENDS = ("auto", "transformers", "ctranslate2")
@@ -80,6 +84,20 @@ class Config:
     models: dict[str, ModelSpec]
     pairs: dict[tuple[str, str], str]  # (source language, target language) -> model name
     locales: dict[str, LocaleOptions]
+    glossary: Glossary | None = None  # `glossary:` in models.yaml, or --glossary
+
+    @property
+    def glossary_key(self) -> str | None:
+        """What the glossary contributes to a stage's cache key."""
+        return self.glossary.digest if self.glossary is not None else None
+
+    def with_glossary(self, path: str | Path | None) -> Config:
+        """This configuration with the glossary at `path` instead (None: unchanged)."""
+        if path is None:
+            return self
+        from pipeline.glossary import load_glossary
+
+        return dataclasses.replace(self, glossary=load_glossary(path))
 
     def model_for(self, locale: str) -> ModelSpec:
         """The model routed for gu → the language of `locale` (zh_Hans → zh)."""
@@ -119,7 +137,7 @@ def target_language(locale: str) -> str:
 
 # --- reading ---------------------------------------------------------------------------------
 
-_TOP_KEYS = {"models", "pairs", "locales"}
+_TOP_KEYS = {"models", "pairs", "locales", "glossary"}
 _MODEL_KEYS = {"family", "source", "revision", "backend", "quantization", "trust_remote_code", "generation"}
 _GEN_TYPES = {f.name: f.type for f in fields(GenerationSettings)}
 _LOCALE_KEYS = {"number_style"}
@@ -168,7 +186,13 @@ def load_config(path: str | Path) -> Config:
             if "number_style" in opts:
                 style = reader.choice(opts["number_style"][1], f"locales.{loc}.number_style", NUMBER_STYLES)
             locales[loc] = LocaleOptions(number_style=style)
-    return Config(path=path, models=models, pairs=pairs, locales=locales)
+    glossary = None
+    if "glossary" in top:
+        from pipeline.glossary import load_glossary
+
+        where = Path(reader.scalar(top["glossary"][1], "glossary", str)).expanduser()
+        glossary = load_glossary(where if where.is_absolute() else path.parent / where)
+    return Config(path=path, models=models, pairs=pairs, locales=locales, glossary=glossary)
 
 
 class _Reader:

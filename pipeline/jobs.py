@@ -29,6 +29,7 @@ from pipeline.mt import translate_scored
 from pipeline.model import Finding, Segment, Translation
 from pipeline.localise.numbers import localise_numbers, prepare_for_model
 from pipeline.localise.spans import restore_spans
+from pipeline.localise.terms import protect_terms, restore_terms
 from pipeline.segment.splitter import segment_document
 from pipeline.ingest.sources import save_sources
 
@@ -196,7 +197,7 @@ def stage_translate(
     if existing is not None:
         keep |= {e.msgid for e in existing if merge.owned_by_reviewer(e, owned)}
     todo = [m.msgid for m in messages if m.msgid not in keep]
-    key = _key(TRANSLATE_VERSION, segments_key, model_key, sorted(keep))
+    key = _key(TRANSLATE_VERSION, segments_key, model_key, sorted(keep), config.glossary_key)
     stats = report.locales.setdefault(locale, LocaleStats(locale))
     stats.model_id = spec.model_id
     stats.reviewed = len(messages) - len(todo)
@@ -207,7 +208,9 @@ def stage_translate(
         return
 
     # Inline-markup placeholders (<1>…</1>) are not shown to the model; localize puts them back.
-    inputs = {msgid: prepare_for_model(strip_placeholders(msgid)) for msgid in todo}
+    # Fixed glossary terms are not shown to it either (pipeline.localise.terms).
+    inputs = {msgid: protect_terms(plain, prepare_for_model(plain), config.glossary, locale)
+              for msgid, plain in ((m, strip_placeholders(m)) for m in todo)}
     cached = memory.lookup_scored(set(inputs.values()), SOURCE_LANGUAGE, tgt, model_key)
     missing = sorted({t for t in inputs.values() if t not in cached}, key=len)
     left: set[str] = set()
@@ -254,7 +257,8 @@ def stage_localize(config: Config, locale: str, paths: Paths, report: RunReport)
     attached to each translation (a span the model lost is flagged by the placeholders check)."""
     raw = _load(paths.artefact(f"translate-{locale}"), f"translate --to {locale}")
     options = config.locale_options(locale)
-    key = _key(raw["key"], LOCALISER_VERSION, options.number_style)
+    key = _key(raw["key"], LOCALISER_VERSION, options.number_style, config.glossary_key)
+    context = qa.CheckContext(locale, config.glossary)  # the terminology check needs both
     out = paths.artefact(f"localize-{locale}")
     stats = report.locales.setdefault(locale, LocaleStats(locale))
     if _fresh(out, key):
@@ -265,8 +269,9 @@ def stage_localize(config: Config, locale: str, paths: Paths, report: RunReport)
     for msgid, rec in raw["translations"].items():
         plain = strip_placeholders(msgid)  # inline markup (<1>…</1>) never reached the model
         text, looped = cut_loop(rec["mt"], plain)  # a model stuck in a loop: cut off and flagged
-        text = localise_numbers(restore_spans(plain, text), plain, locale, options.number_style)
-        findings = ((looped,) if looped else ()) + tuple(qa.run_checks(plain, text))
+        text = restore_spans(plain, restore_terms(plain, text, config.glossary, locale))
+        text = localise_numbers(text, plain, locale, options.number_style)
+        findings = ((looped,) if looped else ()) + tuple(qa.run_checks(plain, text, context=context))
         text, markup_findings = restore_placeholders(msgid, text)
         findings += tuple(markup_findings)
         records[msgid] = {"text": text, "model_id": rec["model_id"], "confidence": rec.get("confidence"),

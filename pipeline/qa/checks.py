@@ -1,4 +1,5 @@
-"""QA checks on one (Gujarati source, translation) pair; each check is a small pure function.
+"""QA checks on one (Gujarati source, translation) pair; each check is a small pure function of
+the pair and a `CheckContext` (the target locale and the glossary, for the checks that need them).
 
 Findings are written into the catalogue entry (extracted comment) so reviewers see them in
 their editor, and counted in the run summary.
@@ -9,10 +10,23 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from pipeline.glossary import Glossary
 from pipeline.model import Finding
 from pipeline.localise.numbers import find_source_numbers, find_target_numbers
 from pipeline.localise.spans import compare_spans, without_spans
+from pipeline.qa.terminology import check_terminology
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What a check may need beyond the pair; `run` and `pipeline check` both pass it."""
+
+    locale: str | None = None
+    glossary: Glossary | None = None
+
+
+NO_CONTEXT = CheckContext()
 
 _GUJARATI = re.compile(r"[\u0A80-\u0AFF]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -22,7 +36,7 @@ def _fmt(value) -> str:
     return format(value.normalize(), "f") if value == value.to_integral() else str(value)
 
 
-def check_numbers(source: str, translation: str) -> list[Finding]:
+def check_numbers(source: str, translation: str, context: CheckContext = NO_CONTEXT) -> list[Finding]:
     """Every source number appears in the translation with the same value, and none from nowhere.
 
     Numbers either side may be spelt as words (five, 五, પાંચ): such a number can stand for one
@@ -49,7 +63,7 @@ def _listed(keys: Counter) -> str:
     return ", ".join(show(k) for k in sorted(keys.elements(), key=lambda k: (isinstance(k, tuple), str(k))))
 
 
-def check_placeholders(source: str, translation: str) -> list[Finding]:
+def check_placeholders(source: str, translation: str, context: CheckContext = NO_CONTEXT) -> list[Finding]:
     """URLs, e-mail addresses, markup, format placeholders and citation marks, exactly as in the source."""
     missing, added = compare_spans(source, translation)
     findings = []
@@ -60,19 +74,19 @@ def check_placeholders(source: str, translation: str) -> list[Finding]:
     return findings
 
 
-def check_untranslated(source: str, translation: str) -> list[Finding]:
+def check_untranslated(source: str, translation: str, context: CheckContext = NO_CONTEXT) -> list[Finding]:
     if _GUJARATI.search(without_spans(translation)):
         return [Finding("untranslated", "Gujarati script left in the translation")]
     return []
 
 
-def check_empty(source: str, translation: str) -> list[Finding]:
+def check_empty(source: str, translation: str, context: CheckContext = NO_CONTEXT) -> list[Finding]:
     if source.strip() and not translation.strip():
         return [Finding("empty", "translation is only whitespace")]
     return []
 
 
-def check_repetition(source: str, translation: str) -> list[Finding]:
+def check_repetition(source: str, translation: str, context: CheckContext = NO_CONTEXT) -> list[Finding]:
     """Hallucination guard: output far longer or far shorter than the input, or a phrase on a loop."""
     findings = []
     zh = bool(_HAN.search(translation))
@@ -92,7 +106,7 @@ _END_MARKS = {"।": "full stop", ".": "full stop", "॥": "full stop", "?": "qu
               "。": "full stop", "？": "question", "！": "exclamation", "…": "ellipsis"}
 
 
-def check_punctuation(source: str, translation: str) -> list[Finding]:
+def check_punctuation(source: str, translation: str, context: CheckContext = NO_CONTEXT) -> list[Finding]:
     """A sentence that ends with ।, ? or ! in Gujarati ends the same way in the target script:
     . ? ! in English, 。？！ in Chinese."""
     src_end = source.rstrip(_CLOSERS)[-1:]
@@ -110,20 +124,22 @@ def check_punctuation(source: str, translation: str) -> list[Finding]:
     return []
 
 
-CHECKS: dict[str, Callable[[str, str], list[Finding]]] = {
+CHECKS: dict[str, Callable[[str, str, CheckContext], list[Finding]]] = {
     "numbers": check_numbers,
     "placeholders": check_placeholders,
     "untranslated": check_untranslated,
     "empty": check_empty,
     "repetition": check_repetition,
     "punctuation": check_punctuation,
+    "terminology": check_terminology,
 }
 
 
-def run_checks(source: str, translation: str, only: tuple[str, ...] | None = None) -> tuple[Finding, ...]:
+def run_checks(source: str, translation: str, only: tuple[str, ...] | None = None,
+               context: CheckContext = NO_CONTEXT) -> tuple[Finding, ...]:
     if not translation:
         return ()  # untranslated entries are counted as such, not as findings
     checks = [CHECKS[name] for name in (only or CHECKS)]
     if not translation.strip():
         checks = [check_empty]
-    return tuple(f for check in checks for f in check(source, translation))
+    return tuple(f for check in checks for f in check(source, translation, context))
