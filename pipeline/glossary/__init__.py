@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline.config import parse_locale
@@ -26,15 +27,21 @@ class Term:
 
     def target(self, locale: str) -> str | None:
         """The term for `locale`: its own column, else one of the same language (en_IN → en)."""
-        wanted = parse_locale(locale)
+        wanted = _name_and_language(locale)
         same_language = None
         for name, text in self.targets:
-            have = parse_locale(name)
-            if str(have) == str(wanted):
+            have = _name_and_language(name)
+            if have == wanted:
                 return text
-            if have.language == wanted.language and same_language is None:
+            if have[1] == wanted[1] and same_language is None:
                 same_language = text
         return same_language
+
+
+@lru_cache(maxsize=256)
+def _name_and_language(locale: str) -> tuple[str, str]:
+    parsed = parse_locale(locale)
+    return str(parsed), parsed.language
 
 
 @dataclass(frozen=True)

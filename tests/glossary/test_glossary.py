@@ -149,3 +149,10 @@ def test_the_longer_term_wins_and_only_the_last_word_inflects():
     found = [(m.term.source, text[m.start : m.end]) for m in find_terms(text, MINISTRY)]
     assert found == [("જાહેર સુરક્ષા મંત્રાલય", "જાહેર સુરક્ષા મંત્રાલયે"), ("મંત્રાલય", "મંત્રાલય"),
                      ("મંત્રાલય", "મંત્રાલયનું")]
+
+
+def test_terms_with_digits_hyphens_or_no_letters_are_found_too():
+    g = Glossary("g", (Term("કોવિડ-19", (("en", "COVID-19"),)), Term("₹", (("en", "INR"),)),
+                       Term("સ્માર્ટ સિટી મિશન", (("en", "Smart Cities Mission"),))))
+    text = "કોવિડ-19માં ₹ 5 અને સ્માર્ટ સિટી મિશનની વાત"
+    assert [text[m.start : m.end] for m in find_terms(text, g)] == ["કોવિડ-19માં", "₹", "સ્માર્ટ સિટી મિશનની"]
