@@ -38,7 +38,11 @@ def _add_confidence_column(db: sqlite3.Connection) -> None:
     """Memories written before confidences were kept gain the column; their rows read as None."""
     columns = {row[1] for row in db.execute("PRAGMA table_info(translations)")}
     if "confidence" not in columns:
-        db.execute("ALTER TABLE translations ADD COLUMN confidence REAL")
+        try:
+            db.execute("ALTER TABLE translations ADD COLUMN confidence REAL")
+        except sqlite3.OperationalError as exc:  # another process migrated it in between
+            if "duplicate column" not in str(exc):
+                raise
 
 
 class TranslationMemory:
