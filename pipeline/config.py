@@ -54,6 +54,9 @@ class ModelSpec:
     quantization: str = "auto"  # CTranslate2 only
     trust_remote_code: bool = False
     generation: GenerationSettings = field(default_factory=GenerationSettings)
+    # Score each output (its confidence); one forced-decoding pass, see bench/confidence_cost.py.
+    # Not part of settings_key: it never changes a translation.
+    confidence: bool = True
 
     @property
     def model_id(self) -> str:
@@ -138,7 +141,8 @@ def target_language(locale: str) -> str:
 # --- reading ---------------------------------------------------------------------------------
 
 _TOP_KEYS = {"models", "pairs", "locales", "glossary"}
-_MODEL_KEYS = {"family", "source", "revision", "backend", "quantization", "trust_remote_code", "generation"}
+_MODEL_KEYS = {"family", "source", "revision", "backend", "quantization", "trust_remote_code", "generation",
+               "confidence"}
 _GEN_TYPES = {f.name: f.type for f in fields(GenerationSettings)}
 _LOCALE_KEYS = {"number_style"}
 
@@ -251,6 +255,9 @@ class _Reader:
         if "quantization" in entry:
             quantization = self.choice(entry["quantization"][1], f"{what}.quantization", QUANTIZATIONS)
         trust = False
+        confidence = True
+        if "confidence" in entry:
+            confidence = self.scalar(entry["confidence"][1], f"{what}.confidence", bool)
         if "trust_remote_code" in entry:
             trust = self.scalar(entry["trust_remote_code"][1], f"{what}.trust_remote_code", bool)
         local = _local_folder(source, self.path)
@@ -274,6 +281,7 @@ class _Reader:
             backend=backend,
             quantization=quantization,
             trust_remote_code=trust,
+            confidence=confidence,
             generation=GenerationSettings(**gen_kwargs),
         )
 

@@ -237,14 +237,17 @@ class CT2Translator(BatchedTranslator):
             hypotheses = [result.result().hypotheses[0] for result in results]
             # The model's own score of each output, by forced decoding (see pipeline.mt.scoring):
             # the end token is scored, the target-language prefix is not.
-            scores = self.model.score_batch(tokens, hypotheses, max_input_length=0)
+            scored = self.model.score_batch(tokens, hypotheses, max_input_length=0) if self.spec.confidence else None
             rows = []
             for hypothesis in hypotheses:
                 ids = self.tokenizer.convert_tokens_to_ids(hypothesis)
                 rows.append([i for i in ids[skip:] if i not in drop])
             texts = [s.strip() for s in self.tokenizer.batch_decode(rows, skip_special_tokens=True)]
-            yield [Hypothesis(text, float(sum(score.log_probs[skip:])), len(score.log_probs) - skip)
-                   for text, score in zip(texts, scores, strict=True)]
+            if scored is None:  # confidence: false in models.yaml
+                yield [Hypothesis(text, 0.0, 0) for text in texts]
+            else:
+                yield [Hypothesis(text, float(sum(score.log_probs[skip:])), len(score.log_probs) - skip)
+                       for text, score in zip(texts, scored, strict=True)]
 
 
 def _log(message: str) -> None:

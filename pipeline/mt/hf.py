@@ -162,7 +162,8 @@ class HFTranslator(BatchedTranslator):
             kwargs["forced_bos_token_id"] = forced
         with torch.inference_mode():
             out = self.model.generate(**enc, **kwargs)
-            scores = self._score(enc, out.tolist(), skip=0 if forced is None else 1)
+            scores = (self._score(enc, out.tolist(), skip=0 if forced is None else 1) if self.spec.confidence
+                      else [(0.0, 0)] * len(batch))  # nothing scored: confidence None
         drop = families.language_token_ids(self.spec.family, self.tokenizer)
         rows = [[i for i in row if i not in drop] for row in out.tolist()]
         texts = [s.strip() for s in self.tokenizer.batch_decode(rows, skip_special_tokens=True)]
