@@ -35,6 +35,12 @@ def _add_artefacts(p: argparse.ArgumentParser) -> None:
                         "adds to the defaults: wps_doc_N, lone bullet/page numbers, rules)")
 
 
+def _add_glossary(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--glossary", type=Path, metavar="FILE",
+                   help="terms to use (CSV: gu,en,zh_Hans,... and optional note, fixed columns; or TBX); "
+                        "overrides glossary: in models.yaml")
+
+
 def _add_targets(p: argparse.ArgumentParser) -> None:
     p.add_argument("--to", required=True, metavar="LOCALES",
                    help="comma-separated target locales as Babel names, e.g. en,en_IN,zh_Hans")
@@ -76,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("sources", nargs="+", metavar="SOURCE", help="UTF-8 .txt, .md or .html files, or folders of them")
     _add_targets(p)
     _add_common(p)
+    _add_glossary(p)
     _add_artefacts(p)
     _add_catalog_options(p)
     _add_executor(p)
@@ -94,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text)
         _add_targets(p)
         _add_common(p)
+        if name in ("translate", "localize"):  # localize puts the fixed terms back: give both the same
+            _add_glossary(p)
         if name == "translate":
             _add_executor(p)
         if name == "catalog":
@@ -102,10 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="QA checks over .po files with Gujarati msgids (exit 1 on findings)")
     p.add_argument("po_files", nargs="+", metavar="PO", type=Path, help=".po files to check")
     p.add_argument("--json", action="store_true", help="print the findings as a JSON array")
+    _add_glossary(p)
 
     p = sub.add_parser("status", help="review progress per locale: reviewed, fuzzy, untranslated, obsolete, QA")
     p.add_argument("--to", metavar="LOCALES", help="comma-separated locales (default: every catalogue found)")
     p.add_argument("--json", action="store_true", help="print one JSON object keyed by locale")
+    p.add_argument("--worst", type=int, metavar="N",
+                   help="list the N machine translations to review first: QA findings, then lowest confidence")
     _add_common(p, models=False)
 
     p = sub.add_parser("export", help="ship translations: .mo, i18next JSON, or rebuilt txt/md/html documents")
@@ -179,7 +191,12 @@ def _memory_error_text(args: argparse.Namespace, exc: sqlite3.OperationalError) 
 def _check(args: argparse.Namespace) -> int:
     from pipeline.qa.catalogue import as_json, as_text, check_files
 
-    findings = check_files(args.po_files)
+    glossary = None
+    if args.glossary is not None:
+        from pipeline.glossary import load_glossary
+
+        glossary = load_glossary(args.glossary)
+    findings = check_files(args.po_files, glossary=glossary)
     if args.json:
         print(as_json(findings))
     elif findings:
@@ -204,7 +221,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         _print_segments(args.sources, tuple(args.artefacts))
         return 0
     locales = jobs.normalise_locales(args.to.split(",")) if hasattr(args, "to") else []
-    config = load_config(args.models) if hasattr(args, "models") else None
+    config = load_config(args.models).with_glossary(getattr(args, "glossary", None)) if hasattr(args, "models") else None
     if config is not None:
         for locale in locales:
             config.model_for(locale)  # fail on an unrouted pair before any work
@@ -253,6 +270,8 @@ def _print_status(args: argparse.Namespace) -> int:
     from pipeline.catalog.status import project_status
 
     locales = jobs.normalise_locales(args.to.split(",")) if args.to else None
+    if args.worst is not None:
+        return _print_worst(args, locales)
     found = project_status(args.locales_dir, args.domain, locales)
     if not found:
         raise PipelineError(f"no {args.domain}.po catalogues under {args.locales_dir}: run `pipeline run` first")
@@ -261,6 +280,25 @@ def _print_status(args: argparse.Namespace) -> int:
     else:
         for status in found.values():
             print(status.line())
+    return 0
+
+
+def _print_worst(args: argparse.Namespace, locales: list[str] | None) -> int:
+    from pipeline.catalog.review_order import worst
+    from pipeline.catalog.status import project_review_items
+
+    if args.worst < 1:
+        raise PipelineError("--worst takes a positive number of entries")
+    items = project_review_items(args.locales_dir, args.domain, locales)
+    if not items and not locales and not any(args.locales_dir.glob(f"*/LC_MESSAGES/{args.domain}.po")):
+        raise PipelineError(f"no {args.domain}.po catalogues under {args.locales_dir}: run `pipeline run` first")
+    chosen = worst(items, args.worst)
+    if args.json:
+        print(json.dumps([item.to_dict() for item in chosen], ensure_ascii=False, indent=1))
+    else:
+        for item in chosen:
+            print(item.line_text())
+        print(f"{len(chosen)} of {len(items)} machine translation(s) awaiting review", file=sys.stderr)
     return 0
 
 

@@ -6,17 +6,21 @@ line. Everything comes out as frozen dataclasses; nothing downstream touches raw
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from babel import Locale, UnknownLocaleError
 
 from pipeline.catalog.header import project_name_problem
 from pipeline.errors import PipelineError
+
+if TYPE_CHECKING:
+    from pipeline.glossary import Glossary
 
 FAMILIES = ("nllb", "m2m100", "marian")
 BACKENDS = ("auto", "transformers", "ctranslate2")
@@ -52,6 +56,9 @@ class ModelSpec:
     quantization: str = "auto"  # CTranslate2 only
     trust_remote_code: bool = False
     generation: GenerationSettings = field(default_factory=GenerationSettings)
+    # Score each output (its confidence); one forced-decoding pass, see bench/confidence_cost.py.
+    # Not part of settings_key: it never changes a translation.
+    confidence: bool = True
 
     @cached_property
     def model_id(self) -> str:
@@ -88,6 +95,20 @@ class Config:
     pairs: dict[tuple[str, str], str]  # (source language, target language) -> model name
     locales: dict[str, LocaleOptions]
     project: str | None = None  # Project-Id-Version of the catalogues (`project:`; --project overrides)
+    glossary: Glossary | None = None  # `glossary:` in models.yaml, or --glossary
+
+    @property
+    def glossary_key(self) -> str | None:
+        """What the glossary contributes to a stage's cache key."""
+        return self.glossary.digest if self.glossary is not None else None
+
+    def with_glossary(self, path: str | Path | None) -> Config:
+        """This configuration with the glossary at `path` instead (None: unchanged)."""
+        if path is None:
+            return self
+        from pipeline.glossary import load_glossary
+
+        return dataclasses.replace(self, glossary=load_glossary(path))
 
     def model_for(self, locale: str) -> ModelSpec:
         """The model routed for gu → the language of `locale` (zh_Hans → zh)."""
@@ -127,11 +148,12 @@ def target_language(locale: str) -> str:
 
 # --- reading ---------------------------------------------------------------------------------
 
-_TOP_KEYS = {"models", "pairs", "locales", "project"}
+_TOP_KEYS = {"models", "pairs", "locales", "project", "glossary"}
 # The tags plain YAML data has; anything else (!!python/name:os.system, !custom) is refused.
 _PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq",
                                                   "timestamp", "merge")}
-_MODEL_KEYS = {"family", "source", "revision", "backend", "quantization", "trust_remote_code", "generation"}
+_MODEL_KEYS = {"family", "source", "revision", "backend", "quantization", "trust_remote_code", "generation",
+               "confidence"}
 _GEN_TYPES = {f.name: f.type for f in fields(GenerationSettings)}
 _LOCALE_KEYS = {"number_style"}
 
@@ -187,7 +209,13 @@ def load_config(path: str | Path) -> Config:
             if "number_style" in opts:
                 style = reader.choice(opts["number_style"][1], f"locales.{loc}.number_style", NUMBER_STYLES)
             locales[loc] = LocaleOptions(number_style=style)
-    return Config(path=path, models=models, pairs=pairs, locales=locales, project=project)
+    glossary = None
+    if "glossary" in top:
+        from pipeline.glossary import load_glossary
+
+        where = Path(reader.scalar(top["glossary"][1], "glossary", str)).expanduser()
+        glossary = load_glossary(where if where.is_absolute() else path.parent / where)
+    return Config(path=path, models=models, pairs=pairs, locales=locales, project=project, glossary=glossary)
 
 
 class _Reader:
@@ -264,6 +292,9 @@ class _Reader:
         if "quantization" in entry:
             quantization = self.choice(entry["quantization"][1], f"{what}.quantization", QUANTIZATIONS)
         trust = False
+        confidence = True
+        if "confidence" in entry:
+            confidence = self.scalar(entry["confidence"][1], f"{what}.confidence", bool)
         if "trust_remote_code" in entry:
             trust = self.scalar(entry["trust_remote_code"][1], f"{what}.trust_remote_code", bool)
         local = _local_folder(source, self.path)
@@ -287,6 +318,7 @@ class _Reader:
             backend=backend,
             quantization=quantization,
             trust_remote_code=trust,
+            confidence=confidence,
             generation=GenerationSettings(**gen_kwargs),
         )
 

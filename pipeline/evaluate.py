@@ -77,10 +77,11 @@ def line_sentences(line: str) -> list[str]:
     return [seg.text for seg in segment_document(doc)]
 
 
-def translate_lines(translator, lines: list[str], locale: str, number_style: str) -> list[str]:
+def translate_lines(translator, lines: list[str], locale: str, number_style: str, glossary=None) -> list[str]:
     """Each line as `run` would translate it: sentence by sentence, each as its catalogue entry reads."""
     sentences = [line_sentences(line) for line in lines]
-    done = translate_now(translator, list(dict.fromkeys(s for line in sentences for s in line)), locale, number_style)
+    done = translate_now(translator, list(dict.fromkeys(s for line in sentences for s in line)), locale, number_style,
+                         glossary)
     sep = "" if target_language(locale) in _NO_SPACE_LANGUAGES else " "
     return [sep.join(done[s].text for s in line) for line in sentences]
 
@@ -126,7 +127,7 @@ def evaluate(
         label = f"{config.path.name}: {spec.name} ({backend}{quant}, beam {spec.generation.beam_size})"
         translator = load(spec)
         start = time.perf_counter()
-        outputs = translate_lines(translator, src, locale, config.locale_options(locale).number_style)
+        outputs = translate_lines(translator, src, locale, config.locale_options(locale).number_style, config.glossary)
         if outputs_seen is not None:
             outputs_seen(config, outputs)
         scores.append(score(label, src, outputs, ref, locale, time.perf_counter() - start))

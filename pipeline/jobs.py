@@ -32,8 +32,10 @@ from pipeline.fsutil import check_plain_name
 from pipeline.ingest import artefact_matcher, collect_sources, read_document
 from pipeline.ingest.sources import save_sources
 from pipeline.memory import TranslationMemory
+from pipeline.mt import translate_scored
 from pipeline.model import Finding, Segment, Translation
 from pipeline.mt.executors import LocalExecutor
+from pipeline.mt.scoring import Scored
 from pipeline.qa.checks import run_checks
 from pipeline.segment.limits import check_sentence_lengths
 from pipeline.segment.splitter import segment_document
@@ -41,6 +43,7 @@ from pipeline.translate import finish, translate_raw
 
 SEGMENTER_VERSION = "3"  # bump when pipeline.segment rules change: the segments entry is rebuilt
 CATALOGUE_VERSION = "1"  # bump when merge or the writers change: catalogues are merged again
+TRANSLATE_VERSION = "2"  # 2: each translation carries the model's confidence
 CHUNK = 32  # sentences per memory write: what a crash can cost
 
 
@@ -214,7 +217,7 @@ def _default_factory(spec: ModelSpec):
 @dataclass(frozen=True)
 class Raw:
     key: str
-    outputs: dict[str, str]  # msgid -> the model's raw output
+    outputs: dict[str, Scored]  # msgid -> the model's raw output and its confidence
     model_id: str
 
 
@@ -225,20 +228,25 @@ def stage_translate(config: Config, locale: str, segmented: Segmented, planned: 
     stats = report.stats(locale)
     stats.model_id = spec.model_id
     stats.reviewed = planned.plan.kept
-    key = caching.key(planned.key, spec.settings_key())
+    key = caching.key(TRANSLATE_VERSION, planned.key, spec.settings_key(), config.glossary_key)
     store = Cache(paths.workdir)
     cached = store.get(f"translate-{locale}", key)
     if cached is not None:
         report.skipped.append(f"translate {locale}")
         stats.from_memory = len(cached["translations"])
-        return Raw(key, cached["translations"], cached["model_id"])
+        return _raw(cached)
     shared = made.setdefault((spec.settings_key(), target_language(locale)), set())
-    raw = translate_raw(list(planned.plan.todo), locale, spec, memory, executor, CHUNK, shared)
+    raw = translate_raw(list(planned.plan.todo), locale, spec, memory, executor, CHUNK, shared, config.glossary)
     stats.by_model, stats.from_memory, stats.untranslated = raw.by_model, raw.from_memory, raw.untranslated
     stamp = key if not raw.untranslated else caching.key(key, "incomplete")  # the next run retries the rest
-    store.put(f"translate-{locale}", stamp, {"locale": locale, "model_id": spec.model_id,
-                                            "translations": raw.outputs})
+    store.put(f"translate-{locale}", stamp, {"locale": locale, "model_id": spec.model_id, "translations": {
+        m: {"mt": out.text, "confidence": out.confidence} for m, out in raw.outputs.items()}})
     return Raw(stamp, raw.outputs, spec.model_id)
+
+
+def _raw(data: dict) -> Raw:
+    outputs = {m: Scored(rec["mt"], rec.get("confidence")) for m, rec in data["translations"].items()}
+    return Raw(data["key"], outputs, data["model_id"])
 
 
 def translate_locales(config: Config, locales: list[str], paths: Paths, report: RunReport,
@@ -263,7 +271,7 @@ class Localised:
 
 
 def localise_key(config: Config, locale: str, raw: Raw) -> str:
-    return caching.key(raw.key, localise.VERSION, config.locale_options(locale).number_style)
+    return caching.key(raw.key, localise.VERSION, config.locale_options(locale).number_style, config.glossary_key)
 
 
 def localise_locale(config: Config, locale: str, raw: Raw, paths: Paths, report: RunReport) -> Localised:
@@ -277,18 +285,20 @@ def localise_locale(config: Config, locale: str, raw: Raw, paths: Paths, report:
         report.skipped.append(f"localize {locale}")
         stats.findings = cached.get("findings", 0)
         return Localised(key, _translations(cached))
-    translations = {msgid: finish(msgid, out, locale, options.number_style, raw.model_id)
+    translations = {msgid: finish(msgid, out.text, locale, options.number_style, raw.model_id, config.glossary,
+                                  out.confidence)
                     for msgid, out in raw.outputs.items()}
     stats.findings = sum(len(t.findings) for t in translations.values())
     store.put(f"localize-{locale}", key, {"locale": locale, "findings": stats.findings, "translations": {
-        m: {"text": t.text, "model_id": t.model_id, "findings": [[f.check, f.message] for f in t.findings]}
+        m: {"text": t.text, "model_id": t.model_id, "confidence": t.confidence,
+            "findings": [[f.check, f.message] for f in t.findings]}
         for m, t in translations.items()}})
     return Localised(key, translations)
 
 
 def _translations(data: dict) -> dict[str, Translation]:
     return {msgid: Translation(msgid, rec["text"], "model", rec["model_id"],
-                               tuple(Finding(c, m) for c, m in rec["findings"]))
+                               tuple(Finding(c, m) for c, m in rec["findings"]), rec.get("confidence"))
             for msgid, rec in data["translations"].items()}
 
 
@@ -298,7 +308,7 @@ def stage_localize(config: Config, locale: str, paths: Paths, report: RunReport)
     if data is None:
         raise PipelineError(f"no translate-{locale}.json in the work directory: run `pipeline translate --to {locale}` first",
                             path=paths.artefact(f"translate-{locale}"))
-    localise_locale(config, locale, Raw(data["key"], data["translations"], data["model_id"]), paths, report)
+    localise_locale(config, locale, _raw(data), paths, report)
 
 
 # --- catalogue -------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pipeline.fsutil import create_file
+from pipeline.mt.scoring import Scored
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
@@ -24,9 +25,21 @@ CREATE TABLE IF NOT EXISTS translations (
     model_key TEXT NOT NULL,
     model_id TEXT NOT NULL,
     translation TEXT NOT NULL,
+    confidence REAL,
     PRIMARY KEY (source, src, tgt, model_key)
 )
 """
+
+
+def _add_confidence_column(db: sqlite3.Connection) -> None:
+    """Memories written before confidences were kept gain the column; their rows read as None."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(translations)")}
+    if "confidence" not in columns:
+        try:
+            db.execute("ALTER TABLE translations ADD COLUMN confidence REAL")
+        except sqlite3.OperationalError as exc:  # another process migrated it in between
+            if "duplicate column" not in str(exc):
+                raise
 
 
 class TranslationMemory:
@@ -36,22 +49,33 @@ class TranslationMemory:
         self._db = sqlite3.connect(str(path), timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
+        _add_confidence_column(self._db)
         self._db.commit()
 
     def lookup(self, sources: Iterable[str], src: str, tgt: str, model_key: str) -> dict[str, str]:
-        found: dict[str, str] = {}
-        query = "SELECT translation FROM translations WHERE source=? AND src=? AND tgt=? AND model_key=?"
+        return {source: found.text for source, found in self.lookup_scored(sources, src, tgt, model_key).items()}
+
+    def lookup_scored(self, sources: Iterable[str], src: str, tgt: str, model_key: str) -> dict[str, Scored]:
+        """Like `lookup`, with the model's confidence (None for rows stored before it was kept)."""
+        found: dict[str, Scored] = {}
+        query = "SELECT translation, confidence FROM translations WHERE source=? AND src=? AND tgt=? AND model_key=?"
         for source in sources:
             row = self._db.execute(query, (source, src, tgt, model_key)).fetchone()
             if row is not None:
-                found[source] = row[0]
+                found[source] = Scored(row[0], row[1])
         return found
 
-    def store(self, pairs: dict[str, str], src: str, tgt: str, model_key: str, model_id: str) -> None:
+    def store(self, pairs: dict[str, str | Scored], src: str, tgt: str, model_key: str, model_id: str) -> None:
+        """Machine translations, plain text or `Scored` (text and confidence)."""
+        rows = []
+        for source, out in pairs.items():
+            scored = out if isinstance(out, Scored) else Scored(out)
+            rows.append((source, src, tgt, model_key, model_id, scored.text, scored.confidence))
         with self._db:
             self._db.executemany(
-                "INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?)",
-                [(s, src, tgt, model_key, model_id, t) for s, t in pairs.items()],
+                "INSERT OR REPLACE INTO translations (source, src, tgt, model_key, model_id, translation, confidence)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                rows,
             )
 
     def close(self) -> None:

@@ -72,3 +72,4 @@ class Translation:
     origin: str  # "model" | "memory" | "reviewed"
     model_id: str | None = None
     findings: tuple[Finding, ...] = ()
+    confidence: float | None = None  # the model's geometric-mean token probability (pipeline.mt.scoring)

@@ -16,21 +16,23 @@ from pipeline import localise
 from pipeline.config import SOURCE_LANGUAGE, ModelSpec, target_language
 from pipeline.memory import TranslationMemory
 from pipeline.model import Translation
-from pipeline.qa.checks import run_checks
+from pipeline.mt import translate_scored
+from pipeline.mt.scoring import Scored
+from pipeline.qa.checks import CheckContext, run_checks
 
 
 @dataclass
 class RawTranslations:
     """The model's output for each msgid (None: its batch failed for good), and where it came from."""
 
-    outputs: dict[str, str] = field(default_factory=dict)
+    outputs: dict[str, Scored] = field(default_factory=dict)
     by_model: int = 0  # msgids whose text the model produced in this run
     from_memory: int = 0  # found in the memory from an earlier run
     untranslated: int = 0  # in batches that failed on every retry: the next run tries again
 
 
 def translate_raw(msgids: list[str], locale: str, spec: ModelSpec, memory: TranslationMemory, executor,
-                  chunk: int, made_this_run: set[str] | None = None) -> RawTranslations:
+                  chunk: int, made_this_run: set[str] | None = None, glossary=None) -> RawTranslations:
     """Raw model output for `msgids`: from the memory, else from `executor` (which stores it there).
 
     `made_this_run`: model inputs this run already translated for the same language and model (en
@@ -38,14 +40,14 @@ def translate_raw(msgids: list[str], locale: str, spec: ModelSpec, memory: Trans
     made_this_run = set() if made_this_run is None else made_this_run
     tgt = target_language(locale)
     model_key = spec.settings_key()
-    inputs = {m: localise.prepare(m).model_input for m in msgids}
-    found = memory.lookup(set(inputs.values()), SOURCE_LANGUAGE, tgt, model_key)
+    inputs = {m: localise.prepare(m, glossary, locale).model_input for m in msgids}
+    found = memory.lookup_scored(set(inputs.values()), SOURCE_LANGUAGE, tgt, model_key)
     missing = sorted({t for t in inputs.values() if t not in found}, key=len)
     left: set[str] = set()
     if missing:
         outcome = executor.translate_into_memory(spec, missing, tgt, memory, model_key, locale, chunk)
         left = set(outcome.untranslated)
-        found.update(memory.lookup([t for t in missing if t not in left], SOURCE_LANGUAGE, tgt, model_key))
+        found.update(memory.lookup_scored([t for t in missing if t not in left], SOURCE_LANGUAGE, tgt, model_key))
         made_this_run.update(t for t in missing if t not in left)
     raw = RawTranslations()
     for msgid, text in inputs.items():
@@ -60,17 +62,22 @@ def translate_raw(msgids: list[str], locale: str, spec: ModelSpec, memory: Trans
     return raw
 
 
-def finish(msgid: str, output: str, locale: str, number_style: str, model_id: str | None) -> Translation:
+def finish(msgid: str, output: str, locale: str, number_style: str, model_id: str | None, glossary=None,
+           confidence: float | None = None) -> Translation:
     """The model's `output` for `msgid` as it goes into the catalogue: restored, localised, checked."""
-    restored = localise.restore(localise.prepare(msgid), output, locale, number_style)
-    findings = ((restored.cut,) if restored.cut else ()) + run_checks(msgid, restored.text) + restored.placed
-    return Translation(msgid, restored.text, "model", model_id, findings)
+    prepared = localise.prepare(msgid, glossary, locale)
+    restored = localise.restore(prepared, output, locale, number_style, glossary)
+    checked = run_checks(msgid, restored.text, context=CheckContext(locale, glossary))
+    findings = ((restored.cut,) if restored.cut else ()) + checked + restored.placed
+    return Translation(msgid, restored.text, "model", model_id, findings, confidence)
 
 
-def translate_now(translator, msgids: list[str], locale: str, number_style: str) -> dict[str, Translation]:
+def translate_now(translator, msgids: list[str], locale: str, number_style: str,
+                  glossary=None) -> dict[str, Translation]:
     """Translate `msgids` with `translator` directly, no memory (evaluate): the same path as a run."""
-    inputs = {m: localise.prepare(m).model_input for m in msgids}
+    inputs = {m: localise.prepare(m, glossary, locale).model_input for m in msgids}
     unique = list(dict.fromkeys(inputs.values()))
-    outputs = dict(zip(unique, translator.translate(unique, SOURCE_LANGUAGE, target_language(locale))))
+    outputs = dict(zip(unique, translate_scored(translator, unique, SOURCE_LANGUAGE, target_language(locale))))
     model_id = getattr(translator, "model_id", None)
-    return {m: finish(m, outputs[inputs[m]], locale, number_style, model_id) for m in msgids}
+    return {m: finish(m, outputs[inputs[m]].text, locale, number_style, model_id, glossary,
+                      outputs[inputs[m]].confidence) for m in msgids}

@@ -94,13 +94,13 @@ def test_reviewed_entry_survives_and_only_new_text_is_translated(project, tiny_m
 
     def factory(spec):
         translator = jobs._default_factory(spec)
-        real = translator.translate
+        real = translator.translate_scored
 
         def counting(texts, *args, **kwargs):
             calls.extend(texts)
             return real(texts, *args, **kwargs)
 
-        translator.translate = counting
+        translator.translate_scored = counting
         return translator
 
     paths = jobs.Paths(project / ".pipeline", project / "locales", "messages")

@@ -14,6 +14,7 @@ import polib
 import pytest
 import torch
 
+from pipeline.mt.scoring import Scored
 from pipeline import fsutil, jobs
 from pipeline.config import ModelSpec, load_config
 from pipeline.errors import PipelineError
@@ -109,8 +110,9 @@ def test_looping_output_is_cut_off_and_flagged_in_the_catalogue(tiny_models, tmp
 
     def factory(spec):
         tr = jobs._default_factory(spec)
-        real = tr.translate
-        tr.translate = lambda texts, *a, **k: [loop if t == looping else o for t, o in zip(texts, real(texts, *a, **k))]
+        real = tr.translate_scored
+        tr.translate_scored = lambda texts, *a, **k: [Scored(loop, 0.5) if t == looping else o
+                                                      for t, o in zip(texts, real(texts, *a, **k))]
         return tr
 
     config = load_config(fast_models(tiny_models, tmp_path))

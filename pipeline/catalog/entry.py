@@ -31,6 +31,7 @@ import polib
 from pipeline.model import Translation
 
 MT_COMMENT = "machine translation"
+CONFIDENCE_COMMENT = "confidence"
 QA_COMMENT = "qa"
 _MODEL = re.compile(r"^machine translation: (\S+)", re.MULTILINE)
 NOTE = "machine translation, awaiting review"
@@ -132,6 +133,8 @@ def machine_comment(translation: Translation) -> str:
     """The extracted comment on a machine-made entry: the model, then QA findings (the digest of
     what it wrote goes into the translator comment, see `with_note`)."""
     lines = [f"{MT_COMMENT}: {translation.model_id}"]
+    if translation.confidence is not None:  # rounded, so that a re-run writes the same bytes
+        lines.append(f"{CONFIDENCE_COMMENT}: {translation.confidence:.2f}")
     lines += qa_lines(translation.findings)
     return "\n".join(lines)
 

@@ -32,8 +32,8 @@ from collections.abc import Callable
 import polib
 
 from pipeline.catalog.catalogue import Message
-from pipeline.catalog.entry import (MT_COMMENT, QA_COMMENT, Owner, is_reviewed, is_translated, machine_comment,
-                                    owner, qa_lines, with_note, without_note)
+from pipeline.catalog.entry import (CONFIDENCE_COMMENT, MT_COMMENT, QA_COMMENT, Owner, is_reviewed, is_translated,
+                                    machine_comment, owner, qa_lines, with_note, without_note)
 from pipeline.catalog.similarity import best_matches
 from pipeline.model import Finding, Translation
 
@@ -41,8 +41,8 @@ SUGGESTION = "suggestion"
 REUSED = "reused: reviewed translation from the translation memory"
 CHANGED = "source changed: the translation reviewed for the previous source (#|) is kept, still fuzzy"
 FROM_MEMORY = "from the translation memory: reviewed translation of a similar source (#|), fuzzy"
-_PIPELINE_LINES = (MT_COMMENT + ":", QA_COMMENT + ":", SUGGESTION + " ", "reused:", "source changed:",
-                   "from the translation memory:")
+_PIPELINE_LINES = (MT_COMMENT + ":", CONFIDENCE_COMMENT + ":", QA_COMMENT + ":", SUGGESTION + " ", "reused:",
+                   "source changed:", "from the translation memory:")
 
 Key = tuple[str | None, str]
 

@@ -9,6 +9,7 @@ import polib
 
 from pipeline.catalog.catalogue import read_po
 from pipeline.catalog.entry import QA_COMMENT, is_fuzzy, is_translated
+from pipeline.catalog.review_order import ReviewItem, entry_confidence, machine_made, review_items
 from pipeline.errors import PipelineError
 
 
@@ -21,21 +22,27 @@ class LocaleStatus:
     untranslated: int
     obsolete: int
     qa_findings: int  # `#. qa:` lines on entries awaiting review (a reviewed text replaced what they were about)
+    confidences: tuple[float, ...] = ()  # of the machine translations awaiting review that carry one
 
     def percent(self, count: int) -> float:
         return round(100.0 * count / self.total, 1) if self.total else 0.0
 
     def to_dict(self) -> dict:
         data = asdict(self)
-        del data["locale"]
+        del data["locale"], data["confidences"]
         data["percent"] = {k: self.percent(data[k]) for k in ("reviewed", "fuzzy", "untranslated")}
+        data["confidence"] = None
+        if self.confidences:
+            data["confidence"] = {"mean": round(sum(self.confidences) / len(self.confidences), 2),
+                                  "lowest": min(self.confidences), "scored": len(self.confidences)}
         return data
 
     def line(self) -> str:
         return (f"{self.locale}: {self.total} entries, {self.reviewed} reviewed ({self.percent(self.reviewed)}%), "
                 f"{self.fuzzy} fuzzy ({self.percent(self.fuzzy)}%), "
                 f"{self.untranslated} untranslated ({self.percent(self.untranslated)}%), "
-                f"{self.obsolete} obsolete, {self.qa_findings} QA findings")
+                f"{self.obsolete} obsolete, {self.qa_findings} QA findings"
+                + (f", lowest confidence {min(self.confidences):.2f}" if self.confidences else ""))
 
 
 def catalog_status(locale: str, po: polib.POFile) -> LocaleStatus:
@@ -51,6 +58,7 @@ def catalog_status(locale: str, po: polib.POFile) -> LocaleStatus:
         untranslated=len(untranslated),
         obsolete=sum(1 for e in po if e.obsolete),
         qa_findings=findings,
+        confidences=tuple(c for e in fuzzy if machine_made(e) and (c := entry_confidence(e)) is not None),
     )
 
 
@@ -59,12 +67,23 @@ def find_locales(locales_dir: Path, domain: str) -> list[str]:
     return sorted(p.parent.parent.name for p in locales_dir.glob(f"*/LC_MESSAGES/{domain}.po"))
 
 
-def project_status(locales_dir: Path, domain: str, locales: list[str] | None = None) -> dict[str, LocaleStatus]:
+def read_catalogues(locales_dir: Path, domain: str, locales: list[str] | None = None) -> dict[str, tuple[Path, polib.POFile]]:
+    """locale → (path, catalogue), for the locales named or every catalogue found."""
     out = {}
     for locale in locales or find_locales(locales_dir, domain):
         path = locales_dir / locale / "LC_MESSAGES" / f"{domain}.po"
         po = read_po(path)
         if po is None:
             raise PipelineError(f"no catalogue for {locale}: run `pipeline run SOURCES --to {locale}` first", path=path)
-        out[locale] = catalog_status(locale, po)
+        out[locale] = (path, po)
     return out
+
+
+def project_status(locales_dir: Path, domain: str, locales: list[str] | None = None) -> dict[str, LocaleStatus]:
+    return {locale: catalog_status(locale, po) for locale, (_, po) in read_catalogues(locales_dir, domain, locales).items()}
+
+
+def project_review_items(locales_dir: Path, domain: str, locales: list[str] | None = None) -> list[ReviewItem]:
+    """Every machine translation awaiting review, in every catalogue asked for."""
+    return [item for locale, (path, po) in read_catalogues(locales_dir, domain, locales).items()
+            for item in review_items(path, locale, po)]

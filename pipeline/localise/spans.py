@@ -25,7 +25,7 @@ _PATTERNS = (
 )
 _SPAN = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _PATTERNS))
 # What the model may make of marker [3]: [3], [ 3 ], ［3］ (full-width, common in Chinese output).
-_MARKER = re.compile(r"[\[［]\s*(\d{1,3})\s*[\]］]")
+MARKER = re.compile(r"[\[［]\s*(\d{1,3})\s*[\]］]")
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ def restore(output: str, spans: tuple[Span, ...]) -> Restored:
         seen[index] += 1
         return spans[index - 1].text
 
-    text = _MARKER.sub(put_back, output)
+    text = MARKER.sub(put_back, output)
     missing = tuple(s for i, s in enumerate(spans, 1) if not seen[i])
     repeated = tuple(s for i, s in enumerate(spans, 1) if seen[i] > 1)
     return Restored(text, missing, repeated)

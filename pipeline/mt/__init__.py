@@ -10,6 +10,7 @@ from typing import Protocol, runtime_checkable
 
 from pipeline.config import ModelSpec
 from pipeline.errors import PipelineError
+from pipeline.mt.scoring import Scored
 
 
 @runtime_checkable
@@ -20,7 +21,8 @@ class Translator(Protocol):
     at once) and returns one translation per input, in the same order; languages are ISO 639-1
     codes ("gu", "en", "zh"). Identical inputs may be translated once. `progress`, when given, is
     called after each batch with the number of inputs newly finished; the calls add up to
-    len(texts) (pass a tqdm bar's `update`).
+    len(texts) (pass a tqdm bar's `update`). Backends also offer `translate_scored`, the same
+    outputs with the model's confidence (`pipeline.mt.scoring`); see `translate_scored` below.
     """
 
     model_id: str  # what catalogues record and the translation memory is keyed by
@@ -28,6 +30,16 @@ class Translator(Protocol):
     def translate(
         self, texts: list[str], src: str, tgt: str, progress: Callable[[int], None] | None = None
     ) -> list[str]: ...
+
+
+def translate_scored(translator: Translator, texts: list[str], src: str, tgt: str,
+                     progress: Callable[[int], None] | None = None) -> list[Scored]:
+    """`translator.translate_scored` where it has one (both backends do); otherwise its plain
+    translations with no confidence."""
+    scored = getattr(translator, "translate_scored", None)
+    if scored is not None:
+        return scored(texts, src, tgt, progress)
+    return [Scored(text) for text in translator.translate(texts, src, tgt, progress)]
 
 
 def load_translator(spec: ModelSpec, device: str | None = None) -> Translator:
@@ -65,4 +77,4 @@ def resolve_backend(spec: ModelSpec) -> str:
     raise PipelineError(f"model {spec.name!r}: unknown backend {spec.backend!r}")
 
 
-__all__ = ["Translator", "load_translator", "resolve_backend"]
+__all__ = ["Scored", "Translator", "load_translator", "resolve_backend", "translate_scored"]

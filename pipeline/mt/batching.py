@@ -2,7 +2,7 @@
 batch by a token budget, restore the order, report progress.
 
 A backend subclasses `BatchedTranslator` and supplies `_start` (language set-up), `_count` (source
-tokens per text) and `_generate` (one batch under one output limit). The output limit of a
+tokens per text) and `_generate` (one batch under one output limit, each output with its score). The output limit of a
 sentence depends only on its own length, and batches never mix limits, so a sentence's
 translation does not depend on the sentences batched with it, whatever the backend.
 """
@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 
 from pipeline.config import GenerationSettings, ModelSpec
 from pipeline.mt import families
+from pipeline.mt.scoring import Hypothesis, Scored, confidence
 
 _CLAUSE_END = re.compile(r"[,;:](?=\s)")  # not inside 10:30 or 1,00,000
 _SPACE = re.compile(r"\s+")
@@ -44,9 +45,9 @@ class BatchedTranslator:
         """Source length in tokens, language and end tokens included (after `_start`)."""
         raise NotImplementedError
 
-    def _generate(self, batches: list[list[str]], context: object, limits: list[int]) -> Iterator[list[str]]:
-        """Translations of each batch, in order, batch `i` limited to `limits[i]` new tokens; a
-        backend may work on several batches at once."""
+    def _generate(self, batches: list[list[str]], context: object, limits: list[int]) -> Iterator[list[Hypothesis]]:
+        """Translations of each batch, in order, with their scores (see `scoring`), batch `i`
+        limited to `limits[i]` new tokens; a backend may work on several batches at once."""
         raise NotImplementedError
 
     def _plan(self, batches: list[list[str]]) -> list[list[str]]:
@@ -58,6 +59,12 @@ class BatchedTranslator:
     ) -> list[str]:
         """Translate each sentence of `texts`; `progress(n)` gets the inputs newly finished after each
         batch (the calls add up to len(texts), so it can be a tqdm bar's `update`)."""
+        return [s.text for s in self.translate_scored(texts, src, tgt, progress)]
+
+    def translate_scored(
+        self, texts: list[str], src: str, tgt: str, progress: Callable[[int], None] | None = None
+    ) -> list[Scored]:
+        """`translate`, each output with the model's confidence in it (blank inputs: None)."""
         context = self._start(src, tgt)
         gen = self.spec.generation
         unique = list(dict.fromkeys(t for t in texts if t.strip()))
@@ -76,7 +83,7 @@ class BatchedTranslator:
         for text, pieces in pieces_of.items():
             for piece in set(pieces):
                 owners.setdefault(piece, []).append(text)
-        done: dict[str, str] = {}
+        done: dict[str, Hypothesis] = {}
         reported = 0
         outputs = self._generate(batches, context, [limit_of(b[0]) for b in batches])
         for batch, translated in zip(batches, outputs, strict=True):
@@ -92,8 +99,9 @@ class BatchedTranslator:
                     reported += finished
         if progress is not None and len(texts) > reported:
             progress(len(texts) - reported)  # blank inputs, or nothing to translate at all
-        joined = {t: families.join_pieces([done[p] for p in pieces_of[t]], tgt) for t in unique}
-        return [joined.get(t, "") for t in texts]
+        joined = {t: Scored(families.join_pieces([done[p].text for p in pieces_of[t]], tgt),
+                            confidence(done[p] for p in pieces_of[t])) for t in unique}
+        return [joined.get(t, Scored("")) for t in texts]
 
 
 def split_sentence(text: str, count: Callable[[list[str]], list[int]], limit: int) -> list[str]:

@@ -29,6 +29,7 @@ from pipeline.config import ModelSpec
 from pipeline.errors import ModelUnavailable, PipelineError
 from pipeline.mt import families
 from pipeline.mt.batching import BatchedTranslator, spread
+from pipeline.mt.scoring import Hypothesis
 
 SUPPORTED_FAMILIES = ("nllb", "m2m100", "marian")  # all have CTranslate2 converters
 FORMAT_VERSION = 1  # bump when the way we convert changes: old folders are then ignored
@@ -215,12 +216,12 @@ class CT2Translator(BatchedTranslator):
     def _plan(self, batches: list[list[str]]) -> list[list[str]]:
         return spread(batches, self.inter_threads)  # one batch per worker at least
 
-    def _generate(self, batches: list[list[str]], prefix: str | None, limits: list[int]) -> Iterator[list[str]]:
+    def _generate(self, batches: list[list[str]], prefix: str | None, limits: list[int]) -> Iterator[list[Hypothesis]]:
         gen = self.spec.generation
         pending = []
         for batch, limit in zip(batches, limits):  # all queued at once: the workers share them
             tokens = [self.tokenizer.convert_ids_to_tokens(ids) for ids in self.tokenizer(batch)["input_ids"]]
-            pending.append(self.model.translate_batch(
+            pending.append((tokens, self.model.translate_batch(
                 tokens,
                 target_prefix=[[prefix]] * len(batch) if prefix else None,
                 beam_size=gen.beam_size,
@@ -229,14 +230,24 @@ class CT2Translator(BatchedTranslator):
                 repetition_penalty=gen.repetition_penalty,
                 no_repeat_ngram_size=gen.no_repeat_ngram_size,
                 asynchronous=True,
-            ))
+            )))
         drop = families.language_token_ids(self.spec.family, self.tokenizer)
-        for results in pending:
+        skip = 1 if prefix else 0
+        for tokens, results in pending:
+            hypotheses = [result.result().hypotheses[0] for result in results]
+            # The model's own score of each output, by forced decoding (see pipeline.mt.scoring):
+            # the end token is scored, the target-language prefix is not.
+            scored = self.model.score_batch(tokens, hypotheses, max_input_length=0) if self.spec.confidence else None
             rows = []
-            for result in results:
-                ids = self.tokenizer.convert_tokens_to_ids(result.result().hypotheses[0])
-                rows.append([i for i in ids[1 if prefix else 0 :] if i not in drop])
-            yield [s.strip() for s in self.tokenizer.batch_decode(rows, skip_special_tokens=True)]
+            for hypothesis in hypotheses:
+                ids = self.tokenizer.convert_tokens_to_ids(hypothesis)
+                rows.append([i for i in ids[skip:] if i not in drop])
+            texts = [s.strip() for s in self.tokenizer.batch_decode(rows, skip_special_tokens=True)]
+            if scored is None:  # confidence: false in models.yaml
+                yield [Hypothesis(text, 0.0, 0) for text in texts]
+            else:
+                yield [Hypothesis(text, float(sum(score.log_probs[skip:])), len(score.log_probs) - skip)
+                       for text, score in zip(texts, scored, strict=True)]
 
 
 def _log(message: str) -> None:

@@ -28,6 +28,8 @@ from pathlib import Path
 from pipeline.config import SOURCE_LANGUAGE, ModelSpec
 from pipeline.errors import PipelineError
 from pipeline.memory import TranslationMemory
+from pipeline.mt import translate_scored
+from pipeline.mt.scoring import Scored
 
 EXECUTORS = ("local", "ray")
 TASK_RETRIES = 2  # re-runs of one batch (a dead actor or a raised exception) before giving it up
@@ -92,7 +94,7 @@ class LocalExecutor:
         with progress_reporter(f"translate {locale}", len(texts)) as progress:  # moves with every batch
             for i in range(0, len(texts), chunk):
                 part = texts[i : i + chunk]
-                outputs = translator.translate(part, SOURCE_LANGUAGE, tgt, progress=progress)
+                outputs = translate_scored(translator, part, SOURCE_LANGUAGE, tgt, progress=progress)
                 if len(outputs) != len(part):
                     raise RuntimeError(f"translator returned {len(outputs)} outputs for {len(part)} inputs")
                 memory.store(dict(zip(part, outputs)), SOURCE_LANGUAGE, tgt, model_key, spec.model_id)
@@ -122,10 +124,12 @@ class TranslateBatch:
         import numpy as np
 
         texts = [str(t) for t in batch["text"]]
-        outputs = self.translator.translate(texts, SOURCE_LANGUAGE, self.tgt)
+        outputs = translate_scored(self.translator, texts, SOURCE_LANGUAGE, self.tgt)
         if len(outputs) != len(texts):
             raise RuntimeError(f"translator returned {len(outputs)} outputs for {len(texts)} inputs")
-        return {"text": np.array(texts, dtype=object), "translation": np.array(outputs, dtype=object)}
+        return {"text": np.array(texts, dtype=object),
+                "translation": np.array([o.text for o in outputs], dtype=object),
+                "confidence": np.array([np.nan if o.confidence is None else o.confidence for o in outputs])}
 
 
 class RayExecutor:
@@ -207,7 +211,8 @@ class RayExecutor:
         with progress_reporter(f"translate {locale} (ray)", len(texts)) as progress:
             try:
                 for result in out.iter_batches(batch_size=None, batch_format="numpy", prefetch_batches=0):
-                    pairs = {str(s): str(t) for s, t in zip(result["text"], result["translation"])}
+                    pairs = {str(s): Scored(str(t), None if math.isnan(c) else float(c))
+                             for s, t, c in zip(result["text"], result["translation"], result["confidence"])}
                     memory.store(pairs, SOURCE_LANGUAGE, tgt, model_key, spec.model_id)
                     done.update(pairs)
                     outcome.stored += len(pairs)

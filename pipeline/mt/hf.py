@@ -18,8 +18,12 @@ from pipeline.config import ModelSpec
 from pipeline.errors import ModelUnavailable, PipelineError
 from pipeline.mt import families
 from pipeline.mt.batching import LENGTH_STEP, BatchedTranslator, max_new_tokens, split_sentence, token_batches
+from pipeline.mt.scoring import Hypothesis
 
 _TRUE = {"1", "ON", "YES", "TRUE"}
+# Scoring materialises log-probabilities over the vocabulary for every output position; rows are
+# scored in groups that keep that under this many floats (256 MB), whatever the vocabulary.
+SCORE_BUDGET = 1 << 26
 _log = logging.getLogger(__name__)
 
 
@@ -120,7 +124,7 @@ class HFTranslator(BatchedTranslator):
         for batch, limit in zip(batches, limits):
             yield self._generate_fitting(batch, forced, limit)
 
-    def _generate_fitting(self, batch: list[str], forced: int | None, max_new_tokens: int) -> list[str]:
+    def _generate_fitting(self, batch: list[str], forced: int | None, max_new_tokens: int) -> list[Hypothesis]:
         """`_generate_batch`, retried in halves when the accelerator runs out of memory. Every piece
         keeps the same output limit, so the translations are those an unsplit batch would give."""
         try:
@@ -143,7 +147,7 @@ class HFTranslator(BatchedTranslator):
             batch[half:], forced, max_new_tokens
         )
 
-    def _generate_batch(self, batch: list[str], forced: int | None, max_new_tokens: int) -> list[str]:
+    def _generate_batch(self, batch: list[str], forced: int | None, max_new_tokens: int) -> list[Hypothesis]:
         gen = self.spec.generation
         enc = self.tokenizer(batch, return_tensors="pt", padding=True).to(self.device)
         kwargs = {
@@ -158,9 +162,41 @@ class HFTranslator(BatchedTranslator):
             kwargs["forced_bos_token_id"] = forced
         with torch.inference_mode():
             out = self.model.generate(**enc, **kwargs)
+            scores = (self._score(enc, out.tolist(), skip=0 if forced is None else 1) if self.spec.confidence
+                      else [(0.0, 0)] * len(batch))  # nothing scored: confidence None
         drop = families.language_token_ids(self.spec.family, self.tokenizer)
         rows = [[i for i in row if i not in drop] for row in out.tolist()]
-        return [s.strip() for s in self.tokenizer.batch_decode(rows, skip_special_tokens=True)]
+        texts = [s.strip() for s in self.tokenizer.batch_decode(rows, skip_special_tokens=True)]
+        return [Hypothesis(text, lp, n) for text, (lp, n) in zip(texts, scores, strict=True)]
+
+    def _score(self, enc, sequences: list[list[int]], skip: int) -> list[tuple[float, int]]:
+        """(sum of log-probabilities, tokens scored) of each generated row by forced decoding under
+        the plain model: every output token up to and including the end token (added when the
+        output was cut at the length limit), the first `skip` (the forced language token) left out."""
+        from transformers.modeling_outputs import BaseModelOutput
+
+        eos, pad = self.tokenizer.eos_token_id, self.tokenizer.pad_token_id
+        targets = []
+        for row in sequences:
+            produced = row[1:]  # row[0] is the decoder start token
+            targets.append(produced[: produced.index(eos) + 1] if eos in produced else produced + [eos])
+        width = max(len(t) for t in targets)
+        starts = [row[0] for row in sequences]
+        decoder_in = torch.tensor([[s] + t[:-1] + [pad] * (width - len(t)) for s, t in zip(starts, targets)],
+                                  device=self.device)
+        gold = torch.tensor([t + [pad] * (width - len(t)) for t in targets], device=self.device)
+        hidden = self.model.get_encoder()(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"])[0]
+        vocab = self.model.get_output_embeddings().weight.shape[0]
+        step = max(1, SCORE_BUDGET // (width * vocab))
+        out = []
+        for i in range(0, len(targets), step):
+            logits = self.model(encoder_outputs=BaseModelOutput(last_hidden_state=hidden[i : i + step]),
+                                attention_mask=enc["attention_mask"][i : i + step],
+                                decoder_input_ids=decoder_in[i : i + step]).logits
+            log_probs = torch.log_softmax(logits.float(), dim=-1).gather(-1, gold[i : i + step, :, None])[..., 0]
+            for row, target in zip(log_probs.tolist(), targets[i : i + step]):
+                out.append((float(sum(row[skip : len(target)])), len(target) - skip))
+        return out
 
 
 def is_out_of_memory(exc: BaseException) -> bool:

@@ -3,6 +3,8 @@
 Like Translate Toolkit's pofilter, but for this language pair: catalogues this project wrote and
 catalogues from anywhere else are read the same way (the reader `run` and `status` use, so a broken
 file is the same error with the same line), entry by entry, plural forms included.
+Then one check over all the files together, like Weblate's "inconsistent": the same Gujarati
+sentence, or the same glossary term, translated two ways by reviewers (both places named).
 """
 
 from __future__ import annotations
@@ -14,8 +16,12 @@ from pathlib import Path
 import polib
 
 from pipeline.catalog.catalogue import read_po
+from pipeline.config import parse_locale
 from pipeline.errors import PipelineError
-from pipeline.qa.checks import run_checks
+from pipeline.glossary import Glossary
+from pipeline.glossary.matching import find_terms
+from pipeline.qa.checks import CheckContext, run_checks
+from pipeline.qa.terminology import has_term
 
 
 @dataclass(frozen=True)
@@ -52,24 +58,96 @@ def _pairs(entry: polib.POEntry) -> list[tuple[str, str]]:
     return [(entry.msgid, entry.msgstr)]
 
 
-def check_catalogue(path: Path, po: polib.POFile, only: tuple[str, ...] | None = None) -> list[PoFinding]:
+def catalogue_locale(path: Path, po: polib.POFile) -> str | None:
+    """The catalogue's target locale: its Language header, else the LOCALE/LC_MESSAGES/ folder."""
+    name = (po.metadata.get("Language") or "").strip()
+    if not name and path.parent.name == "LC_MESSAGES":
+        name = path.parent.parent.name
+    try:
+        return str(parse_locale(name)) if name else None
+    except PipelineError:
+        return None
+
+
+def check_catalogue(path: Path, po: polib.POFile, only: tuple[str, ...] | None = None,
+                    glossary: Glossary | None = None) -> list[PoFinding]:
     findings = []
+    context = CheckContext(catalogue_locale(path, po), glossary)
     for entry in po:
         if entry.obsolete or not entry.msgid:
             continue
         seen = set()
         for source, translation in _pairs(entry):
-            for f in run_checks(source, translation, only):
+            for f in run_checks(source, translation, only, context):
                 if (f.check, f.message) not in seen:
                     seen.add((f.check, f.message))
                     findings.append(PoFinding(str(path), entry.linenum, entry.msgctxt, entry.msgid, f.check, f.message))
     return findings
 
 
-def check_files(paths: list[Path], only: tuple[str, ...] | None = None) -> list[PoFinding]:
+def check_files(paths: list[Path], only: tuple[str, ...] | None = None,
+                glossary: Glossary | None = None) -> list[PoFinding]:
     """Findings over all `paths`; every file is read before any is checked, so bad input fails fast."""
     catalogues = [(path, read_catalogue(path)) for path in paths]
-    return [f for path, po in catalogues for f in check_catalogue(path, po, only)]
+    findings = [f for path, po in catalogues for f in check_catalogue(path, po, only, glossary)]
+    if only is None or "consistency" in only:
+        findings += check_consistency(catalogues, glossary)
+    return findings
+
+
+@dataclass(frozen=True)
+class _Reviewed:
+    file: str
+    line: int
+    entry: polib.POEntry
+
+    @property
+    def place(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+def check_consistency(catalogues: list[tuple[Path, polib.POFile]], glossary: Glossary | None = None) -> list[PoFinding]:
+    """Reviewed translations (fuzzy cleared) that disagree, per locale: the same entry (msgctxt,
+    msgid) translated two ways in two catalogues (another domain, project or branch), and a
+    glossary term whose target one reviewer used and another did not. Each finding is on the later
+    entry and names the earlier. Catalogues of no known locale are not compared (a context may
+    stand for a language there); a msgctxt exists to allow another translation, so it is kept apart."""
+    by_locale: dict[str | None, list[_Reviewed]] = {}
+    for path, po in catalogues:
+        locale = catalogue_locale(path, po)
+        for entry in po:
+            if entry.msgid and entry.msgstr and not entry.obsolete and "fuzzy" not in entry.flags:
+                by_locale.setdefault(locale, []).append(_Reviewed(str(path), entry.linenum, entry))
+    findings = []
+
+    def report(at: _Reviewed, message: str) -> None:
+        e = at.entry
+        findings.append(PoFinding(at.file, at.line, e.msgctxt, e.msgid, "consistency", message))
+
+    for locale, reviewed in by_locale.items():
+        if locale is None:
+            continue
+        first: dict[tuple[str | None, str], _Reviewed] = {}
+        for item in reviewed:
+            earlier = first.setdefault((item.entry.msgctxt, item.entry.msgid), item)
+            if earlier is not item and earlier.entry.msgstr != item.entry.msgstr:
+                report(item, f"the same sentence is translated differently at {earlier.place}: "
+                             f"{earlier.entry.msgstr!r}")
+        if glossary is None:
+            continue
+        using: dict[str, list[_Reviewed]] = {}  # term → reviewed entries whose source holds it
+        for item in reviewed:
+            for source in dict.fromkeys(m.term.source for m in find_terms(item.entry.msgid, glossary)):
+                using.setdefault(source, []).append(item)
+        for term in glossary.terms:
+            target = term.target(locale)
+            items = using.get(term.source, [])
+            follows = [i for i in items if target and has_term(i.entry.msgstr, target)]
+            for item in items:
+                if follows and not has_term(item.entry.msgstr, target):
+                    report(item, f"glossary term {term.source} is {target!r} at {follows[0].place}, "
+                                 "translated otherwise here")
+    return findings
 
 
 def as_json(findings: list[PoFinding]) -> str:

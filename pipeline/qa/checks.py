@@ -1,4 +1,5 @@
-"""QA checks on one (Gujarati source, translation) pair; each check is a small pure function.
+"""QA checks on one (Gujarati source, translation) pair; each check is a small pure function of
+the pair and a `CheckContext` (the target locale and the glossary, for the checks that need them).
 
 Findings are written into the catalogue entry (extracted comment) so reviewers see them in
 their editor, and counted in the run summary. `run_checks` is the one registry: `run` checks each
@@ -12,12 +13,26 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from pipeline.glossary import Glossary
 from pipeline.localise.loops import find_loop
 from pipeline.localise.markup import check_markup, strip_placeholders
 from pipeline.localise.numbers import find_source_numbers, find_target_numbers
 from pipeline.localise.spans import compare_spans, without_spans
 from pipeline.model import Finding
+from pipeline.qa.terminology import check_terminology
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What a check may need beyond the pair; `run` and `pipeline check` both pass it."""
+
+    locale: str | None = None
+    glossary: Glossary | None = None
+
+
+NO_CONTEXT = CheckContext()
 
 _GUJARATI = re.compile(r"[\u0A80-\u0AFF]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -27,7 +42,7 @@ def _fmt(value) -> str:
     return format(value.normalize(), "f") if value == value.to_integral() else str(value)
 
 
-def check_numbers(source: str, translation: str) -> list[Finding]:
+def check_numbers(source: str, translation: str, context: CheckContext = NO_CONTEXT) -> list[Finding]:
     """Every source number appears in the translation with the same value, and none from nowhere.
 
     Numbers either side may be spelt as words (five, 五, પાંચ): such a number can stand for one
@@ -54,7 +69,7 @@ def _listed(keys: Counter) -> str:
     return ", ".join(show(k) for k in sorted(keys.elements(), key=lambda k: (isinstance(k, tuple), str(k))))
 
 
-def check_placeholders(source: str, translation: str) -> list[Finding]:
+def check_placeholders(source: str, translation: str, context: CheckContext = NO_CONTEXT) -> list[Finding]:
     """URLs, e-mail addresses, markup, format placeholders and citation marks, exactly as in the source."""
     missing, added = compare_spans(source, translation)
     findings = []
@@ -65,19 +80,19 @@ def check_placeholders(source: str, translation: str) -> list[Finding]:
     return findings
 
 
-def check_untranslated(source: str, translation: str) -> list[Finding]:
+def check_untranslated(source: str, translation: str, context: CheckContext = NO_CONTEXT) -> list[Finding]:
     if _GUJARATI.search(without_spans(translation)):
         return [Finding("untranslated", "Gujarati script left in the translation")]
     return []
 
 
-def check_empty(source: str, translation: str) -> list[Finding]:
+def check_empty(source: str, translation: str, context: CheckContext = NO_CONTEXT) -> list[Finding]:
     if source.strip() and not translation.strip():
         return [Finding("empty", "translation is only whitespace")]
     return []
 
 
-def check_repetition(source: str, translation: str) -> list[Finding]:
+def check_repetition(source: str, translation: str, context: CheckContext = NO_CONTEXT) -> list[Finding]:
     """Hallucination guard: output far longer or far shorter than the input, or a phrase on a loop."""
     findings = []
     zh = bool(_HAN.search(translation))
@@ -97,7 +112,7 @@ _END_MARKS = {"।": "full stop", ".": "full stop", "॥": "full stop", "?": "qu
               "。": "full stop", "？": "question", "！": "exclamation", "…": "ellipsis"}
 
 
-def check_punctuation(source: str, translation: str) -> list[Finding]:
+def check_punctuation(source: str, translation: str, context: CheckContext = NO_CONTEXT) -> list[Finding]:
     """A sentence that ends with ।, ? or ! in Gujarati ends the same way in the target script:
     . ? ! in English, 。？！ in Chinese."""
     src_end = source.rstrip(_CLOSERS)[-1:]
@@ -115,7 +130,7 @@ def check_punctuation(source: str, translation: str) -> list[Finding]:
     return []
 
 
-def check_loop(source: str, translation: str) -> list[Finding]:
+def check_loop(source: str, translation: str, context: CheckContext = NO_CONTEXT) -> list[Finding]:
     """A phrase repeated back to back where the source does not repeat itself (a model stuck)."""
     loop = find_loop(translation)
     if loop is None or find_loop(source) is not None:
@@ -123,7 +138,12 @@ def check_loop(source: str, translation: str) -> list[Finding]:
     return [Finding("loop", f"{loop.unit!r} repeats {loop.repeats} times in a row")]
 
 
-CHECKS: dict[str, Callable[[str, str], list[Finding]]] = {
+def check_inline_markup(source: str, translation: str, context: CheckContext = NO_CONTEXT) -> list[Finding]:
+    """The source's inline-markup placeholders, each once and properly nested (see localise.markup)."""
+    return check_markup(source, translation)
+
+
+CHECKS: dict[str, Callable[[str, str, CheckContext], list[Finding]]] = {
     "numbers": check_numbers,
     "placeholders": check_placeholders,
     "untranslated": check_untranslated,
@@ -131,12 +151,14 @@ CHECKS: dict[str, Callable[[str, str], list[Finding]]] = {
     "repetition": check_repetition,
     "punctuation": check_punctuation,
     "loop": check_loop,
-    "markup": check_markup,
+    "markup": check_inline_markup,
+    "terminology": check_terminology,
 }
 _ON_MARKUP = {"markup"}  # checks that read the placeholders; the rest read the text without them
 
 
-def run_checks(source: str, translation: str, only: tuple[str, ...] | None = None) -> tuple[Finding, ...]:
+def run_checks(source: str, translation: str, only: tuple[str, ...] | None = None,
+               context: CheckContext = NO_CONTEXT) -> tuple[Finding, ...]:
     if not translation:
         return ()  # untranslated entries are counted as such, not as findings
     names = list(only or CHECKS)
@@ -144,4 +166,4 @@ def run_checks(source: str, translation: str, only: tuple[str, ...] | None = Non
         names = ["empty"]
     plain = (strip_placeholders(source), strip_placeholders(translation))
     return tuple(f for name in names
-                 for f in CHECKS[name](*((source, translation) if name in _ON_MARKUP else plain)))
+                 for f in CHECKS[name](*((source, translation) if name in _ON_MARKUP else plain), context))

@@ -62,6 +62,11 @@ def test_ctranslate2_float32_translates_exactly_like_transformers(tiny_models, f
     expected = hf.translate(texts, "gu", tgt)
     assert all(s.strip() for s in expected)
     assert fast.translate(texts, "gu", tgt) == expected
+    # and the same confidence: the model's own score of the output, whatever the backend
+    slow_scores = [s.confidence for s in hf.translate_scored(texts, "gu", tgt)]
+    fast_scores = [s.confidence for s in fast.translate_scored(texts, "gu", tgt)]
+    assert all(0 < c < 1 for c in slow_scores) and len(set(slow_scores)) > 3
+    assert fast_scores == pytest.approx(slow_scores, rel=1e-4, abs=1e-6)
 
 
 def test_int8_is_the_cpu_default_and_keeps_one_output_per_input_in_order(tiny_models):
@@ -136,6 +141,9 @@ def test_batches_are_spread_over_the_workers_and_duplicates_translated_once(tiny
         def translate_batch(self, tokens, **kwargs):
             calls.append((tokens, kwargs))
             return real(tokens, **kwargs)
+
+        def __getattr__(self, name):  # score_batch and the rest: the real model's
+            return getattr(real.__self__, name)
 
     monkeypatch.setattr(tr, "model", Recorder())
     a, b, c = "ગુજરાત એક રાજ્ય છે.", "ભારત એક દેશ છે.", "અમદાવાદ મોટું શહેર છે."

@@ -73,7 +73,7 @@ class FailingLoader:
 
     def __call__(self, spec, device):
         translator = load_translator(spec, device=device)
-        real = translator.translate
+        real = translator.translate_scored
         poison, flaky, flag = self.poison, self.flaky, self.flag
 
         def translate(texts, src, tgt, progress=None):
@@ -84,7 +84,7 @@ class FailingLoader:
                 raise RuntimeError("injected transient failure")
             return real(texts, src, tgt, progress)
 
-        translator.translate = translate
+        translator.translate_scored = translate
         return translator
 
 
@@ -96,7 +96,7 @@ class CrashOnceLoader:
 
     def __call__(self, spec, device):
         translator = load_translator(spec, device=device)
-        real = translator.translate
+        real = translator.translate_scored
         text, flag = self.text, self.flag
 
         def translate(texts, src, tgt, progress=None):
@@ -105,7 +105,7 @@ class CrashOnceLoader:
                 os._exit(1)
             return real(texts, src, tgt, progress)
 
-        translator.translate = translate
+        translator.translate_scored = translate
         return translator
 
 
