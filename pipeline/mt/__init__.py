@@ -39,7 +39,8 @@ def translate_scored(translator: Translator, texts: list[str], src: str, tgt: st
     scored = getattr(translator, "translate_scored", None)
     if scored is not None:
         return scored(texts, src, tgt, progress)
-    return [Scored(text) for text in translator.translate(texts, src, tgt, progress)]
+    outputs = translator.translate(texts, src, tgt) if progress is None else translator.translate(texts, src, tgt, progress)
+    return [Scored(text) for text in outputs]
 
 
 def load_translator(spec: ModelSpec, device: str | None = None) -> Translator:
