@@ -30,7 +30,7 @@ from pipeline.errors import ModelUnavailable, PipelineError
 from pipeline.mt import families
 from pipeline.mt.batching import BatchedTranslator, spread
 
-SUPPORTED_FAMILIES = ("nllb", "m2m100", "marian")  # all have CTranslate2 converters
+SUPPORTED_FAMILIES = ("nllb", "m2m100", "marian", "madlad")  # all have CTranslate2 converters (MADLAD: T5)
 FORMAT_VERSION = 1  # bump when the way we convert changes: old folders are then ignored
 _CACHE_ENV = "PIPELINE_CT2_CACHE"
 
@@ -172,7 +172,8 @@ def check_vocabulary(folder: Path, tokenizer, spec: ModelSpec) -> None:
     vocab = json.loads(path.read_text(encoding="utf-8"))
     ids = tokenizer.convert_tokens_to_ids(vocab)
     unk = tokenizer.unk_token_id
-    wrong = [(i, t) for i, (t, got) in enumerate(zip(vocab, ids)) if got != i and not (got == unk and t.startswith("madeupword"))]
+    padding = ("madeupword", "<extra_id_")  # fillers the converters add up to the model's vocabulary size
+    wrong = [(i, t) for i, (t, got) in enumerate(zip(vocab, ids)) if got != i and not (got == unk and t.startswith(padding))]
     if wrong:
         i, token = wrong[0]
         raise PipelineError(
@@ -206,11 +207,12 @@ class CT2Translator(BatchedTranslator):
     def _start(self, src: str, tgt: str) -> str | None:
         """Sets the source language; returns the target-language token to force (None for Marian)."""
         families.prepare_source(self.spec.family, self.tokenizer, src)
+        self.source_prefix = families.source_prefix(self.spec.family, self.tokenizer, tgt)
         forced = families.forced_bos_token_id(self.spec.family, self.tokenizer, tgt)
         return None if forced is None else self.tokenizer.convert_ids_to_tokens(forced)
 
     def _count(self, texts: list[str]) -> list[int]:
-        return [len(ids) for ids in self.tokenizer(texts)["input_ids"]] if texts else []
+        return [len(ids) for ids in self.tokenizer(self._inputs(texts))["input_ids"]] if texts else []
 
     def _plan(self, batches: list[list[str]]) -> list[list[str]]:
         return spread(batches, self.inter_threads)  # one batch per worker at least
@@ -219,7 +221,7 @@ class CT2Translator(BatchedTranslator):
         gen = self.spec.generation
         pending = []
         for batch, limit in zip(batches, limits):  # all queued at once: the workers share them
-            tokens = [self.tokenizer.convert_ids_to_tokens(ids) for ids in self.tokenizer(batch)["input_ids"]]
+            tokens = [self.tokenizer.convert_ids_to_tokens(ids) for ids in self.tokenizer(self._inputs(batch))["input_ids"]]
             pending.append(self.model.translate_batch(
                 tokens,
                 target_prefix=[[prefix]] * len(batch) if prefix else None,

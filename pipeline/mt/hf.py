@@ -107,11 +107,12 @@ class HFTranslator(BatchedTranslator):
 
     def _start(self, src: str, tgt: str) -> int | None:
         families.prepare_source(self.spec.family, self.tokenizer, src)
+        self.source_prefix = families.source_prefix(self.spec.family, self.tokenizer, tgt)
         return families.forced_bos_token_id(self.spec.family, self.tokenizer, tgt)
 
     def _count(self, texts: list[str]) -> list[int]:
         """Source length in tokens, language and end tokens included."""
-        return [len(ids) for ids in self.tokenizer(texts)["input_ids"]] if texts else []
+        return [len(ids) for ids in self.tokenizer(self._inputs(texts))["input_ids"]] if texts else []
 
     def _max_new_tokens(self, length: int) -> int:
         return max_new_tokens(self.spec.generation, length)
@@ -145,7 +146,7 @@ class HFTranslator(BatchedTranslator):
 
     def _generate_batch(self, batch: list[str], forced: int | None, max_new_tokens: int) -> list[str]:
         gen = self.spec.generation
-        enc = self.tokenizer(batch, return_tensors="pt", padding=True).to(self.device)
+        enc = self.tokenizer(self._inputs(batch), return_tensors="pt", padding=True).to(self.device)
         kwargs = {
             "num_beams": gen.beam_size,
             "max_new_tokens": max_new_tokens,
