@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.config import SOURCE_LANGUAGE, Config, target_language
+from pipeline.config import SOURCE_LANGUAGE, Config, target_language, target_tag
 from pipeline.errors import PipelineError
 from pipeline.localise.numbers import find_source_numbers, find_target_numbers, localise_numbers, prepare_for_model
 from pipeline.segment.splitter import split_sentences
@@ -69,7 +69,7 @@ def check_parallel(src: list[str], ref: list[str], src_path: Path, ref_path: Pat
 
 def translate_lines(translator, lines: list[str], locale: str, number_style: str) -> list[str]:
     """Each line as the pipeline would translate it: sentence by sentence, numbers localised."""
-    tgt = target_language(locale)
+    tgt = target_tag(locale)  # zh_Hant asks the model for Traditional, not just "zh"
     sentences = [[line[s:e] for s, e in split_sentences(line)] for line in lines]
     flat = [s for line in sentences for s in line]
     raw = dict(zip(flat, translator.translate([prepare_for_model(s) for s in flat], SOURCE_LANGUAGE, tgt)))
@@ -110,11 +110,13 @@ def evaluate(
 
     scores = []
     for config in configs:
-        spec = config.model_for(locale)
+        route = config.route_for(locale)
+        spec = route.legs[-1].spec  # a pivot route is labelled by its models, described by its last
         backend = resolve_backend(spec)
         quant = f", {spec.quantization}" if backend == "ctranslate2" else ""
-        label = f"{config.path.name}: {spec.name} ({backend}{quant}, beam {spec.generation.beam_size})"
-        translator = load(spec)
+        names = " → ".join(leg.spec.name for leg in route.legs)
+        label = f"{config.path.name}: {names} ({backend}{quant}, beam {spec.generation.beam_size})"
+        translator = load(spec if len(route.legs) == 1 else route)
         start = time.perf_counter()
         outputs = translate_lines(translator, src, locale, config.locale_options(locale).number_style)
         scores.append(score(label, src, outputs, ref, locale, time.perf_counter() - start))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pipeline.catalog import catalogue as catalog, merge
 from pipeline.qa import checks as qa
-from pipeline.config import SOURCE_LANGUAGE, Config, ModelSpec, parse_locale, target_language
+from pipeline.config import SOURCE_LANGUAGE, Config, ModelSpec, parse_locale
 from pipeline.errors import PipelineError
 from pipeline.fsutil import check_plain_name, write_atomic
 from pipeline.ingest import artefact_matcher, collect_sources, read_document
@@ -25,6 +25,8 @@ from pipeline.segment.limits import check_sentence_lengths
 from pipeline.localise.loops import cut_loop
 from pipeline.localise.markup import restore_placeholders, strip_placeholders
 from pipeline.memory import TranslationMemory
+from pipeline.mt.licences import licence_notes
+from pipeline.mt.route import check_route, route_translator
 from pipeline.model import Finding, Segment, Translation
 from pipeline.localise.numbers import localise_numbers, prepare_for_model
 from pipeline.localise.spans import restore_spans
@@ -62,6 +64,7 @@ class Paths:
 class LocaleStats:
     locale: str
     model_id: str = ""
+    licence: str = ""  # the route's licence(s), SPDX ids
     by_model: int = 0
     from_memory: int = 0
     reviewed: int = 0
@@ -85,7 +88,7 @@ class RunReport:
                 f"{s.from_memory} reused from memory, {s.reviewed} reviewed kept, {s.findings} QA findings"
                 + (f", {s.untranslated} left untranslated (failed batches)" if s.untranslated else "")
             )
-        return "; ".join(parts)
+        return "; ".join(parts + licence_notes(self.locales.values()))
 
 
 def _key(*parts: object) -> str:
@@ -185,18 +188,18 @@ def stage_translate(
 
     `segments_key` and `messages` come from the segment stage's artefact (read once for all
     locales). With an `executor` (pipeline.executors.RayExecutor) the model runs there."""
-    spec = config.model_for(locale)
-    model_key = spec.settings_key()
-    tgt = target_language(locale)
+    route = check_route(config.route_for(locale))
+    model_key = route.settings_key()
+    tgt = route.tgt  # the script too: zh_Hans and zh_Hant never share memory rows
     existing = catalog.read_po(paths.po(locale))
     owned = _owned_texts(paths, locale)
     keep = merge.reusable(existing, memory.reviewed(locale) | merge.reviewed_texts(existing))  # from memory
     if existing is not None:
         keep |= {e.msgid for e in existing if merge.owned_by_reviewer(e, owned)}
     todo = [m.msgid for m in messages if m.msgid not in keep]
-    key = _key(segments_key, model_key, sorted(keep))
+    key = _key(segments_key, model_key, tgt, sorted(keep))  # tgt: a zh_Hant stage from before scripts is redone
     stats = report.locales.setdefault(locale, LocaleStats(locale))
-    stats.model_id = spec.model_id
+    stats.model_id, stats.licence = route.model_id, route.licence
     stats.reviewed = len(messages) - len(todo)
     out = paths.artefact(f"translate-{locale}")
     if _fresh(out, key):
@@ -210,20 +213,17 @@ def stage_translate(
     missing = sorted({t for t in inputs.values() if t not in cached}, key=len)
     left: set[str] = set()
     if missing and executor is not None:
-        left = set(executor.translate_into_memory(spec, missing, tgt, memory, model_key, locale, CHUNK).untranslated)
+        left = set(executor.translate_into_memory(route, missing, tgt, memory, model_key, locale, CHUNK).untranslated)
         cached.update(memory.lookup(missing, SOURCE_LANGUAGE, tgt, model_key))
     elif missing:
-        translator = translators.get(spec.name)
-        if translator is None:
-            _log(f"loading {spec.model_id} for {SOURCE_LANGUAGE}→{tgt}")
-            translator = translators[spec.name] = factory(spec)
-        _translate_into_memory(translator, missing, tgt, memory, model_key, spec.model_id, locale)
+        translator = route_translator(route, factory, translators, _log)  # each model loaded once per run
+        _translate_into_memory(translator, missing, tgt, memory, model_key, route.model_id, locale)
         cached.update(memory.lookup(missing, SOURCE_LANGUAGE, tgt, model_key))
     missing_set = set(missing) - left
     stats.by_model = sum(1 for t in inputs.values() if t in missing_set)
     stats.untranslated = sum(1 for t in inputs.values() if t in left)
     stats.from_memory = len(todo) - stats.by_model - stats.untranslated
-    records = {msgid: {"mt": cached[text], "model_id": spec.model_id} for msgid, text in inputs.items()
+    records = {msgid: {"mt": cached[text], "model_id": route.model_id} for msgid, text in inputs.items()
                if text not in left}
     if left:  # a key this stage never computes: the next run does it again and retries what is left
         key = _key(key, "incomplete", sorted(left))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
-from pipeline.config import ModelSpec
+from pipeline.config import ModelSpec, Route
 from pipeline.errors import PipelineError
 
 
@@ -18,7 +18,8 @@ class Translator(Protocol):
 
     `translate` takes single sentences (NLLB and M2M100 drop or merge sentences when given several
     at once) and returns one translation per input, in the same order; languages are ISO 639-1
-    codes ("gu", "en", "zh"). Identical inputs may be translated once. `progress`, when given, is
+    codes, with the script where a language has several ("gu", "en", "zh_Hans", "zh_Hant"; "zh"
+    is zh_Hans). Identical inputs may be translated once. `progress`, when given, is
     called after each batch with the number of inputs newly finished; the calls add up to
     len(texts) (pass a tqdm bar's `update`).
     """
@@ -30,11 +31,16 @@ class Translator(Protocol):
     ) -> list[str]: ...
 
 
-def load_translator(spec: ModelSpec, device: str | None = None) -> Translator:
-    """The translator for `spec` on `device` ("cuda" when available, else "cpu", when None).
+def load_translator(spec: ModelSpec | Route, device: str | None = None) -> Translator:
+    """The translator for `spec` (a model, or a whole route) on `device` ("cuda" when available,
+    else "cpu", when None).
 
     Raises ModelUnavailable (a PipelineError) when the model is neither cached nor fetchable.
     """
+    if isinstance(spec, Route):
+        from pipeline.mt.route import route_translator
+
+        return route_translator(spec, lambda leg: load_translator(leg, device))
     backend = resolve_backend(spec)
     if backend == "ctranslate2":
         from pipeline.mt.ct2 import CT2Translator
