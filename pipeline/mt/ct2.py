@@ -130,6 +130,16 @@ def _convert(spec: ModelSpec, checkpoint: Path, out: Path, quantization: str) ->
     from ctranslate2.converters import TransformersConverter
 
     class Converter(TransformersConverter):
+        def load_model(self, model_class, model_name_or_path, **kwargs):
+            model = super().load_model(model_class, model_name_or_path, **kwargs)
+            if spec.family == "madlad":
+                # transformers 5 always ties T5's embeddings and says in scale_decoder_outputs
+                # whether the decoder output is scaled (not for T5 v1.1 / MADLAD configs that set
+                # tie_word_embeddings: false); CTranslate2's T5 loader scales when tie_word_embeddings.
+                config = model.config
+                config.tie_word_embeddings = bool(getattr(config, "scale_decoder_outputs", config.tie_word_embeddings))
+            return model
+
         def load_tokenizer(self, tokenizer_class, model_name_or_path, **kwargs):
             tok = super().load_tokenizer(tokenizer_class, model_name_or_path, **kwargs)
             return _M2M100Vocabulary(tok) if spec.family == "m2m100" else tok

@@ -146,6 +146,27 @@ def test_ctranslate2_float32_translates_the_new_families_like_transformers(tiny_
     assert fast.translate(texts, src, tgt) == expected
 
 
+def test_a_madlad_config_without_tied_output_scaling_converts_faithfully(tiny_models, tmp_path):
+    """MADLAD-400's config sets tie_word_embeddings: false, which transformers 5 reads as "do not
+    scale the decoder output"; the CTranslate2 conversion must not scale it either."""
+    import json
+    import shutil
+
+    folder = tmp_path / "madlad-unscaled"
+    shutil.copytree(load_config(tiny_models.parent / "models-madlad.yaml").models["madlad-tiny"].local_path, folder)
+    config = json.loads((folder / "config.json").read_text())
+    config.pop("scale_decoder_outputs")
+    config["tie_word_embeddings"] = False
+    (folder / "config.json").write_text(json.dumps(config))
+    base = spec_of(tiny_models, "madlad-tiny", beam_size=4)  # a uniform logit scale changes beams, not greedy
+    spec = dataclasses.replace(base, source=str(folder), local_path=folder)
+    hf = load_translator(dataclasses.replace(spec, backend="transformers"), device="cpu")
+    assert hf.model.config.scale_decoder_outputs is False
+    fast = load_translator(dataclasses.replace(spec, backend="ctranslate2", quantization="float32"), device="cpu")
+    expected = hf.translate(GUJARATI[:6], "gu", "en")
+    assert all(s.strip() for s in expected) and fast.translate(GUJARATI[:6], "gu", "en") == expected
+
+
 # --- routes ----------------------------------------------------------------------------------
 
 def test_a_pivot_route_chains_its_models_and_names_them_all(tiny_models):
