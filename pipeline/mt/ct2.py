@@ -47,10 +47,13 @@ def default_device() -> str:
 
 
 def weight_type(spec: ModelSpec, device: str) -> str:
-    """The quantisation asked for, "auto" resolved: int8 on a CPU, int8_float16 on CUDA."""
+    """The quantisation asked for, "auto" resolved: int8 on a CPU, int8_float16 on CUDA
+    (int8_bfloat16 for MADLAD-400: T5 activations overflow float16)."""
     if spec.quantization != "auto":
         return spec.quantization
-    return "int8_float16" if device.startswith("cuda") else "int8"
+    if not device.startswith("cuda"):
+        return "int8"
+    return "int8_bfloat16" if spec.family == "madlad" else "int8_float16"
 
 
 def thread_split(cores: int) -> tuple[int, int]:

@@ -37,7 +37,7 @@ def hub_offline() -> bool:
 
 def load_model(spec: ModelSpec, device: str):
     """(tokenizer, model) for `spec`, or ModelUnavailable saying what is missing and how to get it."""
-    dtype = torch.float16 if device.startswith("cuda") else torch.float32
+    dtype = accelerator_dtype(spec) if device.startswith("cuda") else torch.float32
     if spec.trust_remote_code and spec.local_path is None and not spec.revision:
         raise PipelineError(f"model {spec.name!r}: trust_remote_code needs a pinned revision")
     # Always explicit: only an entry asking for remote code, at a pinned revision, may run it.
@@ -79,6 +79,12 @@ def load_model(spec: ModelSpec, device: str):
         return _from_pretrained(spec.source, dtype, extra)
     except (OSError, ValueError) as exc:
         raise ModelUnavailable(f"model {spec.name!r}: downloading {what} failed ({exc}); {how}") from exc
+
+
+def accelerator_dtype(spec: ModelSpec):
+    """float16 on a GPU, except for T5 models (MADLAD-400), whose activations overflow float16:
+    they were trained in bfloat16."""
+    return torch.bfloat16 if spec.family == "madlad" else torch.float16
 
 
 def _from_pretrained(where: str, dtype, kwargs: dict):

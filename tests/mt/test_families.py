@@ -167,6 +167,18 @@ def test_a_madlad_config_without_tied_output_scaling_converts_faithfully(tiny_mo
     assert all(s.strip() for s in expected) and fast.translate(GUJARATI[:6], "gu", "en") == expected
 
 
+def test_madlad_runs_in_bfloat16_on_a_gpu(tiny_models):
+    import torch
+
+    from pipeline.mt.ct2 import weight_type
+    from pipeline.mt.hf import accelerator_dtype
+
+    madlad, nllb = spec_of(tiny_models, "madlad-tiny"), load_config(tiny_models).models["nllb-tiny"]
+    assert accelerator_dtype(madlad) == torch.bfloat16 and accelerator_dtype(nllb) == torch.float16
+    assert weight_type(madlad, "cuda") == "int8_bfloat16" and weight_type(nllb, "cuda") == "int8_float16"
+    assert weight_type(madlad, "cpu") == "int8"
+
+
 # --- routes ----------------------------------------------------------------------------------
 
 def test_a_pivot_route_chains_its_models_and_names_them_all(tiny_models):
