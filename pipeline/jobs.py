@@ -34,7 +34,7 @@ from pipeline.segment.splitter import segment_document
 from pipeline.ingest.sources import save_sources
 
 SEGMENTER_VERSION = "2"  # bump when pipeline.segment rules change: old segments.json is rebuilt
-LOCALISER_VERSION = "4"  # 2: spans restored, dates; 3: looping output cut off; 4: markup
+LOCALISER_VERSION = "5"  # 2: spans restored, dates; 3: looping output cut off; 4: markup; 5: URLs beside Chinese
 CHUNK = 32  # sentences per memory write: what a crash can cost
 
 
