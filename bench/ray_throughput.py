@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline import jobs  # noqa: E402
-from pipeline.config import SOURCE_LANGUAGE, load_config  # noqa: E402
+from pipeline.config import SOURCE_LANGUAGE, load_config, target_tag  # noqa: E402
 from pipeline.mt.executors import RayExecutor, import_ray, ray_runtime_env  # noqa: E402
 from pipeline.memory import TranslationMemory  # noqa: E402
 from pipeline.mt import load_translator  # noqa: E402
@@ -46,7 +46,7 @@ def main() -> None:
 
     config = load_config(args.models)
     spec = config.model_for(args.locale)
-    tgt = "zh" if args.locale.startswith("zh") else args.locale.split("_")[0]
+    tgt = target_tag(args.locale)  # zh_Hans / zh_Hant, as the translate stage asks
     lines = (ROOT / "tests/data/flores-sample/guj_Gujr.txt").read_text(encoding="utf-8").splitlines()
     texts = sorted({prepare_for_model(t) for t in lines[: args.sentences]}, key=lambda t: (len(t), t))
     key = spec.settings_key()

@@ -16,6 +16,7 @@ from pipeline.config import load_config
 from pipeline.errors import PipelineError
 from pipeline.mt.executors import EXECUTORS, make_executor
 from pipeline.fsutil import catalogue_lock, require_folder, workdir_lock, write_atomic
+from pipeline.mt.route import check_route
 
 
 def _add_common(p: argparse.ArgumentParser, *, models: bool = True) -> None:
@@ -107,6 +108,11 @@ def build_parser() -> argparse.ArgumentParser:
             _add_executor(p)
         if name == "catalog":
             _add_catalog_options(p)
+
+    p = sub.add_parser("models", help="list the configured routes: models, licences, cached or not, backend")
+    p.add_argument("--models", default="models.yaml", type=Path,
+                   help="which model serves which language pair (default: models.yaml)")
+    p.add_argument("--json", action="store_true", help="print one JSON object per model of each route")
 
     p = sub.add_parser("check", help="QA checks over .po files with Gujarati msgids (exit 1 on findings)")
     p.add_argument("po_files", nargs="+", metavar="PO", type=Path, help=".po files to check")
@@ -208,6 +214,8 @@ def _check(args: argparse.Namespace) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "check":
         return _check(args)
+    if args.command == "models":
+        return _print_models(args)
     if args.command == "evaluate":
         return _evaluate(args)
     require_folder(args.locales_dir, "--locales")
@@ -224,7 +232,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     config = load_config(args.models).with_glossary(getattr(args, "glossary", None)) if hasattr(args, "models") else None
     if config is not None:
         for locale in locales:
-            config.model_for(locale)  # fail on an unrouted pair before any work
+            check_route(config.route_for(locale))  # fail on an unrouted pair or script before any work
     report = jobs.RunReport()
     writes_catalogues = args.command in ("run", "catalog")
     executor = _executor(args)
@@ -264,6 +272,31 @@ def _project(args: argparse.Namespace, config) -> ProjectId:
         raise PipelineError(f"--project {project_name_problem(args.project)}")
     chosen = args.project or (config.project if config is not None else None)
     return ProjectId(chosen or args.domain, explicit=chosen is not None)
+
+
+def _print_models(args: argparse.Namespace) -> int:
+    from pipeline.mt.inventory import describe
+
+    rows = describe(load_config(args.models))
+    if args.json:
+        print(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=1))
+        return 0
+    header = ("pair", "writes", "step", "model", "family", "licence", "parameters", "cached", "backend")
+    table = [header] + [
+        (r.pair, ",".join(r.writes) or "-", r.step, f"{r.model} ({r.source})", r.family,
+         (r.licence or "not stated") + (" NON-COMMERCIAL" if r.non_commercial else ""),
+         r.parameters or "?", "yes" if r.cached else "no", r.backend)
+        for r in rows
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header) - 1)]
+    for row in table:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1])
+    if any(r.non_commercial for r in rows):
+        print("NON-COMMERCIAL: translations made with these models may not be used in anything sold or "
+              "published for profit; see the README for routes a business may use")
+    if not all(r.cached for r in rows):
+        print("not cached: fetch with `hf download SOURCE --revision REVISION` (see models.yaml)")
+    return 0
 
 
 def _print_status(args: argparse.Namespace) -> int:
@@ -325,7 +358,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     locale = jobs.normalise_locales([args.to])[0]
     configs = [load_config(path) for path in args.models or [Path("models.yaml")]]
     for config in configs:
-        config.model_for(locale)  # fail on an unrouted pair before any work
+        check_route(config.route_for(locale))  # fail on an unrouted pair or script before any work
     src, ref = evaluate.read_lines(args.src), evaluate.read_lines(args.ref)
     evaluate.check_parallel(src, ref, args.src, args.ref)
     if args.limit is not None:

@@ -22,12 +22,16 @@ from pipeline.errors import PipelineError
 if TYPE_CHECKING:
     from pipeline.glossary import Glossary
 
-FAMILIES = ("nllb", "m2m100", "marian")
+FAMILIES = ("nllb", "m2m100", "marian", "madlad")
 BACKENDS = ("auto", "transformers", "ctranslate2")
 # CTranslate2 weight types; "auto" is int8 on a CPU and int8_float16 on CUDA.
 QUANTIZATIONS = ("auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "float16", "bfloat16", "float32")
 NUMBER_STYLES = ("decimal", "compact", "indian", "lakh")
 SOURCE_LANGUAGE = "gu"
+PIVOT_LANGUAGE = "en"  # a two-model route goes gu → en with the first model, en → target with the second
+# Languages whose models write more than one script: the script is part of the target, so zh_Hans
+# and zh_Hant never share a model code or a translation-memory row.
+SCRIPTED_LANGUAGES = {"zh": "Hans"}  # language -> script when the locale names none (CLDR likely subtags)
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,8 @@ class ModelSpec:
     # Score each output (its confidence); one forced-decoding pass, see bench/confidence_cost.py.
     # Not part of settings_key: it never changes a translation.
     confidence: bool = True
+    licence: str | None = None  # SPDX id of the weights' licence, as models.yaml states it
+    parameters: str | None = None  # size as published ("600M", "3B"), for `pipeline models`
 
     @cached_property
     def model_id(self) -> str:
@@ -82,6 +88,66 @@ class ModelSpec:
 
 
 @dataclass(frozen=True)
+class Leg:
+    """One model of a route and the languages it translates between (language tags: "gu", "en",
+    "zh_Hans", "zh_Hant")."""
+
+    spec: ModelSpec
+    src: str
+    tgt: str
+
+
+@dataclass(frozen=True)
+class Route:
+    """How gu reaches one target: a single model, or two chained through English (gu → en → zh).
+
+    A single-model route has exactly its model's identity and memory key, so routes and models
+    configured before pivots existed keep their translation memory."""
+
+    pair: str  # the models.yaml key that chose it, e.g. "gu-zh"
+    legs: tuple[Leg, ...]
+
+    @property
+    def src(self) -> str:
+        return self.legs[0].src
+
+    @property
+    def tgt(self) -> str:
+        return self.legs[-1].tgt
+
+    @property
+    def model_id(self) -> str:
+        """What catalogues record: every model of the chain, in order."""
+        return " → ".join(leg.spec.model_id for leg in self.legs)
+
+    def settings_key(self) -> str:
+        if len(self.legs) == 1:
+            return self.legs[0].spec.settings_key()
+        parts = [f"{leg.src}>{leg.tgt}:{leg.spec.settings_key()}" for leg in self.legs]
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+    @property
+    def licences(self) -> tuple[str | None, ...]:
+        """Each leg's licence, in order (None where models.yaml does not state one)."""
+        return tuple(leg.spec.licence for leg in self.legs)
+
+    @property
+    def licence(self) -> str:
+        """The licences a user of this route's output must honour, joined with " + "."""
+        named = list(dict.fromkeys(lic or "licence not stated" for lic in self.licences))
+        return " + ".join(named)
+
+    @property
+    def non_commercial(self) -> bool:
+        return any(is_non_commercial(lic) for lic in self.licences)
+
+
+def is_non_commercial(licence: str | None) -> bool:
+    """CC "NC" licences (CC-BY-NC-4.0, CC-BY-NC-SA-4.0, ...) forbid commercial use."""
+    return licence is not None and "-NC" in licence.upper()
+
+
+@dataclass(frozen=True)
 class LocaleOptions:
     """How numbers are written for one target locale."""
 
@@ -92,7 +158,8 @@ class LocaleOptions:
 class Config:
     path: Path
     models: dict[str, ModelSpec]
-    pairs: dict[tuple[str, str], str]  # (source language, target language) -> model name
+    # (source language, target language or tag) -> model names: one, or two chained through English
+    pairs: dict[tuple[str, str], tuple[str, ...]]
     locales: dict[str, LocaleOptions]
     project: str | None = None  # Project-Id-Version of the catalogues (`project:`; --project overrides)
     glossary: Glossary | None = None  # `glossary:` in models.yaml, or --glossary
@@ -110,18 +177,32 @@ class Config:
 
         return dataclasses.replace(self, glossary=load_glossary(path))
 
-    def model_for(self, locale: str) -> ModelSpec:
-        """The model routed for gu → the language of `locale` (zh_Hans → zh)."""
-        lang = target_language(locale)
-        name = self.pairs.get((SOURCE_LANGUAGE, lang))
-        if name is None:
+    def route_for(self, locale: str) -> Route:
+        """The route for gu → `locale`: the pair naming its script (gu-zh_Hant) if configured,
+        else its language (gu-zh)."""
+        tag, lang = target_tag(locale), target_language(locale)
+        key = next((k for k in ((SOURCE_LANGUAGE, tag), (SOURCE_LANGUAGE, lang)) if k in self.pairs), None)
+        if key is None:
             routed = ", ".join(f"{s}-{t}" for s, t in sorted(self.pairs)) or "none"
             raise PipelineError(
                 f"no model is routed for {SOURCE_LANGUAGE}-{lang} (needed by locale {locale}); "
                 f"pairs configured: {routed}",
                 path=self.path,
             )
-        return self.models[name]
+        names = self.pairs[key]
+        pair = f"{key[0]}-{key[1]}"
+        if len(names) == 1:
+            return Route(pair, (Leg(self.models[names[0]], SOURCE_LANGUAGE, tag),))
+        first, second = (self.models[n] for n in names)
+        return Route(pair, (Leg(first, SOURCE_LANGUAGE, PIVOT_LANGUAGE), Leg(second, PIVOT_LANGUAGE, tag)))
+
+    def model_for(self, locale: str) -> ModelSpec:
+        """The model of a single-model route for `locale` (zh_Hans → the gu-zh model)."""
+        route = self.route_for(locale)
+        if len(route.legs) != 1:
+            raise PipelineError(f"pair {route.pair} chains {len(route.legs)} models; this needs a single model",
+                                path=self.path)
+        return route.legs[0].spec
 
     def locale_options(self, locale: str) -> LocaleOptions:
         if locale in self.locales:
@@ -146,6 +227,15 @@ def target_language(locale: str) -> str:
     return parse_locale(locale).language
 
 
+def target_tag(locale: str) -> str:
+    """What a model is asked to write for `locale`: its language, plus the script for languages
+    written in several (zh, zh_CN, zh_Hans → zh_Hans; zh_TW, zh_HK, zh_Hant → zh_Hant)."""
+    parsed = parse_locale(locale)
+    if parsed.language not in SCRIPTED_LANGUAGES:
+        return parsed.language
+    return f"{parsed.language}_{parsed.script or SCRIPTED_LANGUAGES[parsed.language]}"
+
+
 # --- reading ---------------------------------------------------------------------------------
 
 _TOP_KEYS = {"models", "pairs", "locales", "project", "glossary"}
@@ -153,7 +243,7 @@ _TOP_KEYS = {"models", "pairs", "locales", "project", "glossary"}
 _PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq",
                                                   "timestamp", "merge")}
 _MODEL_KEYS = {"family", "source", "revision", "backend", "quantization", "trust_remote_code", "generation",
-               "confidence"}
+               "confidence", "licence", "parameters"}
 _GEN_TYPES = {f.name: f.type for f in fields(GenerationSettings)}
 _LOCALE_KEYS = {"number_style"}
 
@@ -187,15 +277,20 @@ def load_config(path: str | Path) -> Config:
     for name, node in reader.mapping(top["models"][1], "models").items():
         models[name] = reader.model(name, node[1])
 
-    pairs: dict[tuple[str, str], str] = {}
+    pairs: dict[tuple[str, str], tuple[str, ...]] = {}
     for key, (key_node, value_node) in reader.mapping(top["pairs"][1], "pairs").items():
         src, sep, tgt = key.partition("-")
         if not sep or not src or not tgt:
             reader.fail(key_node, f"pair {key!r} must look like gu-en")
-        model_name = reader.scalar(value_node, f"pairs.{key}", str)
-        if model_name not in models:
-            reader.fail(value_node, f"pairs.{key} names model {model_name!r}, which models: does not define")
-        pairs[(src, tgt)] = model_name
+        if "_" in tgt:  # a pair for one script: gu-zh_Hant
+            try:
+                tag = target_tag(tgt)
+            except PipelineError as exc:
+                reader.fail(key_node, f"pair {key!r}: {exc}")
+            if tag != tgt:
+                reader.fail(key_node, f"pair {key!r}: a pair names a language (gu-zh) or a language and "
+                                      f"script (gu-{tag}), not a locale")
+        pairs[(src, tgt)] = reader.route(value_node, f"pairs.{key}", models)
 
     locales: dict[str, LocaleOptions] = {}
     if "locales" in top:
@@ -275,6 +370,34 @@ class _Reader:
             self.fail(node, f"{what} must be a {typ.__name__}, not {node.value!r}")
         return value
 
+    def route(self, node, what, models) -> tuple[str, ...]:
+        """A model name, or a list of two: gu → en with the first, en → target with the second."""
+        if isinstance(node, yaml.SequenceNode):
+            if len(node.value) != 2:
+                self.fail(node, f"{what} must name one model, or two to chain through {PIVOT_LANGUAGE} "
+                                f"(gu → {PIVOT_LANGUAGE} → target), not {len(node.value)}")
+            items = node.value
+        else:
+            items = [node]
+        names = []
+        for item in items:
+            name = self.scalar(item, what, str)
+            if name not in models:
+                self.fail(item, f"{what} names model {name!r}, which models: does not define")
+            names.append(name)
+        return tuple(names)
+
+    def licence(self, node, what) -> str:
+        """An SPDX licence id, spelt canonically (cc-by-nc-4.0 → CC-BY-NC-4.0)."""
+        from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
+
+        value = self.scalar(node, what, str)
+        try:
+            return canonicalize_license_expression(value)
+        except InvalidLicenseExpression:
+            self.fail(node, f"{what} is {value!r}, not an SPDX licence id "
+                            "(e.g. Apache-2.0, CC-BY-4.0, CC-BY-NC-4.0, MIT; see https://spdx.org/licenses/)")
+
     def choice(self, node, what, options):
         value = self.scalar(node, what, str)
         if value not in options:
@@ -309,6 +432,8 @@ class _Reader:
                 if value <= 0 and key != "no_repeat_ngram_size":
                     self.fail(value_node, f"{what}.generation.{key} must be positive")
                 gen_kwargs[key] = value
+        licence = self.licence(entry["licence"][1], f"{what}.licence") if "licence" in entry else None
+        parameters = self.scalar(entry["parameters"][1], f"{what}.parameters", str) if "parameters" in entry else None
         return ModelSpec(
             name=name,
             family=family,
@@ -320,6 +445,8 @@ class _Reader:
             trust_remote_code=trust,
             confidence=confidence,
             generation=GenerationSettings(**gen_kwargs),
+            licence=licence,
+            parameters=parameters,
         )
 
 

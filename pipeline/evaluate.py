@@ -121,11 +121,13 @@ def evaluate(
 
     scores = []
     for config in configs:
-        spec = config.model_for(locale)
+        route = config.route_for(locale)
+        spec = route.legs[-1].spec  # a pivot route is labelled by its models, described by its last
         backend = resolve_backend(spec)
         quant = f", {spec.quantization}" if backend == "ctranslate2" else ""
-        label = f"{config.path.name}: {spec.name} ({backend}{quant}, beam {spec.generation.beam_size})"
-        translator = load(spec)
+        names = " → ".join(leg.spec.name for leg in route.legs)
+        label = f"{config.path.name}: {names} ({backend}{quant}, beam {spec.generation.beam_size})"
+        translator = load(spec if len(route.legs) == 1 else route)
         start = time.perf_counter()
         outputs = translate_lines(translator, src, locale, config.locale_options(locale).number_style, config.glossary)
         if outputs_seen is not None:

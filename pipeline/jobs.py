@@ -26,10 +26,12 @@ from pipeline.catalog import catalogue as catalog
 from pipeline.catalog import merge
 from pipeline.catalog.entry import reviewed_texts
 from pipeline.catalog.plan import Plan, make_plan
-from pipeline.config import Config, ModelSpec, parse_locale, target_language
+from pipeline.config import Config, ModelSpec, parse_locale
 from pipeline.errors import PipelineError
 from pipeline.fsutil import check_plain_name
 from pipeline.ingest import artefact_matcher, collect_sources, read_document
+from pipeline.mt.licences import licence_notes
+from pipeline.mt.route import check_route
 from pipeline.ingest.sources import save_sources
 from pipeline.memory import TranslationMemory
 from pipeline.mt import translate_scored
@@ -73,6 +75,7 @@ class Paths:
 class LocaleStats:
     locale: str
     model_id: str = ""
+    licence: str = ""  # the route's licence(s), SPDX ids
     by_model: int = 0
     from_memory: int = 0
     reviewed: int = 0
@@ -96,7 +99,7 @@ class RunReport:
     def summary(self) -> str:
         """One line for the sources, then one per locale."""
         lines = [f"{self.segments} segments ({self.messages} unique) from {self.documents} document(s)"]
-        return "\n".join(lines + [s.line() for s in self.locales.values()])
+        return "\n".join(lines + [s.line() for s in self.locales.values()] + licence_notes(self.locales.values()))
 
     def stats(self, locale: str) -> LocaleStats:
         return self.locales.setdefault(locale, LocaleStats(locale))
@@ -224,24 +227,25 @@ class Raw:
 def stage_translate(config: Config, locale: str, segmented: Segmented, planned: Planned, paths: Paths,
                     report: RunReport, memory: TranslationMemory, executor, made: dict) -> Raw:
     """Raw machine translations for every message the pipeline owns in `locale`'s catalogue."""
-    spec = config.model_for(locale)
+    route = check_route(config.route_for(locale))
     stats = report.stats(locale)
-    stats.model_id = spec.model_id
+    stats.model_id, stats.licence = route.model_id, route.licence
     stats.reviewed = planned.plan.kept
-    key = caching.key(TRANSLATE_VERSION, planned.key, spec.settings_key(), config.glossary_key)
+    # tgt carries the script: zh_Hans and zh_Hant never share memory rows or cache entries
+    key = caching.key(TRANSLATE_VERSION, planned.key, route.settings_key(), route.tgt, config.glossary_key)
     store = Cache(paths.workdir)
     cached = store.get(f"translate-{locale}", key)
     if cached is not None:
         report.skipped.append(f"translate {locale}")
         stats.from_memory = len(cached["translations"])
         return _raw(cached)
-    shared = made.setdefault((spec.settings_key(), target_language(locale)), set())
-    raw = translate_raw(list(planned.plan.todo), locale, spec, memory, executor, CHUNK, shared, config.glossary)
+    shared = made.setdefault((route.settings_key(), route.tgt), set())
+    raw = translate_raw(list(planned.plan.todo), route, memory, executor, CHUNK, locale, shared, config.glossary)
     stats.by_model, stats.from_memory, stats.untranslated = raw.by_model, raw.from_memory, raw.untranslated
     stamp = key if not raw.untranslated else caching.key(key, "incomplete")  # the next run retries the rest
-    store.put(f"translate-{locale}", stamp, {"locale": locale, "model_id": spec.model_id, "translations": {
+    store.put(f"translate-{locale}", stamp, {"locale": locale, "model_id": route.model_id, "translations": {
         m: {"mt": out.text, "confidence": out.confidence} for m, out in raw.outputs.items()}})
-    return Raw(stamp, raw.outputs, spec.model_id)
+    return Raw(stamp, raw.outputs, route.model_id)
 
 
 def _raw(data: dict) -> Raw:

@@ -50,6 +50,8 @@ class TranslationMemory:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
         _add_confidence_column(self._db)
+        # Rows from before the script was part of the target were all Simplified (NLLB zho_Hans, M2M100 zh).
+        self._db.execute("UPDATE OR IGNORE translations SET tgt='zh_Hans' WHERE tgt='zh'")
         self._db.commit()
 
     def lookup(self, sources: Iterable[str], src: str, tgt: str, model_key: str) -> dict[str, str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline import localise
-from pipeline.config import SOURCE_LANGUAGE, ModelSpec, target_language
+from pipeline.config import SOURCE_LANGUAGE, Route, target_language, target_tag
 from pipeline.memory import TranslationMemory
 from pipeline.model import Translation
 from pipeline.mt import translate_scored
@@ -31,21 +31,21 @@ class RawTranslations:
     untranslated: int = 0  # in batches that failed on every retry: the next run tries again
 
 
-def translate_raw(msgids: list[str], locale: str, spec: ModelSpec, memory: TranslationMemory, executor,
-                  chunk: int, made_this_run: set[str] | None = None, glossary=None) -> RawTranslations:
+def translate_raw(msgids: list[str], route: Route, memory: TranslationMemory, executor, chunk: int, locale: str,
+                  made_this_run: set[str] | None = None, glossary=None) -> RawTranslations:
     """Raw model output for `msgids`: from the memory, else from `executor` (which stores it there).
 
     `made_this_run`: model inputs this run already translated for the same language and model (en
     and en_IN share them); they count as translated by the model, not reused."""
     made_this_run = set() if made_this_run is None else made_this_run
-    tgt = target_language(locale)
-    model_key = spec.settings_key()
+    tgt = route.tgt  # the script too (zh_Hans, zh_Hant)
+    model_key = route.settings_key()
     inputs = {m: localise.prepare(m, glossary, locale).model_input for m in msgids}
     found = memory.lookup_scored(set(inputs.values()), SOURCE_LANGUAGE, tgt, model_key)
     missing = sorted({t for t in inputs.values() if t not in found}, key=len)
     left: set[str] = set()
     if missing:
-        outcome = executor.translate_into_memory(spec, missing, tgt, memory, model_key, locale, chunk)
+        outcome = executor.translate_into_memory(route, missing, tgt, memory, model_key, locale, chunk)
         left = set(outcome.untranslated)
         found.update(memory.lookup_scored([t for t in missing if t not in left], SOURCE_LANGUAGE, tgt, model_key))
         made_this_run.update(t for t in missing if t not in left)
@@ -77,7 +77,7 @@ def translate_now(translator, msgids: list[str], locale: str, number_style: str,
     """Translate `msgids` with `translator` directly, no memory (evaluate): the same path as a run."""
     inputs = {m: localise.prepare(m, glossary, locale).model_input for m in msgids}
     unique = list(dict.fromkeys(inputs.values()))
-    outputs = dict(zip(unique, translate_scored(translator, unique, SOURCE_LANGUAGE, target_language(locale))))
+    outputs = dict(zip(unique, translate_scored(translator, unique, SOURCE_LANGUAGE, target_tag(locale))))
     model_id = getattr(translator, "model_id", None)
     return {m: finish(m, outputs[inputs[m]].text, locale, number_style, model_id, glossary,
                       outputs[inputs[m]].confidence) for m in msgids}

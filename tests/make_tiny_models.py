@@ -1,13 +1,16 @@
-"""Build tiny random NLLB, M2M100 and Marian models for tests, with no network.
+"""Build tiny random NLLB, M2M100, Marian and MADLAD-400 (T5) models for tests, with no network.
 
     python tests/make_tiny_models.py OUTDIR
 
-writes OUTDIR/{nllb-tiny,m2m100-tiny,marian-gu-en-tiny}/ (each loadable with `from_pretrained`)
-and three models files in the format `pipeline/config.py` reads:
+writes OUTDIR/{nllb-tiny,m2m100-tiny,marian-gu-en-tiny,marian-en-zh-tiny,madlad-tiny}/ (each
+loadable with `from_pretrained`) and models files in the format `pipeline/config.py` reads:
 
-- OUTDIR/models.yaml          gu-en and gu-zh -> nllb-tiny (the other two models defined, unrouted)
+- OUTDIR/models.yaml          gu-en and gu-zh -> nllb-tiny (the other models defined, unrouted)
 - OUTDIR/models-m2m100.yaml   gu-en and gu-zh -> m2m100-tiny
 - OUTDIR/models-marian.yaml   gu-en -> marian-gu-en-tiny
+- OUTDIR/models-madlad.yaml   gu-en and gu-zh -> madlad-tiny (the target as a `<2xx>` token)
+- OUTDIR/models-pivot.yaml    gu-en -> madlad-tiny; gu-zh -> madlad-tiny, then marian-en-zh-tiny
+                              (a multi-target OPUS-MT-like model: `>>cmn_Hans<<`, `>>cmn_Hant<<`)
 
 Tokenizers are real sentencepiece BPE models trained (deterministically, well under a second) on
 the FLORES-200 sample in tests/data/flores-sample/. Weights are random (seeded), so translations are
@@ -27,11 +30,18 @@ import sys
 import time
 from pathlib import Path
 
-SCRIPT_VERSION = 1
+SCRIPT_VERSION = 2
 DATA = Path(__file__).resolve().parent / "data" / "flores-sample"
 TEXT = {"gu": DATA / "guj_Gujr.txt", "en": DATA / "eng_Latn.txt", "zh": DATA / "zho_Hans.txt"}
-NLLB_CODES = ["guj_Gujr", "eng_Latn", "zho_Hans"]
+NLLB_CODES = ["guj_Gujr", "eng_Latn", "zho_Hans", "zho_Hant"]
+MADLAD_CODES = ["<2gu>", "<2en>", "<2zh>", "<2zh_Hant>"]  # as in MADLAD-400's vocabulary
+MARIAN_ZH_CODES = [">>cmn_Hans<<", ">>cmn_Hant<<"]  # as in opus-mt-en-zh's vocabulary
 NLLB_DIR, M2M_DIR, MARIAN_DIR = "nllb-tiny", "m2m100-tiny", "marian-gu-en-tiny"
+MARIAN_ZH_DIR, MADLAD_DIR = "marian-en-zh-tiny", "madlad-tiny"
+# Traditional Chinese for the en→zh target vocabulary (the FLORES sample is Simplified); the
+# trained pivot in make_trained_model.py writes these.
+TRADITIONAL = ["全國已建成約300000個社區。", "共建成5026個檢查站。", "每天有740000名警察執勤。",
+               "這是一個新句子。", "古吉拉特邦是印度的一個邦。", "詳情見[1]。"]
 STAMP = ".tiny-models.json"
 SEED = 1234
 DIMS = dict(d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
@@ -61,7 +71,7 @@ def build_tiny_models(outdir: str | Path) -> Path:
         if stamp.is_file() and json.loads(stamp.read_text()) == wanted:
             return outdir / "models.yaml"
         stamp.unlink(missing_ok=True)
-        for name in (NLLB_DIR, M2M_DIR, MARIAN_DIR, "spm"):
+        for name in (NLLB_DIR, M2M_DIR, MARIAN_DIR, MARIAN_ZH_DIR, MADLAD_DIR, "spm"):
             shutil.rmtree(outdir / name, ignore_errors=True)
         _build(outdir)
         stamp.write_text(json.dumps(wanted))
@@ -79,11 +89,18 @@ def _build(outdir: Path) -> None:
     _build_m2m100(outdir / M2M_DIR, joint)
     _build_marian(outdir / MARIAN_DIR, _train_spm(work / "gu", [TEXT["gu"]], 800),
                   _train_spm(work / "en", [TEXT["en"]], 600))
+    zh = _train_spm(work / "zh", [TEXT["zh"]], 2000, extra_lines=TRADITIONAL + ["详情见[1]。"], coverage=1.0)
+    _build_marian(outdir / MARIAN_ZH_DIR, _train_spm(work / "en", [TEXT["en"]], 600), zh,
+                  codes=MARIAN_ZH_CODES, languages=("eng", "zho"))
+    _build_madlad(outdir / MADLAD_DIR, _train_spm(work / "madlad", [TEXT["gu"], TEXT["en"], TEXT["zh"]], 2000,
+                                                  ids=dict(unk_id=2, bos_id=-1, eos_id=1, pad_id=0),
+                                                  user_defined_symbols=MADLAD_CODES))
     shutil.rmtree(work)
     _write_models_files(outdir)
 
 
-def _train_spm(path: Path, files: list[Path], vocab_size: int) -> Path:
+def _train_spm(path: Path, files: list[Path], vocab_size: int, *, extra_lines=(), coverage=0.9995,
+               ids=None, **options) -> Path:
     """A BPE sentencepiece model; trained from an iterator so the file records no paths (same bytes
     wherever it is built)."""
     import io
@@ -91,12 +108,13 @@ def _train_spm(path: Path, files: list[Path], vocab_size: int) -> Path:
     import sentencepiece as spm
 
     lines = [line for f in files for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines += list(extra_lines)
     model = io.BytesIO()
     spm.set_random_generator_seed(SEED)
     spm.SentencePieceTrainer.train(
         sentence_iterator=iter(lines), model_writer=model, vocab_size=vocab_size, model_type="bpe",
-        character_coverage=0.9995, unk_id=0, bos_id=1, eos_id=2, pad_id=-1, num_threads=1,
-        shuffle_input_sentence=False, minloglevel=2,
+        character_coverage=coverage, num_threads=1, shuffle_input_sentence=False, minloglevel=2,
+        **(ids or dict(unk_id=0, bos_id=1, eos_id=2, pad_id=-1)), **options,
     )
     path = path.with_suffix(".model")
     path.write_bytes(model.getvalue())
@@ -179,11 +197,13 @@ def check_m2m100_tokenizer(tok, sp) -> None:
 
 # --- Marian ----------------------------------------------------------------------------------
 
-def _build_marian(folder: Path, src_spm: Path, tgt_spm: Path) -> None:
+def _build_marian(folder: Path, src_spm: Path, tgt_spm: Path, codes=(), languages=("guj", "eng")) -> None:
+    """A Marian model; `codes` are target-language tokens (`>>cmn_Hant<<`) of a multi-target one."""
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 
     folder.mkdir()
     vocab = {"</s>": 0, "<unk>": 1}
+    vocab.update({code: 2 + i for i, code in enumerate(codes)})
     for path in (src_spm, tgt_spm):
         sp = _sp(path)
         for i in range(3, sp.get_piece_size()):
@@ -193,17 +213,63 @@ def _build_marian(folder: Path, src_spm: Path, tgt_spm: Path) -> None:
     shutil.copy(src_spm, folder / "source.spm")
     shutil.copy(tgt_spm, folder / "target.spm")
     tok = MarianTokenizer(str(folder / "source.spm"), str(folder / "target.spm"), str(folder / "vocab.json"),
-                          source_lang="guj", target_lang="eng")
-    enc = tok(GUJARATI_PROBE).input_ids
+                          source_lang=languages[0], target_lang=languages[1])
+    probe = f"{codes[-1]} Gujarat is a state of India." if codes else GUJARATI_PROBE
+    enc = tok(probe).input_ids
     assert len(tok) == len(vocab) and enc[-1] == 0 and tok.unk_token_id not in enc, enc
+    assert not codes or (enc[0] == vocab[codes[-1]] and set(tok.supported_language_codes) == set(codes)), enc
     pad = vocab["<pad>"]
     config = MarianConfig(vocab_size=len(vocab), **DIMS, scale_embedding=True, pad_token_id=pad,
                           eos_token_id=0, decoder_start_token_id=pad, forced_eos_token_id=0,
                           share_encoder_decoder_embeddings=True)
     model = MarianMTModel(config)
     with _no_grad():
-        model.final_logits_bias[0, [0, 1, pad]] = -30.0  # never </s>, <unk> or <pad>
+        model.final_logits_bias[0, [0, 1, pad, *[vocab[c] for c in codes]]] = -30.0  # never </s>, <unk>, <pad>, codes
     _save(model, tok, folder, bos=None, pad=pad, eos=0, start=pad, bad_words_ids=[[pad]])
+
+
+# --- MADLAD-400 (T5) --------------------------------------------------------------------------
+
+def _build_madlad(folder: Path, spm_path: Path) -> None:
+    from transformers import T5Config, T5ForConditionalGeneration, T5Tokenizer
+
+    folder.mkdir()
+    shutil.copy(spm_path, folder / "spiece.model")
+    tok = T5Tokenizer.from_pretrained(str(folder), extra_ids=0)
+    check_madlad_tokenizer(tok, spm_path)
+    config = T5Config(vocab_size=len(tok), d_model=32, d_kv=16, d_ff=64, num_layers=1, num_decoder_layers=1,
+                      num_heads=2, relative_attention_num_buckets=8, feed_forward_proj="gated-gelu",
+                      dropout_rate=0.0, pad_token_id=0, eos_token_id=1, decoder_start_token_id=0)
+    model = T5ForConditionalGeneration(config)
+    # never generated: EOS, <unk> and the language codes (<pad> starts decoding, so it cannot be
+    # told apart this way; decoding drops it anyway)
+    special = [i for i in range(len(tok)) if i in (1, 2) or tok.convert_ids_to_tokens(i) in MADLAD_CODES]
+    with _no_grad():
+        # transformers 5 always ties T5's output layer to its embeddings, and T5 has no biases.
+        # Feature 0 of every embedding is +1, or -1 for `special`; no decoder layer changes it
+        # (their output rows for it are zero), so the decoder state keeps a positive feature 0,
+        # which a large final-norm weight turns into logits well below the others for `special`.
+        # Cross-attention is scaled up so that the output depends on the source sentence rather
+        # than mostly on the previous token (which tied embeddings favour).
+        model.shared.weight[:, 0] = 1.0
+        model.shared.weight[special, 0] = -1.0
+        for block in model.decoder.block:
+            block.layer[0].SelfAttention.o.weight[0, :] = 0.0
+            block.layer[1].EncDecAttention.o.weight.mul_(30.0)
+            block.layer[1].EncDecAttention.o.weight[0, :] = 0.0
+            block.layer[2].DenseReluDense.wo.weight[0, :] = 0.0
+        model.decoder.final_layer_norm.weight[0] = 30.0
+    _save(model, tok, folder, bos=None, pad=0, eos=1, start=0)
+
+
+def check_madlad_tokenizer(tok, spm_path: Path) -> None:
+    """The tokenizer has the sentencepiece pieces and the `<2xx>` codes as single tokens."""
+    sp = _sp(spm_path)
+    assert len(tok) == sp.get_piece_size(), (len(tok), sp.get_piece_size())
+    ids = tok.convert_tokens_to_ids(MADLAD_CODES)
+    assert ids == [sp.piece_to_id(c) for c in MADLAD_CODES] and tok.unk_token_id not in ids, ids
+    enc = tok(f"<2en> {GUJARATI_PROBE}").input_ids
+    assert enc[0] == ids[1] and enc[-1] == tok.eos_token_id and tok.unk_token_id not in enc, enc
 
 
 # --- shared ----------------------------------------------------------------------------------
@@ -245,14 +311,19 @@ def _write_models_files(outdir: Path) -> None:
     generation = ("    backend: transformers\n    generation:\n      beam_size: 2\n"
                   "      max_length_ratio: 1.0\n      max_length_extra: 4\n"
                   "      max_input_tokens: 64\n      batch_tokens: 256\n")
+    licences = {NLLB_DIR: "CC-BY-NC-4.0", M2M_DIR: "MIT", MARIAN_DIR: "CC-BY-4.0", MARIAN_ZH_DIR: "CC-BY-4.0",
+                MADLAD_DIR: "Apache-2.0"}  # those of the real models each one stands for
     models = "models:\n" + "".join(
-        f"  {name}:\n    family: {family}\n    source: ./{name}\n" + generation
-        for name, family in ((NLLB_DIR, "nllb"), (M2M_DIR, "m2m100"), (MARIAN_DIR, "marian"))
+        f"  {name}:\n    family: {family}\n    source: ./{name}\n    licence: {licences[name]}\n" + generation
+        for name, family in ((NLLB_DIR, "nllb"), (M2M_DIR, "m2m100"), (MARIAN_DIR, "marian"),
+                             (MARIAN_ZH_DIR, "marian"), (MADLAD_DIR, "madlad"))
     )
     for filename, pairs in (
         ("models.yaml", {"gu-en": NLLB_DIR, "gu-zh": NLLB_DIR}),
         ("models-m2m100.yaml", {"gu-en": M2M_DIR, "gu-zh": M2M_DIR}),
         ("models-marian.yaml", {"gu-en": MARIAN_DIR}),
+        ("models-madlad.yaml", {"gu-en": MADLAD_DIR, "gu-zh": MADLAD_DIR}),
+        ("models-pivot.yaml", {"gu-en": MADLAD_DIR, "gu-zh": f"[{MADLAD_DIR}, {MARIAN_ZH_DIR}]"}),
     ):
         routed = "pairs:\n" + "".join(f"  {pair}: {name}\n" for pair, name in pairs.items())
         (outdir / filename).write_text(header + models + routed, encoding="utf-8")

@@ -26,7 +26,7 @@ from pipeline.localise.spans import restore_spans
 from pipeline.localise.terms import protect_terms, restore_terms
 from pipeline.model import Finding
 
-VERSION = "5"  # bump when restore's rules change: cached localised text is rebuilt (4: markup; 5: one path)
+VERSION = "6"  # bump when restore's rules change: cached localised text is rebuilt (5: one path; 6: URLs beside Chinese)
 
 
 @dataclass(frozen=True)

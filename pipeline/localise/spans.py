@@ -16,8 +16,10 @@ from dataclasses import dataclass
 
 # Order matters: an e-mail is tried before a URL, a URL before markup, so each span is claimed once.
 _PATTERNS = (
-    ("email", r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"),
-    ("url", r"\b(?:https?://|ftp://|www\.)[^\s<>\"'“”‘’()\[\]{}।]+(?<![.,;:!?।])"),
+    ("email", r"(?<![A-Za-z0-9_.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"),
+    # Chinese puts no space around a URL: a Han character may touch it on the left (so no \b,
+    # which sees none there), and full-width punctuation (。，、；：！？（）「」) ends it.
+    ("url", r"(?<![A-Za-z0-9])(?:https?://|ftp://|www\.)[^\s<>\"'“”‘’()\[\]{}।。，、；：！？（）「」]+(?<![.,;:!?।])"),
     ("markup", r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s+[^<>]*?)?\s*/?>|&(?:[A-Za-z]+|#[0-9]+|#x[0-9A-Fa-f]+);|`[^`\n]+`"),
     ("placeholder", r"%(?:\([A-Za-z_][A-Za-z0-9_]*\))?[-+#0]*(?:\d+\$)?\d*(?:\.\d+)?[sdifFeEgGxXouc](?![A-Za-z])"
                     r"|\{\{?[A-Za-z_0-9][A-Za-z0-9_.\[\]]*(?:![rsa])?(?::[^{}]*)?\}\}?|\$\{[A-Za-z_][A-Za-z0-9_]*\}"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
-from pipeline.config import ModelSpec
+from pipeline.config import ModelSpec, Route
 from pipeline.errors import PipelineError
 from pipeline.mt.scoring import Scored
 
@@ -19,7 +19,8 @@ class Translator(Protocol):
 
     `translate` takes single sentences (NLLB and M2M100 drop or merge sentences when given several
     at once) and returns one translation per input, in the same order; languages are ISO 639-1
-    codes ("gu", "en", "zh"). Identical inputs may be translated once. `progress`, when given, is
+    codes, with the script where a language has several ("gu", "en", "zh_Hans", "zh_Hant"; "zh"
+    is zh_Hans). Identical inputs may be translated once. `progress`, when given, is
     called after each batch with the number of inputs newly finished; the calls add up to
     len(texts) (pass a tqdm bar's `update`). Backends also offer `translate_scored`, the same
     outputs with the model's confidence (`pipeline.mt.scoring`); see `translate_scored` below.
@@ -43,11 +44,16 @@ def translate_scored(translator: Translator, texts: list[str], src: str, tgt: st
     return [Scored(text) for text in outputs]
 
 
-def load_translator(spec: ModelSpec, device: str | None = None) -> Translator:
-    """The translator for `spec` on `device` ("cuda" when available, else "cpu", when None).
+def load_translator(spec: ModelSpec | Route, device: str | None = None) -> Translator:
+    """The translator for `spec` (a model, or a whole route) on `device` ("cuda" when available,
+    else "cpu", when None).
 
     Raises ModelUnavailable (a PipelineError) when the model is neither cached nor fetchable.
     """
+    if isinstance(spec, Route):
+        from pipeline.mt.route import route_translator
+
+        return route_translator(spec, lambda leg: load_translator(leg, device))
     backend = resolve_backend(spec)
     if backend == "ctranslate2":
         from pipeline.mt.ct2 import CT2Translator

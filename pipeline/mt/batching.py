@@ -36,6 +36,13 @@ class BatchedTranslator:
 
     spec: ModelSpec
     model_id: str
+    # Text before every source sentence that tells the model its target (MADLAD `<2en> `, OPUS-MT
+    # `>>cmn_Hant<< `); set by `_start`, applied by the backends through `_inputs`.
+    source_prefix: str = ""
+
+    def _inputs(self, texts: list[str]) -> list[str]:
+        """The texts as the tokenizer must see them: with the target prefix, if the family has one."""
+        return [self.source_prefix + t for t in texts] if self.source_prefix else texts
 
     def _start(self, src: str, tgt: str) -> object:
         """Prepare for src → tgt; what it returns is handed to every `_generate` call."""

@@ -31,7 +31,7 @@ from pipeline.mt import families
 from pipeline.mt.batching import BatchedTranslator, spread
 from pipeline.mt.scoring import Hypothesis
 
-SUPPORTED_FAMILIES = ("nllb", "m2m100", "marian")  # all have CTranslate2 converters
+SUPPORTED_FAMILIES = ("nllb", "m2m100", "marian", "madlad")  # all have CTranslate2 converters (MADLAD: T5)
 FORMAT_VERSION = 1  # bump when the way we convert changes: old folders are then ignored
 _CACHE_ENV = "PIPELINE_CT2_CACHE"
 
@@ -48,10 +48,13 @@ def default_device() -> str:
 
 
 def weight_type(spec: ModelSpec, device: str) -> str:
-    """The quantisation asked for, "auto" resolved: int8 on a CPU, int8_float16 on CUDA."""
+    """The quantisation asked for, "auto" resolved: int8 on a CPU, int8_float16 on CUDA
+    (int8_bfloat16 for MADLAD-400: T5 activations overflow float16)."""
     if spec.quantization != "auto":
         return spec.quantization
-    return "int8_float16" if device.startswith("cuda") else "int8"
+    if not device.startswith("cuda"):
+        return "int8"
+    return "int8_bfloat16" if spec.family == "madlad" else "int8_float16"
 
 
 def thread_split(cores: int) -> tuple[int, int]:
@@ -131,6 +134,16 @@ def _convert(spec: ModelSpec, checkpoint: Path, out: Path, quantization: str) ->
     from ctranslate2.converters import TransformersConverter
 
     class Converter(TransformersConverter):
+        def load_model(self, model_class, model_name_or_path, **kwargs):
+            model = super().load_model(model_class, model_name_or_path, **kwargs)
+            if spec.family == "madlad":
+                # transformers 5 always ties T5's embeddings and says in scale_decoder_outputs
+                # whether the decoder output is scaled (not for T5 v1.1 / MADLAD configs that set
+                # tie_word_embeddings: false); CTranslate2's T5 loader scales when tie_word_embeddings.
+                config = model.config
+                config.tie_word_embeddings = bool(getattr(config, "scale_decoder_outputs", config.tie_word_embeddings))
+            return model
+
         def load_tokenizer(self, tokenizer_class, model_name_or_path, **kwargs):
             tok = super().load_tokenizer(tokenizer_class, model_name_or_path, **kwargs)
             return _M2M100Vocabulary(tok) if spec.family == "m2m100" else tok
@@ -173,7 +186,8 @@ def check_vocabulary(folder: Path, tokenizer, spec: ModelSpec) -> None:
     vocab = json.loads(path.read_text(encoding="utf-8"))
     ids = tokenizer.convert_tokens_to_ids(vocab)
     unk = tokenizer.unk_token_id
-    wrong = [(i, t) for i, (t, got) in enumerate(zip(vocab, ids)) if got != i and not (got == unk and t.startswith("madeupword"))]
+    padding = ("madeupword", "<extra_id_")  # fillers the converters add up to the model's vocabulary size
+    wrong = [(i, t) for i, (t, got) in enumerate(zip(vocab, ids)) if got != i and not (got == unk and t.startswith(padding))]
     if wrong:
         i, token = wrong[0]
         raise PipelineError(
@@ -207,11 +221,12 @@ class CT2Translator(BatchedTranslator):
     def _start(self, src: str, tgt: str) -> str | None:
         """Sets the source language; returns the target-language token to force (None for Marian)."""
         families.prepare_source(self.spec.family, self.tokenizer, src)
+        self.source_prefix = families.source_prefix(self.spec.family, self.tokenizer, tgt)
         forced = families.forced_bos_token_id(self.spec.family, self.tokenizer, tgt)
         return None if forced is None else self.tokenizer.convert_ids_to_tokens(forced)
 
     def _count(self, texts: list[str]) -> list[int]:
-        return [len(ids) for ids in self.tokenizer(texts)["input_ids"]] if texts else []
+        return [len(ids) for ids in self.tokenizer(self._inputs(texts))["input_ids"]] if texts else []
 
     def _plan(self, batches: list[list[str]]) -> list[list[str]]:
         return spread(batches, self.inter_threads)  # one batch per worker at least
@@ -220,7 +235,7 @@ class CT2Translator(BatchedTranslator):
         gen = self.spec.generation
         pending = []
         for batch, limit in zip(batches, limits):  # all queued at once: the workers share them
-            tokens = [self.tokenizer.convert_ids_to_tokens(ids) for ids in self.tokenizer(batch)["input_ids"]]
+            tokens = [self.tokenizer.convert_ids_to_tokens(ids) for ids in self.tokenizer(self._inputs(batch))["input_ids"]]
             pending.append((tokens, self.model.translate_batch(
                 tokens,
                 target_prefix=[[prefix]] * len(batch) if prefix else None,

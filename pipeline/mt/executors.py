@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.config import SOURCE_LANGUAGE, ModelSpec
+from pipeline.config import SOURCE_LANGUAGE, ModelSpec, Route
 from pipeline.errors import PipelineError
 from pipeline.memory import TranslationMemory
 from pipeline.mt import translate_scored
@@ -77,27 +77,28 @@ class LocalExecutor:
         self.factory = factory or (lambda spec: _load_translator(spec, None))
         self.translators: dict[str, object] = {}
 
-    def translator(self, spec: ModelSpec, tgt: str):
-        if spec.name not in self.translators:
-            print(f"loading {spec.model_id} for {SOURCE_LANGUAGE}→{tgt}", file=sys.stderr, flush=True)
-            self.translators[spec.name] = self.factory(spec)
-        return self.translators[spec.name]
+    def translator(self, route: Route):
+        """The route's translator, each of its models loaded at most once per run."""
+        from pipeline.mt.route import route_translator
+
+        return route_translator(route, self.factory, self.translators,
+                                lambda line: print(line, file=sys.stderr, flush=True))
 
     def translate_into_memory(
-        self, spec: ModelSpec, texts: list[str], tgt: str, memory: TranslationMemory, model_key: str,
+        self, route: Route, texts: list[str], tgt: str, memory: TranslationMemory, model_key: str,
         locale: str, chunk: int,
     ) -> BatchOutcome:
         """Translate `texts` chunk by chunk, storing each chunk in `memory` as soon as it is done."""
         from pipeline.progress import progress_reporter
 
-        translator = self.translator(spec, tgt)
+        translator = self.translator(route)
         with progress_reporter(f"translate {locale}", len(texts)) as progress:  # moves with every batch
             for i in range(0, len(texts), chunk):
                 part = texts[i : i + chunk]
                 outputs = translate_scored(translator, part, SOURCE_LANGUAGE, tgt, progress=progress)
                 if len(outputs) != len(part):
                     raise RuntimeError(f"translator returned {len(outputs)} outputs for {len(part)} inputs")
-                memory.store(dict(zip(part, outputs)), SOURCE_LANGUAGE, tgt, model_key, spec.model_id)
+                memory.store(dict(zip(part, outputs)), SOURCE_LANGUAGE, tgt, model_key, route.model_id)
         return BatchOutcome(stored=len(texts))
 
     def close(self) -> None:

@@ -1,37 +1,56 @@
-"""How each model family names languages and forces the target language.
+"""How each model family names languages and is told which one to write.
 
-- NLLB-200: FLORES-200 codes (`guj_Gujr`, `eng_Latn`, `zho_Hans`) that are tokens of the vocabulary;
-  the tokenizer prefixes the source code (`tokenizer.src_lang`), generation is forced to start with
-  the target code (`forced_bos_token_id`).
+Languages are tags: ISO 639-1 codes, with the script where a language is written in several
+("gu", "en", "zh_Hans", "zh_Hant"; a bare "zh" means zh_Hans). A family without a code for the
+asked script refuses: it never serves Simplified for Traditional or the other way round.
+
+- NLLB-200: FLORES-200 codes (`guj_Gujr`, `eng_Latn`, `zho_Hans`, `zho_Hant`) that are tokens of
+  the vocabulary; the tokenizer prefixes the source code (`tokenizer.src_lang`), generation is
+  forced to start with the target code (`forced_bos_token_id`).
 - M2M100: ISO codes (`gu`, `en`, `zh`) as `__gu__` tokens; same scheme, the id comes from
-  `tokenizer.get_lang_id`.
-- Marian (OPUS-MT): one model per language pair, no language tokens at all.
-
-Everything here works on ISO 639-1 codes as the rest of the pipeline uses them.
+  `tokenizer.get_lang_id`. It has one Chinese, mostly Simplified: no zh_Hant.
+- MADLAD-400 (T5): the target is a `<2xx>` token written before the source text (`<2en>`, `<2zh>`,
+  `<2zh_Hant>`, all in its vocabulary); the source language is not named.
+- Marian (OPUS-MT): one model per language pair. A model serving several targets (opus-mt-en-zh:
+  `>>cmn_Hans<<`, `>>cmn_Hant<<`, `>>yue_Hant<<`, ...) needs its target token before the source
+  text; a model without such tokens writes its one target.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from pipeline.errors import PipelineError
+
+# How the target language reaches the model.
+Steering = Literal["forced_bos", "source_token", "marian"]
 
 
 @dataclass(frozen=True)
 class Family:
     name: str
-    codes: dict[str, str] | None  # ISO 639-1 -> the model's own code; None: no language tokens
+    codes: dict[str, str] | None  # language tag -> the model's own code; None: no language tokens
+    steering: Steering
 
 
 FAMILIES: dict[str, Family] = {
-    "nllb": Family("nllb", {"gu": "guj_Gujr", "en": "eng_Latn", "zh": "zho_Hans"}),
-    "m2m100": Family("m2m100", {"gu": "gu", "en": "en", "zh": "zh"}),
-    "marian": Family("marian", None),
+    "nllb": Family("nllb", {"gu": "guj_Gujr", "en": "eng_Latn", "zh_Hans": "zho_Hans", "zh_Hant": "zho_Hant"},
+                   "forced_bos"),
+    "m2m100": Family("m2m100", {"gu": "gu", "en": "en", "zh_Hans": "zh"}, "forced_bos"),
+    "madlad": Family("madlad", {"gu": "<2gu>", "en": "<2en>", "zh_Hans": "<2zh>", "zh_Hant": "<2zh_Hant>"},
+                     "source_token"),
+    # Target tokens of multi-target OPUS-MT models; single-target ones have none.
+    "marian": Family("marian", {"en": ">>eng<<", "zh_Hans": ">>cmn_Hans<<", "zh_Hant": ">>cmn_Hant<<"}, "marian"),
 }
 
+# Defaults for a tag without a script (CLDR likely subtags: zh is zh_Hans).
+_DEFAULT_SCRIPT = {"zh": "zh_Hans"}
 # Chinese and Japanese are written without spaces between clauses.
 _NO_SPACE_LANGUAGES = {"zh", "ja"}
+_MARIAN_TARGET = re.compile(r"^>>[A-Za-z_]+<<$")
+_SCRIPT_NAMES = {"zh_Hans": "Simplified Chinese (zh_Hans)", "zh_Hant": "Traditional Chinese (zh_Hant)"}
 
 
 def family(name: str) -> Family:
@@ -41,37 +60,96 @@ def family(name: str) -> Family:
         raise PipelineError(f"unknown model family {name!r} (known: {', '.join(FAMILIES)})") from None
 
 
+def canonical_tag(lang: str) -> str:
+    """`zh` → `zh_Hans`; every other tag as it is."""
+    return _DEFAULT_SCRIPT.get(lang, lang)
+
+
+def language_of(tag: str) -> str:
+    return tag.split("_")[0]
+
+
+def can_write(family_name: str, tag: str) -> bool:
+    """Whether models of this family can be told to write `tag` (Marian: only when the model
+    has the target token, checked on loading)."""
+    codes = family(family_name).codes
+    return codes is not None and canonical_tag(tag) in codes
+
+
 def language_code(family_name: str, lang: str) -> str | None:
-    """The model's code for ISO language `lang`; None for families without language tokens."""
+    """The model's code for language tag `lang`; None for families without language tokens.
+    A tag the family has no code for is a PipelineError saying which families can write it."""
     fam = family(family_name)
-    if fam.codes is None:
+    if fam.steering == "marian":
         return None
-    try:
-        return fam.codes[lang]
-    except KeyError:
-        raise PipelineError(
-            f"language {lang!r} is not configured for {family_name} models (known: {', '.join(fam.codes)})"
-        ) from None
+    tag = canonical_tag(lang)
+    if fam.codes is not None and tag in fam.codes:
+        return fam.codes[tag]
+    raise PipelineError(cannot_write_message(family_name, tag))
+
+
+def cannot_write_message(family_name: str, tag: str) -> str:
+    what = _SCRIPT_NAMES.get(tag, repr(tag))
+    able = [name for name, fam in FAMILIES.items() if fam.codes and tag in fam.codes and name != family_name]
+    known = ", ".join(sorted(FAMILIES[family_name].codes or {})) or "none"
+    hint = f"; route it to a {' or '.join(able)} model in models.yaml" if able else ""
+    return f"{family_name} models cannot write {what} (their targets here: {known}){hint}"
 
 
 def prepare_source(family_name: str, tokenizer: Any, src: str) -> None:
-    """Make the tokenizer add the source-language token (NLLB, M2M100); no-op for Marian."""
-    code = language_code(family_name, src)
-    if code is not None:
-        tokenizer.src_lang = code
+    """Make the tokenizer add the source-language token (NLLB, M2M100); no-op for the others."""
+    if family(family_name).steering == "forced_bos":
+        tokenizer.src_lang = language_code(family_name, src)
 
 
 def forced_bos_token_id(family_name: str, tokenizer: Any, tgt: str) -> int | None:
     """The token generation must start with to produce `tgt`; None when the model has no such token."""
-    code = language_code(family_name, tgt)
-    if code is None:
+    if family(family_name).steering != "forced_bos":
         return None
+    code = language_code(family_name, tgt)
     if family_name == "m2m100":
         return tokenizer.get_lang_id(code)
     token_id = tokenizer.convert_tokens_to_ids(code)
     if token_id is None or token_id == tokenizer.unk_token_id:
         raise PipelineError(f"the {family_name} tokenizer has no language token {code!r}")
     return token_id
+
+
+def source_prefix(family_name: str, tokenizer: Any, tgt: str) -> str:
+    """Text to put before every source sentence to choose the target: `<2en> ` for MADLAD-400,
+    `>>cmn_Hant<< ` for a multi-target OPUS-MT model, "" otherwise."""
+    fam = family(family_name)
+    tag = canonical_tag(tgt)
+    if fam.steering == "source_token":
+        code = language_code(family_name, tag)
+        if not _has_token(tokenizer, code):
+            raise PipelineError(f"the {family_name} tokenizer has no language token {code!r}")
+        return f"{code} "
+    if fam.steering == "marian":
+        targets = marian_targets(tokenizer)
+        if not targets:
+            if tag in _SCRIPT_NAMES:  # one fixed target: nothing says which script it writes
+                raise PipelineError(
+                    f"this Marian model has no target-language tokens, so it cannot be asked for "
+                    f"{_SCRIPT_NAMES[tag]}; use a model with >>cmn_Hans<< / >>cmn_Hant<< tokens (opus-mt-en-zh)")
+            return ""
+        code = (fam.codes or {}).get(tag)
+        if code not in targets:
+            raise PipelineError(
+                f"this Marian model cannot write {_SCRIPT_NAMES.get(tag, repr(tag))}: it has no {code or tag!r} "
+                f"target token (it has: {', '.join(sorted(targets)[:12])})")
+        return f"{code} "
+    return ""
+
+
+def marian_targets(tokenizer: Any) -> set[str]:
+    """The `>>xxx<<` target tokens of a Marian vocabulary (empty for a single-target model)."""
+    return {t for t in tokenizer.get_vocab() if _MARIAN_TARGET.match(t)}
+
+
+def _has_token(tokenizer: Any, token: str) -> bool:
+    ids = tokenizer.convert_tokens_to_ids([token])
+    return bool(ids) and ids[0] is not None and ids[0] != tokenizer.unk_token_id
 
 
 def language_token_ids(family_name: str, tokenizer: Any) -> set[int]:
@@ -84,5 +162,5 @@ def language_token_ids(family_name: str, tokenizer: Any) -> set[int]:
 
 def join_pieces(pieces: list[str], tgt: str) -> str:
     """Join translations of the clause pieces of one sentence."""
-    sep = "" if tgt in _NO_SPACE_LANGUAGES else " "
+    sep = "" if language_of(tgt) in _NO_SPACE_LANGUAGES else " "
     return sep.join(p for p in pieces if p)

@@ -41,7 +41,7 @@ def hub_offline() -> bool:
 
 def load_model(spec: ModelSpec, device: str):
     """(tokenizer, model) for `spec`, or ModelUnavailable saying what is missing and how to get it."""
-    dtype = torch.float16 if device.startswith("cuda") else torch.float32
+    dtype = accelerator_dtype(spec) if device.startswith("cuda") else torch.float32
     if spec.trust_remote_code and spec.local_path is None and not spec.revision:
         raise PipelineError(f"model {spec.name!r}: trust_remote_code needs a pinned revision")
     # Always explicit: only an entry asking for remote code, at a pinned revision, may run it.
@@ -85,6 +85,12 @@ def load_model(spec: ModelSpec, device: str):
         raise ModelUnavailable(f"model {spec.name!r}: downloading {what} failed ({exc}); {how}") from exc
 
 
+def accelerator_dtype(spec: ModelSpec):
+    """float16 on a GPU, except for T5 models (MADLAD-400), whose activations overflow float16:
+    they were trained in bfloat16."""
+    return torch.bfloat16 if spec.family == "madlad" else torch.float16
+
+
 def _from_pretrained(where: str, dtype, kwargs: dict):
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
@@ -111,11 +117,12 @@ class HFTranslator(BatchedTranslator):
 
     def _start(self, src: str, tgt: str) -> int | None:
         families.prepare_source(self.spec.family, self.tokenizer, src)
+        self.source_prefix = families.source_prefix(self.spec.family, self.tokenizer, tgt)
         return families.forced_bos_token_id(self.spec.family, self.tokenizer, tgt)
 
     def _count(self, texts: list[str]) -> list[int]:
         """Source length in tokens, language and end tokens included."""
-        return [len(ids) for ids in self.tokenizer(texts)["input_ids"]] if texts else []
+        return [len(ids) for ids in self.tokenizer(self._inputs(texts))["input_ids"]] if texts else []
 
     def _max_new_tokens(self, length: int) -> int:
         return max_new_tokens(self.spec.generation, length)
@@ -149,7 +156,7 @@ class HFTranslator(BatchedTranslator):
 
     def _generate_batch(self, batch: list[str], forced: int | None, max_new_tokens: int) -> list[Hypothesis]:
         gen = self.spec.generation
-        enc = self.tokenizer(batch, return_tensors="pt", padding=True).to(self.device)
+        enc = self.tokenizer(self._inputs(batch), return_tensors="pt", padding=True).to(self.device)
         kwargs = {
             "num_beams": gen.beam_size,
             "max_new_tokens": max_new_tokens,

@@ -38,6 +38,13 @@ def test_localised_numbers_per_locale(locale, style, expected):
     assert localise_numbers(mt, source, locale, style) == expected
 
 
+@pytest.mark.parametrize("locale", ["zh_Hant", "zh_TW"])
+def test_traditional_chinese_numbers_as_babel_writes_them(locale):
+    source = "21000 740000 300000 120000000 5026"
+    mt = "21000 740000 300000 120000000 5026"
+    assert localise_numbers(mt, source, locale, "compact") == "2.1萬 74萬 30萬 1.2億 5026"
+
+
 def test_chinese_compact_forms_only_when_exact():
     source = "21000 740000 218000 120000000 218345"
     mt = "21000 740000 218000 120000000 218345"

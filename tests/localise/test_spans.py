@@ -25,6 +25,12 @@ def test_url_stops_before_sentence_punctuation():
     assert [s.text for s in find_spans("જુઓ www.example.com.")] == ["www.example.com"]
 
 
+def test_url_stops_before_chinese_punctuation():
+    assert [s.text for s in find_spans("详情见https://gujarat.gov.in。另见www.example.com，联系info@example.org。")] == [
+        "https://gujarat.gov.in", "www.example.com", "info@example.org"]
+    assert run_checks("વિગતો https://gujarat.gov.in પર છે.", "详情见https://gujarat.gov.in。") == ()
+
+
 def test_mask_then_a_copying_model_restores_the_source_exactly():
     masked, spans = mask(SOURCE)
     assert "https" not in masked and "%(count)s" not in masked and masked.count("[") == 7

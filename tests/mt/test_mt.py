@@ -34,6 +34,8 @@ FAMILIES = [
     ("models-m2m100.yaml", "m2m100-tiny", "en"),
     ("models-m2m100.yaml", "m2m100-tiny", "zh"),
     ("models-marian.yaml", "marian-gu-en-tiny", "en"),
+    ("models-madlad.yaml", "madlad-tiny", "en"),
+    ("models-madlad.yaml", "madlad-tiny", "zh"),
 ]
 
 _loaded: dict[tuple[Path, str], HFTranslator] = {}
@@ -74,10 +76,10 @@ def test_nllb_tokenizer_has_the_sentencepiece_pieces_and_the_language_codes(tiny
     folder = load_config(tiny_models).models["nllb-tiny"].local_path
     sp = spm.SentencePieceProcessor(model_file=str(folder / "sentencepiece.bpe.model"))
     assert sp.get_piece_size() == 2000
-    # <s> <pad> </s> <unk>, the 1997 learned pieces, <mask>, guj_Gujr eng_Latn zho_Hans
-    assert len(tok) == 2005
-    codes = tok.convert_tokens_to_ids(["guj_Gujr", "eng_Latn", "zho_Hans"])
-    assert len(set(codes)) == 3 and tok.unk_token_id not in codes
+    # <s> <pad> </s> <unk>, the 1997 learned pieces, <mask>, guj_Gujr eng_Latn zho_Hans zho_Hant
+    assert len(tok) == 2006
+    codes = tok.convert_tokens_to_ids(["guj_Gujr", "eng_Latn", "zho_Hans", "zho_Hant"])
+    assert len(set(codes)) == 4 and tok.unk_token_id not in codes
     tok.src_lang = "guj_Gujr"
     for line in GUJARATI[:50]:
         ids = tok(line).input_ids

@@ -1,0 +1,106 @@
+"""What `pipeline models` reports: each configured route's models, their licences, whether they
+are on this machine, and which backend would serve them. Plain data; the CLI prints it.
+
+Nothing here loads a model or touches the network: the Hugging Face cache is only looked at.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import struct
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from pipeline.config import SCRIPTED_LANGUAGES, Config, ModelSpec, Route, is_non_commercial
+from pipeline.errors import PipelineError
+from pipeline.mt import families, resolve_backend
+
+
+@dataclass(frozen=True)
+class LegInfo:
+    pair: str  # "gu-zh"
+    writes: tuple[str, ...]  # the targets this route can produce for the pair: ("zh_Hans", "zh_Hant")
+    step: str  # what this model does: "gu→zh" (a single model), or "gu→en" then "en→zh" (a pivot)
+    model: str  # the name in models.yaml
+    source: str  # hub id@revision, or the local folder
+    family: str
+    licence: str | None
+    non_commercial: bool
+    parameters: str | None  # as models.yaml states it, else counted from cached safetensors weights
+    cached: bool
+    backend: str  # "ctranslate2", "transformers", or why neither can serve it
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def describe(config: Config) -> list[LegInfo]:
+    """One row per model of every configured route, pairs in models.yaml's order."""
+    rows = []
+    for (src, tgt) in config.pairs:
+        route = config.route_for(tgt)
+        writes = _writes(route, tgt)
+        for leg in route.legs:
+            spec = leg.spec
+            rows.append(LegInfo(
+                pair=f"{src}-{tgt}", writes=writes,
+                step=f"{leg.src}→{tgt if leg is route.legs[-1] else leg.tgt}",
+                model=spec.name, source=_where(spec), family=spec.family, licence=spec.licence,
+                non_commercial=is_non_commercial(spec.licence),
+                parameters=spec.parameters or _count_parameters(local_folder(spec)),
+                cached=local_folder(spec) is not None, backend=_backend(spec),
+            ))
+    return rows
+
+
+def _writes(route: Route, tgt: str) -> tuple[str, ...]:
+    lang = families.language_of(tgt)
+    tags = [tgt] if "_" in tgt or lang not in SCRIPTED_LANGUAGES else [f"{lang}_Hans", f"{lang}_Hant"]
+    last = route.legs[-1].spec.family
+    return tuple(t for t in tags if families.can_write(last, t))
+
+
+def _where(spec: ModelSpec) -> str:
+    if spec.local_path is not None:
+        return str(spec.local_path)
+    return f"{spec.source}@{spec.revision}" if spec.revision else f"{spec.source} (unpinned)"
+
+
+def _backend(spec: ModelSpec) -> str:
+    try:
+        return resolve_backend(spec)
+    except PipelineError as exc:
+        return f"none: {exc}"
+
+
+def local_folder(spec: ModelSpec) -> Path | None:
+    """The folder holding the model on this machine (a local source, or the pinned snapshot in the
+    Hugging Face cache), or None when it would have to be fetched."""
+    if spec.local_path is not None:
+        return spec.local_path if (spec.local_path / "config.json").is_file() else None
+    from huggingface_hub import try_to_load_from_cache
+
+    found = try_to_load_from_cache(spec.source, "config.json", revision=spec.revision)
+    return Path(found).parent if isinstance(found, str) else None
+
+
+def _count_parameters(folder: Path | None) -> str | None:
+    """Parameters counted from the safetensors headers (no weights read); None without them."""
+    if folder is None:
+        return None
+    total = 0
+    files = sorted(folder.glob("*.safetensors"))
+    for path in files:
+        with path.open("rb") as f:
+            (size,) = struct.unpack("<Q", f.read(8))
+            header = json.loads(f.read(size))
+        total += sum(math.prod(t["shape"]) for name, t in header.items() if name != "__metadata__")
+    return human_count(total) if files else None
+
+
+def human_count(n: int) -> str:
+    for unit, scale in (("B", 10**9), ("M", 10**6), ("K", 10**3)):
+        if n >= scale:
+            return f"{n / scale:.3g}{unit}"
+    return str(n)
