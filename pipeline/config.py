@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -51,9 +52,10 @@ class ModelSpec:
     trust_remote_code: bool = False
     generation: GenerationSettings = field(default_factory=GenerationSettings)
 
-    @property
+    @cached_property
     def model_id(self) -> str:
-        """What we write into catalogues and key the translation memory by."""
+        """What we write into catalogues and key the translation memory by; a local folder is
+        fingerprinted once per loaded spec, not once per message."""
         if self.local_path is not None:
             return f"{self.source}@{_folder_fingerprint(self.local_path)}"
         return f"{self.source}@{self.revision}" if self.revision else self.source

@@ -12,6 +12,8 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
+LOOKUP_BATCH = 500  # sources per query: well under SQLite's 999-parameter limit of older builds
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
     source TEXT NOT NULL,
@@ -40,12 +42,14 @@ class TranslationMemory:
         self._db.commit()
 
     def lookup(self, sources: Iterable[str], src: str, tgt: str, model_key: str) -> dict[str, str]:
+        """Cached translations of `sources`, in one query per `LOOKUP_BATCH` sources (not one each)."""
         found: dict[str, str] = {}
-        query = "SELECT translation FROM translations WHERE source=? AND src=? AND tgt=? AND model_key=?"
-        for source in sources:
-            row = self._db.execute(query, (source, src, tgt, model_key)).fetchone()
-            if row is not None:
-                found[source] = row[0]
+        wanted = list(dict.fromkeys(sources))
+        for i in range(0, len(wanted), LOOKUP_BATCH):
+            batch = wanted[i : i + LOOKUP_BATCH]
+            query = ("SELECT source, translation FROM translations WHERE src=? AND tgt=? AND model_key=? "
+                     f"AND source IN ({','.join('?' * len(batch))})")
+            found.update(self._db.execute(query, (src, tgt, model_key, *batch)).fetchall())
         return found
 
     def store(self, pairs: dict[str, str], src: str, tgt: str, model_key: str, model_id: str) -> None:
