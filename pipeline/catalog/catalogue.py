@@ -57,7 +57,8 @@ def read_po(path: Path) -> polib.POFile | None:
     data = data.replace("\r\n", "\n")  # CRLF from editors on Windows is accepted; we write LF
     _check_po_syntax(data, path)
     # gettext writes BEL as "\a", which polib does not unescape; hand it the raw character instead.
-    data = _ESCAPE.sub(lambda m: "\x07" if m.group(1) == "a" else m.group(0), data)
+    if "\\a" in data:
+        data = _BELL_ESCAPE.sub("\\1\x07", data)
     try:
         return polib.pofile(_PoText(data), wrapwidth=78)
     except (OSError, ValueError) as exc:
@@ -65,7 +66,7 @@ def read_po(path: Path) -> polib.POFile | None:
         raise PipelineError(f"cannot parse catalogue ({exc}); left untouched", path=path, line=line) from None
 
 
-_ESCAPE = re.compile(r"\\(.)")
+_BELL_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\a")  # "\a" not itself after an escaped backslash
 
 
 class _PoText(str):
@@ -80,15 +81,23 @@ class _PoText(str):
         return [line for line in lines if line] if keepends else lines
 
 
-_PO_LINE = re.compile(r'(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*')
+# A line that is neither blank, a comment, nor a keyword and/or one complete string. One search
+# over the whole text instead of a match per line: most catalogues have no such line at all.
+_BAD_LINE = re.compile(
+    r'^[^\S\n]*(?!#)(?=\S)'
+    r'(?!(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[^\S\n]+)?"[^"\\\n]*(?:\\.[^"\\\n]*)*"[^\S\n]*$)'
+    r'.*$',
+    re.MULTILINE,
+)
 
 
 def _check_po_syntax(data: str, path: Path) -> None:
     """Stricter than polib, which reads an unterminated string as empty (and we would overwrite it)."""
-    for number, line in enumerate(data.split("\n"), 1):
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#") and not _PO_LINE.fullmatch(stripped):
-            raise PipelineError(f"syntax error in catalogue: {stripped[:60]!r}; left untouched", path=path, line=number)
+    bad = _BAD_LINE.search(data)
+    if bad is not None:
+        number = data.count("\n", 0, bad.start()) + 1
+        stripped = bad.group(0).strip()
+        raise PipelineError(f"syntax error in catalogue: {stripped[:60]!r}; left untouched", path=path, line=number)
 
 
 def _line_from_polib_error(message: str) -> int | None:
