@@ -20,6 +20,7 @@ from babel.messages.plurals import get_plural
 from pipeline.errors import PipelineError
 from pipeline.fsutil import write_atomic
 from pipeline.model import Segment, Translation
+from pipeline.catalog.mofile import mo_bytes
 from pipeline.catalog.poformat import format_catalog
 
 MT_COMMENT = "machine translation"
@@ -209,7 +210,7 @@ def save_mo(path: Path, po: polib.POFile) -> bool:
     tmp.metadata = po.metadata
     for entry in po.translated_entries():
         tmp.append(entry)
-    data = tmp.to_binary()
+    data = mo_bytes(tmp)  # polib's to_binary takes minutes on a large catalogue
     if path.exists() and path.read_bytes() == data:
         return False
     write_atomic(path, data)
