@@ -126,8 +126,9 @@ def fill_memory(workdir: Path, models: Path, sources: Path, reviewed_share: floa
     config = load_config(models)
     texts = list(dict.fromkeys(seg.text for path, name in collect_sources([sources])
                                for seg in segment_document(read_document(path, name))))
-    en = (ROOT / "tests/data/flores-sample/eng_Latn.txt").read_text(encoding="utf-8").splitlines()
-    zh = (ROOT / "tests/data/flores-sample/zho_Hans.txt").read_text(encoding="utf-8").splitlines()
+    sample = ROOT / "tests/data/flores-sample"
+    en, zh = ([line.strip() for line in (sample / name).read_text(encoding="utf-8").splitlines()]
+              for name in ("eng_Latn.txt", "zho_Hans.txt"))
     with TranslationMemory(workdir / "memory.sqlite") as memory:
         for locale, refs in zip(LOCALES, (en, zh)):
             spec = config.model_for(locale)
@@ -311,9 +312,15 @@ def fuzzy(size: int, data: Path) -> dict:
     after = best_matches(new, old)
     after_s = time.perf_counter() - start
     differ = sorted(set(before.items()) ^ set(after.items()))
+    # The case that took hours: a day's edits against a 50,000-entry reviewed memory (index only).
+    memory = lines + [maker.make() for _ in range(50_000 - len(lines))]
+    start = time.perf_counter()
+    against_memory = best_matches(new[: size // 2], memory)
+    memory_s = time.perf_counter() - start
     return {"pairs": f"{len(new)} x {len(old)}", "before_s": round(before_s, 2), "after_s": round(after_s, 3),
             "speedup": round(before_s / after_s, 1), "matches": len(after), "same_matches": not differ,
-            "differences": differ[:5]}
+            "differences": differ[:5], "against_memory": f"{size // 2} x {len(memory)}",
+            "against_memory_s": round(memory_s, 2), "against_memory_matches": len(against_memory)}
 
 
 # --- report ----------------------------------------------------------------------------------

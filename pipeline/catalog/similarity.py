@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 import regex
+from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 THRESHOLD = 0.6  # mean of word and grapheme ratios
@@ -89,12 +90,15 @@ def word_floor(threshold: float) -> float:
     return max(FLOOR, 2 * threshold - 1)
 
 
-def _tokens(units: Units) -> list[Token]:
-    seen: Counter[str] = Counter()
+def _tokens(words: tuple[str, ...]) -> list[Token]:
+    if len(set(words)) == len(words):
+        return [(word, 0) for word in words]  # the usual case: no word twice
+    seen: dict[str, int] = {}
     out = []
-    for word in units.words:
-        out.append((word, seen[word]))
-        seen[word] += 1
+    for word in words:
+        n = seen.get(word, 0)
+        seen[word] = n + 1
+        out.append((word, n))
     return out
 
 
@@ -107,11 +111,13 @@ class CandidateIndex:
     """Old sentences by their rarest words; `candidates` is every old sentence that may reach
     `min_ratio` on words with a given new one (a superset of the matches, never missing one)."""
 
-    def __init__(self, old: list[Units], min_ratio: float):
+    def __init__(self, old_words: list[tuple[str, ...]], min_ratio: float):
         self.min_ratio = min_ratio
-        self.sizes = [len(u.words) for u in old]
-        bags = [_tokens(u) if u.long_enough else [] for u in old]
-        self.frequency: Counter[Token] = Counter(t for bag in bags for t in bag)
+        self.words = old_words
+        bags = [_tokens(words) if len(words) >= MIN_WORDS else [] for words in old_words]
+        frequency = Counter(t for bag in bags for t in bag)
+        # One global order, rarest first; a word no old sentence has comes before all others.
+        self.rank = {t: r for r, t in enumerate(sorted(frequency, key=lambda t: (frequency[t], t)))}
         self.postings: dict[Token, list[int]] = defaultdict(list)
         for j, bag in enumerate(bags):
             for token in self._prefix(bag):
@@ -122,36 +128,48 @@ class CandidateIndex:
         if not bag:
             return []
         keep = len(bag) - _least_overlap(len(bag), self.min_ratio) + 1
-        return sorted(bag, key=lambda t: (self.frequency.get(t, 0), t))[:keep]
+        rank = self.rank
+        return sorted(bag, key=lambda t: rank.get(t, -1))[:keep]  # the order among unknown words is moot
 
-    def candidates(self, new: Units) -> list[int]:
-        """Indices of old sentences worth scoring against `new`, in ascending order."""
+    def candidates(self, words: tuple[str, ...]) -> list[int]:
+        """Indices of old sentences worth scoring against `words`, in ascending order: those
+        sharing a prefix word, of a length that allows the ratio, and whose LCS ratio on words
+        (computed for all of them in one call) reaches it."""
         found: set[int] = set()
-        for token in self._prefix(_tokens(new)):
+        for token in self._prefix(_tokens(words)):
             posting = self.postings.get(token)
             if posting:
                 found.update(posting)
-        size, ratio = len(new.words), self.min_ratio
+        size, ratio = len(words), self.min_ratio
         low, high = size * ratio / (2 - ratio) - 1e-9, size * (2 - ratio) / ratio + 1e-9
-        return sorted(j for j in found if low <= self.sizes[j] <= high)
+        near = sorted(j for j in found if low <= len(self.words[j]) <= high)
+        passed = process.extract(words, [self.words[j] for j in near], scorer=Indel.normalized_similarity,
+                                 score_cutoff=ratio, limit=None)
+        return sorted(near[k] for _, _, k in passed)
 
 
 def best_matches(new: Iterable[str], old: Iterable[str], threshold: float = THRESHOLD) -> dict[str, tuple[str, float]]:
     """Pair each new sentence with at most one old one (each old one used once), best scores first.
 
     Deterministic: ties go to the earlier new sentence and the earlier old one. Only candidates
-    from a `CandidateIndex` are scored; the result is the same as scoring every pair.
+    from a `CandidateIndex` are scored; the result is the same as scoring every pair. Old
+    sentences are split into grapheme clusters only when they are a candidate.
     """
     new_units = [Units.of(t) for t in dict.fromkeys(new)]
-    old_units = [Units.of(t) for t in dict.fromkeys(old)]
-    if not new_units or not old_units:
+    old_texts = list(dict.fromkeys(old))
+    if not new_units or not old_texts:
         return {}
-    index = CandidateIndex(old_units, word_floor(threshold))
+    index = CandidateIndex([tuple(_WORD.findall(t)) for t in old_texts], word_floor(threshold))
+    old_units: dict[int, Units] = {}
     scored = []
     for i, n in enumerate(new_units):
-        if n.long_enough:
-            scored += [(i, j, similarity(n, old_units[j])) for j in index.candidates(n)]
-    return _assign(new_units, old_units, scored, threshold)
+        if not n.long_enough:
+            continue
+        for j in index.candidates(n.words):
+            if j not in old_units:
+                old_units[j] = Units.of(old_texts[j])
+            scored.append((i, j, similarity(n, old_units[j])))
+    return _assign(new_units, old_texts, scored, threshold)
 
 
 def best_matches_exhaustive(new: Iterable[str], old: Iterable[str],
@@ -161,10 +179,10 @@ def best_matches_exhaustive(new: Iterable[str], old: Iterable[str],
     old_units = [Units.of(t) for t in dict.fromkeys(old)]
     scored = [(i, j, similarity(n, o)) for i, n in enumerate(new_units) if n.long_enough
               for j, o in enumerate(old_units)]
-    return _assign(new_units, old_units, scored, threshold)
+    return _assign(new_units, [u.text for u in old_units], scored, threshold)
 
 
-def _assign(new_units: list[Units], old_units: list[Units], scored: list[tuple[int, int, float]],
+def _assign(new_units: list[Units], old_texts: list[str], scored: list[tuple[int, int, float]],
             threshold: float) -> dict[str, tuple[str, float]]:
     candidates = sorted((-score, i, j) for i, j, score in scored if score >= threshold)
     used_new, used_old, out = set(), set(), {}
@@ -173,5 +191,5 @@ def _assign(new_units: list[Units], old_units: list[Units], scored: list[tuple[i
             continue
         used_new.add(i)
         used_old.add(j)
-        out[new_units[i].text] = (old_units[j].text, -neg)
+        out[new_units[i].text] = (old_texts[j], -neg)
     return out

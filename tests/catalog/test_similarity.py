@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections import Counter
+from difflib import SequenceMatcher
 import random
 from pathlib import Path
 
@@ -95,20 +95,19 @@ def test_indexed_matches_are_those_of_scoring_every_pair():
     assert not set(GU[240:270]) & set(indexed)
 
 
-def test_candidate_index_keeps_every_pair_whose_words_overlap_enough():
+def test_candidate_index_keeps_every_pair_whose_words_reach_the_floor():
     """The guarantee behind the index, at its edge: over random bags from a small vocabulary, every
-    pair whose multiset word overlap reaches the floor is a candidate."""
+    pair whose word ratio (difflib's, as `similarity` scores it) reaches the floor is a candidate."""
     rng = random.Random(5)
     vocab = [f"શબ્દ{k}" for k in range(12)]
     sentences = list(dict.fromkeys(" ".join(rng.choices(vocab, k=rng.randint(4, 14))) for _ in range(400)))
     units = [Units.of(s) for s in sentences]
-    index = CandidateIndex(units[200:], FLOOR)
+    index = CandidateIndex([u.words for u in units[200:]], FLOOR)
     checked = 0
     for n in units[:200]:
-        found = set(index.candidates(n))
+        found = set(index.candidates(n.words))
         for j, o in enumerate(units[200:]):
-            overlap = sum((Counter(n.words) & Counter(o.words)).values())
-            if 2 * overlap / (len(n.words) + len(o.words)) >= FLOOR:
+            if SequenceMatcher(None, n.words, o.words, autojunk=False).ratio() >= FLOOR:
                 checked += 1
                 assert j in found, (n.text, o.text)
-    assert checked > 1000
+    assert checked > 500  # pairs at the edge do occur
