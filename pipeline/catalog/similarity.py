@@ -119,9 +119,12 @@ class CandidateIndex:
         # One global order, rarest first; a word no old sentence has comes before all others.
         self.rank = {t: r for r, t in enumerate(sorted(frequency, key=lambda t: (frequency[t], t)))}
         self.postings: dict[Token, list[int]] = defaultdict(list)
+        by_rank = self.rank.__getitem__
         for j, bag in enumerate(bags):
-            for token in self._prefix(bag):
-                self.postings[token].append(j)
+            if bag:
+                keep = len(bag) - _least_overlap(len(bag), min_ratio) + 1
+                for token in sorted(bag, key=by_rank)[:keep]:  # what `_prefix` picks, without its lambda
+                    self.postings[token].append(j)
 
     def _prefix(self, bag: list[Token]) -> list[Token]:
         """The bag's rarest words: any bag overlapping it enough shares one of them with it."""
