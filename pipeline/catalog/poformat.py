@@ -31,6 +31,7 @@ def _portions(value: str) -> list[str]:
     return out
 
 
+_NEEDS_ESCAPE = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
 _ESCAPE_TABLE = str.maketrans({char: "\\" + code for char, code in _ESCAPES.items()})
 # Per-byte break overrides of UTF-8: never inside a character (its continuation bytes) ...
 _INSIDE_CHARACTER = bytes(BREAK_PROHIBITED if 0x80 <= b < 0xC0 else BREAK_UNDEFINED for b in range(256))
@@ -39,7 +40,11 @@ _ESCAPE_PAIR = re.compile(rb"\\.", re.DOTALL)  # ... nor inside an escape such a
 
 def _escape(portion: str) -> tuple[bytes, bytearray]:
     """The portion as it appears between quotes, and per-byte break overrides."""
-    data = portion.translate(_ESCAPE_TABLE).encode("utf-8")
+    if _NEEDS_ESCAPE.search(portion):  # str.translate is slow on non-ASCII text: only when needed
+        portion_text = portion.translate(_ESCAPE_TABLE)
+    else:
+        portion_text = portion
+    data = portion_text.encode("utf-8")
     overrides = bytearray(data.translate(_INSIDE_CHARACTER))
     if b"\\" in data:
         for pair in _ESCAPE_PAIR.finditer(data):
