@@ -17,6 +17,8 @@ from pathlib import Path
 from pipeline.fsutil import create_file
 from pipeline.mt.scoring import Scored
 
+LOOKUP_BATCH = 500  # sources per query: well under SQLite's 999-parameter limit of older builds
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
     source TEXT NOT NULL,
@@ -58,13 +60,16 @@ class TranslationMemory:
         return {source: found.text for source, found in self.lookup_scored(sources, src, tgt, model_key).items()}
 
     def lookup_scored(self, sources: Iterable[str], src: str, tgt: str, model_key: str) -> dict[str, Scored]:
-        """Like `lookup`, with the model's confidence (None for rows stored before it was kept)."""
+        """Like `lookup`, with the model's confidence (None for rows stored before it was kept), in
+        one query per `LOOKUP_BATCH` sources (not one each)."""
         found: dict[str, Scored] = {}
-        query = "SELECT translation, confidence FROM translations WHERE source=? AND src=? AND tgt=? AND model_key=?"
-        for source in sources:
-            row = self._db.execute(query, (source, src, tgt, model_key)).fetchone()
-            if row is not None:
-                found[source] = Scored(row[0], row[1])
+        wanted = list(dict.fromkeys(sources))
+        for i in range(0, len(wanted), LOOKUP_BATCH):
+            batch = wanted[i : i + LOOKUP_BATCH]
+            query = ("SELECT source, translation, confidence FROM translations WHERE src=? AND tgt=? AND model_key=? "
+                     f"AND source IN ({','.join('?' * len(batch))})")
+            found.update((source, Scored(text, conf)) for source, text, conf in
+                         self._db.execute(query, (src, tgt, model_key, *batch)).fetchall())
         return found
 
     def store(self, pairs: dict[str, str | Scored], src: str, tgt: str, model_key: str, model_id: str) -> None:

@@ -64,3 +64,18 @@ def test_trust_remote_code_needs_a_pinned_revision(tmp_path):
     text = GOOD.replace("    revision: abc123\n", "    trust_remote_code: true\n")
     with pytest.raises(PipelineError, match="trust_remote_code needs a pinned revision"):
         load_config(write(tmp_path, text))
+
+
+def test_a_local_model_folder_is_fingerprinted_once_per_loaded_config(tmp_path):
+    """model_id is read for every message; a folder's identity is computed when first asked and
+    then kept, and a fresh load sees a changed model."""
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "config.json").write_text('{"d_model": 16}', encoding="utf-8")
+    (tmp_path / "models.yaml").write_text(
+        "models:\n  tiny:\n    family: nllb\n    source: ./model\npairs:\n  gu-en: tiny\n", encoding="utf-8")
+    spec = load_config(tmp_path / "models.yaml").model_for("en")
+    first = spec.model_id
+    (folder / "config.json").write_text('{"d_model": 32}', encoding="utf-8")
+    assert spec.model_id == first
+    assert load_config(tmp_path / "models.yaml").model_for("en").model_id != first

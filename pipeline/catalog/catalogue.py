@@ -26,6 +26,7 @@ from pipeline.errors import PipelineError
 from pipeline.fsutil import write_atomic
 from pipeline.catalog.header import ProjectId
 from pipeline.model import Segment
+from pipeline.catalog.mofile import mo_bytes
 
 PROJECT = "PACKAGE VERSION"
 
@@ -60,7 +61,8 @@ def read_po(path: Path) -> polib.POFile | None:
     data = data.replace("\r\n", "\n")  # CRLF from editors on Windows is accepted; we write LF
     _check_po_syntax(data, path)
     # gettext writes BEL as "\a", which polib does not unescape; hand it the raw character instead.
-    data = _ESCAPE.sub(lambda m: "\x07" if m.group(1) == "a" else m.group(0), data)
+    if "\\a" in data:
+        data = _BELL_ESCAPE.sub("\\1\x07", data)
     try:
         po = polib.pofile(_PoText(data), wrapwidth=78)
     except (OSError, ValueError) as exc:
@@ -81,7 +83,7 @@ def _check_unique(po: polib.POFile, path: Path) -> None:
         seen[key] = entry.linenum
 
 
-_ESCAPE = re.compile(r"\\(.)")
+_BELL_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\a")  # "\a" not itself after an escaped backslash
 
 
 class _PoText(str):
@@ -96,15 +98,23 @@ class _PoText(str):
         return [line for line in lines if line] if keepends else lines
 
 
-_PO_LINE = re.compile(r'(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*')
+# A line that is neither blank, a comment, nor a keyword and/or one complete string. One search
+# over the whole text instead of a match per line: most catalogues have no such line at all.
+_BAD_LINE = re.compile(
+    r'^[^\S\n]*(?!#)(?=\S)'
+    r'(?!(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[^\S\n]+)?"[^"\\\n]*(?:\\.[^"\\\n]*)*"[^\S\n]*$)'
+    r'.*$',
+    re.MULTILINE,
+)
 
 
 def _check_po_syntax(data: str, path: Path) -> None:
     """Stricter than polib, which reads an unterminated string as empty (and we would overwrite it)."""
-    for number, line in enumerate(data.split("\n"), 1):
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#") and not _PO_LINE.fullmatch(stripped):
-            raise PipelineError(f"syntax error in catalogue: {stripped[:60]!r}; left untouched", path=path, line=number)
+    bad = _BAD_LINE.search(data)
+    if bad is not None:
+        number = data.count("\n", 0, bad.start()) + 1
+        stripped = bad.group(0).strip()
+        raise PipelineError(f"syntax error in catalogue: {stripped[:60]!r}; left untouched", path=path, line=number)
 
 
 def _line_from_polib_error(message: str) -> int | None:
@@ -214,7 +224,7 @@ def save_mo(path: Path, po: polib.POFile) -> bool:
     for entry in po:
         if is_reviewed(entry):
             tmp.append(entry)
-    data = tmp.to_binary()
+    data = mo_bytes(tmp)  # polib's to_binary takes minutes on a large catalogue
     if path.exists() and path.read_bytes() == data:
         return False
     write_atomic(path, data)

@@ -47,10 +47,22 @@ def width_linebreaks(data: bytes, overrides: bytes, width: int, start_column: in
     if not data:
         return b""
     if func is not None:
-        out = ctypes.create_string_buffer(len(data))
+        out = _output_buffer(len(data))
         func(data, len(data), width, start_column, 0, overrides, b"UTF-8", out)
-        return out.raw
+        return ctypes.string_at(out, len(data))
     return _fallback_linebreaks(data, overrides, width, start_column)
+
+
+_buffer = ctypes.create_string_buffer(4096)
+
+
+def _output_buffer(size: int):
+    """One buffer for every call, grown as needed: allocating one per string cost more than the
+    line breaking itself."""
+    global _buffer
+    if len(_buffer) < size:
+        _buffer = ctypes.create_string_buffer(max(size, 2 * len(_buffer)))
+    return _buffer
 
 
 def _column_width(char: str) -> int:

@@ -70,7 +70,8 @@ def merge_catalog(
     registry, to re-check approved entries against their reviewed text (None: kept verbatim)."""
     reviewed = reviewed or {}
     old = {_key(e): e for e in existing if e.msgid} if existing is not None else {}
-    reviewed = {s: t for s, t in reviewed.items() if s in reusable(existing, reviewed)}
+    usable = reusable(existing, reviewed)  # once: inside the comprehension it rebuilt the set per entry
+    reviewed = {s: t for s, t in reviewed.items() if s in usable}
     wanted = {_key(m) for m in messages}
     fresh = [m for m in messages if _key(m) not in old and m.msgid not in reviewed]
     spare = {e.msgid: e for k, e in old.items()

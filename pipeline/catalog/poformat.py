@@ -10,41 +10,56 @@ writes each string on one line per `\\n`, like `msgcat --no-wrap`.
 
 from __future__ import annotations
 
+import re
+
 import polib
 
 from pipeline.catalog.linebreak import BREAK_POSSIBLE, BREAK_PROHIBITED, BREAK_UNDEFINED, width_linebreaks
 
 PAGE_WIDTH = 79
 _NO_LIMIT = 2**31 - 1
+BREAK_POSSIBLE_BYTE = bytes([BREAK_POSSIBLE])
 _ESCAPES = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t", "\v": "v", "\\": "\\", '"': '"'}
 
 
 def _portions(value: str) -> list[str]:
     """`value` cut after each newline, as gettext does (an empty string is one empty portion)."""
-    out, start = [], 0
-    for i, char in enumerate(value):
-        if char == "\n":
-            out.append(value[start : i + 1])
-            start = i + 1
-    if start < len(value) or not out:
-        out.append(value[start:])
+    parts = value.split("\n")
+    out = [part + "\n" for part in parts[:-1]]
+    if parts[-1] or not out:
+        out.append(parts[-1])
     return out
+
+
+_NEEDS_ESCAPE = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
+_ESCAPE_TABLE = str.maketrans({char: "\\" + code for char, code in _ESCAPES.items()})
+# Per-byte break overrides of UTF-8: never inside a character (its continuation bytes) ...
+_INSIDE_CHARACTER = bytes(BREAK_PROHIBITED if 0x80 <= b < 0xC0 else BREAK_UNDEFINED for b in range(256))
+_ESCAPE_PAIR = re.compile(rb"\\.", re.DOTALL)  # ... nor inside an escape such as \n or \"
 
 
 def _escape(portion: str) -> tuple[bytes, bytearray]:
     """The portion as it appears between quotes, and per-byte break overrides."""
-    data, overrides = bytearray(), bytearray()
-    for char in portion:
-        if char in _ESCAPES:
-            data += b"\\" + _ESCAPES[char].encode()
-            overrides += bytes([BREAK_UNDEFINED, BREAK_PROHIBITED])
-        else:
-            encoded = char.encode("utf-8")
-            data += encoded
-            overrides += bytes([BREAK_UNDEFINED]) + bytes([BREAK_PROHIBITED]) * (len(encoded) - 1)
+    if _NEEDS_ESCAPE.search(portion):  # str.translate is slow on non-ASCII text: only when needed
+        portion_text = portion.translate(_ESCAPE_TABLE)
+    else:
+        portion_text = portion
+    data = portion_text.encode("utf-8")
+    overrides = bytearray(data.translate(_INSIDE_CHARACTER))
+    if b"\\" in data:
+        for pair in _ESCAPE_PAIR.finditer(data):
+            overrides[pair.start() + 1] = BREAK_PROHIBITED
     if portion.endswith("\n"):
         overrides[-2] = BREAK_PROHIBITED  # never break just before the closing "\n"
-    return bytes(data), overrides
+    return data, overrides
+
+
+def _breaks(data: bytes, overrides: bytearray, width: int, start: int) -> bytes:
+    """Where libunistring breaks `data`; a string that fits as it is is not handed to it (a
+    character is never wider in columns than in UTF-8 bytes, so `start + bytes <= width` fits)."""
+    if start + len(data) <= width:
+        return b""
+    return width_linebreaks(data, bytes(overrides), width, start)
 
 
 def wrap_string(name: str, value: str, prefix: str = "", wrap: bool = True) -> list[str]:
@@ -59,17 +74,18 @@ def wrap_string(name: str, value: str, prefix: str = "", wrap: bool = True) -> l
         more_follow = n + 1 < len(portions)
         while True:
             start = len(prefix) + (len(name) + 1 if first else 0) + 1 - after_break
-            breaks = width_linebreaks(data, bytes(overrides), width, start)
-            if first and data and (more_follow or start > width or BREAK_POSSIBLE in breaks):
+            breaks = _breaks(data, overrides, width, start)
+            if first and data and (more_follow or start > width or BREAK_POSSIBLE_BYTE in breaks):
                 lines.append(f'{prefix}{name} ""')
                 first = False
                 continue
             break
         pieces, begin = [], 0
-        for i, code in enumerate(breaks):
-            if code == BREAK_POSSIBLE:
-                pieces.append(data[begin:i])
-                begin = i
+        at = breaks.find(BREAK_POSSIBLE_BYTE)
+        while at != -1:
+            pieces.append(data[begin:at])
+            begin = at
+            at = breaks.find(BREAK_POSSIBLE_BYTE, at + 1)
         pieces.append(data[begin:])
         head = f"{prefix}{name} " if first else prefix
         first = False

@@ -27,6 +27,7 @@ from babel import Locale
 from pipeline.catalog import catalogue as catalog
 from pipeline.catalog.entry import is_shipped
 from pipeline.export.blocks import joined, rebuilt_pieces
+from pipeline.catalog.mofile import mo_bytes
 from pipeline.errors import PipelineError
 from pipeline.fsutil import write_atomic
 from pipeline.ingest import READERS
@@ -101,7 +102,7 @@ def export_mo(po: polib.POFile, locale: str, domain: str, out: Path, include_fuz
     for msgid, msgstr in shipped.items():
         compiled.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
     path = safe_path(out, locale, "LC_MESSAGES", f"{domain}.mo")
-    write_atomic(path, compiled.to_binary())
+    write_atomic(path, mo_bytes(compiled))
     report.written.append(path)
     _count(po, shipped, report)
 

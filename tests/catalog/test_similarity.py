@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import itertools
+from difflib import SequenceMatcher
 import random
 from pathlib import Path
 
-from pipeline.catalog.similarity import THRESHOLD, Units, best_matches, similarity
+from pipeline.catalog.similarity import (
+    FLOOR, THRESHOLD, CandidateIndex, Units, best_matches, best_matches_exhaustive, similarity,
+)
 
 GU = (Path(__file__).parent.parent / "data" / "flores-sample" / "guj_Gujr.txt").read_text(encoding="utf-8").splitlines()
 
@@ -65,3 +68,46 @@ def test_best_matches_pairs_each_old_sentence_once_best_first():
     assert found[new_a][0] == GU[0]
     assert new_b not in found or found[new_b][0] != GU[0]
     assert unrelated not in found
+
+
+def test_indexed_matches_are_those_of_scoring_every_pair():
+    """The candidate index must lose no match: one- and two-word edits, deletions, insertions and
+    unrelated sentences on the FLORES sample give exactly what scoring all pairs gives."""
+    rng = random.Random(13)
+    new = []
+    for n, sentence in enumerate(GU[:240]):
+        words = sentence.split()
+        i, j = rng.randrange(len(words)), rng.randrange(len(words))
+        if n % 4 == 0:
+            words[i] = "બદલાયેલું"
+        elif n % 4 == 1:
+            words[i], words[j] = "નવો", "જૂનો"
+        elif n % 4 == 2:
+            del words[i]
+        else:
+            words.insert(i, "વધુ")
+        new.append(" ".join(words))
+    new += GU[240:270]  # unrelated to every old sentence
+    old = GU[270:] + GU[:240][::-1]
+    indexed = best_matches(new, old)
+    assert indexed == best_matches_exhaustive(new, old)
+    assert len(indexed) > 200  # the edits do match, so the comparison is not empty
+    assert not set(GU[240:270]) & set(indexed)
+
+
+def test_candidate_index_keeps_every_pair_whose_words_reach_the_floor():
+    """The guarantee behind the index, at its edge: over random bags from a small vocabulary, every
+    pair whose word ratio (difflib's, as `similarity` scores it) reaches the floor is a candidate."""
+    rng = random.Random(5)
+    vocab = [f"શબ્દ{k}" for k in range(12)]
+    sentences = list(dict.fromkeys(" ".join(rng.choices(vocab, k=rng.randint(4, 14))) for _ in range(400)))
+    units = [Units.of(s) for s in sentences]
+    index = CandidateIndex([u.words for u in units[200:]], FLOOR)
+    checked = 0
+    for n in units[:200]:
+        found = set(index.candidates(n.words))
+        for j, o in enumerate(units[200:]):
+            if SequenceMatcher(None, n.words, o.words, autojunk=False).ratio() >= FLOOR:
+                checked += 1
+                assert j in found, (n.text, o.text)
+    assert checked > 500  # pairs at the edge do occur
