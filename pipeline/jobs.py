@@ -279,31 +279,45 @@ def localise_key(config: Config, locale: str, raw: Raw) -> str:
 
 
 def localise_locale(config: Config, locale: str, raw: Raw, paths: Paths, report: RunReport) -> Localised:
-    """Spans put back, numbers and dates rendered for the locale, loops cut, QA findings attached."""
+    """Spans put back, numbers and dates rendered for the locale, loops cut, QA findings attached.
+
+    Incremental: an entry whose raw output, model and localise settings are those of the last
+    result is taken from it, so a daily update re-renders only what changed."""
     options = config.locale_options(locale)
     key = localise_key(config, locale, raw)
     store = Cache(paths.workdir)
     stats = report.stats(locale)
-    cached = store.get(f"localize-{locale}", key)
-    if cached is not None:
+    name = f"localize-{locale}"
+    previous = store.read(name)
+    if previous is not None and previous.get("key") == key:
         report.skipped.append(f"localize {locale}")
-        stats.findings = cached.get("findings", 0)
-        return Localised(key, _translations(cached))
-    translations = {msgid: finish(msgid, out.text, locale, options.number_style, raw.model_id, config.glossary,
-                                  out.confidence)
-                    for msgid, out in raw.outputs.items()}
+        stats.findings = previous.get("findings", 0)
+        return Localised(key, _translations(previous))
+    settings = caching.key(localise.VERSION, options.number_style, config.glossary_key, raw.model_id)
+    reusable = previous["translations"] if previous is not None and previous.get("settings") == settings else {}
+    translations = {}
+    for msgid, out in raw.outputs.items():
+        done = reusable.get(msgid)
+        if done is not None and done.get("mt") == out.text and done.get("confidence") == out.confidence:
+            translations[msgid] = _translation(msgid, done)
+        else:
+            translations[msgid] = finish(msgid, out.text, locale, options.number_style, raw.model_id,
+                                         config.glossary, out.confidence)
     stats.findings = sum(len(t.findings) for t in translations.values())
-    store.put(f"localize-{locale}", key, {"locale": locale, "findings": stats.findings, "translations": {
-        m: {"text": t.text, "model_id": t.model_id, "confidence": t.confidence,
+    store.put(name, key, {"locale": locale, "findings": stats.findings, "settings": settings, "translations": {
+        m: {"text": t.text, "mt": raw.outputs[m].text, "model_id": t.model_id, "confidence": t.confidence,
             "findings": [[f.check, f.message] for f in t.findings]}
         for m, t in translations.items()}})
     return Localised(key, translations)
 
 
+def _translation(msgid: str, rec: dict) -> Translation:
+    return Translation(msgid, rec["text"], "model", rec["model_id"], tuple(Finding(c, m) for c, m in rec["findings"]),
+                       rec.get("confidence"))
+
+
 def _translations(data: dict) -> dict[str, Translation]:
-    return {msgid: Translation(msgid, rec["text"], "model", rec["model_id"],
-                               tuple(Finding(c, m) for c, m in rec["findings"]), rec.get("confidence"))
-            for msgid, rec in data["translations"].items()}
+    return {msgid: _translation(msgid, rec) for msgid, rec in data["translations"].items()}
 
 
 def stage_localize(config: Config, locale: str, paths: Paths, report: RunReport) -> None:
