@@ -34,7 +34,9 @@ def test_evaluate_compares_several_models_files_in_one_table(tiny_models, tmp_pa
     assert [r["label"] for r in rows] == ["models.yaml: nllb-tiny (transformers, beam 2)",
                                           "int8.yaml: nllb-tiny (ctranslate2, int8, beam 2)"]
     for row in rows:
-        assert row["lines"] == 12 and 0 <= row["bleu"] < 5 and 0 < row["chrf++"] < 30  # gibberish scores low
+        # gibberish scores low; with its loops cut (as run cuts them) it may share no character with the
+        # reference at all, so 0 is possible: the scorer itself is pinned by the exact-score test below
+        assert row["lines"] == 12 and 0 <= row["bleu"] < 5 and 0 <= row["chrf++"] < 30
         assert row["numbers_total"] > 0 and 0 <= row["numbers_right"] <= row["numbers_total"]
     table = run("evaluate", "--src", SAMPLE / "guj_Gujr.txt", "--ref", SAMPLE / "eng_Latn.txt", "--to", "en",
                 "--models", tiny_models, "--limit", "5", cwd=tmp_path)

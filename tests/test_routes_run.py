@@ -62,8 +62,8 @@ def test_a_pivot_route_gives_exact_text_in_both_chinese_scripts(tmp_path, pivot_
     loads = [line for line in proc.stderr.splitlines() if line.startswith("loading ")]
     assert len(loads) == 2 and sum("madlad-trained" in line for line in loads) == 1
     # licences named once per route, none non-commercial
-    summary = proc.stdout.strip().splitlines()[-1]
-    assert summary.count(f"licence of {madlad}: Apache-2.0") == 1
+    summary = proc.stdout  # a line per licence, after the sources and the locales
+    assert summary.count(f"licence of {madlad}: Apache-2.0\n") == 1
     assert summary.count(f"licence of {madlad} → {opus}: Apache-2.0 + CC-BY-4.0") == 1
     assert "NON-COMMERCIAL" not in summary
     # Simplified and Traditional never share a memory row
@@ -95,7 +95,7 @@ def project_article(tmp_path) -> str:
 
 def test_the_summary_says_plainly_when_a_route_is_non_commercial(tmp_path, tiny_models, project_article):
     proc = pipeline("run", project_article, "--to", "en,zh_Hans", "--models", tiny_models, cwd=tmp_path)
-    summary = proc.stdout.strip().splitlines()[-1]
+    summary = proc.stdout
     model_id = load_config(tiny_models).models["nllb-tiny"].model_id
     assert summary.count("NON-COMMERCIAL") == 1  # one route serves both locales: named once
     assert f"licence of {model_id}: CC-BY-NC-4.0, NON-COMMERCIAL" in summary
