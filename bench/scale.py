@@ -13,8 +13,11 @@ like a user's `pipeline run ... --to en,zh_Hans`, it times:
 - `no-change`: the same run again;
 - `daily`: a run after 2% of the sentences got one word edited, 2% were added and 2% removed.
 
-Each step reports wall seconds, seconds per runner stage (the `stage_*` functions of
-`pipeline.jobs` that the run went through, where it has them) and the peak RSS of the process
+After the first build reviewers approve half of each catalogue (the reviewed memory of N/2
+entries lives in the catalogues), and one untimed run re-checks those entries' QA notes.
+
+Each step reports wall seconds, seconds per runner stage (the stage functions `jobs.run_all`
+chains: segment, plan, translate, localize, template, catalog) and the peak RSS of the process
 (each size runs in its own process). The growth exponent of each step is measured between the
 two largest sizes (1.0 is linear). On the largest catalogues it also times GNU `msgcat` and
 `msgmerge` beside this project's reader and writer on the same files, and, in the same run,
@@ -113,39 +116,59 @@ def models_file(folder: Path) -> Path:
     return path
 
 
-def fill_memory(workdir: Path, models: Path, sources: Path, reviewed_share: float, rng: random.Random) -> None:
-    """Machine translations for every sentence of `sources`, and reviewed ones for a share of
-    those not yet reviewed, stored the way the translate and catalog stages would find them."""
-    from pipeline.config import SOURCE_LANGUAGE, load_config, target_language
+def fill_memory(workdir: Path, models: Path, sources: Path) -> None:
+    """Machine translations for every sentence of `sources`, stored the way the translate stage
+    would find them (what the model is given, the route's key, the target with its script)."""
+    from pipeline import localise
+    from pipeline.config import SOURCE_LANGUAGE, load_config
     from pipeline.ingest import collect_sources, read_document
-    from pipeline.localise.markup import strip_placeholders
-    from pipeline.localise.numbers import prepare_for_model
     from pipeline.memory import TranslationMemory
     from pipeline.segment.splitter import segment_document
 
     config = load_config(models)
     texts = list(dict.fromkeys(seg.text for path, name in collect_sources([sources])
                                for seg in segment_document(read_document(path, name))))
-    sample = ROOT / "tests/data/flores-sample"
-    en, zh = ([line.strip() for line in (sample / name).read_text(encoding="utf-8").splitlines()]
-              for name in ("eng_Latn.txt", "zho_Hans.txt"))
+    en, zh = reference_lines()
     with TranslationMemory(workdir / "memory.sqlite") as memory:
         for locale, refs in zip(LOCALES, (en, zh)):
-            spec = config.model_for(locale)
-            inputs = {prepare_for_model(strip_placeholders(t)) for t in texts}
+            route = config.route_for(locale)
+            inputs = {localise.prepare(t).model_input for t in texts}
             stand_in = {s: refs[zlib.crc32(s.encode()) % len(refs)] for s in inputs}  # reference text of some sentence
-            memory.store(stand_in, SOURCE_LANGUAGE, target_language(locale), spec.settings_key(), spec.model_id)
-            reviewed = memory.reviewed(locale)
-            fresh = [t for t in texts if t not in reviewed]
-            picked = rng.sample(fresh, int(len(fresh) * reviewed_share))
-            memory.store_reviewed({t: refs[zlib.crc32(t.encode()) % len(refs)] for t in picked}, locale)
+            memory.store(stand_in, SOURCE_LANGUAGE, route.tgt, route.settings_key(), route.model_id)
+
+
+def reference_lines() -> tuple[list[str], list[str]]:
+    sample = ROOT / "tests/data/flores-sample"
+    return tuple([line.strip() for line in (sample / name).read_text(encoding="utf-8").splitlines()]
+                 for name in ("eng_Latn.txt", "zho_Hans.txt"))
+
+
+def review(folder: Path, share: float, rng: random.Random) -> None:
+    """Reviewers approve `share` of each catalogue's entries: the reviewed memory, which lives in
+    the catalogues themselves (untimed)."""
+    from pipeline.catalog import catalogue
+
+    refs = dict(zip(LOCALES, reference_lines()))
+    for locale in LOCALES:
+        path = folder / "locales" / locale / "LC_MESSAGES" / "messages.po"
+        po = catalogue.read_po(path)
+        live = [e for e in po if e.msgid and not e.obsolete]
+        for e in rng.sample(live, int(len(live) * share)):
+            e.msgstr = refs[locale][zlib.crc32(e.msgid.encode()) % len(refs[locale])]
+            e.flags = [f for f in e.flags if f != "fuzzy"]
+        catalogue.save_catalog(path, po, locale, po)
 
 
 # --- timing ----------------------------------------------------------------------------------
 
 
+STAGES = {"segment_sources": "segment", "plan_locale": "plan", "stage_translate": "translate",
+          "localise_locale": "localize", "write_template": "template", "catalogue_is_current": "catalog-check",
+          "catalogue_locale": "catalog"}
+
+
 class StageTimer:
-    """Seconds spent in each `pipeline.jobs.stage_*` function (outermost calls only)."""
+    """Seconds spent in each stage function the runner chains (outermost calls only)."""
 
     def __init__(self):
         self.seconds: dict[str, float] = defaultdict(float)
@@ -154,8 +177,8 @@ class StageTimer:
     def install(self) -> None:
         from pipeline import jobs
 
-        for name in [n for n in dir(jobs) if n.startswith("stage_") and callable(getattr(jobs, n))]:
-            setattr(jobs, name, self._wrap(name[len("stage_"):], getattr(jobs, name)))
+        for name, label in STAGES.items():
+            setattr(jobs, name, self._wrap(label, getattr(jobs, name)))
 
     def _wrap(self, name, func):
         def timed(*args, **kwargs):
@@ -204,11 +227,13 @@ def one_size(n: int, folder: Path, data: Path) -> dict:
     lines = [maker.make() for _ in range(n)]
     models = models_file(folder)
     write_sources(folder / "sources", lines)
-    fill_memory(folder / ".pipeline", models, folder / "sources", 0.5, rng)
+    fill_memory(folder / ".pipeline", models, folder / "sources")
     timer = StageTimer()
     timer.install()
     result = {"sentences": n, "steps": {}}
     result["steps"]["first"] = run_pipeline(folder, timer)
+    review(folder, 0.5, rng)  # a reviewed memory of N/2 entries, in the catalogues
+    result["after-review"] = run_pipeline(folder, timer)  # approved entries' QA notes re-checked once
     result["steps"]["no-change"] = run_pipeline(folder, timer)
 
     share = max(1, n // 50)  # 2%
@@ -219,7 +244,7 @@ def one_size(n: int, folder: Path, data: Path) -> dict:
     for _ in range(share):
         updated.insert(rng.randrange(len(updated) + 1), maker.make())
     write_sources(folder / "sources", updated)
-    fill_memory(folder / ".pipeline", models, folder / "sources", 0.0, rng)
+    fill_memory(folder / ".pipeline", models, folder / "sources")
     result["steps"]["daily"] = run_pipeline(folder, timer)
     result["catalogues"] = catalogue_tools(folder)
     return result

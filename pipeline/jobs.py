@@ -177,7 +177,7 @@ def load_segments(paths: Paths) -> list[Segment]:
 
 @dataclass(frozen=True)
 class Planned:
-    key: str  # of the messages, the catalogue's bytes and an earlier version's ownership record
+    key: str  # of what the plan says (see `_planned`)
     plan: Plan
 
 
@@ -191,18 +191,35 @@ def legacy_owned(paths: Paths, locale: str) -> dict[str, str] | None:
     return data if isinstance(data, dict) else None
 
 
+def _plan_entry_key(segmented: Segmented, locale: str, paths: Paths) -> str:
+    return caching.key(segmented.key, caching.file_digest(paths.po(locale)),
+                       caching.file_digest(paths.artefact(f"owned-{locale}")))
+
+
+def _planned(plan: Plan) -> Planned:
+    """Keyed by what the plan says, not by the catalogue's bytes: a catalogue this stage rewrote
+    without changing who owns what leads to the same translations and the same cache entries."""
+    return Planned(caching.key(plan.to_dict()), plan)
+
+
 def plan_locale(segmented: Segmented, locale: str, paths: Paths) -> Planned:
     """Which messages the pipeline owns in `locale`'s catalogue; the catalogue is parsed only when
     it, or the messages, changed since the plan was cached."""
-    po_path = paths.po(locale)
-    key = caching.key(segmented.key, caching.file_digest(po_path), caching.file_digest(paths.artefact(f"owned-{locale}")))
     store = Cache(paths.workdir)
+    key = _plan_entry_key(segmented, locale, paths)
     cached = store.get(f"plan-{locale}", key)
     if cached is not None:
-        return Planned(key, Plan.from_dict(cached))
-    plan = make_plan(catalog.read_po(po_path), list(segmented.messages), legacy_owned(paths, locale))
+        return _planned(Plan.from_dict(cached))
+    plan = make_plan(catalog.read_po(paths.po(locale)), list(segmented.messages), legacy_owned(paths, locale))
     store.put(f"plan-{locale}", key, plan.to_dict())
-    return Planned(key, plan)
+    return _planned(plan)
+
+
+def remember_plan(segmented: Segmented, locale: str, paths: Paths, po) -> None:
+    """The plan of the catalogue just written, from the merged entries in memory (no parse), so
+    the next run need not read the file back to know what it owns."""
+    plan = make_plan(po, list(segmented.messages), legacy_owned(paths, locale))
+    Cache(paths.workdir).put(f"plan-{locale}", _plan_entry_key(segmented, locale, paths), plan.to_dict())
 
 
 # --- translate -------------------------------------------------------------------------------
@@ -378,6 +395,7 @@ def catalogue_locale(locale: str, segmented: Segmented, localised: Localised, pa
         changed.append(po_path)
     if catalog.save_mo(mo_path, po):
         changed.append(mo_path)
+    remember_plan(segmented, locale, paths, po)
     options = {"purge_obsolete": purge_obsolete, "wrap": wrap, "project": project}
     findings = sum(len(t.findings) for t in localised.translations.values())
     Cache(paths.workdir).put(f"catalogue-{locale}", _catalogue_key(locale, segmented, localised.key, paths, options),
