@@ -216,11 +216,12 @@ def _target_scale_words(words: str) -> list[tuple[str, int]]:
 
 def _share_scales(numbers: list[Number], text: str) -> list[Number]:
     """In a range the scale word is written once: 2 થી 3 મિલિયન, 2-3 million = 2 million to 3 million.
-    A number written with grouping commas (1,000 — 1 લાખ) is whole already and takes no scale."""
+    Only a small first number takes it: 1,000 — 1 લાખ is a thousand to a lakh (and a bare 1000 would
+    read as a year once the model's input drops the grouping comma)."""
     out = list(numbers)
     for i in range(len(out) - 1):
         a, b = out[i], out[i + 1]
-        if (a.value == a.digits_value and b.value != b.digits_value and a.kind == b.kind == "amount" and not a.grouped
+        if (a.value == a.digits_value and b.value != b.digits_value and a.kind == b.kind == "amount" and a.value < 1000
                 and a.end <= b.start and _RANGE.fullmatch(text[a.end : b.start])):
             out[i] = Number(a.start, a.end, a.text, a.digits_value, a.value * b.value / b.digits_value, "amount")
     return out
