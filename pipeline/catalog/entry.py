@@ -34,6 +34,13 @@ MT_COMMENT = "machine translation"
 CONFIDENCE_COMMENT = "confidence"
 QA_COMMENT = "qa"
 _MODEL = re.compile(r"^machine translation: (\S+)", re.MULTILINE)
+_NOTE_START = r"[\w.-]+( [\w.-]+)?: "  # "qa: ...", "TRANSLATORS: ...": a line an editor did not wrap onto
+
+
+def starts_note(line: str) -> bool:
+    """Whether an extracted-comment line starts a note of its own, rather than continuing the one
+    above it that an editor wrapped."""
+    return re.match(_NOTE_START, line) is not None
 NOTE = "machine translation, awaiting review"
 _NOTE = re.compile(r"machine\s+translation,\s+awaiting\s+review\s+\(msgstr\s+sha256\s+([0-9a-f]{8})\)")
 
@@ -75,7 +82,7 @@ def model_of(entry: polib.POEntry) -> str | None:
     """The model named in the pipeline's extracted comment, read through an editor's re-wrapping
     (polib breaks lines at spaces and after hyphens); None when there is none."""
     comment = re.sub(r"-\n", "-", entry.comment)
-    comment = re.sub(r"[ \t]*\n[ \t]*(?![\w.-]+( [\w.-]+)?: )", " ", comment)  # wrapped continuation lines
+    comment = re.sub(rf"[ \t]*\n[ \t]*(?!{_NOTE_START})", " ", comment)  # wrapped continuation lines
     m = _MODEL.search(comment)
     return m.group(1) if m else None
 

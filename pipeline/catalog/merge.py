@@ -26,14 +26,14 @@ dropped only with `purge_obsolete`. Untranslated entries that lose their source 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import polib
 
 from pipeline.catalog.catalogue import Message
 from pipeline.catalog.entry import (CONFIDENCE_COMMENT, MT_COMMENT, QA_COMMENT, Owner, is_reviewed, is_translated,
-                                    machine_comment, owner, qa_lines, with_note, without_note)
+                                    machine_comment, owner, qa_lines, starts_note, with_note,
+                                    without_note)
 from pipeline.catalog.similarity import best_matches
 from pipeline.model import Finding, Translation
 
@@ -140,7 +140,7 @@ def refresh_qa(comment: str, findings: tuple[Finding, ...]) -> str:
     note; an editor's re-wrapping is kept when the notes did not change."""
     notes: list[list[str]] = []  # each note: its first line and the lines an editor wrapped it onto
     for line in comment.split("\n") if comment else []:
-        if notes and line and not _COMMENT_START.match(line):
+        if notes and line and not starts_note(line):
             notes[-1].append(line)
         else:
             notes.append([line])
@@ -179,7 +179,6 @@ def _suggest(msg: Message, text: str, source: str, why: str, translation: Transl
     return entry
 
 
-_COMMENT_START = re.compile(r"[\w.-]+( [\w.-]+)?: ")  # "qa: ...", "TRANSLATORS: ..."
 
 
 def _foreign_lines(comment: str) -> str:
@@ -189,7 +188,7 @@ def _foreign_lines(comment: str) -> str:
     for line in comment.split("\n"):
         if line.startswith(_PIPELINE_LINES):
             ours = True
-        elif line and not (ours and not _COMMENT_START.match(line)):
+        elif line and not (ours and not starts_note(line)):
             kept.append(line)
             ours = False
     return "\n".join(kept)
