@@ -14,6 +14,9 @@ from pipeline.errors import PipelineError
 from pipeline.mt import families, load_translator
 from pipeline.mt.ct2 import CT2Translator
 from pipeline.mt.route import RouteTranslator, check_route, route_translator
+from test_ct2 import loaded  # one loaded copy of each tiny model for the whole mt test folder
+from test_ct2 import spec_of as spec_in
+from test_mt import record_generate
 
 pytestmark = pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")
 
@@ -21,32 +24,10 @@ SAMPLE = Path(__file__).parent.resolve().parent / "data" / "flores-sample"
 GUJARATI = SAMPLE.joinpath("guj_Gujr.txt").read_text(encoding="utf-8").splitlines()
 ENGLISH = SAMPLE.joinpath("eng_Latn.txt").read_text(encoding="utf-8").splitlines()
 
-_loaded: dict = {}
 
 
 def spec_of(tiny_models: Path, name: str, **changes):
-    spec = load_config(tiny_models.parent / "models-pivot.yaml").models[name]
-    generation = {k: changes.pop(k) for k in list(changes) if hasattr(spec.generation, k)}
-    return dataclasses.replace(spec, generation=dataclasses.replace(spec.generation, **generation), **changes)
-
-
-def loaded(spec):
-    if spec not in _loaded:
-        _loaded[spec] = load_translator(spec, device="cpu")
-    return _loaded[spec]
-
-
-def first_inputs(monkeypatch, tr) -> list:
-    """Record the token ids each transformers generate() call gets."""
-    calls: list = []
-    real = tr.model.generate
-
-    def generate(*args, **kwargs):
-        calls.append(kwargs["input_ids"].clone())
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(tr.model, "generate", generate)
-    return calls
+    return spec_in(tiny_models, "models-pivot.yaml", name, **changes)
 
 
 # --- language tags ---------------------------------------------------------------------------
@@ -84,7 +65,7 @@ def test_madlad_tokenizer_has_the_language_tokens_as_single_pieces(tiny_models):
 @pytest.mark.parametrize("tgt,token", [("en", "<2en>"), ("zh_Hans", "<2zh>"), ("zh_Hant", "<2zh_Hant>")])
 def test_madlad_gets_the_target_token_before_every_source_sentence(tiny_models, monkeypatch, tgt, token):
     tr = loaded(spec_of(tiny_models, "madlad-tiny"))
-    calls = first_inputs(monkeypatch, tr)
+    calls = record_generate(monkeypatch, tr)
     out = tr.translate(GUJARATI[:4], "gu", tgt)
     assert len(out) == 4 and all(s.strip() for s in out) and len(set(out)) == 4
     token_id = tr.tokenizer.convert_tokens_to_ids(token)
@@ -103,7 +84,7 @@ def test_madlad_scripts_give_different_translations(tiny_models):
 @pytest.mark.parametrize("tgt,token", [("zh_Hans", ">>cmn_Hans<<"), ("zh", ">>cmn_Hans<<"), ("zh_Hant", ">>cmn_Hant<<")])
 def test_marian_gets_its_target_token(tiny_models, monkeypatch, tgt, token):
     tr = loaded(spec_of(tiny_models, "marian-en-zh-tiny"))
-    calls = first_inputs(monkeypatch, tr)
+    calls = record_generate(monkeypatch, tr)
     out = tr.translate(ENGLISH[:4], "en", tgt)
     assert len(out) == 4 and all(s.strip() for s in out)
     token_id = tr.tokenizer.convert_tokens_to_ids(token)
