@@ -34,23 +34,38 @@ class Loop:
 
 
 def find_loop(text: str) -> Loop | None:
-    """The earliest run of one unit (1..MAX_UNIT tokens, holding a letter) repeated back to back."""
+    """The earliest run of one unit (1..MAX_UNIT tokens, holding a letter) repeated back to back.
+
+    Copy r of a unit equals the first exactly when every token equals the one `size` before it, so
+    for each unit size the runs of such tokens say at once where a loop starts and how long it
+    lasts: linear in the text per size, and a text without repeated tokens is dismissed at C speed."""
     spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
     tokens = [text[a:b] for a, b in spans]
     n = len(tokens)
-    for i in range(n):
-        for size in range(1, min(MAX_UNIT, (n - i) // 2) + 1):
-            unit = tokens[i : i + size]
-            need = min_repeats(size)
-            if i + need * size > n or not any(ch.isalpha() for tok in unit for ch in tok):
-                continue  # numbers ("1 0 0 0"), rules ("----") and dots are not loops
-            repeats = 1
-            while tokens[i + repeats * size : i + (repeats + 1) * size] == unit:
-                repeats += 1
-            if repeats >= need:
-                start, first_end = spans[i][0], spans[i + size - 1][1]
-                return Loop(start, first_end, text[start:first_end], repeats)
-    return None
+    lettered = None
+    best: tuple[int, int, int] | None = None  # (start token, unit size, repeats)
+    for size in range(1, min(MAX_UNIT, n // 2) + 1):
+        same = [a == b for a, b in zip(tokens, tokens[size:])]  # same[j]: token j + size equals token j
+        span = (min_repeats(size) - 1) * size  # tokens equal to the one a unit before, in a loop
+        if same.count(True) < span:
+            continue
+        if lettered is None:
+            lettered = [any(ch.isalpha() for ch in tok) for tok in tokens]
+        run = 0
+        runs = [0] * (len(same) + 1)
+        for j in range(len(same) - 1, -1, -1):
+            run = run + 1 if same[j] else 0
+            runs[j] = run
+        last = len(same) if best is None else min(len(same), best[0])  # an earlier start only
+        for i in range(last):
+            if runs[i] >= span and any(lettered[i : i + size]):
+                best = (i, size, 1 + runs[i] // size)
+                break
+    if best is None:
+        return None
+    i, size, repeats = best
+    start, first_end = spans[i][0], spans[i + size - 1][1]
+    return Loop(start, first_end, text[start:first_end], repeats)
 
 
 def cut_loop(translation: str, source: str) -> tuple[str, Finding | None]:
