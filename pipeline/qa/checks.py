@@ -32,6 +32,8 @@ class CheckContext:
     glossary: Glossary | None = None
 
 
+VERSION = "1"  # bump when a check's rules change: findings remembered from earlier runs are recomputed
+
 NO_CONTEXT = CheckContext()
 
 _GUJARATI = re.compile(r"[\u0A80-\u0AFF]")
