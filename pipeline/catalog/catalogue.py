@@ -21,12 +21,13 @@ import polib
 from babel.messages.plurals import get_plural
 
 from pipeline.catalog.entry import is_reviewed
-from pipeline.catalog.poformat import format_catalog
+from pipeline.catalog.poformat import format_entries, format_header
 from pipeline.errors import PipelineError
 from pipeline.fsutil import write_atomic
 from pipeline.catalog.header import ProjectId
 from pipeline.model import Segment
 from pipeline.catalog.mofile import mo_bytes
+from pipeline.catalog.poreader import Parsed, PoSyntaxError, parse_po
 
 PROJECT = "PACKAGE VERSION"
 
@@ -52,6 +53,12 @@ def collect_messages(segments: Iterable[Segment]) -> list[Message]:
 
 def read_po(path: Path) -> polib.POFile | None:
     """The catalogue at `path`, or None if there is none; a broken file is an error, never replaced."""
+    parsed = read_catalogue(path)
+    return parsed.po if parsed is not None else None
+
+
+def read_catalogue(path: Path) -> Parsed | None:
+    """`read_po`, with the text each entry had in the file (see `poformat.format_entries`)."""
     if not path.exists():
         return None
     try:
@@ -64,12 +71,35 @@ def read_po(path: Path) -> polib.POFile | None:
     if "\\a" in data:
         data = _BELL_ESCAPE.sub("\\1\x07", data)
     try:
-        po = polib.pofile(_PoText(data), wrapwidth=78)
-    except (OSError, ValueError) as exc:
-        line = _line_from_polib_error(str(exc))
-        raise PipelineError(f"cannot parse catalogue ({exc}); left untouched", path=path, line=line) from None
-    _check_unique(po, path)
-    return po
+        parsed = parse_po(data, wrapwidth=78)
+    except PoSyntaxError as exc:
+        raise PipelineError(f"cannot parse catalogue ({exc.args[0].rsplit(' (line', 1)[0]}); left untouched",
+                            path=path, line=exc.line) from None
+    _check_unique(parsed.po, path)
+    return parsed
+
+
+def read_header(path: Path) -> polib.POFile | None:
+    """The catalogue's header entry alone, for a file whose other entries are all rebuilt (the
+    template): its first block is parsed, the rest is not. A file whose first block is not a lone
+    header (not as `msgcat` lays it out) is read whole, with all of `read_po`'s checks."""
+    if not path.exists():
+        return None
+    with path.open("rb") as f:
+        head = f.read(64 * 1024).replace(b"\r\n", b"\n")
+    block, blank, _ = head.partition(b"\n\n")
+    try:
+        block = block.decode("utf-8")
+    except UnicodeDecodeError:
+        return read_po(path)
+    if blank and '\nmsgid ""\nmsgstr ' in "\n" + block and _BAD_LINE.search(block) is None:
+        try:
+            po = parse_po(block + "\n", wrapwidth=78).po
+        except PoSyntaxError:
+            po = None
+        if po is not None and len(po) == 0 and po.metadata:
+            return po
+    return read_po(path)
 
 
 def _check_unique(po: polib.POFile, path: Path) -> None:
@@ -84,18 +114,6 @@ def _check_unique(po: polib.POFile, path: Path) -> None:
 
 
 _BELL_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\a")  # "\a" not itself after an escaped backslash
-
-
-class _PoText(str):
-    """Catalogue text that polib splits at "\n" only. polib splits text it is given with
-    str.splitlines, which also breaks at characters a msgstr may hold raw (U+0085, U+2028,
-    U+2029, \x1c-\x1e), and would then misread the entry."""
-
-    def splitlines(self, keepends: bool = False) -> list[str]:
-        lines = self.split("\n")
-        if keepends:
-            lines = [line + "\n" for line in lines[:-1]] + [lines[-1]]
-        return [line for line in lines if line] if keepends else lines
 
 
 # A line that is neither blank, a comment, nor a keyword and/or one complete string. One search
@@ -115,11 +133,6 @@ def _check_po_syntax(data: str, path: Path) -> None:
         number = data.count("\n", 0, bad.start()) + 1
         stripped = bad.group(0).strip()
         raise PipelineError(f"syntax error in catalogue: {stripped[:60]!r}; left untouched", path=path, line=number)
-
-
-def _line_from_polib_error(message: str) -> int | None:
-    m = re.search(r"line (\d+)", message)
-    return int(m.group(1)) if m else None
 
 
 def _header(locale: str | None, date: str) -> dict[str, str]:
@@ -151,14 +164,22 @@ def build_template(messages: list[Message]) -> polib.POFile:
 def render_catalog(po: polib.POFile, locale: str | None, date: str, previous: polib.POFile | None = None,
                    wrap: bool = True, project: ProjectId | None = None) -> str:
     """The file's text: our header (keeping what people set in theirs), then entries as `msgcat` writes them."""
+    return _render_header(po, locale, date, previous, wrap, project) + format_entries(po, wrap, _nplurals(locale))
+
+
+def _render_header(po: polib.POFile, locale: str | None, date: str, previous: polib.POFile | None,
+                   wrap: bool, project: ProjectId | None) -> str:
     po.metadata = _merged_header(_header(locale, date), previous)
     if project is not None:
         po.metadata["Project-Id-Version"] = project.value(previous.metadata if previous is not None else None)
     default = "Gujarati source text, machine-translated for review." if locale else "Gujarati source text."
     po.header = previous.header if previous is not None and previous.header else default
     po.metadata_is_fuzzy = False
-    nplurals = get_plural(locale).num_plurals if locale else None
-    return format_catalog(po, wrap=wrap, nplurals=nplurals)
+    return format_header(po, wrap)
+
+
+def _nplurals(locale: str | None) -> int | None:
+    return get_plural(locale).num_plurals if locale else None
 
 
 _OURS = {"POT-Creation-Date", "Language", "MIME-Version", "Content-Type", "Content-Transfer-Encoding",
@@ -194,18 +215,22 @@ def now_stamp() -> str:
 
 
 def save_catalog(path: Path, po: polib.POFile, locale: str | None, previous: polib.POFile | None = None,
-                 wrap: bool = True, project: ProjectId | None = None) -> bool:
+                 wrap: bool = True, project: ProjectId | None = None, known: dict[str, str] | None = None,
+                 digests: list[str] | None = None) -> bool:
     """Write atomically; keep the old header date (and the file untouched) when nothing changed.
 
     A file saved with CRLF line endings or by another tool counts as unchanged when its content is.
+    `known`, `digests`: entries' text as this writer last wrote them (see `poformat.format_entries`).
     """
+    entries = format_entries(po, wrap, _nplurals(locale), known, digests)  # once: only the header moves with the date
     if path.exists():
         old_text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
         previous = previous if previous is not None else read_po(path)
         old_date = _header_value(old_text, "POT-Creation-Date")
-        if old_date is not None and render_catalog(po, locale, old_date, previous, wrap, project) == old_text:
+        if old_date is not None and old_text.endswith(entries) and \
+                _render_header(po, locale, old_date, previous, wrap, project) + entries == old_text:
             return False
-    write_atomic(path, render_catalog(po, locale, now_stamp(), previous, wrap, project))
+    write_atomic(path, _render_header(po, locale, now_stamp(), previous, wrap, project) + entries)
     return True
 
 

@@ -10,6 +10,7 @@ writes each string on one line per `\\n`, like `msgcat --no-wrap`.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import polib
@@ -150,11 +151,38 @@ def entry_lines(entry: polib.POEntry, wrap: bool = True, nplurals: int | None = 
 
 def format_catalog(po: polib.POFile, wrap: bool = True, nplurals: int | None = None) -> str:
     """The whole file: header entry first, then each entry, separated by blank lines."""
+    return format_header(po, wrap) + format_entries(po, wrap, nplurals)
+
+
+def format_header(po: polib.POFile, wrap: bool = True) -> str:
+    """The header entry alone: all that differs between two renderings of a catalogue at two dates."""
     header = _comment_lines("#", po.header)
     if po.metadata_is_fuzzy:
         header.append("#, fuzzy")
     header += wrap_string("msgid", "", "", wrap)
     header += wrap_string("msgstr", "".join(f"{k}: {v}\n" for k, v in po.ordered_metadata()), "", wrap)
-    blocks = ["\n".join(header)]
-    blocks += ["\n".join(entry_lines(e, wrap, nplurals)) for e in po]
-    return "\n\n".join(blocks) + "\n"
+    return "\n".join(header)
+
+
+def format_entries(po: polib.POFile, wrap: bool = True, nplurals: int | None = None,
+                   known: dict[str, str] | None = None, digests: list[str] | None = None) -> str:
+    """Everything after the header, each entry after a blank line, ending the file.
+
+    `known`: text this writer wrote before, by `fields_digest` of the entry it wrote it from;
+    `digests`: each entry's `fields_digest`. An entry whose fields were written before is copied,
+    not formatted again (most of a daily update's entries)."""
+    if not known or digests is None:
+        return "".join("\n\n" + "\n".join(entry_lines(e, wrap, nplurals)) for e in po) + "\n"
+    texts = []
+    for e, digest in zip(po, digests):
+        text = known.get(digest)
+        texts.append(text if text is not None else "\n".join(entry_lines(e, wrap, nplurals)))
+    return "".join("\n\n" + text for text in texts) + "\n"
+
+
+def fields_digest(entry: polib.POEntry) -> str:
+    """A digest of everything `entry_lines` reads of an entry: equal digests, equal text."""
+    fields = (entry.msgctxt, entry.msgid, entry.msgid_plural, entry.msgstr, sorted(entry.msgstr_plural.items()),
+              entry.tcomment, entry.comment, list(entry.occurrences), list(entry.flags), entry.previous_msgctxt,
+              entry.previous_msgid, entry.previous_msgid_plural, bool(entry.obsolete))
+    return hashlib.blake2b(repr(fields).encode(), digest_size=9).hexdigest()
