@@ -48,5 +48,5 @@ class Cache:
         return data if isinstance(data, dict) else None
 
     def put(self, name: str, stamp: str, data: dict) -> None:
-        write_atomic(self.path(name), json.dumps({**data, "key": stamp}, ensure_ascii=False, indent=1,
-                                                 sort_keys=True))
+        # no indent: only then does json use its C encoder (entries hold every translation)
+        write_atomic(self.path(name), json.dumps({**data, "key": stamp}, ensure_ascii=False, sort_keys=True))

@@ -15,10 +15,17 @@ from pipeline.ingest import decode
 
 
 def save_sources(path: Path, key: str, payloads: list[tuple[Path, str, bytes]]) -> None:
-    """name → {suffix, text} for every document, stamped with the segment stage's key."""
+    """name → {suffix, text} for every document, stamped with the segment stage's key (written
+    first, so a copy already taken of the same sources is recognised without reading it all)."""
+    head = json.dumps({"key": key})[:-1] + ", "
+    try:
+        with path.open("rb") as f:
+            if f.read(len(head.encode())) == head.encode():
+                return
+    except OSError:
+        pass
     documents = {name: {"suffix": file.suffix.lower(), "text": decode(data, file)} for file, name, data in payloads}
-    write_if_changed(path, json.dumps({"key": key, "documents": documents}, ensure_ascii=False, indent=1,
-                                      sort_keys=True))
+    write_if_changed(path, head + json.dumps({"documents": documents}, ensure_ascii=False)[1:])
 
 
 def load_sources(path: Path, key: str) -> dict[str, dict]:
