@@ -23,9 +23,10 @@ from pipeline import cache as caching
 from pipeline import localise
 from pipeline.cache import Cache
 from pipeline.catalog import catalogue as catalog
-from pipeline.catalog import merge
+from pipeline.catalog import merge, poformat
 from pipeline.catalog.entry import reviewed_texts
 from pipeline.catalog.plan import Plan, make_plan
+from pipeline.catalog.poreader import Parsed
 from pipeline.config import Config, ModelSpec, parse_locale
 from pipeline.errors import PipelineError
 from pipeline.fsutil import check_plain_name
@@ -39,6 +40,7 @@ from pipeline.model import Finding, Segment, Translation
 from pipeline.mt.executors import LocalExecutor
 from pipeline.mt.scoring import Scored
 from pipeline.qa.checks import run_checks
+from pipeline.qa.remembered import RememberedChecks, rules_key
 from pipeline.segment.limits import check_sentence_lengths
 from pipeline.segment.splitter import segment_document
 from pipeline.translate import finish, translate_raw
@@ -202,7 +204,27 @@ def _planned(plan: Plan) -> Planned:
     return Planned(caching.key(plan.to_dict()), plan)
 
 
-def plan_locale(segmented: Segmented, locale: str, paths: Paths) -> Planned:
+class ParsedCatalogues:
+    """Catalogues the plan parsed, held for the merge of the same run so a daily update parses
+    each once; up to `budget` entries in all (some 4 kB each), beyond that they are read again."""
+
+    def __init__(self, budget: int = 250_000):
+        self.budget = budget
+        self.held: dict[Path, tuple[str | None, Parsed]] = {}
+
+    def read(self, path: Path, keep: bool = True) -> tuple[str | None, Parsed | None]:
+        """(digest of the file's bytes, the catalogue parsed): the one held if the file has not
+        changed since, else parsed now (and held, with `keep`, for a later read)."""
+        digest = caching.file_digest(path)
+        held = self.held.pop(path, None)
+        parsed = held[1] if held is not None and held[0] == digest else catalog.read_catalogue(path)
+        if keep and parsed is not None and \
+                len(parsed.po) + sum(len(p.po) for _, p in self.held.values()) <= self.budget:
+            self.held[path] = (digest, parsed)
+        return digest, parsed
+
+
+def plan_locale(segmented: Segmented, locale: str, paths: Paths, parsed: ParsedCatalogues | None = None) -> Planned:
     """Which messages the pipeline owns in `locale`'s catalogue; the catalogue is parsed only when
     it, or the messages, changed since the plan was cached."""
     store = Cache(paths.workdir)
@@ -210,16 +232,19 @@ def plan_locale(segmented: Segmented, locale: str, paths: Paths) -> Planned:
     cached = store.get(f"plan-{locale}", key)
     if cached is not None:
         return _planned(Plan.from_dict(cached))
-    plan = make_plan(catalog.read_po(paths.po(locale)), list(segmented.messages), legacy_owned(paths, locale))
+    _, existing = (parsed or ParsedCatalogues(0)).read(paths.po(locale))
+    plan = make_plan(existing.po if existing is not None else None, list(segmented.messages),
+                     legacy_owned(paths, locale))
     store.put(f"plan-{locale}", key, plan.to_dict())
     return _planned(plan)
 
 
-def remember_plan(segmented: Segmented, locale: str, paths: Paths, po) -> None:
+def remember_plan(segmented: Segmented, locale: str, paths: Paths, po) -> Planned:
     """The plan of the catalogue just written, from the merged entries in memory (no parse), so
     the next run need not read the file back to know what it owns."""
     plan = make_plan(po, list(segmented.messages), legacy_owned(paths, locale))
     Cache(paths.workdir).put(f"plan-{locale}", _plan_entry_key(segmented, locale, paths), plan.to_dict())
+    return _planned(plan)
 
 
 # --- translate -------------------------------------------------------------------------------
@@ -248,8 +273,7 @@ def stage_translate(config: Config, locale: str, segmented: Segmented, planned: 
     stats = report.stats(locale)
     stats.model_id, stats.licence = route.model_id, route.licence
     stats.reviewed = planned.plan.kept
-    # tgt carries the script: zh_Hans and zh_Hant never share memory rows or cache entries
-    key = caching.key(TRANSLATE_VERSION, planned.key, route.settings_key(), route.tgt, config.glossary_key)
+    key = translate_key(config, locale, planned)
     store = Cache(paths.workdir)
     cached = store.get(f"translate-{locale}", key)
     if cached is not None:
@@ -263,6 +287,12 @@ def stage_translate(config: Config, locale: str, segmented: Segmented, planned: 
     store.put(f"translate-{locale}", stamp, {"locale": locale, "model_id": route.model_id, "translations": {
         m: {"mt": out.text, "confidence": out.confidence} for m, out in raw.outputs.items()}})
     return Raw(stamp, raw.outputs, route.model_id)
+
+
+def translate_key(config: Config, locale: str, planned: Planned) -> str:
+    # tgt carries the script: zh_Hans and zh_Hant never share memory rows or cache entries
+    route = config.route_for(locale)
+    return caching.key(TRANSLATE_VERSION, planned.key, route.settings_key(), route.tgt, config.glossary_key)
 
 
 def _raw(data: dict) -> Raw:
@@ -291,8 +321,8 @@ class Localised:
     translations: dict[str, Translation]
 
 
-def localise_key(config: Config, locale: str, raw: Raw) -> str:
-    return caching.key(raw.key, localise.VERSION, config.locale_options(locale).number_style, config.glossary_key)
+def localise_key(config: Config, locale: str, raw_key: str) -> str:
+    return caching.key(raw_key, localise.VERSION, config.locale_options(locale).number_style, config.glossary_key)
 
 
 def localise_locale(config: Config, locale: str, raw: Raw, paths: Paths, report: RunReport) -> Localised:
@@ -301,7 +331,7 @@ def localise_locale(config: Config, locale: str, raw: Raw, paths: Paths, report:
     Incremental: an entry whose raw output, model and localise settings are those of the last
     result is taken from it, so a daily update re-renders only what changed."""
     options = config.locale_options(locale)
-    key = localise_key(config, locale, raw)
+    key = localise_key(config, locale, raw.key)
     store = Cache(paths.workdir)
     stats = report.stats(locale)
     name = f"localize-{locale}"
@@ -349,16 +379,34 @@ def stage_localize(config: Config, locale: str, paths: Paths, report: RunReport)
 # --- catalogue -------------------------------------------------------------------------------
 
 
+def _written_texts(stamp: dict | None, digest: str | None, read: Parsed | None, wrap: bool,
+                   name: str) -> dict[str, str] | None:
+    """When the file read is byte for byte this stage's last write (`stamp`), with the same
+    layout: each entry's text by the digest of the fields it was written from, so entries that
+    did not change are copied instead of formatted again (see `poformat.format_entries`)."""
+    if read is None or stamp is None or stamp.get(name) != digest or stamp.get("wrap") != wrap:
+        return None
+    written = stamp.get("entries")
+    return dict(zip(written, read.blocks)) if isinstance(written, list) and len(written) == len(read.blocks) else None
+
+
 def write_template(segmented: Segmented, paths: Paths, wrap: bool, project: catalog.ProjectId | None = None) -> bool:
     """The .pot, rendered only when the messages changed or the file is not what was last written."""
     store = Cache(paths.workdir)
     key = caching.key(segmented.key, CATALOGUE_VERSION, wrap, repr(project))
-    stamp = store.get("template", key)
-    if stamp is not None and stamp.get("pot") == caching.file_digest(paths.pot()):
+    last = store.read("template")
+    digest = caching.file_digest(paths.pot())
+    if last is not None and last.get("key") == key and last.get("pot") == digest:
         return False
-    changed = catalog.save_catalog(paths.pot(), catalog.build_template(list(segmented.messages)), None, wrap=wrap,
-                                   project=project)
-    store.put("template", key, {"pot": caching.file_digest(paths.pot())})
+    ours = last is not None and last.get("pot") == digest and digest is not None
+    read = catalog.read_catalogue(paths.pot()) if ours else None  # else only its header matters
+    template = catalog.build_template(list(segmented.messages))
+    digests = [poformat.fields_digest(e) for e in template]
+    changed = catalog.save_catalog(paths.pot(), template, None,
+                                   read.po if read is not None else catalog.read_header(paths.pot()), wrap=wrap,
+                                   project=project, known=_written_texts(last, digest, read, wrap, "pot"),
+                                   digests=digests)
+    store.put("template", key, {"pot": caching.file_digest(paths.pot()), "wrap": wrap, "entries": digests})
     return changed
 
 
@@ -373,8 +421,9 @@ def catalogue_is_current(locale: str, segmented: Segmented, localised_key: str, 
                          **options) -> bool:
     """True when `locale`'s catalogue and .mo are byte for byte what this stage last wrote from the
     same messages and translations: then nothing needs parsing, merging or rendering."""
-    stamp = Cache(paths.workdir).get(f"catalogue-{locale}", _catalogue_key(locale, segmented, localised_key, paths, options))
-    if stamp is None or stamp.get("po") != caching.file_digest(paths.po(locale)) or \
+    stamp = Cache(paths.workdir).read(f"catalogue-{locale}")
+    wanted = _catalogue_key(locale, segmented, localised_key, paths, options)
+    if stamp is None or wanted not in (stamp.get("key"), stamp.get("next")) or stamp.get("po") != caching.file_digest(paths.po(locale)) or \
             stamp.get("mo") != caching.file_digest(paths.mo(locale)):
         return False
     report.skipped.append(f"catalog {locale}")
@@ -384,22 +433,39 @@ def catalogue_is_current(locale: str, segmented: Segmented, localised_key: str, 
 
 def catalogue_locale(locale: str, segmented: Segmented, localised: Localised, paths: Paths, *,
                      purge_obsolete: bool = False, wrap: bool = True,
-                     project: catalog.ProjectId | None = None) -> list[Path]:
-    """Merge into `locale`'s catalogue and compile its .mo; returns the files changed."""
+                     project: catalog.ProjectId | None = None, parsed: ParsedCatalogues | None = None,
+                     following: Callable[[Planned], str] | None = None) -> list[Path]:
+    """Merge into `locale`'s catalogue and compile its .mo; returns the files changed.
+
+    `following`: the localise key a run would compute from a plan. The merge itself changes who
+    owns some entries (a reviewed similar source makes a new entry a person's), so the next run
+    plans differently from this one, yet would merge to these same files: the stamp accepts its
+    key too, and the run after a daily update is a no-change run."""
     po_path, mo_path = paths.po(locale), paths.mo(locale)
-    existing = catalog.read_po(po_path)
+    digest, read = (parsed or ParsedCatalogues(0)).read(po_path, keep=False)  # the merge changes it
+    existing = read.po if read is not None else None
+    store = Cache(paths.workdir)
+    known = _written_texts(store.read(f"catalogue-{locale}"), digest, read, wrap, "po")
+    checked = store.get(f"checked-{locale}", rules_key())
+    check = RememberedChecks(run_checks, checked["pairs"] if checked is not None else None)
     po = merge.merge_catalog(existing, list(segmented.messages), localised.translations, legacy_owned(paths, locale),
-                             reviewed=reviewed_texts(existing), purge_obsolete=purge_obsolete, check=run_checks)
+                             reviewed=reviewed_texts(existing), purge_obsolete=purge_obsolete, check=check)
     changed = []
-    if catalog.save_catalog(po_path, po, locale, existing, wrap, project):
+    digests = [poformat.fields_digest(e) for e in po]
+    if catalog.save_catalog(po_path, po, locale, existing, wrap, project, known, digests):
         changed.append(po_path)
     if catalog.save_mo(mo_path, po):
         changed.append(mo_path)
-    remember_plan(segmented, locale, paths, po)
+    replanned = remember_plan(segmented, locale, paths, po)
     options = {"purge_obsolete": purge_obsolete, "wrap": wrap, "project": project}
     findings = sum(len(t.findings) for t in localised.translations.values())
-    Cache(paths.workdir).put(f"catalogue-{locale}", _catalogue_key(locale, segmented, localised.key, paths, options),
-                             {"po": caching.file_digest(po_path), "mo": caching.file_digest(mo_path), "findings": findings})
+    if check.computed or checked is None or len(check.record()) != len(checked["pairs"]):
+        store.put(f"checked-{locale}", rules_key(), {"pairs": check.record()})
+    stamp = {"po": caching.file_digest(po_path), "mo": caching.file_digest(mo_path), "findings": findings,
+             "wrap": wrap, "entries": digests}
+    if following is not None and set(replanned.plan.todo) <= set(localised.translations):
+        stamp["next"] = _catalogue_key(locale, segmented, following(replanned), paths, options)
+    store.put(f"catalogue-{locale}", _catalogue_key(locale, segmented, localised.key, paths, options), stamp)
     return changed
 
 
@@ -431,16 +497,24 @@ def run_all(sources, locales, config: Config, paths: Paths, factory: TranslatorF
     report = RunReport()
     segmented = segment_sources(sources, paths, report, artefact_patterns)
     raws: dict[str, Raw] = {}
+    complete: dict[str, bool] = {}  # every owned message translated: the next run's keys are predictable
+    parsed = ParsedCatalogues()
     with TranslationMemory(paths.workdir / "memory.sqlite") as memory, \
             (executor or LocalExecutor(factory)) as runner:
         made: dict = {}
         for locale in locales:  # every translation first: a run killed on the way leaves the old catalogues
-            planned = plan_locale(segmented, locale, paths)
+            planned = plan_locale(segmented, locale, paths, parsed)
             raws[locale] = stage_translate(config, locale, segmented, planned, paths, report, memory, runner, made)
+            complete[locale] = raws[locale].key == translate_key(config, locale, planned)
     write_template(segmented, paths, catalog_options.get("wrap", True), catalog_options.get("project"))
     for locale, raw in raws.items():
-        if not catalogue_is_current(locale, segmented, localise_key(config, locale, raw), paths, report,
+        if not catalogue_is_current(locale, segmented, localise_key(config, locale, raw.key), paths, report,
                                     **catalog_options):
             localised = localise_locale(config, locale, raw, paths, report)
-            catalogue_locale(locale, segmented, localised, paths, **catalog_options)
+
+            def following(planned: Planned, locale=locale) -> str:
+                return localise_key(config, locale, translate_key(config, locale, planned))
+
+            catalogue_locale(locale, segmented, localised, paths, parsed=parsed,
+                             following=following if complete[locale] else None, **catalog_options)
     return report

@@ -1,0 +1,135 @@
+"""A newsroom's day: sources edited and added after reviewers approved part of the catalogue.
+
+What the catalogue stage may skip or reuse on such a run (the parse of the plan, the text of
+unchanged entries, the QA findings of unchanged approved entries, the next run entirely) is
+checked here against what a fresh clone, which has none of it, writes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import polib
+import pytest
+
+from pipeline import cli, jobs
+from pipeline.catalog import catalogue
+
+ROOT = Path(__file__).resolve().parent.parent
+GU = (ROOT / "tests" / "data" / "flores-sample" / "guj_Gujr.txt").read_text(encoding="utf-8").splitlines()
+S = GU[40:48]
+
+
+def pipeline(project: Path, capsys, *args) -> str:
+    here = os.getcwd()
+    os.chdir(project)
+    try:
+        code = cli.main(["run", "articles", "--to", "en", "--models", "models.yaml", *args])
+    finally:
+        os.chdir(here)
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    return out.err
+
+
+def po_path(project: Path) -> Path:
+    return project / "locales" / "en" / "LC_MESSAGES" / "messages.po"
+
+
+def edit_one_word(sentence: str) -> str:
+    words = sentence.split()
+    words[1] = "નવું"
+    return " ".join(words)
+
+
+@pytest.fixture
+def project(tmp_path, tiny_models, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # header dates equal in every copy
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "a.gu.txt").write_text("\n".join(S[:6]) + "\n", encoding="utf-8")
+    models = tmp_path / "models.yaml"
+    models.write_text(tiny_models.read_text(encoding="utf-8").replace("source: ./", f"source: {tiny_models.parent}/"),
+                      encoding="utf-8")
+    return tmp_path
+
+
+def approve(project: Path, msgids: list[str], text: str = "Reviewed by a person.") -> None:
+    po = polib.pofile(str(po_path(project)))
+    for e in po:
+        if e.msgid in msgids:
+            e.msgstr = text
+            e.flags = []
+    po.save()
+
+
+def daily_edit(project: Path) -> None:
+    """One approved sentence edited by a word, one removed, one new."""
+    lines = [edit_one_word(S[0])] + S[1:5] + [S[6]]
+    (project / "articles" / "a.gu.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def files(project: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(project)): p.read_bytes() for p in sorted((project / "locales").rglob("*")) if p.is_file()}
+
+
+def test_a_daily_update_writes_what_a_fresh_clone_writes_and_the_next_run_skips(project, capsys):
+    pipeline(project, capsys)
+    approve(project, [S[0], S[2]])
+    pipeline(project, capsys)
+    daily_edit(project)
+    clone = project.parent / "clone"
+    shutil.copytree(project, clone)
+    shutil.rmtree(clone / ".pipeline")
+
+    pipeline(project, capsys)  # copies unchanged entries' text, reuses findings and the plan's parse
+    pipeline(clone, capsys)  # formats and checks everything
+    assert files(project) == files(clone)
+    e = {e.msgid: e for e in polib.pofile(str(po_path(project)))}[edit_one_word(S[0])]
+    assert e.fuzzy and e.msgstr == "Reviewed by a person." and e.previous_msgid == S[0]
+
+    before = files(project)
+    err = pipeline(project, capsys)
+    assert "catalog en" in err  # the merge made the edited entry a person's; the next run knows it
+    assert files(project) == before
+
+
+def test_approved_entries_are_checked_again_only_when_their_text_changed(project, capsys, monkeypatch):
+    pipeline(project, capsys)
+    approve(project, [S[0], S[2], S[3]])
+    checked: list[tuple[str, str]] = []
+    real = jobs.run_checks
+    monkeypatch.setattr(jobs, "run_checks", lambda source, text: checked.append((source, text)) or real(source, text))
+    pipeline(project, capsys)
+    assert sorted(s for s, _ in checked) == sorted([S[0], S[2], S[3]])
+
+    checked.clear()
+    daily_edit(project)
+    pipeline(project, capsys)
+    assert checked == []  # S[2], S[3]: same source, same reviewed text; S[0] is no longer approved
+
+    approve(project, [S[2]], "Reviewed again, now with 99 balloons.")
+    pipeline(project, capsys)
+    assert checked == [(S[2], "Reviewed again, now with 99 balloons.")]
+    e = {e.msgid: e for e in polib.pofile(str(po_path(project)))}[S[2]]
+    assert "qa: numbers" in e.comment and "99" in e.comment
+
+    checked.clear()
+    (project / ".pipeline" / "checked-en.json").write_text("{ damaged", encoding="utf-8")
+    (project / "articles" / "b.gu.txt").write_text(S[7] + "\n", encoding="utf-8")
+    pipeline(project, capsys)
+    assert sorted(s for s, _ in checked) == sorted([S[2], S[3]])  # a damaged record: checked again, same notes
+    assert {e.msgid: e.comment for e in polib.pofile(str(po_path(project)))}[S[2]] == e.comment
+
+
+def test_a_daily_update_parses_each_catalogue_once(project, capsys, monkeypatch):
+    pipeline(project, capsys)
+    approve(project, [S[0]])
+    pipeline(project, capsys)
+    daily_edit(project)
+    reads: list[Path] = []
+    real = catalogue.read_catalogue
+    monkeypatch.setattr(catalogue, "read_catalogue", lambda path: reads.append(Path(path)) or real(path))
+    pipeline(project, capsys)
+    assert [p.name for p in reads].count("messages.po") == 1  # the plan's parse, held for the merge
