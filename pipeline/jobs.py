@@ -280,13 +280,23 @@ def stage_translate(config: Config, locale: str, segmented: Segmented, planned: 
         report.skipped.append(f"translate {locale}")
         stats.from_memory = len(cached["translations"])
         return _raw(cached)
+    # Incremental: a message the last result translated with the same route and settings keeps
+    # that output, so a daily update prepares and looks up only the messages it has not seen.
+    settings = caching.key(TRANSLATE_VERSION, route.settings_key(), route.tgt, config.glossary_key)
+    previous = store.read(f"translate-{locale}")
+    known = previous["translations"] if previous is not None and previous.get("settings") == settings else {}
+    reused = {m: Scored(known[m]["mt"], known[m].get("confidence")) for m in planned.plan.todo if m in known}
     shared = made.setdefault((route.settings_key(), route.tgt), set())
-    raw = translate_raw(list(planned.plan.todo), route, memory, executor, CHUNK, locale, shared, config.glossary)
-    stats.by_model, stats.from_memory, stats.untranslated = raw.by_model, raw.from_memory, raw.untranslated
+    raw = translate_raw([m for m in planned.plan.todo if m not in reused], route, memory, executor, CHUNK, locale,
+                        shared, config.glossary)
+    outputs = {m: reused[m] if m in reused else raw.outputs[m]
+               for m in planned.plan.todo if m in reused or m in raw.outputs}
+    stats.by_model, stats.from_memory, stats.untranslated = raw.by_model, raw.from_memory + len(reused), raw.untranslated
     stamp = key if not raw.untranslated else caching.key(key, "incomplete")  # the next run retries the rest
-    store.put(f"translate-{locale}", stamp, {"locale": locale, "model_id": route.model_id, "translations": {
-        m: {"mt": out.text, "confidence": out.confidence} for m, out in raw.outputs.items()}})
-    return Raw(stamp, raw.outputs, route.model_id)
+    store.put(f"translate-{locale}", stamp, {"locale": locale, "model_id": route.model_id, "settings": settings,
+                                             "translations": {m: {"mt": out.text, "confidence": out.confidence}
+                                                              for m, out in outputs.items()}})
+    return Raw(stamp, outputs, route.model_id)
 
 
 def translate_key(config: Config, locale: str, planned: Planned) -> str:
