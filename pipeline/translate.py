@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline import localise
-from pipeline.config import SOURCE_LANGUAGE, Route, target_language, target_tag
+from pipeline.config import SOURCE_LANGUAGE, Route, target_tag
 from pipeline.memory import TranslationMemory
 from pipeline.model import Translation
 from pipeline.mt import translate_scored

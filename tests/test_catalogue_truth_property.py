@@ -42,7 +42,7 @@ class OneAtATime:
 def factory(spec):
     key = spec.settings_key()
     if key not in _TRANSLATORS:
-        _TRANSLATORS[key] = OneAtATime(jobs._default_factory(spec))
+        _TRANSLATORS[key] = OneAtATime(jobs.default_factory(spec))
     return _TRANSLATORS[key]
 
 

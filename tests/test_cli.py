@@ -94,7 +94,7 @@ def test_reviewed_entry_survives_and_only_new_text_is_translated(project, tiny_m
     config = load_config(tiny_models)
 
     def factory(spec):
-        translator = jobs._default_factory(spec)
+        translator = jobs.default_factory(spec)
         real = translator.translate_scored
 
         def counting(texts, *args, **kwargs):

@@ -99,8 +99,8 @@ def test_approved_entries_are_checked_again_only_when_their_text_changed(project
     pipeline(project, capsys)
     approve(project, [S[0], S[2], S[3]])
     checked: list[tuple[str, str]] = []
-    real = jobs.run_checks
-    monkeypatch.setattr(jobs, "run_checks", lambda source, text: checked.append((source, text)) or real(source, text))
+    real = jobs.catalogue_stage.run_checks
+    monkeypatch.setattr(jobs.catalogue_stage, "run_checks", lambda source, text: checked.append((source, text)) or real(source, text))
     pipeline(project, capsys)
     assert sorted(s for s, _ in checked) == sorted([S[0], S[2], S[3]])
 

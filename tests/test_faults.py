@@ -109,7 +109,7 @@ def test_looping_output_is_cut_off_and_flagged_in_the_catalogue(tiny_models, tmp
     (tmp_path / "a.txt").write_text("\n".join(GUJARATI[:3]) + "\n", encoding="utf-8")
 
     def factory(spec):
-        tr = jobs._default_factory(spec)
+        tr = jobs.default_factory(spec)
         real = tr.translate_scored
         tr.translate_scored = lambda texts, *a, **k: [Scored(loop, 0.5) if t == looping else o
                                                       for t, o in zip(texts, real(texts, *a, **k))]

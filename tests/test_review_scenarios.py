@@ -14,7 +14,6 @@ import polib
 import pytest
 
 from pipeline import jobs
-from pipeline.catalog import merge
 from pipeline.catalog.entry import qa_lines, without_note, written_digest
 from pipeline.qa.checks import run_checks
 from pipeline.cli import main
@@ -61,7 +60,7 @@ class Project:
         def factory(spec):
             if spec.name in self.loaded:  # load each tiny model once per test, not once per run
                 return self.loaded[spec.name]
-            translator = jobs._default_factory(spec)
+            translator = jobs.default_factory(spec)
             real = translator.translate_scored
 
             def counting(texts, *args, **kwargs):

@@ -51,7 +51,7 @@ def project(tmp_path, monkeypatch):
     src.mkdir()
     shutil.copy(EXAMPLE, src / EXAMPLE.name)
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(jobs, "CHUNK", 4)  # local and Ray executors alike
+    monkeypatch.setattr(jobs.translate_stage, "CHUNK", 4)  # local and Ray executors alike
     monkeypatch.setattr(catalog, "now_stamp", lambda: FIXED_STAMP)  # byte-for-byte across runs
     return tmp_path
 

@@ -27,7 +27,7 @@ def test_a_sentence_too_long_for_the_model_is_split_for_it_and_stays_one_catalog
 
     def factory(spec):  # the configured model, with a 20-token input limit
         spec = dataclasses.replace(spec, generation=dataclasses.replace(spec.generation, max_input_tokens=20))
-        translator = jobs._default_factory(spec)
+        translator = jobs.default_factory(spec)
         real = translator.model.generate
 
         def generate(*args, **kwargs):

@@ -1,0 +1,131 @@
+"""The catalogue stage: the .pot, and each locale's .po merged with reviewers' work and its .mo."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from pipeline import cache as caching
+from pipeline.cache import Cache
+from pipeline.catalog import catalogue as catalog
+from pipeline.catalog import merge, poformat
+from pipeline.catalog.entry import reviewed_texts
+from pipeline.catalog.poreader import Parsed
+from pipeline.errors import PipelineError
+from pipeline.jobs.localise_stage import Localised, cached_translations
+from pipeline.jobs.plan_stage import ParsedCatalogues, Planned, legacy_owned, remember_plan
+from pipeline.jobs.report import Paths, RunReport
+from pipeline.jobs.segment_stage import Segmented, load_segmented
+from pipeline.qa.checks import run_checks
+from pipeline.qa.remembered import RememberedChecks, rules_key
+
+CATALOGUE_VERSION = "1"  # bump when merge or the writers change: catalogues are merged again
+
+
+def _written_texts(stamp: dict | None, digest: str | None, read: Parsed | None, wrap: bool,
+                   name: str) -> dict[str, str] | None:
+    """When the file read is byte for byte this stage's last write (`stamp`), with the same
+    layout: each entry's text by the digest of the fields it was written from, so entries that
+    did not change are copied instead of formatted again (see `poformat.format_entries`)."""
+    if read is None or stamp is None or stamp.get(name) != digest or stamp.get("wrap") != wrap:
+        return None
+    written = stamp.get("entries")
+    return dict(zip(written, read.blocks)) if isinstance(written, list) and len(written) == len(read.blocks) else None
+
+
+def write_template(segmented: Segmented, paths: Paths, wrap: bool, project: catalog.ProjectId | None = None) -> bool:
+    """The .pot, rendered only when the messages changed or the file is not what was last written."""
+    store = Cache(paths.workdir)
+    key = caching.key(segmented.key, CATALOGUE_VERSION, wrap, repr(project))
+    last = store.read("template")
+    digest = caching.file_digest(paths.pot())
+    if last is not None and last.get("key") == key and last.get("pot") == digest:
+        return False
+    ours = last is not None and last.get("pot") == digest and digest is not None
+    read = catalog.read_catalogue(paths.pot()) if ours else None  # else only its header matters
+    template = catalog.build_template(list(segmented.messages))
+    digests = [poformat.fields_digest(e) for e in template]
+    changed = catalog.save_catalog(paths.pot(), template, None,
+                                   read.po if read is not None else catalog.read_header(paths.pot()), wrap=wrap,
+                                   project=project, known=_written_texts(last, digest, read, wrap, "pot"),
+                                   digests=digests)
+    store.put("template", key, {"pot": caching.file_digest(paths.pot()), "wrap": wrap, "entries": digests})
+    return changed
+
+
+def _catalogue_key(locale: str, segmented: Segmented, localised_key: str, paths: Paths, options: dict) -> str:
+    options = {"purge_obsolete": options.get("purge_obsolete", False), "wrap": options.get("wrap", True),
+               "project": repr(options.get("project"))}
+    return caching.key(segmented.key, localised_key, CATALOGUE_VERSION, sorted(options.items()),
+                       caching.file_digest(paths.artefact(f"owned-{locale}")))
+
+
+def catalogue_is_current(locale: str, segmented: Segmented, localised_key: str, paths: Paths, report: RunReport,
+                         **options) -> bool:
+    """True when `locale`'s catalogue and .mo are byte for byte what this stage last wrote from the
+    same messages and translations: then nothing needs parsing, merging or rendering."""
+    stamp = Cache(paths.workdir).read(f"catalogue-{locale}")
+    wanted = _catalogue_key(locale, segmented, localised_key, paths, options)
+    if stamp is None or wanted not in (stamp.get("key"), stamp.get("next")) or stamp.get("po") != caching.file_digest(paths.po(locale)) or \
+            stamp.get("mo") != caching.file_digest(paths.mo(locale)):
+        return False
+    report.skipped.append(f"catalog {locale}")
+    report.stats(locale).findings = stamp.get("findings", 0)
+    return True
+
+
+def catalogue_locale(locale: str, segmented: Segmented, localised: Localised, paths: Paths, *,
+                     purge_obsolete: bool = False, wrap: bool = True,
+                     project: catalog.ProjectId | None = None, parsed: ParsedCatalogues | None = None,
+                     following: Callable[[Planned], str] | None = None) -> list[Path]:
+    """Merge into `locale`'s catalogue and compile its .mo; returns the files changed.
+
+    `following`: the localise key a run would compute from a plan. The merge itself changes who
+    owns some entries (a reviewed similar source makes a new entry a person's), so the next run
+    plans differently from this one, yet would merge to these same files: the stamp accepts its
+    key too, and the run after a daily update is a no-change run."""
+    po_path, mo_path = paths.po(locale), paths.mo(locale)
+    digest, read = (parsed or ParsedCatalogues(0)).read(po_path, keep=False)  # the merge changes it
+    existing = read.po if read is not None else None
+    store = Cache(paths.workdir)
+    known = _written_texts(store.read(f"catalogue-{locale}"), digest, read, wrap, "po")
+    checked = store.get(f"checked-{locale}", rules_key())
+    check = RememberedChecks(run_checks, checked["pairs"] if checked is not None else None)
+    po = merge.merge_catalog(existing, list(segmented.messages), localised.translations, legacy_owned(paths, locale),
+                             reviewed=reviewed_texts(existing), purge_obsolete=purge_obsolete, check=check)
+    changed = []
+    digests = [poformat.fields_digest(e) for e in po]
+    if catalog.save_catalog(po_path, po, locale, existing, wrap, project, known, digests):
+        changed.append(po_path)
+    if catalog.save_mo(mo_path, po):
+        changed.append(mo_path)
+    replanned = remember_plan(segmented, locale, paths, po)
+    options = {"purge_obsolete": purge_obsolete, "wrap": wrap, "project": project}
+    findings = sum(len(t.findings) for t in localised.translations.values())
+    if check.computed or checked is None or len(check.record()) != len(checked["pairs"]):
+        store.put(f"checked-{locale}", rules_key(), {"pairs": check.record()})
+    stamp = {"po": caching.file_digest(po_path), "mo": caching.file_digest(mo_path), "findings": findings,
+             "wrap": wrap, "entries": digests}
+    if following is not None and set(replanned.plan.todo) <= set(localised.translations):
+        stamp["next"] = _catalogue_key(locale, segmented, following(replanned), paths, options)
+    store.put(f"catalogue-{locale}", _catalogue_key(locale, segmented, localised.key, paths, options), stamp)
+    return changed
+
+
+def stage_catalog(locales: list[str], paths: Paths, report: RunReport, *, purge_obsolete: bool = False,
+                  wrap: bool = True, project: catalog.ProjectId | None = None) -> list[Path]:
+    """`pipeline catalog`: write the .pot and each locale's .po and .mo from what the stages left."""
+    segmented = load_segmented(paths)
+    changed = [paths.pot()] if write_template(segmented, paths, wrap, project) else []
+    store = Cache(paths.workdir)
+    for locale in locales:
+        data = store.read(f"localize-{locale}")
+        if data is None:
+            raise PipelineError(f"no localize-{locale}.json in the work directory: run `pipeline localize --to {locale}` first",
+                                path=paths.artefact(f"localize-{locale}"))
+        report.stats(locale).findings = data.get("findings", 0)
+        if not catalogue_is_current(locale, segmented, data["key"], paths, report,
+                                    purge_obsolete=purge_obsolete, wrap=wrap, project=project):
+            changed += catalogue_locale(locale, segmented, Localised(data["key"], cached_translations(data)), paths,
+                                        purge_obsolete=purge_obsolete, wrap=wrap, project=project)
+    return changed

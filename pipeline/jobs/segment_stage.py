@@ -1,0 +1,75 @@
+"""The segment stage: the sources' sentences and the catalogue's messages, cached by the sources' bytes."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline import cache as caching
+from pipeline.cache import Cache
+from pipeline.catalog import catalogue as catalog
+from pipeline.errors import PipelineError
+from pipeline.ingest import artefact_matcher, collect_sources, read_document
+from pipeline.ingest.sources import save_sources
+from pipeline.jobs.report import Paths, RunReport
+from pipeline.model import Segment
+from pipeline.segment.limits import check_sentence_lengths
+from pipeline.segment.splitter import segment_document
+
+SEGMENTER_VERSION = "3"  # bump when pipeline.segment rules change: the segments entry is rebuilt
+
+
+@dataclass(frozen=True)
+class Segmented:
+    key: str  # of the sources' bytes and the segmenter's rules: every later key builds on it
+    segments: tuple[Segment, ...]
+    messages: tuple[catalog.Message, ...]
+
+
+def stage_segment(sources: list[str | Path], paths: Paths, report: RunReport,
+                  artefact_patterns: tuple[str, ...] = ()) -> list[Segment]:
+    """`artefact_patterns`: regular expressions for more page-debris lines (besides the defaults)."""
+    return list(segment_sources(sources, paths, report, artefact_patterns).segments)
+
+
+def segment_sources(sources, paths: Paths, report: RunReport, artefact_patterns: tuple[str, ...] = ()) -> Segmented:
+    artefacts = artefact_matcher(artefact_patterns)
+    files = collect_sources(sources)
+    payloads = [(f, name, f.read_bytes()) for f, name in files]
+    key = caching.key(SEGMENTER_VERSION, list(artefact_patterns),
+                      [(name, hashlib.sha256(data).hexdigest()) for _, name, data in payloads])
+    store = Cache(paths.workdir)
+    cached = store.get("segments", key)
+    if cached is not None:
+        report.skipped.append("segment")
+        segments = [Segment(**s) for s in cached["segments"]]
+    else:
+        segments = []
+        for f, name, data in payloads:
+            doc = read_document(f, name, data, artefacts)
+            found = list(segment_document(doc))
+            check_sentence_lengths(doc, found, f)
+            segments.extend(found)
+        store.put("segments", key, {"documents": [name for _, name, _ in payloads],
+                                    "segments": [s.to_dict() for s in segments]})
+    save_sources(paths.artefact("sources"), key, payloads)  # what export rebuilds documents from
+    report.documents = len(files)
+    report.segments = len(segments)
+    messages = catalog.collect_messages(segments)
+    report.messages = len(messages)
+    return Segmented(key, tuple(segments), tuple(messages))
+
+
+def load_segmented(paths: Paths) -> Segmented:
+    """What the last segment stage left, for a stage run alone."""
+    data = Cache(paths.workdir).read("segments")
+    if data is None:
+        raise PipelineError("no segments.json in the work directory: run `pipeline segment SOURCES` first",
+                            path=paths.artefact("segments"))
+    segments = tuple(Segment(**s) for s in data["segments"])
+    return Segmented(data["key"], segments, tuple(catalog.collect_messages(segments)))
+
+
+def load_segments(paths: Paths) -> list[Segment]:
+    return list(load_segmented(paths).segments)
