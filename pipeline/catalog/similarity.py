@@ -114,6 +114,7 @@ class CandidateIndex:
     def __init__(self, old_words: list[tuple[str, ...]], min_ratio: float):
         self.min_ratio = min_ratio
         self.words = old_words
+        self.lengths = [len(words) for words in old_words]
         bags = [_tokens(words) if len(words) >= MIN_WORDS else [] for words in old_words]
         frequency = Counter(t for bag in bags for t in bag)
         # One global order, rarest first; a word no old sentence has comes before all others.
@@ -145,7 +146,8 @@ class CandidateIndex:
                 found.update(posting)
         size, ratio = len(words), self.min_ratio
         low, high = size * ratio / (2 - ratio) - 1e-9, size * (2 - ratio) / ratio + 1e-9
-        near = sorted(j for j in found if low <= len(self.words[j]) <= high)
+        lengths = self.lengths
+        near = sorted([j for j in found if low <= lengths[j] <= high])
         passed = process.extract(words, [self.words[j] for j in near], scorer=Indel.normalized_similarity,
                                  score_cutoff=ratio, limit=None)
         return sorted(near[k] for _, _, k in passed)
