@@ -133,3 +133,23 @@ def test_a_daily_update_parses_each_catalogue_once(project, capsys, monkeypatch)
     monkeypatch.setattr(catalogue, "read_catalogue", lambda path: reads.append(Path(path)) or real(path))
     pipeline(project, capsys)
     assert [p.name for p in reads].count("messages.po") == 1  # the plan's parse, held for the merge
+
+
+def test_a_run_with_nothing_to_do_reads_no_cached_translation_and_reports_the_same(project, capsys):
+    pipeline(project, capsys)
+    approve(project, [S[1]])
+    pipeline(project, capsys)
+    here = os.getcwd()
+    os.chdir(project)
+    try:
+        cli.main(["run", "articles", "--to", "en", "--models", "models.yaml"])
+        first = capsys.readouterr()
+        (project / ".pipeline" / "translate-en.json").write_text("{ not read on such a run", encoding="utf-8")
+        before = files(project)
+        cli.main(["run", "articles", "--to", "en", "--models", "models.yaml"])
+        second = capsys.readouterr()
+    finally:
+        os.chdir(here)
+    assert "translate en" in second.err and "catalog en" in second.err
+    assert second.out == first.out and "5 reused from memory, 1 reviewed kept" in second.out
+    assert files(project) == before

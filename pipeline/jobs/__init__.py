@@ -22,14 +22,14 @@ from pipeline.jobs.report import LocaleStats, Paths, RunReport, normalise_locale
 from pipeline.jobs.segment_stage import (SEGMENTER_VERSION, Segmented, load_segmented, load_segments,
                                          segment_sources, stage_segment)
 from pipeline.jobs.translate_stage import (CHUNK, TRANSLATE_VERSION, Raw, TranslatorFactory, default_factory,
-                                           stage_translate, translate_key, translate_locales)
+                                           note_current, stage_translate, translate_key, translate_locales)
 from pipeline.memory import TranslationMemory
 from pipeline.mt.executors import LocalExecutor
 
 __all__ = ["CATALOGUE_VERSION", "CHUNK", "LocaleStats", "Localised", "ParsedCatalogues", "Paths", "Planned", "Raw",
            "RunReport", "SEGMENTER_VERSION", "Segmented", "TRANSLATE_VERSION", "TranslatorFactory",
            "catalogue_is_current", "catalogue_locale", "default_factory", "legacy_owned", "load_segmented",
-           "load_segments", "localise_key", "localise_locale", "normalise_locales", "plan_locale", "remember_plan",
+           "load_segments", "localise_key", "localise_locale", "normalise_locales", "note_current", "plan_locale", "remember_plan",
            "run_all", "segment_sources", "stage_catalog", "stage_localize", "stage_segment", "stage_translate",
            "translate_key", "translate_locales", "write_template"]
 
@@ -46,12 +46,17 @@ def run_all(sources, locales, config: Config, paths: Paths, factory: TranslatorF
         made: dict = {}
         for locale in locales:  # every translation first: a run killed on the way leaves the old catalogues
             planned = plan_locale(segmented, locale, paths, parsed)
+            expected = translate_key(config, locale, planned)
+            if catalogue_is_current(locale, segmented, localise_key(config, locale, expected), paths, report,
+                                    **catalog_options):
+                note_current(config, locale, planned, report)
+                continue
             raws[locale] = stage_translate(config, locale, segmented, planned, paths, report, memory, runner, made)
-            complete[locale] = raws[locale].key == translate_key(config, locale, planned)
+            complete[locale] = raws[locale].key == expected
     write_template(segmented, paths, catalog_options.get("wrap", True), catalog_options.get("project"))
     for locale, raw in raws.items():
-        if not catalogue_is_current(locale, segmented, localise_key(config, locale, raw.key), paths, report,
-                                    **catalog_options):
+        if complete[locale] or not catalogue_is_current(locale, segmented, localise_key(config, locale, raw.key),
+                                                        paths, report, **catalog_options):
             localised = localise_locale(config, locale, raw, paths, report)
 
             def following(planned: Planned, locale=locale) -> str:

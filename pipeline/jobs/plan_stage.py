@@ -42,6 +42,15 @@ def _planned(plan: Plan) -> Planned:
     return Planned(caching.key(plan.to_dict()), plan)
 
 
+def _stored(planned: Planned) -> dict:
+    return {**planned.plan.to_dict(), "content": planned.key}  # the key is kept: hashing the plan is its cost
+
+
+def _loaded(data: dict) -> Planned:
+    plan = Plan.from_dict(data)
+    return Planned(data["content"], plan) if isinstance(data.get("content"), str) else _planned(plan)
+
+
 class ParsedCatalogues:
     """Catalogues the plan parsed, held for the merge of the same run so a daily update parses
     each once; up to `budget` entries in all (some 4 kB each), beyond that they are read again."""
@@ -69,17 +78,21 @@ def plan_locale(segmented: Segmented, locale: str, paths: Paths, parsed: ParsedC
     key = _plan_entry_key(segmented, locale, paths)
     cached = store.get(f"plan-{locale}", key)
     if cached is not None:
-        return _planned(Plan.from_dict(cached))
+        planned = _loaded(cached)
+        if "content" not in cached:  # an entry from before the key was kept: once
+            store.put(f"plan-{locale}", key, _stored(planned))
+        return planned
     _, existing = (parsed or ParsedCatalogues(0)).read(paths.po(locale))
     plan = make_plan(existing.po if existing is not None else None, list(segmented.messages),
                      legacy_owned(paths, locale))
-    store.put(f"plan-{locale}", key, plan.to_dict())
-    return _planned(plan)
+    planned = _planned(plan)
+    store.put(f"plan-{locale}", key, _stored(planned))
+    return planned
 
 
 def remember_plan(segmented: Segmented, locale: str, paths: Paths, po) -> Planned:
     """The plan of the catalogue just written, from the merged entries in memory (no parse), so
     the next run need not read the file back to know what it owns."""
-    plan = make_plan(po, list(segmented.messages), legacy_owned(paths, locale))
-    Cache(paths.workdir).put(f"plan-{locale}", _plan_entry_key(segmented, locale, paths), plan.to_dict())
-    return _planned(plan)
+    planned = _planned(make_plan(po, list(segmented.messages), legacy_owned(paths, locale)))
+    Cache(paths.workdir).put(f"plan-{locale}", _plan_entry_key(segmented, locale, paths), _stored(planned))
+    return planned

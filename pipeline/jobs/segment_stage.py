@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from pipeline import cache as caching
@@ -22,9 +23,19 @@ SEGMENTER_VERSION = "3"  # bump when pipeline.segment rules change: the segments
 
 @dataclass(frozen=True)
 class Segmented:
+    """The segment stage's result. Segments and messages are built from the stored ones when first
+    asked for: a run whose later stages are all current never needs them."""
+
     key: str  # of the sources' bytes and the segmenter's rules: every later key builds on it
-    segments: tuple[Segment, ...]
-    messages: tuple[catalog.Message, ...]
+    stored: list[dict] = field(repr=False, compare=False)  # each segment's `to_dict()`
+
+    @cached_property
+    def segments(self) -> tuple[Segment, ...]:
+        return tuple(Segment(**s) for s in self.stored)
+
+    @cached_property
+    def messages(self) -> tuple[catalog.Message, ...]:
+        return tuple(catalog.collect_messages(self.segments))
 
 
 def stage_segment(sources: list[str | Path], paths: Paths, report: RunReport,
@@ -41,9 +52,10 @@ def segment_sources(sources, paths: Paths, report: RunReport, artefact_patterns:
                       [(name, hashlib.sha256(data).hexdigest()) for _, name, data in payloads])
     store = Cache(paths.workdir)
     cached = store.get("segments", key)
-    if cached is not None:
+    if cached is not None and isinstance(cached.get("messages"), int):
         report.skipped.append("segment")
-        segments = [Segment(**s) for s in cached["segments"]]
+        segmented = Segmented(key, cached["segments"])
+        unique = cached["messages"]
     else:
         segments = []
         for f, name, data in payloads:
@@ -51,14 +63,15 @@ def segment_sources(sources, paths: Paths, report: RunReport, artefact_patterns:
             found = list(segment_document(doc))
             check_sentence_lengths(doc, found, f)
             segments.extend(found)
-        store.put("segments", key, {"documents": [name for _, name, _ in payloads],
-                                    "segments": [s.to_dict() for s in segments]})
+        segmented = Segmented(key, [s.to_dict() for s in segments])
+        unique = len(segmented.messages)
+        store.put("segments", key, {"documents": [name for _, name, _ in payloads], "segments": segmented.stored,
+                                    "messages": unique})
     save_sources(paths.artefact("sources"), key, payloads)  # what export rebuilds documents from
     report.documents = len(files)
-    report.segments = len(segments)
-    messages = catalog.collect_messages(segments)
-    report.messages = len(messages)
-    return Segmented(key, tuple(segments), tuple(messages))
+    report.segments = len(segmented.stored)
+    report.messages = unique
+    return segmented
 
 
 def load_segmented(paths: Paths) -> Segmented:
@@ -67,8 +80,7 @@ def load_segmented(paths: Paths) -> Segmented:
     if data is None:
         raise PipelineError("no segments.json in the work directory: run `pipeline segment SOURCES` first",
                             path=paths.artefact("segments"))
-    segments = tuple(Segment(**s) for s in data["segments"])
-    return Segmented(data["key"], segments, tuple(catalog.collect_messages(segments)))
+    return Segmented(data["key"], data["segments"])
 
 
 def load_segments(paths: Paths) -> list[Segment]:

@@ -70,6 +70,16 @@ def stage_translate(config: Config, locale: str, segmented: Segmented, planned: 
     return Raw(stamp, outputs, route.model_id)
 
 
+def note_current(config: Config, locale: str, planned: Planned, report: RunReport) -> None:
+    """The summary of a locale whose catalogue is already what these translations give: the
+    stage is skipped without reading its cached outputs (a whole archive's, on every run)."""
+    route = check_route(config.route_for(locale))
+    stats = report.stats(locale)
+    stats.model_id, stats.licence = route.model_id, route.licence
+    stats.reviewed, stats.from_memory = planned.plan.kept, len(planned.plan.todo)
+    report.skipped.append(f"translate {locale}")
+
+
 def translate_key(config: Config, locale: str, planned: Planned) -> str:
     # tgt carries the script: zh_Hans and zh_Hant never share memory rows or cache entries
     route = config.route_for(locale)
