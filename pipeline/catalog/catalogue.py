@@ -1,7 +1,7 @@
 """Gettext catalogues: messages from segments, the template, reading and writing .po/.mo files.
 
-Merging with reviewers' work lives in `merge`; who owns an entry in `entry`; the exact `msgcat`
-layout in `poformat`. Here:
+Merging with reviewers' work lives in `merge`; who owns an entry in `entry`; reading a file's
+entries in `poreader`, and writing them in the exact `msgcat` layout in `poformat`. Here:
 - a broken catalogue is an error naming its line, never silently replaced; so is one holding the
   same (msgctxt, msgid) twice, which msgfmt refuses too;
 - a run with no change produces byte-identical files: header dates move only with the content,
