@@ -28,11 +28,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline import jobs  # noqa: E402
-from pipeline.config import SOURCE_LANGUAGE, load_config, target_tag  # noqa: E402
-from pipeline.mt.executors import RayExecutor, import_ray, ray_runtime_env  # noqa: E402
+from pipeline import localise  # noqa: E402
+from pipeline.config import SOURCE_LANGUAGE, load_config  # noqa: E402
 from pipeline.memory import TranslationMemory  # noqa: E402
-from pipeline.mt import load_translator  # noqa: E402
-from pipeline.localise.numbers import prepare_for_model  # noqa: E402
+from pipeline.mt.executors import LocalExecutor, RayExecutor, import_ray, ray_runtime_env  # noqa: E402
+from pipeline.mt.route import check_route  # noqa: E402
 
 
 def main() -> None:
@@ -45,11 +45,12 @@ def main() -> None:
     args = parser.parse_args()
 
     config = load_config(args.models)
-    spec = config.model_for(args.locale)
-    tgt = target_tag(args.locale)  # zh_Hans / zh_Hant, as the translate stage asks
+    route = check_route(config.route_for(args.locale))  # the route the translate stage takes
+    tgt = route.tgt  # zh_Hans / zh_Hant, as the translate stage asks
     lines = (ROOT / "tests/data/flores-sample/guj_Gujr.txt").read_text(encoding="utf-8").splitlines()
-    texts = sorted({prepare_for_model(t) for t in lines[: args.sentences]}, key=lambda t: (len(t), t))
-    key = spec.settings_key()
+    texts = sorted({localise.prepare(t, None, args.locale).model_input for t in lines[: args.sentences]},
+                   key=lambda t: (len(t), t))
+    key = route.settings_key()
 
     def timed(name, work):
         with tempfile.TemporaryDirectory() as tmp, TranslationMemory(Path(tmp) / "m.sqlite") as memory:
@@ -60,8 +61,9 @@ def main() -> None:
         return seconds
 
     def local(memory):
-        translator = load_translator(spec)
-        jobs._translate_into_memory(translator, texts, tgt, memory, key, spec.model_id, args.locale)
+        with LocalExecutor(jobs.default_factory) as executor:
+            outcome = executor.translate_into_memory(route, texts, tgt, memory, key, args.locale, jobs.CHUNK)
+        assert not outcome.failed_batches
 
     results = [("local (this process)", timed("local", local))]
     ray = import_ray()
@@ -73,7 +75,7 @@ def main() -> None:
                                gpus_per_worker=args.gpus_per_worker)
 
         def on_ray(memory, executor=executor):
-            outcome = executor.translate_into_memory(spec, texts, tgt, memory, key, args.locale, jobs.CHUNK)
+            outcome = executor.translate_into_memory(route, texts, tgt, memory, key, args.locale, jobs.CHUNK)
             assert not outcome.failed_batches
 
         what = f"{executor.gpus_per_worker:g} GPU" if executor.gpus_per_worker else f"{executor.cpus_per_worker:g} CPU"
@@ -81,7 +83,7 @@ def main() -> None:
     ray.shutdown()
 
     base = results[0][1]
-    print(f"{len(texts)} sentences, {spec.model_id}, beam {spec.generation.beam_size}")
+    print(f"{len(texts)} sentences, {route.model_id}, beam {route.legs[0].spec.generation.beam_size}")
     print("| executor | seconds | sentences/s | vs local |")
     print("|---|---|---|---|")
     for name, seconds in results:
