@@ -108,7 +108,11 @@ def folder_lock(folder: Path, what: str, lock_name: str, timeout: float = 0):
     """
     folder = Path(folder)
     require_folder(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileNotFoundError:  # a parent that cannot hold folders, such as /proc/self
+        raise PipelineError(f"cannot create the {what} here: its parent folder does not accept new folders",
+                            path=folder) from None
     lock = FileLock(str(folder / lock_name))
     try:
         lock.acquire(timeout=timeout)

@@ -78,6 +78,14 @@ def test_a_regular_file_given_as_a_folder_is_named(project, capsys, option):
     assert snapshot(project) == before
 
 
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_a_work_directory_where_no_folder_can_be_made_is_named(project, capsys):
+    before = snapshot(project)
+    refused(capsys, ["run", "articles", "--to", "en", "--workdir", "/proc/self/x"],
+            "/proc/self/x: cannot create the work directory here")
+    assert snapshot(project) == before
+
+
 def test_export_out_being_a_file_is_named(project, capsys):
     (project / "dist").write_text("mine\n")
     before = snapshot(project)
