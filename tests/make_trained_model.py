@@ -114,29 +114,8 @@ def _train(tokenizer_dir: Path, folder: Path) -> None:
     for gu, en, zh in PAIRS:
         for lang, target in (("en", en), ("zh", zh)):
             tok.tgt_lang = CODES[lang]
-            enc = tok(gu, text_target=target)
-            if tok.unk_token_id in enc["input_ids"] + enc["labels"]:
-                raise RuntimeError(f"pair has characters the tiny tokenizer lacks: {gu!r} / {target!r}")
-            examples.append((enc["input_ids"], enc["labels"]))
-    pad = tok.pad_token_id
-
-    def batch(rows, index):
-        width = max(len(r[index]) for r in rows)
-        fill = pad if index == 0 else -100
-        return torch.tensor([r[index] + [fill] * (width - len(r[index])) for r in rows])
-
-    inputs, labels = batch(examples, 0), batch(examples, 1)
-    mask = (inputs != pad).long()
-    optimiser = torch.optim.Adam(model.parameters(), lr=3e-3)
-    model.train()
-    for step in range(400):
-        loss = model(input_ids=inputs, attention_mask=mask, labels=labels).loss
-        optimiser.zero_grad()
-        loss.backward()
-        optimiser.step()
-        if loss.item() < 0.01 and step > 50:
-            break
-    model.eval()
+            examples.append(_encode(tok, gu, target))
+    _fit(model, examples, tok.pad_token_id, steps=400)
     model.generation_config = GenerationConfig(bos_token_id=0, pad_token_id=1, eos_token_id=2,
                                                decoder_start_token_id=2, max_length=64, num_beams=1)
     _check(model, tok, examples)
