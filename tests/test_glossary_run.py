@@ -46,16 +46,9 @@ def test_fixed_terms_come_back_in_each_locale_form(tmp_path, tiny_models):
     """A model that copies its input shows what it was given and what comes back."""
     (tmp_path / "a.txt").write_text("જાહેર સુરક્ષા મંત્રાલયે ચીનના શહેરોની મુલાકાત લીધી.\n", encoding="utf-8")
     seen = []
-
-    def factory(spec):
-        translator = CopyingTranslator()
-        real = translator.translate
-        translator.translate = lambda texts, *a, **k: seen.extend(texts) or real(texts, *a, **k)
-        return translator
-
     config = load_config(tiny_models).with_glossary(GLOSSARY)
     paths = jobs.Paths(tmp_path / ".pipeline", tmp_path / "locales", "messages")
-    jobs.run_all([tmp_path / "a.txt"], ["en", "zh_Hans"], config, paths, factory)
+    jobs.run_all([tmp_path / "a.txt"], ["en", "zh_Hans"], config, paths, lambda spec: CopyingTranslator(seen))
     assert seen == ["[1] [2]ના શહેરોની મુલાકાત લીધી."] * 2  # the model never saw the names
     (en,) = entries(tmp_path, "en").values()
     (zh,) = entries(tmp_path, "zh_Hans").values()

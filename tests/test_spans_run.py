@@ -17,11 +17,16 @@ ARTICLE = ("વિગતો https://example.gov.in/x?id=7 પર જુઓ અ�
 
 
 class CopyingTranslator:
-    """Stands in for a model that copies markers and digits through (what the masking counts on)."""
+    """Stands in for a model that copies markers and digits through (what the masking counts on);
+    what it was given goes to `seen`."""
 
     model_id = "copy@test"
 
+    def __init__(self, seen: list | None = None):
+        self.seen = seen if seen is not None else []
+
     def translate(self, texts, src, tgt, progress=None):
+        self.seen.extend(texts)
         if progress:
             progress(len(texts))
         return list(texts)
@@ -41,15 +46,9 @@ def entries(root, locale):
 
 def test_spans_come_back_exactly_and_numbers_and_dates_in_the_locale_form(article, tiny_models):
     seen = []
-
-    def factory(spec):
-        translator = CopyingTranslator()
-        real = translator.translate
-        translator.translate = lambda texts, *a, **k: seen.extend(texts) or real(texts, *a, **k)
-        return translator
-
     paths = jobs.Paths(article / ".pipeline", article / "locales", "messages")
-    jobs.run_all([article / "articles"], ["en", "zh_Hans"], load_config(tiny_models), paths, factory)
+    jobs.run_all([article / "articles"], ["en", "zh_Hans"], load_config(tiny_models), paths,
+                 lambda spec: CopyingTranslator(seen))
     assert "વિગતો [1] પર જુઓ અથવા [2] પર લખો." in seen  # the model never saw a URL or an address
     en, zh = entries(article, "en"), entries(article, "zh_Hans")
     first, second, third = list(en)
