@@ -57,24 +57,24 @@ def read_po(path: Path) -> polib.POFile | None:
     return parsed.po if parsed is not None else None
 
 
-def read_catalogue(path: Path) -> Parsed | None:
-    """`read_po`, with the text each entry had in the file (see `poformat.format_entries`)."""
-    if not path.exists():
-        return None
+def read_catalogue(path: Path, data: bytes | None = None) -> Parsed | None:
+    """`read_po`, with the text each entry had in the file (see `poformat.format_entries`);
+    `data`: the file's bytes, when the caller has read them already."""
+    if data is None:
+        if not path.exists():
+            return None
+        data = path.read_bytes()
     try:
-        data = path.read_bytes().decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise PipelineError(f"catalogue is not UTF-8 (byte {exc.start}); left untouched", path=path) from None
-    data = data.replace("\r\n", "\n")  # CRLF from editors on Windows is accepted; we write LF
-    _check_po_syntax(data, path)
-    # gettext writes BEL as "\a", which polib does not unescape; hand it the raw character instead.
-    if "\\a" in data:
-        data = _BELL_ESCAPE.sub("\\1\x07", data)
+    text = text.replace("\r\n", "\n")  # CRLF from editors on Windows is accepted; we write LF
+    _check_po_syntax(text, path)
     try:
-        parsed = parse_po(data, wrapwidth=78)
+        parsed = parse_po(text, wrapwidth=78)
     except PoSyntaxError as exc:
-        raise PipelineError(f"cannot parse catalogue ({exc.args[0].rsplit(' (line', 1)[0]}); left untouched",
-                            path=path, line=exc.line) from None
+        raise PipelineError(f"cannot parse catalogue ({exc.reason}); left untouched", path=path,
+                            line=exc.line) from None
     _check_unique(parsed.po, path)
     return parsed
 
@@ -113,7 +113,6 @@ def _check_unique(po: polib.POFile, path: Path) -> None:
         seen[key] = entry.linenum
 
 
-_BELL_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\a")  # "\a" not itself after an escaped backslash
 
 
 # A line that is neither blank, a comment, nor a keyword and/or one complete string. One search

@@ -19,20 +19,20 @@ from dataclasses import dataclass
 
 import polib
 
-_UNESCAPE = re.compile(r'\\(\\|n|t|r|v|b|f|")')
-_UNESCAPED = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", "\\": "\\", '"': '"'}
+_UNESCAPE = re.compile(r'\\(\\|n|t|r|v|b|f|a|")')
+_UNESCAPED = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", "a": "\a", "\\": "\\", '"': '"'}
 _PREVIOUS = {"msgctxt": "previous_msgctxt", "msgid": "previous_msgid", "msgid_plural": "previous_msgid_plural"}
 
 
 def _unescape(text: str) -> str:
-    """polib's unescaping (gettext's `\\a` is handled by the caller)."""
+    """The escapes gettext writes (polib's, and `\\a`, which polib leaves as it is)."""
     return _UNESCAPE.sub(lambda m: _UNESCAPED[m.group(1)], text) if "\\" in text else text
 
 
 class PoSyntaxError(ValueError):
-    def __init__(self, message: str, line: int):
-        super().__init__(f"{message} (line {line})")
-        self.line = line
+    def __init__(self, reason: str, line: int):
+        super().__init__(f"{reason} (line {line})")
+        self.reason, self.line = reason, line
 
 
 @dataclass
