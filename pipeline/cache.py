@@ -22,9 +22,14 @@ def key(*parts: object) -> str:
 def file_digest(path: Path) -> str | None:
     """Digest of a file's bytes, None when there is no file: part of the key of what reads it."""
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:20]
+        return bytes_digest(Path(path).read_bytes())
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return None
+
+
+def bytes_digest(data: bytes) -> str:
+    """`file_digest` of bytes already read."""
+    return hashlib.sha256(data).hexdigest()[:20]
 
 
 class Cache:

@@ -130,7 +130,7 @@ def test_a_daily_update_parses_each_catalogue_once(project, capsys, monkeypatch)
     daily_edit(project)
     reads: list[Path] = []
     real = catalogue.read_catalogue
-    monkeypatch.setattr(catalogue, "read_catalogue", lambda path: reads.append(Path(path)) or real(path))
+    monkeypatch.setattr(catalogue, "read_catalogue", lambda path, *data: reads.append(Path(path)) or real(path, *data))
     pipeline(project, capsys)
     assert [p.name for p in reads].count("messages.po") == 1  # the plan's parse, held for the merge
 

@@ -62,9 +62,13 @@ class ParsedCatalogues:
     def read(self, path: Path, keep: bool = True) -> tuple[str | None, Parsed | None]:
         """(digest of the file's bytes, the catalogue parsed): the one held if the file has not
         changed since, else parsed now (and held, with `keep`, for a later read)."""
-        digest = caching.file_digest(path)
+        try:
+            data = path.read_bytes()  # once, for the digest and the parse
+        except (FileNotFoundError, NotADirectoryError):
+            return None, None
+        digest = caching.bytes_digest(data)
         held = self.held.pop(path, None)
-        parsed = held[1] if held is not None and held[0] == digest else catalog.read_catalogue(path)
+        parsed = held[1] if held is not None and held[0] == digest else catalog.read_catalogue(path, data)
         if keep and parsed is not None and \
                 len(parsed.po) + sum(len(p.po) for _, p in self.held.values()) <= self.budget:
             self.held[path] = (digest, parsed)
