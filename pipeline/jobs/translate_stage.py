@@ -40,10 +40,7 @@ class Raw:
 def stage_translate(config: Config, locale: str, segmented: Segmented, planned: Planned, paths: Paths,
                     report: RunReport, memory: TranslationMemory, executor, made: dict) -> Raw:
     """Raw machine translations for every message the pipeline owns in `locale`'s catalogue."""
-    route = check_route(config.route_for(locale))
-    stats = report.stats(locale)
-    stats.model_id, stats.licence = route.model_id, route.licence
-    stats.reviewed = planned.plan.kept
+    route, stats = _route_stats(config, locale, planned, report)
     key = translate_key(config, locale, planned)
     store = Cache(paths.workdir)
     cached = store.get(f"translate-{locale}", key)
@@ -73,11 +70,17 @@ def stage_translate(config: Config, locale: str, segmented: Segmented, planned: 
 def note_current(config: Config, locale: str, planned: Planned, report: RunReport) -> None:
     """The summary of a locale whose catalogue is already what these translations give: the
     stage is skipped without reading its cached outputs (a whole archive's, on every run)."""
+    _, stats = _route_stats(config, locale, planned, report)
+    stats.from_memory = len(planned.plan.todo)
+    report.skipped.append(f"translate {locale}")
+
+
+def _route_stats(config: Config, locale: str, planned: Planned, report: RunReport):
+    """The locale's route, checked before any work, and its summary line with what the plan says."""
     route = check_route(config.route_for(locale))
     stats = report.stats(locale)
-    stats.model_id, stats.licence = route.model_id, route.licence
-    stats.reviewed, stats.from_memory = planned.plan.kept, len(planned.plan.todo)
-    report.skipped.append(f"translate {locale}")
+    stats.model_id, stats.licence, stats.reviewed = route.model_id, route.licence, planned.plan.kept
+    return route, stats
 
 
 def translate_key(config: Config, locale: str, planned: Planned) -> str:
