@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from pipeline.localise.loops import cut_loop
 from pipeline.localise.markup import restore_placeholders, strip_placeholders
-from pipeline.localise.numbers import localise_numbers, prepare_for_model
+from pipeline.localise.numformat import localise_numbers, prepare_for_model
 from pipeline.localise.spans import restore_spans
 from pipeline.localise.terms import protect_terms, restore_terms
 from pipeline.model import Finding

@@ -1,11 +1,10 @@
-"""Numbers: find them in Gujarati and in translations, know their values, render them with Babel.
+"""Numbers: find them in Gujarati and in translations, and know their values.
 
 Numbers are compared by value, never by spelling: 3,00,000 (Indian grouping), ૩૦૦૦૦૦, 300000,
 "3 lakh", "300 thousand", "three hundred thousand" and 30万 are one number; so are ૩ લાખ ૨૦ હજાર કરોડ,
 3,20,000 crore and 3.2万亿, and સાડા 3 લાખ and 350,000. A split year (2019-20) is two years, not a range. Dates count by their
 parts and times by hour and minute (see `dates`); digits inside URLs and placeholders are not
-numbers (see `protect`). Rendering for the target locale is Babel's job; we only decide which
-numbers may be regrouped: years, ordinals, days, times, phone numbers and codes never are.
+numbers (see `spans`). Rendering them for the model and the locale is `numformat`'s job.
 """
 
 from __future__ import annotations
@@ -14,13 +13,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from babel.numbers import format_compact_decimal, format_decimal
-
-from pipeline.localise.dates import (DateMatch, find_source_dates, find_source_times, find_target_dates, find_target_times,
-                    render_date)
+from pipeline.localise.dates import DateMatch, find_source_dates, find_source_times, find_target_dates, find_target_times
 from pipeline.localise.numwords import (BORROWED_SCALES, CLOCK_WORDS, FRACTION_WORDS, gujarati_word_values,
                                        words_to_digits)
-from pipeline.localise.spans import mask, without_spans
+from pipeline.localise.spans import without_spans
 
 GUJARATI_DIGITS = "૦૧૨૩૪૫૬૭૮૯"
 FULL_WIDTH_DIGITS = "０１２３４５６７８９"  # Chinese text sometimes writes ２０２３年
@@ -30,7 +26,7 @@ _D = "[0-9૦-૯０-９]"
 # A number: digits with optional Western (3-digit) or Indian (2-digit) comma grouping and decimals.
 # A comma or stop glued to a word does not hide a number after it (રમેશ,24, / Delhi,300 / No.1);
 # one after a digit does (the 000 of 3,000, the 5 of 1.5).
-_NUMBER = rf"(?<!{_D})(?<!{_D}[.,])(?:{_D}{{1,3}}(?:,{_D}{{2,3}})+(?!{_D})|{_D}+)(?:\.{_D}+)?(?!{_D})"
+NUMBER = rf"(?<!{_D})(?<!{_D}[.,])(?:{_D}{{1,3}}(?:,{_D}{{2,3}})+(?!{_D})|{_D}+)(?:\.{_D}+)?(?!{_D})"
 
 # Scale words in a row multiply when each is larger: લાખ કરોડ = 10^12, હજાર કરોડ = 10^10, 千万 = 10^7.
 GUJARATI_SCALES = {
@@ -54,20 +50,19 @@ def _alternation(words) -> str:
 
 _GU_SCALE_RE = _alternation(GUJARATI_SCALES)
 _GU_SCALE_WORD = re.compile(_GU_SCALE_RE)
-_GU_NUMBER = re.compile(rf"(?P<num>{_NUMBER})(?:\s*(?P<scale>(?:{_GU_SCALE_RE})(?:\s*(?:{_GU_SCALE_RE}))*))?")
+_GU_NUMBER = re.compile(rf"(?P<num>{NUMBER})(?:\s*(?P<scale>(?:{_GU_SCALE_RE})(?:\s*(?:{_GU_SCALE_RE}))*))?")
 _EN_SCALE_RE = rf"(?:{_alternation(ENGLISH_SCALES)})\b"
 _ZH_SCALE_RE = _alternation(CHINESE_SCALES)
 # 千 before 米/克/瓦 is a unit prefix (千米 = km), not "thousand"; 340多万 and 340余万 are "3.4 million
 # and more".
 _TARGET_NUMBER = re.compile(
-    rf"(?P<num>{_NUMBER})(?:(?:\s*|-)(?P<en>{_EN_SCALE_RE}(?:\s+{_EN_SCALE_RE})*)"  # 1.5-lakh, 4,500-crore
+    rf"(?P<num>{NUMBER})(?:(?:\s*|-)(?P<en>{_EN_SCALE_RE}(?:\s+{_EN_SCALE_RE})*)"  # 1.5-lakh, 4,500-crore
     rf"|\s*[多余]?\s*(?P<zh>(?:{_ZH_SCALE_RE})+)(?![米克瓦卡焦帕赫]))?", re.IGNORECASE
 )
 _TARGET_SCALE_WORD = re.compile(rf"{_alternation(ENGLISH_SCALES)}\b|{_ZH_SCALE_RE}", re.IGNORECASE)
 # 2019-20: a fiscal or season year, not a range 2019 to 20 (nor 20 sharing a later scale word).
 _SPLIT_YEAR = re.compile(rf"(?<!{_D})(?<![.,])(?P<first>{_D}{{4}})\s?[-–/]\s?(?P<second>{_D}{{2}})(?!{_D})")
 _FRACTION_BEFORE = re.compile(r"(?P<word>" + "|".join(FRACTION_WORDS) + r")\s*$")
-_WRITTEN_AS_ONE_WORD = re.compile(r"[多余-]")
 _CLOCK_AFTER = re.compile(r"\s*(?:" + "|".join(CLOCK_WORDS) + ")")
 # A decade: 80ના દાયકામાં, 1980ના દશકમાં; the 80s, the '80s; 80年代.
 _GU_DECADE_AFTER = re.compile(r"\s*-?\s*(?:ના|ની|નાં)?\s*(?:દાયક|દશક)")
@@ -327,70 +322,3 @@ def find_target_numbers(text: str, words: bool = True) -> list[Number]:
 
 def _soften(n: Number) -> Number:
     return Number(-1, -1, n.text, n.digits_value, n.value, n.kind, n.grouped, True)
-
-
-def prepare_for_model(text: str) -> str:
-    """What the model sees: protected spans masked as [1], [2] ... (see `protect`), and numbers as
-    plain ASCII digits without grouping commas (models copy plain digits best)."""
-    masked, _ = mask(text)
-
-    def plain(m: re.Match) -> str:
-        return to_ascii_digits(m.group(0)).replace(",", "")
-
-    return re.sub(_NUMBER, plain, masked)
-
-
-def render_number(value: Decimal, locale: str, style: str) -> str:
-    """`value` written the way `locale` writes it; compact (30万, 3 lakh) only when it is exact."""
-    if style in ("compact", "lakh") and abs(value) >= (10000 if style == "compact" else 100000):
-        loc, kind = (locale, "short") if style == "compact" else ("en_IN", "long")
-        for digits in (0, 1, 2):
-            compact = format_compact_decimal(value, locale=loc, format_type=kind, fraction_digits=digits)
-            if _compact_value(compact) == value:
-                return compact
-    if style == "compact":  # Chinese writes small and odd amounts without grouping: 5026, not 5,026.
-        return format_decimal(value, locale=locale, group_separator=False, decimal_quantization=False)
-    if style in ("indian", "lakh"):
-        return format_decimal(value, locale="en_IN", decimal_quantization=False)
-    return format_decimal(value, locale=locale, decimal_quantization=False)
-
-
-def _compact_value(text: str) -> Decimal | None:
-    numbers = find_target_numbers(text, words=False)
-    return numbers[0].value if len(numbers) == 1 and numbers[0].text == text else None
-
-
-def localise_numbers(translation: str, source: str, locale: str, style: str) -> str:
-    """Re-render the translation's numbers and dates that match a source one by value.
-
-    Only what the source has is touched (never invent or patch a number); years, ordinals, times
-    and codes keep their digits; amounts the model wrote with scale words ("3 lakh", "1.5 million")
-    are kept as written unless the style is compact. Dates are rewritten whole, in Babel's long
-    form for the locale (en May 20, 2023; zh 2023年5月20日), when the source has that same date.
-    """
-    source_numbers = [n for n in find_source_numbers(source) if not n.soft]
-    amounts = {n.value for n in source_numbers if n.kind not in NEVER_GROUPED}
-    source_dates = {(d.year, d.month, d.day) for d in find_source_dates(without_spans(source))}
-    edits: list[tuple[int, int, str]] = []
-    masked = without_spans(translation)
-    for date in find_target_dates(masked):
-        if (date.year, date.month, date.day) in source_dates and date.month is not None:
-            rendered = render_date(date, locale)
-            if rendered:
-                edits.append((date.start, date.end, rendered))
-    for number in find_target_numbers(translation, words=False):
-        if number.soft or number.kind in NEVER_GROUPED or number.value not in amounts:
-            continue
-        if any(s <= number.start < e for s, e, _ in edits):
-            continue
-        if number.value != number.digits_value and style not in ("compact", "lakh"):
-            continue  # "3 lakh", "1.5 million": already words; keep them
-        if _WRITTEN_AS_ONE_WORD.search(number.text):
-            continue  # 340多万 ("3.4 million and more"), a 1.5-lakh grant: rewriting would lose a word
-        edits.append((number.start, number.end, render_number(number.value, locale, style)))
-    out, last = [], 0
-    for start, end, text in sorted(edits):
-        out += [translation[last:start], text]
-        last = end
-    out.append(translation[last:])
-    return "".join(out)

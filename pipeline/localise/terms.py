@@ -15,7 +15,7 @@ import unicodedata
 
 from pipeline.glossary import Glossary
 from pipeline.glossary.matching import TermMatch, find_terms
-from pipeline.localise.numbers import prepare_for_model
+from pipeline.localise.numformat import prepare_for_model
 from pipeline.localise.spans import MARKER, mask
 
 

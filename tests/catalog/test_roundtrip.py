@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from pipeline.catalog import catalogue as catalog, merge
 from pipeline.localise.loops import cut_loop, find_loop
 from pipeline.model import Translation
-from pipeline.localise.numbers import find_source_numbers, find_target_numbers, localise_numbers, prepare_for_model
+from pipeline.localise.numbers import find_source_numbers, find_target_numbers
+from pipeline.localise.numformat import localise_numbers, prepare_for_model
 
 # Any text but NUL (gettext's .mo uses it to separate plural forms; sources holding one are refused
 # as binary) and lone surrogates (not encodable as UTF-8). Quotes, backslashes, tabs, newlines,

@@ -2,7 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline.localise.numbers import find_source_numbers, find_target_numbers, localise_numbers, prepare_for_model
+from pipeline.localise.numbers import find_source_numbers, find_target_numbers
+from pipeline.localise.numformat import localise_numbers, prepare_for_model
 from pipeline.qa.checks import run_checks
 
 

@@ -14,7 +14,8 @@ import polib
 import pytest
 
 from pipeline.cli import main
-from pipeline.localise.numbers import find_source_numbers, find_target_numbers, localise_numbers
+from pipeline.localise.numbers import find_source_numbers, find_target_numbers
+from pipeline.localise.numformat import localise_numbers
 from pipeline.qa.checks import check_numbers
 
 # (Gujarati source, right translation, the translation broken: a number changed or dropped)

@@ -4,7 +4,7 @@ in their place, and the locale's term is put back there."""
 from __future__ import annotations
 
 from pipeline.glossary import Glossary, Term
-from pipeline.localise.numbers import prepare_for_model
+from pipeline.localise.numformat import prepare_for_model
 from pipeline.localise.spans import restore_spans
 from pipeline.localise.terms import protect_terms, restore_terms
 from pipeline.qa.checks import CheckContext, run_checks
