@@ -11,16 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from pipeline.config.models import project_name_problem  # noqa: F401  (callers import it from here)
+
 PLACEHOLDER = "PACKAGE VERSION"  # what xgettext writes, and what msgfmt -c warns about
-
-
-def project_name_problem(name: str) -> str | None:
-    """Why `name` cannot be a header value (a newline would start a header line of its own), or None."""
-    if not name.strip():
-        return "must not be empty (e.g. 'news-site 2.1')"
-    if any(c < " " or c == "\x7f" for c in name):
-        return f"{name!r} holds a control character (a newline, a tab, ...); give one line of text"
-    return None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.config import parse_locale
+from pipeline.layout import parse_locale
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import io
 import unicodedata
 from pathlib import Path
 
-from pipeline.config import SOURCE_LANGUAGE, parse_locale
+from pipeline.layout import SOURCE_LANGUAGE, parse_locale
 from pipeline.errors import PipelineError
 
 NOTE, FIXED = "note", "fixed"

@@ -1,242 +1,23 @@
-"""`models.yaml`: which model serves which language pair, and per-locale rendering options.
+"""Reading `models.yaml` into a `Config`.
 
 The file is read through PyYAML's node API so that every error names the offending key and its
-line. Everything comes out as frozen dataclasses; nothing downstream touches raw YAML.
+line, and only plain data tags are accepted.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-from dataclasses import dataclass, field, fields
-from functools import cached_property
+from dataclasses import fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
-from babel import Locale, UnknownLocaleError
 
-from pipeline.catalog.header import project_name_problem
+from pipeline.config.licences import canonical_licence
+from pipeline.config.models import (BACKENDS, FAMILIES, NUMBER_STYLES, QUANTIZATIONS, Config, GenerationSettings,
+                                    LocaleOptions, ModelSpec, project_name_problem)
 from pipeline.errors import PipelineError
-
-if TYPE_CHECKING:
-    from pipeline.glossary import Glossary
-
-FAMILIES = ("nllb", "m2m100", "marian", "madlad")
-BACKENDS = ("auto", "transformers", "ctranslate2")
-# CTranslate2 weight types; "auto" is int8 on a CPU and int8_float16 on CUDA.
-QUANTIZATIONS = ("auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "float16", "bfloat16", "float32")
-NUMBER_STYLES = ("decimal", "compact", "indian", "lakh")
-SOURCE_LANGUAGE = "gu"
-PIVOT_LANGUAGE = "en"  # a two-model route goes gu → en with the first model, en → target with the second
-# Languages whose models write more than one script: the script is part of the target, so zh_Hans
-# and zh_Hant never share a model code or a translation-memory row.
-SCRIPTED_LANGUAGES = {"zh": "Hans"}  # language -> script when the locale names none (CLDR likely subtags)
-
-
-@dataclass(frozen=True)
-class GenerationSettings:
-    """Decoding settings; part of every translation's cache key."""
-
-    beam_size: int = 4
-    max_length_ratio: float = 2.0  # output tokens allowed per input token ...
-    max_length_extra: int = 16  # ... plus this many
-    max_input_tokens: int = 256  # longer segments are split at clause boundaries
-    batch_tokens: int = 4096  # padded source tokens per batch
-    no_repeat_ngram_size: int = 0
-    repetition_penalty: float = 1.0
-
-
-@dataclass(frozen=True)
-class ModelSpec:
-    """One model entry: a hub id at a pinned revision, or a local folder."""
-
-    name: str
-    family: str
-    source: str
-    revision: str | None = None
-    local_path: Path | None = None
-    backend: str = "auto"
-    quantization: str = "auto"  # CTranslate2 only
-    trust_remote_code: bool = False
-    generation: GenerationSettings = field(default_factory=GenerationSettings)
-    # Score each output (its confidence); one forced-decoding pass, see bench/confidence_cost.py.
-    # Not part of settings_key: it never changes a translation.
-    confidence: bool = True
-    licence: str | None = None  # SPDX id of the weights' licence, as models.yaml states it
-    parameters: str | None = None  # size as published ("600M", "3B"), for `pipeline models`
-
-    @cached_property
-    def model_id(self) -> str:
-        """What we write into catalogues and key the translation memory by; a local folder is
-        fingerprinted once per spec, not once per message."""
-        if self.local_path is not None:
-            return f"{self.source}@{_folder_fingerprint(self.local_path)}"
-        return f"{self.source}@{self.revision}" if self.revision else self.source
-
-    def settings_key(self) -> str:
-        """Everything that changes this model's output, as a short stable string."""
-        return self._settings_key
-
-    @cached_property
-    def _settings_key(self) -> str:
-        gen = self.generation
-        parts = [self.model_id, self.family, self.backend, self.quantization] + [
-            f"{f.name}={getattr(gen, f.name)}" for f in fields(gen)
-        ]
-        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
-
-
-@dataclass(frozen=True)
-class Leg:
-    """One model of a route and the languages it translates between (language tags: "gu", "en",
-    "zh_Hans", "zh_Hant")."""
-
-    spec: ModelSpec
-    src: str
-    tgt: str
-
-
-@dataclass(frozen=True)
-class Route:
-    """How gu reaches one target: a single model, or two chained through English (gu → en → zh).
-
-    A single-model route has exactly its model's identity and memory key, so routes and models
-    configured before pivots existed keep their translation memory."""
-
-    pair: str  # the models.yaml key that chose it, e.g. "gu-zh"
-    legs: tuple[Leg, ...]
-
-    @property
-    def src(self) -> str:
-        return self.legs[0].src
-
-    @property
-    def tgt(self) -> str:
-        return self.legs[-1].tgt
-
-    @property
-    def model_id(self) -> str:
-        """What catalogues record: every model of the chain, in order."""
-        return " → ".join(leg.spec.model_id for leg in self.legs)
-
-    def settings_key(self) -> str:
-        if len(self.legs) == 1:
-            return self.legs[0].spec.settings_key()
-        parts = [f"{leg.src}>{leg.tgt}:{leg.spec.settings_key()}" for leg in self.legs]
-        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
-
-    @property
-    def licences(self) -> tuple[str | None, ...]:
-        """Each leg's licence, in order (None where models.yaml does not state one)."""
-        return tuple(leg.spec.licence for leg in self.legs)
-
-    @property
-    def licence(self) -> str:
-        """The licences a user of this route's output must honour, joined with " + "."""
-        named = list(dict.fromkeys(lic or "licence not stated" for lic in self.licences))
-        return " + ".join(named)
-
-    @property
-    def non_commercial(self) -> bool:
-        return any(is_non_commercial(lic) for lic in self.licences)
-
-
-def is_non_commercial(licence: str | None) -> bool:
-    """CC "NC" licences (CC-BY-NC-4.0, CC-BY-NC-SA-4.0, ...) forbid commercial use."""
-    return licence is not None and "-NC" in licence.upper()
-
-
-@dataclass(frozen=True)
-class LocaleOptions:
-    """How numbers are written for one target locale."""
-
-    number_style: str = "decimal"
-
-
-@dataclass(frozen=True)
-class Config:
-    path: Path
-    models: dict[str, ModelSpec]
-    # (source language, target language or tag) -> model names: one, or two chained through English
-    pairs: dict[tuple[str, str], tuple[str, ...]]
-    locales: dict[str, LocaleOptions]
-    project: str | None = None  # Project-Id-Version of the catalogues (`project:`; --project overrides)
-    glossary: Glossary | None = None  # `glossary:` in models.yaml, or --glossary
-
-    @property
-    def glossary_key(self) -> str | None:
-        """What the glossary contributes to a stage's cache key."""
-        return self.glossary.digest if self.glossary is not None else None
-
-    def with_glossary(self, path: str | Path | None) -> Config:
-        """This configuration with the glossary at `path` instead (None: unchanged)."""
-        if path is None:
-            return self
-        from pipeline.glossary import load_glossary
-
-        return dataclasses.replace(self, glossary=load_glossary(path))
-
-    def route_for(self, locale: str) -> Route:
-        """The route for gu → `locale`: the pair naming its script (gu-zh_Hant) if configured,
-        else its language (gu-zh)."""
-        tag, lang = target_tag(locale), target_language(locale)
-        key = next((k for k in ((SOURCE_LANGUAGE, tag), (SOURCE_LANGUAGE, lang)) if k in self.pairs), None)
-        if key is None:
-            routed = ", ".join(f"{s}-{t}" for s, t in sorted(self.pairs)) or "none"
-            raise PipelineError(
-                f"no model is routed for {SOURCE_LANGUAGE}-{lang} (needed by locale {locale}); "
-                f"pairs configured: {routed}",
-                path=self.path,
-            )
-        names = self.pairs[key]
-        pair = f"{key[0]}-{key[1]}"
-        if len(names) == 1:
-            return Route(pair, (Leg(self.models[names[0]], SOURCE_LANGUAGE, tag),))
-        first, second = (self.models[n] for n in names)
-        return Route(pair, (Leg(first, SOURCE_LANGUAGE, PIVOT_LANGUAGE), Leg(second, PIVOT_LANGUAGE, tag)))
-
-    def model_for(self, locale: str) -> ModelSpec:
-        """The model of a single-model route for `locale` (zh_Hans → the gu-zh model)."""
-        route = self.route_for(locale)
-        if len(route.legs) != 1:
-            raise PipelineError(f"pair {route.pair} chains {len(route.legs)} models; this needs a single model",
-                                path=self.path)
-        return route.legs[0].spec
-
-    def locale_options(self, locale: str) -> LocaleOptions:
-        if locale in self.locales:
-            return self.locales[locale]
-        # zh readers expect 30万 rather than 300,000, so compact is the Chinese default.
-        if target_language(locale) == "zh":
-            return LocaleOptions(number_style="compact")
-        return LocaleOptions()
-
-
-def parse_locale(name: str) -> Locale:
-    """A Babel locale, or a clear error; names like `zh_Hans` and `en-IN` are both accepted."""
-    try:
-        return Locale.parse(name.replace("-", "_"))
-    except (UnknownLocaleError, ValueError, TypeError):
-        raise PipelineError(
-            f"unknown locale {name!r}: use a Babel/CLDR identifier such as en, en_IN or zh_Hans"
-        ) from None
-
-
-def target_language(locale: str) -> str:
-    return parse_locale(locale).language
-
-
-def target_tag(locale: str) -> str:
-    """What a model is asked to write for `locale`: its language, plus the script for languages
-    written in several (zh, zh_CN, zh_Hans → zh_Hans; zh_TW, zh_HK, zh_Hant → zh_Hant)."""
-    parsed = parse_locale(locale)
-    if parsed.language not in SCRIPTED_LANGUAGES:
-        return parsed.language
-    return f"{parsed.language}_{parsed.script or SCRIPTED_LANGUAGES[parsed.language]}"
-
-
-# --- reading ---------------------------------------------------------------------------------
+from pipeline.glossary import load_glossary
+from pipeline.layout import PIVOT_LANGUAGE, parse_locale, target_tag
 
 _TOP_KEYS = {"models", "pairs", "locales", "project", "glossary"}
 # The tags plain YAML data has; anything else (!!python/name:os.system, !custom) is refused.
@@ -306,8 +87,6 @@ def load_config(path: str | Path) -> Config:
             locales[loc] = LocaleOptions(number_style=style)
     glossary = None
     if "glossary" in top:
-        from pipeline.glossary import load_glossary
-
         where = Path(reader.scalar(top["glossary"][1], "glossary", str)).expanduser()
         glossary = load_glossary(where if where.is_absolute() else path.parent / where)
     return Config(path=path, models=models, pairs=pairs, locales=locales, project=project, glossary=glossary)
@@ -389,14 +168,12 @@ class _Reader:
 
     def licence(self, node, what) -> str:
         """An SPDX licence id, spelt canonically (cc-by-nc-4.0 → CC-BY-NC-4.0)."""
-        from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
-
         value = self.scalar(node, what, str)
-        try:
-            return canonicalize_license_expression(value)
-        except InvalidLicenseExpression:
+        canonical = canonical_licence(value)
+        if canonical is None:
             self.fail(node, f"{what} is {value!r}, not an SPDX licence id "
                             "(e.g. Apache-2.0, CC-BY-4.0, CC-BY-NC-4.0, MIT; see https://spdx.org/licenses/)")
+        return canonical
 
     def choice(self, node, what, options):
         value = self.scalar(node, what, str)
@@ -462,15 +239,3 @@ def _local_folder(source: str, config_path: Path) -> Path | None:
     return None
 
 
-def _folder_fingerprint(folder: Path) -> str:
-    """Cheap identity of a local model: config bytes plus weight file sizes and mtimes."""
-    h = hashlib.sha256()
-    for item in sorted(folder.iterdir()):
-        if item.is_file():
-            stat = item.stat()
-            h.update(item.name.encode())
-            if item.suffix in (".json", ".yaml", ".txt", ".model"):
-                h.update(item.read_bytes())
-            else:
-                h.update(f"{stat.st_size}:{stat.st_mtime_ns}".encode())
-    return h.hexdigest()[:12]

@@ -1,0 +1,18 @@
+"""Model licences as `models.yaml` states them: SPDX ids, and which of them forbid commercial use."""
+
+from __future__ import annotations
+
+from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
+
+
+def canonical_licence(value: str) -> str | None:
+    """`value` as SPDX spells it (cc-by-nc-4.0 → CC-BY-NC-4.0), or None when it is no SPDX expression."""
+    try:
+        return canonicalize_license_expression(value)
+    except InvalidLicenseExpression:
+        return None
+
+
+def is_non_commercial(licence: str | None) -> bool:
+    """CC "NC" licences (CC-BY-NC-4.0, CC-BY-NC-SA-4.0, ...) forbid commercial use."""
+    return licence is not None and "-NC" in licence.upper()
