@@ -29,7 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline import jobs  # noqa: E402
 from pipeline import localise  # noqa: E402
-from pipeline.config import SOURCE_LANGUAGE, load_config  # noqa: E402
+from pipeline.config import load_config  # noqa: E402
+from pipeline.layout import SOURCE_LANGUAGE  # noqa: E402
 from pipeline.memory import TranslationMemory  # noqa: E402
 from pipeline.mt.executors import LocalExecutor, RayExecutor, import_ray, ray_runtime_env  # noqa: E402
 from pipeline.mt.route import check_route  # noqa: E402

@@ -120,8 +120,9 @@ def fill_memory(workdir: Path, models: Path, sources: Path) -> None:
     """Machine translations for every sentence of `sources`, stored the way the translate stage
     would find them (what the model is given, the route's key, the target with its script)."""
     from pipeline import localise
-    from pipeline.config import SOURCE_LANGUAGE, load_config
+    from pipeline.config import load_config
     from pipeline.ingest import collect_sources, read_document
+    from pipeline.layout import MEMORY_FILE, SOURCE_LANGUAGE
     from pipeline.memory import TranslationMemory
     from pipeline.segment.splitter import segment_document
 
@@ -129,7 +130,7 @@ def fill_memory(workdir: Path, models: Path, sources: Path) -> None:
     texts = list(dict.fromkeys(seg.text for path, name in collect_sources([sources])
                                for seg in segment_document(read_document(path, name))))
     en, zh = reference_lines()
-    with TranslationMemory(workdir / "memory.sqlite") as memory:
+    with TranslationMemory(workdir / MEMORY_FILE) as memory:
         for locale, refs in zip(LOCALES, (en, zh)):
             route = config.route_for(locale)
             inputs = {localise.prepare(t).model_input for t in texts}

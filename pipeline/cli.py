@@ -12,23 +12,26 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from pipeline import __version__, jobs
-from pipeline.catalog.header import ProjectId, project_name_problem
-from pipeline.config import load_config
+from pipeline.catalog.header import ProjectId
+from pipeline.config import load_config, project_name_problem
 from pipeline.errors import PipelineError
 from pipeline.mt.executors import EXECUTORS, make_executor
 from pipeline.fsutil import catalogue_lock, require_folder, workdir_lock, write_atomic
+from pipeline.layout import (DEFAULT_DOMAIN, DEFAULT_LOCALES_DIR, DEFAULT_MODELS, DEFAULT_WORKDIR, MEMORY_FILE,
+                             Paths, normalise_locales)
 from pipeline.mt.route import check_route
 
 
 def _add_common(p: argparse.ArgumentParser, *, models: bool = True) -> None:
     if models:
-        p.add_argument("--models", default="models.yaml", type=Path,
-                       help="which model serves which language pair (default: models.yaml)")
-    p.add_argument("--locales", default="locales", type=Path, dest="locales_dir",
-                   help="gettext folder for DOMAIN.pot and LOCALE/LC_MESSAGES/DOMAIN.po (default: locales)")
-    p.add_argument("--domain", default="messages", help="gettext domain, the catalogue file name (default: messages)")
-    p.add_argument("--workdir", default=".pipeline", type=Path,
-                   help="stage artefacts, translation memory and lock (default: .pipeline)")
+        p.add_argument("--models", default=DEFAULT_MODELS, type=Path,
+                       help=f"which model serves which language pair (default: {DEFAULT_MODELS})")
+    p.add_argument("--locales", default=DEFAULT_LOCALES_DIR, type=Path, dest="locales_dir",
+                   help=f"gettext folder for DOMAIN.pot and LOCALE/LC_MESSAGES/DOMAIN.po (default: {DEFAULT_LOCALES_DIR})")
+    p.add_argument("--domain", default=DEFAULT_DOMAIN,
+                   help=f"gettext domain, the catalogue file name (default: {DEFAULT_DOMAIN})")
+    p.add_argument("--workdir", default=DEFAULT_WORKDIR, type=Path,
+                   help=f"stage artefacts, translation memory and lock (default: {DEFAULT_WORKDIR})")
 
 
 def _add_artefacts(p: argparse.ArgumentParser) -> None:
@@ -111,8 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
             _add_catalog_options(p)
 
     p = sub.add_parser("models", help="list the configured routes: models, licences, cached or not, backend")
-    p.add_argument("--models", default="models.yaml", type=Path,
-                   help="which model serves which language pair (default: models.yaml)")
+    p.add_argument("--models", default=DEFAULT_MODELS, type=Path,
+                   help=f"which model serves which language pair (default: {DEFAULT_MODELS})")
     p.add_argument("--json", action="store_true", help="print one JSON object per model of each route")
 
     p = sub.add_parser("check", help="QA checks over .po files with Gujarati msgids (exit 1 on findings)")
@@ -195,7 +198,7 @@ def _os_error_text(exc: OSError) -> str:
 
 def _memory_error_text(args: argparse.Namespace, exc: sqlite3.OperationalError) -> str:
     """SQLite names no file; the one the pipeline keeps is the work directory's translation memory."""
-    where = f"{Path(args.workdir) / 'memory.sqlite'}: " if hasattr(args, "workdir") else ""
+    where = f"{Path(args.workdir) / MEMORY_FILE}: " if hasattr(args, "workdir") else ""
     text = str(exc)
     hint = ("free some space and run again; what was stored before is kept" if "full" in text
             else "run again; if it persists, move the file away (it is rebuilt from the catalogues)")
@@ -228,7 +231,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _evaluate(args)
     require_folder(args.locales_dir, "--locales")
     require_folder(args.workdir, "--workdir")
-    paths = jobs.Paths(args.workdir, args.locales_dir, args.domain)
+    paths = Paths(args.workdir, args.locales_dir, args.domain)
     if args.command == "status":
         return _print_status(args)
     if args.command == "export":
@@ -236,7 +239,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "segment" and args.jsonl:
         _print_segments(args.sources, tuple(args.artefacts))
         return 0
-    locales = jobs.normalise_locales(args.to.split(",")) if hasattr(args, "to") else []
+    locales = normalise_locales(args.to.split(",")) if hasattr(args, "to") else []
     config = load_config(args.models).with_glossary(getattr(args, "glossary", None)) if hasattr(args, "models") else None
     if config is not None:
         for locale in locales:
@@ -310,7 +313,7 @@ def _print_models(args: argparse.Namespace) -> int:
 def _print_status(args: argparse.Namespace) -> int:
     from pipeline.catalog.status import project_status
 
-    locales = jobs.normalise_locales(args.to.split(",")) if args.to else None
+    locales = normalise_locales(args.to.split(",")) if args.to else None
     if args.worst is not None:
         return _print_worst(args, locales)
     found = project_status(args.locales_dir, args.domain, locales)
@@ -331,7 +334,7 @@ def _print_worst(args: argparse.Namespace, locales: list[str] | None) -> int:
     if args.worst < 1:
         raise PipelineError("--worst takes a positive number of entries")
     items = project_review_items(args.locales_dir, args.domain, locales)
-    if not items and not locales and not any(args.locales_dir.glob(f"*/LC_MESSAGES/{args.domain}.po")):
+    if not items and not locales and not Paths(args.workdir, args.locales_dir, args.domain).found_locales():
         raise PipelineError(f"no {args.domain}.po catalogues under {args.locales_dir}: run `pipeline run` first")
     chosen = worst(items, args.worst)
     if args.json:
@@ -348,7 +351,7 @@ def _export(args: argparse.Namespace) -> int:
 
     require_folder(args.out, "--out")
     with workdir_lock(args.workdir):
-        for locale in jobs.normalise_locales(args.to.split(",")):
+        for locale in normalise_locales(args.to.split(",")):
             report = export(args.fmt, locale, locales_dir=args.locales_dir, domain=args.domain,
                             workdir=args.workdir, out=args.out, include_fuzzy=args.include_fuzzy)
             for warning in report.warnings:
@@ -363,8 +366,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     from pipeline import evaluate
     from pipeline.mt import load_translator
 
-    locale = jobs.normalise_locales([args.to])[0]
-    configs = [load_config(path) for path in args.models or [Path("models.yaml")]]
+    locale = normalise_locales([args.to])[0]
+    configs = [load_config(path) for path in args.models or [Path(DEFAULT_MODELS)]]
     for config in configs:
         check_route(config.route_for(locale))  # fail on an unrouted pair or script before any work
     src, ref = evaluate.read_lines(args.src), evaluate.read_lines(args.ref)

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.config import Config, target_language
+from pipeline.config import Config
+from pipeline.layout import target_language
 from pipeline.errors import PipelineError
 from pipeline.localise.numbers import find_source_numbers, find_target_numbers
 from pipeline.segment.splitter import segment_document

@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline import localise
-from pipeline.config import SOURCE_LANGUAGE, Route, target_tag
+from pipeline.config import Route
+from pipeline.layout import SOURCE_LANGUAGE, target_tag
 from pipeline.memory import TranslationMemory
 from pipeline.model import Translation
 from pipeline.mt import translate_scored

@@ -24,6 +24,7 @@ from pipeline.catalog.entry import is_reviewed
 from pipeline.catalog.poformat import format_entries, format_header
 from pipeline.errors import PipelineError
 from pipeline.fsutil import write_atomic
+from pipeline.layout import SOURCE_LANGUAGE
 from pipeline.catalog.header import ProjectId
 from pipeline.model import Segment
 from pipeline.catalog.mofile import mo_bytes
@@ -149,7 +150,7 @@ def _header(locale: str | None, date: str) -> dict[str, str]:
     }
     if locale:
         meta["Plural-Forms"] = get_plural(locale).plural_forms
-    meta["X-Source-Language"] = "gu"
+    meta["X-Source-Language"] = SOURCE_LANGUAGE
     return meta
 
 

@@ -11,6 +11,7 @@ from pipeline.catalog.catalogue import read_po
 from pipeline.catalog.entry import QA_COMMENT, is_fuzzy, is_translated
 from pipeline.catalog.review_order import ReviewItem, entry_confidence, machine_made, review_items
 from pipeline.errors import PipelineError
+from pipeline.layout import Paths
 
 
 @dataclass(frozen=True)
@@ -64,14 +65,14 @@ def catalog_status(locale: str, po: polib.POFile) -> LocaleStatus:
 
 def find_locales(locales_dir: Path, domain: str) -> list[str]:
     """Every LOCALE with a LOCALE/LC_MESSAGES/DOMAIN.po, sorted."""
-    return sorted(p.parent.parent.name for p in locales_dir.glob(f"*/LC_MESSAGES/{domain}.po"))
+    return Paths(Path(), locales_dir, domain).found_locales()
 
 
 def read_catalogues(locales_dir: Path, domain: str, locales: list[str] | None = None) -> dict[str, tuple[Path, polib.POFile]]:
     """locale → (path, catalogue), for the locales named or every catalogue found."""
     out = {}
     for locale in locales or find_locales(locales_dir, domain):
-        path = locales_dir / locale / "LC_MESSAGES" / f"{domain}.po"
+        path = Paths(Path(), locales_dir, domain).po(locale)
         po = read_po(path)
         if po is None:
             raise PipelineError(f"no catalogue for {locale}: run `pipeline run SOURCES --to {locale}` first", path=path)

@@ -12,10 +12,10 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from pipeline.layout import SOURCE_LANGUAGE
 from pipeline.model import Document
 from pipeline.segment.splitter import segment_document
 
-SOURCE_LANGUAGE = "gu"
 # A sentence ending in a full-width stop, maybe inside closing tags (`<1>句子。</1>`).
 _FULL_WIDTH_END = re.compile(r"[。！？；：…‥｡](?:</\d{1,3}>)*\Z")
 

@@ -18,11 +18,12 @@ from pipeline.jobs.catalogue_stage import (CATALOGUE_VERSION, catalogue_is_curre
                                            write_template)
 from pipeline.jobs.localise_stage import Localised, localise_key, localise_locale, stage_localize
 from pipeline.jobs.plan_stage import ParsedCatalogues, Planned, legacy_owned, plan_locale, remember_plan
-from pipeline.jobs.report import LocaleStats, Paths, RunReport, normalise_locales
+from pipeline.jobs.report import LocaleStats, RunReport
 from pipeline.jobs.segment_stage import (SEGMENTER_VERSION, Segmented, load_segmented, load_segments,
                                          segment_sources, stage_segment)
 from pipeline.jobs.translate_stage import (CHUNK, TRANSLATE_VERSION, Raw, TranslatorFactory, default_factory,
                                            note_current, stage_translate, translate_key, translate_locales)
+from pipeline.layout import Paths, normalise_locales
 from pipeline.memory import TranslationMemory
 from pipeline.mt.executors import LocalExecutor
 
@@ -41,7 +42,7 @@ def run_all(sources, locales, config: Config, paths: Paths, factory: TranslatorF
     raws: dict[str, Raw] = {}
     complete: dict[str, bool] = {}  # every owned message translated: the next run's keys are predictable
     parsed = ParsedCatalogues()
-    with TranslationMemory(paths.workdir / "memory.sqlite") as memory, \
+    with TranslationMemory(paths.memory()) as memory, \
             (executor or LocalExecutor(factory)) as runner:
         made: dict = {}
         for locale in locales:  # every translation first: a run killed on the way leaves the old catalogues

@@ -14,8 +14,9 @@ from pipeline.catalog.poreader import Parsed
 from pipeline.errors import PipelineError
 from pipeline.jobs.localise_stage import Localised, cached_translations
 from pipeline.jobs.plan_stage import ParsedCatalogues, Planned, legacy_owned, remember_plan
-from pipeline.jobs.report import Paths, RunReport
+from pipeline.jobs.report import RunReport
 from pipeline.jobs.segment_stage import Segmented, load_segmented
+from pipeline.layout import Paths
 from pipeline.qa.checks import run_checks
 from pipeline.qa.remembered import RememberedChecks, rules_key
 

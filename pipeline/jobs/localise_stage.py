@@ -9,8 +9,9 @@ from pipeline import localise
 from pipeline.cache import Cache
 from pipeline.config import Config
 from pipeline.errors import PipelineError
-from pipeline.jobs.report import Paths, RunReport
+from pipeline.jobs.report import RunReport
 from pipeline.jobs.translate_stage import Raw, raw_from_cache
+from pipeline.layout import Paths
 from pipeline.model import Finding, Translation
 from pipeline.translate import finish
 

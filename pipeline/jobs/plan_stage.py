@@ -11,8 +11,8 @@ from pipeline.cache import Cache
 from pipeline.catalog import catalogue as catalog
 from pipeline.catalog.plan import Plan, make_plan
 from pipeline.catalog.poreader import Parsed
-from pipeline.jobs.report import Paths
 from pipeline.jobs.segment_stage import Segmented
+from pipeline.layout import Paths
 
 
 @dataclass(frozen=True)

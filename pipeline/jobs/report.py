@@ -1,35 +1,13 @@
-"""What a run is given and what it tells: the project's paths, and the summary per locale."""
+"""What a run tells: the summary per locale."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from pipeline.config import parse_locale
-from pipeline.fsutil import check_plain_name
+from pipeline.layout import Paths, normalise_locales
 from pipeline.mt.licences import licence_notes
 
-
-@dataclass
-class Paths:
-    workdir: Path
-    locales_dir: Path
-    domain: str
-
-    def __post_init__(self):
-        check_plain_name(self.domain, "gettext domain")  # it names output files
-
-    def artefact(self, name: str) -> Path:
-        return self.workdir / f"{name}.json"
-
-    def pot(self) -> Path:
-        return self.locales_dir / f"{self.domain}.pot"
-
-    def po(self, locale: str) -> Path:
-        return self.locales_dir / check_plain_name(locale, "locale") / "LC_MESSAGES" / f"{self.domain}.po"
-
-    def mo(self, locale: str) -> Path:
-        return self.po(locale).with_suffix(".mo")
+__all__ = ["LocaleStats", "Paths", "RunReport", "normalise_locales"]  # Paths and normalise_locales: pipeline.layout's
 
 
 @dataclass
@@ -64,12 +42,3 @@ class RunReport:
 
     def stats(self, locale: str) -> LocaleStats:
         return self.locales.setdefault(locale, LocaleStats(locale))
-
-
-def normalise_locales(names: list[str]) -> list[str]:
-    out = []
-    for name in names:
-        locale = str(parse_locale(name.strip()))
-        if locale not in out:
-            out.append(locale)
-    return out

@@ -13,7 +13,8 @@ from pipeline.catalog import catalogue as catalog
 from pipeline.errors import PipelineError
 from pipeline.ingest import artefact_matcher, collect_sources, read_document
 from pipeline.ingest.sources import save_sources
-from pipeline.jobs.report import Paths, RunReport
+from pipeline.jobs.report import RunReport
+from pipeline.layout import Paths
 from pipeline.model import Segment
 from pipeline.segment.limits import check_sentence_lengths
 from pipeline.segment.splitter import segment_document

@@ -9,8 +9,9 @@ from pipeline import cache as caching
 from pipeline.cache import Cache
 from pipeline.config import Config, ModelSpec
 from pipeline.jobs.plan_stage import Planned, plan_locale
-from pipeline.jobs.report import Paths, RunReport
+from pipeline.jobs.report import RunReport
 from pipeline.jobs.segment_stage import Segmented, load_segmented
+from pipeline.layout import Paths
 from pipeline.memory import TranslationMemory
 from pipeline.mt.executors import LocalExecutor
 from pipeline.mt.route import check_route
@@ -99,7 +100,7 @@ def translate_locales(config: Config, locales: list[str], paths: Paths, report: 
                       factory: TranslatorFactory = default_factory, executor=None) -> None:
     """`pipeline translate`: the translate stage alone, from the segments the last segment stage left."""
     segmented = load_segmented(paths)
-    with TranslationMemory(paths.workdir / "memory.sqlite") as memory, \
+    with TranslationMemory(paths.memory()) as memory, \
             (executor or LocalExecutor(factory)) as runner:
         made: dict = {}
         for locale in locales:

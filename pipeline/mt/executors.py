@@ -25,7 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.config import SOURCE_LANGUAGE, ModelSpec, Route
+from pipeline.config import ModelSpec, Route
+from pipeline.layout import SOURCE_LANGUAGE
 from pipeline.errors import PipelineError
 from pipeline.memory import TranslationMemory
 from pipeline.mt import translate_scored

@@ -12,7 +12,8 @@ import struct
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from pipeline.config import SCRIPTED_LANGUAGES, Config, ModelSpec, Route, is_non_commercial
+from pipeline.config import Config, ModelSpec, Route, is_non_commercial
+from pipeline.layout import SCRIPTED_LANGUAGES
 from pipeline.errors import PipelineError
 from pipeline.mt import families, resolve_backend
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
-from pipeline.config import is_non_commercial
+from pipeline.config.licences import is_non_commercial
 
 NOT_STATED = "licence not stated"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import polib
 
 from pipeline.catalog.catalogue import read_po
-from pipeline.config import parse_locale
+from pipeline.layout import locale_of_catalogue, parse_locale
 from pipeline.errors import PipelineError
 from pipeline.glossary import Glossary
 from pipeline.glossary.matching import find_terms
@@ -61,8 +61,8 @@ def _pairs(entry: polib.POEntry) -> list[tuple[str, str]]:
 def catalogue_locale(path: Path, po: polib.POFile) -> str | None:
     """The catalogue's target locale: its Language header, else the LOCALE/LC_MESSAGES/ folder."""
     name = (po.metadata.get("Language") or "").strip()
-    if not name and path.parent.name == "LC_MESSAGES":
-        name = path.parent.parent.name
+    if not name:
+        name = locale_of_catalogue(path) or ""
     try:
         return str(parse_locale(name)) if name else None
     except PipelineError:
