@@ -104,10 +104,11 @@ def read_header(path: Path) -> polib.POFile | None:
 
 
 def _check_unique(po: polib.POFile, path: Path) -> None:
-    """One entry per (msgctxt, msgid), as msgfmt demands: a merge would silently keep only one."""
-    seen: dict[tuple[bool, str | None, str], int] = {}
+    """One entry per (msgctxt, msgid), live or obsolete, as msgfmt and msgcat demand: a merge would
+    silently keep only one (an obsolete entry's text replaced the live one's)."""
+    seen: dict[tuple[str | None, str], int] = {}
     for entry in po:
-        key = (entry.obsolete, entry.msgctxt, entry.msgid)
+        key = (entry.msgctxt, entry.msgid)
         if key in seen:
             raise PipelineError(f"duplicate message definition (first defined at line {seen[key]}); "
                                 "merge or remove one, then run again; left untouched", path=path, line=entry.linenum)

@@ -15,9 +15,10 @@ kept, and so is one whose note a person deleted. An approved entry (fuzzy cleare
 whatever its comments say; the pipeline takes its note off.
 
 Catalogues written before digests existed carry `#. machine translation: MODEL` alone; their owner
-was recorded in `.pipeline/owned-<locale>.json`. With that file, it decides; without it, such an
-entry is taken as a person's, since nothing can show it is not (nothing a person wrote is ever
-re-translated).
+was recorded in `.pipeline/owned-<locale>.json`. Such an entry is the pipeline's only when that file
+holds its very msgstr; otherwise (no file, an entry the file does not list, or a digest-era entry
+whose note a person removed) it is taken as a person's, since nothing can show it is not (nothing
+a person wrote is ever re-translated).
 """
 
 from __future__ import annotations
@@ -122,11 +123,9 @@ def owner(entry: polib.POEntry, legacy_owned: dict[str, str] | None = None) -> O
         return Owner.PIPELINE if digest(texts(entry)) == written else Owner.PERSON
     if model_of(entry) is None:
         return Owner.PERSON  # a suggestion of reviewed text, or another tool's fuzzy entry
-    if legacy_owned is not None:
-        if entry.msgid in legacy_owned:
-            return Owner.PIPELINE if entry.msgstr == legacy_owned[entry.msgid] else Owner.PERSON
-        return Owner.PIPELINE  # as earlier versions decided for an entry their record did not list
-    return Owner.PERSON
+    if legacy_owned is not None and legacy_owned.get(entry.msgid) == entry.msgstr:
+        return Owner.PIPELINE  # the very text an earlier version recorded writing
+    return Owner.PERSON  # also an entry the record does not list: a person may have taken the note off
 
 
 def is_shipped(entry: polib.POEntry, include_fuzzy: bool = False) -> bool:

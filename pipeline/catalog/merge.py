@@ -74,8 +74,8 @@ def merge_catalog(
     reviewed = {s: t for s, t in reviewed.items() if s in usable}
     wanted = {_key(m) for m in messages}
     fresh = [m for m in messages if _key(m) not in old and m.msgid not in reviewed]
-    spare = {e.msgid: e for k, e in old.items()
-             if k not in wanted and not e.msgid_plural and e.msgstr}
+    spare = {e.msgid: e for k, e in old.items()  # a context entry is another use of its words, on purpose
+             if k not in wanted and not e.msgid_plural and not e.msgctxt and e.msgstr}
 
     def persons(entry: polib.POEntry) -> bool:
         return owner(entry, legacy_owned) is Owner.PERSON

@@ -113,9 +113,10 @@ def _reference_lines(occurrences) -> list[str]:
 
 
 def _plural_forms(entry: polib.POEntry, nplurals: int | None) -> list[tuple[int, str]]:
-    """Exactly `nplurals` forms when the locale says how many; missing ones are empty."""
+    """At least `nplurals` forms when the locale says how many, missing ones empty; a form beyond
+    them that a person wrote is kept, as msgcat keeps it (msgfmt -c reports it)."""
     forms = {int(k): v for k, v in entry.msgstr_plural.items()}
-    count = nplurals if nplurals is not None else max(forms, default=1) + 1
+    count = max(nplurals or 0, max(forms, default=0 if nplurals else 1) + 1)
     return [(i, forms.get(i, "")) for i in range(max(count, 1))]
 
 

@@ -21,12 +21,43 @@ import polib
 
 _UNESCAPE = re.compile(r'\\(\\|n|t|r|v|b|f|a|")')
 _UNESCAPED = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", "a": "\a", "\\": "\\", '"': '"'}
+_OTHER_ESCAPE = re.compile(r'\\[^\\ntrvbfa"]')  # may also match after an escaped backslash: then read slowly
+_ANY_ESCAPE = re.compile(r'\\(?:([\\ntrvbfa"])|x([0-9A-Fa-f]+)|([0-7]{1,3})|(.?))', re.DOTALL)
 _PREVIOUS = {"msgctxt": "previous_msgctxt", "msgid": "previous_msgid", "msgid_plural": "previous_msgid_plural"}
 
 
+class StringError(ValueError):
+    """A string gettext would refuse: an escape it does not know, or bytes that are not UTF-8."""
+
+
 def _unescape(text: str) -> str:
-    """The escapes gettext writes (polib's, and `\\a`, which polib leaves as it is)."""
-    return _UNESCAPE.sub(lambda m: _UNESCAPED[m.group(1)], text) if "\\" in text else text
+    """A string's value as gettext reads it: the escapes it writes (polib's, and `\\a`, which polib
+    leaves as it is), and the byte escapes a person may type (`\\x41`, `\\101`: bytes of the
+    UTF-8 text, so `\\xe0\\xaa\\x95` is one Gujarati letter). Anything else is a StringError."""
+    if "\\" not in text:
+        return text
+    if _OTHER_ESCAPE.search(text) is None:
+        return _UNESCAPE.sub(lambda m: _UNESCAPED[m.group(1)], text)
+    out, at = bytearray(), 0
+    for m in _ANY_ESCAPE.finditer(text):
+        out += text[at : m.start()].encode("utf-8")
+        at = m.end()
+        simple, hexadecimal, octal, other = m.groups()
+        if simple is not None:
+            out += _UNESCAPED[simple].encode("utf-8")
+            continue
+        if other is not None:
+            raise StringError(f"invalid escape sequence {m.group(0)} in a string (gettext knows \\n \\t "
+                              "\\\" \\\\ \\a \\b \\f \\r \\v, \\xHH and \\OOO)")
+        value = int(hexadecimal, 16) if hexadecimal is not None else int(octal, 8)
+        if value & 0xFF == 0:
+            raise StringError(f"escape {m.group(0)} puts a NUL byte in a string; gettext would cut it there")
+        out.append(value & 0xFF)  # gettext keeps the low byte of a longer \x escape
+    out += text[at:].encode("utf-8")
+    try:
+        return out.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise StringError(f"string is not UTF-8 once its escapes are read (byte {exc.start})") from None
 
 
 class PoSyntaxError(ValueError):
@@ -82,7 +113,10 @@ _DEFAULTS = {k: v for k, v in polib.POEntry().__dict__.items() if not isinstance
 def _string(token: str, number: int) -> str:
     if len(token) < 2 or token[0] != '"' or token[-1] != '"':
         raise PoSyntaxError("expected a quoted string", number)
-    return _unescape(token[1:-1])
+    try:
+        return _unescape(token[1:-1])
+    except StringError as exc:
+        raise PoSyntaxError(str(exc), number) from None
 
 
 _STRING = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
@@ -113,6 +147,11 @@ class _Reader:
         """Read one whole entry starting at line `number`; False when one is being read already."""
         if self.cur is not None and not self.cur.done:
             return False  # its comments came before the blank line: read on line by line
+        try:
+            msgctxt = _strings(match["msgctxt"]) if match["msgctxt"] is not None else None
+            msgid, msgstr = _strings(match["msgid"]), _strings(match["msgstr"])
+        except StringError:
+            return False  # read line by line, which names the line
         self.finish()
         e = _Entry(number)
         comments = match["comments"]
@@ -128,10 +167,7 @@ class _Reader:
                 else:
                     _comment(e, text.rstrip(), text, e.last + 1)
                 e.last += 1
-        if match["msgctxt"] is not None:
-            e.msgctxt = _strings(match["msgctxt"])
-        e.msgid = _strings(match["msgid"])
-        e.msgstr = _strings(match["msgstr"])
+        e.msgctxt, e.msgid, e.msgstr = msgctxt, msgid, msgstr
         e.done = True
         e.text = match.group(0)
         e.last = number + e.text.count("\n")

@@ -49,7 +49,7 @@ def test_entries_written_before_digests_follow_the_old_record_or_count_as_a_pers
     e = polib.POEntry(msgid="એક.", msgstr="One.", flags=["fuzzy"], comment="machine translation: tiny@1")
     assert entry.owner(e, {"એક.": "One."}) is Owner.PIPELINE
     assert entry.owner(e, {"એક.": "Other."}) is Owner.PERSON
-    assert entry.owner(e, {}) is Owner.PIPELINE  # the old rule for entries the record did not list
+    assert entry.owner(e, {}) is Owner.PERSON  # not listed: maybe a digest-era entry whose note a person removed
     assert entry.owner(e, None) is Owner.PERSON  # no record: nothing shows it is the machine's
 
 

@@ -70,8 +70,10 @@ def test_polib_own_writer_would_not_match(tmp_path):
     assert str(po) + "\n" != poformat.format_catalog(po)
 
 
-@pytest.mark.parametrize("locale_plurals, forms", [(1, ["ફાઇલ"]), (2, ["ફાઇલ", "ફાઇલો"]), (3, ["ફાઇલ", "ફાઇલો", ""])])
-def test_plural_entries_get_exactly_nplurals_forms(tmp_path, locale_plurals, forms):
+@pytest.mark.parametrize("locale_plurals, forms", [(1, ["ફાઇલ", "ફાઇલો"]), (2, ["ફાઇલ", "ફાઇલો"]),
+                                                   (3, ["ફાઇલ", "ફાઇલો", ""])])
+def test_plural_entries_get_nplurals_forms_and_keep_a_persons_extra_one(tmp_path, locale_plurals, forms):
+    """Missing forms are added empty; a form beyond nplurals is a person's text, kept as msgcat keeps it."""
     po = polib.POFile()
     po.metadata = {"Content-Type": "text/plain; charset=UTF-8",
                    "Plural-Forms": {1: "nplurals=1; plural=0;", 2: "nplurals=2; plural=(n != 1);",
@@ -81,7 +83,10 @@ def test_plural_entries_get_exactly_nplurals_forms(tmp_path, locale_plurals, for
     path.write_text(poformat.format_catalog(po, nplurals=locale_plurals), encoding="utf-8")
     back = polib.pofile(str(path))[0]
     assert [back.msgstr_plural[i] for i in range(len(back.msgstr_plural))] == forms
-    if shutil.which("msgfmt"):
+    if shutil.which("msgcat"):
+        assert subprocess.run(["msgcat", str(path)], check=True, capture_output=True).stdout.decode() == \
+            path.read_text(encoding="utf-8")
+    if shutil.which("msgfmt") and len(forms) == locale_plurals:
         subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(path)], check=True, capture_output=True)
 
 

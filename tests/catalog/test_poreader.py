@@ -127,3 +127,22 @@ def test_read_po_names_the_file_and_line_of_a_broken_entry(tmp_path):
     with pytest.raises(PipelineError) as raised:
         catalogue.read_po(path)
     assert raised.value.line == 5 and "left untouched" in str(raised.value)
+
+
+@pytest.mark.parametrize("written,value", [
+    (r"\x41\101", "AA"),  # bytes, as msgcat reads them
+    (r"\xe0\xaa\x95", "ક"),  # the UTF-8 bytes of one letter
+    (r"\x4142", "B"),  # gettext keeps the low byte of a long \x escape
+    (r"\\x41", r"\x41"),  # an escaped backslash, then text
+    (r"\\\x41\n", "\\A\n"),
+])
+def test_byte_escapes_are_read_as_gettext_reads_them(written, value):
+    (entry,) = parse_po(f'msgid "a"\nmsgstr "{written}"\n').po
+    assert entry.msgstr == value
+
+
+@pytest.mark.parametrize("written", [r"\q", r"\x", r"\8", r"\u0041", r"\0", r"\xff"])
+def test_escapes_gettext_refuses_are_errors_with_their_line(written):
+    with pytest.raises(PoSyntaxError) as caught:
+        parse_po(f'msgid "a"\nmsgstr "ok"\n\nmsgid "b"\nmsgstr "x{written}"\n')
+    assert caught.value.line == 5

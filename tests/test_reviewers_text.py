@@ -1,0 +1,139 @@
+"""A reviewer's text is never lost or changed by a run, whatever the catalogue holds: the cases a
+hostile review of the catalogue handling found, each through the `pipeline` command. What GNU
+gettext does with the same file decides what "as written" means (msgcat, msgfmt)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+S1 = "ગુજરાત સરકારે નવી યોજના શરૂ કરી છે."
+S2 = "નવી શાળા ગામમાં ખુલી છે."
+HEADER = """\
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Language: {locale}\\n"
+"""
+PO = Path("locales/en/LC_MESSAGES/messages.po")
+
+
+def cli(*args, cwd, timeout=180, env=None) -> subprocess.CompletedProcess:
+    environment = dict(os.environ, OMP_NUM_THREADS="1", **(env or {}),
+                       PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=cwd, capture_output=True,
+                          text=True, env=environment, timeout=timeout)
+
+
+def run(project: Path, locale: str = "en", **kwargs) -> subprocess.CompletedProcess:
+    return cli("run", "articles", "--to", locale, "--models", "models.yaml", cwd=project, **kwargs)
+
+
+@pytest.fixture
+def project(tmp_path, tiny_models) -> Path:
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "a.txt").write_text(f"{S1} {S2}\n", encoding="utf-8")
+    text = tiny_models.read_text(encoding="utf-8").replace("beam_size: 2", "beam_size: 1")
+    (tmp_path / "models.yaml").write_text(text.replace("source: ./", f"source: {tiny_models.parent}/"),
+                                          encoding="utf-8")
+    return tmp_path
+
+
+def write_po(project: Path, body: str, locale: str = "en") -> Path:
+    path = project / "locales" / locale / "LC_MESSAGES" / "messages.po"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(HEADER.format(locale=locale) + body, encoding="utf-8")
+    return path
+
+
+def entries(path: Path) -> dict[tuple[str | None, str, bool], polib.POEntry]:
+    return {(e.msgctxt, e.msgid, e.obsolete): e for e in polib.pofile(str(path))}
+
+
+def test_a_live_entry_and_an_obsolete_one_with_the_same_msgid_are_refused_as_msgfmt_does(project):
+    """msgfmt and msgcat call this a duplicate message definition; the run used to replace the
+    live approved text with the obsolete one and exit 0."""
+    path = write_po(project, f'\nmsgid "{S1}"\nmsgstr "Live approved."\n\nmsgid "{S2}"\nmsgstr "School."\n'
+                             f'\n#~ msgid "{S1}"\n#~ msgstr "Old obsolete."\n')
+    before = path.read_bytes()
+    proc = run(project)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "messages.po:12: duplicate message definition (first defined at line 6)" in proc.stderr
+    assert path.read_bytes() == before and not (path.parent / "messages.mo").exists()
+
+
+def test_a_fuzzy_edit_whose_note_was_removed_survives_an_old_ownership_record(project):
+    """The record of versions before digests (owned-<locale>.json) proves an entry the pipeline's
+    only where it lists the very text; an entry it does not list is a person's."""
+    assert run(project).returncode == 0
+    path = project / PO
+    text = path.read_text(encoding="utf-8")
+    block = next(b for b in text.split("\n\n") if f'msgid "{S1}"' in b)
+    edited = re.sub(r"(?m)^# machine translation, awaiting review.*\n", "", block)
+    edited = re.sub(r'(?m)^msgstr ".*"$', 'msgstr "A person\'s edit, still fuzzy"', edited)
+    path.write_text(text.replace(block, edited), encoding="utf-8")
+    (project / ".pipeline" / "owned-en.json").write_text(json.dumps({"another sentence": "x"}), encoding="utf-8")
+    models = project / "models.yaml"
+    models.write_text(models.read_text(encoding="utf-8").replace("max_length_extra: 4", "max_length_extra: 5"),
+                      encoding="utf-8")  # new settings: the pipeline's own entries are translated again
+    proc = run(project)
+    assert proc.returncode == 0, proc.stderr
+    kept = entries(path)[(None, S1, False)]
+    assert kept.msgstr == "A person's edit, still fuzzy" and kept.fuzzy
+
+
+def test_hex_and_octal_escapes_are_read_as_gettext_reads_them(project):
+    r"""`\x41` and `\101` are the byte 0x41 for msgcat and msgfmt; the run wrote them back as `\\x41`
+    and the .mo shipped the backslashes."""
+    path = write_po(project, f'\nmsgid "{S1}"\nmsgstr "\\x41 and \\101 and \\xe0\\xaa\\x95"\n'
+                             f'\nmsgid "{S2}"\nmsgstr "School."\n')
+    proc = run(project)
+    assert proc.returncode == 0, proc.stderr
+    assert f'msgid "{S1}"\nmsgstr "A and A and ક"\n' in path.read_text(encoding="utf-8")
+    shipped = {e.msgid: e.msgstr for e in polib.mofile(str(path.with_suffix(".mo")))}
+    assert shipped[S1] == "A and A and ક"
+
+
+@pytest.mark.parametrize("escape,reason", [("\\q", "invalid escape sequence"), ("\\x", "invalid escape sequence"),
+                                           ("\\xff", "not UTF-8")])
+def test_an_escape_gettext_refuses_is_refused_with_its_line(project, escape, reason):
+    path = write_po(project, f'\nmsgid "{S1}"\nmsgstr "bad {escape} here"\n')
+    before = path.read_bytes()
+    proc = run(project)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "messages.po:7:" in proc.stderr and reason in proc.stderr, proc.stderr
+    assert path.read_bytes() == before
+
+
+def test_a_persons_context_entry_is_not_consumed_by_a_source_with_the_same_msgid(project):
+    """The sources make no msgctxt: an entry with one is a person's, for another use of the same
+    words. A source sentence with the same msgid gets an entry of its own."""
+    path = write_po(project, f'\nmsgctxt "headline"\nmsgid "{S1}"\nmsgstr "Gujarat launches a scheme"\n'
+                             f'\nmsgid "{S2}"\nmsgstr "School."\n')
+    proc = run(project)
+    assert proc.returncode == 0, proc.stderr
+    found = entries(path)
+    context = [e for (ctx, msgid, _), e in found.items() if ctx == "headline" and msgid == S1]
+    assert len(context) == 1 and context[0].msgstr == "Gujarat launches a scheme" and not context[0].fuzzy
+    plain = found[(None, S1, False)]
+    assert plain.msgstr != "Gujarat launches a scheme"  # its own machine translation, not the headline's
+
+
+def test_a_persons_zh_entry_with_two_plural_forms_keeps_both(project):
+    """nplurals=1 for Chinese, yet msgcat keeps a second form a person wrote; so does the run."""
+    path = write_po(project, '"Plural-Forms: nplurals=1; plural=0;\\n"\n'
+                             f'\nmsgid "{S1}"\nmsgstr "计划。"\n\nmsgid "{S2}"\nmsgstr "学校。"\n'
+                             '\nmsgid "one file"\nmsgid_plural "%d files"\nmsgstr[0] "一个文件"\nmsgstr[1] "%d个文件"\n',
+                    locale="zh_Hans")
+    proc = run(project, locale="zh_Hans")
+    assert proc.returncode == 0, proc.stderr
+    (plural,) = [e for e in polib.pofile(str(path)) if e.msgid_plural]
+    assert plural.msgstr_plural == {0: "一个文件", 1: "%d个文件"}
