@@ -19,6 +19,8 @@ OUTDIR/models-trained-pivot.yaml routes gu-en to the first and gu-zh through bot
 
 from __future__ import annotations
 
+import hashlib
+
 import importlib.util
 import json
 import shutil
@@ -65,7 +67,8 @@ def build_trained_model(outdir: str | Path) -> Path:
     tiny = _builder()
     tiny.build_tiny_models(outdir)
     wanted = {"version": SCRIPT_VERSION, "pairs": [list(p) for p in PAIRS], "pivot": [list(p) for p in PIVOT_PAIRS],
-              "tiny": tiny._fingerprint()}
+              "tiny": tiny._fingerprint(),
+              "script": hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]}
     stamp = outdir / STAMP
     with FileLock(str(outdir / ".lock-trained")):
         if not (stamp.is_file() and json.loads(stamp.read_text(encoding="utf-8")) == wanted):
@@ -147,11 +150,14 @@ def _fit(model, examples, pad: int, steps: int = 600) -> None:
     model.eval()
 
 
-def _encode(tok, source: str, target: str) -> tuple[list[int], list[int]]:
+def _encode(tok, source: str, target: str, *, before: str | None = None) -> tuple[list[int], list[int]]:
+    """Input and label ids of a pair; `before`, a target-language token, goes before the source as
+    its id, the way the pipeline feeds it (pipeline.mt.batching), never as text."""
     enc = tok(source, text_target=target)
     if tok.unk_token_id in enc["input_ids"] + enc["labels"]:
         raise RuntimeError(f"pair has characters the tiny tokenizer lacks: {source!r} / {target!r}")
-    return enc["input_ids"], enc["labels"]
+    prefix = [] if before is None else [tok.convert_tokens_to_ids(before)]
+    return prefix + enc["input_ids"], enc["labels"]
 
 
 def _train_madlad(tokenizer_dir: Path, folder: Path) -> None:
@@ -165,7 +171,7 @@ def _train_madlad(tokenizer_dir: Path, folder: Path) -> None:
         vocab_size=len(tok), d_model=64, d_kv=16, d_ff=128, num_layers=2, num_decoder_layers=2, num_heads=4,
         relative_attention_num_buckets=16, feed_forward_proj="gated-gelu", dropout_rate=0.0,
         pad_token_id=0, eos_token_id=1, decoder_start_token_id=0))
-    examples = [_encode(tok, f"<2en> {gu}", en) for gu, en, _, _ in PIVOT_PAIRS]
+    examples = [_encode(tok, gu, en, before="<2en>") for gu, en, _, _ in PIVOT_PAIRS]
     _fit(model, examples, tok.pad_token_id)
     model.generation_config = GenerationConfig(pad_token_id=0, eos_token_id=1, decoder_start_token_id=0,
                                                max_length=64, num_beams=1)
@@ -188,7 +194,7 @@ def _train_marian(tokenizer_dir: Path, folder: Path) -> None:
         decoder_attention_heads=4, encoder_ffn_dim=128, decoder_ffn_dim=128, max_position_embeddings=128,
         dropout=0.0, attention_dropout=0.0, activation_dropout=0.0, scale_embedding=True, pad_token_id=pad,
         eos_token_id=0, decoder_start_token_id=pad, forced_eos_token_id=0, share_encoder_decoder_embeddings=True))
-    examples = [_encode(tok, f"{code} {en}", zh) for _, en, hans, hant in PIVOT_PAIRS
+    examples = [_encode(tok, en, zh, before=code) for _, en, hans, hant in PIVOT_PAIRS
                 for code, zh in ((">>cmn_Hans<<", hans), (">>cmn_Hant<<", hant))]
     _fit(model, examples, pad)
     model.generation_config = GenerationConfig(pad_token_id=pad, eos_token_id=0, decoder_start_token_id=pad,

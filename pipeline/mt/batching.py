@@ -1,8 +1,7 @@
 """What every backend does around the model: dedupe, split over-long sentences, sort by length,
 batch by a token budget, restore the order, report progress.
 
-A backend subclasses `BatchedTranslator` and supplies `_start` (language set-up), `_count` (source
-tokens per text) and `_generate` (one batch under one output limit, each output with its score). The output limit of a
+A backend subclasses `BatchedTranslator` and supplies `_start` (language set-up, mostly `_steer`) and `_generate` (one batch under one output limit, each output with its score). The output limit of a
 sentence depends only on its own length, and batches never mix limits, so a sentence's
 translation does not depend on the sentences batched with it, whatever the backend.
 """
@@ -14,6 +13,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from pipeline.config import GenerationSettings, ModelSpec
 from pipeline.mt import families
@@ -36,20 +36,32 @@ class BatchedTranslator:
 
     spec: ModelSpec
     model_id: str
-    # Text before every source sentence that tells the model its target (MADLAD `<2en> `, OPUS-MT
-    # `>>cmn_Hant<< `); set by `_start`, applied by the backends through `_inputs`.
-    source_prefix: str = ""
+    tokenizer: Any
+    # The token before every source sentence that tells the model its target (MADLAD `<2en>`,
+    # OPUS-MT `>>cmn_Hant<<`), as its id; set by `_start` through `_steer`, added by `_encode`.
+    target_token: int | None = None
 
-    def _inputs(self, texts: list[str]) -> list[str]:
-        """The texts as the tokenizer must see them: with the target prefix, if the family has one."""
-        return [self.source_prefix + t for t in texts] if self.source_prefix else texts
-
-    def _start(self, src: str, tgt: str) -> object:
-        """Prepare for src → tgt; what it returns is handed to every `_generate` call."""
-        raise NotImplementedError
+    def _encode(self, texts: list[str]) -> list[list[int]]:
+        """The token ids the model gets for each text: the tokenizer's encoding (source-language
+        and end tokens included), after the target token if the family has one."""
+        rows = self.tokenizer(texts)["input_ids"] if texts else []
+        return [[self.target_token, *row] for row in rows] if self.target_token is not None else rows
 
     def _count(self, texts: list[str]) -> list[int]:
         """Source length in tokens, language and end tokens included (after `_start`)."""
+        return [len(ids) for ids in self._encode(texts)]
+
+    def _steer(self, src: str, tgt: str) -> int | None:
+        """Set the tokenizer and target token up for src → tgt; the id generation must start with
+        (NLLB, M2M100), or None."""
+        family = self.spec.family
+        families.prepare_source(family, self.tokenizer, src)
+        families.check_source_token(family, self.tokenizer, src)
+        self.target_token = families.target_token_id(family, self.tokenizer, tgt)
+        return families.forced_bos_token_id(family, self.tokenizer, tgt)
+
+    def _start(self, src: str, tgt: str) -> object:
+        """Prepare for src → tgt; what it returns is handed to every `_generate` call."""
         raise NotImplementedError
 
     def _generate(self, batches: list[list[str]], context: object, limits: list[int]) -> Iterator[list[Hypothesis]]:

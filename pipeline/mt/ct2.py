@@ -220,13 +220,8 @@ class CT2Translator(BatchedTranslator):
 
     def _start(self, src: str, tgt: str) -> str | None:
         """Sets the source language; returns the target-language token to force (None for Marian)."""
-        families.prepare_source(self.spec.family, self.tokenizer, src)
-        self.source_prefix = families.source_prefix(self.spec.family, self.tokenizer, tgt)
-        forced = families.forced_bos_token_id(self.spec.family, self.tokenizer, tgt)
+        forced = self._steer(src, tgt)
         return None if forced is None else self.tokenizer.convert_ids_to_tokens(forced)
-
-    def _count(self, texts: list[str]) -> list[int]:
-        return [len(ids) for ids in self.tokenizer(self._inputs(texts))["input_ids"]] if texts else []
 
     def _plan(self, batches: list[list[str]]) -> list[list[str]]:
         return spread(batches, self.inter_threads)  # one batch per worker at least
@@ -235,7 +230,7 @@ class CT2Translator(BatchedTranslator):
         gen = self.spec.generation
         pending = []
         for batch, limit in zip(batches, limits):  # all queued at once: the workers share them
-            tokens = [self.tokenizer.convert_ids_to_tokens(ids) for ids in self.tokenizer(self._inputs(batch))["input_ids"]]
+            tokens = [self.tokenizer.convert_ids_to_tokens(ids) for ids in self._encode(batch)]
             pending.append((tokens, self.model.translate_batch(
                 tokens,
                 target_prefix=[[prefix]] * len(batch) if prefix else None,

@@ -9,11 +9,14 @@ asked script refuses: it never serves Simplified for Traditional or the other wa
   forced to start with the target code (`forced_bos_token_id`).
 - M2M100: ISO codes (`gu`, `en`, `zh`) as `__gu__` tokens; same scheme, the id comes from
   `tokenizer.get_lang_id`. It has one Chinese, mostly Simplified: no zh_Hant.
-- MADLAD-400 (T5): the target is a `<2xx>` token written before the source text (`<2en>`, `<2zh>`,
+- MADLAD-400 (T5): the target is a `<2xx>` token put before the source tokens (`<2en>`, `<2zh>`,
   `<2zh_Hant>`, all in its vocabulary); the source language is not named.
 - Marian (OPUS-MT): one model per language pair. A model serving several targets (opus-mt-en-zh:
   `>>cmn_Hans<<`, `>>cmn_Hant<<`, `>>yue_Hant<<`, ...) needs its target token before the source
-  text; a model without such tokens writes its one target.
+  tokens; a model without such tokens writes its one target.
+
+Every language token reaches the model as its id: the ones put before the source are prepended to
+the encoded sentence, never written as text; the ones a tokenizer adds itself are checked.
 """
 
 from __future__ import annotations
@@ -109,22 +112,21 @@ def forced_bos_token_id(family_name: str, tokenizer: Any, tgt: str) -> int | Non
     code = language_code(family_name, tgt)
     if family_name == "m2m100":
         return tokenizer.get_lang_id(code)
-    token_id = tokenizer.convert_tokens_to_ids(code)
-    if token_id is None or token_id == tokenizer.unk_token_id:
-        raise PipelineError(f"the {family_name} tokenizer has no language token {code!r}")
-    return token_id
+    return _token_id(family_name, tokenizer, code)
 
 
-def source_prefix(family_name: str, tokenizer: Any, tgt: str) -> str:
-    """Text to put before every source sentence to choose the target: `<2en> ` for MADLAD-400,
-    `>>cmn_Hant<< ` for a multi-target OPUS-MT model, "" otherwise."""
+def target_token_id(family_name: str, tokenizer: Any, tgt: str) -> int | None:
+    """The id of the token put before every source sentence to choose the target (`<2en>` for
+    MADLAD-400, `>>cmn_Hant<<` for a multi-target OPUS-MT model); None for families that have none.
+
+    The id goes to the model as it is, never as text for the tokenizer to turn back into a token:
+    transformers 5.25 encodes `"<2en> ..."` as `▁`, `<2en>`, ... with a sentencepiece T5 tokenizer,
+    and other versions may split it further, which would translate into the wrong language."""
     fam = family(family_name)
     tag = canonical_tag(tgt)
     if fam.steering == "source_token":
         code = language_code(family_name, tag)
-        if not _has_token(tokenizer, code):
-            raise PipelineError(f"the {family_name} tokenizer has no language token {code!r}")
-        return f"{code} "
+        return _token_id(family_name, tokenizer, code)
     if fam.steering == "marian":
         targets = marian_targets(tokenizer)
         if not targets:
@@ -132,24 +134,53 @@ def source_prefix(family_name: str, tokenizer: Any, tgt: str) -> str:
                 raise PipelineError(
                     f"this Marian model has no target-language tokens, so it cannot be asked for "
                     f"{_SCRIPT_NAMES[tag]}; use a model with >>cmn_Hans<< / >>cmn_Hant<< tokens (opus-mt-en-zh)")
-            return ""
+            return None
         code = (fam.codes or {}).get(tag)
         if code not in targets:
             raise PipelineError(
                 f"this Marian model cannot write {_SCRIPT_NAMES.get(tag, repr(tag))}: it has no {code or tag!r} "
                 f"target token (it has: {', '.join(sorted(targets)[:12])})")
-        return f"{code} "
-    return ""
+        return _token_id(family_name, tokenizer, code)
+    return None
+
+
+def check_source_token(family_name: str, tokenizer: Any, src: str) -> None:
+    """For families whose tokenizer adds the source-language token itself (NLLB, M2M100), check
+    that it really does: the first id of an encoded sentence must be that token's id. A tokenizer
+    that encodes otherwise would feed the model an unnamed source language."""
+    if family(family_name).steering != "forced_bos":
+        return
+    code = language_code(family_name, src)
+    wanted = tokenizer.get_lang_id(code) if family_name == "m2m100" else _token_id(family_name, tokenizer, code)
+    ids = tokenizer("ગુજરાત").input_ids
+    if not ids or ids[0] != wanted:
+        raise PipelineError(
+            f"the {family_name} tokenizer ({type(tokenizer).__name__}, transformers {_transformers_version()}) "
+            f"does not start a sentence with the source-language token {code!r} (id {wanted}); it encodes "
+            f"'ગુજરાત' as {ids[:6]}. Install the transformers release pinned in requirements/run.txt")
+
+
+def _token_id(family_name: str, tokenizer: Any, token: str) -> int:
+    """The id of `token`, which must be one token of the vocabulary (not <unk>)."""
+    ids = tokenizer.convert_tokens_to_ids([token])
+    if not ids or ids[0] is None or ids[0] == tokenizer.unk_token_id:
+        raise PipelineError(
+            f"the {family_name} tokenizer ({type(tokenizer).__name__}, transformers {_transformers_version()}) "
+            f"has no language token {token!r}: the model could not be told which language to write")
+    return ids[0]
+
+
+def _transformers_version() -> str:
+    try:
+        import transformers
+    except ImportError:  # a tokenizer without transformers: say so rather than fail here
+        return "not installed"
+    return transformers.__version__
 
 
 def marian_targets(tokenizer: Any) -> set[str]:
     """The `>>xxx<<` target tokens of a Marian vocabulary (empty for a single-target model)."""
     return {t for t in tokenizer.get_vocab() if _MARIAN_TARGET.match(t)}
-
-
-def _has_token(tokenizer: Any, token: str) -> bool:
-    ids = tokenizer.convert_tokens_to_ids([token])
-    return bool(ids) and ids[0] is not None and ids[0] != tokenizer.unk_token_id
 
 
 def language_token_ids(family_name: str, tokenizer: Any) -> set[int]:

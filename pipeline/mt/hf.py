@@ -116,13 +116,7 @@ class HFTranslator(BatchedTranslator):
         self.model = model.to(self.device).eval()
 
     def _start(self, src: str, tgt: str) -> int | None:
-        families.prepare_source(self.spec.family, self.tokenizer, src)
-        self.source_prefix = families.source_prefix(self.spec.family, self.tokenizer, tgt)
-        return families.forced_bos_token_id(self.spec.family, self.tokenizer, tgt)
-
-    def _count(self, texts: list[str]) -> list[int]:
-        """Source length in tokens, language and end tokens included."""
-        return [len(ids) for ids in self.tokenizer(self._inputs(texts))["input_ids"]] if texts else []
+        return self._steer(src, tgt)
 
     def _max_new_tokens(self, length: int) -> int:
         return max_new_tokens(self.spec.generation, length)
@@ -156,7 +150,7 @@ class HFTranslator(BatchedTranslator):
 
     def _generate_batch(self, batch: list[str], forced: int | None, max_new_tokens: int) -> list[Hypothesis]:
         gen = self.spec.generation
-        enc = self.tokenizer(self._inputs(batch), return_tensors="pt", padding=True).to(self.device)
+        enc = padded(self._encode(batch), self.tokenizer.pad_token_id, self.device)
         kwargs = {
             "num_beams": gen.beam_size,
             "max_new_tokens": max_new_tokens,
@@ -193,7 +187,9 @@ class HFTranslator(BatchedTranslator):
                                   device=self.device)
         gold = torch.tensor([t + [pad] * (width - len(t)) for t in targets], device=self.device)
         hidden = self.model.get_encoder()(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"])[0]
-        vocab = self.model.get_output_embeddings().weight.shape[0]
+        # The vocabulary size only sizes the groups: taken from the config, not from the output
+        # layer's weight, which quantised, tied or wrapped models store in other shapes (or as a method).
+        vocab = max(getattr(self.model.config, "vocab_size", 0) or 0, len(self.tokenizer))
         step = max(1, SCORE_BUDGET // (width * vocab))
         out = []
         for i in range(0, len(targets), step):
@@ -204,6 +200,14 @@ class HFTranslator(BatchedTranslator):
             for row, target in zip(log_probs.tolist(), targets[i : i + step]):
                 out.append((float(sum(row[skip : len(target)])), len(target) - skip))
         return out
+
+
+def padded(rows: list[list[int]], pad_id: int, device: str) -> dict:
+    """`input_ids` and `attention_mask` tensors for `rows`, padded on the right with `pad_id`."""
+    width = max(len(row) for row in rows)
+    ids = torch.tensor([row + [pad_id] * (width - len(row)) for row in rows], device=device)
+    mask = torch.tensor([[1] * len(row) + [0] * (width - len(row)) for row in rows], device=device)
+    return {"input_ids": ids, "attention_mask": mask}
 
 
 def is_out_of_memory(exc: BaseException) -> bool:
