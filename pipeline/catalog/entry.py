@@ -24,6 +24,7 @@ a person wrote is ever re-translated).
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from enum import Enum
 
@@ -139,10 +140,17 @@ def machine_comment(translation: Translation) -> str:
     """The extracted comment on a machine-made entry: the model, then QA findings (the digest of
     what it wrote goes into the translator comment, see `with_note`)."""
     lines = [f"{MT_COMMENT}: {translation.model_id}"]
-    if translation.confidence is not None:  # rounded, so that a re-run writes the same bytes
-        lines.append(f"{CONFIDENCE_COMMENT}: {translation.confidence:.2f}")
+    if translation.confidence is not None:
+        lines.append(f"{CONFIDENCE_COMMENT}: {shown_confidence(translation.confidence)}")
     lines += qa_lines(translation.findings)
     return "\n".join(lines)
+
+
+def shown_confidence(value: float) -> str:
+    """The confidence as a reviewer reads it: two decimals (a re-run writes the same bytes), cut
+    down, never rounded up, and at most 0.99. A machine translation is never certain, and "1.00"
+    read as certain would send a reviewer past text no person has read."""
+    return f"{min(math.floor(value * 100), 99) / 100:.2f}"
 
 
 def qa_lines(findings) -> list[str]:

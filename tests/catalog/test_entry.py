@@ -72,3 +72,13 @@ def test_what_ships():
     assert entry.is_shipped(approved)
     approved.obsolete = True
     assert not entry.is_shipped(approved, include_fuzzy=True)
+
+
+def test_a_machine_translations_confidence_is_cut_down_and_never_reads_certain():
+    assert entry.shown_confidence(0.99507) == "0.99"  # rounding would say 1.00
+    assert entry.shown_confidence(1.0) == "0.99"
+    assert entry.shown_confidence(0.5) == "0.50"
+    assert entry.shown_confidence(0.0349) == "0.03"
+    assert entry.shown_confidence(0.0) == "0.00"
+    comment = entry.machine_comment(Translation("s", "x", "model", "tiny@1", confidence=0.999))
+    assert comment.splitlines()[1] == "confidence: 0.99"

@@ -68,3 +68,18 @@ def test_the_trained_model_is_surer_of_what_it_learnt_than_of_unseen_sentences(t
             # above every unseen sentence, and the medians well apart
             assert min(learnt) > max(other), (backend, tgt)
             assert statistics.median(learnt) > statistics.median(other) + 0.01, (backend, tgt)
+
+
+def test_a_quantised_model_is_scored_like_any_other(tiny_models):
+    """torch's dynamic int8 turns the output layer's `weight` into a method; scoring must not care
+    how a layer stores its weights."""
+    import torch
+
+    from pipeline.mt.hf import HFTranslator
+
+    tr = translator(tiny_models, "models.yaml", "nllb-tiny")
+    quantised = torch.ao.quantization.quantize_dynamic(tr.model, {torch.nn.Linear}, dtype=torch.qint8)
+    assert callable(quantised.get_output_embeddings().weight)  # the premise
+    q = HFTranslator(tr.spec, device="cpu", tokenizer=tr.tokenizer, model=quantised)
+    scored = q.translate_scored(GUJARATI[:3], "gu", "en")
+    assert all(s.text and 0 < s.confidence <= 1 for s in scored)
