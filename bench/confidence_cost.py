@@ -1,6 +1,7 @@
 """What scoring each translation (its confidence) costs, as a share of translation time.
 
     python bench/confidence_cost.py [--json] [--sentences 32] [--new-tokens 16] [--data DIR]
+    python bench/confidence_cost.py --short     # seconds: a small model, 4 sentences (CI)
 
 Confidence is the model's own probability of the output it produced, computed by one forced-
 decoding pass after generation (pipeline/mt/scoring.py). This times `translate_scored` on the
@@ -57,19 +58,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sentences", type=int, default=32)
     ap.add_argument("--new-tokens", type=int, default=16)
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "flores200-dev")
+    ap.add_argument("--short", action="store_true",
+                    help="a check that the benchmark runs, in seconds: bench/mt_speed.py's small model, "
+                         "4 sentences, 4 tokens (its figures mean nothing)")
     args = ap.parse_args(argv)
-    if not (args.data / "guj_Gujr.dev").is_file():
-        sys.exit(f"no FLORES-200 dev data at {args.data} (pass --data DIR with guj_Gujr.dev)")
     speed = _mt_speed()
+    if args.short:
+        args.data, args.sentences, args.new_tokens = speed.SAMPLE, 4, 4
+    if not speed.text_file(args.data, "guj_Gujr").is_file():
+        sys.exit(f"no FLORES-200 dev data at {args.data} (pass --data DIR with guj_Gujr.dev)")
     from pipeline.config import load_config
     from pipeline.mt.ct2 import CT2Translator
     from pipeline.mt.hf import HFTranslator
 
     speed.CACHE.mkdir(parents=True, exist_ok=True)
-    folder = speed.CACHE / "nllb-600m-random"
-    print("building the 600M model (once)...", file=sys.stderr, flush=True)
-    speed.build_model(folder, args.data)
-    sentences = (args.data / "guj_Gujr.dev").read_text(encoding="utf-8").splitlines()[: args.sentences]
+    folder = speed.CACHE / ("nllb-short-random" if args.short else "nllb-600m-random")
+    print("building the model (once)...", file=sys.stderr, flush=True)
+    speed.build_model(folder, args.data, speed.SHORT if args.short else speed.NLLB_600M)
+    sentences = speed.text_file(args.data, "guj_Gujr").read_text(encoding="utf-8").splitlines()[: args.sentences]
     k = args.new_tokens
     hf = HFTranslator(load_config(speed.write_models_file(speed.CACHE / "hf.yaml", folder, 1, k, "transformers"))
                       .models["nllb"], device="cpu")

@@ -1,6 +1,7 @@
 """Translation speed on the NLLB-200-distilled-600M architecture, as ratios measured in one run.
 
     python bench/mt_speed.py [--json] [--sentences 64] [--new-tokens 16] [--data DIR]
+    python bench/mt_speed.py --short     # seconds: a small model of the same family, 4 sentences (CI)
 
 Builds (once, cached in bench/.cache/) a model with exactly the configuration of
 facebook/nllb-200-distilled-600M, random seeded weights (the real weights cannot be downloaded
@@ -55,6 +56,10 @@ NLLB_600M = dict(  # facebook/nllb-200-distilled-600M config.json
     activation_dropout=0.0, encoder_layerdrop=0.0, decoder_layerdrop=0.0, bos_token_id=0, pad_token_id=1,
     eos_token_id=2, decoder_start_token_id=2, tokenizer_class="NllbTokenizer",
 )
+# --short: the same family and code paths at a size that builds and runs in seconds.
+SHORT = dict(NLLB_600M, d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
+             decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64)
+SAMPLE = ROOT / "tests" / "data" / "flores-sample"
 SEED = 600
 MODES = {"greedy": 1, "beam4": 4}
 
@@ -66,8 +71,15 @@ def _builder():
     return module
 
 
-def build_model(folder: Path, data: Path) -> None:
-    """The 600M architecture with seeded random weights and a FLORES-trained tokenizer, saved once."""
+def text_file(data: Path, code: str) -> Path:
+    """FLORES-200 dev (`guj_Gujr.dev`) or the sample shipped with the tests (`guj_Gujr.txt`)."""
+    dev = data / f"{code}.dev"
+    return dev if dev.is_file() else data / f"{code}.txt"
+
+
+def build_model(folder: Path, data: Path, config: dict = NLLB_600M) -> None:
+    """The 600M architecture (or `config`) with seeded random weights and a FLORES-trained
+    tokenizer, saved once."""
     if (folder / "model.safetensors").is_file():
         return
     import torch
@@ -75,14 +87,15 @@ def build_model(folder: Path, data: Path) -> None:
 
     b = _builder()
     tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".build-"))
-    spm = b._train_spm(tmp / "spm", [data / "guj_Gujr.dev", data / "eng_Latn.dev", data / "zho_Hans.dev"], 8000)
+    size = 8000 if config is NLLB_600M else 2000
+    spm = b._train_spm(tmp / "spm", [text_file(data, c) for c in ("guj_Gujr", "eng_Latn", "zho_Hans")], size)
     (spm).rename(tmp / "sentencepiece.bpe.model")
     tok = NllbTokenizer.from_pretrained(str(tmp), extra_special_tokens=b.NLLB_CODES, src_lang="guj_Gujr")
     b.check_nllb_tokenizer(tok, tmp / "sentencepiece.bpe.model")
     torch.manual_seed(SEED)
-    model = M2M100ForConditionalGeneration(M2M100Config(**NLLB_600M)).eval()
+    model = M2M100ForConditionalGeneration(M2M100Config(**config)).eval()
     with torch.no_grad():  # no stopping: EOS gets logit 0 against ~N(0, 0.6) for 256k tokens
-        model.model.shared.weight[NLLB_600M["eos_token_id"]] = 0.0
+        model.model.shared.weight[config["eos_token_id"]] = 0.0
     model.generation_config = GenerationConfig(bos_token_id=0, pad_token_id=1, eos_token_id=2,
                                                decoder_start_token_id=2, max_length=200)
     model.save_pretrained(str(tmp))
@@ -163,7 +176,7 @@ def faithfulness(n: int = 24) -> dict:
     from pipeline.config import load_config
     from pipeline.mt import load_translator
 
-    models = _builder().build_tiny_models(CACHE / "tiny")
+    models = _builder().build_tiny_models(ROOT / "tests" / ".tiny-models-cache")  # the tests' own copy
     lines = (ROOT / "tests/data/flores-sample/guj_Gujr.txt").read_text(encoding="utf-8").splitlines()[:n]
     spec = dataclasses.replace(load_config(models).models["nllb-tiny"], backend="ctranslate2")
     out = {}
@@ -197,8 +210,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--new-tokens", type=int, default=16, help="output tokens per sentence, all backends")
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "flores200-dev")
     ap.add_argument("--modes", default="greedy,beam4", help="comma-separated: greedy, beam4")
+    ap.add_argument("--short", action="store_true",
+                    help="a check that the benchmark runs, in seconds: a small NLLB model, the test sample, "
+                         "4 sentences, 4 tokens, greedy (its figures mean nothing)")
     args = ap.parse_args(argv)
-    if not (args.data / "guj_Gujr.dev").is_file():
+    if args.short:
+        args.data, args.sentences, args.new_tokens, args.modes = SAMPLE, 4, 4, "greedy"
+    if not text_file(args.data, "guj_Gujr").is_file():
         sys.exit(f"no FLORES-200 dev data at {args.data} (pass --data DIR with guj_Gujr.dev)")
     modes = {m: MODES[m] for m in args.modes.split(",")}
 
@@ -214,10 +232,10 @@ def main(argv: list[str] | None = None) -> int:
         print(msg, file=sys.stderr, flush=True)
 
     CACHE.mkdir(parents=True, exist_ok=True)
-    folder = CACHE / "nllb-600m-random"
-    log("building the 600M model (once)...")
-    build_model(folder, args.data)
-    sentences = (args.data / "guj_Gujr.dev").read_text(encoding="utf-8").splitlines()[: args.sentences]
+    folder = CACHE / ("nllb-short-random" if args.short else "nllb-600m-random")
+    log("building the model (once)...")
+    build_model(folder, args.data, SHORT if args.short else NLLB_600M)
+    sentences = text_file(args.data, "guj_Gujr").read_text(encoding="utf-8").splitlines()[: args.sentences]
     n, k = len(sentences), args.new_tokens
     result = {"sentences": n, "new_tokens_per_sentence": k, "cores": _cpu_count(),
               "torch_threads": torch.get_num_threads(), "ctranslate2": ctranslate2.__version__,
@@ -283,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     result["pipeline_run"] = pipeline_overhead(default, default_file, sentences)
     result["overhead_share"] = result["pipeline_run"]["overhead_share"]
     log("faithfulness on the tiny models...")
-    result["faithfulness_tiny_nllb"] = faithfulness()
+    result["faithfulness_tiny_nllb"] = faithfulness(4 if args.short else 24)
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     if args.json:
         print(json.dumps(result, indent=1))

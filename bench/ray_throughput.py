@@ -1,6 +1,7 @@
 """Translate-stage throughput: local executor vs Ray with 1 and 2 workers, measured in one run.
 
     python bench/ray_throughput.py --models MODELS.yaml [--sentences 120] [--cpus 2]
+    python bench/ray_throughput.py --short      # 8 sentences on the tests' tiny model (CI)
 
 Starts a local Ray instance with --cpus CPUs, then translates the same unique FLORES sentences
 (tests/data/flores-sample) into a fresh translation memory with each executor and prints
@@ -36,14 +37,32 @@ from pipeline.mt.executors import LocalExecutor, RayExecutor, import_ray, ray_ru
 from pipeline.mt.route import check_route  # noqa: E402
 
 
+def tiny_models() -> Path:
+    """The tests' tiny models (built once into tests/.tiny-models-cache)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_tiny_models", ROOT / "tests" / "make_tiny_models.py")
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    return builder.build_tiny_models(ROOT / "tests" / ".tiny-models-cache")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", required=True, type=Path)
+    parser.add_argument("--models", type=Path, help="models file (default with --short: the tests' tiny NLLB)")
     parser.add_argument("--sentences", type=int, default=120)
     parser.add_argument("--cpus", type=int, default=2, help="CPUs of the local Ray instance")
     parser.add_argument("--locale", default="en")
     parser.add_argument("--gpus-per-worker", type=float, default=0.0, help="GPU actors (on a GPU machine)")
+    parser.add_argument("--short", action="store_true",
+                        help="a check that the benchmark runs: 8 sentences on the tests' tiny model")
     args = parser.parse_args()
+    if args.short:
+        args.sentences, args.cpus = 8, 2
+        if args.models is None:
+            args.models = tiny_models()
+    if args.models is None:
+        parser.error("--models is required (or --short)")
 
     config = load_config(args.models)
     route = check_route(config.route_for(args.locale))  # the route the translate stage takes

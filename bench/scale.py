@@ -1,6 +1,7 @@
 """How the work around the model grows with the archive: catalogue builds at several sizes.
 
     python bench/scale.py [--json] [--sizes 1000,10000,100000] [--fuzzy 2000] [--data DIR]
+    python bench/scale.py --short       # seconds: sizes 100,200 on the test sample (CI)
 
 For each size N it writes sources of N unique Gujarati sentences (thirds of three FLORES dev lines
 joined, so sentences are new but read like news), a reviewed memory of N/2 of them and machine
@@ -60,6 +61,8 @@ STEPS = ("first", "no-change", "daily")
 
 def read_flores(data: Path) -> list[str]:
     path = data / "guj_Gujr.dev"
+    if not path.exists() and (data / "guj_Gujr.txt").exists():  # the sample shipped with the tests
+        path = data / "guj_Gujr.txt"
     if not path.exists():
         sys.exit(f"{path} not found: pass --data DIR holding FLORES-200 dev (guj_Gujr.dev)")
     return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -388,7 +391,12 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="build here and keep the files (default: a temporary folder)")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # one size, in a child process
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--short", action="store_true",
+                        help="a check that the benchmark runs, in seconds: sizes 100,200 and fuzzy 50 on the "
+                             "test sample (its figures mean little)")
     args = parser.parse_args()
+    if args.short:
+        args.sizes, args.fuzzy, args.data = "100,200", 50, ROOT / "tests" / "data" / "flores-sample"
     if args.one:
         print(json.dumps(one_size(args.one, args.folder, args.data)))
         return
