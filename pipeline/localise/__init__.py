@@ -26,7 +26,7 @@ from pipeline.localise.spans import restore_spans
 from pipeline.localise.terms import protect_terms, restore_terms
 from pipeline.model import Finding
 
-VERSION = "6"  # bump when restore's rules change: cached localised text is rebuilt (5: one path; 6: URLs beside Chinese)
+VERSION = "7"  # bump when restore's rules change: cached localised text is rebuilt (6: URLs beside Chinese; 7: number readers)
 
 
 @dataclass(frozen=True)

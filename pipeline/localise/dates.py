@@ -1,9 +1,10 @@
 """Dates and times in Gujarati news and in English / Chinese translations, and their Babel rendering.
 
 A date is compared by its parts: the day and year are numbers like any other, the month is a month
-whether it is written મે, May, 5月 or 05. Times count as their hour (on a 12-hour clock, so 21:30
-and 9:30 pm agree) and their minutes. Shapes follow what news uses: 20 મે 2023, 20મી મે, 2023,
-મે-20-2023, તા. 20-05-2023, May 20, 2023, 20 May 2023, 2023年5月20日.
+whether it is written મે, May, 5月 or 05, and a month alone (માર્ચમાં, in March, 3月) is read too.
+Times count as their hour (on a 12-hour clock, so 21:30 and 9:30 pm agree), minutes and seconds;
+four digits at a time zone are a time (1200 GMT is 12时). Shapes follow what news uses: 20 મે 2023,
+20મી મે, 2023, મે-20-2023, તા. 20-05-2023, May 20, 2023, 20 May 2023, 17TH SEPTEMBER, 2023年5月20日.
 """
 
 from __future__ import annotations
@@ -25,11 +26,11 @@ GUJARATI_MONTHS = {
     "ઓક્ટોબર": 10, "ઓકટોબર": 10, "નવેમ્બર": 11, "નવેંબર": 11, "ડિસેમ્બર": 12, "ડિસેંબર": 12,
 }
 ENGLISH_MONTHS = {
-    name: i for i, names in enumerate(
+    spelt: i for i, names in enumerate(
         [("January", "Jan"), ("February", "Feb"), ("March", "Mar"), ("April", "Apr"), ("May",),
          ("June", "Jun"), ("July", "Jul"), ("August", "Aug"), ("September", "Sept", "Sep"),
          ("October", "Oct"), ("November", "Nov"), ("December", "Dec")], 1)
-    for name in names
+    for name in names for spelt in (name, name.upper())  # SEPTEMBER 17TH in headlines
 }
 
 
@@ -50,23 +51,32 @@ _DAY = rf"(?P<day>{_D}{{1,2}})(?!{_D}|\.{_D})"  # not the 5 of 5.6
 _YEAR = rf"(?P<year>{_D}{{4}})(?!{_D})"
 _NB = r"(?<![0-9૦-૯])(?<![0-9૦-૯][.,:])"  # not inside a number; after તા., or a comma, yes
 
+# A month alone (માર્ચમાં, નવેમ્બરથી, ઑગસ્ટની): only with a case ending, since a longer word is
+# another word (જૂનાગઢ); not મે, which is also a spelling of મેં ("I"), nor a protest march (ફ્લેગ માર્ચ).
+_GU_BARE_MONTH = (rf"(?<![\u0A80-\u0AFF])(?<!ફ્લેગ )(?<!લોંગ )(?P<mon>{_alternation(m for m in GUJARATI_MONTHS if m != 'મે')})"
+                  r"(?:ના|ની|નો|નું|નાં|માં|મા|થી|માંથી|માંની|એ|ે|માં જ)?(?![\u0A80-\u0AFF])")
 _GU_DATES = [re.compile(p) for p in (
     rf"{_NB}(?:તા\.\s*)?(?P<day>{_D}{{1,2}})[-/.](?P<num>{_D}{{1,2}})[-/.]{_YEAR}",  # તા. 20-05-2023
     rf"(?:{_GU_MONTH})-{_DAY}-{_YEAR}",  # મે-20-2023
     rf"{_NB}{_DAY}{_GU_ORD}\s*(?:{_GU_MONTH})(?:\s*,?\s*{_YEAR})?",  # 20 મે 2023, 20મી મે, 2023
     rf"(?:{_GU_MONTH_BEFORE_DAY})\s*{_DAY}(?:{_GU_ORD}|[\u0A80-\u0AFF]{{0,3}})(?:\s*,?\s*{_YEAR})?",  # માર્ચ 20ના
     rf"(?:{_GU_MONTH})\s*,?\s*{_YEAR}",  # મે 2023
+    _GU_BARE_MONTH,  # માર્ચમાં
 )]
 
 _EN_MONTH = rf"(?P<mon>{_alternation(ENGLISH_MONTHS)})\.?(?![A-Za-z])"
-_EN_ORD = r"(?:st|nd|rd|th)?"
+_EN_ORD = r"(?i:st|nd|rd|th)?"
+_SHORT_MONTHS = _alternation(n for n in ENGLISH_MONTHS if len(n) == 3 and n.istitle())  # Nov-Feb
 _EN_DATES = [re.compile(p) for p in (
     rf"{_NB}(?P<year>\d{{4}})-(?P<num>\d{{1,2}})-(?P<day>\d{{1,2}})(?!\d)",  # 2023-05-20
     rf"{_NB}(?P<day>\d{{1,2}})[-/.](?P<num>\d{{1,2}})[-/.](?P<year>\d{{4}})(?!\d)",  # 20-05-2023
     rf"{_EN_MONTH}\s*(?P<day>\d{{1,2}}){_EN_ORD}(?!\d|\.\d)(?:,?\s*(?P<year>\d{{4}})(?!\d))?",  # May 20, 2023
     rf"{_NB}(?P<day>\d{{1,2}}){_EN_ORD}\s+(?:of\s+)?{_EN_MONTH}(?:,?\s*(?P<year>\d{{4}})(?!\d))?",
     rf"{_EN_MONTH},?\s*(?:of\s+)?(?P<year>\d{{4}})(?!\d)",  # May 2023, May of 2023
-    rf"(?<=[a-z,] )(?P<mon>{_alternation(n for n in ENGLISH_MONTHS if len(n) > 4 or n in ('May', 'June', 'July'))})(?![A-Za-z])",  # in May
+    # in May, (November to March), Nov-Feb; May only after a word or comma (May we ...)
+    rf"(?<![A-Za-z])(?P<mon>{_alternation(n for n in ENGLISH_MONTHS if len(n) > 3 and n.lower() != 'may')})(?![A-Za-z])"
+    rf"|(?<=[a-z,] )(?P<may>May|MAY)(?![A-Za-z])"
+    rf"|(?<![A-Za-z])(?P<abbr>{_SHORT_MONTHS})(?=[-–]\s?[A-Z])|(?<=[A-Za-z][-–])(?P<till>{_SHORT_MONTHS})(?![A-Za-z])",
 )]
 _ZH_DATES = [re.compile(p) for p in (
     r"(?<!\d)(?P<year>\d{4})\s*年\s*(?P<num>\d{1,2})\s*月(?:\s*(?P<day>\d{1,2})\s*[日号])?",
@@ -75,11 +85,19 @@ _ZH_DATES = [re.compile(p) for p in (
 )]
 
 # A space may follow the colon (09: 45), never the stop (5. 30 is a list number and an amount).
-_GU_TIME = re.compile(rf"{_NB}(?P<h>{_D}{{1,2}})(?:[.]|:\s?)(?P<m>{_D}{{2}})(?=\s*(?:વાગ્યે|વાગે|કલાકે|કલાક|વાગ્યા))"
-                      rf"|{_NB}(?P<h2>{_D}{{1,2}}):\s?(?P<m2>{_D}{{2}})(?!{_D})")
-_EN_TIME = re.compile(r"(?<![\d.,:])(?P<h>\d{1,2})(?:[.]|:\s?)(?P<m>\d{2})(?=\s*[ap]\.?m\b\.?)"
-                      r"|(?<![\d.,:])(?P<h2>\d{1,2}):\s?(?P<m2>\d{2})(?!\d)"
-                      r"|(?<![\d.,:])(?P<h3>\d{1,2})\s*(?:[ap]\.?m\.?|o'clock)(?![A-Za-z])")
+# Seconds (09:19:00) belong to the time. Four digits before a time zone are a 24-hour time: 1200 GMT.
+_SECONDS = r"(?::(?P<s>[0-5][0-9]))?"
+_ZONE = r"\s*(?:GMT|UTC|IST|hrs|જીએમટી|યુટીસી)(?![A-Za-z\u0A80-\u0AFF])"
+_ZONE_BEFORE = r"(?<![A-Za-z])(?:GMT|UTC) "  # UTC 0230
+_GU_TIME = re.compile(rf"{_NB}(?P<h>{_D}{{1,2}})(?:[.]|:\s?)(?P<m>{_D}{{2}}){_SECONDS}(?=\s*(?:વાગ્યે|વાગે|કલાકે|કલાક|વાગ્યા))"
+                      rf"|{_NB}(?P<h2>{_D}{{1,2}}):\s?(?P<m2>{_D}{{2}}){_SECONDS.replace('<s>', '<s2>')}(?!{_D})"
+                      rf"|{_NB}(?P<h4>[0-2][0-9])(?P<m4>[0-5][0-9])(?={_ZONE})"
+                      rf"|(?<={_ZONE_BEFORE})(?P<h5>[0-2][0-9])(?P<m5>[0-5][0-9])(?!{_D})")
+_EN_TIME = re.compile(r"(?<![\d.,:])(?P<h>\d{1,2})(?:[.]|:\s?)(?P<m>\d{2})" + _SECONDS + r"(?=\s*[ap]\.?m\b\.?)"
+                      r"|(?<![\d.,:])(?P<h2>\d{1,2}):\s?(?P<m2>\d{2})" + _SECONDS.replace("<s>", "<s2>") + r"(?!\d)"
+                      r"|(?<![\d.,:])(?P<h3>\d{1,2})\s*(?:[ap]\.?m\.?|o'clock)(?![A-Za-z])"
+                      rf"|(?<![\d.,:])(?P<h4>[0-2][0-9])(?P<m4>[0-5][0-9])(?={_ZONE})"
+                      rf"|(?<={_ZONE_BEFORE})(?P<h5>[0-2][0-9])(?P<m5>[0-5][0-9])(?!\d)")
 _ZH_TIME = re.compile(r"(?<![\d.,:])(?P<h>\d{1,2})\s*[点點时時](?:\s*(?P<m>\d{1,2})\s*分|(?P<half>半))?")
 
 
@@ -108,6 +126,7 @@ class TimeMatch:
     end: int
     hour: int  # on a 12-hour clock: 21:30 and 9:30 pm are both 9
     minute: int
+    second: int = 0
 
 
 def _int(text: str | None) -> int | None:
@@ -118,7 +137,7 @@ def _month(m: re.Match, names: dict[str, int]) -> int | None:
     groups = m.groupdict()
     if groups.get("num"):
         return _int(groups["num"])
-    name = groups.get("mon") or groups.get("may")
+    name = groups.get("mon") or groups.get("may") or groups.get("abbr") or groups.get("till")
     return names.get(name.rstrip(".")) if name else None
 
 
@@ -151,11 +170,12 @@ def _find_times(text: str, pattern) -> list[TimeMatch]:
     found = []
     for m in pattern.finditer(text):
         g = m.groupdict()
-        hour = _int(g.get("h") or g.get("h2") or g.get("h3"))
-        minute = 30 if g.get("half") else (_int(g.get("m") or g.get("m2")) or 0)
+        hour = _int(g.get("h") or g.get("h2") or g.get("h3") or g.get("h4") or g.get("h5"))
+        minute = 30 if g.get("half") else (_int(g.get("m") or g.get("m2") or g.get("m4") or g.get("m5")) or 0)
+        second = _int(g.get("s") or g.get("s2")) or 0
         if hour is None or hour > 24 or minute > 59:
             continue
-        found.append(TimeMatch(m.start(), m.end(), hour - 12 if hour > 12 else hour, minute))
+        found.append(TimeMatch(m.start(), m.end(), hour - 12 if hour > 12 else hour, minute, second))
     return found
 
 

@@ -1,10 +1,12 @@
 """Numbers: find them in Gujarati and in translations, and know their values.
 
 Numbers are compared by value, never by spelling: 3,00,000 (Indian grouping), ૩૦૦૦૦૦, 300000,
-"3 lakh", "300 thousand", "three hundred thousand" and 30万 are one number; so are ૩ લાખ ૨૦ હજાર કરોડ,
-3,20,000 crore and 3.2万亿, and સાડા 3 લાખ and 350,000. A split year (2019-20) is two years, not a range. Dates count by their
-parts and times by hour and minute (see `dates`); digits inside URLs and placeholders are not
-numbers (see `spans`). Rendering them for the model and the locale is `numformat`'s job.
+"3 lakh", "300 thousand", "three hundred thousand" and 30万 are one number; so are ૩ લાખ ૨૦ હજાર
+કરોડ, 3,20,000 crore and 3.2万亿, and સાડા 3 લાખ and 350,000. A split year (2019-20) is two years,
+not a range. Dates count by their parts and times by hour, minute and second (see `dates`); a share
+(5માંથી 1, one in five) counts also as its percentage, a decade (80ના દાયકામાં, 上世纪八十年代) also
+as its years. Digits inside URLs and placeholders are not numbers (see `spans`). Rendering numbers
+for the model and the locale is `numformat`'s job.
 """
 
 from __future__ import annotations
@@ -48,9 +50,10 @@ def _alternation(words) -> str:
     return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
 
 
-_GU_SCALE_RE = _alternation(GUJARATI_SCALES)
+# સો ("hundred") after digits (1-સો ટકા, 5 સો) only as a word of its own: સોમવાર is Monday, સોનું gold.
+_GU_SCALE_RE = _alternation(GUJARATI_SCALES) + r"|સો(?![\u0A80-\u0AFF])"
 _GU_SCALE_WORD = re.compile(_GU_SCALE_RE)
-_GU_NUMBER = re.compile(rf"(?P<num>{NUMBER})(?:\s*(?P<scale>(?:{_GU_SCALE_RE})(?:\s*(?:{_GU_SCALE_RE}))*))?")
+_GU_NUMBER = re.compile(rf"(?P<num>{NUMBER})(?:(?:\s*|-)(?P<scale>(?:{_GU_SCALE_RE})(?:\s*(?:{_GU_SCALE_RE}))*))?")
 _EN_SCALE_RE = rf"(?:{_alternation(ENGLISH_SCALES)})\b"
 _ZH_SCALE_RE = _alternation(CHINESE_SCALES)
 # 千 before 米/克/瓦 is a unit prefix (千米 = km), not "thousand"; 340多万 and 340余万 are "3.4 million
@@ -65,13 +68,23 @@ _SPLIT_YEAR = re.compile(rf"(?<!{_D})(?<![.,])(?P<first>{_D}{{4}})\s?[-–/]\s?(
 _FRACTION_BEFORE = re.compile(r"(?P<word>" + "|".join(FRACTION_WORDS) + r")\s*$")
 _CLOCK_AFTER = re.compile(r"\s*(?:" + "|".join(CLOCK_WORDS) + ")")
 # A decade: 80ના દાયકામાં, 1980ના દશકમાં; the 80s, the '80s; 80年代.
-_GU_DECADE_AFTER = re.compile(r"\s*-?\s*(?:ના|ની|નાં)?\s*(?:દાયક|દશક)")
+_GU_DECADE_AFTER = re.compile(r"\s*-?\s*(?:ના|ની|નાં)?\s*(?:દાયક|દશક|દસક)")
 _TARGET_DECADE_AFTER = re.compile(r"\s*年代|[’']?s\b")
 _PERCENT_AFTER = re.compile(r"\s*(?:%|％|ટકા|per\s?cent|percent)")
 _CURRENCY_BEFORE = re.compile(r"(?:₹|રૂ\.?|Rs\.?|INR|\$|€|£|¥)\s*$")
-_NAMED = re.compile(r"[A-Za-z]-?$|[\u0A80-\u0AFF]-$")  # COVID-19, કોવિડ-19, ચંદ્રયાન-3
+# A number after a Latin letter (J6, H5N1, Il-76, A1GP) or a Gujarati word and a hyphen (કોવિડ-19,
+# ચંદ્રયાન-3) is part of a name; not one that measures on (6-ફૂટ-6 is six feet six), nor the
+# power of a unit (km2, mm3).
+_NAMED = re.compile(r"(?:[A-Za-z]-?|(?<![\u0A80-\u0AFF0-9૦-૯])(?<![0-9૦-૯]-)[\u0A80-\u0AFF]+-)$")
+_UNIT_POWER = re.compile(r"(?<![A-Za-z])(?:[kcmµ]?m|ft|mi|in)$")
 _RANGE = re.compile(r"\s*(?:થી|-|–|—|to|or|કે|અથવા|到|至|~)\s*")
-_ZH_DECADE = re.compile(r"(?<!\d)(\d{1,2})\s*世纪\s*(\d)0\s*年代")
+# 20 世纪 70 年代, 上世纪 70 年代 ("last century's"), 本世纪 ("this century's"): a decade of a century.
+_ZH_DECADE = re.compile(r"(?:(?<!\d)(?P<century>\d{1,2})\s*|(?P<last>上个?)|本)世纪\s*(?P<decade>\d)0\s*年代")
+# "one in five", "3 out of 10": a share, which the other side may give as a percentage (20 ટકા,
+# 五分之一) or as its two numbers (પાંચમાંથી એક).
+_TARGET_SHARE = re.compile(r"(?<![\d.,])(?P<part>\d+)\s+(?:in|out\s+of|of\s+every)\s+(?P<whole>\d+)(?![\d.,])", re.I)
+_SOURCE_SHARE = re.compile(rf"(?P<whole>{NUMBER})(?:\s*|\s+[\u0A80-\u0AFF]+)(?:માંથી|\s+પૈકી)\s+"
+                           rf"(?:[\u0A80-\u0AFF]+\s+)?(?P<part>{NUMBER})(?![.,]?{_D})")
 _CURRENCY_AFTER = re.compile(r"\s*(?:રૂપિયા|રૂ\.|rupees?|卢比|元|美元|欧元|dollars?|euros?)")
 
 
@@ -80,7 +93,9 @@ class Number:
     """One number as written: where, its digits' value, and the full value with any scale word.
 
     `soft` numbers are written as words (five, 五, પાંચ): they may stand for a source number, but
-    are never required in a translation nor counted as invented.
+    are never required in a translation nor counted as invented. `named` ones are part of a name
+    or code (COVID-19, J6, H5N1): soft too, but the numbers check holds them to the other side
+    (see `qa.checks.check_numbers`).
     """
 
     start: int
@@ -88,10 +103,12 @@ class Number:
     text: str
     digits_value: Decimal
     value: Decimal
-    kind: str  # amount | percent | currency | year | ordinal | code | day | month | time
+    kind: str  # amount | percent | currency | year | ordinal | code | day | month | time | share
     grouped: bool = False
     soft: bool = False
     spelt: bool = False  # written as words: a translation may spell it too, or use digits
+    named: bool = False  # inside a name or code: J6, H5N1, કોવિડ-19
+    parts: tuple[Decimal, ...] = ()  # a share's (whole, part): 20 (percent) of "1 in 5" is (5, 1)
 
     @property
     def key(self):
@@ -113,7 +130,7 @@ def parse_digits(text: str) -> Decimal | None:
 def _kind(raw: str, value: Decimal, scaled: bool, before: str, after: str) -> str:
     digits = to_ascii_digits(raw)
     fourth = digits.endswith("4") and re.match("થ[ીો]", after)  # 4થી; but 34 લાખથી is "than 34 lakh"
-    suffix = not scaled and (_GU_ORDINAL.match(after) or fourth or re.match(r"(st|nd|rd|th)\b", after))
+    suffix = not scaled and (_GU_ORDINAL.match(after) or fourth or re.match(r"(?i:st|nd|rd|th)\b", after))
     if suffix or before.endswith("第"):
         return "ordinal"
     if _PERCENT_AFTER.match(after):
@@ -141,7 +158,7 @@ def _date_parts(date: DateMatch, text: str) -> list[Number]:
 
 def _time_parts(time, text: str) -> list[Number]:
     span = text[time.start : time.end]
-    parts = [time.hour] + ([time.minute] if time.minute else [])
+    parts = [time.hour] + ([time.minute] if time.minute else []) + ([time.second] if time.second else [])
     return [Number(time.start, time.end, span, Decimal(v), Decimal(v), "time") for v in parts]
 
 
@@ -194,15 +211,17 @@ def _scan(text: str, dates, times, pattern, scale_words) -> tuple[list[Number], 
         scale = _scale([value for _, value in words])
         kind = _kind(raw, digits_value, scale != 1, text[: m.start()], text[end:])
         # part of a name (COVID-19, Il-76, 4x4, A1GP): models keep or drop these freely
-        named = bool(_NAMED.search(text[max(0, m.start() - 2) : m.start()]))
+        before = text[max(0, m.start() - 24) : m.start()]
+        power = raw in ("2", "3") and bool(_UNIT_POWER.search(before))
+        named = not power and bool(_NAMED.search(before))
         found.append(Number(m.start(), end, text[m.start() : end], digits_value, digits_value * scale,
-                            "code" if named else kind, "," in raw, named))
+                            "code" if named or power else kind, "," in raw, named or power, named=named))
         taken.append((m.start(), end))
     return sorted(found, key=lambda n: n.start), taken
 
 
 def _gujarati_scale_words(words: str) -> list[tuple[str, int]]:
-    return [(w, GUJARATI_SCALES[w]) for w in _GU_SCALE_WORD.findall(words)]
+    return [(w, GUJARATI_SCALES.get(w, 100)) for w in _GU_SCALE_WORD.findall(words)]
 
 
 def _target_scale_words(words: str) -> list[tuple[str, int]]:
@@ -283,6 +302,7 @@ def find_source_numbers(text: str) -> list[Number]:
     text = without_spans(text)
     found, taken = _scan(text, find_source_dates, find_source_times, _GU_NUMBER, _gujarati_scale_words)
     found = _share_scales(_merge_compounds(_with_fraction_words(found, text), text), text)
+    found = _share_readings(found, text, _SOURCE_SHARE)
     readings = _decade_readings(found, text, _GU_DECADE_AFTER)
     for start, end in taken:
         text = _blank(text, start, end)
@@ -291,23 +311,45 @@ def find_source_numbers(text: str) -> list[Number]:
     return found + words
 
 
+def _share_readings(numbers: list[Number], text: str, pattern: re.Pattern) -> list[Number]:
+    """"1 in 5", "5માંથી 1": a share, which the other side may write as its two numbers or as a
+    percentage (20 ટકા, 五分之一). Its numbers become soft, and the share is added as a soft
+    number of kind "share" whose value is the percentage and whose `parts` are the two numbers
+    (the numbers check asks for one or the other)."""
+    out = numbers
+    for m in pattern.finditer(text):
+        whole, part = parse_digits(m.group("whole")), parse_digits(m.group("part"))
+        percent = part * 100 / whole if whole and part <= whole else None
+        if percent is None or percent != round(percent, 1):
+            continue
+        out = [_soften(n) if m.start() <= n.start < m.end() else n for n in out]
+        out.append(Number(-1, -1, m.group(0), percent, percent, "share", soft=True, parts=(whole, part)))
+    return out
+
+
+def _target_digits(text: str) -> tuple[list[Number], list[tuple[int, int]]]:
+    """The numbers written in digits in a translation, with the stretches of text they take."""
+    decades = []
+    for m in _ZH_DECADE.finditer(text):  # 20 世纪 70 年代 = the 1970s
+        century = int(m.group("century")) if m.group("century") else 20 if m.group("last") else 21
+        year = Decimal((century - 1) * 100 + int(m.group("decade")) * 10)
+        decades.append(Number(m.start(), m.end(), m.group(0), year, year, "year"))
+        text = _blank(text, m.start(), m.end())
+    found, taken = _scan(text, find_target_dates, find_target_times, _TARGET_NUMBER, _target_scale_words)
+    found = _share_readings(_share_scales(found, text), text, _TARGET_SHARE)
+    readings = _decade_readings(found, text, _TARGET_DECADE_AFTER) + [
+        Number(-1, -1, n.text, n.value % 100, n.value % 100, "year", soft=True) for n in decades]  # the 70s
+    taken += [(n.start, n.end) for n in decades]
+    found = sorted(decades + [_soften(n) if n.kind == "month" else n for n in found], key=lambda n: n.start)
+    return found + readings, taken
+
+
 def find_target_numbers(text: str, words: bool = True) -> list[Number]:
     """Numbers in an English or Chinese translation: digits with scale words (lakh, million, 万, 亿),
     dates and times, then (soft) numbers spelt as words (five, 五, 三十万). Months are always soft:
     a translation may name a month the source only implied."""
     text = without_spans(text)
-    decades = []
-    for m in _ZH_DECADE.finditer(text):  # 20 世纪 70 年代 = the 1970s
-        year = Decimal((int(m.group(1)) - 1) * 100 + int(m.group(2)) * 10)
-        decades.append(Number(m.start(), m.end(), m.group(0), year, year, "year"))
-        text = _blank(text, m.start(), m.end())
-    found, taken = _scan(text, find_target_dates, find_target_times, _TARGET_NUMBER, _target_scale_words)
-    found = _share_scales(found, text)
-    readings = _decade_readings(found, text, _TARGET_DECADE_AFTER) + [
-        Number(-1, -1, n.text, n.value % 100, n.value % 100, "year", soft=True) for n in decades]  # the 70s
-    taken += [(n.start, n.end) for n in decades]
-    found = sorted(decades + [_soften(n) if n.kind == "month" else n for n in found], key=lambda n: n.start)
-    found += readings
+    found, taken = _target_digits(text)
     if not words:
         return found
     rest, last = [], 0
@@ -315,10 +357,9 @@ def find_target_numbers(text: str, words: bool = True) -> list[Number]:
         rest += [text[last:start], " ; "]
         last = max(last, end)
     rest.append(text[last:])
-    converted = words_to_digits("".join(rest))
-    soft, _ = _scan(converted, find_target_dates, find_target_times, _TARGET_NUMBER, _target_scale_words)
+    soft, _ = _target_digits(words_to_digits("".join(rest)))
     return found + [_soften(n) for n in soft]
 
 
 def _soften(n: Number) -> Number:
-    return Number(-1, -1, n.text, n.digits_value, n.value, n.kind, n.grouped, True)
+    return Number(-1, -1, n.text, n.digits_value, n.value, n.kind, n.grouped, True, n.spelt, n.named, n.parts)

@@ -48,8 +48,13 @@ _GU_SIGN = re.compile(r"[\u0A81-\u0A83\u0ABC-\u0ACD]")  # vowel signs, virama: n
 
 
 # Case endings after which a cardinal word still surely is that number (ત્રણનાં, સાતથી).
-_CASE_ENDINGS = ("", "ના", "ની", "નો", "નું", "નાં", "થી", "માં", "ને", "નુ", "ય", "મા")
+_CASE_ENDINGS = ("", "ના", "ની", "નો", "નું", "નાં", "થી", "માં", "ને", "નુ", "ય", "મા", "માંથી")
 _VAGUE = {"એક", "બે", "નવ", "સેંકડો", "હજારો", "લાખો", "અડધો", "અડધા", "અડધી", "દોઢ", "અઢી", "બમણ", "ત્રણગણ"}
+# Vague alone, sure before what they count: એક and બે are also "a" and "a couple" (એક હજાર, બે
+# ટકા are not); નવ is also "new" (નવ વર્ષ), but never with a case ending (નવને, નવમાંથી).
+_ARTICLE_LIKE = {"એક", "બે", "નવ"}
+_HOMOGRAPHS = {"નવ"}
+_PERCENT_WORD = "ટકા"
 _ORDINAL_FROM = "પ્રથમ"
 _VOWEL_STEMS = {"બમણ", "ત્રણગણ", "બેવડ"}  # બમણું, બમણા, બેવડો: the vowel is the ending
 
@@ -57,7 +62,7 @@ _VOWEL_STEMS = {"બમણ", "ત્રણગણ", "બેવડ"}  # બમણ�
 def _gujarati_word_value(word: str) -> tuple[Decimal, bool] | None:
     """Value of a number word, allowing a short case suffix (ત્રણનાં, સાતથી) but not a vowel sign
     (છે "is" is not છ "six", નવા "new" is not નવ "nine"); and whether it surely is that number."""
-    for size in range(0, 5):
+    for size in range(0, 6):
         stem, rest = (word, "") if size == 0 else (word[:-size], word[-size:])
         if stem in _GU_WORDS and rest in _ABOUT:
             return Decimal(_GU_WORDS[stem]), False  # પચાસેક "about fifty"
@@ -65,7 +70,8 @@ def _gujarati_word_value(word: str) -> tuple[Decimal, bool] | None:
             continue  # સોય "needle", સોની "Soni", સોનું "gold": a hundred is written સો alone
         if stem in _GU_WORDS and (not _GU_SIGN.match(rest) or stem in _VOWEL_STEMS):
             cardinal = list(_GU_WORDS).index(stem) < list(_GU_WORDS).index(_ORDINAL_FROM)
-            sure = cardinal and stem not in _VAGUE and rest in _CASE_ENDINGS
+            vague = stem in _VAGUE and not (stem in _HOMOGRAPHS and rest)
+            sure = cardinal and not vague and rest in _CASE_ENDINGS
             return Decimal(_GU_WORDS[stem]), sure
     return None
 
@@ -81,10 +87,11 @@ def gujarati_word_values(text: str) -> list[tuple[Decimal, bool]]:
     matches = list(_GU_WORD.finditer(text))
     words = [m.group() for m in matches]
     numbers = [_gujarati_word_value(w) for w in words]
-    values = []
+    values, shared = _share_values(words, numbers)
     for i, word in enumerate(words):
         found = numbers[i]
         following = words[i + 1] if i + 1 < len(words) else ""
+        next_word = following if following and not text[matches[i].end() : matches[i + 1].start()].strip() else ""
         fraction_alone = found is None and word in FRACTION_WORDS and word != "સાડા" and (
             i + 1 == len(words) or numbers[i + 1] is None)
         if fraction_alone:
@@ -96,14 +103,20 @@ def gujarati_word_values(text: str) -> list[tuple[Decimal, bool]]:
         paired = any(0 <= j < len(words) and numbers[j] is not None
                      and _PAIRED.fullmatch(text[matches[min(i, j)].end() : matches[max(i, j)].start()])
                      for j in (i - 2, i - 1, i + 1, i + 2))
-        if sure and (fraction is not None or paired or _only_may(word, words[i - 1] if i else "", following)):
+        if sure and (fraction is not None or paired or i in shared or _only_may(word, words[i - 1] if i else "", next_word)):
             sure = False
+        scale = gujarati_scale(following)
+        if word in _ARTICLE_LIKE and fraction is None and not paired and (
+                following.startswith(_PERCENT_WORD) or ((scale or 0) >= 100 and not following.startswith("અરબ"))):
+            sure = True  # એક હજાર, એક ટકા: "a thousand" and "one percent" are still numbers (અરબ is also "Arab")
+        if scale == 10 and word.endswith(_GENITIVES) and value < 100 and not value % 10:
+            scale = None  # એંશીના દાયકામાં: the eighties, 1980 or 2080, not 800
+            values += [(value + 1900, False), (value + 2000, False)]
         if fraction is not None:
             values.append((value + fraction, False))
             if following.startswith(CLOCK_WORDS):  # પોણા સાત વાગ્યે = 6:45
                 hour, minutes = divmod((value + fraction) * 60, 60)
                 values += [(hour, False), (minutes, False)]
-        scale = gujarati_scale(following)
         if scale is None:
             values.append((value, sure))
         else:
@@ -113,12 +126,39 @@ def gujarati_word_values(text: str) -> list[tuple[Decimal, bool]]:
     return values
 
 
+def _share_values(words: list[str], numbers: list) -> tuple[list[tuple[Decimal, bool]], set[int]]:
+    """"પાંચમાંથી એક", "દસ લોકોમાંથી ત્રણ", "પાંચ પૈકી બે": a share, which a translation may give as
+    its two numbers or as a percentage (one in five, 20%, 五分之一). Returns the percentages (soft)
+    and the positions of the words in a share (which become soft too)."""
+    values, shared = [], set()
+    for i, found in enumerate(numbers):
+        out_of = next((j for j in (i, i + 1) if j < len(words) and (words[j].endswith("માંથી")
+                       or (j > i and words[j] == "પૈકી"))), None)
+        part = numbers[out_of + 1] if out_of is not None and out_of + 1 < len(words) else None
+        if found is None or part is None or not found[0]:
+            continue
+        shared |= {i, out_of + 1}
+        percent = part[0] * 100 / found[0]
+        if percent == round(percent, 1):
+            values.append((percent, False))
+    return values, shared
+
+
+# After બાર, words that show it is a bar, not twelve: what follows a noun, not a count.
+_NOT_COUNTED = frozenset("""પર માં માટે સાથે પાસે નજીક અંદર બહાર સામે તરફ સુધી અને કે અથવા પણ તથા તેમજ છે હતો હતી
+    હતું હતા હતાં નથી જ તો બંધ""".split())
+_BAR_COMPOUNDS = ("કાઉન્સિલ", "એસોસિએશન", "એસોસિયેશન")  # the bar council, the bar association
+_SINGULAR = ("એક", "કોઈ", "દરેક", "કોઈપણ")  # a bar, any bar: twelve would not take these
+
+
 def _only_may(word: str, before: str, following: str) -> bool:
     """A cardinal word that need not come out as digits: a multiplier (ત્રણ ગણા), સો ટકા ("fully",
-    "surely" as often as "a hundred percent"), and the "bar" of શહેરના બાર, બારમાં (twelve is બાર
-    before what it counts)."""
+    "surely" as often as "a hundred percent"), and the "bar" of શહેરના બાર, એક બાર, બાર પર, બારમાં
+    (twelve is બાર before what it counts)."""
     return (following.startswith("ગણ") or (word == "સો" and following.startswith("ટકા"))
-            or (word.startswith("બાર") and (word != "બાર" or before.endswith(_GENITIVES))))
+            or (word.startswith("બાર") and (word != "બાર" or before.endswith(_GENITIVES) or before in _SINGULAR
+                                             or not following or following in _NOT_COUNTED
+                                             or following.startswith(_BAR_COMPOUNDS))))
 
 
 def gujarati_scale(word: str) -> int | None:
@@ -162,6 +202,15 @@ _ZH_AND_A_HALF = re.compile(r"(\d+)个0\.5")  # 三个半小时 reads as 3个0.5
 # 三成 = 30%, 两成半 = 25% (not 完成 "finished", 变成 "become", 成为, 成功, 一成不变 "unchanging").
 _ZH_TENTHS = re.compile(r"(?<![完变分组构形造达合促赞])([一二两三四五六七八九])成(半?)(?![为功立绩本熟员果就交长不])")
 _ZH_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+# Words that hold a numeral but no number: 十分 "very", 一些 "some", 一举 "in one go", 周四 "Thursday"
+# (weekdays are names, as ગુરુવાર is). cn2an reads them as 10, 1, 1 and 4, which would excuse a
+# number the translation dropped. Not inside a numeral (二十分 20 points, 十一起 11 cases, 一点五 1.5),
+# nor 十分钟 "ten minutes".
+_ZH_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿0-9"
+_ZH_NOT_NUMBERS = re.compile(
+    f"(?<![{_ZH_NUMERAL_CHARS}第])(?:十分(?![钟之])|十足|三明治|一些|一举|一起|一直|一定|一样|一般|一切|一旦|一致|一同|一再|一边|一下|一点|一会|一流|一共"
+    "|一向|一味|一律|一贯|一概|一并|一体|一系列|一心一意|一模一样|一无所知|一带一路|一口气|统一|唯一|同一|不一|进一步"
+    f"|(?:周|星期|礼拜)[一二三四五六日天])(?![{_ZH_NUMERAL_CHARS}])")
 
 
 def chinese_numerals_to_digits(text: str) -> str:
@@ -175,16 +224,18 @@ def chinese_numerals_to_digits(text: str) -> str:
         except (ValueError, KeyError, ArithmeticError):
             return None
 
-    def as_percent(m: re.Match) -> str:  # 五分之一 = one fifth = 20%
+    def as_percent(m: re.Match) -> str:  # 五分之一 = one fifth = 20%, or 1 of 5 (પાંચમાંથી એક)
         whole, part = read(m.group(1)), read(m.group(2))
         if not whole or part is None:
             return m.group(0)
         percent = part * 100 / whole
-        return f"{percent.normalize():f}%" if percent == round(percent, 2) else m.group(0)
+        shown = f"{percent.normalize():f}% " if percent == round(percent, 2) else ""
+        return f"{shown}({part.normalize():f} / {whole.normalize():f})"
 
     text = _ZH_VAGUE_RE.sub(lambda m: _ZH_VAGUE[m.group(0)], text)
     text = _ZH_FRACTION.sub(as_percent, text)
     text = _ZH_TENTHS.sub(lambda m: f"{_ZH_DIGIT[m.group(1)] * 10 + (5 if m.group(2) else 0)}%", text)
+    text = _ZH_NOT_NUMBERS.sub(lambda m: "〃" * len(m.group(0)), text)
     with warnings.catch_warnings():  # cn2an warns on every numeral-like run it cannot read
         warnings.simplefilter("ignore")
         text = cn2an.transform(text.replace("两", "二"), "cn2an")  # cn2an skips 两 (两组 = 2 groups)

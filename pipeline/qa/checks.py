@@ -32,7 +32,7 @@ class CheckContext:
     glossary: Glossary | None = None
 
 
-VERSION = "1"  # bump when a check's rules change: findings remembered from earlier runs are recomputed
+VERSION = "2"  # bump when a check's rules change: findings remembered from earlier runs are recomputed
 
 NO_CONTEXT = CheckContext()
 
@@ -48,20 +48,35 @@ def check_numbers(source: str, translation: str, context: CheckContext = NO_CONT
     """Every source number appears in the translation with the same value, and none from nowhere.
 
     Numbers either side may be spelt as words (five, 五, પાંચ): such a number can stand for one
-    written in digits on the other side, but is never required nor counted as invented.
+    written in digits on the other side, but is never required nor counted as invented. A number
+    inside a code (J6, H5N1, COVID-19) is checked both ways against any number on the other side,
+    once that side writes numbers in digits at all: a translation may name 新冠 for COVID-19, but
+    one that keeps the digits of a sentence keeps a code's too. A share (5માંથી 1) is found as its
+    percentage (20%, one in five) or as its two numbers.
     """
     src, tgt = find_source_numbers(source), find_target_numbers(translation)
-    wanted = Counter(n.key for n in src if not n.soft)
-    excused = wanted + Counter(n.key for n in src if n.soft)
-    written = Counter(n.key for n in tgt if not n.soft)
+    codes_in_source = _codes_held(src, tgt)
+    wanted = Counter(n.key for n in src if not n.soft) + Counter(codes_in_source - {n.key for n in src if not n.soft})
+    excused = Counter(n.key for n in src)
+    written = Counter(n.key for n in tgt if not n.soft) + Counter(_codes_held(tgt, src))
     findings = []
-    missing = wanted - (written + Counter(n.key for n in tgt if n.soft))
+    found = Counter(n.key for n in tgt)
+    missing = wanted - found
+    missing += Counter(n.key for n in src if n.parts and n.key not in found and not all(p in found for p in n.parts))
     extra = Counter(set(written) - set(excused))  # a number repeated is not a number invented
     if missing:
         findings.append(Finding("numbers", f"number missing or changed in translation: {_listed(missing)}"))
     if extra:
         findings.append(Finding("numbers", f"number in translation but not in source: {_listed(extra)}"))
     return findings
+
+
+def _codes_held(side: list, other: list) -> set:
+    """The code numbers of `side` that must be found on the other side: all of them, once the other
+    side writes any number in digits."""
+    if not any(n.start >= 0 and not n.spelt for n in other):
+        return set()
+    return {n.key for n in side if n.named}
 
 
 def _listed(keys: Counter) -> str:

@@ -151,7 +151,7 @@ def test_a_real_twelve_or_hundred_in_words_is_still_required():
         ("૩ લાખ ૨૦ હજાર કરોડ", [Decimal(32 * 10**11)]), ("૨ લાખ ૫૦ હજાર", [Decimal(250000)]),
         ("20 હજાર કરોડ", [Decimal(2 * 10**11)]), ("40 મીલીયન", [Decimal(40 * 10**6)]),
         ("2.5 બીલીયન", [Decimal(25 * 10**8)]), ("2019-20 થી 15 હજાર કરોડ", [2019, 2020, Decimal(15 * 10**10)]),
-        ("માર્ચમાં 5.6 ટકા", [Decimal("5.6")]), ("સાડા 3 લાખ", [Decimal(350000)]),
+        ("માર્ચમાં 5.6 ટકા", [3, Decimal("5.6")]), ("સાડા 3 લાખ", [Decimal(350000)]),
     ],
 )
 def test_source_values(text, expected):
