@@ -20,7 +20,10 @@ whitespace ignored, so `છે." આ` must be cut after the closing quote, not b
 Speed: MB (UTF-8) of the joined Gujarati paragraphs per second, one process pinned to one core,
 best of several passes; other splitters are timed in the same run for the ratio.
 
-    python bench/segment.py [--data ../shared/data/flores200-dev] [--json] [--show-errors NAME]
+    python bench/segment.py [--data ../shared/data/flores200-dev] [--json] [--show-errors NAME] [--limit N]
+    python bench/segment.py --short      # seconds: 100 lines of the sample in tests/data (CI)
+
+The short setting checks that the benchmark runs; its figures mean little.
 
 Needs the `bench` extra (PyICU, indic-nlp-library); a splitter whose library is missing is skipped.
 """
@@ -78,10 +81,19 @@ def unquote_csv(line: str) -> str:
     return line
 
 
-def load_paragraphs(data: Path) -> list[Paragraph]:
-    gu = (data / "guj_Gujr.dev").read_text(encoding="utf-8").splitlines()
-    en = (data / "eng_Latn.dev").read_text(encoding="utf-8").splitlines()
-    urls = [row.split("\t")[0] for row in (data / "metadata_dev.tsv").read_text(encoding="utf-8").splitlines()[1:]]
+SAMPLE = ROOT / "tests" / "data" / "flores-sample"  # the first 300 dev lines: *.txt and metadata.tsv
+
+
+def _dev_file(data: Path, *names: str) -> Path:
+    """The first of `names` in `data`: the FLORES dev folder's name, then the test sample's."""
+    return next((data / name for name in names if (data / name).exists()), data / names[0])
+
+
+def load_paragraphs(data: Path, limit: int | None = None) -> list[Paragraph]:
+    gu = _dev_file(data, "guj_Gujr.dev", "guj_Gujr.txt").read_text(encoding="utf-8").splitlines()[:limit]
+    en = _dev_file(data, "eng_Latn.dev", "eng_Latn.txt").read_text(encoding="utf-8").splitlines()[:limit]
+    metadata = _dev_file(data, "metadata_dev.tsv", "metadata.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    urls = [row.split("\t")[0] for row in metadata][:limit]
     if not len(gu) == len(en) == len(urls):
         raise SystemExit(f"{data}: guj_Gujr.dev, eng_Latn.dev and metadata_dev.tsv differ in length")
     groups: list[list[int]] = []
@@ -262,19 +274,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--strict", action="store_true", help="table shows strict scores (every split inside a line is wrong)")
     parser.add_argument("--show-errors", metavar="NAME", help="list the errors of the splitter whose name starts with NAME")
     parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--limit", type=int, help="only the first N lines")
+    parser.add_argument("--short", action="store_true",
+                        help="a check that the benchmark runs, in seconds: 100 lines of the test sample")
     args = parser.parse_args(argv)
-    if not (args.data / "guj_Gujr.dev").exists():
+    if args.short:
+        args.data, args.limit = SAMPLE, args.limit or 100
+    if not _dev_file(args.data, "guj_Gujr.dev", "guj_Gujr.txt").exists():
         raise SystemExit(f"{args.data}: no guj_Gujr.dev here; pass --data DIR (the FLORES-200 dev folder)")
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
 
-    paragraphs = load_paragraphs(args.data)
+    paragraphs = load_paragraphs(args.data, args.limit)
     results = {}
     for name, split in splitters().items():
         errors: list | None = [] if args.show_errors and name.startswith(args.show_errors) else None
         main_score = evaluate(paragraphs, split, strict=False, errors=None if args.strict else errors)
         strict_score = evaluate(paragraphs, split, strict=True, errors=errors if args.strict else None)
-        speed = None if args.no_speed else megabytes_per_second(paragraphs, split)
+        speed = None if args.no_speed else megabytes_per_second(paragraphs, split, 0.1 if args.short else 1.0)
         results[name] = {"scored": main_score.as_dict(), "strict": strict_score.as_dict(),
                          "mb_per_s": None if speed is None else round(speed, 2)}
         if errors:
