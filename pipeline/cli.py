@@ -139,6 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="dist", type=Path, help="output folder (default: dist)")
     _add_common(p, models=False)
 
+    _add_serve(sub)
+
     p = sub.add_parser("evaluate", help="score translation quality on a line-aligned test set (BLEU, chrF++, numbers)")
     p.add_argument("--src", required=True, type=Path, help="Gujarati source, one sentence or paragraph per line")
     p.add_argument("--ref", required=True, type=Path, help="reference translations, line-aligned with --src")
@@ -150,6 +152,37 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also write the translations, one line per source line (with one --models file)")
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
     return parser
+
+
+def _add_serve(sub) -> None:
+    p = sub.add_parser("serve", help="translation service for Weblate and other tools (LibreTranslate's HTTP API)")
+    p.add_argument("--models", default="models.yaml", type=Path,
+                   help="which model serves which language pair (default: models.yaml)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 for every interface)")
+    p.add_argument("--port", default=5000, type=int, help="port to listen on (default: 5000, LibreTranslate's)")
+    p.add_argument("--api-keys", type=Path, metavar="FILE",
+                   help="require one of the keys in FILE (one a line) as api_key on every translation")
+    _add_glossary(p)
+    p.add_argument("--workdir", default=".pipeline", type=Path,
+                   help="work directory whose translation memory the service reads and adds to; "
+                        "may be shared with `pipeline run` (default: .pipeline)")
+    g = p.add_argument_group("limits and batching")
+    g.add_argument("--max-body", type=int, default=1 << 20, metavar="BYTES",
+                   help="largest request body (default: 1048576; larger: HTTP 413)")
+    g.add_argument("--max-texts", type=int, default=100, metavar="N", help="texts in one request (default: 100)")
+    g.add_argument("--max-chars", type=int, default=5000, metavar="N", help="characters in one text (default: 5000)")
+    g.add_argument("--max-requests", type=int, default=64, metavar="N",
+                   help="translations in progress at once; more are answered 503 at once (default: 64)")
+    g.add_argument("--max-queue", type=int, default=1024, metavar="N",
+                   help="sentences waiting for the model at once; more are answered 503 (default: 1024)")
+    g.add_argument("--timeout", type=float, default=15.0, metavar="SECONDS",
+                   help="a request that waited this long for the model is answered 503 (default: 15; "
+                        "Weblate gives up at 20)")
+    g.add_argument("--batch-wait", type=float, default=5.0, metavar="MS",
+                   help="how long a model call waits for more requests to join it (default: 5 ms)")
+    g.add_argument("--max-batch", type=int, default=64, metavar="N", help="sentences per model call (default: 64)")
+    g.add_argument("--no-batching", action="store_true", help="one model call per request, in arrival order")
 
 
 # A run holds catalogues, segments and cached translations of a whole archive, hundreds of
@@ -229,6 +262,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _print_models(args)
     if args.command == "evaluate":
         return _evaluate(args)
+    if args.command == "serve":
+        return _serve(args)
     require_folder(args.locales_dir, "--locales")
     require_folder(args.workdir, "--workdir")
     paths = Paths(args.workdir, args.locales_dir, args.domain)
@@ -388,6 +423,27 @@ def _evaluate(args: argparse.Namespace) -> int:
         print(f"{len(src)} lines, gu → {locale}")
         print(evaluate.format_table(scores))
     return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from pipeline.serve import Listen, ServeSettings, serve
+    from pipeline.serve.auth import load_api_keys
+    from pipeline.serve.batching import BatchSettings
+    from pipeline.serve.limits import Limits
+
+    for name in ("max_body", "max_texts", "max_chars", "max_requests", "max_queue", "max_batch"):
+        if getattr(args, name) < 1:
+            raise PipelineError(f"--{name.replace('_', '-')} must be at least 1")
+    if args.timeout <= 0 or args.batch_wait < 0:
+        raise PipelineError("--timeout must be above 0 and --batch-wait not below 0")
+    if not 0 <= args.port <= 65535:
+        raise PipelineError("--port must be between 0 and 65535")
+    require_folder(args.workdir, "--workdir")
+    limits = Limits(args.max_body, args.max_texts, args.max_chars, args.max_requests)
+    batching = BatchSettings(not args.no_batching, args.batch_wait / 1000, args.max_batch, args.max_queue, args.timeout)
+    keys = load_api_keys(args.api_keys) if args.api_keys is not None else None
+    return serve(args.models, args.workdir, Listen(args.host, args.port), ServeSettings(limits, batching, keys),
+                 args.glossary)
 
 
 def _executor(args: argparse.Namespace):

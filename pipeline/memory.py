@@ -11,6 +11,7 @@ and the next run picks up where it stopped.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -45,10 +46,15 @@ def _add_confidence_column(db: sqlite3.Connection) -> None:
 
 
 class TranslationMemory:
-    def __init__(self, path: Path):
+    """`threads=True`: one connection shared by the threads of a server, one query at a time.
+    Other processes (a `pipeline run` on the same work directory) read while this one writes
+    (write-ahead log) and wait for each other's short writes (the busy timeout)."""
+
+    def __init__(self, path: Path, *, threads: bool = False):
         path.parent.mkdir(parents=True, exist_ok=True)
         create_file(path)  # honours the umask, as every other file the pipeline writes
-        self._db = sqlite3.connect(str(path), timeout=30)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(str(path), timeout=30, check_same_thread=not threads)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
         _add_confidence_column(self._db)
@@ -68,8 +74,9 @@ class TranslationMemory:
             batch = wanted[i : i + LOOKUP_BATCH]
             query = ("SELECT source, translation, confidence FROM translations WHERE src=? AND tgt=? AND model_key=? "
                      f"AND source IN ({','.join('?' * len(batch))})")
-            found.update((source, Scored(text, conf)) for source, text, conf in
-                         self._db.execute(query, (src, tgt, model_key, *batch)).fetchall())
+            with self._lock:
+                rows = self._db.execute(query, (src, tgt, model_key, *batch)).fetchall()
+            found.update((source, Scored(text, conf)) for source, text, conf in rows)
         return found
 
     def store(self, pairs: dict[str, str | Scored], src: str, tgt: str, model_key: str, model_id: str) -> None:
@@ -78,7 +85,7 @@ class TranslationMemory:
         for source, out in pairs.items():
             scored = out if isinstance(out, Scored) else Scored(out)
             rows.append((source, src, tgt, model_key, model_id, scored.text, scored.confidence))
-        with self._db:
+        with self._lock, self._db:
             self._db.executemany(
                 "INSERT OR REPLACE INTO translations (source, src, tgt, model_key, model_id, translation, confidence)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -86,7 +93,8 @@ class TranslationMemory:
             )
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            self._db.close()
 
     def __enter__(self):
         return self
