@@ -156,17 +156,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_serve(sub) -> None:
     p = sub.add_parser("serve", help="translation service for Weblate and other tools (LibreTranslate's HTTP API)")
-    p.add_argument("--models", default="models.yaml", type=Path,
-                   help="which model serves which language pair (default: models.yaml)")
+    p.add_argument("--models", default=DEFAULT_MODELS, type=Path,
+                   help=f"which model serves which language pair (default: {DEFAULT_MODELS})")
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 for every interface)")
     p.add_argument("--port", default=5000, type=int, help="port to listen on (default: 5000, LibreTranslate's)")
     p.add_argument("--api-keys", type=Path, metavar="FILE",
                    help="require one of the keys in FILE (one a line) as api_key on every translation")
     _add_glossary(p)
-    p.add_argument("--workdir", default=".pipeline", type=Path,
+    p.add_argument("--workdir", default=DEFAULT_WORKDIR, type=Path,
                    help="work directory whose translation memory the service reads and adds to; "
-                        "may be shared with `pipeline run` (default: .pipeline)")
+                        f"may be shared with `pipeline run` (default: {DEFAULT_WORKDIR})")
     g = p.add_argument_group("limits and batching")
     g.add_argument("--max-body", type=int, default=1 << 20, metavar="BYTES",
                    help="largest request body (default: 1048576; larger: HTTP 413)")

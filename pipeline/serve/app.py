@@ -29,8 +29,8 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from pipeline.config import SOURCE_LANGUAGE
 from pipeline.errors import PipelineError
+from pipeline.layout import SOURCE_LANGUAGE
 from pipeline.serve.auth import key_problem
 from pipeline.serve.batching import ModelFailed, Overloaded
 from pipeline.serve.languages import is_source, languages_listing, served_target

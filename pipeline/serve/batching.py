@@ -23,7 +23,8 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pipeline.config import SOURCE_LANGUAGE, Route
+from pipeline.config import Route
+from pipeline.layout import SOURCE_LANGUAGE
 from pipeline.memory import TranslationMemory
 from pipeline.mt import translate_scored
 from pipeline.mt.executors import BatchOutcome

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.config import SOURCE_LANGUAGE, Config, parse_locale, target_tag
+from pipeline.config import Config
 from pipeline.errors import PipelineError
+from pipeline.layout import SOURCE_LANGUAGE, parse_locale, target_tag
 from pipeline.mt.route import check_route
 
 # The scripts a language without one in models.yaml (`gu-zh`) may be asked for.

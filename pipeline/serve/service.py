@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.config import SOURCE_LANGUAGE, Config, ModelSpec
+from pipeline.config import Config, ModelSpec
 from pipeline.errors import PipelineError
+from pipeline.layout import MEMORY_FILE, SOURCE_LANGUAGE
 from pipeline.memory import TranslationMemory
 from pipeline.mt import translate_scored
 from pipeline.mt.executors import LocalExecutor
@@ -21,9 +22,6 @@ from pipeline.serve.batching import BatchSettings, DynamicBatcher
 from pipeline.serve.languages import Target, routed_targets
 from pipeline.serve.limits import Limits
 from pipeline.serve.texts import ServedTexts, translate_texts
-
-MEMORY_FILE = "memory.sqlite"
-
 
 @dataclass(frozen=True)
 class ServeSettings:

@@ -21,7 +21,6 @@ import lxml.html
 from pipeline.config import Config
 from pipeline.export.documents import ExportReport, rebuild_document
 from pipeline.ingest import read_document
-from pipeline.jobs import CHUNK
 from pipeline.model import Finding, Translation
 from pipeline.mt.route import check_route
 from pipeline.segment.limits import check_sentence_lengths
@@ -89,7 +88,8 @@ def translate_texts(texts: list[str], fmt: str, locale: str, config: Config, mem
 def _translate(msgids: list[str], locale: str, config: Config, memory, executor):
     """Finished translations of `msgids`, as the translate and localise stages of a run make them."""
     route = check_route(config.route_for(locale))
-    raw = translate_raw(msgids, route, memory, executor, CHUNK, locale, set(), config.glossary)
+    # The batcher stores a model call's outputs at once, whatever the chunk size.
+    raw = translate_raw(msgids, route, memory, executor, max(1, len(msgids)), locale, set(), config.glossary)
     if raw.untranslated:
         raise Untranslated(f"{raw.untranslated} sentence(s) got no translation")
     style = config.locale_options(locale).number_style
