@@ -12,7 +12,7 @@ from pipeline import __version__  # noqa: E402
 
 project = "Gujarati localisation pipeline"
 author = "the pipeline's contributors"
-copyright = "the pipeline's contributors; Apache-2.0"
+copyright = "2026, the pipeline's contributors"
 version = release = __version__
 
 extensions = ["myst_parser", "sphinxarg.ext"]
@@ -23,6 +23,8 @@ myst_heading_anchors = 3
 
 html_theme = "alabaster"
 html_title = f"{project} {release}"
+html_theme_options = {"page_width": "1180px", "sidebar_width": "260px"}
+html_static_path = ["_static"]  # custom.css, which alabaster loads after its own
 
 man_pages = [("reference/cli", "pipeline", "Gujarati articles in, gettext catalogues for review out", [author], 1)]
 
