@@ -156,3 +156,14 @@ def test_the_offline_walk_through_runs_as_written(tmp_path, tiny_models):
             f"$ {command}\nthe page shows:\n{expected}\nthe command printed:\n{proc.stdout}")
     assert (clone / "locales" / "zh_Hans" / "LC_MESSAGES" / "messages.po").is_file()
     assert (clone / "dist" / "en" / "messages.json").is_file()
+
+
+def test_the_models_yaml_reference_shows_the_error_the_command_gives(tmp_path, monkeypatch, capsys):
+    page = (DOCS / "reference" / "models-yaml.md").read_text(encoding="utf-8")
+    shown = re.search(r"With `beams:` in place of `beam_size:` in the shipped file:\n\n```text\n(.*?)\n```",
+                      page, re.DOTALL).group(1)
+    shipped = (ROOT / "models.yaml").read_text(encoding="utf-8")
+    (tmp_path / "models.yaml").write_text(shipped.replace("beam_size: 4", "beams: 4", 1), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["models"]) == 2
+    assert capsys.readouterr().err.strip() == shown
