@@ -272,7 +272,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "export":
         return _export(args)
     if args.command == "segment" and args.jsonl:
-        _print_segments(args.sources, tuple(args.artefacts))
+        _print_segments(args.sources, tuple(args.artefacts), [args.workdir, args.locales_dir])
         return 0
     locales = normalise_locales(args.to.split(",")) if hasattr(args, "to") else []
     config = load_config(args.models).with_glossary(getattr(args, "glossary", None)) if hasattr(args, "models") else None
@@ -297,6 +297,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         elif args.command == "catalog":
             for path in jobs.stage_catalog(locales, paths, report, **_catalog_options(args, config)):
                 print(f"wrote {path}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"pipeline: warning: {warning}", file=sys.stderr)
     if report.skipped:
         print("unchanged, skipped: " + ", ".join(report.skipped), file=sys.stderr)
     print(report.summary() if args.command in ("run", "segment") else _stage_summary(report))
@@ -464,12 +466,12 @@ def _stage_summary(report: jobs.RunReport) -> str:
     )
 
 
-def _print_segments(sources: list[str], artefact_patterns: tuple[str, ...] = ()) -> None:
+def _print_segments(sources: list[str], artefact_patterns: tuple[str, ...] = (), skip: list[Path] = ()) -> None:
     from pipeline.ingest import artefact_matcher, collect_sources, read_document
     from pipeline.segment.splitter import segment_document
 
     artefacts = artefact_matcher(artefact_patterns)
-    for path, name in collect_sources(sources):
+    for path, name in collect_sources(sources, skip):
         for seg in segment_document(read_document(path, name, artefacts=artefacts)):
             print(json.dumps(seg.to_dict(), ensure_ascii=False))
 

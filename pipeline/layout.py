@@ -30,6 +30,8 @@ DEFAULT_DOMAIN = "messages"
 DEFAULT_MODELS = "models.yaml"
 MEMORY_FILE = "memory.sqlite"
 CATALOGUE_FOLDER = "LC_MESSAGES"
+# Left by export in each folder of rebuilt documents: a run never reads such a folder as sources.
+EXPORT_MARKER = ".pipeline-export"
 
 
 def parse_locale(name: str) -> Locale:
@@ -90,6 +92,17 @@ class Paths:
 
     def mo(self, locale: str) -> Path:
         return self.po(locale).with_suffix(".mo")
+
+    def check_inside(self, locales: list[str]) -> None:
+        """Refuse a catalogue path that leads out of the catalogue folder through a link (a locale
+        folder linked elsewhere): a run writes only inside the folders it was given, as export does."""
+        root = Path(self.locales_dir).resolve()
+        for path in [self.pot()] + [p for locale in locales for p in (self.po(locale), self.mo(locale))]:
+            target = path.resolve()
+            if not target.is_relative_to(root):
+                raise PipelineError(f"leads outside {self.locales_dir} (to {target}) through a link; the pipeline "
+                                    f"writes catalogues only inside {self.locales_dir}: replace the link with a "
+                                    "folder (or pass --locales the folder it points to)", path=path)
 
     def found_locales(self) -> list[str]:
         """Every LOCALE with a LOCALE/LC_MESSAGES/DOMAIN.po, sorted."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -243,12 +243,13 @@ def _header_value(text: str, key: str) -> str | None:
     return None
 
 
-def save_mo(path: Path, po: polib.POFile) -> bool:
-    """Compiled catalogue (reviewed entries only, as msgfmt does); rewritten only when it differs."""
+def save_mo(path: Path, po: polib.POFile, ships: Callable[[polib.POEntry], bool] = is_reviewed) -> bool:
+    """Compiled catalogue (reviewed entries only, as msgfmt does, or those `ships` says); rewritten
+    only when it differs."""
     tmp = polib.POFile()
     tmp.metadata = po.metadata
     for entry in po:
-        if is_reviewed(entry):
+        if ships(entry):
             tmp.append(entry)
     data = mo_bytes(tmp)  # polib's to_binary takes minutes on a large catalogue
     if path.exists() and path.read_bytes() == data:

@@ -1,15 +1,20 @@
 """Ship the translations: compiled .mo, i18next JSON, or every document rebuilt in the target language.
 
 What goes out is what reviewers approved: entries with a translation and no `fuzzy` flag. With
-`include_fuzzy`, machine translations still awaiting review go out too. A sentence with neither
+`include_fuzzy`, machine translations still awaiting review go out too. An entry whose format
+placeholders or markup differ from its source's is left out with a warning naming its line, as
+`msgfmt -c` refuses it (`pipeline.qa.shipping`). A sentence with none of these
 stays in Gujarati in rebuilt documents and is left out of .mo and JSON (gettext and i18next then
 show the Gujarati key). A rebuilt page marks such sentences `lang="gu"`, and no space follows a
 Chinese full stop between sentences (`pipeline.export.blocks`).
 
 Layout under the output folder (LOCALE the gettext name, TAG its BCP 47 tag: zh_Hans → zh-Hans):
-- mo:   LOCALE/LC_MESSAGES/DOMAIN.mo          (gettext, Django, Flask-Babel, PHP)
-- json: TAG/DOMAIN.json                       (i18next `loadPath: '/locales/{{lng}}/{{ns}}.json'`)
-- txt, md, html: TAG/DOCUMENT-NAME            (the source's relative path)
+- mo:   LOCALE/LC_MESSAGES/DOMAIN.mo          (gettext, Django, Flask-Babel, PHP; context and plural
+                                              entries as msgfmt compiles them)
+- json: TAG/DOMAIN.json                       (i18next `loadPath: '/locales/{{lng}}/{{ns}}.json'`; a
+                                              context entry keyed `MSGID_CONTEXT`)
+- txt, md, html: TAG/DOCUMENT-NAME            (the source's relative path), and TAG/.pipeline-export,
+                                              so that `pipeline run .` never reads them back
 
 Every path is checked to stay inside the output folder, whatever a document is called.
 """
@@ -35,6 +40,8 @@ from pipeline.ingest.html import rebuild_html
 from pipeline.ingest.markdown import rebuild_markdown
 from pipeline.localise.markup import strip_placeholders
 from pipeline.ingest.sources import load_sources
+from pipeline.layout import EXPORT_MARKER, Paths
+from pipeline.qa.shipping import shipping_problem
 
 FORMATS = ("mo", "json", "txt", "md", "html")
 DOCUMENT_SUFFIXES = {"md": (".md", ".markdown"), "html": (".html", ".htm")}
@@ -78,13 +85,33 @@ def safe_path(root: Path, *parts: str) -> Path:
     return root / relative
 
 
-def shipped_translations(po: polib.POFile, include_fuzzy: bool) -> dict[str, str]:
-    """msgid → msgstr for what may ship: reviewed entries, plus fuzzy ones when asked."""
-    return {e.msgid: e.msgstr for e in po if not e.msgid_plural and is_shipped(e, include_fuzzy)}
+def shipped_entries(po: polib.POFile, include_fuzzy: bool, path: Path, report: ExportReport) -> list[polib.POEntry]:
+    """What may ship: reviewed entries, plus fuzzy ones when asked, each context and plural entry
+    apart; one whose placeholders or markup differ from its source is left out with a warning
+    naming its file and line, as `msgfmt -c` refuses it (see `qa.shipping`)."""
+    entries = []
+    for entry in po:
+        if not is_shipped(entry, include_fuzzy):
+            continue
+        problem = shipping_problem(entry)
+        if problem is not None:
+            report.warnings.append(f"{path}:{entry.linenum}: left out: {problem}")
+            continue
+        entries.append(entry)
+    return entries
+
+
+def shipped_translations(entries: list[polib.POEntry]) -> dict[str, str]:
+    """msgid → msgstr of the shipped entries the sources' sentences can be (no context, no plural)."""
+    return {e.msgid: e.msgstr for e in entries if not e.msgid_plural and not e.msgctxt}
+
+
+def catalogue_path(locales_dir: Path, domain: str, locale: str) -> Path:
+    return Paths(Path(), locales_dir, domain).po(locale)
 
 
 def load_catalog(locales_dir: Path, domain: str, locale: str) -> polib.POFile:
-    path = locales_dir / locale / "LC_MESSAGES" / f"{domain}.po"
+    path = catalogue_path(locales_dir, domain, locale)
     po = catalog.read_po(path)
     if po is None:
         raise PipelineError(f"no catalogue for {locale}: run `pipeline run SOURCES --to {locale}` first", path=path)
@@ -94,33 +121,43 @@ def load_catalog(locales_dir: Path, domain: str, locale: str) -> polib.POFile:
 # --- catalogues ------------------------------------------------------------------------------
 
 
-def export_mo(po: polib.POFile, locale: str, domain: str, out: Path, include_fuzzy: bool,
+def export_mo(entries: list[polib.POEntry], po: polib.POFile, locale: str, domain: str, out: Path,
               report: ExportReport) -> None:
-    shipped = shipped_translations(po, include_fuzzy)
+    """What msgfmt compiles of the shipped entries: context and plural entries included."""
     compiled = polib.POFile()
     compiled.metadata = dict(po.metadata)
-    for msgid, msgstr in shipped.items():
-        compiled.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
+    for e in entries:  # copies without flags: a fuzzy entry shipped on request compiles too
+        compiled.append(polib.POEntry(msgctxt=e.msgctxt, msgid=e.msgid, msgstr=e.msgstr,
+                                      msgid_plural=e.msgid_plural, msgstr_plural=dict(e.msgstr_plural)))
     path = safe_path(out, locale, "LC_MESSAGES", f"{domain}.mo")
     write_atomic(path, mo_bytes(compiled))
     report.written.append(path)
-    _count(po, shipped, report)
+    _count(po, len(entries), report)
 
 
-def export_json(po: polib.POFile, locale: str, domain: str, out: Path, include_fuzzy: bool,
-                report: ExportReport) -> None:
-    """Flat {Gujarati: translation}; load in i18next with keySeparator: false, nsSeparator: false."""
-    shipped = shipped_translations(po, include_fuzzy)
+def export_json(entries: list[polib.POEntry], po: polib.POFile, locale: str, domain: str, out: Path,
+                report: ExportReport, po_path: Path) -> None:
+    """Flat {Gujarati: translation}; load in i18next with keySeparator: false, nsSeparator: false.
+    A context entry is keyed `msgid_context`, as i18next looks up `t(key, {context})` (its default
+    contextSeparator "_"). Plural entries are left out with a warning: i18next keys plural forms by
+    CLDR category, which a gettext form index does not name."""
+    shipped = {}
+    for e in entries:
+        if e.msgid_plural:
+            report.warnings.append(f"{po_path}:{e.linenum}: plural entry left out of the JSON "
+                                   "(i18next keys plural forms by CLDR category; ship it as .mo)")
+            continue
+        shipped[f"{e.msgid}_{e.msgctxt}" if e.msgctxt else e.msgid] = e.msgstr
     path = safe_path(out, language_tag(locale), f"{domain}.json")
     write_atomic(path, json.dumps(shipped, ensure_ascii=False, indent=2) + "\n")
     report.written.append(path)
-    _count(po, shipped, report)
+    _count(po, len(shipped), report)
 
 
-def _count(po: polib.POFile, shipped: dict[str, str], report: ExportReport) -> None:
-    active = [e for e in po if not e.obsolete and e.msgid]
-    report.translated += sum(1 for e in active if e.msgid in shipped)
-    report.untranslated += sum(1 for e in active if e.msgid not in shipped)
+def _count(po: polib.POFile, shipped: int, report: ExportReport) -> None:
+    active = sum(1 for e in po if not e.obsolete and e.msgid)
+    report.translated += shipped
+    report.untranslated += active - shipped
 
 
 # --- documents -------------------------------------------------------------------------------
@@ -152,9 +189,9 @@ def rebuild_document(name: str, suffix: str, source: str, fmt: str, locale: str,
     return name + ".txt", text + "\n"
 
 
-def export_documents(po: polib.POFile, locale: str, fmt: str, out: Path, include_fuzzy: bool,
+def export_documents(entries: list[polib.POEntry], locale: str, fmt: str, out: Path,
                      documents: dict[str, dict], report: ExportReport) -> None:
-    shipped = shipped_translations(po, include_fuzzy)
+    shipped = shipped_translations(entries)
     tag = language_tag(locale)
     rebuilt = []
     for name, doc in sorted(documents.items()):
@@ -166,6 +203,10 @@ def export_documents(po: polib.POFile, locale: str, fmt: str, out: Path, include
     if not rebuilt:
         kinds = ", ".join(DOCUMENT_SUFFIXES.get(fmt, (".txt",)))
         raise PipelineError(f"no {kinds} documents among the sources to export as {fmt}")
+    marker = safe_path(out, tag, EXPORT_MARKER)
+    if not marker.exists():
+        write_atomic(marker, "Documents rebuilt by `pipeline export`; `pipeline run` never reads this folder "
+                             "as sources.\n")
     for path, content in rebuilt:  # every path checked before the first write
         write_atomic(path, content)
         report.written.append(path)
@@ -177,10 +218,11 @@ def export(fmt: str, locale: str, *, locales_dir: Path, domain: str, workdir: Pa
         raise PipelineError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
     po = load_catalog(locales_dir, domain, locale)
     report = ExportReport()
+    entries = shipped_entries(po, include_fuzzy, catalogue_path(locales_dir, domain, locale), report)
     if fmt == "mo":
-        export_mo(po, locale, domain, out, include_fuzzy, report)
+        export_mo(entries, po, locale, domain, out, report)
     elif fmt == "json":
-        export_json(po, locale, domain, out, include_fuzzy, report)
+        export_json(entries, po, locale, domain, out, report, catalogue_path(locales_dir, domain, locale))
     else:
         segments_path = workdir / "segments.json"
         if not segments_path.exists():
@@ -188,5 +230,5 @@ def export(fmt: str, locale: str, *, locales_dir: Path, domain: str, workdir: Pa
                                 path=segments_path)
         key = json.loads(segments_path.read_text(encoding="utf-8"))["key"]
         documents = load_sources(workdir / "sources.json", key)
-        export_documents(po, locale, fmt, out, include_fuzzy, documents, report)
+        export_documents(entries, locale, fmt, out, documents, report)
     return report

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pipeline.errors import PipelineError
 from pipeline.fsutil import check_document_name
+from pipeline.layout import EXPORT_MARKER
 from pipeline.model import Document
 from pipeline.ingest.html import read_html_document
 from pipeline.ingest.markdown import read_markdown_document
@@ -20,13 +22,27 @@ READERS = {
 }
 
 
-def collect_sources(paths: list[str | Path]) -> list[tuple[Path, str]]:
-    """(file, document name) for every supported file named or found in a named folder."""
+def _files_under(folder: Path, skip: set[Path]) -> list[Path]:
+    """Supported files under `folder`, leaving out the folders in `skip` (resolved) and every folder
+    an export marked as its output (`EXPORT_MARKER`): a project run from its root (`pipeline run .`)
+    never reads its catalogues, its work directory or its exported documents as sources."""
+    files = []
+    for top, folders, names in os.walk(folder):
+        folders[:] = [d for d in folders if (Path(top) / d).resolve() not in skip
+                      and not (Path(top) / d / EXPORT_MARKER).exists()]
+        files += [Path(top) / n for n in names if Path(n).suffix.lower() in READERS and (Path(top) / n).is_file()]
+    return sorted(files)
+
+
+def collect_sources(paths: list[str | Path], skip: list[Path] = ()) -> list[tuple[Path, str]]:
+    """(file, document name) for every supported file named or found in a named folder; folders
+    in `skip` (the work directory, the catalogue folder) are never looked into."""
     found: list[tuple[Path, str]] = []
+    skipped = {Path(p).resolve() for p in skip}
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READERS)
+            files = _files_under(path, skipped)
             found.extend((f, f.relative_to(path).as_posix()) for f in files)
         elif path.is_file():
             if path.suffix.lower() not in READERS:

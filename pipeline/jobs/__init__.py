@@ -38,6 +38,7 @@ def run_all(sources, locales, config: Config, paths: Paths, factory: TranslatorF
             artefact_patterns: tuple[str, ...] = (), executor=None, **catalog_options) -> RunReport:
     """Every stage for every locale, each result handed on in memory."""
     report = RunReport()
+    paths.check_inside(locales)  # before anything is read or written
     segmented = segment_sources(sources, paths, report, artefact_patterns)
     raws: dict[str, Raw] = {}
     complete: dict[str, bool] = {}  # every owned message translated: the next run's keys are predictable
@@ -64,5 +65,5 @@ def run_all(sources, locales, config: Config, paths: Paths, factory: TranslatorF
                 return localise_key(config, locale, translate_key(config, locale, planned))
 
             catalogue_locale(locale, segmented, localised, paths, parsed=parsed,
-                             following=following if complete[locale] else None, **catalog_options)
+                             following=following if complete[locale] else None, report=report, **catalog_options)
     return report

@@ -9,7 +9,7 @@ from pipeline import cache as caching
 from pipeline.cache import Cache
 from pipeline.catalog import catalogue as catalog
 from pipeline.catalog import merge, poformat
-from pipeline.catalog.entry import reviewed_texts
+from pipeline.catalog.entry import QA_COMMENT, is_reviewed, reviewed_texts
 from pipeline.catalog.poreader import Parsed
 from pipeline.errors import PipelineError
 from pipeline.jobs.localise_stage import Localised, cached_translations
@@ -19,6 +19,7 @@ from pipeline.jobs.segment_stage import Segmented, load_segmented
 from pipeline.layout import Paths
 from pipeline.qa.checks import run_checks
 from pipeline.qa.remembered import RememberedChecks, rules_key
+from pipeline.qa.shipping import shipping_problem
 
 CATALOGUE_VERSION = "1"  # bump when merge or the writers change: catalogues are merged again
 
@@ -78,8 +79,11 @@ def catalogue_is_current(locale: str, segmented: Segmented, localised_key: str, 
 def catalogue_locale(locale: str, segmented: Segmented, localised: Localised, paths: Paths, *,
                      purge_obsolete: bool = False, wrap: bool = True,
                      project: catalog.ProjectId | None = None, parsed: ParsedCatalogues | None = None,
-                     following: Callable[[Planned], str] | None = None) -> list[Path]:
-    """Merge into `locale`'s catalogue and compile its .mo; returns the files changed.
+                     following: Callable[[Planned], str] | None = None,
+                     report: RunReport | None = None) -> list[Path]:
+    """Merge into `locale`'s catalogue and compile its .mo; returns the files changed. An approved
+    entry whose placeholders or markup differ from its source stays out of the .mo, with a
+    warning in `report` naming its line (see `qa.shipping`).
 
     `following`: the localise key a run would compute from a plan. The merge itself changes who
     owns some entries (a reviewed similar source makes a new entry a person's), so the next run
@@ -98,8 +102,11 @@ def catalogue_locale(locale: str, segmented: Segmented, localised: Localised, pa
     digests = [poformat.fields_digest(e) for e in po]
     if catalog.save_catalog(po_path, po, locale, existing, wrap, project, known, digests):
         changed.append(po_path)
-    if catalog.save_mo(mo_path, po):
+    held = held_back(po)
+    if catalog.save_mo(mo_path, po, lambda e: is_reviewed(e) and id(e) not in held):
         changed.append(mo_path)
+    if held and report is not None:
+        report.warnings += _held_back_warnings(po_path, mo_path, po, held)
     replanned = remember_plan(segmented, locale, paths, po)
     options = {"purge_obsolete": purge_obsolete, "wrap": wrap, "project": project}
     findings = sum(len(t.findings) for t in localised.translations.values())
@@ -113,9 +120,32 @@ def catalogue_locale(locale: str, segmented: Segmented, localised: Localised, pa
     return changed
 
 
+def held_back(po) -> dict[int, str]:
+    """id → why, for approved entries that must not go into the .mo. The merge has just checked
+    every approved entry (its `qa:` notes): only those with a placeholders or markup note, and
+    plural entries (checked form by form), are looked at again."""
+    suspect = (f"{QA_COMMENT}: placeholders:", f"{QA_COMMENT}: markup:")
+    held = {}
+    for e in po:
+        if is_reviewed(e) and (e.msgid_plural or any(note in e.comment for note in suspect)):
+            problem = shipping_problem(e)
+            if problem is not None:
+                held[id(e)] = problem
+    return held
+
+
+def _held_back_warnings(po_path: Path, mo_path: Path, po, held: dict[int, str]) -> list[str]:
+    """Warnings naming each held entry's line in the catalogue as written (read back: rare)."""
+    written = catalog.read_catalogue(po_path)
+    lines = {(e.msgctxt, e.msgid): e.linenum for e in written.po} if written is not None else {}
+    return [f"{po_path}:{lines.get((e.msgctxt, e.msgid), '?')}: left out of {mo_path.name}: {held[id(e)]}"
+            for e in po if id(e) in held]
+
+
 def stage_catalog(locales: list[str], paths: Paths, report: RunReport, *, purge_obsolete: bool = False,
                   wrap: bool = True, project: catalog.ProjectId | None = None) -> list[Path]:
     """`pipeline catalog`: write the .pot and each locale's .po and .mo from what the stages left."""
+    paths.check_inside(locales)
     segmented = load_segmented(paths)
     changed = [paths.pot()] if write_template(segmented, paths, wrap, project) else []
     store = Cache(paths.workdir)
@@ -128,5 +158,5 @@ def stage_catalog(locales: list[str], paths: Paths, report: RunReport, *, purge_
         if not catalogue_is_current(locale, segmented, data["key"], paths, report,
                                     purge_obsolete=purge_obsolete, wrap=wrap, project=project):
             changed += catalogue_locale(locale, segmented, Localised(data["key"], cached_translations(data)), paths,
-                                        purge_obsolete=purge_obsolete, wrap=wrap, project=project)
+                                        purge_obsolete=purge_obsolete, wrap=wrap, project=project, report=report)
     return changed

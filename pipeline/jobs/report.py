@@ -34,6 +34,7 @@ class RunReport:
     messages: int = 0
     skipped: list[str] = field(default_factory=list)
     locales: dict[str, LocaleStats] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # each naming its file and line
 
     def summary(self) -> str:
         """One line for the sources, then one per locale."""

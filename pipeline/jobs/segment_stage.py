@@ -47,7 +47,7 @@ def stage_segment(sources: list[str | Path], paths: Paths, report: RunReport,
 
 def segment_sources(sources, paths: Paths, report: RunReport, artefact_patterns: tuple[str, ...] = ()) -> Segmented:
     artefacts = artefact_matcher(artefact_patterns)
-    files = collect_sources(sources)
+    files = collect_sources(sources, skip=[paths.workdir, paths.locales_dir])
     payloads = [(f, name, f.read_bytes()) for f, name in files]
     key = caching.key(SEGMENTER_VERSION, list(artefact_patterns),
                       [(name, hashlib.sha256(data).hexdigest()) for _, name, data in payloads])

@@ -21,8 +21,11 @@ _PATTERNS = (
     # which sees none there), and full-width punctuation (。，、；：！？（）「」) ends it.
     ("url", r"(?<![A-Za-z0-9])(?:https?://|ftp://|www\.)[^\s<>\"'“”‘’()\[\]{}।。，、；：！？（）「」]+(?<![.,;:!?।])"),
     ("markup", r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s+[^<>]*?)?\s*/?>|&(?:[A-Za-z]+|#[0-9]+|#x[0-9A-Fa-f]+);|`[^`\n]+`"),
+    # printf and Python formats, Python/ICU braces, i18next interpolation (`{{- name}}`, `{{count, number}}`)
+    # and nesting (`$t(key)`), shell-style `${name}`: all run by the site, not shown.
     ("placeholder", r"%(?:\([A-Za-z_][A-Za-z0-9_]*\))?[-+#0]*(?:\d+\$)?\d*(?:\.\d+)?[sdifFeEgGxXouc](?![A-Za-z])"
-                    r"|\{\{?[A-Za-z_0-9][A-Za-z0-9_.\[\]]*(?:![rsa])?(?::[^{}]*)?\}\}?|\$\{[A-Za-z_][A-Za-z0-9_]*\}"),
+                    r"|\{\{?[A-Za-z_0-9][A-Za-z0-9_.\[\]]*(?:![rsa])?(?::[^{}]*)?\}\}?|\$\{[A-Za-z_][A-Za-z0-9_]*\}"
+                    r"|\{\{-?\s*[A-Za-z_][\w.]*\s*(?:,[^{}\n]*)?\}\}|\$t\([^()\n]*\)"),
     ("citation", r"\[\d{1,3}\]"),
 )
 _SPAN = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _PATTERNS))
@@ -99,10 +102,11 @@ def restore(output: str, spans: tuple[Span, ...]) -> Restored:
     return Restored(text, missing, repeated)
 
 
-def compare_spans(source: str, translation: str) -> tuple[list[str], list[str]]:
-    """Spans of `source` absent from `translation` (exact text), and spans `translation` added."""
-    want = Counter(s.text for s in find_spans(source))
-    got = Counter(s.text for s in find_spans(translation))
+def compare_spans(source: str, translation: str, kinds: tuple[str, ...] | None = None) -> tuple[list[str], list[str]]:
+    """Spans of `source` absent from `translation` (exact text), and spans `translation` added;
+    only spans of `kinds` when given."""
+    want = Counter(s.text for s in find_spans(source) if kinds is None or s.kind in kinds)
+    got = Counter(s.text for s in find_spans(translation) if kinds is None or s.kind in kinds)
     return sorted((want - got).elements()), sorted((got - want).elements())
 
 
