@@ -6,18 +6,24 @@ or `...`, with any closing quotes and brackets after it, when whitespace follows
 
 - inside a token: no whitespace after the stop (૧૨.૫, 3,00,000, 9.30, example.com, file.txt, a@b.org);
   URLs and e-mail addresses are skipped whole;
-- when what follows continues the sentence: punctuation (`છે. , અને`), a lower-case Latin letter, a
-  postposition written apart (`યુ.એસ. માં`), a word reporting a quote (`"આ શું છે?" તેમ પૂછ્યું`);
+- when what follows continues the sentence: punctuation (`છે. , અને`), a lower-case Latin word
+  after a Latin one (`Dr. smith`; after a Gujarati word it starts a sentence: `બદલાય. pH સ્તર`), a
+  postposition written apart after an abbreviation (`યુ.એસ. માં`; after a full word ના "no" and
+  સાથે "also" open a sentence), a word reporting a quote (`"આ શું છે?" તેમ પૂછ્યું`) or a short
+  reporting clause after it (`"... જોઈએ." તેમણે કહ્યું.`);
 - after an abbreviation (ડૉ., શ્રી., કિ.મી., Dr., U.S.; see `segment_rules`), a word holding the
   abbreviation sign ૰, a dotted acronym (એ.એફ.સી.), an initial (a single letter, or a Latin letter's
   Gujarati name: એ. બી.), a one-word parenthesis (`(ફે.)`);
-- after an ellipsis that is a pause, not an end: one standing alone or after a comma, or followed
-  by a word that carries the sentence on (અને, કે, ...);
+- after an ellipsis that is a pause, not an end: one standing alone or after a comma, after a word
+  that cannot end a sentence or before one that carries it on (અને, કે, ...), or before the word it
+  halted at (`હું... હું`);
 - after a list number at the start of a sentence (`1. પહેલું`); a number elsewhere ends a sentence
   (`... 2024. આ`).
 
 A quote standing apart after a stop, before whitespace (`"હા. " પછી`, `"હા." " પછી`, `. "" પછી`),
-closes that sentence (see `_loose_quote_closes`). A bracketed citation or aside after a stop (`છે. (બ્રીમર, 1998)`, `... (નીચે જુઓ)` at the end) stays
+closes that sentence (see `_loose_quote_closes`). A quote a reporting verb opened (`તેમણે કહ્યું,
+"..."`) ends its sentence where it closes, with or without a stop (see `_quote_ends_sentence`). A
+bracketed citation or aside after a stop (`છે. (બ્રીમર, 1998)`, `... (નીચે જુઓ)` at the end) stays
 with the sentence before it. A blank line, or a line break before a bullet or list number, always
 ends a sentence; a single line break is just whitespace (wrapped paragraphs).
 
@@ -36,6 +42,7 @@ from collections.abc import Iterable, Iterator
 from pipeline.localise.markup import keep_tags_together, strip_placeholders
 from pipeline.model import Document, Segment
 from pipeline.segment.rules import (
+    AUXILIARIES,
     CONTINUING_WORDS,
     GUJARATI_ABBREVIATIONS,
     GUJARATI_LETTER_NAMES,
@@ -43,6 +50,7 @@ from pipeline.segment.rules import (
     ONE_LETTER_WORDS,
     POSTPOSITIONS,
     QUOTATIVE_WORDS,
+    REPORTING_VERBS,
 )
 
 _NFC = lambda words: frozenset(unicodedata.normalize("NFC", w) for w in words)  # noqa: E731
@@ -56,7 +64,17 @@ _HAS_SPACE_LIKE = re.compile(f"[{SPACE_LIKE}]")
 _CLOSERS = "\"'”’»)]}›"
 _OPENERS = "\"'“‘«([{‹"
 _TERMINATOR = re.compile(r"(\.{2,}|…+|[.।॥?!]+)([" + re.escape(_CLOSERS) + r"]*)")
-_CONTINUES = re.compile(r"[,;:)\]}।॥.]|%(?![(a-zA-Z])|[a-z]")  # a % sign continues; %s, %(name)s start
+_CONTINUES = re.compile(r"[,;:)\]}।॥.]|%(?![(a-zA-Z])")  # a % sign continues; %s, %(name)s start
+_GUJARATI = re.compile(r"[\u0A80-\u0AFF]")
+_LATIN = re.compile(r"[A-Za-z]")
+_QUOTES = "\"'”’»"
+# A closing quote with no stop before it, then whitespace: a sentence may end there (see
+# `_quote_ends_sentence`).
+_BARE_CLOSE = re.compile(r"(?<=[^\s.।॥?!…,;:\"”])[\"”](?=\s)")
+# What a quote that is a sentence's whole second half opens after: a reporting verb and , or :
+_REPORTED = re.compile(r"(\S+)(?:\s+(?:" + "|".join(AUXILIARIES) + r"))?\s*[,:]\s*$")
+_CLAUSE_END = re.compile(r"[.।॥?!,;:\"“”]")
+_DOES = ("કર્યું", "કર્યો", "કરી", "કરે", "કર્યા")  # ટ્વીટ કર્યું, જાહેર કરી: a reporting verb of two words
 _NUMBER = re.compile(r"[0-9૦-૯]+(?:[.,:/-][0-9૦-૯]+)*")
 _PROTECTED = re.compile(r"(?:https?://|ftp://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.ASCII)
 _URL_TAIL = ".,;:!?)]}\"'”’"
@@ -89,13 +107,21 @@ def _split_run(view: str, lo: int, hi: int) -> list[tuple[int, int]]:
     sentence_start = 0
     skip_to = 0
     p = 0
-    for match in _TERMINATOR.finditer(chunk):
+    candidates = _TERMINATOR.finditer(chunk)
+    bare = list(_BARE_CLOSE.finditer(chunk)) if ('"' in chunk or "”" in chunk) else []
+    if bare:
+        candidates = sorted([*candidates, *bare], key=lambda m: m.start())
+    for match in candidates:
         if match.start() < skip_to:
             continue
         while p < len(protected) and protected[p][1] <= match.start():
             p += 1
         if p < len(protected) and protected[p][0] <= match.start():
             continue  # inside a URL or e-mail address
+        if match.re is _BARE_CLOSE:
+            if _quote_ends_sentence(chunk, match, sentence_start):
+                cuts.append(sentence_start := match.end())
+            continue
         if not _is_boundary(chunk, match, sentence_start):
             continue
         end = match.end()
@@ -152,13 +178,16 @@ def _is_boundary(text: str, match: re.Match, sentence_start: int) -> bool:
     if _CONTINUES.match(text, rest):
         return False
     next_word = _word_at(text, rest)
-    if next_word in POSTPOSITIONS:
-        return False
+    if text[rest].isascii() and text[rest].islower() and _LATIN.search(_word_before(text, match.start())[0]):
+        return False  # "Dr. smith", "approx. ten"; after a Gujarati word it starts one: "બદલાય. pH સ્તર"
+    if next_word in POSTPOSITIONS and not _full_word(_word_before(text, match.start())[0]):
+        return False  # "યુ.એસ. માં"; after a full word ના ("no") and સાથે ("also") open a sentence
     mark, closers = match.group(1), match.group(2)
-    if _reports_the_quote(text, rest + len(next_word), next_word, closers):
-        return False  # "આ શું છે?" તેમ તેમણે પૂછ્યું: the quote is part of the sentence
+    if closers and (_reports_the_quote(text, rest + len(next_word), next_word, closers) or (
+            any(q in closers for q in _QUOTES) and _reporting_clause(text, rest))):
+        return False  # "આ શું છે?" તેમ તેમણે પૂછ્યું, "... જોઈએ." તેમણે કહ્યું: the quote is part of the sentence
     if mark.startswith(("..", "…")):
-        return _ellipsis_ends_sentence(text, match.start(), next_word)
+        return _ellipsis_ends_sentence(text, match.start(), _word_before(text, match.start())[0], next_word)
     if mark != ".":
         return True
     word, opener = _word_before(text, match.start())
@@ -180,6 +209,45 @@ def _reports_the_quote(text: str, after: int, next_word: str, closers: str) -> b
     return not (next_word == "તેમ" and _word_at(text, after + 1).startswith("છતા"))
 
 
+def _full_word(word: str) -> bool:
+    """A Gujarati word that is no abbreviation: a stop after it ends a sentence whatever follows."""
+    return bool(_GUJARATI.search(word)) and not _is_abbreviation(word)
+
+
+def _reporting_clause(text: str, start: int) -> bool:
+    """Whether text[start:] up to the next stop, comma or quote is a short clause that reports
+    speech and ends there: `તેમણે કહ્યું`, `મંત્રીએ ઉમેર્યું હતું`, `પોલીસે ટ્વીટ કર્યું`."""
+    end = _CLAUSE_END.search(text, start)
+    words = text[start : end.start() if end else len(text)].split()
+    while words and words[-1] in AUXILIARIES:
+        words.pop()
+    if words and words[-1] in _DOES:
+        words.pop()
+    return 0 < len(words) <= 4 and words[-1].startswith(REPORTING_VERBS)
+
+
+def _quote_ends_sentence(text: str, match: re.Match, sentence_start: int) -> bool:
+    """A quote closed without a stop ends the sentence when the quote was the whole of what a
+    reporting verb introduced (`તેમણે કહ્યું, "અમે તૈયાર છીએ" હવે ...`) and what follows is
+    not a continuation (a postposition, એમ/તેમ, a reporting clause, punctuation)."""
+    quote = match.group()
+    opening = text.rfind("“" if quote == "”" else '"', sentence_start, match.start())
+    if opening < 0 or (quote == '"' and text.count('"', sentence_start, match.start()) % 2 == 0):
+        return False  # no quote open in this sentence
+    reported = _REPORTED.search(text, sentence_start, opening)
+    if reported is None or not reported.group(1).rstrip(",:").startswith(REPORTING_VERBS):
+        return False
+    if len(text[opening + 1 : match.start()].split()) < 3:
+        return False  # a word or two in quotes is a name or a term: કહ્યું, "હા" અને ગયા
+    rest = match.end()
+    while rest < len(text) and text[rest].isspace():
+        rest += 1
+    if rest == len(text) or _CONTINUES.match(text, rest) or not _GUJARATI.match(text, rest):
+        return False
+    next_word = _word_at(text, rest)
+    return next_word not in CONTINUING_WORDS | QUOTATIVE_WORDS and not _reporting_clause(text, rest)
+
+
 def _is_abbreviation(word: str) -> bool:
     if word in ABBREVIATIONS or "૰" in word:
         return True
@@ -199,12 +267,14 @@ def _loose_quote_closes(quotes: str, closers: str, quotes_before: int) -> bool:
     return quotes != '"' or '"' in closers or quotes_before % 2 == 1
 
 
-def _ellipsis_ends_sentence(text: str, start: int, next_word: str) -> bool:
+def _ellipsis_ends_sentence(text: str, start: int, word: str, next_word: str) -> bool:
     before = text[start - 1] if start else " "
     if before.isspace() or before in ",;:-–—(":
         return False  # a pause: "તે ... આવ્યો", "છે,.... વાચન"
     if before.isdigit() and next_word[:1].isdigit():
         return False  # "1, 2... 10"
+    if word in CONTINUING_WORDS or word == next_word:
+        return False  # a pause after a word that cannot end a sentence ("કહ્યું કે... "), or a halt ("હું... હું")
     return next_word not in CONTINUING_WORDS
 
 
