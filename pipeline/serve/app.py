@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import unicodedata
 
 import anyio
@@ -39,6 +40,7 @@ from pipeline.serve.service import Service
 from pipeline.serve.texts import ServedTexts, Untranslated
 
 log = logging.getLogger("pipeline.serve")
+_TAG = re.compile(r"<[^>]*>")
 RETRY_AFTER = "5"  # seconds a client told 503 should wait; Weblate pauses for 30 minutes anyway
 
 
@@ -124,8 +126,9 @@ def answer(req: TranslateRequest, served: ServedTexts) -> dict:
 
     body = {"translatedText": shaped([s.text for s in served.texts])}
     if req.source.strip().lower() == "auto":
+        plain = [_TAG.sub(" ", t) if req.fmt == "html" else t for t in req.texts]
         body["detectedLanguage"] = shaped([{"confidence": gujarati_share(t), "language": SOURCE_LANGUAGE}
-                                           for t in req.texts])
+                                           for t in plain])
     if req.alternatives:
         body["alternatives"] = shaped([[] for _ in req.texts])
     body["confidence"] = shaped([s.confidence for s in served.texts])

@@ -162,6 +162,7 @@ class DynamicBatcher:
     def _run(self, batch: list[Job]) -> None:
         now = time.monotonic()
         late = [job for job in batch if now - job.arrived > self.settings.deadline]
+        self.stats.rejected += len(late)
         for job in late:
             job.error = Overloaded(f"waited {now - job.arrived:.0f} s for the model (the limit is "
                                    f"{self.settings.deadline:g} s)")

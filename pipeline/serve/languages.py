@@ -19,6 +19,7 @@ from pipeline.config import Config
 from pipeline.errors import PipelineError
 from pipeline.layout import SOURCE_LANGUAGE, parse_locale, target_tag
 from pipeline.mt.route import check_route
+from pipeline.serve.limits import shown
 
 # The scripts a language without one in models.yaml (`gu-zh`) may be asked for.
 SCRIPTS = {"zh": ("Hans", "Hant")}
@@ -88,16 +89,16 @@ def client_locale(code: object) -> str:
 def served_target(code: object, targets: list[Target]) -> tuple[str, Target]:
     """(locale, target) for a client's target code, or a PipelineError naming what is routed."""
     routed = ", ".join(t.code for t in targets) or "none"
-    shown = code if isinstance(code, str) and len(code) <= 40 else repr(code)[:40]
     try:
         locale = client_locale(code)
     except PipelineError:
-        raise PipelineError(f"{shown} is not supported: this service translates {SOURCE_LANGUAGE} into {routed}") from None
+        raise PipelineError(f"{shown(code)} is not supported: not a language code (routed: {routed})") from None
     tag = target_tag(locale)
     for target in targets:
         if target.tag == tag:
             return locale, target
-    raise PipelineError(f"{shown} is not supported: no model is routed for {SOURCE_LANGUAGE} → {tag} (routed: {routed})")
+    raise PipelineError(f"{shown(code)} is not supported: no model is routed for {SOURCE_LANGUAGE} → {tag} "
+                        f"(routed: {routed})")
 
 
 def is_source(code: object) -> bool:
