@@ -72,6 +72,7 @@ _QUOTES = "\"'”’»"
 # `_quote_ends_sentence`).
 _BARE_CLOSE = re.compile(r"(?<=[^\s.।॥?!…,;:\"”])[\"”](?=\s)")
 # What a quote that is a sentence's whole second half opens after: a reporting verb and , or :
+_QUOTE_OPENED = re.compile(r"[,:]\s*[\"“]")  # `કહ્યું, "`: a chunk without one has no such quote
 _REPORTED = re.compile(r"(\S+)(?:\s+(?:" + "|".join(AUXILIARIES) + r"))?\s*[,:]\s*$")
 _CLAUSE_END = re.compile(r"[.।॥?!,;:\"“”]")
 _DOES = ("કર્યું", "કર્યો", "કરી", "કરે", "કર્યા")  # ટ્વીટ કર્યું, જાહેર કરી: a reporting verb of two words
@@ -108,7 +109,7 @@ def _split_run(view: str, lo: int, hi: int) -> list[tuple[int, int]]:
     skip_to = 0
     p = 0
     candidates = _TERMINATOR.finditer(chunk)
-    bare = list(_BARE_CLOSE.finditer(chunk)) if ('"' in chunk or "”" in chunk) else []
+    bare = list(_BARE_CLOSE.finditer(chunk)) if _QUOTE_OPENED.search(chunk) else []
     if bare:
         candidates = sorted([*candidates, *bare], key=lambda m: m.start())
     for match in candidates:
@@ -234,7 +235,12 @@ def _quote_ends_sentence(text: str, match: re.Match, sentence_start: int) -> boo
     opening = text.rfind("“" if quote == "”" else '"', sentence_start, match.start())
     if opening < 0 or (quote == '"' and text.count('"', sentence_start, match.start()) % 2 == 0):
         return False  # no quote open in this sentence
-    reported = _REPORTED.search(text, sentence_start, opening)
+    before = opening - 1
+    while before >= sentence_start and text[before].isspace():
+        before -= 1
+    if before < sentence_start or text[before] not in ",:":
+        return False
+    reported = _REPORTED.search(text[max(sentence_start, opening - 40) : opening])
     if reported is None or not reported.group(1).rstrip(",:").startswith(REPORTING_VERBS):
         return False
     if len(text[opening + 1 : match.start()].split()) < 3:
