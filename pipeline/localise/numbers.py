@@ -74,9 +74,9 @@ _PERCENT_AFTER = re.compile(r"\s*(?:%|％|ટકા|per\s?cent|percent)")
 _CURRENCY_BEFORE = re.compile(r"(?:₹|રૂ\.?|Rs\.?|INR|\$|€|£|¥)\s*$")
 # A number after a Latin letter (J6, H5N1, Il-76, A1GP) or a Gujarati word and a hyphen (કોવિડ-19,
 # ચંદ્રયાન-3) is part of a name; not one that measures on (6-ફૂટ-6 is six feet six), nor the
-# power of a unit (km2, mm3).
+# power of a unit (km2, mm3, કિમી2: "square kilometres" and km² carry no 2).
 _NAMED = re.compile(r"(?:[A-Za-z]-?|(?<![\u0A80-\u0AFF0-9૦-૯])(?<![0-9૦-૯]-)[\u0A80-\u0AFF]+-)$")
-_UNIT_POWER = re.compile(r"(?<![A-Za-z])(?:[kcmµ]?m|ft|mi|in)$")
+_UNIT_POWER = re.compile(r"(?:(?<![A-Za-z])(?:[kcmµ]?m|ft|mi|in)|મી|એમએમ)$")  # km2, mm3, કિમી2, એમએમ2
 _RANGE = re.compile(r"\s*(?:થી|-|–|—|to|or|કે|અથવા|到|至|~)\s*")
 # 20 世纪 70 年代, 上世纪 70 年代 ("last century's"), 本世纪 ("this century's"): a decade of a century.
 _ZH_DECADE = re.compile(r"(?:(?<!\d)(?P<century>\d{1,2})\s*|(?P<last>上个?)|本)世纪\s*(?P<decade>\d)0\s*年代")

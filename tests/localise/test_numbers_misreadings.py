@@ -83,6 +83,7 @@ def test_a_right_translation_passes_and_a_broken_one_is_caught(source, right, br
         ("COVID-19ને કારણે મેચ રદ થઈ.", "因新冠疫情取消了比赛。"),  # the name translated: its digits may go
         ("કોવિડ-19 પછી બજાર સુધર્યું.", "The market recovered after the pandemic."),
         ("વિસ્તાર 20 કિમી2 છે.", "The area is 20 km2."),  # the power of a unit is no code
+        ("વિસ્તાર 20 કિમી2 છે.", "The area is 20 square kilometres."),
         ("ફ્લેગ માર્ચ યોજાઈ.", "A flag march was held."),  # a march, not March
         ("12 જૂના મકાનો તોડાયા.", "12 old houses were demolished."),
         ("દસ મિનિટ પછી તે ગયો.", "十分钟后他走了。"),  # 十分钟 is ten minutes, not "very"
