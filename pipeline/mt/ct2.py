@@ -29,6 +29,7 @@ from pipeline.config import ModelSpec
 from pipeline.errors import ModelUnavailable, PipelineError
 from pipeline.mt import families
 from pipeline.mt.batching import BatchedTranslator, spread
+from pipeline.mt.checkpoint import check_model_folder
 from pipeline.mt.scoring import Hypothesis
 
 SUPPORTED_FAMILIES = ("nllb", "m2m100", "marian", "madlad")  # all have CTranslate2 converters (MADLAD: T5)
@@ -87,6 +88,7 @@ def checkpoint_folder(spec: ModelSpec) -> Path:
     """The folder holding the Hugging Face checkpoint: the local folder, or the pinned snapshot in
     the hub cache (fetched the way the transformers backend fetches it when missing)."""
     if spec.local_path is not None:
+        check_model_folder(spec, spec.local_path)
         return spec.local_path
     from huggingface_hub import snapshot_download
 
@@ -94,9 +96,12 @@ def checkpoint_folder(spec: ModelSpec) -> Path:
         return Path(snapshot_download(spec.source, revision=spec.revision, local_files_only=True))
 
     try:
-        return cached()
+        folder = cached()
     except Exception:  # not cached (LocalEntryNotFoundError and friends)
         pass
+    else:
+        check_model_folder(spec, folder)
+        return folder
     from pipeline.mt.hf import load_model
 
     load_model(spec, "cpu")  # downloads, or raises ModelUnavailable saying how to fetch it
@@ -128,6 +133,21 @@ def ensure_converted(spec: ModelSpec, checkpoint: Path, quantization: str) -> Pa
             shutil.rmtree(tmp, ignore_errors=True)
         _log(f"converted in {time.perf_counter() - start:.0f} s")
     return out
+
+
+def reconvert(spec: ModelSpec, checkpoint: Path, quantization: str) -> Path:
+    """Convert again over a converted folder that does not load (a file damaged on disk)."""
+    from filelock import FileLock
+
+    out = converted_folder(spec, quantization)
+    with FileLock(str(out) + ".lock"):
+        shutil.rmtree(out, ignore_errors=True)
+    return ensure_converted(spec, checkpoint, quantization)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _convert(spec: ModelSpec, checkpoint: Path, out: Path, quantization: str) -> None:
@@ -213,10 +233,24 @@ class CT2Translator(BatchedTranslator):
         folder = ensure_converted(spec, checkpoint, self.quantization)
         extra = {"trust_remote_code": True} if spec.trust_remote_code else {}
         self.tokenizer = AutoTokenizer.from_pretrained(str(checkpoint), **extra)
-        check_vocabulary(folder, self.tokenizer, spec)
         self.inter_threads, intra = thread_split(_cpu_count()) if self.device == "cpu" else (1, 0)
-        self.model = ctranslate2.Translator(str(folder), device=self.device, compute_type=self.quantization,
-                                            inter_threads=self.inter_threads, intra_threads=intra)
+
+        def load(folder: Path):
+            check_vocabulary(folder, self.tokenizer, spec)
+            return ctranslate2.Translator(str(folder), device=self.device, compute_type=self.quantization,
+                                          inter_threads=self.inter_threads, intra_threads=intra)
+
+        try:
+            self.model = load(folder)
+        except (RuntimeError, ValueError, OSError) as exc:  # a file of the conversion damaged on disk
+            _log(f"the converted model in {folder} does not load ({_first_line(exc)}); converting it again")
+            folder = reconvert(spec, checkpoint, self.quantization)
+            try:
+                self.model = load(folder)
+            except (RuntimeError, ValueError, OSError) as again:
+                raise PipelineError(f"model {spec.name!r}: the CTranslate2 model converted into {folder} does not "
+                                    f"load ({_first_line(again)}); delete that folder, or set backend: transformers"
+                                    ) from None
 
     def _start(self, src: str, tgt: str) -> str | None:
         """Sets the source language; returns the target-language token to force (None for Marian)."""

@@ -17,6 +17,7 @@ import torch
 from pipeline.config import ModelSpec
 from pipeline.errors import ModelUnavailable, PipelineError
 from pipeline.mt import families
+from pipeline.mt.checkpoint import check_model_files
 from pipeline.mt.batching import LENGTH_STEP, BatchedTranslator, max_new_tokens, split_sentence, token_batches
 from pipeline.mt.scoring import Hypothesis
 
@@ -41,6 +42,7 @@ def hub_offline() -> bool:
 
 def load_model(spec: ModelSpec, device: str):
     """(tokenizer, model) for `spec`, or ModelUnavailable saying what is missing and how to get it."""
+    check_model_files(spec)  # no tokenizer files, cut-off weights: said before transformers trips on them
     dtype = accelerator_dtype(spec) if device.startswith("cuda") else torch.float32
     if spec.trust_remote_code and spec.local_path is None and not spec.revision:
         raise PipelineError(f"model {spec.name!r}: trust_remote_code needs a pinned revision")
