@@ -403,6 +403,12 @@ def _evaluate(args: argparse.Namespace) -> int:
     from pipeline import evaluate
     from pipeline.mt import load_translator
 
+    if "," in args.to:
+        raise PipelineError(f"--to takes one locale for evaluate (the references' language), not {args.to!r}")
+    if args.limit is not None and args.limit < 1:
+        raise PipelineError(f"--limit takes a positive number of lines, not {args.limit}")
+    if args.output is not None and args.output.is_dir():
+        raise PipelineError("--output must name a file, but this is a folder", path=args.output)
     locale = normalise_locales([args.to])[0]
     configs = [load_config(path) for path in args.models or [Path(DEFAULT_MODELS)]]
     for config in configs:
@@ -411,6 +417,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     evaluate.check_parallel(src, ref, args.src, args.ref)
     if args.limit is not None:
         src, ref = src[: args.limit], ref[: args.limit]
+    evaluate.check_not_empty(src, args.src)
     if args.output is not None and len(configs) != 1:
         raise PipelineError("--output takes one --models file (each set-up would write the same file)")
 

@@ -49,6 +49,8 @@ class Score:
 
 def read_lines(path: Path) -> list[str]:
     """The lines of a UTF-8 text file (one sentence or paragraph per line)."""
+    if Path(path).exists() and not Path(path).is_file():  # a folder; a FIFO would block the read for ever
+        raise PipelineError("not a regular file: give a text file, one sentence or paragraph per line", path=path)
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -68,6 +70,12 @@ def check_parallel(src: list[str], ref: list[str], src_path: Path, ref_path: Pat
     for i, (s, r) in enumerate(zip(src, ref), 1):
         if s.strip() and not r.strip():
             raise PipelineError("empty reference for a non-empty source line", path=ref_path, line=i)
+
+
+def check_not_empty(src: list[str], src_path: Path) -> None:
+    """Scores of nothing are no scores (and sacrebleu fails on an empty corpus)."""
+    if not any(line.strip() for line in src):
+        raise PipelineError("no lines to evaluate (the file is empty, or holds blank lines only)", path=src_path)
 
 
 def line_sentences(line: str) -> list[str]:

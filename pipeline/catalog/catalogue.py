@@ -206,13 +206,29 @@ def _merged_header(ours: dict[str, str], previous: polib.POFile | None) -> dict[
     return merged
 
 
-def now_stamp() -> str:
-    """The header date for content written now; SOURCE_DATE_EPOCH (the reproducible-builds
-    convention) fixes it, so CI can rebuild catalogues byte for byte."""
+_LAST_EPOCH = 253402300799  # 9999-12-31 23:59:59 UTC: a header date has four digits of year
+
+
+def source_date() -> _dt.datetime | None:
+    """SOURCE_DATE_EPOCH (the reproducible-builds convention) as a date, None when unset or empty.
+    A malformed value is an error, as the specification asks of build tools (and GCC does): ASCII
+    digits only, at most the end of the year 9999."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    when = _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc) if epoch.isdigit() else \
-        _dt.datetime.now(_dt.timezone.utc)
-    return when.strftime("%Y-%m-%d %H:%M+0000")
+    if not epoch:
+        return None
+    if not (epoch.isascii() and epoch.isdigit()):
+        raise PipelineError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds since 1970 "
+                            "(ASCII digits, as the reproducible-builds specification asks); fix or unset it")
+    if int(epoch) > _LAST_EPOCH:
+        raise PipelineError(f"SOURCE_DATE_EPOCH={epoch} is after the year 9999 (at most {_LAST_EPOCH}); "
+                            "fix or unset it")
+    return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc)
+
+
+def now_stamp() -> str:
+    """The header date for content written now; SOURCE_DATE_EPOCH fixes it (see `source_date`),
+    so CI can rebuild catalogues byte for byte."""
+    return (source_date() or _dt.datetime.now(_dt.timezone.utc)).strftime("%Y-%m-%d %H:%M+0000")
 
 
 def save_catalog(path: Path, po: polib.POFile, locale: str | None, previous: polib.POFile | None = None,

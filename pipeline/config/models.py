@@ -36,6 +36,13 @@ class GenerationSettings:
     repetition_penalty: float = 1.0
 
 
+# The largest value each decoding setting may take: beyond it a value is a typo, and some (an
+# output limit of 10^8 tokens, a beam of 10,000) run the machine out of memory before anything says
+# why. NLLB and M2M100 read at most 1024 positions, MADLAD-400 a few thousand.
+GENERATION_MAXIMA = {"beam_size": 64, "max_length_ratio": 16.0, "max_length_extra": 4096, "max_input_tokens": 8192,
+                     "batch_tokens": 1 << 20, "no_repeat_ngram_size": 64, "repetition_penalty": 10.0}
+
+
 @dataclass(frozen=True)
 class ModelSpec:
     """One model entry: a hub id at a pinned revision, or a local folder."""

@@ -6,6 +6,7 @@ line, and only plain data tags are accepted.
 
 from __future__ import annotations
 
+import math
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,8 @@ from typing import Any
 import yaml
 
 from pipeline.config.licences import canonical_licence
-from pipeline.config.models import (BACKENDS, FAMILIES, NUMBER_STYLES, QUANTIZATIONS, Config, GenerationSettings,
-                                    LocaleOptions, ModelSpec, project_name_problem)
+from pipeline.config.models import (BACKENDS, FAMILIES, GENERATION_MAXIMA, NUMBER_STYLES, QUANTIZATIONS, Config,
+                                    GenerationSettings, LocaleOptions, ModelSpec, project_name_problem)
 from pipeline.errors import PipelineError
 from pipeline.glossary import load_glossary
 from pipeline.layout import PIVOT_LANGUAGE, parse_locale, target_tag
@@ -206,8 +207,14 @@ class _Reader:
             for key, (_, value_node) in gen.items():
                 typ = {"int": int, "float": float}[str(_GEN_TYPES[key])]
                 value = self.scalar(value_node, f"{what}.generation.{key}", typ)
+                if typ is float and not math.isfinite(value):
+                    self.fail(value_node, f"{what}.generation.{key} must be a finite number, not {value_node.value}")
                 if value <= 0 and key != "no_repeat_ngram_size":
                     self.fail(value_node, f"{what}.generation.{key} must be positive")
+                if value > GENERATION_MAXIMA[key]:
+                    self.fail(value_node, f"{what}.generation.{key} is {value_node.value}; at most "
+                                          f"{GENERATION_MAXIMA[key]:g} makes sense (more is a typo, or runs out "
+                                          "of memory)")
                 gen_kwargs[key] = value
         licence = self.licence(entry["licence"][1], f"{what}.licence") if "licence" in entry else None
         parameters = self.scalar(entry["parameters"][1], f"{what}.parameters", str) if "parameters" in entry else None

@@ -13,6 +13,7 @@ no new translation never loads a model.
 
 from __future__ import annotations
 
+from pipeline.catalog import catalogue as catalog
 from pipeline.config import Config
 from pipeline.jobs.catalogue_stage import (CATALOGUE_VERSION, catalogue_is_current, catalogue_locale, stage_catalog,
                                            write_template)
@@ -39,6 +40,7 @@ def run_all(sources, locales, config: Config, paths: Paths, factory: TranslatorF
     """Every stage for every locale, each result handed on in memory."""
     report = RunReport()
     paths.check_inside(locales)  # before anything is read or written
+    catalog.source_date()  # a malformed SOURCE_DATE_EPOCH, too
     segmented = segment_sources(sources, paths, report, artefact_patterns)
     raws: dict[str, Raw] = {}
     complete: dict[str, bool] = {}  # every owned message translated: the next run's keys are predictable

@@ -146,6 +146,7 @@ def stage_catalog(locales: list[str], paths: Paths, report: RunReport, *, purge_
                   wrap: bool = True, project: catalog.ProjectId | None = None) -> list[Path]:
     """`pipeline catalog`: write the .pot and each locale's .po and .mo from what the stages left."""
     paths.check_inside(locales)
+    catalog.source_date()  # a malformed SOURCE_DATE_EPOCH fails before any write
     segmented = load_segmented(paths)
     changed = [paths.pot()] if write_template(segmented, paths, wrap, project) else []
     store = Cache(paths.workdir)
