@@ -3,8 +3,9 @@
 Every request thread runs the one translate path (`pipeline.translate.translate_raw`), which
 hands the sentences missing from the translation memory to an executor. Here the executor is
 `DynamicBatcher`: it queues them, and one model thread takes the oldest waiting job, waits at
-most `max_wait` seconds from that job's arrival for others of the same route, and translates
-their sentences in one call (the backends then batch by token budget and output limit, so a
+most `max_wait` seconds from that job's arrival (or from the end of the last model call, so the
+clients it answered can come back and join) for others of the same route, and translates their
+sentences in one call (the backends then batch by token budget and output limit, so a
 sentence's translation does not depend on what it was batched with). The outputs go into the
 memory as `LocalExecutor` stores them, and each waiting request then reads its own from there.
 
@@ -86,6 +87,7 @@ class DynamicBatcher:
         self._queued = 0  # sentences in the queue
         self._cond = threading.Condition()
         self._closing = False
+        self._idle_since = 0.0  # when the last model call ended
         self._thread = threading.Thread(target=self._work, name="model", daemon=True)
         self._thread.start()
 
@@ -136,7 +138,9 @@ class DynamicBatcher:
             first = self._queue.popleft()
             batch = [first]
             if self.settings.enabled:
-                until = first.arrived + self.settings.max_wait
+                # From the job's arrival, or from the end of the last call: the clients it just
+                # answered come back at about the same time, and join this batch.
+                until = max(first.arrived, self._idle_since) + self.settings.max_wait
                 while True:
                     self._take_compatible(batch)
                     left = until - time.monotonic()
@@ -185,5 +189,6 @@ class DynamicBatcher:
             log.exception("translating a batch of %d sentences failed", len(texts))
             for job in batch:
                 job.error = ModelFailed(f"the model failed on this batch: {exc}")
+        self._idle_since = time.monotonic()
         for job in batch:
             job.done.set()
