@@ -19,7 +19,6 @@ translated, nothing pretends to be.
 from __future__ import annotations
 
 import contextlib
-import logging
 import re
 import unicodedata
 
@@ -39,7 +38,6 @@ from pipeline.serve.limits import RequestError, TranslateRequest, parse_fields, 
 from pipeline.serve.service import Service
 from pipeline.serve.texts import ServedTexts, Untranslated
 
-log = logging.getLogger("pipeline.serve")
 _TAG = re.compile(r"<[^>]*>")
 RETRY_AFTER = "5"  # seconds a client told 503 should wait; Weblate pauses for 30 minutes anyway
 
@@ -48,16 +46,37 @@ def error(status: int, message: str, headers: dict | None = None) -> JSONRespons
     return JSONResponse({"error": message}, status_code=status, headers=headers)
 
 
+class InFlight:
+    """Translations in progress: at most `limit`, each in a worker thread of its own while it
+    waits for the batcher (which needs them to arrive together)."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.count = 0
+        self._threads: anyio.CapacityLimiter | None = None  # made on the event loop, when first used
+
+    def full(self) -> bool:
+        return self.count >= self.limit
+
+    async def run(self, work, *args):
+        if self._threads is None:
+            self._threads = anyio.CapacityLimiter(self.limit)
+        self.count += 1
+        try:
+            return await anyio.to_thread.run_sync(work, *args, limiter=self._threads)
+        finally:
+            self.count -= 1
+
+
 def create_app(service: Service) -> Starlette:
-    state = {"in_flight": 0}
-    limiter: list[anyio.CapacityLimiter] = []  # made on the event loop, at startup
+    in_flight = InFlight(service.settings.limits.max_requests)
 
     async def languages(request: Request) -> Response:
         return JSONResponse(languages_listing(service.targets))
 
     async def health(request: Request) -> Response:
         stats = service.batcher.stats
-        return JSONResponse({"status": "ok", "inFlight": state["in_flight"], "queued": service.batcher.queued,
+        return JSONResponse({"status": "ok", "inFlight": in_flight.count, "queued": service.batcher.queued,
                              "modelCalls": stats.calls, "modelSentences": stats.sentences,
                              "largestBatch": stats.largest, "rejected": stats.rejected})
 
@@ -80,22 +99,18 @@ def create_app(service: Service) -> Starlette:
             locale, _ = served_target(req.target, service.targets)
         except PipelineError as exc:
             return error(400, str(exc))
-        if state["in_flight"] >= limits.max_requests:
+        if in_flight.full():
             service.batcher.stats.rejected += 1
             return error(503, f"busy: {limits.max_requests} requests in progress; try again shortly",
                          {"Retry-After": RETRY_AFTER})
-        state["in_flight"] += 1
         try:
-            served = await anyio.to_thread.run_sync(service.translate, req.texts, req.fmt, locale,
-                                                    limiter=limiter[0])
+            served = await in_flight.run(service.translate, req.texts, req.fmt, locale)
         except PipelineError as exc:  # a text the readers refuse (HTML nested too deep, ...)
             return error(400, str(exc))
         except Overloaded as exc:
             return error(503, f"busy: {exc}; try again shortly", {"Retry-After": RETRY_AFTER})
         except (ModelFailed, Untranslated) as exc:
             return error(500, f"Cannot translate text: {exc}")
-        finally:
-            state["in_flight"] -= 1
         return JSONResponse(answer(req, served))
 
     async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -103,7 +118,6 @@ def create_app(service: Service) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
-        limiter.append(anyio.CapacityLimiter(service.settings.limits.max_requests))
         try:
             yield
         finally:
