@@ -167,3 +167,13 @@ def test_the_models_yaml_reference_shows_the_error_the_command_gives(tmp_path, m
     monkeypatch.chdir(tmp_path)
     assert main(["models"]) == 2
     assert capsys.readouterr().err.strip() == shown
+
+
+def test_the_models_yaml_reference_gives_each_generation_setting_its_default_and_maximum():
+    from dataclasses import fields
+
+    from pipeline.config.models import GENERATION_MAXIMA, GenerationSettings
+
+    page = (DOCS / "reference" / "models-yaml.md").read_text(encoding="utf-8")
+    rows = {m[0]: (float(m[1]), float(m[2])) for m in re.findall(r"^  \| `(\w+)` \| ([\d.]+) \| ([\d.]+) \|", page, re.MULTILINE)}
+    assert rows == {f.name: (float(f.default), float(GENERATION_MAXIMA[f.name])) for f in fields(GenerationSettings)}
