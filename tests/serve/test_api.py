@@ -20,6 +20,7 @@ from conftest import KEY, ROOT, Server, flores, models_file, one_sentence_lines,
 
 BACKENDS = ["transformers", "ctranslate2"]
 SENTENCE = "આ એક વાક્ય છે."
+GLOSSARY = ROOT / "examples" / "glossary.csv"
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -27,8 +28,8 @@ def served(request, tiny_models, tmp_path_factory):
     folder = tmp_path_factory.mktemp(f"serve-{request.param}")
     models = models_file(tiny_models, folder, request.param)
     (folder / "keys.txt").write_text(f"# reviewers' tools\n{KEY}\n\nsecond-key\n", encoding="utf-8")
-    server = Server(["--models", models, "--api-keys", "keys.txt", "--max-texts", "20", "--max-chars", "2000",
-                     "--max-body", "65536"], cwd=folder)
+    server = Server(["--models", models, "--glossary", GLOSSARY, "--api-keys", "keys.txt", "--max-texts", "20",
+                     "--max-chars", "2000", "--max-body", "65536"], cwd=folder)
     server.folder, server.models = folder, models
     yield server
     assert server.stop() == 0, server.log
@@ -188,9 +189,9 @@ def test_many_concurrent_clients_each_get_their_own_translation(served, tiny_mod
     with concurrent.futures.ThreadPoolExecutor(32) as pool:
         answers = list(pool.map(lambda t: translate(served, t, "zh-Hans")["translatedText"], texts))
     after = served.stats()
-    config = load_config(served.models)
+    config = load_config(served.models).with_glossary(GLOSSARY)
     expected = translate_now(load_translator(config.route_for("zh_Hans")), texts, "zh_Hans",
-                             config.locale_options("zh_Hans").number_style)
+                             config.locale_options("zh_Hans").number_style, config.glossary)
     assert answers == [expected[t].text for t in texts]
     calls = after["modelCalls"] - before["modelCalls"]
     assert after["modelSentences"] - before["modelSentences"] == len(texts)
@@ -200,12 +201,17 @@ def test_many_concurrent_clients_each_get_their_own_translation(served, tiny_mod
 def test_served_sentences_are_what_run_writes_and_share_its_memory(served):
     """Serve first, run after (run reuses what was served); run first, serve after (answered from
     the memory, no model call); and a whole text as export rebuilds it from the catalogue."""
-    first, later = one_sentence_lines(flores(200, 40))[:3], one_sentence_lines(flores(240, 40))[:3]
+    first = one_sentence_lines(flores(200, 40))[:3] + ["જાહેર સુરક્ષા મંત્રાલયે ચીનના 3,00,000 શહેરોની મુલાકાત લીધી."]
+    later = one_sentence_lines(flores(240, 40))[:3]
     early = translate(served, first)["translatedText"]
+    fixed = translate(served, first[-1])  # the glossary's fixed term is put back, or reported missing
+    assert "Ministry of Public Security" in fixed["translatedText"] or any(
+        f["check"] == "terminology" and "Ministry of Public Security" in f["message"] for f in fixed["findings"])
     article = served.folder / "articles" / "news.txt"
     article.parent.mkdir()
     article.write_text("\n\n".join(first + later) + "\n", encoding="utf-8")
-    proc = pipeline("run", "articles", "--to", "en", "--models", served.models, cwd=served.folder)
+    proc = pipeline("run", "articles", "--to", "en", "--models", served.models, "--glossary", GLOSSARY,
+                    cwd=served.folder)
     assert f"en: {len(later)} translated by" in proc.stdout and f"{len(first)} reused from memory" in proc.stdout
     po = polib.pofile(str(served.folder / "locales" / "en" / "LC_MESSAGES" / "messages.po"))
     written = {e.msgid: e.msgstr for e in po if not e.obsolete}
@@ -226,7 +232,8 @@ def test_a_run_and_the_server_share_the_work_directory_at_the_same_time(served):
     article.write_text("\n".join(one_sentence_lines(flores(120, 80))) + "\n", encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     run = subprocess.Popen([sys.executable, "-m", "pipeline", "run", "daily", "--to", "zh_Hant", "--models",
-                            served.models, "--locales", "daily-locales"], cwd=served.folder, env=env,
+                            served.models, "--glossary", str(GLOSSARY), "--locales", "daily-locales"],
+                           cwd=served.folder, env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     answered, slowest = [], 0.0
     texts = iter(one_sentence_lines(flores(280, 20)))
