@@ -175,7 +175,8 @@ def _add_serve(sub) -> None:
     g.add_argument("--max-requests", type=int, default=64, metavar="N",
                    help="translations in progress at once; more are answered 503 at once (default: 64)")
     g.add_argument("--max-queue", type=int, default=1024, metavar="N",
-                   help="sentences waiting for the model at once; more are answered 503 (default: 1024)")
+                   help="sentences waiting for the model at once; more are answered 503, and a request "
+                        "holding more on its own 413 (default: 1024)")
     g.add_argument("--timeout", type=float, default=15.0, metavar="SECONDS",
                    help="a request that waited this long for the model is answered 503 (default: 15; "
                         "Weblate gives up at 20)")

@@ -9,7 +9,7 @@ Answers have LibreTranslate's shape (`translatedText`, `detectedLanguage` for so
 `alternatives` when asked: always empty, there are none), plus fields its clients ignore:
 `confidence` (the model's, 0-1, lowest of the text's sentences) and `findings` (QA). Errors are
 `{"error": message}` with LibreTranslate's statuses: 400 bad request, 403 key, 413 body too
-large, 503 overloaded (with Retry-After), 500 when the model failed.
+large (or more new sentences than the queue holds), 503 overloaded (with Retry-After), 500 when the model failed.
 
 Gujarati is the only source. A request from another language (Weblate checks a new service with
 en → de "test") is answered 200 with empty translations and a `detail` saying why: nothing is
@@ -32,7 +32,7 @@ from starlette.routing import Route
 from pipeline.errors import PipelineError
 from pipeline.layout import SOURCE_LANGUAGE
 from pipeline.serve.auth import key_problem
-from pipeline.serve.batching import ModelFailed, Overloaded
+from pipeline.serve.batching import ModelFailed, Overloaded, TooLarge
 from pipeline.serve.languages import is_source, languages_listing, served_target
 from pipeline.serve.limits import RequestError, TranslateRequest, parse_fields, read_body, translate_request
 from pipeline.serve.service import Service
@@ -107,6 +107,8 @@ def create_app(service: Service) -> Starlette:
             served = await in_flight.run(service.translate, req.texts, req.fmt, locale)
         except PipelineError as exc:  # a text the readers refuse (HTML nested too deep, ...)
             return error(400, str(exc))
+        except TooLarge as exc:
+            return error(413, str(exc))
         except Overloaded as exc:
             return error(503, f"busy: {exc}; try again shortly", {"Retry-After": RETRY_AFTER})
         except (ModelFailed, Untranslated) as exc:

@@ -37,6 +37,10 @@ class Overloaded(Exception):
     """The queue is full, the job waited past its deadline, or the server is stopping."""
 
 
+class TooLarge(Exception):
+    """One request holds more new sentences than the queue takes at once."""
+
+
 class ModelFailed(Exception):
     """The model call for a batch raised; the traceback is logged once, by the model thread."""
 
@@ -101,10 +105,13 @@ class DynamicBatcher:
         executor protocol of `pipeline.mt.executors`; `memory` is this batcher's own)."""
         job = Job(route, list(texts), tgt, model_key, time.monotonic())
         limit = self.settings.max_queue
+        if len(job.texts) > limit:
+            raise TooLarge(f"this request holds {len(job.texts)} sentences new to the translation memory; "
+                           f"the model takes at most {limit} from one request")
         with self._cond:
             if self._closing:
                 raise Overloaded("the server is shutting down")
-            if self._queued and self._queued + len(job.texts) > limit:
+            if self._queued + len(job.texts) > limit:
                 self.stats.rejected += 1
                 raise Overloaded(f"{self._queued} sentences are waiting for the model (the limit is {limit})")
             self._queue.append(job)

@@ -72,6 +72,10 @@ def parse_fields(body: bytes, content_type: str, limits: Limits) -> dict:
             raise RequestError(400, "Invalid JSON format: the body is not valid UTF-8 JSON") from None
         if not isinstance(data, dict):
             raise RequestError(400, "Invalid JSON format: the body must be a JSON object")
+        try:  # JSON may spell a lone surrogate (\ud800), which is no text and cannot be answered
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise RequestError(400, "Invalid JSON format: a string holds a lone surrogate (\\uD800-\\uDFFF)") from None
         return data
     if media in ("application/x-www-form-urlencoded", ""):
         try:

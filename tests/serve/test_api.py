@@ -159,6 +159,10 @@ def test_malformed_bodies_and_protocol_errors_get_answers_not_tracebacks(served)
     assert "valid UTF-8 JSON" in error(served.post(content=b'{"q": "\xff"}',
                                                    headers={"Content-Type": "application/json"}), 400)
     assert "JSON object" in error(served.post(content=b"[1, 2]", headers={"Content-Type": "application/json"}), 400)
+    for field in ("q", "target", "api_key"):
+        body = {"q": SENTENCE, "source": "gu", "target": "en", "api_key": KEY, field: "\ud800"}
+        lone = json.dumps(body).encode()  # ASCII JSON spelling a lone surrogate
+        assert "lone surrogate" in error(served.post(content=lone, headers={"Content-Type": "application/json"}), 400)
     assert "not valid UTF-8" in error(served.post(content=b"q=%FF&source=gu&target=en&api_key=" + KEY.encode(),
                                                   headers={"Content-Type": "application/x-www-form-urlencoded"}), 400)
     assert "unsupported content type" in error(served.post(files={"q": ("q.txt", b"x")}), 415)

@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.config import GenerationSettings, Leg, ModelSpec, Route
 from pipeline.memory import TranslationMemory
-from pipeline.serve.batching import BatchSettings, DynamicBatcher, ModelFailed, Overloaded
+from pipeline.serve.batching import BatchSettings, DynamicBatcher, ModelFailed, Overloaded, TooLarge
 
 SPEC = ModelSpec("fake", "nllb", "fake/model", revision="1", generation=GenerationSettings())
 ROUTE = Route("gu-en", (Leg(SPEC, "gu", "en"),))
@@ -116,6 +116,15 @@ def test_a_full_queue_and_a_late_job_are_overloaded_not_waiting(memory):
     assert len(results) == 1 and len(errors) == 1 and isinstance(errors[0], Overloaded)
     assert model.calls == [["a"]]  # the late job never reached the model
     assert batcher.stats.rejected == 2
+
+
+def test_a_request_larger_than_the_queue_is_refused_whole(memory):
+    model = Recording()
+    batcher = DynamicBatcher(lambda route: model, memory, BatchSettings(max_queue=3))
+    with pytest.raises(TooLarge, match="4 sentences new to the translation memory; the model takes at most 3"):
+        batcher.translate_into_memory(ROUTE, list("abcd"), "en", memory, SPEC.settings_key(), "en", 32)
+    batcher.close()
+    assert model.calls == []
 
 
 def test_a_failing_model_answers_every_waiting_request_and_keeps_serving(memory):

@@ -68,6 +68,9 @@ def test_a_full_queue_is_answered_503(tmp_path, tiny_models, start_server):
         refused = server.post({"q": SHORT[2:], "source": "gu", "target": "en"})
         assert refused.status_code == 503 and "waiting for the model" in refused.json()["error"]
         assert first.result(timeout=60).status_code == 200
+    too_many = server.post({"q": "\n".join(flores(20, 4)), "source": "gu", "target": "en"})
+    assert too_many.status_code == 413 and "sentences new to the translation memory" in too_many.json()["error"]
+    assert server.post({"q": SHORT[:2], "source": "gu", "target": "en"}).status_code == 200  # memory: none new
 
 
 def test_start_up_errors_are_one_clear_line_and_exit_2(tmp_path, tiny_models):
