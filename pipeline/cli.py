@@ -18,7 +18,7 @@ from pipeline.errors import PipelineError
 from pipeline.mt.executors import EXECUTORS, make_executor
 from pipeline.fsutil import catalogue_lock, require_folder, workdir_lock, write_atomic
 from pipeline.layout import (DEFAULT_DOMAIN, DEFAULT_LOCALES_DIR, DEFAULT_MODELS, DEFAULT_WORKDIR, MEMORY_FILE,
-                             Paths, normalise_locales)
+                             Paths, normalise_locales, written_otherwise)
 from pipeline.mt.route import check_route
 
 
@@ -275,7 +275,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "segment" and args.jsonl:
         _print_segments(args.sources, tuple(args.artefacts), [args.workdir, args.locales_dir])
         return 0
-    locales = normalise_locales(args.to.split(",")) if hasattr(args, "to") else []
+    locales = _target_locales(args.to) if hasattr(args, "to") else []
     config = load_config(args.models).with_glossary(getattr(args, "glossary", None)) if hasattr(args, "models") else None
     if config is not None:
         for locale in locales:
@@ -309,6 +309,15 @@ def _dispatch(args: argparse.Namespace) -> int:
               "(see the errors above); run again to retry them", file=sys.stderr)
         return 3
     return 0
+
+
+def _target_locales(text: str) -> list[str]:
+    """--to as locale names, saying where Babel's name differs from the one given (zh_TW is
+    written zh_Hant_TW), so nobody looks for a folder under the name they typed."""
+    names = text.split(",")
+    for name, written in written_otherwise(names):
+        print(f"pipeline: note: locale {name} is written {written} (Babel's name for it)", file=sys.stderr)
+    return normalise_locales(names)
 
 
 def _catalog_options(args: argparse.Namespace, config) -> dict:
@@ -351,7 +360,11 @@ def _print_models(args: argparse.Namespace) -> int:
 def _print_status(args: argparse.Namespace) -> int:
     from pipeline.catalog.status import project_status
 
-    locales = normalise_locales(args.to.split(",")) if args.to else None
+    locales = _target_locales(args.to) if args.to else None
+    if locales is None:
+        for name in Paths(args.workdir, args.locales_dir, args.domain).not_locales():
+            print(f"pipeline: note: {Path(args.locales_dir) / name}: not a locale folder (no locale is named so); "
+                  "skipped", file=sys.stderr)
     if args.worst is not None:
         return _print_worst(args, locales)
     found = project_status(args.locales_dir, args.domain, locales)
@@ -389,7 +402,7 @@ def _export(args: argparse.Namespace) -> int:
 
     require_folder(args.out, "--out")
     with workdir_lock(args.workdir):
-        for locale in normalise_locales(args.to.split(",")):
+        for locale in _target_locales(args.to):
             report = export(args.fmt, locale, locales_dir=args.locales_dir, domain=args.domain,
                             workdir=args.workdir, out=args.out, include_fuzzy=args.include_fuzzy)
             for warning in report.warnings:

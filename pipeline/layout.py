@@ -34,14 +34,55 @@ CATALOGUE_FOLDER = "LC_MESSAGES"
 EXPORT_MARKER = ".pipeline-export"
 
 
+_NOT_LANGUAGES = {"c", "posix", "und", "root"}  # names Babel reads as a locale that name no language
+
+
 def parse_locale(name: str) -> Locale:
-    """A Babel locale, or a clear error; names like `zh_Hans` and `en-IN` are both accepted."""
+    """A Babel locale, or a clear error; names like `zh_Hans` and `en-IN` are both accepted, and
+    so is a locale Babel completes with its script (zh_TW is zh_Hant_TW). A name Babel would read
+    as another language or region (`iw` as he, `en_UK` as en_GB), with an encoding or modifier
+    (`en_US.UTF-8`), or naming no language (`C`, `und`) is refused: the catalogue would be
+    written under a name nobody asked for."""
     try:
-        return Locale.parse(name.replace("-", "_"))
+        locale = Locale.parse(name.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError):
         raise PipelineError(
             f"unknown locale {name!r}: use a Babel/CLDR identifier such as en, en_IN or zh_Hans"
         ) from None
+    problem = _read_otherwise(name, locale)
+    if problem is not None:
+        raise PipelineError(f"locale {name!r} {problem}")
+    return locale
+
+
+def _read_otherwise(name: str, locale: Locale) -> str | None:
+    """How Babel's reading of `name` differs from what `name` says, beyond spelling and an added
+    script; None when it does not."""
+    spelt = name.replace("-", "_")
+    if spelt.lower() in _NOT_LANGUAGES or str(locale) in ("en_US_POSIX", "root"):
+        return "names no language: use a locale such as en, en_IN or zh_Hans"
+    if "." in spelt or "@" in spelt:
+        return f"carries an encoding or modifier: write the locale alone ({spelt.split('.')[0].split('@')[0]})"
+    language, *rest = spelt.split("_")
+    read = str(locale)
+    if language.lower() != locale.language:
+        return f"is an old or alias code that Babel reads as {read!r}: write {locale.language!r} (or {read!r})"
+    for part in rest:
+        said = part.title() if len(part) == 4 else part.upper()
+        if said not in (locale.script, locale.territory):
+            return f"is read by Babel as {read!r}: write {read!r}"
+    return None
+
+
+def written_otherwise(names: list[str]) -> list[tuple[str, str]]:
+    """(name, what it is written as) for names Babel completes (zh_TW → zh_Hant_TW), so a command
+    can say which folder it writes; spelling alone (en-IN, EN) is not listed."""
+    out = []
+    for name in names:
+        written = str(parse_locale(name.strip()))
+        if written.lower() != name.strip().replace("-", "_").lower():
+            out.append((name.strip(), written))
+    return out
 
 
 def target_language(locale: str) -> str:
@@ -105,9 +146,24 @@ class Paths:
                                     "folder (or pass --locales the folder it points to)", path=path)
 
     def found_locales(self) -> list[str]:
-        """Every LOCALE with a LOCALE/LC_MESSAGES/DOMAIN.po, sorted."""
+        """Every LOCALE with a LOCALE/LC_MESSAGES/DOMAIN.po, sorted; a folder whose name is no
+        locale as the pipeline writes it (a backup, `en-GB`, `old.en`) is not one (see `not_locales`)."""
+        return [name for name in self._catalogue_folders() if _is_locale_folder(name)]
+
+    def not_locales(self) -> list[str]:
+        """Folders holding LC_MESSAGES/DOMAIN.po that are not named as a locale, sorted."""
+        return [name for name in self._catalogue_folders() if not _is_locale_folder(name)]
+
+    def _catalogue_folders(self) -> list[str]:
         return sorted(p.parent.parent.name
                       for p in Path(self.locales_dir).glob(f"*/{CATALOGUE_FOLDER}/{self.domain}.po"))
+
+
+def _is_locale_folder(name: str) -> bool:
+    try:
+        return str(parse_locale(name)) == name
+    except PipelineError:
+        return False
 
 
 def locale_of_catalogue(path: Path) -> str | None:

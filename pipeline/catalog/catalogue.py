@@ -69,7 +69,8 @@ def read_catalogue(path: Path, data: bytes | None = None) -> Parsed | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise PipelineError(f"catalogue is not UTF-8 (byte {exc.start}); left untouched", path=path) from None
-    text = text.replace("\r\n", "\n")  # CRLF from editors on Windows is accepted; we write LF
+    # CRLF and a byte-order mark from editors on Windows are accepted; we write LF and no mark
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     _check_po_syntax(text, path)
     try:
         parsed = parse_po(text, wrapwidth=78)

@@ -273,7 +273,8 @@ def parse_po(text: str, wrapwidth: int = 78) -> Parsed:
 
 
 def _is_translator_comment(line: str) -> bool:
-    return line[0] == "#" and (line == "#" or line[1] in " \t#")
+    """`# note`, and as gettext reads it, `#note` too: any `#` not followed by . : , | or ~."""
+    return line[0] == "#" and (line == "#" or line[1] not in ".:,|~")
 
 
 def _comment(cur: _Entry, line: str, text: str, number: int) -> None:

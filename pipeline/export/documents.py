@@ -28,6 +28,7 @@ from pathlib import Path, PurePosixPath
 
 import polib
 from babel import Locale
+from babel.messages.plurals import get_plural
 
 from pipeline.catalog import catalogue as catalog
 from pipeline.catalog.entry import is_shipped
@@ -125,7 +126,7 @@ def export_mo(entries: list[polib.POEntry], po: polib.POFile, locale: str, domai
               report: ExportReport) -> None:
     """What msgfmt compiles of the shipped entries: context and plural entries included."""
     compiled = polib.POFile()
-    compiled.metadata = dict(po.metadata)
+    compiled.metadata = mo_header(po.metadata, locale)
     for e in entries:  # copies without flags: a fuzzy entry shipped on request compiles too
         compiled.append(polib.POEntry(msgctxt=e.msgctxt, msgid=e.msgid, msgstr=e.msgstr,
                                       msgid_plural=e.msgid_plural, msgstr_plural=dict(e.msgstr_plural)))
@@ -133,6 +134,17 @@ def export_mo(entries: list[polib.POEntry], po: polib.POFile, locale: str, domai
     write_atomic(path, mo_bytes(compiled))
     report.written.append(path)
     _count(po, len(entries), report)
+
+
+def mo_header(metadata: dict[str, str], locale: str) -> dict[str, str]:
+    """The catalogue's header with what a gettext runtime needs to read the .mo, even from a
+    catalogue without one: the charset of the text as written (UTF-8; without it Python's gettext
+    and GNU gettext read the bytes as ASCII), the language, and its plural rule."""
+    header = dict(metadata)
+    header["Content-Type"] = "text/plain; charset=UTF-8"
+    header.setdefault("Language", locale)
+    header.setdefault("Plural-Forms", get_plural(locale).plural_forms)
+    return header
 
 
 def export_json(entries: list[polib.POEntry], po: polib.POFile, locale: str, domain: str, out: Path,

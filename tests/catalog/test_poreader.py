@@ -113,7 +113,7 @@ def test_what_polib_loses_is_kept():
     ('msgid "a"\n#. comment\nmsgstr "b"\n', 2),  # comment inside the entry
     ('msgstr "b"\n', 1),  # msgstr without msgid
     ('msgid "a"\nmsgstr "b"\n"c"\nmsgid_plural "x"\n', 4),
-    ('#x comment\nmsgid "a"\nmsgstr "b"\n', 1),
+    ('#~x comment\nmsgid "a"\nmsgstr "b"\n', 1),  # msgcat: keyword "x" unknown (#x is a comment)
 ])
 def test_a_broken_entry_is_an_error_naming_its_line(text, line):
     with pytest.raises(PoSyntaxError) as raised:
