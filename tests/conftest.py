@@ -47,3 +47,67 @@ def trained_model(tiny_models) -> Path:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.build_trained_model(TINY_MODELS_CACHE)
+
+
+class Ran:
+    """What one `pipeline` command did: its exit status and what it printed."""
+
+    def __init__(self, code: int, out: str, err: str):
+        self.returncode, self.stdout, self.stderr = code, out, err
+
+    # the short names, for tests that read better with them
+    code = property(lambda self: self.returncode)
+    out = property(lambda self: self.stdout)
+    err = property(lambda self: self.stderr)
+
+
+class PipelineCommand:
+    """The `pipeline` command as a user runs it, from a folder, with its exit status checked.
+
+    `pipeline(*args, cwd=..., code=0)` runs it in this process (no interpreter start-up); with
+    `separate=True` in an interpreter of its own, with `env` and `timeout` (locks, signals, the
+    environment a user's shell passes). Arguments may be paths; the result is a `Ran`.
+    """
+
+    ROOT = TESTS.parent
+
+    def __call__(self, *args, cwd=None, code: int | None = 0, separate: bool = False, env=None,
+                 timeout: float | None = None) -> Ran:
+        argv = [str(a) for a in args]
+        ran = self._separate(argv, cwd, env, timeout) if separate else self._here(argv, cwd)
+        if code is not None:
+            assert ran.returncode == code, f"exit {ran.returncode}, expected {code}\n{ran.stdout}\n{ran.stderr}"
+        return ran
+
+    def _here(self, argv: list[str], cwd) -> Ran:
+        import contextlib
+        import io
+
+        from pipeline.cli import main
+
+        out, err = io.StringIO(), io.StringIO()
+        here = os.getcwd()
+        try:
+            if cwd is not None:
+                os.chdir(cwd)
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                code = main(argv)
+        finally:
+            os.chdir(here)
+        return Ran(code, out.getvalue(), err.getvalue())
+
+    def _separate(self, argv: list[str], cwd, env, timeout) -> Ran:
+        import subprocess
+        import sys
+
+        env = dict(os.environ if env is None else env)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(self.ROOT), env.get("PYTHONPATH")]))  # this checkout
+        proc = subprocess.run([sys.executable, "-m", "pipeline", *argv], cwd=cwd, capture_output=True, text=True,
+                              env=env, timeout=timeout)
+        return Ran(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture(scope="session")
+def pipeline() -> PipelineCommand:
+    """The one way tests run the `pipeline` command (see `PipelineCommand`)."""
+    return PipelineCommand()
