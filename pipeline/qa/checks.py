@@ -44,10 +44,17 @@ def _fmt(value) -> str:
     return format(value.normalize(), "f") if value == value.to_integral() else str(value)
 
 
-def check_numbers(source: str, translation: str, context: CheckContext = NO_CONTEXT) -> list[Finding]:
-    """Every source number appears in the translation with the same value, and none from nowhere.
+@dataclass(frozen=True)
+class NumberComparison:
+    """The numbers of a pair as the `numbers` check weighs them (`evaluate` counts with it too)."""
 
-    Numbers either side may be spelt as words (five, 五, પાંચ): such a number can stand for one
+    wanted: Counter  # source numbers the translation must hold (digits; a number in words may be left out)
+    missing: Counter  # of those, the ones not found with the same value
+    extra: Counter  # numbers in the translation that no source number explains
+
+
+def compare_numbers(source: str, translation: str) -> NumberComparison:
+    """Numbers either side may be spelt as words (five, 五, પાંચ): such a number can stand for one
     written in digits on the other side, but is never required nor counted as invented. A number
     inside a code (J6, H5N1, COVID-19) is checked both ways against any number on the other side,
     once that side writes numbers in digits at all: a translation may name 新冠 for COVID-19, but
@@ -59,11 +66,18 @@ def check_numbers(source: str, translation: str, context: CheckContext = NO_CONT
     wanted = Counter(n.key for n in src if not n.soft) + Counter(codes_in_source - {n.key for n in src if not n.soft})
     excused = Counter(n.key for n in src)
     written = Counter(n.key for n in tgt if not n.soft) + Counter(_codes_held(tgt, src))
-    findings = []
     found = Counter(n.key for n in tgt)
     missing = wanted - found
     missing += Counter(n.key for n in src if n.parts and n.key not in found and not all(p in found for p in n.parts))
     extra = Counter(set(written) - set(excused))  # a number repeated is not a number invented
+    return NumberComparison(wanted, missing, extra)
+
+
+def check_numbers(source: str, translation: str, context: CheckContext = NO_CONTEXT) -> list[Finding]:
+    """Every source number appears in the translation with the same value, and none from nowhere."""
+    compared = compare_numbers(source, translation)
+    missing, extra = compared.missing, compared.extra
+    findings = []
     if missing:
         findings.append(Finding("numbers", f"number missing or changed in translation: {_listed(missing)}"))
     if extra:
