@@ -106,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text)
         _add_targets(p)
         _add_common(p)
-        if name in ("translate", "localize"):  # localize puts the fixed terms back: give both the same
+        if name in ("translate", "localize", "catalog"):  # the same glossary: localize puts its terms back, QA asks for them
             _add_glossary(p)
         if name == "translate":
             _add_executor(p)
@@ -137,7 +137,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--include-fuzzy", action="store_true",
                    help="also ship machine translations not yet reviewed (default: reviewed only)")
     p.add_argument("--out", default="dist", type=Path, help="output folder (default: dist)")
+    p.add_argument("sources", nargs="*", metavar="SOURCE",
+                   help="txt, md, html: the sources to rebuild, as given to `run` (default: the copy the last "
+                        "run kept in the work directory)")
     _add_common(p, models=False)
+    _add_artefacts(p)
 
     _add_serve(sub)
 
@@ -296,7 +300,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             for locale in locales:
                 jobs.stage_localize(config, locale, paths, report)
         elif args.command == "catalog":
-            for path in jobs.stage_catalog(locales, paths, report, **_catalog_options(args, config)):
+            for path in jobs.stage_catalog(locales, paths, report, glossary=config.glossary,
+                                           **_catalog_options(args, config)):
                 print(f"wrote {path}", file=sys.stderr)
     for warning in report.warnings:
         print(f"pipeline: warning: {warning}", file=sys.stderr)
@@ -367,7 +372,7 @@ def _print_status(args: argparse.Namespace) -> int:
                   "skipped", file=sys.stderr)
     if args.worst is not None:
         return _print_worst(args, locales)
-    found = project_status(args.locales_dir, args.domain, locales)
+    found = project_status(Paths(args.workdir, args.locales_dir, args.domain), locales)
     if not found:
         raise PipelineError(f"no {args.domain}.po catalogues under {args.locales_dir}: run `pipeline run` first")
     if args.json:
@@ -384,7 +389,7 @@ def _print_worst(args: argparse.Namespace, locales: list[str] | None) -> int:
 
     if args.worst < 1:
         raise PipelineError("--worst takes a positive number of entries")
-    items = project_review_items(args.locales_dir, args.domain, locales)
+    items = project_review_items(Paths(args.workdir, args.locales_dir, args.domain), locales)
     if not items and not locales and not Paths(args.workdir, args.locales_dir, args.domain).found_locales():
         raise PipelineError(f"no {args.domain}.po catalogues under {args.locales_dir}: run `pipeline run` first")
     chosen = worst(items, args.worst)
@@ -399,12 +404,19 @@ def _print_worst(args: argparse.Namespace, locales: list[str] | None) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from pipeline.export.documents import export
+    from pipeline.ingest import artefact_matcher
+    from pipeline.ingest.sources import read_sources
 
     require_folder(args.out, "--out")
-    with workdir_lock(args.workdir):
+    paths = Paths(args.workdir, args.locales_dir, args.domain)
+    rebuilds = args.fmt in ("txt", "md", "html")
+    documents = read_sources(args.sources) if rebuilds and args.sources else None
+    artefacts = artefact_matcher(tuple(args.artefacts))
+    # only the work directory's copy of the sources needs its lock (and its folder)
+    with workdir_lock(args.workdir) if rebuilds and documents is None else nullcontext():
         for locale in _target_locales(args.to):
-            report = export(args.fmt, locale, locales_dir=args.locales_dir, domain=args.domain,
-                            workdir=args.workdir, out=args.out, include_fuzzy=args.include_fuzzy)
+            report = export(args.fmt, locale, paths=paths, out=args.out, include_fuzzy=args.include_fuzzy,
+                            documents=documents, artefacts=artefacts)
             for warning in report.warnings:
                 print(f"pipeline: warning: {warning}", file=sys.stderr)
             for path in report.written:

@@ -62,8 +62,8 @@ def test_a_fuzzy_edit_survives_a_fresh_clone(project, capsys):
     out = pipeline("run", "articles", "--to", "en", "--models", "models.yaml", cwd=project, capsys=capsys)
     e = by_id(po_path(project))[S[1]]
     assert e.msgstr == "A reviewer's correction, still fuzzy" and e.fuzzy
-    assert entry.owner(e) is entry.Owner.PERSON
-    assert "1 reviewed kept" in out.out and machine != e.msgstr
+    assert entry.state(e) is entry.State.EDITED
+    assert "0 reviewed kept, 1 edited kept" in out.out and machine != e.msgstr
 
 
 def test_pipeline_entries_carry_model_and_digest_of_what_was_written(project, capsys):
@@ -72,7 +72,7 @@ def test_pipeline_entries_carry_model_and_digest_of_what_was_written(project, ca
         model, written = entry.model_of(e), entry.written_digest(e)
         assert "nllb-tiny@" in model and written == entry.digest(e.msgstr)
         assert e.tcomment == entry.machine_note(e.msgstr)
-        assert entry.owner(e) is entry.Owner.PIPELINE
+        assert entry.state(e) is entry.State.MACHINE
     assert not list((project / ".pipeline").glob("owned-*.json"))  # nothing beside the catalogue decides
 
 

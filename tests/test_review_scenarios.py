@@ -120,14 +120,16 @@ def test_reviewers_work_survives_source_changes_and_reruns(project, capsys):
     after = project.snapshot()
     zh_po, en_po = str(project.po_path("zh_Hans")), str(project.po_path())
     assert after[zh_po] == before[zh_po], "the reviewer's files must not move"
-    # en moves in one place only: the approved entry's QA notes now describe the reviewer's text
+    # en moves in two places only: the QA notes of the approved entry and of the edited one now
+    # describe the person's text, and the model's confidence in the text they replaced is gone
     old, new = entries(polib.pofile(before[en_po].decode())), entries(project.po())
     assert [(x.msgid, x.msgstr, x.flags, without_note(x.tcomment)) for x in old.values()] == \
         [(x.msgid, x.msgstr, x.flags, without_note(x.tcomment)) for x in new.values()]
     assert written_digest(old[S[0]]) and not new[S[0]].tcomment  # approved: no longer awaiting review
-    assert [k for k in old if old[k].comment != new[k].comment] == [S[0]]
-    notes = [line for line in new[S[0]].comment.splitlines() if line.startswith("qa:")]
-    assert notes == qa_lines(run_checks(S[0], "The reviewed S0."))
+    assert [k for k in old if old[k].comment != new[k].comment] == [S[0], S[1]]
+    for msgid, text in ((S[0], "The reviewed S0."), (S[1], "An edit of S1, still fuzzy.")):
+        notes = [line for line in new[msgid].comment.splitlines() if line.startswith(("qa:", "confidence:"))]
+        assert notes == qa_lines(run_checks(msgid, text))
     assert project.sent == []
     assert [(m.msgid, m.msgstr) for m in polib.mofile(str(project.po_path().with_suffix(".mo")))] == \
         [(S[0], "The reviewed S0.")]  # only the compiled file follows the review

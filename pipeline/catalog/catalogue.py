@@ -20,7 +20,7 @@ from pathlib import Path
 import polib
 from babel.messages.plurals import get_plural
 
-from pipeline.catalog.entry import is_reviewed
+from pipeline.catalog.entry import ships as entry_ships
 from pipeline.catalog.poformat import format_entries, format_header
 from pipeline.errors import PipelineError
 from pipeline.fsutil import write_atomic
@@ -260,15 +260,10 @@ def _header_value(text: str, key: str) -> str | None:
     return None
 
 
-def save_mo(path: Path, po: polib.POFile, ships: Callable[[polib.POEntry], bool] = is_reviewed) -> bool:
+def save_mo(path: Path, po: polib.POFile, ships: Callable[[polib.POEntry], bool] = entry_ships) -> bool:
     """Compiled catalogue (reviewed entries only, as msgfmt does, or those `ships` says); rewritten
     only when it differs."""
-    tmp = polib.POFile()
-    tmp.metadata = po.metadata
-    for entry in po:
-        if ships(entry):
-            tmp.append(entry)
-    data = mo_bytes(tmp)  # polib's to_binary takes minutes on a large catalogue
+    data = mo_bytes(po, ships)  # polib's to_binary takes minutes on a large catalogue
     if path.exists() and path.read_bytes() == data:
         return False
     write_atomic(path, data)

@@ -1,5 +1,7 @@
-"""The questions asked of a catalogue entry, answered in one place: is it translated, reviewed,
-whose is it, does it ship.
+"""The questions asked of a catalogue entry, answered in one place: what state it is in
+(`state`: untranslated, the pipeline's machine text, a person's fuzzy edit, reviewed, obsolete),
+whose it is, does it ship, what QA says of it. Status, review order, plan, merge, QA, `.mo` and
+export all ask here.
 
 Who owns an entry is read from the entry itself, so a fresh clone, a Weblate round trip or another
 machine decides the same way. When the pipeline writes a machine translation it names the model in
@@ -24,13 +26,16 @@ a person wrote is ever re-translated).
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import re
+from collections.abc import Callable
 from enum import Enum
+from pathlib import Path
 
 import polib
 
-from pipeline.model import Translation
+from pipeline.model import Finding, Translation
 
 MT_COMMENT = "machine translation"
 CONFIDENCE_COMMENT = "confidence"
@@ -47,10 +52,24 @@ NOTE = "machine translation, awaiting review"
 _NOTE = re.compile(r"machine\s+translation,\s+awaiting\s+review\s+\(msgstr\s+sha256\s+([0-9a-f]{8})\)")
 
 
-class Owner(Enum):
-    NOBODY = "untranslated"  # no translation yet: the pipeline fills it
-    PIPELINE = "pipeline"  # the pipeline's own machine text, untouched since
-    PERSON = "person"  # approved, or edited by a person
+class State(Enum):
+    """What an entry is, for every question asked of it."""
+
+    UNTRANSLATED = "untranslated"  # no translation yet: the pipeline fills it
+    MACHINE = "machine"  # the pipeline's own machine text, fuzzy and untouched since it wrote it
+    EDITED = "edited"  # fuzzy text a person wrote or changed ("needs editing"), or a reviewed suggestion
+    REVIEWED = "reviewed"  # approved by a person (fuzzy cleared)
+    OBSOLETE = "obsolete"  # `#~`: its source is gone
+
+    @property
+    def persons(self) -> bool:
+        """A person's text: kept verbatim, never re-translated."""
+        return self in (State.EDITED, State.REVIEWED)
+
+    @property
+    def fuzzy(self) -> bool:
+        """Translated and awaiting review."""
+        return self in (State.MACHINE, State.EDITED)
 
 
 def texts(entry: polib.POEntry) -> tuple[str, ...]:
@@ -66,11 +85,6 @@ def is_translated(entry: polib.POEntry) -> bool:
 
 def is_fuzzy(entry: polib.POEntry) -> bool:
     return "fuzzy" in entry.flags
-
-
-def is_reviewed(entry: polib.POEntry) -> bool:
-    """Approved by a person: translated, not fuzzy, not obsolete (what msgfmt compiles)."""
-    return is_translated(entry) and not is_fuzzy(entry) and not entry.obsolete
 
 
 def digest(forms: tuple[str, ...] | str) -> str:
@@ -112,28 +126,45 @@ def with_note(tcomment: str, forms: tuple[str, ...] | str) -> str:
     return "\n".join(filter(None, [without_note(tcomment), machine_note(forms)]))
 
 
-def owner(entry: polib.POEntry, legacy_owned: dict[str, str] | None = None) -> Owner:
-    """Whose entry this is. `legacy_owned`: `.pipeline/owned-<locale>.json` of an earlier version,
-    consulted only for entries written before digests."""
+def read_legacy_owned(path: Path) -> dict[str, str] | None:
+    """`owned-<locale>.json`, the ownership record of versions before digests; None without one."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (FileNotFoundError, NotADirectoryError, json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def state(entry: polib.POEntry, legacy_owned: dict[str, str] | None = None) -> State:
+    """The one answer to what an entry is. `legacy_owned`: `.pipeline/owned-<locale>.json` of an
+    earlier version, consulted only for entries written before digests."""
+    return State.OBSOLETE if entry.obsolete else text_state(entry, legacy_owned)
+
+
+def text_state(entry: polib.POEntry, legacy_owned: dict[str, str] | None = None) -> State:
+    """What an entry's text is, obsolete or not: an obsolete entry whose source comes back is
+    revived as it was (a person's text stays a person's)."""
     if not is_translated(entry):
-        return Owner.NOBODY
+        return State.UNTRANSLATED
     if not is_fuzzy(entry):
-        return Owner.PERSON
+        return State.REVIEWED
     written = written_digest(entry)
     if written is not None:
-        return Owner.PIPELINE if digest(texts(entry)) == written else Owner.PERSON
+        return State.MACHINE if digest(texts(entry)) == written else State.EDITED
     if model_of(entry) is None:
-        return Owner.PERSON  # a suggestion of reviewed text, or another tool's fuzzy entry
+        return State.EDITED  # a suggestion of reviewed text, or another tool's fuzzy entry
     if legacy_owned is not None and legacy_owned.get(entry.msgid) == entry.msgstr:
-        return Owner.PIPELINE  # the very text an earlier version recorded writing
-    return Owner.PERSON  # also an entry the record does not list: a person may have taken the note off
+        return State.MACHINE  # the very text an earlier version recorded writing
+    return State.EDITED  # also an entry the record does not list: a person may have taken the note off
 
 
-def is_shipped(entry: polib.POEntry, include_fuzzy: bool = False) -> bool:
-    """What export puts on a site: reviewed entries, and machine text awaiting review when asked."""
-    if entry.obsolete or not entry.msgid or not is_translated(entry):
+def ships(entry: polib.POEntry, include_fuzzy: bool = False) -> bool:
+    """What `.mo` and export put on a site: reviewed entries, and fuzzy ones (machine text or a
+    person's edit) when asked; every form written (gettext would show an empty plural form)."""
+    if not entry.msgid or not all(texts(entry)):
         return False
-    return include_fuzzy or not is_fuzzy(entry)
+    current = state(entry)
+    return current is State.REVIEWED or (include_fuzzy and current.fuzzy)
 
 
 def machine_comment(translation: Translation) -> str:
@@ -153,6 +184,23 @@ def shown_confidence(value: float) -> str:
     return f"{min(math.floor(value * 100), 99) / 100:.2f}"
 
 
+def source_pairs(entry: polib.POEntry) -> list[tuple[str, str]]:
+    """(source, translation) of each form: one, or one per plural form (the first against msgid,
+    the others against msgid_plural)."""
+    if entry.msgid_plural:
+        return [(entry.msgid if i == 0 else entry.msgid_plural, text) for i, text in enumerate(texts(entry))]
+    return [(entry.msgid, entry.msgstr)]
+
+
+def entry_findings(entry: polib.POEntry, check: Callable[[str, str], tuple[Finding, ...]]) -> tuple[Finding, ...]:
+    """What QA finds in an entry's text as it reads now: `check` on every form, each finding once.
+    `run` writes these into a person's entry and `pipeline check` reports them, so both agree."""
+    found: dict[Finding, None] = {}
+    for source, translation in source_pairs(entry):
+        found.update(dict.fromkeys(check(source, translation)))
+    return tuple(found)
+
+
 def qa_lines(findings) -> list[str]:
     return [f"{QA_COMMENT}: {f.check}: {f.message}" for f in findings]
 
@@ -163,4 +211,4 @@ def reviewed_texts(po: polib.POFile | None) -> dict[str, str]:
     if po is None:
         return {}
     return {e.msgid: e.msgstr for e in po
-            if e.msgid and not e.msgctxt and not e.msgid_plural and e.msgstr and not is_fuzzy(e)}
+            if e.msgid and not e.msgctxt and not e.msgid_plural and text_state(e) is State.REVIEWED}

@@ -3,9 +3,10 @@
 Entries are matched by (msgctxt, msgid). Who owns an entry decides what may change in it:
 
 - a person owns an entry they approved (fuzzy cleared) or edited (fuzzy text whose digest is not
-  the one the pipeline wrote, see `entry.owner`); it is kept verbatim and only its references
-  follow the sources, except that the `qa:` notes on an approved entry are re-checked against the
-  reviewer's text (with `check`), so nobody sees alarms about machine text that is gone;
+  the one the pipeline wrote, see `entry.state`); it is kept verbatim and only its references
+  follow the sources, except that what the pipeline noted about the machine text it replaced
+  (`confidence:`, `qa:`) is refreshed: the `qa:` notes are those `check` finds in the person's
+  text, so nobody sees alarms about machine text that is gone, and `pipeline check` agrees;
 - the pipeline owns untranslated entries and its own fuzzy machine translations; they get this
   run's translation and fresh extracted comments (model, QA findings), and keep translator comments.
 
@@ -31,8 +32,8 @@ from collections.abc import Callable
 import polib
 
 from pipeline.catalog.catalogue import Message
-from pipeline.catalog.entry import (CONFIDENCE_COMMENT, MT_COMMENT, QA_COMMENT, Owner, is_reviewed, is_translated,
-                                    machine_comment, owner, qa_lines, starts_note, with_note,
+from pipeline.catalog.entry import (CONFIDENCE_COMMENT, MT_COMMENT, QA_COMMENT, State, entry_findings,
+                                    machine_comment, qa_lines, starts_note, state, text_state, with_note,
                                     without_note)
 from pipeline.catalog.similarity import best_matches
 from pipeline.model import Finding, Translation
@@ -66,8 +67,8 @@ def merge_catalog(
 ) -> polib.POFile:
     """The new catalogue for one locale, in document order, obsolete entries last.
 
-    `legacy_owned`: an earlier version's `owned-<locale>.json` (see `entry.owner`); `check`: the QA
-    registry, to re-check approved entries against their reviewed text (None: kept verbatim)."""
+    `legacy_owned`: an earlier version's `owned-<locale>.json` (see `entry.state`); `check`: the QA
+    registry with the locale's context, to check a person's text (None: their comments kept verbatim)."""
     reviewed = reviewed or {}
     old = {_key(e): e for e in existing if e.msgid} if existing is not None else {}
     usable = reusable(existing, reviewed)  # once: inside the comprehension it rebuilt the set per entry
@@ -78,7 +79,7 @@ def merge_catalog(
              if k not in wanted and not e.msgid_plural and not e.msgctxt and e.msgstr}
 
     def persons(entry: polib.POEntry) -> bool:
-        return owner(entry, legacy_owned) is Owner.PERSON
+        return text_state(entry, legacy_owned).persons
 
     from_catalog = best_matches([m.msgid for m in fresh], spare)
     rest = [m.msgid for m in fresh if m.msgid not in from_catalog]
@@ -92,7 +93,7 @@ def merge_catalog(
         prev = old.get(_key(msg))
         if prev is not None and persons(prev):
             used.add(_key(prev))
-            entry = _kept(prev)
+            entry = prev
         elif msg.msgid in reviewed:
             entry = polib.POEntry(msgid=msg.msgid, msgstr=reviewed[msg.msgid], comment=REUSED)
         elif msg.msgid in from_catalog:
@@ -115,14 +116,16 @@ def merge_catalog(
         entry.msgctxt = msg.msgctxt
         entry.obsolete = False
         entry.occurrences = occurrences
-        if is_reviewed(entry):  # approved: no longer awaiting review, and checked as the reviewer wrote it
+        now = state(entry, legacy_owned)
+        if now is State.REVIEWED:  # approved: no longer awaiting review
             entry.tcomment = without_note(entry.tcomment)
-            if check is not None:
-                entry.comment = refresh_qa(entry.comment, check(entry.msgid, entry.msgstr))
+        if now.persons and check is not None:  # checked as the person wrote it
+            entry.comment = refresh_qa(entry.comment, entry_findings(entry, check))
         po.append(entry)
     if not purge_obsolete:
         for key, entry in old.items():
-            if key not in used and key not in wanted and (is_translated(entry) or entry.tcomment):
+            if key not in used and key not in wanted and \
+                    (text_state(entry) is not State.UNTRANSLATED or entry.tcomment):
                 entry.obsolete = True
                 entry.occurrences = []
                 entry.previous_msgid = entry.previous_msgctxt = None  # polib drops `#~|` when reading
@@ -130,21 +133,17 @@ def merge_catalog(
     return po
 
 
-def _kept(prev: polib.POEntry) -> polib.POEntry:
-    """A person's entry exactly as they left it (an approved one has its `qa:` notes re-checked)."""
-    return prev
-
-
 def refresh_qa(comment: str, findings: tuple[Finding, ...]) -> str:
     """`comment` with its `qa:` notes replaced by `findings`, placed after the machine-translation
-    note; an editor's re-wrapping is kept when the notes did not change."""
+    note, and the model's `confidence:` in the machine text it replaced taken out; an editor's
+    re-wrapping is kept when the notes did not change."""
     notes: list[list[str]] = []  # each note: its first line and the lines an editor wrapped it onto
     for line in comment.split("\n") if comment else []:
         if notes and line and not starts_note(line):
             notes[-1].append(line)
         else:
             notes.append([line])
-    kept = [n for n in notes if not n[0].startswith(QA_COMMENT + ":")]
+    kept = [n for n in notes if not n[0].startswith((QA_COMMENT + ":", CONFIDENCE_COMMENT + ":"))]
     at = next((i + 1 for i, n in enumerate(kept) if n[0].startswith(MT_COMMENT + ":")), len(kept))
     lines = [line for n in kept[:at] for line in n] + qa_lines(findings) + [line for n in kept[at:] for line in n]
     new = "\n".join(lines)

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import array
 import struct
+from collections.abc import Callable
 
 import polib
 
+from pipeline.catalog.entry import ships
 
-def mo_bytes(po: polib.POFile) -> bytes:
-    """The .mo file of `po`'s translated entries (fuzzy and obsolete ones left out, as msgfmt does)."""
-    entries = sorted(po.translated_entries(), key=lambda e: e.msgid_with_context.encode("utf-8"))
+
+def mo_bytes(po: polib.POFile, shipped: Callable[[polib.POEntry], bool] = ships) -> bytes:
+    """The .mo file of the entries of `po` that `shipped` says go out: by default `entry.ships`,
+    the reviewed ones, as msgfmt compiles."""
+    entries = sorted((e for e in po if shipped(e)), key=lambda e: e.msgid_with_context.encode("utf-8"))
     entries = [po.metadata_as_entry()] + entries
     ids, strs, offsets = [], [], []
     id_at = str_at = 0

@@ -1,6 +1,6 @@
 """Plan: which messages the pipeline must translate for one locale, read from its catalogue.
 
-Everything a person owns (see `entry.owner`) and every sentence the reviewed memory fills is left
+Everything a person owns (see `entry.state`) and every sentence the reviewed memory fills is left
 to the merge; the rest is the pipeline's to translate. A function of the catalogue and the
 messages alone, so a fresh clone plans exactly what a machine with a work directory does.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import polib
 
 from pipeline.catalog.catalogue import Message
-from pipeline.catalog.entry import Owner, owner, reviewed_texts
+from pipeline.catalog.entry import reviewed_texts, text_state
 from pipeline.catalog.merge import reusable
 
 
@@ -33,6 +33,6 @@ def make_plan(existing: polib.POFile | None, messages: list[Message],
               legacy_owned: dict[str, str] | None = None) -> Plan:
     keep = reusable(existing, reviewed_texts(existing))
     if existing is not None:
-        keep |= {e.msgid for e in existing if owner(e, legacy_owned) is Owner.PERSON}
+        keep |= {e.msgid for e in existing if text_state(e, legacy_owned).persons}
     todo = tuple(m.msgid for m in messages if m.msgid not in keep)
     return Plan(todo, len(messages) - len(todo))

@@ -1,6 +1,7 @@
-"""Where review should start: the pipeline's own entries, QA findings first, then the ones the
-model was least sure of. Read from the catalogues' comments (`#. confidence:`, `#. qa:`), so it
-works on a fresh clone and after a Weblate round trip."""
+"""Where review should start: the pipeline's own machine text (`entry.State.MACHINE`, never a
+person's edit), QA findings first, then the ones the model was least sure of. Read from the
+catalogues' comments (`#. confidence:`, `#. qa:`), so it works on a fresh clone and after a
+Weblate round trip."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import polib
 
-from pipeline.catalog.entry import CONFIDENCE_COMMENT, MT_COMMENT, QA_COMMENT
+from pipeline.catalog.entry import CONFIDENCE_COMMENT, QA_COMMENT, State, state
 
 
 @dataclass(frozen=True)
@@ -54,17 +55,11 @@ def entry_confidence(entry: polib.POEntry) -> float | None:
     return None
 
 
-def machine_made(entry: polib.POEntry) -> bool:
-    """A translation the pipeline wrote and no one has approved yet."""
-    translated = bool(entry.msgstr) or any(entry.msgstr_plural.values())
-    return (translated and not entry.obsolete and "fuzzy" in entry.flags
-            and entry.comment.startswith(MT_COMMENT + ":"))
-
-
-def review_items(path: Path, locale: str, po: polib.POFile) -> list[ReviewItem]:
+def review_items(path: Path, locale: str, po: polib.POFile,
+                 legacy_owned: dict[str, str] | None = None) -> list[ReviewItem]:
     return [ReviewItem(str(path), entry.linenum, locale, entry.msgid, entry_confidence(entry),
                        tuple(comment_value(entry.comment, QA_COMMENT)))
-            for entry in po if entry.msgid and machine_made(entry)]
+            for entry in po if entry.msgid and state(entry, legacy_owned) is State.MACHINE]
 
 
 def worst(items: list[ReviewItem], count: int) -> list[ReviewItem]:

@@ -8,8 +8,8 @@ from pathlib import Path
 import polib
 
 from pipeline.catalog.catalogue import read_po
-from pipeline.catalog.entry import QA_COMMENT, is_fuzzy, is_translated
-from pipeline.catalog.review_order import ReviewItem, entry_confidence, machine_made, review_items
+from pipeline.catalog.entry import QA_COMMENT, State, read_legacy_owned, state
+from pipeline.catalog.review_order import ReviewItem, entry_confidence, review_items
 from pipeline.errors import PipelineError
 from pipeline.layout import Paths
 
@@ -19,11 +19,12 @@ class LocaleStatus:
     locale: str
     total: int  # live entries (not obsolete)
     reviewed: int
-    fuzzy: int  # machine-translated or suggested, waiting for review
+    fuzzy: int  # awaiting review: the pipeline's machine text, or a person's edit ("needs editing")
     untranslated: int
     obsolete: int
-    qa_findings: int  # `#. qa:` lines on entries awaiting review (a reviewed text replaced what they were about)
+    qa_findings: int  # `#. qa:` lines on translated entries (each checked as its text now reads)
     confidences: tuple[float, ...] = ()  # of the machine translations awaiting review that carry one
+    edited: int = 0  # of `fuzzy`: a person's edits or reviewed suggestions (no model confidence)
 
     def percent(self, count: int) -> float:
         return round(100.0 * count / self.total, 1) if self.total else 0.0
@@ -46,33 +47,38 @@ class LocaleStatus:
                 + (f", lowest confidence {min(self.confidences):.2f}" if self.confidences else ""))
 
 
-def catalog_status(locale: str, po: polib.POFile) -> LocaleStatus:
-    live = [e for e in po if not e.obsolete and e.msgid]
-    fuzzy = [e for e in live if is_translated(e) and is_fuzzy(e)]
-    untranslated = [e for e in live if not is_translated(e)]
-    findings = sum(1 for e in fuzzy for line in e.comment.split("\n") if line.startswith(QA_COMMENT + ":"))
+def catalog_status(locale: str, po: polib.POFile, legacy_owned: dict[str, str] | None = None) -> LocaleStatus:
+    """The counts `status` prints, and the run summary too, so the two always agree."""
+    counts = dict.fromkeys(State, 0)
+    findings, confidences = 0, []
+    for e in po:
+        if not e.msgid:
+            continue
+        current = state(e, legacy_owned)
+        counts[current] += 1
+        if current is State.OBSOLETE or current is State.UNTRANSLATED:
+            continue
+        findings += sum(1 for line in e.comment.split("\n") if line.startswith(QA_COMMENT + ":"))
+        if current is State.MACHINE and (c := entry_confidence(e)) is not None:
+            confidences.append(c)
     return LocaleStatus(
         locale=locale,
-        total=len(live),
-        reviewed=len(live) - len(fuzzy) - len(untranslated),
-        fuzzy=len(fuzzy),
-        untranslated=len(untranslated),
-        obsolete=sum(1 for e in po if e.obsolete),
+        total=sum(counts.values()) - counts[State.OBSOLETE],
+        reviewed=counts[State.REVIEWED],
+        fuzzy=counts[State.MACHINE] + counts[State.EDITED],
+        untranslated=counts[State.UNTRANSLATED],
+        obsolete=counts[State.OBSOLETE],
         qa_findings=findings,
-        confidences=tuple(c for e in fuzzy if machine_made(e) and (c := entry_confidence(e)) is not None),
+        confidences=tuple(confidences),
+        edited=counts[State.EDITED],
     )
 
 
-def find_locales(locales_dir: Path, domain: str) -> list[str]:
-    """Every LOCALE with a LOCALE/LC_MESSAGES/DOMAIN.po, sorted."""
-    return Paths(Path(), locales_dir, domain).found_locales()
-
-
-def read_catalogues(locales_dir: Path, domain: str, locales: list[str] | None = None) -> dict[str, tuple[Path, polib.POFile]]:
+def read_catalogues(paths: Paths, locales: list[str] | None = None) -> dict[str, tuple[Path, polib.POFile]]:
     """locale → (path, catalogue), for the locales named or every catalogue found."""
     out = {}
-    for locale in locales or find_locales(locales_dir, domain):
-        path = Paths(Path(), locales_dir, domain).po(locale)
+    for locale in locales or paths.found_locales():
+        path = paths.po(locale)
         po = read_po(path)
         if po is None:
             raise PipelineError(f"no catalogue for {locale}: run `pipeline run SOURCES --to {locale}` first", path=path)
@@ -80,11 +86,16 @@ def read_catalogues(locales_dir: Path, domain: str, locales: list[str] | None = 
     return out
 
 
-def project_status(locales_dir: Path, domain: str, locales: list[str] | None = None) -> dict[str, LocaleStatus]:
-    return {locale: catalog_status(locale, po) for locale, (_, po) in read_catalogues(locales_dir, domain, locales).items()}
+def _legacy(paths: Paths, locale: str) -> dict[str, str] | None:
+    return read_legacy_owned(paths.artefact(f"owned-{locale}"))
 
 
-def project_review_items(locales_dir: Path, domain: str, locales: list[str] | None = None) -> list[ReviewItem]:
+def project_status(paths: Paths, locales: list[str] | None = None) -> dict[str, LocaleStatus]:
+    return {locale: catalog_status(locale, po, _legacy(paths, locale))
+            for locale, (_, po) in read_catalogues(paths, locales).items()}
+
+
+def project_review_items(paths: Paths, locales: list[str] | None = None) -> list[ReviewItem]:
     """Every machine translation awaiting review, in every catalogue asked for."""
-    return [item for locale, (path, po) in read_catalogues(locales_dir, domain, locales).items()
-            for item in review_items(path, locale, po)]
+    return [item for locale, (path, po) in read_catalogues(paths, locales).items()
+            for item in review_items(path, locale, po, _legacy(paths, locale))]

@@ -31,7 +31,7 @@ from babel import Locale
 from babel.messages.plurals import get_plural
 
 from pipeline.catalog import catalogue as catalog
-from pipeline.catalog.entry import is_shipped
+from pipeline.catalog.entry import ships
 from pipeline.export.blocks import joined, rebuilt_pieces
 from pipeline.catalog.mofile import mo_bytes
 from pipeline.errors import PipelineError
@@ -92,7 +92,7 @@ def shipped_entries(po: polib.POFile, include_fuzzy: bool, path: Path, report: E
     naming its file and line, as `msgfmt -c` refuses it (see `qa.shipping`)."""
     entries = []
     for entry in po:
-        if not is_shipped(entry, include_fuzzy):
+        if not ships(entry, include_fuzzy):
             continue
         problem = shipping_problem(entry)
         if problem is not None:

@@ -52,7 +52,7 @@ def run_all(sources, locales, config: Config, paths: Paths, factory: TranslatorF
             planned = plan_locale(segmented, locale, paths, parsed)
             expected = translate_key(config, locale, planned)
             if catalogue_is_current(locale, segmented, localise_key(config, locale, expected), paths, report,
-                                    **catalog_options):
+                                    glossary=config.glossary, **catalog_options):
                 note_current(config, locale, planned, report)
                 continue
             raws[locale] = stage_translate(config, locale, segmented, planned, paths, report, memory, runner, made)
@@ -60,12 +60,13 @@ def run_all(sources, locales, config: Config, paths: Paths, factory: TranslatorF
     write_template(segmented, paths, catalog_options.get("wrap", True), catalog_options.get("project"))
     for locale, raw in raws.items():
         if complete[locale] or not catalogue_is_current(locale, segmented, localise_key(config, locale, raw.key),
-                                                        paths, report, **catalog_options):
+                                                        paths, report, glossary=config.glossary, **catalog_options):
             localised = localise_locale(config, locale, raw, paths, report)
 
             def following(planned: Planned, locale=locale) -> str:
                 return localise_key(config, locale, translate_key(config, locale, planned))
 
             catalogue_locale(locale, segmented, localised, paths, parsed=parsed,
-                             following=following if complete[locale] else None, report=report, **catalog_options)
+                             following=following if complete[locale] else None, glossary=config.glossary,
+                             report=report, **catalog_options)
     return report

@@ -9,19 +9,21 @@ from pipeline import cache as caching
 from pipeline.cache import Cache
 from pipeline.catalog import catalogue as catalog
 from pipeline.catalog import merge, poformat
-from pipeline.catalog.entry import QA_COMMENT, is_reviewed, reviewed_texts
+from pipeline.catalog.entry import QA_COMMENT, reviewed_texts, ships
 from pipeline.catalog.poreader import Parsed
+from pipeline.catalog.status import catalog_status
 from pipeline.errors import PipelineError
 from pipeline.jobs.localise_stage import Localised, cached_translations
 from pipeline.jobs.plan_stage import ParsedCatalogues, Planned, legacy_owned, remember_plan
 from pipeline.jobs.report import RunReport
 from pipeline.jobs.segment_stage import Segmented, load_segmented
 from pipeline.layout import Paths
-from pipeline.qa.checks import run_checks
+from pipeline.qa.checks import CheckContext, run_checks
 from pipeline.qa.remembered import RememberedChecks, rules_key
 from pipeline.qa.shipping import shipping_problem
 
-CATALOGUE_VERSION = "1"  # bump when merge or the writers change: catalogues are merged again
+CATALOGUE_VERSION = "2"  # bump when merge or the writers change: catalogues are merged again (2: a person's
+# fuzzy edit is checked as it reads, with the glossary)
 
 
 def _written_texts(stamp: dict | None, digest: str | None, read: Parsed | None, wrap: bool,
@@ -56,8 +58,9 @@ def write_template(segmented: Segmented, paths: Paths, wrap: bool, project: cata
 
 
 def _catalogue_key(locale: str, segmented: Segmented, localised_key: str, paths: Paths, options: dict) -> str:
+    glossary = options.get("glossary")
     options = {"purge_obsolete": options.get("purge_obsolete", False), "wrap": options.get("wrap", True),
-               "project": repr(options.get("project"))}
+               "project": repr(options.get("project")), "glossary": glossary.digest if glossary is not None else None}
     return caching.key(segmented.key, localised_key, CATALOGUE_VERSION, sorted(options.items()),
                        caching.file_digest(paths.artefact(f"owned-{locale}")))
 
@@ -72,14 +75,15 @@ def catalogue_is_current(locale: str, segmented: Segmented, localised_key: str, 
             stamp.get("mo") != caching.file_digest(paths.mo(locale)):
         return False
     report.skipped.append(f"catalog {locale}")
-    report.stats(locale).findings = stamp.get("findings", 0)
+    stats = report.stats(locale)
+    stats.findings, stats.reviewed, stats.edited = stamp.get("findings", 0), stamp.get("reviewed", 0), stamp.get("edited", 0)
     return True
 
 
 def catalogue_locale(locale: str, segmented: Segmented, localised: Localised, paths: Paths, *,
                      purge_obsolete: bool = False, wrap: bool = True,
                      project: catalog.ProjectId | None = None, parsed: ParsedCatalogues | None = None,
-                     following: Callable[[Planned], str] | None = None,
+                     following: Callable[[Planned], str] | None = None, glossary=None,
                      report: RunReport | None = None) -> list[Path]:
     """Merge into `locale`'s catalogue and compile its .mo; returns the files changed. An approved
     entry whose placeholders or markup differ from its source stays out of the .mo, with a
@@ -94,25 +98,32 @@ def catalogue_locale(locale: str, segmented: Segmented, localised: Localised, pa
     existing = read.po if read is not None else None
     store = Cache(paths.workdir)
     known = _written_texts(store.read(f"catalogue-{locale}"), digest, read, wrap, "po")
-    checked = store.get(f"checked-{locale}", rules_key())
-    check = RememberedChecks(run_checks, checked["pairs"] if checked is not None else None)
-    po = merge.merge_catalog(existing, list(segmented.messages), localised.translations, legacy_owned(paths, locale),
+    context = CheckContext(locale, glossary)
+    checked = store.get(f"checked-{locale}", rules_key(context))
+    check = RememberedChecks(lambda source, text: run_checks(source, text, context=context),
+                             checked["pairs"] if checked is not None else None)
+    legacy = legacy_owned(paths, locale)
+    po = merge.merge_catalog(existing, list(segmented.messages), localised.translations, legacy,
                              reviewed=reviewed_texts(existing), purge_obsolete=purge_obsolete, check=check)
     changed = []
     digests = [poformat.fields_digest(e) for e in po]
     if catalog.save_catalog(po_path, po, locale, existing, wrap, project, known, digests):
         changed.append(po_path)
     held = held_back(po)
-    if catalog.save_mo(mo_path, po, lambda e: is_reviewed(e) and id(e) not in held):
+    if catalog.save_mo(mo_path, po, lambda e: ships(e) and id(e) not in held):
         changed.append(mo_path)
     if held and report is not None:
         report.warnings += _held_back_warnings(po_path, mo_path, po, held)
     replanned = remember_plan(segmented, locale, paths, po)
-    options = {"purge_obsolete": purge_obsolete, "wrap": wrap, "project": project}
-    findings = sum(len(t.findings) for t in localised.translations.values())
+    options = {"purge_obsolete": purge_obsolete, "wrap": wrap, "project": project, "glossary": glossary}
+    status = catalog_status(locale, po, legacy)  # the summary says what `pipeline status` will
+    if report is not None:
+        stats = report.stats(locale)
+        stats.findings, stats.reviewed, stats.edited = status.qa_findings, status.reviewed, status.edited
     if check.computed or checked is None or len(check.record()) != len(checked["pairs"]):
-        store.put(f"checked-{locale}", rules_key(), {"pairs": check.record()})
-    stamp = {"po": caching.file_digest(po_path), "mo": caching.file_digest(mo_path), "findings": findings,
+        store.put(f"checked-{locale}", rules_key(context), {"pairs": check.record()})
+    stamp = {"po": caching.file_digest(po_path), "mo": caching.file_digest(mo_path), "findings": status.qa_findings,
+             "reviewed": status.reviewed, "edited": status.edited,
              "wrap": wrap, "entries": digests}
     if following is not None and set(replanned.plan.todo) <= set(localised.translations):
         stamp["next"] = _catalogue_key(locale, segmented, following(replanned), paths, options)
@@ -127,7 +138,7 @@ def held_back(po) -> dict[int, str]:
     suspect = (f"{QA_COMMENT}: placeholders:", f"{QA_COMMENT}: markup:")
     held = {}
     for e in po:
-        if is_reviewed(e) and (e.msgid_plural or any(note in e.comment for note in suspect)):
+        if ships(e) and (e.msgid_plural or any(note in e.comment for note in suspect)):
             problem = shipping_problem(e)
             if problem is not None:
                 held[id(e)] = problem
@@ -143,7 +154,7 @@ def _held_back_warnings(po_path: Path, mo_path: Path, po, held: dict[int, str]) 
 
 
 def stage_catalog(locales: list[str], paths: Paths, report: RunReport, *, purge_obsolete: bool = False,
-                  wrap: bool = True, project: catalog.ProjectId | None = None) -> list[Path]:
+                  wrap: bool = True, project: catalog.ProjectId | None = None, glossary=None) -> list[Path]:
     """`pipeline catalog`: write the .pot and each locale's .po and .mo from what the stages left."""
     paths.check_inside(locales)
     catalog.source_date()  # a malformed SOURCE_DATE_EPOCH fails before any write
@@ -156,8 +167,9 @@ def stage_catalog(locales: list[str], paths: Paths, report: RunReport, *, purge_
             raise PipelineError(f"no localize-{locale}.json in the work directory: run `pipeline localize --to {locale}` first",
                                 path=paths.artefact(f"localize-{locale}"))
         report.stats(locale).findings = data.get("findings", 0)
-        if not catalogue_is_current(locale, segmented, data["key"], paths, report,
-                                    purge_obsolete=purge_obsolete, wrap=wrap, project=project):
+        if not catalogue_is_current(locale, segmented, data["key"], paths, report, purge_obsolete=purge_obsolete,
+                                    wrap=wrap, project=project, glossary=glossary):
             changed += catalogue_locale(locale, segmented, Localised(data["key"], cached_translations(data)), paths,
-                                        purge_obsolete=purge_obsolete, wrap=wrap, project=project, report=report)
+                                        purge_obsolete=purge_obsolete, wrap=wrap, project=project,
+                                        glossary=glossary, report=report)
     return changed

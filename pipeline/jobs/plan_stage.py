@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import cache as caching
 from pipeline.cache import Cache
 from pipeline.catalog import catalogue as catalog
+from pipeline.catalog.entry import read_legacy_owned
 from pipeline.catalog.plan import Plan, make_plan
 from pipeline.catalog.poreader import Parsed
 from pipeline.jobs.segment_stage import Segmented
@@ -22,13 +22,8 @@ class Planned:
 
 
 def legacy_owned(paths: Paths, locale: str) -> dict[str, str] | None:
-    """`owned-<locale>.json`, the ownership record of versions before digests (see `entry.owner`)."""
-    path = paths.artefact(f"owned-{locale}")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
-        return None
-    return data if isinstance(data, dict) else None
+    """`owned-<locale>.json`, the ownership record of versions before digests (see `entry.state`)."""
+    return read_legacy_owned(paths.artefact(f"owned-{locale}"))
 
 
 def _plan_entry_key(segmented: Segmented, locale: str, paths: Paths) -> str:

@@ -17,13 +17,15 @@ class LocaleStats:
     licence: str = ""  # the route's licence(s), SPDX ids
     by_model: int = 0
     from_memory: int = 0
-    reviewed: int = 0
-    findings: int = 0
+    reviewed: int = 0  # approved entries in the catalogue written, as `pipeline status` counts them
+    edited: int = 0  # a person's fuzzy edits kept (awaiting review)
+    findings: int = 0  # `qa:` notes in the catalogue written, as `pipeline status` counts them
     untranslated: int = 0  # in batches that failed for good on a cluster; the next run retries them
 
     def line(self) -> str:
         return (f"{self.locale}: {self.by_model} translated by {self.model_id or 'no model'}, "
-                f"{self.from_memory} reused from memory, {self.reviewed} reviewed kept, {self.findings} QA findings"
+                f"{self.from_memory} reused from memory, {self.reviewed} reviewed kept"
+                + (f", {self.edited} edited kept" if self.edited else "") + f", {self.findings} QA findings"
                 + (f", {self.untranslated} left untranslated (failed batches)" if self.untranslated else ""))
 
 

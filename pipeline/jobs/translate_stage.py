@@ -80,7 +80,7 @@ def _route_stats(config: Config, locale: str, planned: Planned, report: RunRepor
     """The locale's route, checked before any work, and its summary line with what the plan says."""
     route = check_route(config.route_for(locale))
     stats = report.stats(locale)
-    stats.model_id, stats.licence, stats.reviewed = route.model_id, route.licence, planned.plan.kept
+    stats.model_id, stats.licence = route.model_id, route.licence
     return route, stats
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import polib
 
 from pipeline.catalog.catalogue import read_po
+from pipeline.catalog.entry import State, entry_findings, state
 from pipeline.layout import locale_of_catalogue, parse_locale
 from pipeline.errors import PipelineError
 from pipeline.glossary import Glossary
@@ -50,14 +51,6 @@ def read_catalogue(path: Path) -> polib.POFile:
     return po
 
 
-def _pairs(entry: polib.POEntry) -> list[tuple[str, str]]:
-    """(source, translation) pairs of an entry: one, or one per plural form."""
-    if entry.msgid_plural:
-        forms = [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)]
-        return [(entry.msgid if i == 0 else entry.msgid_plural, text) for i, text in enumerate(forms)]
-    return [(entry.msgid, entry.msgstr)]
-
-
 def catalogue_locale(path: Path, po: polib.POFile) -> str | None:
     """The catalogue's target locale: its Language header, else the LOCALE/LC_MESSAGES/ folder."""
     name = (po.metadata.get("Language") or "").strip()
@@ -71,18 +64,14 @@ def catalogue_locale(path: Path, po: polib.POFile) -> str | None:
 
 def check_catalogue(path: Path, po: polib.POFile, only: tuple[str, ...] | None = None,
                     glossary: Glossary | None = None) -> list[PoFinding]:
-    findings = []
     context = CheckContext(catalogue_locale(path, po), glossary)
-    for entry in po:
-        if entry.obsolete or not entry.msgid:
-            continue
-        seen = set()
-        for source, translation in _pairs(entry):
-            for f in run_checks(source, translation, only, context):
-                if (f.check, f.message) not in seen:
-                    seen.add((f.check, f.message))
-                    findings.append(PoFinding(str(path), entry.linenum, entry.msgctxt, entry.msgid, f.check, f.message))
-    return findings
+
+    def check(source: str, translation: str):
+        return run_checks(source, translation, only, context)
+
+    return [PoFinding(str(path), entry.linenum, entry.msgctxt, entry.msgid, f.check, f.message)
+            for entry in po if entry.msgid and state(entry) is not State.OBSOLETE
+            for f in entry_findings(entry, check)]
 
 
 def check_files(paths: list[Path], only: tuple[str, ...] | None = None,
@@ -116,7 +105,7 @@ def check_consistency(catalogues: list[tuple[Path, polib.POFile]], glossary: Glo
     for path, po in catalogues:
         locale = catalogue_locale(path, po)
         for entry in po:
-            if entry.msgid and entry.msgstr and not entry.obsolete and "fuzzy" not in entry.flags:
+            if entry.msgid and entry.msgstr and state(entry) is State.REVIEWED:
                 by_locale.setdefault(locale, []).append(_Reviewed(str(path), entry.linenum, entry))
     findings = []
 

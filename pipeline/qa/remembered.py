@@ -1,9 +1,10 @@
 """QA findings remembered per (source, translation) pair, so a re-run re-checks only what changed.
 
-Every merge re-checks each approved entry against its reviewer's text (see `catalog.merge`); in a
+Every merge re-checks each entry a person wrote against their text (see `catalog.merge`); in a
 newsroom's catalogue that is tens of thousands of unchanged pairs a run. The findings of a pair
-depend only on the pair and the rules, so they are kept in the work directory, keyed by both: a
-lost or stale record costs the checks' time again, never a different answer.
+depend only on the pair, the rules and the context (target locale, glossary), so they are kept in
+the work directory keyed by all of them: a lost or stale record costs the checks' time again,
+never a different answer.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from pipeline.qa import checks
 Check = Callable[[str, str], tuple[Finding, ...]]
 
 
-def rules_key() -> str:
-    """What a remembered finding was computed by: the checks and the number and date readers they use."""
-    return cache_key(checks.VERSION, localise.VERSION)
+def rules_key(context: checks.CheckContext = checks.NO_CONTEXT) -> str:
+    """What a remembered finding was computed by: the checks, the number and date readers they
+    use, and the context they were given (the locale, and the glossary by its digest)."""
+    glossary = context.glossary.digest if context.glossary is not None else None
+    return cache_key(checks.VERSION, localise.VERSION, context.locale, glossary)
 
 
 def pair_digest(source: str, translation: str) -> str:

@@ -7,7 +7,13 @@ import json
 import polib
 
 from pipeline.catalog import catalogue as catalog
+from pipeline.catalog.entry import machine_note
 from pipeline.cli import main
+
+
+def machine(msgid, msgstr, comment):
+    """A fuzzy entry as the pipeline writes it: the digest of its text in the translator comment."""
+    return polib.POEntry(msgid=msgid, msgstr=msgstr, flags=["fuzzy"], comment=comment, tcomment=machine_note(msgstr))
 
 
 def write_catalog(path, entries):
@@ -23,16 +29,17 @@ def test_status_counts_each_kind_of_entry(tmp_path, capsys):
     dead.obsolete = True
     write_catalog(locales / "en" / "LC_MESSAGES" / "messages.po", [
         polib.POEntry(msgid="એક", msgstr="One."),
-        polib.POEntry(msgid="બે", msgstr="2?", flags=["fuzzy"], comment="machine translation: m\nqa: numbers: x\nqa: empty: y"),
-        polib.POEntry(msgid="ત્રણ", msgstr="Three?", flags=["fuzzy"], comment="machine translation: m"),
+        machine("બે", "2?", "machine translation: m\nqa: numbers: x\nqa: empty: y"),
+        machine("ત્રણ", "Three?", "machine translation: m"),
         polib.POEntry(msgid="ચાર", msgstr=""),
         dead,
     ])
     write_catalog(locales / "zh_Hans" / "LC_MESSAGES" / "messages.po", [polib.POEntry(msgid="એક", msgstr="一。")])
     assert main(["status", "--json", "--locales", str(locales)]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["en"] == {"total": 4, "reviewed": 1, "fuzzy": 2, "untranslated": 1, "obsolete": 1, "qa_findings": 2,
-                          "confidence": None, "percent": {"reviewed": 25.0, "fuzzy": 50.0, "untranslated": 25.0}}
+    assert data["en"] == {"total": 4, "reviewed": 1, "fuzzy": 2, "edited": 0, "untranslated": 1, "obsolete": 1,
+                          "qa_findings": 2, "confidence": None,
+                          "percent": {"reviewed": 25.0, "fuzzy": 50.0, "untranslated": 25.0}}
     assert data["zh_Hans"]["reviewed"] == 1 and data["zh_Hans"]["percent"]["reviewed"] == 100.0
     assert main(["status", "--to", "zh_Hans", "--locales", str(locales)]) == 0
     assert capsys.readouterr().out.strip() == (
@@ -50,8 +57,8 @@ def test_status_reports_the_confidence_of_what_awaits_review(tmp_path, capsys):
     locales = tmp_path / "locales"
     write_catalog(locales / "en" / "LC_MESSAGES" / "messages.po", [
         polib.POEntry(msgid="એક", msgstr="One.", comment="machine translation: m\nconfidence: 0.90"),  # reviewed
-        polib.POEntry(msgid="બે", msgstr="Two.", flags=["fuzzy"], comment="machine translation: m\nconfidence: 0.40"),
-        polib.POEntry(msgid="ત્રણ", msgstr="Three.", flags=["fuzzy"], comment="machine translation: m\nconfidence: 0.70"),
+        machine("બે", "Two.", "machine translation: m\nconfidence: 0.40"),
+        machine("ત્રણ", "Three.", "machine translation: m\nconfidence: 0.70"),
     ])
     assert main(["status", "--json", "--locales", str(locales)]) == 0
     assert json.loads(capsys.readouterr().out)["en"]["confidence"] == {"mean": 0.55, "lowest": 0.4, "scored": 2}
@@ -64,14 +71,13 @@ def test_worst_lists_qa_findings_first_then_the_least_confident(tmp_path, capsys
     en = locales / "en" / "LC_MESSAGES" / "messages.po"
     write_catalog(en, [
         polib.POEntry(msgid="એક", msgstr="One.", comment="machine translation: m\nconfidence: 0.10"),  # reviewed
-        polib.POEntry(msgid="બે", msgstr="Two.", flags=["fuzzy"], comment="machine translation: m\nconfidence: 0.40"),
-        polib.POEntry(msgid="ત્રણ", msgstr="3?", flags=["fuzzy"],
-                      comment="machine translation: m\nconfidence: 0.95\nqa: numbers: number missing: 3"),
-        polib.POEntry(msgid="ચાર", msgstr="Four.", flags=["fuzzy"], comment="machine translation: m"),  # unscored
+        machine("બે", "Two.", "machine translation: m\nconfidence: 0.40"),
+        machine("ત્રણ", "3?", "machine translation: m\nconfidence: 0.95\nqa: numbers: number missing: 3"),
+        machine("ચાર", "Four.", "machine translation: m"),  # unscored
         polib.POEntry(msgid="પાંચ", msgstr="A reviewer's edit.", flags=["fuzzy"], comment="source changed: x"),
     ])
     write_catalog(locales / "zh_Hans" / "LC_MESSAGES" / "messages.po", [
-        polib.POEntry(msgid="છ", msgstr="六。", flags=["fuzzy"], comment="machine translation: m\nconfidence: 0.22"),
+        machine("છ", "六。", "machine translation: m\nconfidence: 0.22"),
     ])
     assert main(["status", "--worst", "3", "--json", "--locales", str(locales)]) == 0
     rows = json.loads(capsys.readouterr().out)
@@ -79,7 +85,7 @@ def test_worst_lists_qa_findings_first_then_the_least_confident(tmp_path, capsys
         ("en", "ત્રણ", 0.95), ("zh_Hans", "છ", 0.22), ("en", "બે", 0.4)]
     assert rows[0]["findings"] == ["numbers: number missing: 3"] and rows[1]["findings"] == []
     lines = en.read_text(encoding="utf-8").split("\n")
-    assert lines[rows[0]["line"] - 1] == "#. machine translation: m"  # file:line points at the entry
+    assert lines[rows[0]["line"] - 1].startswith("# machine translation, awaiting review")  # file:line: the entry
     assert rows[0]["file"] == str(en)
     assert main(["status", "--worst", "10", "--to", "en", "--locales", str(locales)]) == 0
     out = capsys.readouterr().out.strip().split("\n")
@@ -87,5 +93,5 @@ def test_worst_lists_qa_findings_first_then_the_least_confident(tmp_path, capsys
                        f"{en}:{rows[2]['line']}: en: confidence 0.40: no QA findings"]
     place, _, rest = out[2].partition(": ")
     assert len(out) == 3 and rest == "en: confidence -: no QA findings"
-    assert lines[int(place.rsplit(":", 1)[1]):][:2] == ['#, fuzzy', 'msgid "ચાર"']
+    assert lines[int(place.rsplit(":", 1)[1]):][:3] == ['#. machine translation: m', '#, fuzzy', 'msgid "ચાર"']
     assert main(["status", "--worst", "0", "--locales", str(locales)]) == 2
