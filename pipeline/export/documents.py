@@ -6,7 +6,9 @@ placeholders or markup differ from its source's is left out with a warning namin
 `msgfmt -c` refuses it (`pipeline.qa.shipping`). A sentence with none of these
 stays in Gujarati in rebuilt documents and is left out of .mo and JSON (gettext and i18next then
 show the Gujarati key). A rebuilt page marks such sentences `lang="gu"`, and no space follows a
-Chinese full stop between sentences (`pipeline.export.blocks`).
+Chinese full stop between sentences (`pipeline.export.blocks`). Documents are rebuilt from the
+sources named on the command line, or else from the copy the last run kept in the work directory,
+so a fresh clone rebuilds them from the catalogue and the sources alone.
 
 Layout under the output folder (LOCALE the gettext name, TAG its BCP 47 tag: zh_Hans → zh-Hans):
 - mo:   LOCALE/LC_MESSAGES/DOMAIN.mo          (gettext, Django, Flask-Babel, PHP; context and plural
@@ -36,7 +38,7 @@ from pipeline.export.blocks import joined, rebuilt_pieces
 from pipeline.catalog.mofile import mo_bytes
 from pipeline.errors import PipelineError
 from pipeline.fsutil import write_atomic
-from pipeline.ingest import READERS
+from pipeline.ingest import read_document
 from pipeline.ingest.html import rebuild_html
 from pipeline.ingest.markdown import rebuild_markdown
 from pipeline.localise.markup import strip_placeholders
@@ -107,12 +109,8 @@ def shipped_translations(entries: list[polib.POEntry]) -> dict[str, str]:
     return {e.msgid: e.msgstr for e in entries if not e.msgid_plural and not e.msgctxt}
 
 
-def catalogue_path(locales_dir: Path, domain: str, locale: str) -> Path:
-    return Paths(Path(), locales_dir, domain).po(locale)
-
-
-def load_catalog(locales_dir: Path, domain: str, locale: str) -> polib.POFile:
-    path = catalogue_path(locales_dir, domain, locale)
+def load_catalog(paths: Paths, locale: str) -> polib.POFile:
+    path = paths.po(locale)
     po = catalog.read_po(path)
     if po is None:
         raise PipelineError(f"no catalogue for {locale}: run `pipeline run SOURCES --to {locale}` first", path=path)
@@ -176,11 +174,12 @@ def _count(po: polib.POFile, shipped: int, report: ExportReport) -> None:
 
 
 def rebuild_document(name: str, suffix: str, source: str, fmt: str, locale: str,
-                     shipped: dict[str, str], report: ExportReport) -> tuple[str, str] | None:
-    """(output name, content) for one document in `fmt`, or None when it is not of that format."""
+                     shipped: dict[str, str], report: ExportReport, artefacts=None) -> tuple[str, str] | None:
+    """(output name, content) for one document in `fmt`, or None when it is not of that format.
+    `artefacts`: the page-debris matcher of the run (see `ingest.read_document`)."""
     if fmt != "txt" and suffix not in DOCUMENT_SUFFIXES[fmt]:
         return None
-    doc = READERS[suffix](Path(name), name, source.encode("utf-8"))
+    doc = read_document(Path(name), name, source.encode("utf-8"), artefacts)
     pieces, translated, untranslated = rebuilt_pieces(doc, shipped)
     report.translated += translated
     report.untranslated += untranslated
@@ -202,12 +201,12 @@ def rebuild_document(name: str, suffix: str, source: str, fmt: str, locale: str,
 
 
 def export_documents(entries: list[polib.POEntry], locale: str, fmt: str, out: Path,
-                     documents: dict[str, dict], report: ExportReport) -> None:
+                     documents: dict[str, dict], report: ExportReport, artefacts=None) -> None:
     shipped = shipped_translations(entries)
     tag = language_tag(locale)
     rebuilt = []
     for name, doc in sorted(documents.items()):
-        result = rebuild_document(name, doc["suffix"], doc["text"], fmt, locale, shipped, report)
+        result = rebuild_document(name, doc["suffix"], doc["text"], fmt, locale, shipped, report, artefacts)
         if result is None:
             report.skipped_documents.append(name)
             continue
@@ -224,23 +223,32 @@ def export_documents(entries: list[polib.POEntry], locale: str, fmt: str, out: P
         report.written.append(path)
 
 
-def export(fmt: str, locale: str, *, locales_dir: Path, domain: str, workdir: Path, out: Path,
-           include_fuzzy: bool = False) -> ExportReport:
+def kept_sources(paths: Paths) -> dict[str, dict]:
+    """The copy of the sources the last segment stage kept in the work directory."""
+    segments = paths.artefact("segments")
+    try:
+        key = json.loads(segments.read_text(encoding="utf-8"))["key"]
+    except (FileNotFoundError, NotADirectoryError, json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError):
+        raise PipelineError("no sources named and no copy of them in the work directory: name them, as "
+                            "`pipeline export --format FORMAT --to LOCALES SOURCE...` (the files or folders "
+                            "given to `run`)", path=segments) from None
+    return load_sources(paths.artefact("sources"), key)
+
+
+def export(fmt: str, locale: str, *, paths: Paths, out: Path, include_fuzzy: bool = False,
+           documents: dict[str, dict] | None = None, artefacts=None) -> ExportReport:
+    """Ship `locale`'s catalogue as `fmt`. Documents (txt, md, html) are rebuilt from `documents`
+    (name → {suffix, text}, see `ingest.sources.read_sources`), else from the work directory's copy."""
     if fmt not in FORMATS:
         raise PipelineError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
-    po = load_catalog(locales_dir, domain, locale)
+    po = load_catalog(paths, locale)
     report = ExportReport()
-    entries = shipped_entries(po, include_fuzzy, catalogue_path(locales_dir, domain, locale), report)
+    entries = shipped_entries(po, include_fuzzy, paths.po(locale), report)
     if fmt == "mo":
-        export_mo(entries, po, locale, domain, out, report)
+        export_mo(entries, po, locale, paths.domain, out, report)
     elif fmt == "json":
-        export_json(entries, po, locale, domain, out, report, catalogue_path(locales_dir, domain, locale))
+        export_json(entries, po, locale, paths.domain, out, report, paths.po(locale))
     else:
-        segments_path = workdir / "segments.json"
-        if not segments_path.exists():
-            raise PipelineError("no segments.json in the work directory: run `pipeline run SOURCES` first",
-                                path=segments_path)
-        key = json.loads(segments_path.read_text(encoding="utf-8"))["key"]
-        documents = load_sources(workdir / "sources.json", key)
-        export_documents(entries, locale, fmt, out, documents, report)
+        export_documents(entries, locale, fmt, out, documents if documents is not None else kept_sources(paths),
+                         report, artefacts)
     return report

@@ -1,7 +1,6 @@
-"""The sources as the segment stage read them, kept in the work directory for export.
-
-Export rebuilds each document around its translations, so it needs exactly the text that was
-segmented: a copy taken at segment time (not the files, which may have moved or changed since).
+"""The sources' text for export, which rebuilds each document around its translations: read
+from the files named (`read_sources`, what a fresh clone does), or the copy the last segment stage
+kept in the work directory (a cache of what it read, for `pipeline export` without sources).
 """
 
 from __future__ import annotations
@@ -11,7 +10,14 @@ from pathlib import Path
 
 from pipeline.errors import PipelineError
 from pipeline.fsutil import check_document_name, write_if_changed
-from pipeline.ingest import decode
+from pipeline.ingest import collect_sources, decode
+
+
+def read_sources(sources: list[str | Path]) -> dict[str, dict]:
+    """name → {suffix, text} for every document named or found in a named folder, read as `run`
+    reads them (the same names, so a catalogue's sentences are found again)."""
+    return {name: {"suffix": file.suffix.lower(), "text": decode(file.read_bytes(), file)}
+            for file, name in collect_sources(sources)}
 
 
 def save_sources(path: Path, key: str, payloads: list[tuple[Path, str, bytes]]) -> None:
@@ -29,9 +35,10 @@ def save_sources(path: Path, key: str, payloads: list[tuple[Path, str, bytes]]) 
 
 
 def load_sources(path: Path, key: str) -> dict[str, dict]:
+    """The copy `save_sources` kept, when it is of the sources last segmented (`key`)."""
     if not path.exists():
-        raise PipelineError("no copy of the sources in the work directory: run `pipeline segment SOURCES` "
-                            "(or `pipeline run`) first", path=path)
+        raise PipelineError("no copy of the sources in the work directory: name them, as `pipeline export "
+                            "--format FORMAT --to LOCALES SOURCE...` (the files or folders given to `run`)", path=path)
     data = json.loads(path.read_text(encoding="utf-8"))
     if data.get("key") != key:
         raise PipelineError("sources copy does not match segments.json: run `pipeline segment SOURCES` again",

@@ -61,7 +61,7 @@ def site(tmp_path_factory, tiny_models) -> Path:
 
 
 def run_export(site: Path, fmt: str, locale: str, out: Path, include_fuzzy: bool = False):
-    return export(fmt, locale, locales_dir=site / "locales", domain="messages", workdir=site / ".pipeline",
+    return export(fmt, locale, paths=jobs.Paths(site / ".pipeline", site / "locales", "messages"),
                   out=out, include_fuzzy=include_fuzzy)
 
 
@@ -172,8 +172,7 @@ def test_no_path_leaves_the_output_folder(site, tmp_path):
         sources["documents"] = {evil: page}
         (work / "sources.json").write_text(json.dumps(sources), encoding="utf-8")
         with pytest.raises(PipelineError, match="would leave the output folder"):
-            export("html", "en", locales_dir=site / "locales", domain="messages", workdir=work,
-                   out=tmp_path / "out")
+            export("html", "en", paths=jobs.Paths(work, site / "locales", "messages"), out=tmp_path / "out")
     assert not list(tmp_path.rglob("escaped.html")) and not Path("/tmp/escaped.html").exists()
     outside = tmp_path / "outside"
     outside.mkdir()
