@@ -156,6 +156,7 @@ def test_the_offline_walk_through_runs_as_written(tmp_path, tiny_models):
             f"$ {command}\nthe page shows:\n{expected}\nthe command printed:\n{proc.stdout}")
     assert (clone / "locales" / "zh_Hans" / "LC_MESSAGES" / "messages.po").is_file()
     assert (clone / "dist" / "en" / "messages.json").is_file()
+    assert (clone / "dist" / "en" / "gujarat.gu.txt").read_text(encoding="utf-8").strip()
 
 
 def test_the_models_yaml_reference_shows_the_error_the_command_gives(tmp_path, monkeypatch, capsys):
