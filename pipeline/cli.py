@@ -6,9 +6,11 @@ import argparse
 import errno
 import gc
 import json
+import signal
 import sqlite3
 import sys
-from contextlib import nullcontext
+import threading
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from pipeline import __version__, jobs
@@ -203,7 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "export" and args.to is None:
         parser.error("export: the following arguments are required: --to")
     try:
-        return _dispatch(args)
+        with _terminate_as_interrupt():
+            return _dispatch(args)
     except PipelineError as exc:
         print(f"pipeline: error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -218,9 +221,31 @@ def main(argv: list[str] | None = None) -> int:
     except sqlite3.OperationalError as exc:
         print(f"pipeline: error: {_memory_error_text(args, exc)}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("pipeline: interrupted; run again to resume", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        said, code = ("terminated", 128 + signal.SIGTERM) if isinstance(exc, Terminated) else ("interrupted", 130)
+        print(f"pipeline: {said}; run again to resume", file=sys.stderr)
+        return code
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a cancelled CI job, a stopped container), raised where the program is, so that it
+    unwinds as Ctrl-C does: locks released, a first run's empty catalogue folder removed."""
+
+
+@contextmanager
+def _terminate_as_interrupt():
+    if threading.current_thread() is not threading.main_thread():  # only the main thread takes signals
+        yield
+        return
+
+    def terminated(signum, frame):
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 # Errors of the machine, not of the program: a full disk, a file in the way, a folder one cannot write.

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import polib
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FLORES = (ROOT / "tests" / "data" / "flores-sample" / "guj_Gujr.txt").read_text(encoding="utf-8")
@@ -155,3 +156,29 @@ def test_sigkill_while_a_catalogue_is_written_leaves_the_old_file_whole(tiny_mod
     new = po_path.read_text(encoding="utf-8")
     assert new != old.decode() and "#~ msgid" in new and polib.pofile(new)
     assert not list(po_path.parent.glob("*.tmp"))  # the killed run's temporary file is cleared
+
+
+@pytest.mark.parametrize("signum,code,said", [(signal.SIGTERM, 128 + signal.SIGTERM, "terminated"),
+                                              (signal.SIGINT, 130, "interrupted")])
+def test_sigterm_mid_translation_is_treated_like_ctrl_c(tiny_models, tmp_path, signum, code, said):
+    """A CI job cancelled, a container stopped: SIGTERM says so, leaves no empty locales/ on a
+    first run, and the next run resumes from the memory, as after Ctrl-C."""
+    models = fast_models(tiny_models, tmp_path)
+    article = tmp_path / "articles" / "news.txt"
+    article.parent.mkdir()
+    article.write_text("\n".join(SENTENCES) + "\n", encoding="utf-8")
+    db = tmp_path / ".pipeline" / "memory.sqlite"
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", "articles", "--to", "en", "--models", str(models)],
+                            cwd=tmp_path, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(lambda: memory_rows(db) > 0, proc, "the first translations reached the memory")
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == code, err
+    assert f"pipeline: {said}; run again to resume" in err and "Traceback" not in err
+    assert not (tmp_path / "locales").exists()  # the first run's catalogue folder, still empty, is gone
+    resumed = run_cli("run", "articles", "--to", "en", "--models", models, cwd=tmp_path)
+    assert int(re.search(r"en: \d+ translated by .*?, (\d+) reused from memory", resumed.stdout).group(1)) > 0
