@@ -108,6 +108,39 @@ def _lang(element) -> str | None:
     return element.get("{http://www.w3.org/XML/1998/namespace}lang") or element.get("lang")
 
 
+def _entities(root) -> dict[str, tuple[str | None, str]]:
+    """Entities the file declares: name → (its text, or None when it cannot be used as text, and
+    why). The parser never expands them, so a file can neither fetch anything nor blow up."""
+    dtd = root.getroottree().docinfo.internalDTD
+    found = {}
+    for e in dtd.iterentities() if dtd is not None else ():
+        if e.system_url is not None:
+            found[e.name] = (None, "comes from outside the file")
+        elif e.content is None or set("&<") & set(e.content):
+            found[e.name] = (None, "is made of other entities or markup")
+        else:
+            found[e.name] = (e.content, "")
+    return found
+
+
+def _text(element, entities: dict[str, tuple[str | None, str]], path: Path) -> str:
+    """The element's text as an XML reader gives it: declared entities replaced by their text."""
+    from lxml import etree
+
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child, etree._Entity):
+            text, why = entities.get(child.name, (None, "is not declared in the file"))
+            if text is None:
+                raise PipelineError(f"entity &{child.name}; {why}: write its text in the term instead", path=path,
+                                    line=child.sourceline or element.sourceline)
+            parts.append(text)
+        elif isinstance(child.tag, str):
+            parts.append(_text(child, entities, path))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
 def read_tbx(path: Path, text: str) -> tuple:
     """Concept entries (`termEntry` / `conceptEntry`) with a language section per language
     (`langSet` / `langSec`); the first `term` of each. Notes come from `descrip` or `note`;
@@ -123,21 +156,22 @@ def read_tbx(path: Path, text: str) -> tuple:
         raise PipelineError(f"not TBX: the root element is <{_local(root.tag)}>, not <martif> or <tbx>",
                             path=path, line=root.sourceline)
     terms = _Terms(path)
+    entities = _entities(root)
     for entry in root.iter():
         if _local(entry.tag) not in ("termEntry", "conceptEntry"):
             continue
         source, fixed, targets, notes = "", False, [], []
         for child in entry.iter():
             kind = _local(child.tag)
-            if kind in ("descrip", "note") and (child.text or "").strip():
-                notes.append(child.text.strip())
+            if kind in ("descrip", "note") and _text(child, entities, path).strip():
+                notes.append(_text(child, entities, path).strip())
             if kind not in ("langSet", "langSec"):
                 continue
             lang = _lang(child)
             if not lang:
                 raise PipelineError(f"<{kind}> without xml:lang", path=path, line=child.sourceline)
             term = next((t for t in child.iter() if _local(t.tag) == "term"), None)
-            value = _nfc("".join(term.itertext())) if term is not None else ""
+            value = _nfc(_text(term, entities, path)) if term is not None else ""
             if not value:
                 raise PipelineError(f"<{kind} xml:lang={lang!r}> has no <term>", path=path, line=child.sourceline)
             if lang.split("-")[0].split("_")[0].lower() == SOURCE_LANGUAGE:
