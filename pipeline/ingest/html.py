@@ -3,8 +3,9 @@
 What is translated: each run of text and inline markup directly inside a block element (p, li,
 h1-h6, td, th, dt, dd, blockquote, caption, figcaption, title, div, section, ...), and the
 attributes alt, title, placeholder, aria-label plus the content of meta description, og:title
-and og:description. What never is: script, style, code, pre, template, and anything marked
-`translate="no"` or `class="notranslate"` (with its attributes).
+and og:description, and the text of inline SVG and MathML (`text`, `title`, `desc`, `mtext`).
+What never is: script, style, code, pre, template, and anything marked `translate="no"` or
+`class="notranslate"` (with its attributes).
 
 Inline elements (a, b, strong, i, em, span, ...) stay inside the sentence as `<1>…</1>`; empty
 ones and kept-whole ones (br, img, inline code, a `translate="no"` span, an inline script,
@@ -34,10 +35,13 @@ from pipeline.localise.markup import PLACEHOLDER, space_after_stops, find_tags, 
 from pipeline.model import Block, Document
 from pipeline.ingest.text import decode
 
+# Text inside inline SVG (`text`, `title`, `desc`) and MathML (`mtext`) is text too; MathML's
+# symbols (mi, mo, mn) are not.
+FOREIGN_TEXT = frozenset("text desc mtext".split())
 CONTAINERS = frozenset(
     "p li h1 h2 h3 h4 h5 h6 td th dt dd blockquote caption figcaption title div section article main "
     "header footer aside nav figure address body label button legend summary option".split()
-)
+) | FOREIGN_TEXT
 BLOCKS = CONTAINERS | frozenset(
     "html head ul ol dl table thead tbody tfoot tr colgroup col form fieldset details dialog hr pre "
     "select optgroup iframe object video audio canvas svg math "
@@ -260,7 +264,8 @@ def _escape_lookalikes(text: str) -> str:
 # What `translate` gives back for a unit: its text, or pieces of it as (text, lang), where `lang`
 # names the language of a piece left untranslated (a sentence still in Gujarati) and is marked so.
 Translation = str | list[tuple[str, str | None]]
-NO_CHILDREN = frozenset("title option textarea".split())  # text only: the piece's lang goes on them
+# Text only, or SVG and MathML, where an HTML <span> would not show: the piece's lang goes on them.
+NO_CHILDREN = frozenset("title option textarea".split()) | FOREIGN_TEXT
 
 
 def rebuild_html(source: str, translate: Callable[[int, str], Translation], lang: str, direction: str,

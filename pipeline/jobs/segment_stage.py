@@ -19,7 +19,7 @@ from pipeline.model import Segment
 from pipeline.segment.limits import check_sentence_lengths
 from pipeline.segment.splitter import segment_document
 
-SEGMENTER_VERSION = "4"  # bump when pipeline.segment rules change: the segments entry is rebuilt
+SEGMENTER_VERSION = "5"  # bump when pipeline.segment rules or a reader change: the segments entry is rebuilt
 
 
 @dataclass(frozen=True)
