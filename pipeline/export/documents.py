@@ -179,7 +179,7 @@ def rebuild_document(name: str, suffix: str, source: str, fmt: str, locale: str,
     `artefacts`: the page-debris matcher of the run (see `ingest.read_document`)."""
     if fmt != "txt" and suffix not in DOCUMENT_SUFFIXES[fmt]:
         return None
-    doc = read_document(Path(name), name, source.encode("utf-8"), artefacts)
+    doc = read_document(Path(name), name, source.encode("utf-8"), artefacts, suffix=suffix)
     pieces, translated, untranslated = rebuilt_pieces(doc, shipped)
     report.translated += translated
     report.untranslated += untranslated

@@ -65,10 +65,12 @@ def collect_sources(paths: list[str | Path], skip: list[Path] = ()) -> list[tupl
     return found
 
 
-def read_document(path: Path, name: str, data: bytes | None = None, artefacts=None) -> Document:
+def read_document(path: Path, name: str, data: bytes | None = None, artefacts=None, *,
+                  suffix: str | None = None) -> Document:
     """`artefacts`: a matcher from `artefact_matcher` for lines of page debris in plain text (None:
-    the defaults); HTML and Markdown have markup to say what is content, so they ignore it."""
-    reader = READERS[path.suffix.lower()]
+    the defaults); HTML and Markdown have markup to say what is content, so they ignore it.
+    `suffix` chooses the reader when `path` has none that says its format (a text sent to serve)."""
+    reader = READERS[(suffix or path.suffix).lower()]
     data = path.read_bytes() if data is None else data
     if artefacts is None or reader is not read_text_document:
         return reader(path, name, data)
