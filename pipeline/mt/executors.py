@@ -17,6 +17,7 @@ sentences as left untranslated. Ray is an optional extra: `pip install '.[ray]'`
 
 from __future__ import annotations
 
+import gc
 import logging
 import math
 import sys
@@ -221,6 +222,13 @@ class RayExecutor:
                     progress(len(pairs))
             except Exception as exc:  # e.g. every actor failed to load the model
                 raise PipelineError(f"translating {locale} on Ray failed: {_root_message(exc)}") from exc
+            finally:
+                # Ray Data releases its actor pool by dropping references, not by killing the
+                # actors; a handle caught in a reference cycle keeps its actor and its CPUs until
+                # the collector runs (rarely, in the command), and the next locale's stage then
+                # waits for those CPUs for ever.
+                del ds, out
+                gc.collect()
         outcome.failed_batches = [[t for t in b if t not in done] for b in batches if not set(b) <= done]
         return outcome
 

@@ -180,3 +180,27 @@ def test_executor_ray_without_ray_installed_says_how_to_install(project, fast_mo
     assert not (project / ".pipeline").exists() and not (project / "locales").exists()  # stopped before work
     assert run_cli("translate", "--to", "en", "--models", fast_models, "--ray-address", "auto") == 2
     assert "--ray-address needs --executor ray" in capsys.readouterr().err
+
+
+
+def test_a_ray_stage_with_failed_batches_gives_its_workers_cpus_back(project, fast_models, ray_instance, monkeypatch):
+    """Ray Data lets its actor pool go by dropping references. After failed batches those
+    references sit in reference cycles (exceptions and their frames), and with the collector held
+    back, as the command holds it, the actors kept their CPUs: the next Ray stage in the process
+    waited for them for ever."""
+    import gc
+    import time
+
+    assert run_cli("segment", "articles") == 0
+    texts = [s.text for s in jobs.load_segments(jobs.Paths(Path(".pipeline"), Path("locales"), "messages"))]
+    loader = FailingLoader(next(t for t in texts if "300000" in t), min(texts, key=len), project / "flaky")
+    monkeypatch.setattr(cli, "make_executor", lambda *a, **k: RayExecutor(loader=loader))
+    gc.disable()
+    try:
+        assert run_cli("translate", "--to", "en", "--models", fast_models, "--executor", "ray") == 3
+        deadline = time.monotonic() + 60
+        while ray_instance.available_resources().get("CPU", 0) < 2 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert ray_instance.available_resources().get("CPU", 0) == 2
+    finally:
+        gc.enable()
