@@ -195,12 +195,13 @@ def test_a_ray_stage_with_failed_batches_gives_its_workers_cpus_back(project, fa
     texts = [s.text for s in jobs.load_segments(jobs.Paths(Path(".pipeline"), Path("locales"), "messages"))]
     loader = FailingLoader(next(t for t in texts if "300000" in t), min(texts, key=len), project / "flaky")
     monkeypatch.setattr(cli, "make_executor", lambda *a, **k: RayExecutor(loader=loader))
+    free = ray_instance.available_resources().get("CPU", 0)  # what the other tests left
     gc.disable()
     try:
         assert run_cli("translate", "--to", "en", "--models", fast_models, "--executor", "ray") == 3
         deadline = time.monotonic() + 60
-        while ray_instance.available_resources().get("CPU", 0) < 2 and time.monotonic() < deadline:
+        while ray_instance.available_resources().get("CPU", 0) < free and time.monotonic() < deadline:
             time.sleep(0.5)
-        assert ray_instance.available_resources().get("CPU", 0) == 2
+        assert ray_instance.available_resources().get("CPU", 0) >= free > 0
     finally:
         gc.enable()
