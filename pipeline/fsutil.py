@@ -218,18 +218,9 @@ def check_plain_name(name: str, what: str) -> str:
 def check_document_name(name: str, path: Path, hint: str = "run `pipeline segment SOURCES` again") -> str:
     """`name` if it can name an output file and a catalogue reference: non-empty parts without
     control characters (a newline would break the `#:` line). Where the path leads (`..`, `/`)
-    is `inside`'s to check, against the folder it is written to."""
+    is checked against the folder it is written to (`export.documents.safe_path`)."""
     parts = name.lstrip("/").split("/")
     if not name or any(not part for part in parts) or any(c < " " or c == "\x7f" for c in name):
         raise PipelineError(f"document name {name!r} is not usable as a file name (empty, a control character "
                             f"such as NUL or a newline, or an empty folder name): {hint}", path=path)
     return name
-
-
-def inside(root: Path, relative: str | Path) -> Path:
-    """`root / relative`, refused when it would land outside `root` (`..`, absolute, a link out)."""
-    root = Path(root).resolve()
-    target = (root / relative).resolve()
-    if target != root and root not in target.parents:
-        raise PipelineError(f"output path {str(relative)!r} would escape {root}")
-    return target

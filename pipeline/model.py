@@ -70,7 +70,6 @@ class Translation:
 
     source: str
     text: str
-    origin: str  # "model" | "memory" | "reviewed"
     model_id: str | None = None
     findings: tuple[Finding, ...] = ()
     confidence: float | None = None  # the model's geometric-mean token probability (pipeline.mt.scoring)

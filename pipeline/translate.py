@@ -70,7 +70,7 @@ def finish(msgid: str, output: str, locale: str, number_style: str, model_id: st
     restored = localise.restore(prepared, output, locale, number_style, glossary)
     checked = run_checks(msgid, restored.text, context=CheckContext(locale, glossary))
     findings = ((restored.cut,) if restored.cut else ()) + checked + restored.placed
-    return Translation(msgid, restored.text, "model", model_id, findings, confidence)
+    return Translation(msgid, restored.text, model_id, findings, confidence)
 
 
 def translate_now(translator, msgids: list[str], locale: str, number_style: str,

@@ -163,12 +163,6 @@ def build_template(messages: list[Message]) -> polib.POFile:
     return pot
 
 
-def render_catalog(po: polib.POFile, locale: str | None, date: str, previous: polib.POFile | None = None,
-                   wrap: bool = True, project: ProjectId | None = None) -> str:
-    """The file's text: our header (keeping what people set in theirs), then entries as `msgcat` writes them."""
-    return _render_header(po, locale, date, previous, wrap, project) + format_entries(po, wrap, _nplurals(locale))
-
-
 def _render_header(po: polib.POFile, locale: str | None, date: str, previous: polib.POFile | None,
                    wrap: bool, project: ProjectId | None) -> str:
     po.metadata = _merged_header(_header(locale, date), previous)

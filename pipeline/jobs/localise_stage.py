@@ -60,7 +60,7 @@ def localise_locale(config: Config, locale: str, raw: Raw, paths: Paths, report:
 
 
 def _translation(msgid: str, rec: dict) -> Translation:
-    return Translation(msgid, rec["text"], "model", rec["model_id"], tuple(Finding(c, m) for c, m in rec["findings"]),
+    return Translation(msgid, rec["text"], rec["model_id"], tuple(Finding(c, m) for c, m in rec["findings"]),
                        rec.get("confidence"))
 
 

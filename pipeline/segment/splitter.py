@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from pipeline.localise.markup import keep_tags_together, strip_placeholders
 from pipeline.model import Document, Segment
@@ -349,7 +349,3 @@ def is_markup_only(text: str) -> bool:
     """`<1/>`, `<1/><2/>.`: an image or line break after the last full stop is no sentence; it
     stays where it is in the block, untranslated, instead of becoming a msgid of tags."""
     return "<" in text and not any(c.isalnum() for c in strip_placeholders(text))
-
-
-def segment_documents(docs: Iterable[Document]) -> list[Segment]:
-    return [seg for doc in docs for seg in segment_document(doc)]

@@ -14,7 +14,7 @@ def segs(*texts, doc="a.txt"):
 
 
 def mt(source, text, *findings):
-    return Translation(source, text, "model", "tiny@1", tuple(Finding(c, m) for c, m in findings))
+    return Translation(source, text, "tiny@1", tuple(Finding(c, m) for c, m in findings))
 
 
 def write(path, messages, translations, locale="en", owned=None):

@@ -12,7 +12,7 @@ LONG_ID = "/home/team/models/nllb-200-distilled-600M-ct2-int8@0123456789ab"
 
 
 def machine(msgid: str, text: str, model_id: str = "tiny@1") -> polib.POEntry:
-    comment = entry.machine_comment(Translation(msgid, text, "model", model_id, (Finding("numbers", "x"),)))
+    comment = entry.machine_comment(Translation(msgid, text, model_id, (Finding("numbers", "x"),)))
     return polib.POEntry(msgid=msgid, msgstr=text, flags=["fuzzy"], comment=comment,
                          tcomment=entry.with_note("a translator's note", text))
 
@@ -84,5 +84,5 @@ def test_a_machine_translations_confidence_is_cut_down_and_never_reads_certain()
     assert entry.shown_confidence(0.5) == "0.50"
     assert entry.shown_confidence(0.0349) == "0.03"
     assert entry.shown_confidence(0.0) == "0.00"
-    comment = entry.machine_comment(Translation("s", "x", "model", "tiny@1", confidence=0.999))
+    comment = entry.machine_comment(Translation("s", "x", "tiny@1", confidence=0.999))
     assert comment.splitlines()[1] == "confidence: 0.99"

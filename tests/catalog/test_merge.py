@@ -29,7 +29,7 @@ def messages(*texts, doc="a.txt"):
 
 
 def mt(texts, tag="v1", model="tiny@1"):
-    return {t: Translation(t, f"MT {tag} of {GU.index(t) if t in GU else t[:12]}", "model", model) for t in texts}
+    return {t: Translation(t, f"MT {tag} of {GU.index(t) if t in GU else t[:12]}", model) for t in texts}
 
 
 def run(path: Path, msgs, translations, owned=None, **options) -> polib.POFile:
@@ -156,11 +156,11 @@ def test_reviewer_who_empties_an_entry_gets_it_translated_again_not_refilled(pat
 
 
 def test_reviewed_entry_is_kept_byte_for_byte_comments_included(path):
-    run(path, messages(A, B), {A: Translation(A, "MT", "model", "tiny@1", (Finding("numbers", "lost 3"),)), **mt([B])})
+    run(path, messages(A, B), {A: Translation(A, "MT", "tiny@1", (Finding("numbers", "lost 3"),)), **mt([B])})
     review(path, A, "A, approved (the number fixed).")
     run(path, messages(A, B), mt([B]), {B: "MT v1 of 11"})  # polib saved it: back to msgcat's layout
     before = path.read_bytes()
-    run(path, messages(A, B), {A: Translation(A, "Other MT", "model", "tiny@2"), **mt([B])}, {B: "MT v1 of 11"})
+    run(path, messages(A, B), {A: Translation(A, "Other MT", "tiny@2"), **mt([B])}, {B: "MT v1 of 11"})
     assert path.read_bytes() == before
 
 
@@ -190,7 +190,7 @@ def test_obsolete_entries_are_stable_across_reruns(path):
 def test_comment_lines_an_editor_rewrapped_are_kept_as_they_are_not_duplicated(path):
     msgs = messages(GU[0])
     finding = Finding("qa", "punctuation: source ends with '.' (full stop); the translation has no end mark")
-    translations = {GU[0]: Translation(GU[0], "MT", "model", "tiny@1", (finding,))}
+    translations = {GU[0]: Translation(GU[0], "MT", "tiny@1", (finding,))}
     run(path, msgs, translations)
     po = polib.pofile(str(path), wrapwidth=40)
     entry = by_id(po)[GU[0]]

@@ -31,7 +31,7 @@ TEXT = st.lists(st.one_of(TRICKY, ANY_CHAR, st.sampled_from(["ગુજરાત
 def test_any_text_round_trips_through_po_and_mo(tmp_path, pairs):
     po_path, mo_path = tmp_path / "messages.po", tmp_path / "messages.mo"
     messages = [catalog.Message(msgid, ("doc.txt",)) for msgid in pairs]
-    translations = {k: Translation(k, v, "model", "tiny@1") for k, v in pairs.items()}
+    translations = {k: Translation(k, v, "tiny@1") for k, v in pairs.items()}
     po = merge.merge_catalog(None, messages, translations)
     for entry in po:
         entry.flags = []  # as a reviewer approved them, so the .mo holds them too
