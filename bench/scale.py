@@ -17,8 +17,8 @@ like a user's `pipeline run ... --to en,zh_Hans`, it times:
 After the first build reviewers approve half of each catalogue (the reviewed memory of N/2
 entries lives in the catalogues), and one untimed run re-checks those entries' QA notes.
 
-Each step reports wall seconds, seconds per runner stage (the stage functions `jobs.run_all`
-chains: segment, plan, translate, localize, template, catalog) and the peak RSS of the process
+Each step reports wall seconds, seconds per runner stage (the steps `jobs.Runner.run` chains:
+segment, plan, translate, localize, template, catalog) and the peak RSS of the process
 (each size runs in its own process). The growth exponent of each step is measured between the
 two largest sizes (1.0 is linear). On the largest catalogues it also times GNU `msgcat` and
 `msgmerge` beside this project's reader and writer on the same files, and, in the same run,
@@ -166,23 +166,23 @@ def review(folder: Path, share: float, rng: random.Random) -> None:
 # --- timing ----------------------------------------------------------------------------------
 
 
-STAGES = {"segment_sources": "segment", "plan_locale": "plan", "stage_translate": "translate",
-          "localise_locale": "localize", "write_template": "template", "catalogue_is_current": "catalog-check",
-          "catalogue_locale": "catalog"}
+# The runner's methods that run a stage with its caching (instrumented here only; see jobs.runner).
+STAGES = {"segment": "segment", "_plan": "plan", "_translate": "translate", "_localise": "localize",
+          "_template": "template", "_current": "catalog-check", "_merge": "catalog"}
 
 
 class StageTimer:
-    """Seconds spent in each stage function the runner chains (outermost calls only)."""
+    """Seconds spent in each stage the runner chains (outermost calls only)."""
 
     def __init__(self):
         self.seconds: dict[str, float] = defaultdict(float)
         self.depth = 0
 
     def install(self) -> None:
-        from pipeline import jobs
+        from pipeline.jobs.runner import Runner
 
         for name, label in STAGES.items():
-            setattr(jobs, name, self._wrap(label, getattr(jobs, name)))
+            setattr(Runner, name, self._wrap(label, getattr(Runner, name)))
 
     def _wrap(self, name, func):
         def timed(*args, **kwargs):

@@ -60,7 +60,7 @@ class Project:
         models = self.root / "models.yaml"
         models.write_text(self.models_text.replace("beam_size: 2", f"beam_size: {beam}"), encoding="utf-8")
         jobs.run_all([self.root / "articles"], ["en"], load_config(models), self.paths, factory,
-                     purge_obsolete=purge)
+                     options=jobs.CatalogOptions(purge_obsolete=purge))
 
     def po_path(self) -> Path:
         return self.paths.po("en")

@@ -99,8 +99,8 @@ def test_approved_entries_are_checked_again_only_when_their_text_changed(project
     pipeline(project, capsys)
     approve(project, [S[0], S[2], S[3]])
     checked: list[tuple[str, str]] = []
-    real = jobs.catalogue_stage.run_checks
-    monkeypatch.setattr(jobs.catalogue_stage, "run_checks",
+    real = jobs.runner.run_checks
+    monkeypatch.setattr(jobs.runner, "run_checks",
                         lambda source, text, *rest, **context: checked.append((source, text))
                         or real(source, text, *rest, **context))
     pipeline(project, capsys)

@@ -212,8 +212,9 @@ def test_a_really_full_disk_is_named_and_nothing_is_damaged(small_disk, tmp_path
     capsys.readouterr()
     before = snapshot(small_disk)
     filler = fill(small_disk)
-    # A new locale: nothing to write but the translation memory (SQLite) ...
-    refused(capsys, ["run", "articles", "--to", "en,zh_Hans", *where], "disk/work/memory.sqlite: translation memory:")
+    # A new locale: its plan is the first file written (the memory opens when a model is needed) ...
+    refused(capsys, ["run", "articles", "--to", "en,zh_Hans", *where],
+            "disk/work/plan-zh_Hans.json: cannot write: No space left on device")
     # ... a changed source: the segment stage's artefact is the first file written.
     add_a_sentence(tmp_path)
     refused(capsys, ["run", "articles", "--to", "en", *where], "cannot write: No space left on device")

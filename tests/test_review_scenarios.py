@@ -71,7 +71,8 @@ class Project:
             self.loaded[spec.name] = translator
             return translator
 
-        return jobs.run_all([self.articles], list(locales), self.config, self.paths, factory, **options)
+        return jobs.run_all([self.articles], list(locales), self.config, self.paths, factory,
+                            options=jobs.CatalogOptions(**options))
 
     def po_path(self, locale="en") -> Path:
         return self.paths.po(locale)

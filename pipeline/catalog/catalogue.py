@@ -226,23 +226,41 @@ def now_stamp() -> str:
     return (source_date() or _dt.datetime.now(_dt.timezone.utc)).strftime("%Y-%m-%d %H:%M+0000")
 
 
-def save_catalog(path: Path, po: polib.POFile, locale: str | None, previous: polib.POFile | None = None,
-                 wrap: bool = True, project: ProjectId | None = None, known: dict[str, str] | None = None,
-                 digests: list[str] | None = None) -> bool:
-    """Write atomically; keep the old header date (and the file untouched) when nothing changed.
+def render_catalog(po: polib.POFile, locale: str | None, old_text: str | None, previous: polib.POFile | None = None,
+                   wrap: bool = True, project: ProjectId | None = None, known: dict[str, str] | None = None,
+                   digests: list[str] | None = None) -> str | None:
+    """The catalogue's text, or None when `old_text` (the file as it is, line endings made LF)
+    already says it: then its header date stays, and so does the file.
 
     A file saved with CRLF line endings or by another tool counts as unchanged when its content is.
     `known`, `digests`: entries' text as this writer last wrote them (see `poformat.format_entries`).
     """
     entries = format_entries(po, wrap, _nplurals(locale), known, digests)  # once: only the header moves with the date
-    if path.exists():
-        old_text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
-        previous = previous if previous is not None else read_po(path)
+    if old_text is not None:
         old_date = _header_value(old_text, "POT-Creation-Date")
         if old_date is not None and old_text.endswith(entries) and \
                 _render_header(po, locale, old_date, previous, wrap, project) + entries == old_text:
-            return False
-    write_atomic(path, _render_header(po, locale, now_stamp(), previous, wrap, project) + entries)
+            return None
+    return _render_header(po, locale, now_stamp(), previous, wrap, project) + entries
+
+
+def file_text(data: bytes | None) -> str | None:
+    """A catalogue file's bytes as `render_catalog` compares them: newlines read as Python's text
+    mode reads them (CRLF and CR become LF)."""
+    return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n") if data is not None else None
+
+
+def save_catalog(path: Path, po: polib.POFile, locale: str | None, previous: polib.POFile | None = None,
+                 wrap: bool = True, project: ProjectId | None = None, known: dict[str, str] | None = None,
+                 digests: list[str] | None = None) -> bool:
+    """`render_catalog` written atomically over `path`; False when the file already said it."""
+    old_text = file_text(path.read_bytes()) if path.exists() else None
+    if old_text is not None and previous is None:
+        previous = read_po(path)
+    text = render_catalog(po, locale, old_text, previous, wrap, project, known, digests)
+    if text is None:
+        return False
+    write_atomic(path, text)
     return True
 
 

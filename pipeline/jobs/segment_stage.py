@@ -1,4 +1,4 @@
-"""The segment stage: the sources' sentences and the catalogue's messages, cached by the sources' bytes."""
+"""The segment stage: the sources' sentences and the catalogue's messages, from the sources' bytes."""
 
 from __future__ import annotations
 
@@ -8,18 +8,15 @@ from functools import cached_property
 from pathlib import Path
 
 from pipeline import cache as caching
-from pipeline.cache import Cache
 from pipeline.catalog import catalogue as catalog
-from pipeline.errors import PipelineError
-from pipeline.ingest import artefact_matcher, collect_sources, read_document
-from pipeline.ingest.sources import save_sources
-from pipeline.jobs.report import RunReport
-from pipeline.layout import Paths
+from pipeline.ingest import artefact_matcher, read_document
 from pipeline.model import Segment
 from pipeline.segment.limits import check_sentence_lengths
 from pipeline.segment.splitter import segment_document
 
 SEGMENTER_VERSION = "5"  # bump when pipeline.segment rules or a reader change: the segments entry is rebuilt
+
+Payload = tuple[Path, str, bytes]  # a source file, its document name, its bytes
 
 
 @dataclass(frozen=True)
@@ -29,6 +26,8 @@ class Segmented:
 
     key: str  # of the sources' bytes and the segmenter's rules: every later key builds on it
     stored: list[dict] = field(repr=False, compare=False)  # each segment's `to_dict()`
+    documents: tuple[str, ...] = ()
+    unique: int | None = None  # messages, when known without building them
 
     @cached_property
     def segments(self) -> tuple[Segment, ...]:
@@ -38,51 +37,35 @@ class Segmented:
     def messages(self) -> tuple[catalog.Message, ...]:
         return tuple(catalog.collect_messages(self.segments))
 
+    @property
+    def message_count(self) -> int:
+        return self.unique if self.unique is not None else len(self.messages)
 
-def stage_segment(sources: list[str | Path], paths: Paths, report: RunReport,
-                  artefact_patterns: tuple[str, ...] = ()) -> list[Segment]:
-    """`artefact_patterns`: regular expressions for more page-debris lines (besides the defaults)."""
-    return list(segment_sources(sources, paths, report, artefact_patterns).segments)
+    def to_cache(self) -> dict:
+        return {"documents": list(self.documents), "segments": self.stored, "messages": self.message_count}
+
+    @classmethod
+    def from_cache(cls, data: dict) -> Segmented | None:
+        """The entry as the value it stored; None for one from before messages were counted."""
+        if not isinstance(data.get("messages"), int):
+            return None
+        return cls(data["key"], data["segments"], tuple(data.get("documents", ())), data["messages"])
 
 
-def segment_sources(sources, paths: Paths, report: RunReport, artefact_patterns: tuple[str, ...] = ()) -> Segmented:
+def segment_key(payloads: list[Payload], artefact_patterns: tuple[str, ...]) -> str:
+    return caching.key(SEGMENTER_VERSION, list(artefact_patterns),
+                       [(name, hashlib.sha256(data).hexdigest()) for _, name, data in payloads])
+
+
+def segment(payloads: list[Payload], artefact_patterns: tuple[str, ...] = ()) -> Segmented:
+    """Every source's sentences in document order. `artefact_patterns`: regular expressions for
+    more page-debris lines (besides the defaults)."""
     artefacts = artefact_matcher(artefact_patterns)
-    files = collect_sources(sources, skip=[paths.workdir, paths.locales_dir])
-    payloads = [(f, name, f.read_bytes()) for f, name in files]
-    key = caching.key(SEGMENTER_VERSION, list(artefact_patterns),
-                      [(name, hashlib.sha256(data).hexdigest()) for _, name, data in payloads])
-    store = Cache(paths.workdir)
-    cached = store.get("segments", key)
-    if cached is not None and isinstance(cached.get("messages"), int):
-        report.skipped.append("segment")
-        segmented = Segmented(key, cached["segments"])
-        unique = cached["messages"]
-    else:
-        segments = []
-        for f, name, data in payloads:
-            doc = read_document(f, name, data, artefacts)
-            found = list(segment_document(doc))
-            check_sentence_lengths(doc, found, f)
-            segments.extend(found)
-        segmented = Segmented(key, [s.to_dict() for s in segments])
-        unique = len(segmented.messages)
-        store.put("segments", key, {"documents": [name for _, name, _ in payloads], "segments": segmented.stored,
-                                    "messages": unique})
-    save_sources(paths.artefact("sources"), key, payloads)  # what export rebuilds documents from
-    report.documents = len(files)
-    report.segments = len(segmented.stored)
-    report.messages = unique
-    return segmented
-
-
-def load_segmented(paths: Paths) -> Segmented:
-    """What the last segment stage left, for a stage run alone."""
-    data = Cache(paths.workdir).read("segments")
-    if data is None:
-        raise PipelineError("no segments.json in the work directory: run `pipeline segment SOURCES` first",
-                            path=paths.artefact("segments"))
-    return Segmented(data["key"], data["segments"])
-
-
-def load_segments(paths: Paths) -> list[Segment]:
-    return list(load_segmented(paths).segments)
+    segments = []
+    for file, name, data in payloads:
+        doc = read_document(file, name, data, artefacts)
+        found = list(segment_document(doc))
+        check_sentence_lengths(doc, found, file)
+        segments.extend(found)
+    return Segmented(segment_key(payloads, artefact_patterns), [s.to_dict() for s in segments],
+                     tuple(name for _, name, _ in payloads))

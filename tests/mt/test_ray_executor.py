@@ -129,7 +129,7 @@ def test_ray_run_writes_the_same_catalogues_as_local_byte_for_byte(project, fast
 def test_failed_batch_is_reported_counted_and_retried_next_run(project, fast_models, ray_instance, monkeypatch, capsys):
     common = ["--to", "en", "--models", fast_models]
     assert run_cli("segment", "articles") == 0
-    texts = [s.text for s in jobs.load_segments(jobs.Paths(Path(".pipeline"), Path("locales"), "messages"))]
+    texts = [s.text for s in jobs.Runner(jobs.Paths(Path(".pipeline"), Path("locales"))).segmented().segments]
     poison = next(t for t in texts if "300000" in t)  # the headline, a long sentence
     flaky = min(texts, key=len)  # in another batch of 4: batches are sorted by length
     flag = project / "flaky-failed"
@@ -161,15 +161,16 @@ def test_worker_that_dies_mid_batch_is_restarted_and_the_batch_rerun(project, fa
     from pipeline.config import load_config
 
     paths = jobs.Paths(project / ".pipeline", project / "locales", "messages")
-    report = jobs.RunReport()
-    jobs.stage_segment([project / "articles"], paths, report)
-    victim = jobs.load_segments(paths)[0].text
+    with jobs.Runner(paths) as runner:
+        segmented = runner.segment([project / "articles"])
+    victim = segmented.segments[0].text
     flag = tmp_path / "crashed"
     executor = RayExecutor(workers=1, loader=CrashOnceLoader(victim, flag))
-    jobs.translate_locales(load_config(fast_models), ["en"], paths, report, executor=executor)
+    with jobs.Runner(paths, load_config(fast_models), executor=executor) as runner:
+        report = runner.translate(["en"])
     assert flag.exists()  # the worker really died once
     stats = report.locales["en"]
-    assert stats.untranslated == 0 and stats.by_model == report.messages
+    assert stats.untranslated == 0 and stats.by_model == segmented.message_count
 
 
 def test_executor_ray_without_ray_installed_says_how_to_install(project, fast_models, monkeypatch, capsys):

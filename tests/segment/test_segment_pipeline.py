@@ -55,10 +55,11 @@ def test_artefact_patterns_reach_the_segment_stage_and_its_cache_key(tmp_path):
     src.mkdir()
     (src / "a.txt").write_text("Advertisement\nઆ વાક્ય છે.\n", encoding="utf-8")
     paths = jobs.Paths(tmp_path / ".pipeline", tmp_path / "locales", "messages")
-    assert [s.text for s in jobs.stage_segment([src], paths, jobs.RunReport())] == ["Advertisement", "આ વાક્ય છે."]
-    report = jobs.RunReport()
-    segments = jobs.stage_segment([src], paths, report, ("Advertisement",))
-    assert [s.text for s in segments] == ["આ વાક્ય છે."] and "segment" not in report.skipped
+    with jobs.Runner(paths) as runner:
+        assert [s.text for s in runner.segment([src]).segments] == ["Advertisement", "આ વાક્ય છે."]
+    with jobs.Runner(paths, artefact_patterns=("Advertisement",)) as runner:
+        segments = runner.segment([src]).segments
+    assert [s.text for s in segments] == ["આ વાક્ય છે."] and "segment" not in runner.report.skipped
 
     proc = subprocess.run([sys.executable, "-m", "pipeline", "segment", str(src), "--jsonl", "--artefact", "Advert.*"],
                           cwd=tmp_path, capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": ""})

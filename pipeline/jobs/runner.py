@@ -1,0 +1,344 @@
+"""The runner: one object per command that owns what a run holds (the work directory's lock and
+cache, the catalogue folder's lock while catalogues are written, the executor, the translation
+memory, the collector's settings), chains the stages in memory, keeps their results as cache
+entries keyed by their inputs, and fills the report. Stages are functions over values; every
+cache read and write, and every line of the report, is here.
+"""
+
+from __future__ import annotations
+
+import gc
+from contextlib import ExitStack
+from pathlib import Path
+
+from pipeline import cache as caching
+from pipeline.cache import Cache
+from pipeline.catalog import catalogue as catalog
+from pipeline.catalog.entry import read_legacy_owned
+from pipeline.catalog.poreader import Parsed
+from pipeline.config import Config, Route
+from pipeline.errors import PipelineError
+from pipeline.fsutil import catalogue_lock, workdir_lock, write_atomic
+from pipeline.ingest import collect_sources
+from pipeline.ingest.sources import save_sources
+from pipeline.jobs import catalogue_stage, plan_stage
+from pipeline.jobs.catalog_files import CatalogFile, CatalogFiles
+from pipeline.jobs.catalogue_stage import CATALOGUE_VERSION, CatalogOptions
+from pipeline.jobs.localise_stage import Localised, localise, localise_key
+from pipeline.jobs.plan_stage import Planned, plan_key
+from pipeline.jobs.report import RunReport
+from pipeline.jobs.segment_stage import Segmented, segment, segment_key
+from pipeline.jobs.translate_stage import (Raw, TranslateStats, TranslatorFactory, default_factory, translate,
+                                           translate_key, translate_settings)
+from pipeline.layout import Paths
+from pipeline.memory import TranslationMemory
+from pipeline.mt.executors import LocalExecutor
+from pipeline.mt.route import check_route
+from pipeline.qa.checks import CheckContext, run_checks
+from pipeline.qa.remembered import RememberedChecks, rules_key
+
+# A run holds catalogues, segments and cached translations of a whole archive, hundreds of
+# thousands of long-lived objects with hardly a reference cycle among them; at CPython's default
+# thresholds the collector re-scans them so often that it took a quarter of a daily update.
+GC_THRESHOLDS = (100_000, 50, 100)
+
+
+class Runner:
+    """`with Runner(paths, config, ...) as runner: runner.run(sources, locales)`; one command each:
+    `run`, or a stage alone (`segment`, `translate`, `localise`, `catalog`) continuing from what
+    the last run left in the work directory."""
+
+    def __init__(self, paths: Paths, config: Config | None = None, *, options: CatalogOptions = CatalogOptions(),
+                 artefact_patterns: tuple[str, ...] = (), executor=None,
+                 factory: TranslatorFactory = default_factory):
+        self.paths, self.config, self.options = paths, config, options
+        self.artefact_patterns = tuple(artefact_patterns)
+        self.executor = executor if executor is not None else LocalExecutor(factory)
+        self.cache = Cache(paths.workdir)
+        self.report = RunReport()
+        self.catalogs = CatalogFiles()
+        self._made: dict[tuple[str, str], set[str]] = {}  # model inputs translated in this run, per route
+        self._memory: TranslationMemory | None = None
+        self._held = ExitStack()
+
+    def __enter__(self) -> Runner:
+        with ExitStack() as stack:
+            thresholds = gc.get_threshold()
+            gc.set_threshold(*GC_THRESHOLDS)
+            stack.callback(gc.set_threshold, *thresholds)
+            stack.enter_context(workdir_lock(self.paths.workdir))
+            stack.enter_context(self.executor)
+            self._held = stack.pop_all()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with self._held:
+            if self._memory is not None:
+                self._memory.close()
+                self._memory = None
+
+    def memory(self) -> TranslationMemory:
+        """Opened when a stage first needs it: a run with nothing to translate never does."""
+        if self._memory is None:
+            self._memory = TranslationMemory(self.paths.memory())
+        return self._memory
+
+    # --- commands --------------------------------------------------------------------------
+
+    def run(self, sources, locales: list[str]) -> RunReport:
+        """Every stage for every locale. Every translation comes first, so a run killed on the way
+        leaves the old catalogues; a locale whose catalogue is what these inputs give is skipped."""
+        self.paths.check_inside(locales)  # before anything is read or written
+        catalog.source_date()  # a malformed SOURCE_DATE_EPOCH, too
+        with catalogue_lock(self.paths.locales_dir):
+            segmented = self.segment(sources)
+            pending: dict[str, tuple[Raw, bool]] = {}
+            for locale in locales:
+                route = check_route(self.config.route_for(locale))
+                file = self.catalogs.read(self.paths.po(locale))
+                planned = self._plan(segmented, locale, file)
+                expected = translate_key(self.config, locale, planned)
+                if self._current(locale, segmented, localise_key(self.config, locale, expected), file):
+                    self._record(locale, route=route, translated=TranslateStats(from_memory=len(planned.plan.todo)),
+                                 skipped=f"translate {locale}")
+                    continue
+                raw = self._translate(locale, route, planned)
+                pending[locale] = (raw, raw.key == expected)  # all translated: the next run's keys are known
+            self._template(segmented)
+            for locale, (raw, complete) in pending.items():
+                file = self.catalogs.read(self.paths.po(locale))
+                if complete or not self._current(locale, segmented, localise_key(self.config, locale, raw.key), file):
+                    self._merge(locale, segmented, self._localise(locale, raw), file, follow=complete)
+        return self.report
+
+    def segment(self, sources) -> Segmented:
+        files = collect_sources(sources, skip=[self.paths.workdir, self.paths.locales_dir])
+        payloads = [(f, name, f.read_bytes()) for f, name in files]
+        key = segment_key(payloads, self.artefact_patterns)
+        cached = self.cache.get("segments", key)
+        segmented = Segmented.from_cache(cached) if cached is not None else None
+        if segmented is not None:
+            self.report.skipped.append("segment")
+        else:
+            segmented = segment(payloads, self.artefact_patterns)
+            self.cache.put("segments", key, segmented.to_cache())
+        save_sources(self.paths.artefact("sources"), key, payloads)  # what export rebuilds documents from
+        self.report.documents, self.report.segments = len(files), len(segmented.stored)
+        self.report.messages = segmented.message_count
+        return segmented
+
+    def translate(self, locales: list[str]) -> RunReport:
+        """`pipeline translate`: from the segments the last segment stage left."""
+        segmented = self.segmented()
+        for locale in locales:
+            route = check_route(self.config.route_for(locale))
+            self._translate(locale, route, self._plan(segmented, locale, self.catalogs.read(self.paths.po(locale))))
+        return self.report
+
+    def localise(self, locales: list[str]) -> RunReport:
+        """`pipeline localize`: from what the translate stage left."""
+        for locale in locales:
+            data = self._left(f"translate-{locale}", f"pipeline translate --to {locale}")
+            self._localise(locale, Raw.from_cache(data))
+        return self.report
+
+    def catalog(self, locales: list[str]) -> list[Path]:
+        """`pipeline catalog`: the .pot and each locale's .po and .mo from what the stages left;
+        returns the files written."""
+        self.paths.check_inside(locales)
+        catalog.source_date()  # a malformed SOURCE_DATE_EPOCH fails before any write
+        changed = []
+        with catalogue_lock(self.paths.locales_dir):
+            segmented = self.segmented()
+            if self._template(segmented):
+                changed.append(self.paths.pot())
+            for locale in locales:
+                data = self._left(f"localize-{locale}", f"pipeline localize --to {locale}")
+                self._record(locale, findings=data.get("findings", 0))
+                file = self.catalogs.read(self.paths.po(locale))
+                if not self._current(locale, segmented, data["key"], file):
+                    changed += self._merge(locale, segmented, Localised.from_cache(data), file, follow=False)
+        return changed
+
+    def segmented(self) -> Segmented:
+        """What the last segment stage left, for a stage run alone."""
+        data = self.cache.read("segments")
+        if data is None:
+            raise PipelineError("no segments.json in the work directory: run `pipeline segment SOURCES` first",
+                                path=self.paths.artefact("segments"))
+        return Segmented(data["key"], data["segments"], tuple(data.get("documents", ())))
+
+    # --- stages, cached ----------------------------------------------------------------------
+
+    def _plan(self, segmented: Segmented, locale: str, file: CatalogFile) -> Planned:
+        """Parses the catalogue only when it, or the messages, changed since the plan was cached."""
+        key = plan_key(segmented.key, file.digest, self._legacy_digest(locale))
+        cached = self.cache.get(f"plan-{locale}", key)
+        if cached is not None:
+            planned = Planned.from_cache(cached)
+            if "content" not in cached:  # an entry from before the key was kept: once
+                self.cache.put(f"plan-{locale}", key, planned.to_cache())
+            return planned
+        existing = file.parsed()
+        planned = plan_stage.plan(existing.po if existing is not None else None, list(segmented.messages),
+                                  self._legacy(locale))
+        self.catalogs.keep_within_budget()
+        self.cache.put(f"plan-{locale}", key, planned.to_cache())
+        return planned
+
+    def _translate(self, locale: str, route: Route, planned: Planned) -> Raw:
+        key = translate_key(self.config, locale, planned)
+        cached = self.cache.get(f"translate-{locale}", key)
+        if cached is not None:
+            raw = Raw.from_cache(cached)
+            self._record(locale, route=route, translated=TranslateStats(from_memory=len(raw.outputs)),
+                         skipped=f"translate {locale}")
+            return raw
+        previous = self._previous(f"translate-{locale}", Raw.from_cache)
+        made = self._made.setdefault((route.settings_key(), route.tgt), set())
+        raw, stats = translate(planned.plan.todo, route, locale, key, translate_settings(self.config, route), previous,
+                               self.memory(), self.executor, made, self.config.glossary)
+        self.cache.put(f"translate-{locale}", raw.key, raw.to_cache(locale))
+        self._record(locale, route=route, translated=stats)
+        return raw
+
+    def _localise(self, locale: str, raw: Raw) -> Localised:
+        key = localise_key(self.config, locale, raw.key)
+        previous = self._previous(f"localize-{locale}", Localised.from_cache)
+        if previous is not None and previous.key == key:
+            self._record(locale, findings=previous.findings, skipped=f"localize {locale}")
+            return previous
+        localised = localise(raw, locale, self.config, key, previous)
+        self.cache.put(f"localize-{locale}", key, localised.to_cache(locale))
+        self._record(locale, findings=localised.findings)
+        return localised
+
+    def _template(self, segmented: Segmented) -> bool:
+        """The .pot, rendered only when the messages changed or the file is not what was last written."""
+        pot, options = self.paths.pot(), self.options
+        key = caching.key(segmented.key, CATALOGUE_VERSION, options.wrap, repr(options.project))
+        last = self.cache.read("template")
+        file = self.catalogs.read(pot)
+        if last is not None and last.get("key") == key and last.get("pot") == file.digest:
+            return False
+        ours = last is not None and last.get("pot") == file.digest and file.digest is not None
+        read = file.parsed() if ours else None  # else only its header matters
+        previous = read.po if read is not None else catalog.read_header(pot)
+        rendered = catalogue_stage.template(list(segmented.messages), file.text, previous, options,
+                                            catalogue_stage.written_texts(last, file.digest, read, options.wrap, "pot"))
+        file.drop_parse()
+        digest = self._write(file, rendered.text)
+        self.cache.put("template", key, {"pot": digest, "wrap": options.wrap, "entries": rendered.digests})
+        return rendered.text is not None
+
+    def _current(self, locale: str, segmented: Segmented, localised_key: str, file: CatalogFile) -> bool:
+        """True when `locale`'s catalogue and .mo are byte for byte what the catalogue stage last
+        wrote from the same messages and translations: then nothing needs parsing or merging."""
+        stamp = self.cache.read(f"catalogue-{locale}")
+        wanted = self._catalog_key(locale, segmented, localised_key)
+        if stamp is None or wanted not in (stamp.get("key"), stamp.get("next")) or stamp.get("po") != file.digest \
+                or stamp.get("mo") != caching.file_digest(self.paths.mo(locale)):
+            return False
+        self._record(locale, status=stamp, skipped=f"catalog {locale}")
+        return True
+
+    def _merge(self, locale: str, segmented: Segmented, localised: Localised, file: CatalogFile,
+               follow: bool) -> list[Path]:
+        """Merge into `locale`'s catalogue and write it and its .mo where they changed.
+
+        `follow`: every message the plan asked for was translated. The merge itself changes who
+        owns some entries (a reviewed similar source makes a new entry a person's), so the next run
+        plans differently from this one, yet would merge to these same files: the stamp accepts its
+        key too, and the run after a daily update is a no-change run."""
+        po_path, mo_path = self.paths.po(locale), self.paths.mo(locale)
+        stamp = self.cache.read(f"catalogue-{locale}")
+        existing = file.parsed()
+        context = CheckContext(locale, self.config.glossary if self.config is not None else None)
+        checked = self.cache.get(f"checked-{locale}", rules_key(context))
+        check = RememberedChecks(lambda source, text: run_checks(source, text, context=context),
+                                 checked["pairs"] if checked is not None else None)
+        legacy = self._legacy(locale)
+        messages = list(segmented.messages)
+        merged = catalogue_stage.merge(
+            locale, existing, file.text, messages, localised.translations, legacy, self.options, check,
+            catalogue_stage.written_texts(stamp, file.digest, existing, self.options.wrap, "po"),
+            str(po_path), mo_path.name)
+        file.drop_parse()  # the merge took its entries
+        changed = [po_path] if merged.rendered.text is not None else []
+        po_digest = self._write(file, merged.rendered.text)
+        mo_digest = caching.file_digest(mo_path)
+        if mo_digest != caching.bytes_digest(merged.mo):
+            write_atomic(mo_path, merged.mo)
+            mo_digest = caching.bytes_digest(merged.mo)
+            changed.append(mo_path)
+        self.report.warnings += merged.held_back
+        replanned = plan_stage.plan(merged.po, messages, legacy)
+        self.cache.put(f"plan-{locale}", plan_key(segmented.key, po_digest, self._legacy_digest(locale)),
+                       replanned.to_cache())
+        if check.computed or checked is None or len(check.record()) != len(checked["pairs"]):
+            self.cache.put(f"checked-{locale}", rules_key(context), {"pairs": check.record()})
+        status = merged.status
+        new_stamp = {"po": po_digest, "mo": mo_digest, "findings": status.qa_findings, "reviewed": status.reviewed,
+                     "edited": status.edited, "wrap": self.options.wrap, "entries": merged.rendered.digests}
+        if follow and set(replanned.plan.todo) <= set(localised.translations):
+            following = localise_key(self.config, locale, translate_key(self.config, locale, replanned))
+            new_stamp["next"] = self._catalog_key(locale, segmented, following)
+        self.cache.put(f"catalogue-{locale}", self._catalog_key(locale, segmented, localised.key), new_stamp)
+        self._record(locale, status=new_stamp)
+        return changed
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def _write(self, file: CatalogFile, text: str | None) -> str | None:
+        """Write `text` over the catalogue file (None: it already says it); the digest of the file now."""
+        if text is None:
+            return file.digest
+        write_atomic(file.path, text)
+        return self.catalogs.wrote(file.path, text).digest
+
+    def _catalog_key(self, locale: str, segmented: Segmented, localised_key: str) -> str:
+        glossary = self.config.glossary if self.config is not None else None
+        options = {"purge_obsolete": self.options.purge_obsolete, "wrap": self.options.wrap,
+                   "project": repr(self.options.project), "glossary": glossary.digest if glossary is not None else None}
+        return caching.key(segmented.key, localised_key, CATALOGUE_VERSION, sorted(options.items()),
+                           self._legacy_digest(locale))
+
+    def _legacy(self, locale: str) -> dict[str, str] | None:
+        """`owned-<locale>.json`, the ownership record of versions before digests (see `entry.state`)."""
+        return read_legacy_owned(self.paths.artefact(f"owned-{locale}"))
+
+    def _legacy_digest(self, locale: str) -> str | None:
+        return caching.file_digest(self.paths.artefact(f"owned-{locale}"))
+
+    def _previous(self, name: str, load):
+        """The last result a stage left (whatever its key), for a stage that reuses what it can."""
+        data = self.cache.read(name)
+        try:
+            return load(data) if data is not None else None
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None  # a damaged entry: everything is made again
+
+    def _left(self, name: str, command: str) -> dict:
+        data = self.cache.read(name)
+        if data is None:
+            raise PipelineError(f"no {name}.json in the work directory: run `{command}` first",
+                                path=self.paths.artefact(name))
+        return data
+
+    def _record(self, locale: str, *, route: Route | None = None, translated: TranslateStats | None = None,
+                findings: int | None = None, status: dict | None = None, skipped: str | None = None) -> None:
+        """The report, filled here alone: the route and what the translate stage did, the QA
+        findings of the localise stage, and what `pipeline status` says of the catalogue written."""
+        stats = self.report.stats(locale)
+        if route is not None:
+            stats.model_id, stats.licence = route.model_id, route.licence
+        if translated is not None:
+            stats.by_model, stats.from_memory, stats.untranslated = (translated.by_model, translated.from_memory,
+                                                                     translated.untranslated)
+        if findings is not None:
+            stats.findings = findings
+        if status is not None:
+            stats.findings, stats.reviewed = status.get("findings", 0), status.get("reviewed", 0)
+            stats.edited = status.get("edited", 0)
+        if skipped is not None:
+            self.report.skipped.append(skipped)
