@@ -33,7 +33,7 @@ import polib
 ROOT = Path(__file__).resolve().parent.parent
 
 from pipeline.localise.numbers import find_source_numbers, find_target_numbers  # noqa: E402
-from pipeline.qa.catalogue import check_files  # noqa: E402
+from pipeline.qa.catalog import check_files  # noqa: E402
 
 TARGETS = {"en": ("eng_Latn", 0.02), "zh_Hans": ("zho_Hans", 0.04)}
 SAMPLE = ROOT / "tests" / "data" / "flores-sample"  # the first 300 dev lines, as *.txt

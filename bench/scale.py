@@ -150,17 +150,17 @@ def reference_lines() -> tuple[list[str], list[str]]:
 def review(folder: Path, share: float, rng: random.Random) -> None:
     """Reviewers approve `share` of each catalogue's entries: the reviewed memory, which lives in
     the catalogues themselves (untimed)."""
-    from pipeline.catalog import catalogue
+    from pipeline.catalog import pofile
 
     refs = dict(zip(LOCALES, reference_lines()))
     for locale in LOCALES:
         path = folder / "locales" / locale / "LC_MESSAGES" / "messages.po"
-        po = catalogue.read_po(path)
+        po = pofile.read_po(path)
         live = [e for e in po if e.msgid and not e.obsolete]
         for e in rng.sample(live, int(len(live) * share)):
             e.msgstr = refs[locale][zlib.crc32(e.msgid.encode()) % len(refs[locale])]
             e.flags = [f for f in e.flags if f != "fuzzy"]
-        catalogue.save_catalog(path, po, locale, po)
+        pofile.save_catalog(path, po, locale, po)
 
 
 # --- timing ----------------------------------------------------------------------------------
@@ -268,7 +268,7 @@ def catalogue_tools(folder: Path) -> dict:
         return round(time.perf_counter() - start, 2)
 
     read = {}
-    out["reader_s"] = timed(lambda: read.update({p: catalogue.read_po(p) for p in pos}))
+    out["reader_s"] = timed(lambda: read.update({p: pofile.read_po(p) for p in pos}))
     texts = {}
     out["writer_s"] = timed(lambda: texts.update({p: poformat.format_catalog(read[p]) for p in pos}))
     out["writer_identical"] = all(texts[p] == p.read_text(encoding="utf-8") for p in pos)

@@ -96,7 +96,7 @@ def _memory_error_text(args: argparse.Namespace, exc: sqlite3.OperationalError) 
 
 
 def _check(args: argparse.Namespace) -> int:
-    from pipeline.qa.catalogue import as_json, as_text, check_files
+    from pipeline.qa.catalog import as_json, as_text, check_files
 
     glossary = None
     if args.glossary is not None:

@@ -130,7 +130,7 @@ def workdir_lock(workdir: Path, timeout: float = 0):
 
 
 @contextmanager
-def catalogue_lock(locales_dir: Path, timeout: float = 0):
+def catalog_lock(locales_dir: Path, timeout: float = 0):
     """The catalogue folder's lock: two runs with different work directories may share it.
 
     It is an flock on the folder itself, not a lock file in it, so nothing is left beside the

@@ -148,13 +148,13 @@ class Paths:
     def found_locales(self) -> list[str]:
         """Every LOCALE with a LOCALE/LC_MESSAGES/DOMAIN.po, sorted; a folder whose name is no
         locale as the pipeline writes it (a backup, `en-GB`, `old.en`) is not one (see `not_locales`)."""
-        return [name for name in self._catalogue_folders() if _is_locale_folder(name)]
+        return [name for name in self._catalog_folders() if _is_locale_folder(name)]
 
     def not_locales(self) -> list[str]:
         """Folders holding LC_MESSAGES/DOMAIN.po that are not named as a locale, sorted."""
-        return [name for name in self._catalogue_folders() if not _is_locale_folder(name)]
+        return [name for name in self._catalog_folders() if not _is_locale_folder(name)]
 
-    def _catalogue_folders(self) -> list[str]:
+    def _catalog_folders(self) -> list[str]:
         return sorted(p.parent.parent.name
                       for p in Path(self.locales_dir).glob(f"*/{CATALOGUE_FOLDER}/{self.domain}.po"))
 
@@ -166,7 +166,7 @@ def _is_locale_folder(name: str) -> bool:
         return False
 
 
-def locale_of_catalogue(path: Path) -> str | None:
+def locale_of_catalog(path: Path) -> str | None:
     """The LOCALE of a path shaped LOCALE/LC_MESSAGES/DOMAIN.po, else None."""
     path = Path(path)
     return path.parent.parent.name if path.parent.name == CATALOGUE_FOLDER and path.parent.parent.name else None

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline import jobs
-from pipeline.catalog import catalogue
+from pipeline.catalog import pofile
 from pipeline.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent

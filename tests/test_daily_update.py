@@ -15,7 +15,7 @@ import polib
 import pytest
 
 from pipeline import cli, jobs
-from pipeline.catalog import catalogue
+from pipeline.catalog import pofile
 
 ROOT = Path(__file__).resolve().parent.parent
 GU = (ROOT / "tests" / "data" / "flores-sample" / "guj_Gujr.txt").read_text(encoding="utf-8").splitlines()
@@ -136,8 +136,8 @@ def test_a_daily_update_parses_each_catalogue_once(project, capsys, monkeypatch)
     pipeline(project, capsys)
     daily_edit(project)
     reads: list[Path] = []
-    real = catalogue.read_catalogue
-    monkeypatch.setattr(catalogue, "read_catalogue", lambda path, *data: reads.append(Path(path)) or real(path, *data))
+    real = pofile.read_catalog
+    monkeypatch.setattr(catalogue, "read_catalog", lambda path, *data: reads.append(Path(path)) or real(path, *data))
     pipeline(project, capsys)
     assert [p.name for p in reads].count("messages.po") == 1  # the plan's parse, held for the merge
 

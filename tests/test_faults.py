@@ -211,7 +211,7 @@ def run_cli(*args, cwd):
 def test_a_second_run_stops_with_a_message_while_the_first_holds_the_lock(tiny_models, tmp_path, held, workdir,
                                                                           message):
     (tmp_path / "a.txt").write_text(GUJARATI[0] + "\n", encoding="utf-8")
-    lock = fsutil.catalogue_lock(tmp_path / "locales") if held == "catalogues" else fsutil.workdir_lock(
+    lock = fsutil.catalog_lock(tmp_path / "locales") if held == "catalogues" else fsutil.workdir_lock(
         tmp_path / ".pipeline")
     with lock:  # held by this process, as a first run would hold it
         proc = run_cli("run", "a.txt", "--to", "en", "--models", tiny_models, "--workdir", workdir, cwd=tmp_path)

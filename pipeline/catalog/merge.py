@@ -31,7 +31,7 @@ from collections.abc import Callable
 
 import polib
 
-from pipeline.catalog.catalogue import Message
+from pipeline.catalog.pofile import Message
 from pipeline.catalog.entry import (CONFIDENCE_COMMENT, MT_COMMENT, QA_COMMENT, State, entry_findings,
                                     machine_comment, qa_lines, starts_note, state, text_state, with_note,
                                     without_note)

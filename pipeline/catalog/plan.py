@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import polib
 
-from pipeline.catalog.catalogue import Message
+from pipeline.catalog.pofile import Message
 from pipeline.catalog.entry import reviewed_texts, text_state
 from pipeline.catalog.merge import reusable
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polib
 
-from pipeline.catalog.catalogue import read_po
+from pipeline.catalog.pofile import read_po
 from pipeline.catalog.entry import QA_COMMENT, State, read_legacy_owned, state
 from pipeline.catalog.review_order import ReviewItem, entry_confidence, review_items
 from pipeline.errors import PipelineError
@@ -74,7 +74,7 @@ def catalog_status(locale: str, po: polib.POFile, legacy_owned: dict[str, str] |
     )
 
 
-def read_catalogues(paths: Paths, locales: list[str] | None = None) -> dict[str, tuple[Path, polib.POFile]]:
+def read_catalogs(paths: Paths, locales: list[str] | None = None) -> dict[str, tuple[Path, polib.POFile]]:
     """locale → (path, catalogue), for the locales named or every catalogue found."""
     out = {}
     for locale in locales or paths.found_locales():
@@ -92,10 +92,10 @@ def _legacy(paths: Paths, locale: str) -> dict[str, str] | None:
 
 def project_status(paths: Paths, locales: list[str] | None = None) -> dict[str, LocaleStatus]:
     return {locale: catalog_status(locale, po, _legacy(paths, locale))
-            for locale, (_, po) in read_catalogues(paths, locales).items()}
+            for locale, (_, po) in read_catalogs(paths, locales).items()}
 
 
 def project_review_items(paths: Paths, locales: list[str] | None = None) -> list[ReviewItem]:
     """Every machine translation awaiting review, in every catalogue asked for."""
-    return [item for locale, (path, po) in read_catalogues(paths, locales).items()
+    return [item for locale, (path, po) in read_catalogs(paths, locales).items()
             for item in review_items(path, locale, po, _legacy(paths, locale))]

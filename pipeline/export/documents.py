@@ -32,7 +32,7 @@ import polib
 from babel import Locale
 from babel.messages.plurals import get_plural
 
-from pipeline.catalog import catalogue as catalog
+from pipeline.catalog import pofile
 from pipeline.catalog.entry import ships
 from pipeline.export.blocks import joined, rebuilt_pieces
 from pipeline.catalog.mofile import mo_bytes
@@ -111,7 +111,7 @@ def shipped_translations(entries: list[polib.POEntry]) -> dict[str, str]:
 
 def load_catalog(paths: Paths, locale: str) -> polib.POFile:
     path = paths.po(locale)
-    po = catalog.read_po(path)
+    po = pofile.read_po(path)
     if po is None:
         raise PipelineError(f"no catalogue for {locale}: run `pipeline run SOURCES --to {locale}` first", path=path)
     return po

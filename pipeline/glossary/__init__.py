@@ -1,7 +1,7 @@
 """Glossaries: the organisation's names for things, per target locale.
 
 A glossary is read once (CSV or TBX, see `reading`) into frozen `Term`s. Matching in Gujarati
-text understands inflection (`matching`); the translate and localize stages protect `fixed`
+text understands inflection (`matching`); the translate and localise stages protect `fixed`
 terms (`pipeline.localise.terms`) and the `terminology` QA check asks for the target term.
 """
 

@@ -15,14 +15,14 @@ translation never loads a model.
 from __future__ import annotations
 
 from pipeline.config import Config
-from pipeline.jobs.catalogue_stage import CATALOGUE_VERSION, CatalogOptions
+from pipeline.jobs.catalog_stage import CATALOG_VERSION, CatalogOptions
 from pipeline.jobs.report import LocaleStats, RunReport
 from pipeline.jobs.runner import Runner
 from pipeline.jobs.segment_stage import SEGMENTER_VERSION, Segmented
 from pipeline.jobs.translate_stage import CHUNK, TRANSLATE_VERSION, TranslatorFactory, default_factory
 from pipeline.layout import Paths
 
-__all__ = ["CATALOGUE_VERSION", "CHUNK", "CatalogOptions", "LocaleStats", "Paths", "RunReport", "Runner",
+__all__ = ["CATALOG_VERSION", "CHUNK", "CatalogOptions", "LocaleStats", "Paths", "RunReport", "Runner",
            "SEGMENTER_VERSION", "Segmented", "TRANSLATE_VERSION", "TranslatorFactory", "default_factory",
            "run_all"]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import cache as caching
-from pipeline.catalog import catalogue as catalog
+from pipeline.catalog import pofile
 from pipeline.catalog.poreader import Parsed
 
 
@@ -39,12 +39,12 @@ class CatalogFile:
 
     @property
     def text(self) -> str | None:
-        """The text a writer compares with (see `catalog.render_catalog`)."""
-        return catalog.file_text(self.data)
+        """The text a writer compares with (see `pofile.render_catalog`)."""
+        return pofile.file_text(self.data)
 
     def parsed(self) -> Parsed | None:
         if self._parsed is None and self.data is not None:
-            self._parsed = catalog.read_catalogue(self.path, self.data)
+            self._parsed = pofile.read_catalog(self.path, self.data)
         return self._parsed
 
     def drop_parse(self) -> None:

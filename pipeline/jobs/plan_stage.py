@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import polib
 
 from pipeline import cache as caching
-from pipeline.catalog.catalogue import Message
+from pipeline.catalog.pofile import Message
 from pipeline.catalog.plan import Plan, make_plan
 
 
@@ -32,9 +32,9 @@ def planned(plan: Plan) -> Planned:
     return Planned(caching.key(plan.to_dict()), plan)
 
 
-def plan_key(segmented_key: str, catalogue_digest: str | None, legacy_digest: str | None) -> str:
+def plan_key(segmented_key: str, catalog_digest: str | None, legacy_digest: str | None) -> str:
     """What a plan is computed from: the messages, the catalogue's bytes, an old ownership record."""
-    return caching.key(segmented_key, catalogue_digest, legacy_digest)
+    return caching.key(segmented_key, catalog_digest, legacy_digest)
 
 
 def plan(existing: polib.POFile | None, messages: list[Message], legacy_owned: dict[str, str] | None) -> Planned:

@@ -13,17 +13,17 @@ from pathlib import Path
 
 from pipeline import cache as caching
 from pipeline.cache import Cache
-from pipeline.catalog import catalogue as catalog
+from pipeline.catalog import pofile
 from pipeline.catalog.entry import read_legacy_owned
 from pipeline.catalog.poreader import Parsed
 from pipeline.config import Config, Route
 from pipeline.errors import PipelineError
-from pipeline.fsutil import catalogue_lock, workdir_lock, write_atomic
+from pipeline.fsutil import catalog_lock, workdir_lock, write_atomic
 from pipeline.ingest import collect_sources
 from pipeline.ingest.sources import save_sources
-from pipeline.jobs import catalogue_stage, plan_stage
+from pipeline.jobs import catalog_stage, plan_stage
 from pipeline.jobs.catalog_files import CatalogFile, CatalogFiles
-from pipeline.jobs.catalogue_stage import CATALOGUE_VERSION, CatalogOptions
+from pipeline.jobs.catalog_stage import CATALOG_VERSION, CatalogOptions
 from pipeline.jobs.localise_stage import Localised, localise, localise_key
 from pipeline.jobs.plan_stage import Planned, plan_key
 from pipeline.jobs.report import RunReport
@@ -89,8 +89,8 @@ class Runner:
         """Every stage for every locale. Every translation comes first, so a run killed on the way
         leaves the old catalogues; a locale whose catalogue is what these inputs give is skipped."""
         self.paths.check_inside(locales)  # before anything is read or written
-        catalog.source_date()  # a malformed SOURCE_DATE_EPOCH, too
-        with catalogue_lock(self.paths.locales_dir):
+        pofile.source_date()  # a malformed SOURCE_DATE_EPOCH, too
+        with catalog_lock(self.paths.locales_dir):
             segmented = self.segment(sources)
             pending: dict[str, tuple[Raw, bool]] = {}
             for locale in locales:
@@ -146,14 +146,14 @@ class Runner:
         """`pipeline catalog`: the .pot and each locale's .po and .mo from what the stages left;
         returns the files written."""
         self.paths.check_inside(locales)
-        catalog.source_date()  # a malformed SOURCE_DATE_EPOCH fails before any write
+        pofile.source_date()  # a malformed SOURCE_DATE_EPOCH fails before any write
         changed = []
-        with catalogue_lock(self.paths.locales_dir):
+        with catalog_lock(self.paths.locales_dir):
             segmented = self.segmented()
             if self._template(segmented):
                 changed.append(self.paths.pot())
             for locale in locales:
-                data = self._left(f"localize-{locale}", f"pipeline localize --to {locale}")
+                data = self._left(f"localise-{locale}", f"pipeline localize --to {locale}")
                 self._record(locale, findings=data.get("findings", 0))
                 file = self.catalogs.read(self.paths.po(locale))
                 if not self._current(locale, segmented, data["key"], file):
@@ -204,28 +204,28 @@ class Runner:
 
     def _localise(self, locale: str, raw: Raw) -> Localised:
         key = localise_key(self.config, locale, raw.key)
-        previous = self._previous(f"localize-{locale}", Localised.from_cache)
+        previous = self._previous(f"localise-{locale}", Localised.from_cache)
         if previous is not None and previous.key == key:
             self._record(locale, findings=previous.findings, skipped=f"localize {locale}")
             return previous
         localised = localise(raw, locale, self.config, key, previous)
-        self.cache.put(f"localize-{locale}", key, localised.to_cache(locale))
+        self.cache.put(f"localise-{locale}", key, localised.to_cache(locale))
         self._record(locale, findings=localised.findings)
         return localised
 
     def _template(self, segmented: Segmented) -> bool:
         """The .pot, rendered only when the messages changed or the file is not what was last written."""
         pot, options = self.paths.pot(), self.options
-        key = caching.key(segmented.key, CATALOGUE_VERSION, options.wrap, repr(options.project))
+        key = caching.key(segmented.key, CATALOG_VERSION, options.wrap, repr(options.project))
         last = self.cache.read("template")
         file = self.catalogs.read(pot)
         if last is not None and last.get("key") == key and last.get("pot") == file.digest:
             return False
         ours = last is not None and last.get("pot") == file.digest and file.digest is not None
         read = file.parsed() if ours else None  # else only its header matters
-        previous = read.po if read is not None else catalog.read_header(pot)
-        rendered = catalogue_stage.template(list(segmented.messages), file.text, previous, options,
-                                            catalogue_stage.written_texts(last, file.digest, read, options.wrap, "pot"))
+        previous = read.po if read is not None else pofile.read_header(pot)
+        rendered = catalog_stage.template(list(segmented.messages), file.text, previous, options,
+                                            catalog_stage.written_texts(last, file.digest, read, options.wrap, "pot"))
         file.drop_parse()
         digest = self._write(file, rendered.text)
         self.cache.put("template", key, {"pot": digest, "wrap": options.wrap, "entries": rendered.digests})
@@ -234,7 +234,7 @@ class Runner:
     def _current(self, locale: str, segmented: Segmented, localised_key: str, file: CatalogFile) -> bool:
         """True when `locale`'s catalogue and .mo are byte for byte what the catalogue stage last
         wrote from the same messages and translations: then nothing needs parsing or merging."""
-        stamp = self.cache.read(f"catalogue-{locale}")
+        stamp = self.cache.read(f"catalog-{locale}")
         wanted = self._catalog_key(locale, segmented, localised_key)
         if stamp is None or wanted not in (stamp.get("key"), stamp.get("next")) or stamp.get("po") != file.digest \
                 or stamp.get("mo") != caching.file_digest(self.paths.mo(locale)):
@@ -251,7 +251,7 @@ class Runner:
         plans differently from this one, yet would merge to these same files: the stamp accepts its
         key too, and the run after a daily update is a no-change run."""
         po_path, mo_path = self.paths.po(locale), self.paths.mo(locale)
-        stamp = self.cache.read(f"catalogue-{locale}")
+        stamp = self.cache.read(f"catalog-{locale}")
         existing = file.parsed()
         context = CheckContext(locale, self.config.glossary if self.config is not None else None)
         checked = self.cache.get(f"checked-{locale}", rules_key(context))
@@ -259,9 +259,9 @@ class Runner:
                                  checked["pairs"] if checked is not None else None)
         legacy = self._legacy(locale)
         messages = list(segmented.messages)
-        merged = catalogue_stage.merge(
+        merged = catalog_stage.merge(
             locale, existing, file.text, messages, localised.translations, legacy, self.options, check,
-            catalogue_stage.written_texts(stamp, file.digest, existing, self.options.wrap, "po"),
+            catalog_stage.written_texts(stamp, file.digest, existing, self.options.wrap, "po"),
             str(po_path), mo_path.name)
         file.drop_parse()  # the merge took its entries
         changed = [po_path] if merged.rendered.text is not None else []
@@ -283,7 +283,7 @@ class Runner:
         if follow and set(replanned.plan.todo) <= set(localised.translations):
             following = localise_key(self.config, locale, translate_key(self.config, locale, replanned))
             new_stamp["next"] = self._catalog_key(locale, segmented, following)
-        self.cache.put(f"catalogue-{locale}", self._catalog_key(locale, segmented, localised.key), new_stamp)
+        self.cache.put(f"catalog-{locale}", self._catalog_key(locale, segmented, localised.key), new_stamp)
         self._record(locale, status=new_stamp)
         return changed
 
@@ -300,7 +300,7 @@ class Runner:
         glossary = self.config.glossary if self.config is not None else None
         options = {"purge_obsolete": self.options.purge_obsolete, "wrap": self.options.wrap,
                    "project": repr(self.options.project), "glossary": glossary.digest if glossary is not None else None}
-        return caching.key(segmented.key, localised_key, CATALOGUE_VERSION, sorted(options.items()),
+        return caching.key(segmented.key, localised_key, CATALOG_VERSION, sorted(options.items()),
                            self._legacy_digest(locale))
 
     def _legacy(self, locale: str) -> dict[str, str] | None:

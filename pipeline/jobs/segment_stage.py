@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 from pipeline import cache as caching
-from pipeline.catalog import catalogue as catalog
+from pipeline.catalog import pofile
 from pipeline.ingest import artefact_matcher, read_document
 from pipeline.model import Segment
 from pipeline.segment.limits import check_sentence_lengths
@@ -34,8 +34,8 @@ class Segmented:
         return tuple(Segment(**s) for s in self.stored)
 
     @cached_property
-    def messages(self) -> tuple[catalog.Message, ...]:
-        return tuple(catalog.collect_messages(self.segments))
+    def messages(self) -> tuple[pofile.Message, ...]:
+        return tuple(pofile.collect_messages(self.segments))
 
     @property
     def message_count(self) -> int:

@@ -4,7 +4,7 @@ marker where the term stood, and the locale's own term is put back in its place.
 Markers continue the numbering of `spans` ([1]…[k] are the protected spans of the sentence, so the
 first term is [k+1]); an ending the Gujarati term carried stays for the model to read (મંત્રાલયમાં →
 `[3]માં`, "in [3]"), less any vowel sign, which cannot follow a marker. Both functions recompute the
-matches from the source, so nothing but the text passes between the translate and localize stages.
+matches from the source, so nothing but the text passes between the translate and localise stages.
 A marker the model lost is not guessed back: the `terminology` check then reports the term missing.
 """
 

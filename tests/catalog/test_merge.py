@@ -10,7 +10,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from pipeline.catalog import catalogue as catalog, merge
+from pipeline.catalog import pofile, merge
 from pipeline.catalog.entry import without_note
 from pipeline.model import Finding, Segment, Translation
 
@@ -25,7 +25,7 @@ def edit(sentence: str, word: int = 2) -> str:
 
 
 def messages(*texts, doc="a.txt"):
-    return catalog.collect_messages(Segment(doc, i, i, t, 0, len(t)) for i, t in enumerate(texts))
+    return pofile.collect_messages(Segment(doc, i, i, t, 0, len(t)) for i, t in enumerate(texts))
 
 
 def mt(texts, tag="v1", model="tiny@1"):
@@ -34,9 +34,9 @@ def mt(texts, tag="v1", model="tiny@1"):
 
 def run(path: Path, msgs, translations, owned=None, **options) -> polib.POFile:
     """One catalogue stage: merge with the file on disk, write it the way the pipeline does."""
-    existing = catalog.read_po(path)
+    existing = pofile.read_po(path)
     po = merge.merge_catalog(existing, msgs, translations, owned, **options)
-    catalog.save_catalog(path, po, "en", existing)
+    pofile.save_catalog(path, po, "en", existing)
     if shutil.which("msgfmt"):
         subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(path)], check=True, capture_output=True)
     return polib.pofile(str(path))
@@ -119,7 +119,7 @@ def test_moved_paragraph_reorders_entries_and_changes_nothing_else(path):
 
 
 def test_identical_sentence_in_two_documents_is_one_entry_with_both_references(path):
-    msgs = catalog.collect_messages(
+    msgs = pofile.collect_messages(
         [Segment("a.txt", 0, 0, A, 0, 1), Segment("a.txt", 1, 1, B, 0, 1), Segment("b.txt", 0, 0, A, 0, 1)])
     po = run(path, msgs, mt([A, B]))
     assert by_id(po)[A].occurrences == [("a.txt", ""), ("b.txt", "")]
@@ -127,7 +127,7 @@ def test_identical_sentence_in_two_documents_is_one_entry_with_both_references(p
 
 
 def test_context_keeps_identical_msgids_apart(path):
-    msgs = [catalog.Message(A, ("a.txt",), "heading"), catalog.Message(A, ("a.txt",))]
+    msgs = [pofile.Message(A, ("a.txt",), "heading"), pofile.Message(A, ("a.txt",))]
     run(path, msgs, mt([A]))
     po = polib.pofile(str(path))
     po[0].msgstr, po[0].flags = "Heading form.", []

@@ -11,7 +11,7 @@ import polib
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from pipeline.catalog import catalogue
+from pipeline.catalog import pofile
 from pipeline.catalog.poformat import format_catalog
 from pipeline.catalog.poreader import PoSyntaxError, parse_po
 from pipeline.errors import PipelineError
@@ -125,7 +125,7 @@ def test_read_po_names_the_file_and_line_of_a_broken_entry(tmp_path):
     path = tmp_path / "messages.po"
     path.write_text('msgid ""\nmsgstr ""\n\nmsgid "a"\n#. inside\nmsgstr "b"\n', encoding="utf-8")
     with pytest.raises(PipelineError) as raised:
-        catalogue.read_po(path)
+        pofile.read_po(path)
     assert raised.value.line == 5 and "left untouched" in str(raised.value)
 
 

@@ -10,7 +10,7 @@ import polib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.catalog import catalogue as catalog, merge
+from pipeline.catalog import pofile, merge
 from pipeline.localise.loops import cut_loop, find_loop
 from pipeline.model import Translation
 from pipeline.localise.numbers import find_source_numbers, find_target_numbers
@@ -30,16 +30,16 @@ TEXT = st.lists(st.one_of(TRICKY, ANY_CHAR, st.sampled_from(["ગુજરાત
 @given(pairs=st.dictionaries(TEXT, TEXT, min_size=1, max_size=4))
 def test_any_text_round_trips_through_po_and_mo(tmp_path, pairs):
     po_path, mo_path = tmp_path / "messages.po", tmp_path / "messages.mo"
-    messages = [catalog.Message(msgid, ("doc.txt",)) for msgid in pairs]
+    messages = [pofile.Message(msgid, ("doc.txt",)) for msgid in pairs]
     translations = {k: Translation(k, v, "tiny@1") for k, v in pairs.items()}
     po = merge.merge_catalog(None, messages, translations)
     for entry in po:
         entry.flags = []  # as a reviewer approved them, so the .mo holds them too
     po_path.unlink(missing_ok=True)
-    catalog.save_catalog(po_path, po, "en")
-    catalog.save_mo(mo_path, po)
+    pofile.save_catalog(po_path, po, "en")
+    pofile.save_mo(mo_path, po)
 
-    back = catalog.read_po(po_path)
+    back = pofile.read_po(po_path)
     assert {e.msgid: e.msgstr for e in back if not e.obsolete} == pairs
     assert {e.msgid: e.msgstr for e in polib.mofile(str(mo_path))} == pairs
     with open(mo_path, "rb") as handle:

@@ -6,7 +6,7 @@ import json
 
 import polib
 
-from pipeline.catalog import catalogue as catalog
+from pipeline.catalog import pofile
 from pipeline.catalog.entry import machine_note
 from pipeline.cli import main
 
@@ -20,7 +20,7 @@ def write_catalog(path, entries):
     po = polib.POFile()
     po.extend(entries)
     path.parent.mkdir(parents=True, exist_ok=True)
-    catalog.save_catalog(path, po, "en")
+    pofile.save_catalog(path, po, "en")
 
 
 def test_status_counts_each_kind_of_entry(tmp_path, capsys):

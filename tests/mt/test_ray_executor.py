@@ -11,7 +11,7 @@ import polib
 import pytest
 import yaml
 
-from pipeline.catalog import catalogue as catalog
+from pipeline.catalog import pofile
 from pipeline import cli, jobs
 from pipeline.mt.executors import RayExecutor, ray_runtime_env
 from pipeline.mt import load_translator

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import polib
 
-from pipeline.catalog import catalogue as catalog
+from pipeline.catalog import pofile
 from pipeline.catalog import merge as merging
 from pipeline.catalog import poformat
 from pipeline.catalog.entry import QA_COMMENT, reviewed_texts, ships
@@ -17,7 +17,7 @@ from pipeline.catalog.poreader import Parsed, parse_po
 from pipeline.catalog.status import LocaleStatus, catalog_status
 from pipeline.qa.shipping import shipping_problem
 
-CATALOGUE_VERSION = "2"  # bump when merge or the writers change: catalogues are merged again (2: a person's
+CATALOG_VERSION = "2"  # bump when merge or the writers change: catalogues are merged again (2: a person's
 # fuzzy edit is checked as it reads, with the glossary)
 
 
@@ -59,17 +59,17 @@ def written_texts(stamp: dict | None, digest: str | None, read: Parsed | None, w
 def render(po: polib.POFile, locale: str | None, old_text: str | None, previous: polib.POFile | None,
            options: CatalogOptions, known: dict[str, str] | None) -> Rendered:
     digests = [poformat.fields_digest(e) for e in po]
-    text = catalog.render_catalog(po, locale, old_text, previous, options.wrap, options.project, known, digests)
+    text = pofile.render_catalog(po, locale, old_text, previous, options.wrap, options.project, known, digests)
     return Rendered(text, digests)
 
 
-def template(messages: list[catalog.Message], old_text: str | None, previous: polib.POFile | None,
+def template(messages: list[pofile.Message], old_text: str | None, previous: polib.POFile | None,
              options: CatalogOptions, known: dict[str, str] | None) -> Rendered:
     """The .pot: every message with its references, no translation."""
-    return render(catalog.build_template(messages), None, old_text, previous, options, known)
+    return render(pofile.build_template(messages), None, old_text, previous, options, known)
 
 
-def merge(locale: str, existing: Parsed | None, old_text: str | None, messages: list[catalog.Message],
+def merge(locale: str, existing: Parsed | None, old_text: str | None, messages: list[pofile.Message],
           translations: dict, legacy_owned: dict[str, str] | None, options: CatalogOptions, check,
           known: dict[str, str] | None, po_name: str, mo_name: str) -> Merged:
     """`locale`'s catalogue with this run's translations merged in (see `catalog.merge`), and its .mo.

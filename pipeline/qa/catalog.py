@@ -15,9 +15,9 @@ from pathlib import Path
 
 import polib
 
-from pipeline.catalog.catalogue import read_po
+from pipeline.catalog.pofile import read_po
 from pipeline.catalog.entry import State, entry_findings, state
-from pipeline.layout import locale_of_catalogue, parse_locale
+from pipeline.layout import locale_of_catalog, parse_locale
 from pipeline.errors import PipelineError
 from pipeline.glossary import Glossary
 from pipeline.glossary.matching import find_terms
@@ -37,7 +37,7 @@ class PoFinding:
     message: str
 
 
-def read_catalogue(path: Path) -> polib.POFile:
+def read_catalog(path: Path) -> polib.POFile:
     """The catalogue at `path`, read as `run` and `status` read it (so a syntax error is the same
     error, with its line), or a PipelineError naming the file."""
     if path.is_dir():
@@ -51,20 +51,20 @@ def read_catalogue(path: Path) -> polib.POFile:
     return po
 
 
-def catalogue_locale(path: Path, po: polib.POFile) -> str | None:
+def catalog_locale(path: Path, po: polib.POFile) -> str | None:
     """The catalogue's target locale: its Language header, else the LOCALE/LC_MESSAGES/ folder."""
     name = (po.metadata.get("Language") or "").strip()
     if not name:
-        name = locale_of_catalogue(path) or ""
+        name = locale_of_catalog(path) or ""
     try:
         return str(parse_locale(name)) if name else None
     except PipelineError:
         return None
 
 
-def check_catalogue(path: Path, po: polib.POFile, only: tuple[str, ...] | None = None,
+def check_catalog(path: Path, po: polib.POFile, only: tuple[str, ...] | None = None,
                     glossary: Glossary | None = None) -> list[PoFinding]:
-    context = CheckContext(catalogue_locale(path, po), glossary)
+    context = CheckContext(catalog_locale(path, po), glossary)
 
     def check(source: str, translation: str):
         return run_checks(source, translation, only, context)
@@ -77,10 +77,10 @@ def check_catalogue(path: Path, po: polib.POFile, only: tuple[str, ...] | None =
 def check_files(paths: list[Path], only: tuple[str, ...] | None = None,
                 glossary: Glossary | None = None) -> list[PoFinding]:
     """Findings over all `paths`; every file is read before any is checked, so bad input fails fast."""
-    catalogues = [(path, read_catalogue(path)) for path in paths]
-    findings = [f for path, po in catalogues for f in check_catalogue(path, po, only, glossary)]
+    catalogs = [(path, read_catalog(path)) for path in paths]
+    findings = [f for path, po in catalogs for f in check_catalog(path, po, only, glossary)]
     if only is None or "consistency" in only:
-        findings += check_consistency(catalogues, glossary)
+        findings += check_consistency(catalogs, glossary)
     return findings
 
 
@@ -95,15 +95,15 @@ class _Reviewed:
         return f"{self.file}:{self.line}"
 
 
-def check_consistency(catalogues: list[tuple[Path, polib.POFile]], glossary: Glossary | None = None) -> list[PoFinding]:
+def check_consistency(catalogs: list[tuple[Path, polib.POFile]], glossary: Glossary | None = None) -> list[PoFinding]:
     """Reviewed translations (fuzzy cleared) that disagree, per locale: the same entry (msgctxt,
     msgid) translated two ways in two catalogues (another domain, project or branch), and a
     glossary term whose target one reviewer used and another did not. Each finding is on the later
     entry and names the earlier. Catalogues of no known locale are not compared (a context may
     stand for a language there); a msgctxt exists to allow another translation, so it is kept apart."""
     by_locale: dict[str | None, list[_Reviewed]] = {}
-    for path, po in catalogues:
-        locale = catalogue_locale(path, po)
+    for path, po in catalogs:
+        locale = catalog_locale(path, po)
         for entry in po:
             if entry.msgid and entry.msgstr and state(entry) is State.REVIEWED:
                 by_locale.setdefault(locale, []).append(_Reviewed(str(path), entry.linenum, entry))

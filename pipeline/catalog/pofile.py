@@ -54,11 +54,11 @@ def collect_messages(segments: Iterable[Segment]) -> list[Message]:
 
 def read_po(path: Path) -> polib.POFile | None:
     """The catalogue at `path`, or None if there is none; a broken file is an error, never replaced."""
-    parsed = read_catalogue(path)
+    parsed = read_catalog(path)
     return parsed.po if parsed is not None else None
 
 
-def read_catalogue(path: Path, data: bytes | None = None) -> Parsed | None:
+def read_catalog(path: Path, data: bytes | None = None) -> Parsed | None:
     """`read_po`, with the text each entry had in the file (see `poformat.format_entries`);
     `data`: the file's bytes, when the caller has read them already."""
     if data is None:
