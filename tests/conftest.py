@@ -60,6 +60,9 @@ class Ran:
     out = property(lambda self: self.stdout)
     err = property(lambda self: self.stderr)
 
+    def __iter__(self):  # code, out, err = pipeline(...)
+        return iter((self.returncode, self.stdout, self.stderr))
+
 
 class PipelineCommand:
     """The `pipeline` command as a user runs it, from a folder, with its exit status checked.
@@ -91,7 +94,10 @@ class PipelineCommand:
             if cwd is not None:
                 os.chdir(cwd)
             with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-                code = main(argv)
+                try:
+                    code = main(argv)
+                except SystemExit as exc:  # argparse: --help, --version, a usage error
+                    code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
         finally:
             os.chdir(here)
         return Ran(code, out.getvalue(), err.getvalue())

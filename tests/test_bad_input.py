@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -25,16 +22,6 @@ msgstr ""
 msgid "ગુજરાત સરકારે નવી યોજના શરૂ કરી છે."
 msgstr "The Gujarat government has started a new scheme."
 """
-
-
-def env() -> dict:
-    return dict(os.environ, OMP_NUM_THREADS="1",
-                PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-
-
-def cli(*args, cwd, timeout=120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, env=env(), timeout=timeout)
 
 
 def fast_models(tiny_models: Path, folder: Path) -> Path:
@@ -77,12 +64,13 @@ BAD_SOURCES = {
 
 
 @pytest.mark.parametrize("case", list(BAD_SOURCES))
-def test_bad_source_file_is_a_clear_error_and_nothing_is_lost(project, case):
+def test_bad_source_file_is_a_clear_error_and_nothing_is_lost(project, case, pipeline):
     data, message = BAD_SOURCES[case]
     (project / "articles" / "bad.txt").write_bytes(data)
     before = everything(project)
     started = time.monotonic()
-    proc = cli("run", "articles", "--to", "en", "--models", "models.yaml", cwd=project)
+    proc = pipeline("run", "articles", "--to", "en", "--models", "models.yaml", cwd=project, separate=True,
+                    code=None, timeout=120)
     assert proc.returncode == 2, proc.stderr
     assert message in proc.stderr and "Traceback" not in proc.stderr
     assert time.monotonic() - started < 100  # the 10 MB line is refused, not sent to the model for hours
@@ -96,7 +84,7 @@ def test_bad_source_file_is_a_clear_error_and_nothing_is_lost(project, case):
     (["--domain", "../evil"], "gettext domain '../evil' is not a plain name"),
     (["nowhere.txt"], "nowhere.txt: source path does not exist"),
 ])
-def test_bad_arguments_and_models_file_are_clear_errors(project, args, message):
+def test_bad_arguments_and_models_file_are_clear_errors(project, args, message, pipeline):
     (project / "typo.yaml").write_text((project / "models.yaml").read_text(encoding="utf-8").replace(
         "    family: nllb", "    famly: nllb", 1), encoding="utf-8")
     before = everything(project)
@@ -108,25 +96,27 @@ def test_bad_arguments_and_models_file_are_clear_errors(project, args, message):
     if not args[0].startswith("--"):
         sources = args
     flat = [x for kv in options.items() for x in kv]
-    proc = cli("run", *sources, *flat, cwd=project)
+    proc = pipeline("run", *sources, *flat, cwd=project, separate=True, code=None, timeout=120)
     assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr
     assert everything(project) == before and not (project.parent / "evil.pot").exists()
 
 
-def test_broken_po_is_named_with_its_line_and_left_untouched(project):
+def test_broken_po_is_named_with_its_line_and_left_untouched(project, pipeline):
     po = project / "locales" / "en" / "LC_MESSAGES" / "messages.po"
     po.write_text(REVIEWED_PO.replace('new scheme."', 'new scheme.'), encoding="utf-8")  # quote not closed
     before = po.read_bytes()
-    proc = cli("run", "articles", "--to", "en", "--models", "models.yaml", cwd=project)
+    proc = pipeline("run", "articles", "--to", "en", "--models", "models.yaml", cwd=project, separate=True,
+                    code=None, timeout=120)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "messages.po:7: syntax error in catalogue" in proc.stderr and "left untouched" in proc.stderr
     assert po.read_bytes() == before
 
 
-def test_crlf_po_from_a_reviewer_is_accepted_and_the_review_kept(project):
+def test_crlf_po_from_a_reviewer_is_accepted_and_the_review_kept(project, pipeline):
     po = project / "locales" / "en" / "LC_MESSAGES" / "messages.po"
     po.write_bytes(REVIEWED_PO.encode().replace(b"\n", b"\r\n"))
-    proc = cli("run", "articles", "--to", "en", "--models", "models.yaml", cwd=project)
+    proc = pipeline("run", "articles", "--to", "en", "--models", "models.yaml", cwd=project, separate=True,
+                    code=None, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "loading" not in proc.stderr  # the only sentence is reviewed: no model needed
     (entry,) = polib.pofile(str(po))
@@ -134,20 +124,21 @@ def test_crlf_po_from_a_reviewer_is_accepted_and_the_review_kept(project):
     assert b"\r\n" not in po.read_bytes()
 
 
-def test_utf8_bom_is_accepted_and_dropped(project):
+def test_utf8_bom_is_accepted_and_dropped(project, pipeline):
     (project / "articles" / "good.txt").write_bytes(b"\xef\xbb\xbf" + GOOD.encode())
-    proc = cli("segment", "articles", "--jsonl", cwd=project)
+    proc = pipeline("segment", "articles", "--jsonl", cwd=project, separate=True, code=None, timeout=120)
     assert proc.returncode == 0, proc.stderr
     (row,) = [json.loads(line) for line in proc.stdout.splitlines()]
     assert row["text"] == GOOD.strip() and row["start"] == 0
 
 
-def test_gujarati_english_and_devanagari_mixed_are_translated(project):
+def test_gujarati_english_and_devanagari_mixed_are_translated(project, pipeline):
     mixed = ("ગુજરાત સરકારે Smart City Mission હેઠળ ૩ લાખ ઘર બનાવ્યાં. "
              "भारत सरकार ने नई योजना शुरू की। The scheme starts in 2024.\n"
              "મુખ્યમંત્રીએ કહ્યું, \"यह बहुत अच्छा है\" અને AI-based system ની વાત કરી.\n")
     (project / "articles" / "good.txt").write_text(mixed, encoding="utf-8")
-    proc = cli("run", "articles", "--to", "en", "--models", "models.yaml", cwd=project)
+    proc = pipeline("run", "articles", "--to", "en", "--models", "models.yaml", cwd=project, separate=True,
+                    code=None, timeout=120)
     assert proc.returncode == 0, proc.stderr
     pot = [e.msgid for e in polib.pofile(str(project / "locales" / "messages.pot"))]
     assert pot == ["ગુજરાત સરકારે Smart City Mission હેઠળ ૩ લાખ ઘર બનાવ્યાં.", "भारत सरकार ने नई योजना शुरू की।",

@@ -94,7 +94,7 @@ def models_text(tiny_models) -> str:
 @example(actions=[("edit-fuzzy", 0), ("settings", 0)])  # the model changes: a person's fuzzy text stays
 @example(actions=[("approve", 2), ("edit-source", 2), ("delete-source", 0), ("purge", 0)])
 def test_without_the_work_directory_every_run_gives_the_same_catalogues(models_text, monkeypatch, actions):
-    monkeypatch.setattr(catalogue, "now_stamp", lambda: "2026-01-01 00:00+0000")  # header dates are content-driven
+    monkeypatch.setattr(pofile, "now_stamp", lambda: "2026-01-01 00:00+0000")  # header dates are content-driven
     with tempfile.TemporaryDirectory() as tmp:
         a, b = Project(Path(tmp) / "a", models_text), Project(Path(tmp) / "b", models_text)
         sentences, unused, beam = POOL[:3], POOL[3:], 2

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import polib
@@ -16,16 +15,6 @@ from pipeline.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "smart-communities.gu.txt"
-
-
-def pipeline(*args, cwd, env=None, check=True):
-    env = dict(env or os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))  # this checkout
-    proc = subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, env=env)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
-    return proc
 
 
 @pytest.fixture
@@ -46,7 +35,7 @@ def msgfmt_check(path: Path):
     subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(path)], check=True, capture_output=True)
 
 
-def test_run_writes_review_ready_catalogues(project, tiny_models):
+def test_run_writes_review_ready_catalogues(project, tiny_models, pipeline):
     proc = pipeline("run", "articles", "--to", "en,zh_Hans", "--models", tiny_models, cwd=project)
     lines = proc.stdout.strip().splitlines()
     summary = lines[next(i for i, line in enumerate(lines) if line.startswith("16 segments (")):][:3]
@@ -69,7 +58,7 @@ def test_run_writes_review_ready_catalogues(project, tiny_models):
         assert "qa: numbers: number missing or changed in translation: 300000" in headline.comment
 
 
-def test_no_change_rerun_loads_no_model_and_changes_no_byte(project, tiny_models):
+def test_no_change_rerun_loads_no_model_and_changes_no_byte(project, tiny_models, pipeline):
     pipeline("run", "articles", "--to", "en", "--models", tiny_models, cwd=project)
     before = snapshot(project / "locales")
     again = pipeline("run", "articles", "--to", "en", "--models", tiny_models, cwd=project)
@@ -78,7 +67,7 @@ def test_no_change_rerun_loads_no_model_and_changes_no_byte(project, tiny_models
     assert snapshot(project / "locales") == before
 
 
-def test_reviewed_entry_survives_and_only_new_text_is_translated(project, tiny_models):
+def test_reviewed_entry_survives_and_only_new_text_is_translated(project, tiny_models, pipeline):
     pipeline("run", "articles", "--to", "en", "--models", tiny_models, cwd=project)
     po_path = project / "locales" / "en" / "LC_MESSAGES" / "messages.po"
     po = polib.pofile(str(po_path))
@@ -115,7 +104,7 @@ def test_reviewed_entry_survives_and_only_new_text_is_translated(project, tiny_m
     msgfmt_check(po_path)
 
 
-def test_stages_one_by_one_match_run(project, tiny_models):
+def test_stages_one_by_one_match_run(project, tiny_models, pipeline):
     one = project / "one"
     two = project / "two"
     common = ["--to", "zh_Hans", "--models", tiny_models]
@@ -131,13 +120,13 @@ def test_stages_one_by_one_match_run(project, tiny_models):
     assert all(strip(a[k]) == strip(b[k]) for k in a if k.endswith(".po"))
 
 
-def test_stage_without_its_input_says_what_to_run(project, tiny_models):
-    proc = pipeline("translate", "--to", "en", "--models", tiny_models, cwd=project, check=False)
+def test_stage_without_its_input_says_what_to_run(project, tiny_models, pipeline):
+    proc = pipeline("translate", "--to", "en", "--models", tiny_models, cwd=project, code=None)
     assert proc.returncode != 0 and "run `pipeline segment SOURCES` first" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 
-def test_segment_jsonl(project):
+def test_segment_jsonl(project, pipeline):
     proc = pipeline("segment", "articles", "--jsonl", cwd=project)
     import json
 
@@ -149,23 +138,23 @@ def test_segment_jsonl(project):
     assert rows[0]["block"] == 1 and rows[1]["block"] == 3  # "• 1" and wps_doc_0 are blocks too
 
 
-def test_missing_model_offline_is_one_clear_message(project, tmp_path):
+def test_missing_model_offline_is_one_clear_message(project, tmp_path, pipeline):
     env = os.environ.copy()
     env.update(HF_HUB_OFFLINE="1", HF_HOME=str(tmp_path / "empty-hf-home"))
     proc = pipeline("run", "articles", "--to", "en", "--models", ROOT / "models.yaml", cwd=project,
-                    env=env, check=False)
+                    env=env, code=None)
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr
     assert "facebook/nllb-200-distilled-600M" in proc.stderr and "download" in proc.stderr
 
 
-def test_bad_locale_and_missing_source_are_clear_errors(project, tiny_models):
-    proc = pipeline("run", "articles", "--to", "xx_Klingon", "--models", tiny_models, cwd=project, check=False)
+def test_bad_locale_and_missing_source_are_clear_errors(project, tiny_models, pipeline):
+    proc = pipeline("run", "articles", "--to", "xx_Klingon", "--models", tiny_models, cwd=project, code=None)
     assert proc.returncode == 2 and "unknown locale 'xx_Klingon'" in proc.stderr
-    proc = pipeline("run", "nowhere.txt", "--to", "en", "--models", tiny_models, cwd=project, check=False)
+    proc = pipeline("run", "nowhere.txt", "--to", "en", "--models", tiny_models, cwd=project, code=None)
     assert proc.returncode == 2 and "nowhere.txt: source path does not exist" in proc.stderr
 
 
-def test_help_works():
+def test_help_works(pipeline):
     out = pipeline("--help", cwd=ROOT)
     assert "segment" in out.stdout and "catalog" in out.stdout

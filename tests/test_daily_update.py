@@ -7,14 +7,13 @@ checked here against what a fresh clone, which has none of it, writes.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import polib
 import pytest
 
-from pipeline import cli, jobs
+from pipeline import jobs
 from pipeline.catalog import pofile
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,16 +21,7 @@ GU = (ROOT / "tests" / "data" / "flores-sample" / "guj_Gujr.txt").read_text(enco
 S = GU[40:48]
 
 
-def pipeline(project: Path, capsys, *args) -> str:
-    here = os.getcwd()
-    os.chdir(project)
-    try:
-        code = cli.main(["run", "articles", "--to", "en", "--models", "models.yaml", *args])
-    finally:
-        os.chdir(here)
-    out = capsys.readouterr()
-    assert code == 0, out.err
-    return out.err
+RUN = ("run", "articles", "--to", "en", "--models", "models.yaml")  # the newsroom's command, from its folder
 
 
 def po_path(project: Path) -> Path:
@@ -74,41 +64,41 @@ def files(project: Path) -> dict[str, bytes]:
     return {str(p.relative_to(project)): p.read_bytes() for p in sorted((project / "locales").rglob("*")) if p.is_file()}
 
 
-def test_a_daily_update_writes_what_a_fresh_clone_writes_and_the_next_run_skips(project, capsys):
-    pipeline(project, capsys)
+def test_a_daily_update_writes_what_a_fresh_clone_writes_and_the_next_run_skips(project, pipeline):
+    pipeline(*RUN, cwd=project)
     approve(project, [S[0], S[2]])
-    pipeline(project, capsys)
+    pipeline(*RUN, cwd=project)
     daily_edit(project)
     clone = project.parent / "clone"
     shutil.copytree(project, clone)
     shutil.rmtree(clone / ".pipeline")
 
-    pipeline(project, capsys)  # copies unchanged entries' text, reuses findings and the plan's parse
-    pipeline(clone, capsys)  # formats and checks everything
+    pipeline(*RUN, cwd=project)  # copies unchanged entries' text, reuses findings and the plan's parse
+    pipeline(*RUN, cwd=clone)  # formats and checks everything
     assert files(project) == files(clone)
     e = {e.msgid: e for e in polib.pofile(str(po_path(project)))}[edit_one_word(S[0])]
     assert e.fuzzy and e.msgstr == "Reviewed by a person." and e.previous_msgid == S[0]
 
     before = files(project)
-    err = pipeline(project, capsys)
+    err = pipeline(*RUN, cwd=project).err
     assert "catalog en" in err  # the merge made the edited entry a person's; the next run knows it
     assert files(project) == before
 
 
-def test_approved_entries_are_checked_again_only_when_their_text_changed(project, capsys, monkeypatch):
-    pipeline(project, capsys)
+def test_approved_entries_are_checked_again_only_when_their_text_changed(project, monkeypatch, pipeline):
+    pipeline(*RUN, cwd=project)
     approve(project, [S[0], S[2], S[3]])
     checked: list[tuple[str, str]] = []
     real = jobs.runner.run_checks
     monkeypatch.setattr(jobs.runner, "run_checks",
                         lambda source, text, *rest, **context: checked.append((source, text))
                         or real(source, text, *rest, **context))
-    pipeline(project, capsys)
+    pipeline(*RUN, cwd=project)
     assert sorted(s for s, _ in checked) == sorted([S[0], S[2], S[3]])
 
     checked.clear()
     daily_edit(project)
-    pipeline(project, capsys)
+    pipeline(*RUN, cwd=project)
     # S[2], S[3]: same source, same reviewed text; S[0]'s edited source now holds its reviewed text as a
     # fuzzy suggestion, a pair not seen before: checked as it reads
     assert checked == [(edit_one_word(S[0]), "Reviewed by a person.")]
@@ -116,7 +106,7 @@ def test_approved_entries_are_checked_again_only_when_their_text_changed(project
     checked.clear()
 
     approve(project, [S[2]], "Reviewed again, now with 99 balloons.")
-    pipeline(project, capsys)
+    pipeline(*RUN, cwd=project)
     assert checked == [(S[2], "Reviewed again, now with 99 balloons.")]
     e = {e.msgid: e for e in polib.pofile(str(po_path(project)))}[S[2]]
     assert "qa: numbers" in e.comment and "99" in e.comment
@@ -124,39 +114,32 @@ def test_approved_entries_are_checked_again_only_when_their_text_changed(project
     checked.clear()
     (project / ".pipeline" / "checked-en.json").write_text("{ damaged", encoding="utf-8")
     (project / "articles" / "b.gu.txt").write_text(S[7] + "\n", encoding="utf-8")
-    pipeline(project, capsys)
+    pipeline(*RUN, cwd=project)
     # a damaged record: every text a person wrote checked again, with the same notes
     assert sorted(s for s, _ in checked) == sorted([edit_one_word(S[0]), S[2], S[3]])
     assert {e.msgid: e.comment for e in polib.pofile(str(po_path(project)))}[S[2]] == e.comment
 
 
-def test_a_daily_update_parses_each_catalogue_once(project, capsys, monkeypatch):
-    pipeline(project, capsys)
+def test_a_daily_update_parses_each_catalogue_once(project, monkeypatch, pipeline):
+    pipeline(*RUN, cwd=project)
     approve(project, [S[0]])
-    pipeline(project, capsys)
+    pipeline(*RUN, cwd=project)
     daily_edit(project)
     reads: list[Path] = []
     real = pofile.read_catalog
-    monkeypatch.setattr(catalogue, "read_catalog", lambda path, *data: reads.append(Path(path)) or real(path, *data))
-    pipeline(project, capsys)
+    monkeypatch.setattr(pofile, "read_catalog", lambda path, *data: reads.append(Path(path)) or real(path, *data))
+    pipeline(*RUN, cwd=project)
     assert [p.name for p in reads].count("messages.po") == 1  # the plan's parse, held for the merge
 
 
-def test_a_run_with_nothing_to_do_reads_no_cached_translation_and_reports_the_same(project, capsys):
-    pipeline(project, capsys)
+def test_a_run_with_nothing_to_do_reads_no_cached_translation_and_reports_the_same(project, pipeline):
+    pipeline(*RUN, cwd=project)
     approve(project, [S[1]])
-    pipeline(project, capsys)
-    here = os.getcwd()
-    os.chdir(project)
-    try:
-        cli.main(["run", "articles", "--to", "en", "--models", "models.yaml"])
-        first = capsys.readouterr()
-        (project / ".pipeline" / "translate-en.json").write_text("{ not read on such a run", encoding="utf-8")
-        before = files(project)
-        cli.main(["run", "articles", "--to", "en", "--models", "models.yaml"])
-        second = capsys.readouterr()
-    finally:
-        os.chdir(here)
+    pipeline(*RUN, cwd=project)
+    first = pipeline(*RUN, cwd=project)
+    (project / ".pipeline" / "translate-en.json").write_text("{ not read on such a run", encoding="utf-8")
+    before = files(project)
+    second = pipeline(*RUN, cwd=project)
     assert "translate en" in second.err and "catalog en" in second.err
     assert second.out == first.out and "5 reused from memory, 1 reviewed kept" in second.out
     assert files(project) == before

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,19 +13,13 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "tests" / "data" / "flores-sample"
 
 
-def run(*args, cwd):
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, env=env)
-
-
-def test_evaluate_compares_several_models_files_in_one_table(tiny_models, tmp_path):
+def test_evaluate_compares_several_models_files_in_one_table(tiny_models, tmp_path, pipeline):
     int8 = tmp_path / "int8.yaml"  # the tiny NLLB on CTranslate2 int8 next to transformers
     text = tiny_models.read_text(encoding="utf-8").replace("./", f"{tiny_models.parent}/")
     int8.write_text(text.replace("backend: transformers", "backend: ctranslate2\n    quantization: int8"),
                     encoding="utf-8")
-    proc = run("evaluate", "--src", SAMPLE / "guj_Gujr.txt", "--ref", SAMPLE / "zho_Hans.txt", "--to", "zh_Hans",
-               "--models", tiny_models, "--models", int8, "--limit", "12", "--json", cwd=tmp_path)
+    proc = pipeline("evaluate", "--src", SAMPLE / "guj_Gujr.txt", "--ref", SAMPLE / "zho_Hans.txt", "--to", "zh_Hans",
+               "--models", tiny_models, "--models", int8, "--limit", "12", "--json", cwd=tmp_path, code=None)
     assert proc.returncode == 0, proc.stderr
     rows = json.loads(proc.stdout)
     assert [r["label"] for r in rows] == ["models.yaml: nllb-tiny (transformers, beam 2)",
@@ -38,8 +29,8 @@ def test_evaluate_compares_several_models_files_in_one_table(tiny_models, tmp_pa
         # reference at all, so 0 is possible: the scorer itself is pinned by the exact-score test below
         assert row["lines"] == 12 and 0 <= row["bleu"] < 5 and 0 <= row["chrf++"] < 30
         assert row["numbers_total"] > 0 and 0 <= row["numbers_right"] <= row["numbers_total"]
-    table = run("evaluate", "--src", SAMPLE / "guj_Gujr.txt", "--ref", SAMPLE / "eng_Latn.txt", "--to", "en",
-                "--models", tiny_models, "--limit", "5", cwd=tmp_path)
+    table = pipeline("evaluate", "--src", SAMPLE / "guj_Gujr.txt", "--ref", SAMPLE / "eng_Latn.txt", "--to", "en",
+                "--models", tiny_models, "--limit", "5", cwd=tmp_path, code=None)
     assert table.returncode == 0, table.stderr
     lines = table.stdout.splitlines()
     assert lines[0] == "5 lines, gu → en" and lines[1].split()[:3] == ["model", "BLEU", "chrF++"]
@@ -73,15 +64,18 @@ def test_translate_lines_goes_sentence_by_sentence_and_localises_numbers():
     assert out == ["<પહેલું> 3,00,000 <બીજું> 3,00,000", "<ત્રીજું.> 300000"]
 
 
-def test_misaligned_or_unreadable_files_are_clear_errors(tmp_path, tiny_models):
+def test_misaligned_or_unreadable_files_are_clear_errors(tmp_path, tiny_models, pipeline):
     src, ref = tmp_path / "src.txt", tmp_path / "ref.txt"
     src.write_text("એક.\nબે.\n", encoding="utf-8")
     ref.write_text("One.\n", encoding="utf-8")
-    proc = run("evaluate", "--src", src, "--ref", ref, "--to", "en", "--models", tiny_models, cwd=tmp_path)
+    proc = pipeline("evaluate", "--src", src, "--ref", ref, "--to", "en", "--models", tiny_models, cwd=tmp_path,
+                    code=None)
     assert proc.returncode != 0 and "2 source lines but 1 reference lines" in proc.stderr
     ref.write_text("One.\n\n", encoding="utf-8")
-    proc = run("evaluate", "--src", src, "--ref", ref, "--to", "en", "--models", tiny_models, cwd=tmp_path)
+    proc = pipeline("evaluate", "--src", src, "--ref", ref, "--to", "en", "--models", tiny_models, cwd=tmp_path,
+                    code=None)
     assert proc.returncode != 0 and f"{ref}:2" in proc.stderr and "empty reference" in proc.stderr
     ref.write_bytes(b"One.\n\xff\n")
-    proc = run("evaluate", "--src", src, "--ref", ref, "--to", "en", "--models", tiny_models, cwd=tmp_path)
+    proc = pipeline("evaluate", "--src", src, "--ref", ref, "--to", "en", "--models", tiny_models, cwd=tmp_path,
+                    code=None)
     assert proc.returncode != 0 and "not UTF-8" in proc.stderr and f"{ref}:2" in proc.stderr

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import subprocess
-import sys
 from pathlib import Path
 from unittest import mock
 
@@ -198,22 +196,17 @@ def test_temp_file_left_by_a_killed_writer_is_cleared_on_the_next_write(tmp_path
 # --- locks -----------------------------------------------------------------------------------
 
 
-def run_cli(*args, cwd):
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, env=env, timeout=120)
-
-
 @pytest.mark.parametrize("held,workdir,message", [
     ("catalogues", "other-work", "locales: another pipeline run is using this catalogue folder"),
     ("workdir", ".pipeline", ".pipeline: another pipeline run is using this work directory"),
 ])
 def test_a_second_run_stops_with_a_message_while_the_first_holds_the_lock(tiny_models, tmp_path, held, workdir,
-                                                                          message):
+                                                                          message, pipeline):
     (tmp_path / "a.txt").write_text(GUJARATI[0] + "\n", encoding="utf-8")
     lock = fsutil.catalog_lock(tmp_path / "locales") if held == "catalogues" else fsutil.workdir_lock(
         tmp_path / ".pipeline")
     with lock:  # held by this process, as a first run would hold it
-        proc = run_cli("run", "a.txt", "--to", "en", "--models", tiny_models, "--workdir", workdir, cwd=tmp_path)
+        proc = pipeline("run", "a.txt", "--to", "en", "--models", tiny_models, "--workdir", workdir, cwd=tmp_path,
+                        separate=True, code=None, timeout=120)
     assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr
     assert not list((tmp_path / "locales").rglob("*.po")) and not (tmp_path / workdir / "segments.json").exists()

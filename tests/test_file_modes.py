@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli import main
 
 from test_cli import EXAMPLE
 
@@ -33,10 +32,6 @@ def modes(*folders: Path) -> dict[str, int]:
             if p.is_file() and p.name not in LOCKS}
 
 
-def cli(*args) -> None:
-    assert main([str(a) for a in args]) == 0
-
-
 @pytest.fixture
 def articles(tmp_path) -> Path:
     folder = tmp_path / "articles"
@@ -47,12 +42,12 @@ def articles(tmp_path) -> Path:
 
 
 @pytest.mark.parametrize("mask", [0o022, 0o002, 0o077])
-def test_every_written_file_honours_the_umask(tmp_path, articles, tiny_models, mask):
+def test_every_written_file_honours_the_umask(tmp_path, articles, tiny_models, mask, pipeline):
     locales, work, dist = tmp_path / "locales", tmp_path / "work", tmp_path / "dist"
     with umask(mask):
-        cli("run", articles, "--to", "en,zh_Hans", "--models", tiny_models, "--locales", locales, "--workdir", work)
+        pipeline("run", articles, "--to", "en,zh_Hans", "--models", tiny_models, "--locales", locales, "--workdir", work)
         for fmt in ("mo", "json", "html", "txt"):
-            cli("export", "--format", fmt, "--locale", "en", "--include-fuzzy", "--locales", locales,
+            pipeline("export", "--format", fmt, "--locale", "en", "--include-fuzzy", "--locales", locales,
                 "--workdir", work, "--out", dist / fmt)
     written = modes(locales, work, dist)
     names = {Path(p).name for p in written}
@@ -61,9 +56,9 @@ def test_every_written_file_honours_the_umask(tmp_path, articles, tiny_models, m
     assert written == {p: 0o666 & ~mask for p in written}
 
 
-def test_a_replaced_file_keeps_its_mode(tmp_path, articles, tiny_models):
+def test_a_replaced_file_keeps_its_mode(tmp_path, articles, tiny_models, pipeline):
     locales, work = tmp_path / "locales", tmp_path / "work"
-    cli("run", articles, "--to", "en", "--models", tiny_models, "--locales", locales, "--workdir", work)
+    pipeline("run", articles, "--to", "en", "--models", tiny_models, "--locales", locales, "--workdir", work)
     po = locales / "en" / "LC_MESSAGES" / "messages.po"
     mo, pot = po.with_suffix(".mo"), locales / "messages.pot"
     po.chmod(0o640)
@@ -72,6 +67,6 @@ def test_a_replaced_file_keeps_its_mode(tmp_path, articles, tiny_models):
     before = po.read_bytes()
     (articles / "extra.txt").write_text("આ નવું વાક્ય છે.\n", encoding="utf-8")
     with umask(0o077):  # a stricter umask must not tighten files that already exist
-        cli("run", articles, "--to", "en", "--models", tiny_models, "--locales", locales, "--workdir", work)
+        pipeline("run", articles, "--to", "en", "--models", tiny_models, "--locales", locales, "--workdir", work)
     assert po.read_bytes() != before  # it was rewritten
     assert modes(locales) == {str(pot): 0o664, str(po): 0o640, str(mo): 0o644}

@@ -38,13 +38,6 @@ def env() -> dict:
                 PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
 
 
-def run_cli(*args, cwd) -> subprocess.CompletedProcess:
-    proc = subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, env=env(), timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    return proc
-
-
 def fast_models(tiny_models: Path, folder: Path) -> Path:
     text = tiny_models.read_text(encoding="utf-8").replace("beam_size: 2", "beam_size: 1")
     path = folder / "models.yaml"
@@ -75,13 +68,14 @@ def wait_for(condition, proc: subprocess.Popen, what: str, limit: float = 120) -
         time.sleep(0.02)
 
 
-def test_sigkill_mid_translation_then_the_next_run_translates_only_the_rest(tiny_models, tmp_path):
+def test_sigkill_mid_translation_then_the_next_run_translates_only_the_rest(tiny_models, tmp_path, pipeline):
     models = fast_models(tiny_models, tmp_path)
     article = tmp_path / "articles" / "news.txt"
     article.parent.mkdir()
     common = ["--to", "en", "--models", models]
     article.write_text("\n".join(SENTENCES[:5]) + "\n", encoding="utf-8")
-    run_cli("run", "articles", *common, cwd=tmp_path)  # the reviewers' catalogues as they are
+    pipeline("run", "articles", *common, cwd=tmp_path, separate=True, env=env(),
+             timeout=300)  # the reviewers' catalogues as they are
     locales, db = tmp_path / "locales", tmp_path / ".pipeline" / "memory.sqlite"
     old = catalogues(locales)
     before = memory_rows(db)
@@ -99,7 +93,7 @@ def test_sigkill_mid_translation_then_the_next_run_translates_only_the_rest(tiny
     at_kill = memory_rows(db)
     assert catalogues(locales) == old  # killed mid-translation: the catalogues are the old ones
 
-    resumed = run_cli("run", "articles", *common, cwd=tmp_path)
+    resumed = pipeline("run", "articles", *common, cwd=tmp_path, separate=True, env=env(), timeout=300)
     summary = resumed.stdout
     unique = int(re.search(r"\((\d+) unique\)", summary).group(1))
     by_model, from_memory = map(int, re.search(r"en: (\d+) translated by .*?, (\d+) reused from memory", summary).groups())
@@ -128,13 +122,13 @@ KILL_IN_RENAME = textwrap.dedent("""
 """)
 
 
-def test_sigkill_while_a_catalogue_is_written_leaves_the_old_file_whole(tiny_models, tmp_path):
+def test_sigkill_while_a_catalogue_is_written_leaves_the_old_file_whole(tiny_models, tmp_path, pipeline):
     models = fast_models(tiny_models, tmp_path)
     article = tmp_path / "articles" / "news.txt"
     article.parent.mkdir()
     args = ["run", "articles", "--to", "en", "--models", str(models)]
     article.write_text("\n".join(SENTENCES[:4]) + "\n", encoding="utf-8")
-    run_cli(*args, cwd=tmp_path)
+    pipeline(*args, cwd=tmp_path, separate=True, env=env(), timeout=300)
     po_path = tmp_path / "locales" / "en" / "LC_MESSAGES" / "messages.po"
     old = po_path.read_bytes()
 
@@ -152,7 +146,7 @@ def test_sigkill_while_a_catalogue_is_written_leaves_the_old_file_whole(tiny_mod
         proc.wait()
     assert po_path.read_bytes() == old
 
-    run_cli(*args, cwd=tmp_path)
+    pipeline(*args, cwd=tmp_path, separate=True, env=env(), timeout=300)
     new = po_path.read_text(encoding="utf-8")
     assert new != old.decode() and "#~ msgid" in new and polib.pofile(new)
     assert not list(po_path.parent.glob("*.tmp"))  # the killed run's temporary file is cleared

@@ -16,7 +16,6 @@ import pytest
 from pipeline import jobs
 from pipeline.catalog.entry import qa_lines, without_note, written_digest
 from pipeline.qa.checks import run_checks
-from pipeline.cli import main
 from pipeline.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,19 +27,6 @@ NEW = "આ લેખમાં એક નવું વાક્ય ઉમેર�
 def edit(sentence: str) -> str:
     words = sentence.split()
     return " ".join(words[:2] + ["નવું"] + words[3:])
-
-
-def cli(*args, cwd, capsys):
-    """The `pipeline` command in this process (no interpreter start-up), run from `cwd`."""
-    here = os.getcwd()
-    os.chdir(cwd)
-    try:
-        code = main([str(a) for a in args])
-    finally:
-        os.chdir(here)
-    out = capsys.readouterr()
-    assert code == 0, out.err
-    return out.out
 
 
 class Project:
@@ -98,7 +84,7 @@ def project(tmp_path, tiny_models):
     return Project(tmp_path, tiny_models)
 
 
-def test_reviewers_work_survives_source_changes_and_reruns(project, capsys):
+def test_reviewers_work_survives_source_changes_and_reruns(project, pipeline):
     project.write("story.gu.txt", [S[0], S[1]], [S[2]], [S[3], S[4]])
     project.run()
 
@@ -162,32 +148,31 @@ def test_reviewers_work_survives_source_changes_and_reruns(project, capsys):
     assert project.snapshot() == before
 
     # what `pipeline status` reports for it
-    status = json.loads(cli("status", "--json", cwd=project.root, capsys=capsys))
+    status = json.loads(pipeline("status", "--json", cwd=project.root).out)
     assert set(status) == {"en", "zh_Hans"}
     en = status["en"]
     assert (en["total"], en["obsolete"], en["untranslated"]) == (5, 1, 0)
     assert en["fuzzy"] == 5 and en["reviewed"] == 0  # S0's reviewed text is fuzzy again: its source changed
     assert en["percent"]["fuzzy"] == 100.0
-    text = cli("status", "--to", "en", cwd=project.root, capsys=capsys)
+    text = pipeline("status", "--to", "en", cwd=project.root).out
     assert text.startswith("en: 5 entries, 0 reviewed (0.0%), 5 fuzzy (100.0%)") and "1 obsolete" in text
 
 
-
-def test_purge_and_no_wrap_on_the_command_line(tmp_path, tiny_models, capsys):
+def test_purge_and_no_wrap_on_the_command_line(tmp_path, tiny_models, pipeline):
     (tmp_path / "articles").mkdir()
     (tmp_path / "articles" / "a.gu.txt").write_text(f"{S[0]} {S[1]}\n{S[2]}\n", encoding="utf-8")
-    cli("run", "articles", "--to", "en", "--models", tiny_models, cwd=tmp_path, capsys=capsys)
+    pipeline("run", "articles", "--to", "en", "--models", tiny_models, cwd=tmp_path)
     (tmp_path / "articles" / "a.gu.txt").write_text(f"{S[0]} {S[1]}\n", encoding="utf-8")
-    cli("run", "articles", "--to", "en", "--models", tiny_models, cwd=tmp_path, capsys=capsys)
+    pipeline("run", "articles", "--to", "en", "--models", tiny_models, cwd=tmp_path)
     po_path = tmp_path / "locales" / "en" / "LC_MESSAGES" / "messages.po"
     assert entries(polib.pofile(str(po_path)))[S[2]].obsolete
     assert max(len(line) for line in po_path.read_text(encoding="utf-8").splitlines()) <= 79 * 3  # wrapped
-    cli("run", "articles", "--to", "en", "--models", tiny_models, "--purge-obsolete", "--no-wrap",
-        cwd=tmp_path, capsys=capsys)
+    pipeline("run", "articles", "--to", "en", "--models", tiny_models, "--purge-obsolete", "--no-wrap",
+        cwd=tmp_path)
     text = po_path.read_text(encoding="utf-8")
     assert S[2] not in text
     assert f'msgid "{S[0]}"' in text  # one line per string
-    status = cli("status", cwd=tmp_path, capsys=capsys)
+    status = pipeline("status", cwd=tmp_path).out
     assert status.startswith("en: 2 entries") and "0 obsolete" in status
 
 

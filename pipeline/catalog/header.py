@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pipeline.config.models import project_name_problem  # noqa: F401  (callers import it from here)
 
 PLACEHOLDER = "PACKAGE VERSION"  # what xgettext writes, and what msgfmt -c warns about
 

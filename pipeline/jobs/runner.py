@@ -15,7 +15,6 @@ from pipeline import cache as caching
 from pipeline.cache import Cache
 from pipeline.catalog import pofile
 from pipeline.catalog.entry import read_legacy_owned
-from pipeline.catalog.poreader import Parsed
 from pipeline.config import Config, Route
 from pipeline.errors import PipelineError
 from pipeline.fsutil import catalog_lock, workdir_lock, write_atomic

@@ -25,13 +25,16 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.config import ModelSpec, Route
 from pipeline.layout import SOURCE_LANGUAGE
 from pipeline.errors import PipelineError
-from pipeline.memory import TranslationMemory
 from pipeline.mt import translate_scored
 from pipeline.mt.scoring import Scored
+
+if TYPE_CHECKING:  # the memory stores what executors translate; it needs mt's types, not the reverse
+    from pipeline.memory import TranslationMemory
 
 EXECUTORS = ("local", "ray")
 TASK_RETRIES = 2  # re-runs of one batch (a dead actor or a raised exception) before giving it up

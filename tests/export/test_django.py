@@ -41,17 +41,13 @@ def django_gettext(locale_path: Path, msgid: str) -> dict[str, str]:
     return json.loads(proc.stdout)
 
 
-def cli(*args) -> None:
-    assert main([str(a) for a in args]) == 0
-
-
-def test_django_serves_reviewed_strings_from_the_django_domain(tmp_path, tiny_models):
+def test_django_serves_reviewed_strings_from_the_django_domain(tmp_path, tiny_models, pipeline):
     articles = tmp_path / "articles"
     articles.mkdir()
     (articles / "news.txt").write_text(f"{SENTENCE}\nઆ વાક્ય હજી સમીક્ષામાં છે.\n", encoding="utf-8")
     locales, work = tmp_path / "locales", tmp_path / "work"
     common = ["--locales", locales, "--workdir", work]
-    cli("run", articles, "--to", "en,zh_Hans", "--models", tiny_models, "--domain", "django", *common)
+    pipeline("run", articles, "--to", "en,zh_Hans", "--models", tiny_models, "--domain", "django", *common)
     for locale, translation in REVIEWED.items():
         po_path = locales / locale / "LC_MESSAGES" / "django.po"
         po = polib.pofile(str(po_path))
@@ -59,28 +55,28 @@ def test_django_serves_reviewed_strings_from_the_django_domain(tmp_path, tiny_mo
         entry.msgstr = translation
         entry.flags.remove("fuzzy")
         po.save()
-    cli("export", "--format", "mo", "--locale", "en,zh_Hans", "--domain", "django", "--out", tmp_path / "dist",
+    pipeline("export", "--format", "mo", "--locale", "en,zh_Hans", "--domain", "django", "--out", tmp_path / "dist",
         *common)
     assert django_gettext(tmp_path / "dist", SENTENCE) == {"en": REVIEWED["en"], "zh-hans": REVIEWED["zh_Hans"]}
     # Awaiting review: not shipped, Django shows the source.
     pending = "આ વાક્ય હજી સમીક્ષામાં છે."
     assert django_gettext(tmp_path / "dist", pending) == {"en": pending, "zh-hans": pending}
     # The catalogue folder itself is a LOCALE_PATHS entry once a run has compiled the review.
-    cli("run", articles, "--to", "en,zh_Hans", "--models", tiny_models, "--domain", "django", *common)
+    pipeline("run", articles, "--to", "en,zh_Hans", "--models", tiny_models, "--domain", "django", *common)
     assert django_gettext(locales, SENTENCE) == {"en": REVIEWED["en"], "zh-hans": REVIEWED["zh_Hans"]}
 
 
-def test_django_ignores_the_default_messages_domain(tmp_path, tiny_models):
+def test_django_ignores_the_default_messages_domain(tmp_path, tiny_models, pipeline):
     articles = tmp_path / "articles"
     articles.mkdir()
     (articles / "news.txt").write_text(SENTENCE + "\n", encoding="utf-8")
     locales, work = tmp_path / "locales", tmp_path / "work"
-    cli("run", articles, "--to", "en", "--models", tiny_models, "--locales", locales, "--workdir", work,
+    pipeline("run", articles, "--to", "en", "--models", tiny_models, "--locales", locales, "--workdir", work,
         "--domain", "messages")
     po_path = locales / "en" / "LC_MESSAGES" / "messages.po"
     po = polib.pofile(str(po_path))
     po.find(SENTENCE).msgstr, po.find(SENTENCE).flags = REVIEWED["en"], []
     po.save()
-    cli("export", "--format", "mo", "--locale", "en", "--out", tmp_path / "dist", "--locales", locales,
+    pipeline("export", "--format", "mo", "--locale", "en", "--out", tmp_path / "dist", "--locales", locales,
         "--workdir", work)
     assert django_gettext(tmp_path / "dist", SENTENCE)["en"] == SENTENCE  # why the README says --domain django

@@ -22,7 +22,7 @@ from pipeline.errors import PipelineError
 from pipeline.export.documents import export
 from pipeline.localise.markup import check_markup, strip_placeholders
 
-from test_cli import msgfmt_check, pipeline
+from test_cli import msgfmt_check
 
 SITE = Path(__file__).parent.resolve().parent / "data" / "site"
 NOTICE = SITE / "notice.txt"
@@ -183,12 +183,12 @@ def test_no_path_leaves_the_output_folder(site, tmp_path):
     assert not list(outside.iterdir())
 
 
-def test_export_command(site, tmp_path):
+def test_export_command(site, tmp_path, pipeline):
     proc = pipeline("export", "--format", "html", "--locale", "en,zh_Hans", "--include-fuzzy", "--out", tmp_path,
                     cwd=site)
     assert (tmp_path / "en" / "news.html").exists() and (tmp_path / "zh-Hans" / "news.html").exists()
     assert "en (html): 1 file(s)" in proc.stdout and "document(s) not in html skipped" in proc.stdout
-    proc = pipeline("export", "--format", "mo", "--locale", "en_IN", cwd=site, check=False)
+    proc = pipeline("export", "--format", "mo", "--locale", "en_IN", cwd=site, code=None)
     assert proc.returncode == 2 and "no catalogue for en_IN" in proc.stderr and "Traceback" not in proc.stderr
 
 

@@ -7,7 +7,6 @@ import lxml.html
 import polib
 import pytest
 
-from pipeline.cli import main
 
 FIRST, SECOND, THIRD = "પહેલું વાક્ય.", "બીજું વાક્ય!", "ત્રીજું વાક્ય."
 LINE = f"{FIRST} {SECOND} {THIRD}"
@@ -21,12 +20,8 @@ PAGE = f"""<html><head><title>શીર્ષક</title></head><body>
 """
 
 
-def cli(*args) -> None:
-    assert main([str(a) for a in args]) == 0
-
-
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory, tiny_models):
+def exported(tmp_path_factory, tiny_models, pipeline):
     root = tmp_path_factory.mktemp("rebuilt")
     articles = root / "articles"
     articles.mkdir()
@@ -34,7 +29,7 @@ def exported(tmp_path_factory, tiny_models):
     (articles / "note.md").write_text(f"# શીર્ષક\n\n{LINE}\n", encoding="utf-8")
     (articles / "page.html").write_text(PAGE, encoding="utf-8")
     locales, work = root / "locales", root / "work"
-    cli("run", articles, "--to", "en,zh_Hans", "--models", tiny_models, "--locales", locales, "--workdir", work)
+    pipeline("run", articles, "--to", "en,zh_Hans", "--models", tiny_models, "--locales", locales, "--workdir", work)
     for locale, reviewed in REVIEWED.items():
         path = locales / locale / "LC_MESSAGES" / "messages.po"
         po = polib.pofile(str(path))
@@ -43,7 +38,7 @@ def exported(tmp_path_factory, tiny_models):
             entry.flags = [f for f in entry.flags if f != "fuzzy"]
         po.save()
         for fmt in ("txt", "md", "html"):
-            cli("export", "--format", fmt, "--locale", locale, "--locales", locales, "--workdir", work,
+            pipeline("export", "--format", fmt, "--locale", locale, "--locales", locales, "--workdir", work,
                 "--out", root / "dist" / fmt)
     return root / "dist"
 

@@ -52,16 +52,12 @@ def project(tmp_path, monkeypatch):
     shutil.copy(EXAMPLE, src / EXAMPLE.name)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(jobs.translate_stage, "CHUNK", 4)  # local and Ray executors alike
-    monkeypatch.setattr(catalog, "now_stamp", lambda: FIXED_STAMP)  # byte-for-byte across runs
+    monkeypatch.setattr(pofile, "now_stamp", lambda: FIXED_STAMP)  # byte-for-byte across runs
     return tmp_path
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def run_cli(*args) -> int:
-    return cli.main([str(a) for a in args])
 
 
 class FailingLoader:
@@ -109,13 +105,11 @@ class CrashOnceLoader:
         return translator
 
 
-def test_ray_run_writes_the_same_catalogues_as_local_byte_for_byte(project, fast_models, ray_instance, capsys):
+def test_ray_run_writes_the_same_catalogues_as_local_byte_for_byte(project, fast_models, ray_instance, pipeline):
     common = ["--to", "en", "--models", fast_models]
-    assert run_cli("run", "articles", *common, "--locales", "local/locales", "--workdir", "local/work") == 0
-    local_summary = capsys.readouterr().out
-    assert run_cli("run", "articles", *common, "--locales", "ray/locales", "--workdir", "ray/work",
-                   "--executor", "ray") == 0
-    ray_summary = capsys.readouterr().out
+    local_summary = pipeline("run", "articles", *common, "--locales", "local/locales", "--workdir", "local/work").out
+    ray_summary = pipeline("run", "articles", *common, "--locales", "ray/locales", "--workdir", "ray/work",
+                           "--executor", "ray").out
     assert "translated by" in ray_summary and "left untranslated" not in ray_summary
     assert ray_summary == local_summary  # same segment and translation counts
     local, ray = snapshot(project / "local" / "locales"), snapshot(project / "ray" / "locales")
@@ -126,9 +120,10 @@ def test_ray_run_writes_the_same_catalogues_as_local_byte_for_byte(project, fast
     assert len(po) == 16 and all(e.msgstr for e in po)
 
 
-def test_failed_batch_is_reported_counted_and_retried_next_run(project, fast_models, ray_instance, monkeypatch, capsys):
+def test_failed_batch_is_reported_counted_and_retried_next_run(project, fast_models, ray_instance, monkeypatch,
+                                                               pipeline):
     common = ["--to", "en", "--models", fast_models]
-    assert run_cli("segment", "articles") == 0
+    pipeline("segment", "articles")
     texts = [s.text for s in jobs.Runner(jobs.Paths(Path(".pipeline"), Path("locales"))).segmented().segments]
     poison = next(t for t in texts if "300000" in t)  # the headline, a long sentence
     flaky = min(texts, key=len)  # in another batch of 4: batches are sorted by length
@@ -136,12 +131,12 @@ def test_failed_batch_is_reported_counted_and_retried_next_run(project, fast_mod
     real_make_executor = cli.make_executor
     loader = FailingLoader(poison, flaky, flag)
     monkeypatch.setattr(cli, "make_executor", lambda *a, **k: RayExecutor(loader=loader))
-    assert run_cli("translate", *common, "--executor", "ray") == 3
-    out, err = capsys.readouterr()
+    _, out, err = pipeline("translate", *common, "--executor", "ray", code=3)
     left = int(out.split(", ")[-1].split()[0])  # "en: N translated by model, ..., K left untranslated"
     assert 1 <= left <= 4 and "left untranslated" in out
     assert "left untranslated because their batches failed" in err and "run again" in err
-    assert run_cli("localize", *common) == 0 and run_cli("catalog", *common) == 0
+    pipeline("localize", *common)
+    pipeline("catalog", *common)
     po = polib.pofile(str(project / "locales" / "en" / "LC_MESSAGES" / "messages.po"))
     empty = [e.msgid for e in po if not e.msgstr]
     assert len(empty) == left and poison in empty  # kept as untranslated entries, not dropped
@@ -150,8 +145,7 @@ def test_failed_batch_is_reported_counted_and_retried_next_run(project, fast_mod
 
     # The real executor on the same cluster: only the failed batch is translated, this time.
     monkeypatch.setattr(cli, "make_executor", real_make_executor)
-    assert run_cli("run", "articles", *common, "--executor", "ray") == 0
-    out = capsys.readouterr().out
+    out = pipeline("run", "articles", *common, "--executor", "ray").out
     assert f": {left} translated by" in out and "left untranslated" not in out
     po = polib.pofile(str(project / "locales" / "en" / "LC_MESSAGES" / "messages.po"))
     assert all(e.msgstr for e in po)
@@ -173,18 +167,17 @@ def test_worker_that_dies_mid_batch_is_restarted_and_the_batch_rerun(project, fa
     assert stats.untranslated == 0 and stats.by_model == segmented.message_count
 
 
-def test_executor_ray_without_ray_installed_says_how_to_install(project, fast_models, monkeypatch, capsys):
+def test_executor_ray_without_ray_installed_says_how_to_install(project, fast_models, monkeypatch, pipeline):
     monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` now raises ImportError
-    code = run_cli("run", "articles", "--to", "en", "--models", fast_models, "--executor", "ray")
-    err = capsys.readouterr().err
-    assert code == 2 and "pip install '.[ray]'" in err and "Traceback" not in err
+    err = pipeline("run", "articles", "--to", "en", "--models", fast_models, "--executor", "ray", code=2).err
+    assert "pip install '.[ray]'" in err and "Traceback" not in err
     assert not (project / ".pipeline").exists() and not (project / "locales").exists()  # stopped before work
-    assert run_cli("translate", "--to", "en", "--models", fast_models, "--ray-address", "auto") == 2
-    assert "--ray-address needs --executor ray" in capsys.readouterr().err
+    err = pipeline("translate", "--to", "en", "--models", fast_models, "--ray-address", "auto", code=2).err
+    assert "--ray-address needs --executor ray" in err
 
 
-
-def test_a_ray_stage_with_failed_batches_gives_its_workers_cpus_back(project, fast_models, ray_instance, monkeypatch):
+def test_a_ray_stage_with_failed_batches_gives_its_workers_cpus_back(project, fast_models, ray_instance, monkeypatch,
+                                                                     pipeline):
     """Ray Data lets its actor pool go by dropping references. After failed batches those
     references sit in reference cycles (exceptions and their frames), and with the collector held
     back, as the command holds it, the actors kept their CPUs: the next Ray stage in the process
@@ -192,14 +185,14 @@ def test_a_ray_stage_with_failed_batches_gives_its_workers_cpus_back(project, fa
     import gc
     import time
 
-    assert run_cli("segment", "articles") == 0
-    texts = [s.text for s in jobs.load_segments(jobs.Paths(Path(".pipeline"), Path("locales"), "messages"))]
+    pipeline("segment", "articles")
+    texts = [s.text for s in jobs.Runner(jobs.Paths(Path(".pipeline"), Path("locales"))).segmented().segments]
     loader = FailingLoader(next(t for t in texts if "300000" in t), min(texts, key=len), project / "flaky")
     monkeypatch.setattr(cli, "make_executor", lambda *a, **k: RayExecutor(loader=loader))
     free = ray_instance.available_resources().get("CPU", 0)  # what the other tests left
     gc.disable()
     try:
-        assert run_cli("translate", "--to", "en", "--models", fast_models, "--executor", "ray") == 3
+        pipeline("translate", "--to", "en", "--models", fast_models, "--executor", "ray", code=3)
         deadline = time.monotonic() + 60
         while ray_instance.available_resources().get("CPU", 0) < free and time.monotonic() < deadline:
             time.sleep(0.5)
