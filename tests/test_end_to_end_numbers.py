@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import polib
 
-from test_cli import pipeline
 
 
-def test_numbers_reach_each_catalogue_in_the_locale_form(tmp_path, trained_model):
+
+def test_numbers_reach_each_catalogue_in_the_locale_form(tmp_path, trained_model, pipeline):
     article = tmp_path / "news.txt"
     article.write_text(
         "દેશભરમાં લગભગ ૩,૦૦,૦૦૦ સમુદાયો બનાવવામાં આવ્યા છે. કુલ 5026 ચોકીઓ બનાવવામાં આવી છે.\n"

@@ -15,7 +15,7 @@ import pytest
 from pipeline.config import load_config
 from pipeline.memory import TranslationMemory
 
-from test_cli import ROOT, pipeline, snapshot
+from test_cli import ROOT, snapshot
 
 pytestmark = pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")
 
@@ -39,7 +39,7 @@ def pivot_models(trained_model) -> Path:
     return trained_model.parent / "models-trained-pivot.yaml"
 
 
-def test_a_pivot_route_gives_exact_text_in_both_chinese_scripts(tmp_path, pivot_models):
+def test_a_pivot_route_gives_exact_text_in_both_chinese_scripts(tmp_path, pivot_models, pipeline):
     (tmp_path / "news.txt").write_text(ARTICLE, encoding="utf-8")
     proc = pipeline("run", "news.txt", "--to", "en,zh_Hans,zh_Hant", "--models", pivot_models, cwd=tmp_path)
     en, hans, hant = (catalogue(tmp_path, loc) for loc in ("en", "zh_Hans", "zh_Hant"))
@@ -76,7 +76,7 @@ def test_a_pivot_route_gives_exact_text_in_both_chinese_scripts(tmp_path, pivot_
     assert "loading " not in again.stderr and snapshot(tmp_path / "locales") == before
 
 
-def test_traditional_chinese_is_not_served_from_simplified_memory(tmp_path, tiny_models, project_article):
+def test_traditional_chinese_is_not_served_from_simplified_memory(tmp_path, tiny_models, project_article, pipeline):
     pipeline("run", project_article, "--to", "zh_Hans", "--models", tiny_models, cwd=tmp_path)
     proc = pipeline("run", project_article, "--to", "zh_TW", "--models", tiny_models, cwd=tmp_path)
     assert "loading " in proc.stderr  # nothing reused from the zh_Hans rows
@@ -93,7 +93,7 @@ def project_article(tmp_path) -> str:
     return "news.txt"
 
 
-def test_the_summary_says_plainly_when_a_route_is_non_commercial(tmp_path, tiny_models, project_article):
+def test_the_summary_says_plainly_when_a_route_is_non_commercial(tmp_path, tiny_models, project_article, pipeline):
     proc = pipeline("run", project_article, "--to", "en,zh_Hans", "--models", tiny_models, cwd=tmp_path)
     summary = proc.stdout
     model_id = load_config(tiny_models).models["nllb-tiny"].model_id
@@ -101,9 +101,10 @@ def test_the_summary_says_plainly_when_a_route_is_non_commercial(tmp_path, tiny_
     assert f"licence of {model_id}: CC-BY-NC-4.0, NON-COMMERCIAL" in summary
 
 
-def test_a_route_that_cannot_write_traditional_chinese_stops_before_any_work(tmp_path, tiny_models, project_article):
+def test_a_route_that_cannot_write_traditional_chinese_stops_before_any_work(tmp_path, tiny_models, project_article,
+                                                                             pipeline):
     proc = pipeline("run", project_article, "--to", "en,zh_Hant", "--models", tiny_models.parent / "models-m2m100.yaml",
-                    cwd=tmp_path, check=False)
+                    cwd=tmp_path, code=None)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "pair gu-zh (model 'm2m100-tiny'): m2m100 models cannot write Traditional Chinese (zh_Hant)" in proc.stderr
     assert not (tmp_path / "locales").exists()
@@ -111,7 +112,7 @@ def test_a_route_that_cannot_write_traditional_chinese_stops_before_any_work(tmp
 
 # --- pipeline models -------------------------------------------------------------------------
 
-def test_models_lists_each_route_with_licence_cache_and_backend(tiny_models, tmp_path):
+def test_models_lists_each_route_with_licence_cache_and_backend(tiny_models, tmp_path, pipeline):
     proc = pipeline("models", "--models", tiny_models.parent / "models-pivot.yaml", cwd=tmp_path)
     lines = proc.stdout.splitlines()
     assert lines[0].split() == ["pair", "writes", "step", "model", "family", "licence", "parameters", "cached", "backend"]
@@ -121,15 +122,17 @@ def test_models_lists_each_route_with_licence_cache_and_backend(tiny_models, tmp
     assert [r[5:] for r in rows] == [["madlad", "Apache-2.0", "88.8K", "yes", "transformers"]] * 2 + [
         ["marian", "CC-BY-4.0", "103K", "yes", "transformers"]]
     assert "NON-COMMERCIAL" not in proc.stdout
-    data = json.loads(pipeline("models", "--json", "--models", tiny_models.parent / "models-pivot.yaml", cwd=tmp_path).stdout)
+    data = json.loads(pipeline("models", "--json", "--models", tiny_models.parent / "models-pivot.yaml",
+                               cwd=tmp_path).stdout)
     assert [(d["pair"], d["model"], d["licence"], d["cached"]) for d in data] == [
         ("gu-en", "madlad-tiny", "Apache-2.0", True), ("gu-zh", "madlad-tiny", "Apache-2.0", True),
         ("gu-zh", "marian-en-zh-tiny", "CC-BY-4.0", True)]
 
 
-def test_models_on_the_shipped_file_flags_nllb_and_says_how_to_fetch(tmp_path, monkeypatch):
+def test_models_on_the_shipped_file_flags_nllb_and_says_how_to_fetch(tmp_path, monkeypatch, pipeline):
     empty = tmp_path / "hf"
-    proc = pipeline("models", "--models", ROOT / "models.yaml", cwd=tmp_path, env={**_env(), "HF_HOME": str(empty)})
+    proc = pipeline("models", "--models", ROOT / "models.yaml", cwd=tmp_path, env={**_env(), "HF_HOME": str(empty)},
+                    separate=True)
     rows = [line.split() for line in proc.stdout.splitlines()[1:3]]
     assert [r[0] for r in rows] == ["gu-en", "gu-zh"] and rows[1][1] == "zh_Hans,zh_Hant"
     for r in rows:
@@ -177,11 +180,11 @@ def test_the_shipped_business_routes_switch_on_by_uncommenting(tmp_path):
     ("", "  gu-zh: [m, other]\n", r"models.yaml:6: pairs.gu-zh names model 'other', which models: does not define"),
     ("", "  gu-zh_TW: m\n", r"models.yaml:6: pair 'gu-zh_TW': a pair names a language \(gu-zh\) or a language and script \(gu-zh_Hant\)"),
 ])
-def test_bad_routes_and_licences_are_clear_errors(tmp_path, project_article, models, pairs, message):
+def test_bad_routes_and_licences_are_clear_errors(tmp_path, project_article, models, pairs, message, pipeline):
     path = tmp_path / "models.yaml"
     path.write_text(f"models:\n  m:\n    family: nllb\n    source: facebook/nllb-200-distilled-600M\n{models}"
                     f"pairs:\n{pairs}", encoding="utf-8")
-    proc = pipeline("run", project_article, "--to", "en", "--models", path, cwd=tmp_path, check=False)
+    proc = pipeline("run", project_article, "--to", "en", "--models", path, cwd=tmp_path, code=None)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert re.search(message, proc.stderr), proc.stderr
 
