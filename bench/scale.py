@@ -256,7 +256,7 @@ def one_size(n: int, folder: Path, data: Path) -> dict:
 
 def catalogue_tools(folder: Path) -> dict:
     """GNU msgcat and msgmerge beside this project's reader and writer, on the same catalogues."""
-    from pipeline.catalog import catalogue, poformat
+    from pipeline.catalog import pofile, poformat
 
     pot = folder / "locales" / "messages.pot"
     pos = [folder / "locales" / loc / "LC_MESSAGES" / "messages.po" for loc in LOCALES]
