@@ -154,7 +154,7 @@ def test_sigkill_while_a_catalogue_is_written_leaves_the_old_file_whole(tiny_mod
 
 @pytest.mark.parametrize("signum,code,said", [(signal.SIGTERM, 128 + signal.SIGTERM, "terminated"),
                                               (signal.SIGINT, 130, "interrupted")])
-def test_sigterm_mid_translation_is_treated_like_ctrl_c(tiny_models, tmp_path, signum, code, said):
+def test_sigterm_mid_translation_is_treated_like_ctrl_c(tiny_models, tmp_path, signum, code, said, pipeline):
     """A CI job cancelled, a container stopped: SIGTERM says so, leaves no empty locales/ on a
     first run, and the next run resumes from the memory, as after Ctrl-C."""
     models = fast_models(tiny_models, tmp_path)
@@ -174,5 +174,6 @@ def test_sigterm_mid_translation_is_treated_like_ctrl_c(tiny_models, tmp_path, s
     assert proc.returncode == code, err
     assert f"pipeline: {said}; run again to resume" in err and "Traceback" not in err
     assert not (tmp_path / "locales").exists()  # the first run's catalogue folder, still empty, is gone
-    resumed = run_cli("run", "articles", "--to", "en", "--models", models, cwd=tmp_path)
+    resumed = pipeline("run", "articles", "--to", "en", "--models", models, cwd=tmp_path, separate=True, env=env(),
+                       timeout=300)
     assert int(re.search(r"en: \d+ translated by .*?, (\d+) reused from memory", resumed.stdout).group(1)) > 0
