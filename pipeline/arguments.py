@@ -120,7 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p, models=False)
 
     p = sub.add_parser("export", help="ship translations: .mo, i18next JSON, or rebuilt txt/md/html documents")
-    p.add_argument("--format", required=True, choices=("mo", "json", "txt", "md", "html"), dest="fmt")
+    p.add_argument("--format", required=True, choices=("mo", "json", "txt", "md", "html"), dest="fmt",
+                   help="mo: compiled catalogues for gettext; json: flat files for i18next; txt, md, html: "
+                        "the documents rebuilt in each language")
     p.add_argument("--to", metavar="LOCALES", help="comma-separated target locales, e.g. en,zh_Hans (required)")
     p.add_argument("--locale", dest="to", help=argparse.SUPPRESS)  # the old name, still accepted
     p.add_argument("--include-fuzzy", action="store_true",

@@ -5,19 +5,15 @@ runs as written, on the tiny models."""
 from __future__ import annotations
 
 import doctest
-import io
 import os
 import re
 import shutil
 import stat
 import subprocess
 import sys
-from contextlib import redirect_stdout
 from pathlib import Path
 
 import pytest
-
-from pipeline.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -43,28 +39,24 @@ def test_html_builds_with_warnings_as_errors(html):
         assert (html / f"{page}.html").is_file(), page
 
 
-def test_man_page_builds_with_warnings_as_errors_and_describes_every_command(tmp_path):
+def test_man_page_builds_with_warnings_as_errors_and_describes_every_command(tmp_path, pipeline):
     proc = sphinx_build("man", tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     page = (tmp_path / "pipeline.1").read_text(encoding="utf-8")
     assert '.TH "PIPELINE" "1"' in page
-    for command in help_commands():
+    for command in help_commands(pipeline):
         assert re.search(rf"^\.SS {re.escape(command)}$", page, re.MULTILINE), command
     assert ".SH EXIT STATUS" in page.upper()
 
 
-def help_text(*argv: str) -> str:
+def help_text(pipeline, *argv: str) -> str:
     """What `pipeline ARGV --help` prints."""
-    out = io.StringIO()
-    with redirect_stdout(out), pytest.raises(SystemExit) as exit_:
-        main([*argv, "--help"])
-    assert exit_.value.code == 0
-    return out.getvalue()
+    return pipeline(*argv, "--help").out
 
 
-def help_commands() -> list[str]:
+def help_commands(pipeline) -> list[str]:
     """The commands `pipeline --help` lists, in its order."""
-    listed = help_text().split("positional arguments:", 1)[1].split("options:", 1)[0]
+    listed = help_text(pipeline).split("positional arguments:", 1)[1].split("options:", 1)[0]
     return re.findall(r"^    (\w[\w-]*)", listed, re.MULTILINE)
 
 
@@ -89,16 +81,16 @@ def documented_options(element) -> set[str]:
     return {kbd.text_content() for kbd in element.xpath(".//kbd") if kbd.text_content().startswith("-")}
 
 
-def test_cli_reference_names_every_command_and_every_option_help_shows(html):
+def test_cli_reference_names_every_command_and_every_option_help_shows(html, pipeline):
     page = (html / "reference" / "cli.html").read_text(encoding="utf-8")
-    commands = help_commands()
+    commands = help_commands(pipeline)
     assert {"run", "status", "export", "check"} <= set(commands)
     whole = section(page)
     # -h/--help is described once, for every command, in the page's text
     assert {"-h", "--help", "--version"} <= set(re.findall(r"--?[a-z][\w-]*", whole.text_content()))
-    assert help_options(help_text()) - {"-h", "--help"} <= documented_options(section(page, "pipeline-named-arguments"))
+    assert help_options(help_text(pipeline)) - {"-h", "--help"} <= documented_options(section(page, "pipeline-named-arguments"))
     for command in commands:
-        shown = help_options(help_text(command)) - {"-h", "--help"}
+        shown = help_options(help_text(pipeline, command)) - {"-h", "--help"}
         assert shown, command
         # exactly what --help shows: nothing missing, and nothing --help hides (a suppressed alias)
         assert documented_options(section(page, f"pipeline-{command}")) == shown, command
@@ -159,15 +151,13 @@ def test_the_offline_walk_through_runs_as_written(tmp_path, tiny_models):
     assert (clone / "dist" / "en" / "gujarat.gu.txt").read_text(encoding="utf-8").strip()
 
 
-def test_the_models_yaml_reference_shows_the_error_the_command_gives(tmp_path, monkeypatch, capsys):
+def test_the_models_yaml_reference_shows_the_error_the_command_gives(tmp_path, pipeline):
     page = (DOCS / "reference" / "models-yaml.md").read_text(encoding="utf-8")
     shown = re.search(r"With `beams:` in place of `beam_size:` in the shipped file:\n\n```text\n(.*?)\n```",
                       page, re.DOTALL).group(1)
     shipped = (ROOT / "models.yaml").read_text(encoding="utf-8")
     (tmp_path / "models.yaml").write_text(shipped.replace("beam_size: 4", "beams: 4", 1), encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    assert main(["models"]) == 2
-    assert capsys.readouterr().err.strip() == shown
+    assert pipeline("models", cwd=tmp_path, code=2).err.strip() == shown
 
 
 def test_the_models_yaml_reference_gives_each_generation_setting_its_default_and_maximum():
@@ -178,3 +168,12 @@ def test_the_models_yaml_reference_gives_each_generation_setting_its_default_and
     page = (DOCS / "reference" / "models-yaml.md").read_text(encoding="utf-8")
     rows = {m[0]: (float(m[1]), float(m[2])) for m in re.findall(r"^  \| `(\w+)` \| ([\d.]+) \| ([\d.]+) \|", page, re.MULTILINE)}
     assert rows == {f.name: (float(f.default), float(GENERATION_MAXIMA[f.name])) for f in fields(GenerationSettings)}
+
+
+def test_the_design_page_names_every_module_and_package():
+    """The package's shape as the design page shows it is the package's shape."""
+    page = (DOCS / "explanation" / "design.md").read_text(encoding="utf-8")
+    package = ROOT / "pipeline"
+    names = [f"pipeline/{p.name}/" if p.is_dir() else f"pipeline/{p.name}" for p in sorted(package.iterdir())
+             if not p.name.startswith("__") and (p.is_dir() or p.suffix == ".py")]
+    assert names and [name for name in names if name not in page] == []
