@@ -120,7 +120,7 @@ def test_approved_entries_are_checked_again_only_when_their_text_changed(project
     assert {e.msgid: e.comment for e in polib.pofile(str(po_path(project)))}[S[2]] == e.comment
 
 
-def test_a_daily_update_parses_each_catalogue_once(project, monkeypatch, pipeline):
+def test_a_daily_update_reads_and_parses_each_catalogue_once(project, monkeypatch, pipeline):
     pipeline(*RUN, cwd=project)
     approve(project, [S[0]])
     pipeline(*RUN, cwd=project)
@@ -128,8 +128,13 @@ def test_a_daily_update_parses_each_catalogue_once(project, monkeypatch, pipelin
     reads: list[Path] = []
     real = pofile.read_catalog
     monkeypatch.setattr(pofile, "read_catalog", lambda path, *data: reads.append(Path(path)) or real(path, *data))
+    opened: list[Path] = []
+    real_open = Path.open  # read_bytes and read_text open the file through it
+    monkeypatch.setattr(Path, "open", lambda self, *a, **k: opened.append(self) or real_open(self, *a, **k))
     pipeline(*RUN, cwd=project)
     assert [p.name for p in reads].count("messages.po") == 1  # the plan's parse, held for the merge
+    # its bytes give the digest, the plan's parse and the text the writer compares with
+    assert [p.as_posix() for p in opened if p.name == "messages.po"] == ["locales/en/LC_MESSAGES/messages.po"]
 
 
 def test_a_run_with_nothing_to_do_reads_no_cached_translation_and_reports_the_same(project, pipeline):

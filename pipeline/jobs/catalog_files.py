@@ -75,10 +75,9 @@ class CatalogFiles:
         self.files[path] = CatalogFile(path, data, stat)
         return self.files[path]
 
-    def wrote(self, path: Path, text: str) -> CatalogFile:
-        """The file as this run just wrote it: its digest without reading it back."""
-        self.files[path] = CatalogFile(path, text.encode("utf-8"), _stat(path))
-        return self.files[path]
+    def done(self, path: Path) -> None:
+        """The run has finished with the file: its bytes and parse are let go."""
+        self.files.pop(path, None)
 
     def keep_within_budget(self) -> None:
         """Drop parses, oldest first, until those held fit the budget."""

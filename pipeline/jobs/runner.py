@@ -100,6 +100,7 @@ class Runner:
                 if self._current(locale, segmented, localise_key(self.config, locale, expected), file):
                     self._record(locale, route=route, translated=TranslateStats(from_memory=len(planned.plan.todo)),
                                  skipped=f"translate {locale}")
+                    self.catalogs.done(file.path)
                     continue
                 raw = self._translate(locale, route, planned)
                 pending[locale] = (raw, raw.key == expected)  # all translated: the next run's keys are known
@@ -108,6 +109,7 @@ class Runner:
                 file = self.catalogs.read(self.paths.po(locale))
                 if complete or not self._current(locale, segmented, localise_key(self.config, locale, raw.key), file):
                     self._merge(locale, segmented, self._localise(locale, raw), file, follow=complete)
+                self.catalogs.done(file.path)
         return self.report
 
     def segment(self, sources) -> Segmented:
@@ -131,7 +133,10 @@ class Runner:
         segmented = self.segmented()
         for locale in locales:
             route = check_route(self.config.route_for(locale))
-            self._translate(locale, route, self._plan(segmented, locale, self.catalogs.read(self.paths.po(locale))))
+            file = self.catalogs.read(self.paths.po(locale))
+            planned = self._plan(segmented, locale, file)
+            self.catalogs.done(file.path)
+            self._translate(locale, route, planned)
         return self.report
 
     def localise(self, locales: list[str]) -> RunReport:
@@ -157,6 +162,7 @@ class Runner:
                 file = self.catalogs.read(self.paths.po(locale))
                 if not self._current(locale, segmented, data["key"], file):
                     changed += self._merge(locale, segmented, Localised.from_cache(data), file, follow=False)
+                self.catalogs.done(file.path)
         return changed
 
     def segmented(self) -> Segmented:
@@ -225,7 +231,6 @@ class Runner:
         previous = read.po if read is not None else pofile.read_header(pot)
         rendered = catalog_stage.template(list(segmented.messages), file.text, previous, options,
                                             catalog_stage.written_texts(last, file.digest, read, options.wrap, "pot"))
-        file.drop_parse()
         digest = self._write(file, rendered.text)
         self.cache.put("template", key, {"pot": digest, "wrap": options.wrap, "entries": rendered.digests})
         return rendered.text is not None
@@ -262,9 +267,8 @@ class Runner:
             locale, existing, file.text, messages, localised.translations, legacy, self.options, check,
             catalog_stage.written_texts(stamp, file.digest, existing, self.options.wrap, "po"),
             str(po_path), mo_path.name)
-        file.drop_parse()  # the merge took its entries
         changed = [po_path] if merged.rendered.text is not None else []
-        po_digest = self._write(file, merged.rendered.text)
+        po_digest = self._write(file, merged.rendered.text)  # the merge took its entries: the file is let go
         mo_digest = caching.file_digest(mo_path)
         if mo_digest != caching.bytes_digest(merged.mo):
             write_atomic(mo_path, merged.mo)
@@ -289,11 +293,14 @@ class Runner:
     # --- helpers -----------------------------------------------------------------------------
 
     def _write(self, file: CatalogFile, text: str | None) -> str | None:
-        """Write `text` over the catalogue file (None: it already says it); the digest of the file now."""
+        """Write `text` over the catalogue file (None: it already says it), and let the file go;
+        the digest of the file now, without reading it back."""
+        self.catalogs.done(file.path)
         if text is None:
             return file.digest
-        write_atomic(file.path, text)
-        return self.catalogs.wrote(file.path, text).digest
+        data = text.encode("utf-8")
+        write_atomic(file.path, data)
+        return caching.bytes_digest(data)
 
     def _catalog_key(self, locale: str, segmented: Segmented, localised_key: str) -> str:
         glossary = self.config.glossary if self.config is not None else None
