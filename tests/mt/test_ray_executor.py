@@ -175,27 +175,3 @@ def test_executor_ray_without_ray_installed_says_how_to_install(project, fast_mo
     err = pipeline("translate", "--to", "en", "--models", fast_models, "--ray-address", "auto", code=2).err
     assert "--ray-address needs --executor ray" in err
 
-
-def test_a_ray_stage_with_failed_batches_gives_its_workers_cpus_back(project, fast_models, ray_instance, monkeypatch,
-                                                                     pipeline):
-    """Ray Data lets its actor pool go by dropping references. After failed batches those
-    references sit in reference cycles (exceptions and their frames), and with the collector held
-    back, as the command holds it, the actors kept their CPUs: the next Ray stage in the process
-    waited for them for ever."""
-    import gc
-    import time
-
-    pipeline("segment", "articles")
-    texts = [s.text for s in jobs.Runner(jobs.Paths(Path(".pipeline"), Path("locales"))).segmented().segments]
-    loader = FailingLoader(next(t for t in texts if "300000" in t), min(texts, key=len), project / "flaky")
-    monkeypatch.setattr(cli, "make_executor", lambda *a, **k: RayExecutor(loader=loader))
-    free = ray_instance.available_resources().get("CPU", 0)  # what the other tests left
-    gc.disable()
-    try:
-        pipeline("translate", "--to", "en", "--models", fast_models, "--executor", "ray", code=3)
-        deadline = time.monotonic() + 60
-        while ray_instance.available_resources().get("CPU", 0) < free and time.monotonic() < deadline:
-            time.sleep(0.5)
-        assert ray_instance.available_resources().get("CPU", 0) >= free > 0
-    finally:
-        gc.enable()
