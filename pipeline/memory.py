@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pipeline.fsutil import create_file
-from pipeline.mt.scoring import Scored
+from pipeline.model import Scored
 
 LOOKUP_BATCH = 500  # sources per query: well under SQLite's 999-parameter limit of older builds
 

@@ -65,6 +65,15 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Scored:
+    """A translation and the model's confidence in it (0..1; None when nothing was scored): what a
+    model returns (pipeline.mt.scoring) and the memory keeps (pipeline.memory)."""
+
+    text: str
+    confidence: float | None = None
+
+
+@dataclass(frozen=True)
 class Translation:
     """A segment's translation for one locale, and where it came from."""
 

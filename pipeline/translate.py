@@ -16,9 +16,9 @@ from pipeline import localise
 from pipeline.config import Route
 from pipeline.layout import SOURCE_LANGUAGE, target_tag
 from pipeline.memory import TranslationMemory
-from pipeline.model import Translation
+from pipeline.model import Scored, Translation
 from pipeline.mt import translate_scored
-from pipeline.mt.scoring import Scored
+from pipeline.mt.executors import Executor
 from pipeline.qa.checks import CheckContext, run_checks
 
 
@@ -32,8 +32,8 @@ class RawTranslations:
     untranslated: int = 0  # in batches that failed on every retry: the next run tries again
 
 
-def translate_raw(msgids: list[str], route: Route, memory: TranslationMemory, executor, chunk: int, locale: str,
-                  made_this_run: set[str] | None = None, glossary=None) -> RawTranslations:
+def translate_raw(msgids: list[str], route: Route, memory: TranslationMemory, executor: Executor, chunk: int,
+                  locale: str, made_this_run: set[str] | None = None, glossary=None) -> RawTranslations:
     """Raw model output for `msgids`: from the memory, else from `executor` (which stores it there).
 
     `made_this_run`: model inputs this run already translated for the same language and model (en

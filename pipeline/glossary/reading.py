@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pipeline.layout import SOURCE_LANGUAGE, parse_locale
 from pipeline.errors import PipelineError
+from pipeline.glossary.terms import Term
 
 NOTE, FIXED = "note", "fixed"
 _YES, _NO = {"yes", "y", "true", "1", "x", "fixed"}, {"no", "n", "false", "0", ""}
@@ -49,8 +50,6 @@ class _Terms:
         self.path, self.seen, self.terms = path, {}, []
 
     def add(self, source, targets, note, fixed, line):
-        from pipeline.glossary import Term
-
         if not source:
             raise PipelineError(f"no Gujarati term ({SOURCE_LANGUAGE})", path=self.path, line=line)
         if source in self.seen:

@@ -31,7 +31,7 @@ from pipeline.jobs.translate_stage import (Raw, TranslateStats, TranslatorFactor
                                            translate_key, translate_settings)
 from pipeline.layout import Paths
 from pipeline.memory import TranslationMemory
-from pipeline.mt.executors import LocalExecutor
+from pipeline.mt.executors import Executor, LocalExecutor
 from pipeline.mt.route import check_route
 from pipeline.qa.checks import CheckContext, run_checks
 from pipeline.qa.remembered import RememberedChecks, rules_key
@@ -48,7 +48,7 @@ class Runner:
     the last run left in the work directory."""
 
     def __init__(self, paths: Paths, config: Config | None = None, *, options: CatalogOptions = CatalogOptions(),
-                 artefact_patterns: tuple[str, ...] = (), executor=None,
+                 artefact_patterns: tuple[str, ...] = (), executor: Executor | None = None,
                  factory: TranslatorFactory = default_factory):
         self.paths, self.config, self.options = paths, config, options
         self.artefact_patterns = tuple(artefact_patterns)

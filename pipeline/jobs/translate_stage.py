@@ -9,7 +9,7 @@ from pipeline import cache as caching
 from pipeline.config import Config, ModelSpec, Route
 from pipeline.jobs.plan_stage import Planned
 from pipeline.memory import TranslationMemory
-from pipeline.mt.scoring import Scored
+from pipeline.model import Scored
 from pipeline.translate import translate_raw
 
 TRANSLATE_VERSION = "2"  # 2: each translation carries the model's confidence

@@ -9,6 +9,7 @@ translation does not depend on the sentences batched with it, whatever the backe
 from __future__ import annotations
 
 import math
+import os
 import re
 import unicodedata
 from collections import Counter
@@ -23,6 +24,14 @@ _CLAUSE_END = re.compile(r"[,;:](?=\s)")  # not inside 10:30 or 1,00,000
 _SPACE = re.compile(r"\s+")
 # The output limit comes from the source length rounded up to this step.
 LENGTH_STEP = 8
+
+
+def cpu_count() -> int:
+    """The CPUs this process may run on (its affinity, where the system tells it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def max_new_tokens(gen: GenerationSettings, length: int) -> int:

@@ -28,7 +28,7 @@ from pathlib import Path
 from pipeline.config import ModelSpec
 from pipeline.errors import ModelUnavailable, PipelineError
 from pipeline.mt import families
-from pipeline.mt.batching import BatchedTranslator, spread
+from pipeline.mt.batching import BatchedTranslator, cpu_count, spread
 from pipeline.mt.checkpoint import check_model_folder
 from pipeline.mt.scoring import Hypothesis
 
@@ -223,8 +223,6 @@ class CT2Translator(BatchedTranslator):
         import ctranslate2
         from transformers import AutoTokenizer
 
-        from pipeline.mt.hf import _cpu_count
-
         self.spec = spec
         self.model_id = spec.model_id
         self.device = device or default_device()
@@ -233,7 +231,7 @@ class CT2Translator(BatchedTranslator):
         folder = ensure_converted(spec, checkpoint, self.quantization)
         extra = {"trust_remote_code": True} if spec.trust_remote_code else {}
         self.tokenizer = AutoTokenizer.from_pretrained(str(checkpoint), **extra)
-        self.inter_threads, intra = thread_split(_cpu_count()) if self.device == "cpu" else (1, 0)
+        self.inter_threads, intra = thread_split(cpu_count()) if self.device == "cpu" else (1, 0)
 
         def load(folder: Path):
             check_vocabulary(folder, self.tokenizer, spec)

@@ -25,15 +25,15 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from pipeline.config import ModelSpec, Route
 from pipeline.layout import SOURCE_LANGUAGE
 from pipeline.errors import PipelineError
 from pipeline.mt import translate_scored
-from pipeline.mt.scoring import Scored
+from pipeline.model import Scored
 
-if TYPE_CHECKING:  # the memory stores what executors translate; it needs mt's types, not the reverse
+if TYPE_CHECKING:  # only the signature names the memory
     from pipeline.memory import TranslationMemory
 
 EXECUTORS = ("local", "ray")
@@ -72,6 +72,19 @@ class BatchOutcome:
     @property
     def untranslated(self) -> list[str]:
         return [text for batch in self.failed_batches for text in batch]
+
+
+class Executor(Protocol):
+    """Where a translate call's model work runs: `LocalExecutor`, `RayExecutor`, and serve's
+    batcher (which queues the texts with other requests' and waits for them) all do this."""
+
+    def translate_into_memory(
+        self, route: Route, texts: list[str], tgt: str, memory: TranslationMemory, model_key: str,
+        locale: str, chunk: int,
+    ) -> BatchOutcome:
+        """Translate `texts` into `tgt` and store each output in `memory` under `model_key`;
+        returns what was stored and the batches given up (their texts stay untranslated)."""
+        ...
 
 
 class LocalExecutor:

@@ -18,7 +18,8 @@ from pipeline.config import ModelSpec
 from pipeline.errors import ModelUnavailable, PipelineError
 from pipeline.mt import families
 from pipeline.mt.checkpoint import check_model_files
-from pipeline.mt.batching import LENGTH_STEP, BatchedTranslator, max_new_tokens, split_sentence, token_batches
+from pipeline.mt.batching import (LENGTH_STEP, BatchedTranslator, cpu_count, max_new_tokens, split_sentence,
+                                   token_batches)
 from pipeline.mt.scoring import Hypothesis
 
 _TRUE = {"1", "ON", "YES", "TRUE"}
@@ -111,7 +112,7 @@ class HFTranslator(BatchedTranslator):
         if self.device == "cpu" and not os.environ.get("OMP_NUM_THREADS"):
             # An explicit OMP_NUM_THREADS wins: on a busy machine one thread can be 30x faster
             # than threads that wait for each other.
-            torch.set_num_threads(_cpu_count())
+            torch.set_num_threads(cpu_count())
         if model is None or tokenizer is None:
             tokenizer, model = load_model(spec, self.device)
         self.tokenizer = tokenizer
@@ -221,13 +222,6 @@ def free_accelerator_memory() -> None:
     gc.collect()
     if torch.cuda.is_available():
         torch.cuda.empty_cache()
-
-
-def _cpu_count() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 __all__ = ["HFTranslator", "LENGTH_STEP", "load_model", "split_sentence", "token_batches"]

@@ -12,7 +12,8 @@ from collections.abc import Callable
 
 from pipeline.config import ModelSpec, Route
 from pipeline.errors import PipelineError
-from pipeline.mt import Translator, families
+from pipeline.mt import families
+from pipeline.mt.translator import Translator, translate_scored
 from pipeline.mt.scoring import Scored, pivot
 
 
@@ -44,8 +45,6 @@ class RouteTranslator:
     def translate_scored(self, texts: list[str], src: str, tgt: str,
                          progress: Callable[[int], None] | None = None) -> list[Scored]:
         """As `translate`; both legs must hold, so the confidences multiply (`scoring.pivot`)."""
-        from pipeline.mt import translate_scored
-
         scored = [Scored(t, 1.0) for t in texts]
         for i, (leg, translator) in enumerate(zip(self.route.legs, self.legs)):
             leg_src = src if i == 0 else leg.src

@@ -12,6 +12,8 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from pipeline.model import Scored
+
 
 @dataclass(frozen=True)
 class Hypothesis:
@@ -20,14 +22,6 @@ class Hypothesis:
     text: str
     log_prob: float  # sum over the scored tokens
     tokens: int  # how many tokens were scored (the end token included)
-
-
-@dataclass(frozen=True)
-class Scored:
-    """A translation and the model's confidence in it (0..1; None when nothing was scored)."""
-
-    text: str
-    confidence: float | None = None
 
 
 def confidence(pieces: Iterable[Hypothesis]) -> float | None:

@@ -15,21 +15,13 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pipeline.glossary import Glossary
 from pipeline.localise.loops import find_loop
 from pipeline.localise.markup import check_markup, strip_placeholders
 from pipeline.localise.numbers import find_source_numbers, find_target_numbers
 from pipeline.localise.spans import compare_spans, without_spans
 from pipeline.model import Finding
+from pipeline.qa.context import CheckContext
 from pipeline.qa.terminology import check_terminology
-
-
-@dataclass(frozen=True)
-class CheckContext:
-    """What a check may need beyond the pair; `run` and `pipeline check` both pass it."""
-
-    locale: str | None = None
-    glossary: Glossary | None = None
 
 
 VERSION = "2"  # bump when a check's rules change: findings remembered from earlier runs are recomputed

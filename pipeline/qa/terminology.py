@@ -4,13 +4,10 @@ translation. The finding names the expected term, so the reviewer sees it in the
 from __future__ import annotations
 
 import unicodedata
-from typing import TYPE_CHECKING
 
 from pipeline.glossary.matching import find_terms
 from pipeline.model import Finding
-
-if TYPE_CHECKING:
-    from pipeline.qa.checks import CheckContext
+from pipeline.qa.context import CheckContext
 
 
 def has_term(translation: str, target: str) -> bool:
