@@ -34,13 +34,13 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 # First code point of each Unicode block laid out like Devanagari's (indic_nlp_library
 # langinfo.SCRIPT_RANGES); only offsets 0x00-0x6F correspond (letters, signs, digits).
 SCRIPT_BLOCKS = {"hi": 0x0900, "mr": 0x0900, "ne": 0x0900, "bn": 0x0980, "as": 0x0980, "pa": 0x0A00,
                  "gu": 0x0A80, "te": 0x0C00, "kn": 0x0C80, "ml": 0x0D00}
-_COORDINATED = range(0x00, 0x70)
+_COORDINATED = range(0x70)
 _DANDAS = {"\u0964", "\u0965"}  # shared by all these scripts: never moved
 
 # IndicTransToolkit `_normalize`: native digits of the Indic scripts (and Arabic) to ASCII.
@@ -160,7 +160,7 @@ def to_script(text: str, source_tag: str, target_tag: str) -> str:
     return text.translate(_script_table(SCRIPT_BLOCKS[source_tag], SCRIPT_BLOCKS[target_tag]))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _script_table(source: int, target: int) -> dict[int, str]:
     table: dict[int, str] = {}
     if source == target:
