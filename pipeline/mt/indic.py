@@ -18,9 +18,12 @@ a Gujarati sentence before SentencePiece, in its order:
    Unicode share one layout, so this is one offset per letter.
 
 The toolkit's own placeholders (`<ID1>` for URLs, e-mails and some numerals) are not applied:
-`pipeline.localise` has already masked what must come through as `[1]`, `[2]`…, which step 4
-splits to `[ 1 ]` exactly as the toolkit's `<ID1>` reaches the model as `< ID1 >`, and which
-`postprocess` joins again. The language tags and SentencePiece are the model loader's part.
+`pipeline.localise` has already masked what must come through as `[1]`, `[2]`…, and those markers
+pass every step untouched, the spacing around them included: `[3]અહીં[4]` (markup around a word)
+reaches the model as `[3]अहीं[4]`, so the model can copy the markers as tightly as they came and
+`restore` puts `<b>here</b>` back, not `<b> here </b>`. Punctuation after a marker is split off as
+after any word. `postprocess` joins a marker the model wrote in its training's tokenisation
+(`[ 3 ]`) again. The language tags and SentencePiece are the model loader's part.
 
 `postprocess` detokenises English output as Moses does (sacremoses, what the toolkit uses) and
 writes Indic output back in its own script. Steps 3 to 5 are written out here rather than taken
@@ -36,6 +39,10 @@ import string
 import unicodedata
 from functools import cache, lru_cache
 
+from pipeline.localise.spans import MARKER
+
+_STAND_IN = "\ue000"  # a private-use character: no punctuation, outside every script block, unknown to the model
+
 # First code point of each Unicode block laid out like Devanagari's (indic_nlp_library
 # langinfo.SCRIPT_RANGES); only offsets 0x00-0x6F correspond (letters, signs, digits).
 SCRIPT_BLOCKS = {"hi": 0x0900, "mr": 0x0900, "ne": 0x0900, "bn": 0x0980, "as": 0x0980, "pa": 0x0A00,
@@ -44,7 +51,7 @@ _COORDINATED = range(0x70)
 _DANDAS = {"\u0964", "\u0965"}  # shared by all these scripts: never moved
 
 # IndicTransToolkit `_normalize`: native digits of the Indic scripts (and Arabic) to ASCII.
-_DIGIT_ZEROS = (0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0C66, 0x0CE6, 0x0D66, 0x0660, 0x06F0,
+_DIGIT_ZEROS = (0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0C66, 0x0CE6, 0x0660, 0x06F0,
                 0x1C50, 0xABF0)
 _DIGITS = {zero + d: str(d) for zero in _DIGIT_ZEROS for d in range(10)}
 
@@ -86,10 +93,14 @@ def preprocess(text: str, source_tag: str) -> str:
     """`text` as IndicTransToolkit hands it to SentencePiece (see the module's docstring)."""
     if source_tag != "gu":
         raise ValueError(f"IndicTrans2 preprocessing is written for Gujarati sources, not {source_tag!r}")
+    text = text.replace(_STAND_IN, "")
+    markers = iter([m.group(0).translate(_DIGITS) for m in MARKER.finditer(text)])
+    text = MARKER.sub(_STAND_IN, text)  # one private-use letter per marker: no rule below splits it
     text = normalise_punctuation(text)
     text = text.translate(_DIGITS).strip()
     tokens = tokenise(normalise_gujarati(text))
-    return to_script(" ".join(tokens), "gu", "hi").replace(" \u094d ", "\u094d")
+    text = to_script(" ".join(tokens), "gu", "hi").replace(" \u094d ", "\u094d")
+    return re.sub(_STAND_IN, lambda _: next(markers), text)
 
 
 def postprocess(text: str, target_tag: str) -> str:
