@@ -78,9 +78,10 @@ _INVISIBLE = {0xFEFF: None, 0xFFFE: None, 0x2060: None, 0x00AD: None, 0x200C: No
 _SCRIPT_PUNCT = (("„", '"'), ("“", '"'), ("”", '"'), ("–", "-"), ("—", " - "), ("´", "'"), ("‘", "'"),
                  ("‚", "'"), ("’", "'"), ("''", '"'), ("´´", '"'), ("…", "..."))
 
-# indic_tokenize.py: ASCII punctuation, the dandas and a few Meetei Mayek and Ol Chiki marks.
-_PUNCT_TOKEN = re.compile("([" + re.escape(string.punctuation) + "\u0964\u0965\uAAF1\uAAF0\uABEB\uABEC"
-                          "\uABED\uABEE\uABEF\u1C7E\u1C7F])")
+# indic_tokenize.py: ASCII punctuation, the dandas and a few Meetei Mayek and Ol Chiki marks, built
+# as the library builds it (unescaped, so its `\]` leaves the backslash out of the class).
+_PUNCT_TOKEN = re.compile(r"([" + string.punctuation + r"\u0964\u0965\uAAF1\uAAF0\uABEB\uABEC\uABED\uABEE\uABEF"
+                          r"\u1C7E\u1C7F])")
 _NUMBER_SEQUENCE = re.compile(r"([0-9]+ [,.:/] )+[0-9]+")  # "3 . 5" -> "3.5", "10 : 30" -> "10:30"
 
 # indic_detokenize.py: which punctuation attaches to the word on its left, right or both sides.

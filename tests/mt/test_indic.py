@@ -186,9 +186,11 @@ def test_importing_the_module_loads_neither_transformers_nor_sacremoses():
 _GUJARATI = [chr(c) for c in range(0x0A80, 0x0B00) if unicodedata.name(chr(c), "")]
 _DEVANAGARI = [chr(c) for c in range(0x0900, 0x0970)
                if unicodedata.name(chr(c + 0x180), "") and not unicodedata.decomposition(chr(c))]
-_MARKS = list(" .,:;!?()[]\"'“”‘’–—…%0123456789-/\u00a0\u200c\u200d\u200b\u00ad\ufeff") + list("abcXYZ")
+_MARKS = list(" .,:;!?()[]{}<>#$@\"'`“”‘’„‚´–—…%0123456789-/\\\t\u00a0\u200c\u200d\u200b\u00ad\ufeff\u2060")
+_MARKS += list("abcXYZ૦૧૨૯")
 gujarati_text = st.text(alphabet=st.sampled_from(_GUJARATI + _MARKS), max_size=40)
-devanagari_text = st.text(alphabet=st.sampled_from(_DEVANAGARI + list(" .,:;!?()[]\"'%0123456789-/")), max_size=40)
+devanagari_text = st.text(alphabet=st.sampled_from(_DEVANAGARI + list(" .,:;!?()[]{}<>#$@\"'`%0123456789-/\\")),
+                          max_size=40)
 
 
 @settings(max_examples=300, deadline=None)
