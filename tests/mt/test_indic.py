@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from pipeline import localise
 from pipeline.localise.spans import MARKER
-from pipeline.mt.indic import detokenise_indic, normalise_gujarati, postprocess, preprocess, to_script, tokenise
+from pipeline.mt.indic import (detokenise_indic, normalise_gujarati, normalise_punctuation, postprocess, preprocess,
+                               to_script, tokenise)
 
 DIGITS = str.maketrans("૦૧૨૩૪૫૬૭૮૯", "0123456789")
 
@@ -78,6 +79,17 @@ def test_times_dates_and_currency():
     # punctuation, so it stays where it is.
     assert (preprocess("₹ 500 કરોડ, 10:30 વાગ્યે, 12/05/2023ના રોજ", "gu")
             == "₹ 500 करोड , 10:30 वाग्ये , 12/05/2023ना रोज")
+
+
+def test_punctuation_is_normalised_as_moses_does():
+    # processor.py `_punc_norm` (IndicTrans2's port of normalize-punctuation.perl): a space before
+    # "(" and none inside the brackets, ")" glued to the stop after it, no space before "%" ";" ":",
+    # a stop or comma after a closing quote moved inside it, carriage returns and double spaces gone.
+    assert normalise_punctuation("ભાવ(અંદાજે ). વધારો 5 % ; સમય : હવે") == "ભાવ (અંદાજે). વધારો 5%; સમય: હવે"
+    assert normalise_punctuation('"હા", "ના".') == '"હા," "ના."'
+    assert normalise_punctuation("એ  બે\r") == "એ બે"
+    # Digits around a no-break space become a decimal number, as in Moses (10 000 → 10.000).
+    assert normalise_punctuation("10\u00a0000 લોકો") == "10.000 લોકો"
 
 
 def test_a_colon_after_a_gujarati_letter_is_read_as_visarga():
