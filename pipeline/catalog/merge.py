@@ -49,7 +49,8 @@ Key = tuple[str | None, str]
 
 
 def _key(entry_or_message) -> Key:
-    return (entry_or_message.msgctxt or None, entry_or_message.msgid)
+    """`msgctxt ""` is a context of its own, apart from none (`pgettext("", ...)`), as in gettext."""
+    return (entry_or_message.msgctxt, entry_or_message.msgid)
 
 
 Check = Callable[[str, str], tuple[Finding, ...]]
@@ -70,13 +71,13 @@ def merge_catalog(
     `legacy_owned`: an earlier version's `owned-<locale>.json` (see `entry.state`); `check`: the QA
     registry with the locale's context, to check a person's text (None: their comments kept verbatim)."""
     reviewed = reviewed or {}
-    old = {_key(e): e for e in existing if e.msgid} if existing is not None else {}
+    old = {_key(e): e for e in existing if e.msgid or e.msgctxt is not None} if existing is not None else {}
     usable = reusable(existing, reviewed)  # once: inside the comprehension it rebuilt the set per entry
     reviewed = {s: t for s, t in reviewed.items() if s in usable}
     wanted = {_key(m) for m in messages}
     fresh = [m for m in messages if _key(m) not in old and m.msgid not in reviewed]
     spare = {e.msgid: e for k, e in old.items()  # a context entry is another use of its words, on purpose
-             if k not in wanted and not e.msgid_plural and not e.msgctxt and e.msgstr}
+             if k not in wanted and not e.msgid_plural and e.msgctxt is None and e.msgstr}
 
     def persons(entry: polib.POEntry) -> bool:
         return text_state(entry, legacy_owned).persons
@@ -196,5 +197,5 @@ def _foreign_lines(comment: str) -> str:
 def reusable(existing: polib.POFile | None, reviewed: dict[str, str]) -> set[str]:
     """Memory sources that may fill an entry: not live in the catalogue (a reviewer may have
     emptied an entry on purpose; that one is translated again, not refilled)."""
-    live = {e.msgid for e in existing if not e.obsolete} if existing is not None else set()
+    live = {e.msgid for e in existing if not e.obsolete and e.msgctxt is None} if existing is not None else set()
     return {s for s in reviewed if s not in live}

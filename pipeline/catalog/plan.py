@@ -32,7 +32,7 @@ class Plan:
 def make_plan(existing: polib.POFile | None, messages: list[Message],
               legacy_owned: dict[str, str] | None = None) -> Plan:
     keep = reusable(existing, reviewed_texts(existing))
-    if existing is not None:
-        keep |= {e.msgid for e in existing if text_state(e, legacy_owned).persons}
-    todo = tuple(m.msgid for m in messages if m.msgid not in keep)
+    persons = {(e.msgctxt, e.msgid) for e in existing if text_state(e, legacy_owned).persons} \
+        if existing is not None else set()  # by context too: a person's `msgctxt` entry is another use
+    todo = tuple(m.msgid for m in messages if m.msgid not in keep and (m.msgctxt, m.msgid) not in persons)
     return Plan(todo, len(messages) - len(todo))

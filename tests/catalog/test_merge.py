@@ -205,3 +205,22 @@ def test_comment_lines_an_editor_rewrapped_are_kept_as_they_are_not_duplicated(p
     assert as_saved.count("\n") > 2  # the editor wrapped our lines
     again = by_id(run(path, msgs, translations))[GU[0]]
     assert again.comment == as_saved  # ... and that layout is kept
+
+
+def test_an_empty_context_is_matched_only_by_itself(path):
+    """`msgctxt ""` is a context (gettext's `pgettext("", ...)`), not the absence of one: a plain
+    message neither takes its text nor lets it replace its own, and the plan still translates it."""
+    from pipeline.catalog.plan import make_plan
+
+    path.parent.mkdir(parents=True)
+    path.write_text(f'msgid ""\nmsgstr "Language: en\\n"\n\nmsgctxt ""\nmsgid "{A}"\nmsgstr "Empty context."\n',
+                    encoding="utf-8")
+    existing = pofile.read_po(path)
+    assert existing[0].msgctxt == ""
+    assert make_plan(existing, messages(A)).todo == (A,)  # the plain message is the pipeline's to translate
+    po = run(path, messages(A), mt([A]))
+    found = {(e.msgctxt, e.obsolete): e for e in po}
+    assert found[(None, False)].msgstr == f"MT v1 of {GU.index(A)}" and found[(None, False)].fuzzy
+    assert found[("", True)].msgstr == "Empty context." and not found[("", True)].fuzzy
+    assert '#~ msgctxt ""\n' in path.read_text(encoding="utf-8")
+    assert pofile.read_po(path)[1].msgctxt == ""  # and it reads back as written
