@@ -25,10 +25,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-_CONTROLS = "".join(chr(c) for c in [*range(0x01, 0x09), *range(0x0e, 0x20), *range(0x7f, 0xa0)]
-                    if chr(c) not in LINE_BREAKS) + "\ufeff"
-DROPPED = _CONTROLS
+LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # replaced by "\n"
+DROPPED = "".join(chr(c) for c in [*range(0x01, 0x09), *range(0x0e, 0x20), *range(0x7f, 0xa0)]
+                  if chr(c) not in LINE_BREAKS) + "\ufeff"
 _FOUND = re.compile(f"[{re.escape(LINE_BREAKS + DROPPED)}]")
 _TABLE = str.maketrans({**{c: "\n" for c in LINE_BREAKS}, **{c: None for c in DROPPED}})
 # The bytes that can start one of them in UTF-8: a file without any is not decoded again.
