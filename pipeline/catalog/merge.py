@@ -36,6 +36,7 @@ from pipeline.catalog.entry import (CONFIDENCE_COMMENT, MT_COMMENT, QA_COMMENT, 
                                     machine_comment, qa_lines, starts_note, state, text_state, with_note,
                                     without_note)
 from pipeline.catalog.similarity import best_matches
+from pipeline.ingest.controls import without_dropped
 from pipeline.model import Finding, Translation
 
 SUGGESTION = "suggestion"
@@ -71,6 +72,8 @@ def merge_catalog(
     `legacy_owned`: an earlier version's `owned-<locale>.json` (see `entry.state`); `check`: the QA
     registry with the locale's context, to check a person's text (None: their comments kept verbatim)."""
     reviewed = reviewed or {}
+    if existing is not None:
+        take_clean_msgids(existing)
     old = {_key(e): e for e in existing if e.msgid or e.msgctxt is not None} if existing is not None else {}
     usable = reusable(existing, reviewed)  # once: inside the comprehension it rebuilt the set per entry
     reviewed = {s: t for s, t in reviewed.items() if s in usable}
@@ -132,6 +135,31 @@ def merge_catalog(
                 entry.previous_msgid = entry.previous_msgctxt = None  # polib drops `#~|` when reading
                 po.append(entry)
     return po
+
+
+def clean_msgids(po: polib.POFile) -> dict[int, str]:
+    """id → msgid the sources give now, for each entry whose msgid holds a control character the
+    sources are now cleaned of (a catalogue written before; see `ingest.controls`), unless another
+    entry has that msgid already."""
+    if po is None or not any(without_dropped(e.msgid) != e.msgid for e in po):
+        return {}
+    keys = {(e.msgctxt, e.msgid) for e in po}
+    out = {}
+    for e in po:
+        clean = without_dropped(e.msgid)
+        if clean != e.msgid and (e.msgctxt, clean) not in keys:
+            keys.add((e.msgctxt, clean))
+            out[id(e)] = clean
+    return out
+
+
+def take_clean_msgids(po: polib.POFile) -> None:
+    """Such entries take the clean msgid (`clean_msgids`), so the sentence matches its entry and a
+    reviewer's text stays theirs instead of coming back as a changed source."""
+    clean = clean_msgids(po)
+    for e in po:
+        if id(e) in clean:
+            e.msgid = clean[id(e)]
 
 
 def refresh_qa(comment: str, findings: tuple[Finding, ...]) -> str:

@@ -40,6 +40,15 @@ def clean(text: str) -> str:
     return text.translate(_TABLE) if _FOUND.search(text) else text
 
 
+def without_dropped(text: str) -> str:
+    """`text` less the characters `clean` drops: the msgid the sources give now for one a catalogue
+    written before they were cleaned holds (the characters that end a line split it elsewhere)."""
+    return text.translate(_DROP) if _FOUND.search(text) else text
+
+
+_DROP = str.maketrans(dict.fromkeys(DROPPED))
+
+
 def name(char: str) -> str:
     """`U+001B ESCAPE`: how a warning names a character (Unicode names no control: these are
     their aliases)."""

@@ -135,3 +135,16 @@ def test_a_reviewers_nul_character_is_refused_naming_its_line(project, pipeline)
     ran = run(project, pipeline, code=2)
     assert "messages.po:7: NUL character in catalogue" in ran.err and "Traceback" not in ran.err
     assert path.read_bytes() == before and not (path.parent / "messages.mo").exists()
+
+
+def test_a_reviewed_entry_written_with_a_control_character_stays_reviewed(project, pipeline):
+    """A catalogue written before sources were cleaned holds the msgid with the control (`\\a`): the
+    entry takes the clean msgid, approved as it was, instead of coming back as a changed source."""
+    path = project / "locales/en/LC_MESSAGES/messages.po"
+    path.write_text(REVIEWED.replace(f'msgid "{S1}"', f'msgid "{WITHIN.format(chr(92) + "a")}"'), encoding="utf-8")
+    write_source(project, "a.txt", f"{WITHIN.format(chr(7))} {S2}\n")
+    ran = run(project, pipeline)
+    assert "loading" not in ran.err  # nothing to translate: both entries are the reviewer's
+    entries = [(e.msgid, e.msgstr, e.fuzzy, e.obsolete) for e in polib.pofile(str(path))]
+    assert entries == [(S1, "Gov.", False, False), (S2, "School.", False, False)]
+    gettext_accepts(path)

@@ -224,3 +224,19 @@ def test_an_empty_context_is_matched_only_by_itself(path):
     assert found[("", True)].msgstr == "Empty context." and not found[("", True)].fuzzy
     assert '#~ msgctxt ""\n' in path.read_text(encoding="utf-8")
     assert pofile.read_po(path)[1].msgctxt == ""  # and it reads back as written
+
+
+def test_an_entry_whose_msgid_holds_a_control_character_takes_the_clean_msgid(path):
+    """Sources are cleaned of control characters (see `ingest.controls`); an entry written before
+    keeps its state under the msgid they give now, unless that msgid has an entry already."""
+    from pipeline.catalog.plan import make_plan
+
+    path.parent.mkdir(parents=True)
+    path.write_text(f'msgid ""\nmsgstr "Language: en\\n"\n\nmsgid "{A}\\a"\nmsgstr "A, approved."\n\n'
+                    f'msgid "{B}\\a"\nmsgstr "B with a bell."\n\nmsgid "{B}"\nmsgstr "B, approved."\n',
+                    encoding="utf-8")
+    assert make_plan(pofile.read_po(path), messages(A, B)).todo == ()
+    run(path, messages(A, B), mt([A, B]))
+    po = pofile.read_po(path)  # polib reads `\a` as two characters
+    assert [(e.msgid, e.msgstr, e.fuzzy, bool(e.obsolete)) for e in po] == [
+        (A, "A, approved.", False, False), (B, "B, approved.", False, False), (B + "\x07", "B with a bell.", False, True)]
