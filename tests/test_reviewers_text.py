@@ -4,9 +4,11 @@ gettext does with the same file decides what "as written" means (msgcat, msgfmt)
 
 from __future__ import annotations
 
+import gettext
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -137,3 +139,39 @@ def test_a_persons_zh_entry_with_two_plural_forms_keeps_both(project):
     assert proc.returncode == 0, proc.stderr
     (plural,) = [e for e in polib.pofile(str(path)) if e.msgid_plural]
     assert plural.msgstr_plural == {0: "一个文件", 1: "%d个文件"}
+
+
+def mo_of(path: Path) -> gettext.GNUTranslations:
+    with open(path, "rb") as f:
+        return gettext.GNUTranslations(f)
+
+
+EMPTY_CONTEXT = (f'\nmsgid "{S1}"\nmsgstr "The reviewed plain text."\n'
+                 f'\nmsgctxt ""\nmsgid "{S1}"\nmsgstr "The empty context\'s text."\n'
+                 f'\nmsgid "{S2}"\nmsgstr "School."\n')
+
+
+def test_an_empty_context_is_a_context_of_its_own_and_takes_no_reviewed_text(project, pipeline):
+    """`msgctxt ""` is `pgettext("", ...)` for gettext and msgfmt, apart from no context; the merge
+    read it as none, so a run gave the plain entry the context entry's text, approved, and the
+    reviewed plain text was gone."""
+    path = write_po(project, EMPTY_CONTEXT)
+    pipeline("export", "--format", "mo", "--to", "en", cwd=project)
+    shipped = mo_of(project / "dist/en/LC_MESSAGES/messages.mo")
+    assert shipped.gettext(S1) == "The reviewed plain text."
+    assert shipped.pgettext("", S1) == "The empty context's text."
+    for _ in range(2):  # and a run after that changes nothing
+        pipeline("run", "articles", "--to", "en", "--models", "models.yaml", cwd=project)
+        found = entries(path)
+        plain = found[(None, S1, False)]
+        assert plain.msgstr == "The reviewed plain text." and not plain.fuzzy
+        # no source gives it, so it is obsolete, as msgmerge leaves it: its text kept, context and all
+        assert found[("", S1, True)].msgstr == "The empty context's text."
+        assert f'#~ msgctxt ""\n#~ msgid "{S1}"\n' in path.read_text(encoding="utf-8")
+        assert mo_of(path.with_suffix(".mo")).gettext(S1) == "The reviewed plain text."
+    if shutil.which("msgfmt"):  # msgfmt accepts the catalogue written, and compiles the reviewer's as we did
+        subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(path)], check=True)
+        reviewers = write_po(project, EMPTY_CONTEXT)
+        subprocess.run(["msgfmt", "-o", str(project / "gnu.mo"), str(reviewers)], check=True)
+        gnu = mo_of(project / "gnu.mo")._catalog
+        assert {k: v for k, v in gnu.items() if k} == {k: v for k, v in shipped._catalog.items() if k}

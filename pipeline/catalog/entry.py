@@ -211,4 +211,4 @@ def reviewed_texts(po: polib.POFile | None) -> dict[str, str]:
     if po is None:
         return {}
     return {e.msgid: e.msgstr for e in po
-            if e.msgid and not e.msgctxt and not e.msgid_plural and text_state(e) is State.REVIEWED}
+            if e.msgid and e.msgctxt is None and not e.msgid_plural and text_state(e) is State.REVIEWED}

@@ -36,6 +36,7 @@ from pipeline.catalog.entry import (CONFIDENCE_COMMENT, MT_COMMENT, QA_COMMENT, 
                                     machine_comment, qa_lines, starts_note, state, text_state, with_note,
                                     without_note)
 from pipeline.catalog.similarity import best_matches
+from pipeline.ingest.controls import without_dropped
 from pipeline.model import Finding, Translation
 
 SUGGESTION = "suggestion"
@@ -49,7 +50,8 @@ Key = tuple[str | None, str]
 
 
 def _key(entry_or_message) -> Key:
-    return (entry_or_message.msgctxt or None, entry_or_message.msgid)
+    """`msgctxt ""` is a context of its own, apart from none (`pgettext("", ...)`), as in gettext."""
+    return (entry_or_message.msgctxt, entry_or_message.msgid)
 
 
 Check = Callable[[str, str], tuple[Finding, ...]]
@@ -70,13 +72,15 @@ def merge_catalog(
     `legacy_owned`: an earlier version's `owned-<locale>.json` (see `entry.state`); `check`: the QA
     registry with the locale's context, to check a person's text (None: their comments kept verbatim)."""
     reviewed = reviewed or {}
-    old = {_key(e): e for e in existing if e.msgid} if existing is not None else {}
+    if existing is not None:
+        take_clean_msgids(existing)
+    old = {_key(e): e for e in existing if e.msgid or e.msgctxt is not None} if existing is not None else {}
     usable = reusable(existing, reviewed)  # once: inside the comprehension it rebuilt the set per entry
     reviewed = {s: t for s, t in reviewed.items() if s in usable}
     wanted = {_key(m) for m in messages}
     fresh = [m for m in messages if _key(m) not in old and m.msgid not in reviewed]
     spare = {e.msgid: e for k, e in old.items()  # a context entry is another use of its words, on purpose
-             if k not in wanted and not e.msgid_plural and not e.msgctxt and e.msgstr}
+             if k not in wanted and not e.msgid_plural and e.msgctxt is None and e.msgstr}
 
     def persons(entry: polib.POEntry) -> bool:
         return text_state(entry, legacy_owned).persons
@@ -131,6 +135,31 @@ def merge_catalog(
                 entry.previous_msgid = entry.previous_msgctxt = None  # polib drops `#~|` when reading
                 po.append(entry)
     return po
+
+
+def clean_msgids(po: polib.POFile) -> dict[int, str]:
+    """id → msgid the sources give now, for each entry whose msgid holds a control character the
+    sources are now cleaned of (a catalogue written before; see `ingest.controls`), unless another
+    entry has that msgid already."""
+    if po is None or not any(without_dropped(e.msgid) != e.msgid for e in po):
+        return {}
+    keys = {(e.msgctxt, e.msgid) for e in po}
+    out = {}
+    for e in po:
+        clean = without_dropped(e.msgid)
+        if clean != e.msgid and (e.msgctxt, clean) not in keys:
+            keys.add((e.msgctxt, clean))
+            out[id(e)] = clean
+    return out
+
+
+def take_clean_msgids(po: polib.POFile) -> None:
+    """Such entries take the clean msgid (`clean_msgids`), so the sentence matches its entry and a
+    reviewer's text stays theirs instead of coming back as a changed source."""
+    clean = clean_msgids(po)
+    for e in po:
+        if id(e) in clean:
+            e.msgid = clean[id(e)]
 
 
 def refresh_qa(comment: str, findings: tuple[Finding, ...]) -> str:
@@ -196,5 +225,5 @@ def _foreign_lines(comment: str) -> str:
 def reusable(existing: polib.POFile | None, reviewed: dict[str, str]) -> set[str]:
     """Memory sources that may fill an entry: not live in the catalogue (a reviewer may have
     emptied an entry on purpose; that one is translated again, not refilled)."""
-    live = {e.msgid for e in existing if not e.obsolete} if existing is not None else set()
+    live = {e.msgid for e in existing if not e.obsolete and e.msgctxt is None} if existing is not None else set()
     return {s for s in reviewed if s not in live}

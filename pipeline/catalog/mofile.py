@@ -20,17 +20,16 @@ from pipeline.catalog.entry import ships
 def mo_bytes(po: polib.POFile, shipped: Callable[[polib.POEntry], bool] = ships) -> bytes:
     """The .mo file of the entries of `po` that `shipped` says go out: by default `entry.ships`,
     the reviewed ones, as msgfmt compiles."""
-    entries = sorted((e for e in po if shipped(e)), key=lambda e: e.msgid_with_context.encode("utf-8"))
+    entries = sorted((e for e in po if shipped(e)), key=lambda e: _key(e).encode("utf-8"))
     entries = [po.metadata_as_entry()] + entries
     ids, strs, offsets = [], [], []
     id_at = str_at = 0
     for entry in entries:
-        msgid = (entry.msgctxt + "\x04").encode("utf-8") if entry.msgctxt else b""
         if entry.msgid_plural:
-            msgid += (entry.msgid + "\0" + entry.msgid_plural).encode("utf-8")
+            msgid = (_key(entry) + "\0" + entry.msgid_plural).encode("utf-8")
             msgstr = "\0".join(entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)).encode("utf-8")
         else:
-            msgid += entry.msgid.encode("utf-8")
+            msgid = _key(entry).encode("utf-8")
             msgstr = entry.msgstr.encode("utf-8")
         offsets.append((id_at, len(msgid), str_at, len(msgstr)))
         ids.append(msgid)
@@ -47,3 +46,9 @@ def mo_bytes(po: polib.POFile, shipped: Callable[[polib.POEntry], bool] = ships)
     header = struct.pack("Iiiiiii", polib.MOFile.MAGIC, 0, count, 7 * 4, 7 * 4 + count * 8, 0, key_start)
     return b"".join([header, array.array("i", keys + values).tobytes(),
                      b"\0".join(ids) + b"\0", b"\0".join(strs) + b"\0"])
+
+
+def _key(entry: polib.POEntry) -> str:
+    """The context and msgid as the .mo holds them: an empty context (`msgctxt ""`) is written, as
+    msgfmt writes it (`pgettext("", ...)`); polib's `msgid_with_context` drops it."""
+    return entry.msgid if entry.msgctxt is None else f"{entry.msgctxt}\x04{entry.msgid}"

@@ -13,7 +13,7 @@ import polib
 
 from pipeline.catalog.pofile import Message
 from pipeline.catalog.entry import reviewed_texts, text_state
-from pipeline.catalog.merge import reusable
+from pipeline.catalog.merge import clean_msgids, reusable
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,8 @@ class Plan:
 def make_plan(existing: polib.POFile | None, messages: list[Message],
               legacy_owned: dict[str, str] | None = None) -> Plan:
     keep = reusable(existing, reviewed_texts(existing))
-    if existing is not None:
-        keep |= {e.msgid for e in existing if text_state(e, legacy_owned).persons}
-    todo = tuple(m.msgid for m in messages if m.msgid not in keep)
+    clean = clean_msgids(existing)  # as the merge will read them
+    persons = {(e.msgctxt, clean.get(id(e), e.msgid)) for e in existing if text_state(e, legacy_owned).persons} \
+        if existing is not None else set()  # by context too: a person's `msgctxt` entry is another use
+    todo = tuple(m.msgid for m in messages if m.msgid not in keep and (m.msgctxt, m.msgid) not in persons)
     return Plan(todo, len(messages) - len(todo))

@@ -72,6 +72,7 @@ def read_catalog(path: Path, data: bytes | None = None) -> Parsed | None:
     # CRLF and a byte-order mark from editors on Windows are accepted; we write LF and no mark
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     _check_po_syntax(text, path)
+    _check_no_nul(text, path)
     try:
         parsed = parse_po(text, wrapwidth=78)
     except PoSyntaxError as exc:
@@ -94,7 +95,7 @@ def read_header(path: Path) -> polib.POFile | None:
         block = block.decode("utf-8")
     except UnicodeDecodeError:
         return read_po(path)
-    if blank and '\nmsgid ""\nmsgstr ' in "\n" + block and _BAD_LINE.search(block) is None:
+    if blank and '\nmsgid ""\nmsgstr ' in "\n" + block and _BAD_LINE.search(block) is None and "\x00" not in block:
         try:
             po = parse_po(block + "\n", wrapwidth=78).po
         except PoSyntaxError:
@@ -126,6 +127,16 @@ _BAD_LINE = re.compile(
     r'.*$',
     re.MULTILINE,
 )
+
+
+def _check_no_nul(text: str, path: Path) -> None:
+    """A NUL character, which no string of a catalogue can hold: gettext's tools cut a string
+    there, and in a .mo it would split the msgstr into plural forms. (Other control characters
+    are kept as written: msgfmt accepts them.)"""
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise PipelineError("NUL character in catalogue (gettext would cut the string there): remove it; "
+                            "left untouched", path=path, line=text.count("\n", 0, nul) + 1)
 
 
 def _check_po_syntax(data: str, path: Path) -> None:

@@ -135,7 +135,7 @@ def entry_lines(entry: polib.POEntry, wrap: bool = True, nplurals: int | None = 
     prev_prefix = "#~| " if obsolete else "#| "
     for name in ("msgctxt", "msgid", "msgid_plural"):
         value = getattr(entry, f"previous_{name}")
-        if value is not None and (value or name == "msgid"):
+        if value is not None:  # `#| msgctxt ""` too: an empty context is one (msgcat writes it)
             lines += wrap_string(name, value, prev_prefix, wrap)
     prefix = "#~ " if obsolete else ""
     if entry.msgctxt is not None:

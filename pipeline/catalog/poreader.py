@@ -140,7 +140,8 @@ class _Reader:
 
     def __init__(self):
         self.entries: list[_Entry] = []
-        self.header: list[str] = []
+        self.header: list[str] = []  # translator comments opening the file, as written
+        self.header_line = 0  # of the first of them
         self.cur: _Entry | None = None
 
     def plain(self, match: re.Match, number: int) -> bool:
@@ -199,7 +200,9 @@ class _Reader:
             line = text.rstrip()
         cur = self.cur
         if cur is None and not self.entries and _is_translator_comment(line):
-            self.header.append(text[2:])  # comments opening the file are its header comment
+            if not self.header:
+                self.header_line = number
+            self.header.append(text)  # comments opening the file: the header entry's, if it comes first
             return
         if cur is None or (cur.done and line[0] != '"' and not line.startswith("msgstr[")):
             if cur is not None:
@@ -254,14 +257,20 @@ def parse_po(text: str, wrapwidth: int = 78) -> Parsed:
         number += block.count("\n") + 2
     reader.finish()
     po = polib.POFile(wrapwidth=wrapwidth)
-    po.header = "\n".join(reader.header)
+    entries = reader.entries
+    if reader.header and entries and not _is_header(entries[0]):
+        first = entries[0]  # no header entry: the comments opening the file are the first entry's, as msgcat reads them
+        first.tcomment[:0] = [_translator_text(text) for text in reader.header]
+        first.first, first.text = reader.header_line, None
+    else:
+        po.header = "\n".join(text[2:] for text in reader.header)
     blocks = []
     lines = None
     metadata_read = False
-    for item in reader.entries:
+    for item in entries:
         e = item.entry()
-        if not metadata_read and e.msgid == "" and not e.obsolete:
-            metadata_read = True  # the first such entry is the header, whatever its msgctxt
+        if not metadata_read and _is_header(item):
+            metadata_read = True
             _read_metadata(po, e)
             continue
         po.append(e)
@@ -272,9 +281,21 @@ def parse_po(text: str, wrapwidth: int = 78) -> Parsed:
     return Parsed(po, blocks)
 
 
+def _is_header(item: _Entry) -> bool:
+    """The header entry, as gettext tells it: an empty msgid without a context (`msgctxt ""` makes
+    it an entry of its own), not obsolete."""
+    return item.msgid == "" and item.msgctxt is None and not item.obsolete
+
+
 def _is_translator_comment(line: str) -> bool:
     """`# note`, and as gettext reads it, `#note` too: any `#` not followed by . : , | or ~."""
     return line[0] == "#" and (line == "#" or line[1] not in ".:,|~")
+
+
+def _translator_text(text: str) -> str:
+    """A translator comment's text: the line less its `#` and one space after it."""
+    body = text.lstrip("#")
+    return body[1:] if body.startswith(" ") else body
 
 
 def _comment(cur: _Entry, line: str, text: str, number: int) -> None:
@@ -307,8 +328,7 @@ def _comment(cur: _Entry, line: str, text: str, number: int) -> None:
         if line != "#.":
             cur.comment.append(text[3:])
     elif _is_translator_comment(line):
-        body = text.lstrip("#")
-        cur.tcomment.append(body[1:] if body.startswith(" ") else body)
+        cur.tcomment.append(_translator_text(text))
     else:
         raise PoSyntaxError("unknown comment", number)
 

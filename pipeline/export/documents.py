@@ -106,7 +106,7 @@ def shipped_entries(po: polib.POFile, include_fuzzy: bool, path: Path, report: E
 
 def shipped_translations(entries: list[polib.POEntry]) -> dict[str, str]:
     """msgid → msgstr of the shipped entries the sources' sentences can be (no context, no plural)."""
-    return {e.msgid: e.msgstr for e in entries if not e.msgid_plural and not e.msgctxt}
+    return {e.msgid: e.msgstr for e in entries if not e.msgid_plural and e.msgctxt is None}
 
 
 def load_catalog(paths: Paths, locale: str) -> polib.POFile:
@@ -150,14 +150,19 @@ def export_json(entries: list[polib.POEntry], po: polib.POFile, locale: str, dom
     """Flat {Gujarati: translation}; load in i18next with keySeparator: false, nsSeparator: false.
     A context entry is keyed `msgid_context`, as i18next looks up `t(key, {context})` (its default
     contextSeparator "_"). Plural entries are left out with a warning: i18next keys plural forms by
-    CLDR category, which a gettext form index does not name."""
+    CLDR category, which a gettext form index does not name; so is an entry with an empty context
+    (`msgctxt ""`): i18next reads `context: ""` as no context, so no key can tell it from the plain one."""
     shipped = {}
     for e in entries:
         if e.msgid_plural:
             report.warnings.append(f"{po_path}:{e.linenum}: plural entry left out of the JSON "
                                    "(i18next keys plural forms by CLDR category; ship it as .mo)")
             continue
-        shipped[f"{e.msgid}_{e.msgctxt}" if e.msgctxt else e.msgid] = e.msgstr
+        if e.msgctxt == "":
+            report.warnings.append(f"{po_path}:{e.linenum}: entry with an empty context (msgctxt \"\") left out of "
+                                   "the JSON (i18next reads an empty context as none; ship it as .mo)")
+            continue
+        shipped[f"{e.msgid}_{e.msgctxt}" if e.msgctxt is not None else e.msgid] = e.msgstr
     path = safe_path(out, language_tag(locale), f"{domain}.json")
     write_atomic(path, json.dumps(shipped, ensure_ascii=False, indent=2) + "\n")
     report.written.append(path)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pipeline.errors import PipelineError
+from pipeline.ingest import controls
 from pipeline.model import Block, Document
 
 DEFAULT_ARTEFACT_PATTERNS = (
@@ -38,7 +39,8 @@ _DEFAULT_ARTEFACT = artefact_matcher()
 
 
 def decode(data: bytes, path: Path) -> str:
-    """UTF-8 (a BOM is accepted and dropped) to NFC text, or an error naming the byte offset."""
+    """UTF-8 (a BOM is accepted and dropped) to NFC text without control characters (see
+    `controls`), or an error naming the byte offset."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise PipelineError("file is UTF-16; save it as UTF-8", path=path)
     nul = data.find(b"\x00")
@@ -55,7 +57,7 @@ def decode(data: bytes, path: Path) -> str:
         raise PipelineError(
             f"not valid UTF-8 at byte offset {exc.start} ({exc.reason})", path=path, line=line
         ) from None
-    return unicodedata.normalize("NFC", text)
+    return controls.clean(unicodedata.normalize("NFC", text))
 
 
 def _looks_like_utf16(data: bytes) -> bool:

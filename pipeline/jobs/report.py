@@ -37,10 +37,15 @@ class RunReport:
     skipped: list[str] = field(default_factory=list)
     locales: dict[str, LocaleStats] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # each naming its file and line
+    cleaned: list[str] = field(default_factory=list)  # warnings: source lines whose control characters were cleaned
 
     def summary(self) -> str:
-        """One line for the sources, then one per locale."""
+        """One line for the sources (and one for control characters cleaned from them), then one per locale."""
         lines = [f"{self.segments} segments ({self.messages} unique) from {self.documents} document(s)"]
+        if self.cleaned:
+            places = [warning.split(": ", 1)[0] for warning in self.cleaned]
+            lines.append(f"control characters dropped or replaced in {len(places)} source line(s): "
+                         + ", ".join(places[:5]) + (", ..." if len(places) > 5 else "") + " (see the warnings)")
         return "\n".join(lines + [s.line() for s in self.locales.values()] + licence_notes(self.locales.values()))
 
     def stats(self, locale: str) -> LocaleStats:

@@ -26,7 +26,7 @@ from pipeline.jobs.catalog_stage import CATALOG_VERSION, CatalogOptions
 from pipeline.jobs.localise_stage import Localised, localise, localise_key
 from pipeline.jobs.plan_stage import Planned, plan_key
 from pipeline.jobs.report import RunReport
-from pipeline.jobs.segment_stage import Segmented, segment, segment_key
+from pipeline.jobs.segment_stage import Segmented, cleaned_characters, segment, segment_key
 from pipeline.jobs.translate_stage import (Raw, TranslateStats, TranslatorFactory, default_factory, translate,
                                            translate_key, translate_settings)
 from pipeline.layout import Paths
@@ -124,6 +124,8 @@ class Runner:
             segmented = segment(payloads, self.artefact_patterns)
             self.cache.put("segments", key, segmented.to_cache())
         save_sources(self.paths.artefact("sources"), key, payloads)  # what export rebuilds documents from
+        self.report.cleaned = cleaned_characters(payloads)
+        self.report.warnings += self.report.cleaned
         self.report.documents, self.report.segments = len(files), len(segmented.stored)
         self.report.messages = segmented.message_count
         return segmented

@@ -9,12 +9,13 @@ from pathlib import Path
 
 from pipeline import cache as caching
 from pipeline.catalog import pofile
-from pipeline.ingest import artefact_matcher, read_document
+from pipeline.ingest import artefact_matcher, controls, read_document
 from pipeline.model import Segment
 from pipeline.segment.limits import check_sentence_lengths
 from pipeline.segment.splitter import segment_document
 
-SEGMENTER_VERSION = "5"  # bump when pipeline.segment rules or a reader change: the segments entry is rebuilt
+SEGMENTER_VERSION = "6"  # bump when pipeline.segment rules or a reader change: the segments entry is rebuilt
+# (6: control characters are cleaned from the sources)
 
 Payload = tuple[Path, str, bytes]  # a source file, its document name, its bytes
 
@@ -69,3 +70,11 @@ def segment(payloads: list[Payload], artefact_patterns: tuple[str, ...] = ()) ->
         segments.extend(found)
     return Segmented(segment_key(payloads, artefact_patterns), [s.to_dict() for s in segments],
                      tuple(name for _, name, _ in payloads))
+
+
+def cleaned_characters(payloads: list[Payload]) -> list[str]:
+    """A warning per source line whose control characters the readers dropped or replaced (see
+    `ingest.controls`), naming the file and line; found afresh on every run, cached or not, so a
+    run says it for as long as a source holds them (a search of the bytes, for most files)."""
+    return [found.describe(str(file)) for file, _, data in payloads
+            for found in controls.scan(data, html=file.suffix.lower() in (".html", ".htm"))]

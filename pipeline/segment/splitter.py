@@ -39,6 +39,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+from pipeline.ingest import controls
 from pipeline.localise.markup import keep_tags_together, strip_placeholders
 from pipeline.model import Document, Segment
 from pipeline.segment.rules import (
@@ -286,10 +287,18 @@ def _ellipsis_ends_sentence(text: str, start: int, word: str, next_word: str) ->
 
 # --- Unicode clean-ups of segment text -------------------------------------------------------
 
+_JOINERS = "\u200c\u200d"  # ZWNJ, ZWJ: they shape conjuncts between letters, so are kept there
+
 _INVISIBLE = "\u200b\u2060\ufeff\u00ad"  # zero-width space, word joiner, BOM, soft hyphen
 _SPACES = "\u00a0\u202f\u2007"  # no-break space, narrow no-break space, figure space
-_CLEAN_TABLE = str.maketrans({**{c: None for c in _INVISIBLE}, **{c: " " for c in _SPACES}})
-_JOINERS = "\u200c\u200d"  # ZWNJ, ZWJ: they shape conjuncts between letters, so are kept there
+# Controls the decoder already cleans from a file (see `ingest.controls`) that a page's character
+# references (`&#7;`) or a client's text can still hold: no catalogue may get them.
+_CONTROLS = controls.DROPPED + "\x00"
+_CLEAN_TABLE = str.maketrans({**{c: None for c in _INVISIBLE + _CONTROLS},
+                              **{c: " " for c in _SPACES + controls.LINE_BREAKS}})
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NEEDS_CLEANING = re.compile(f"[{re.escape(_INVISIBLE + _SPACES + _JOINERS + _CONTROLS + controls.LINE_BREAKS)}"
+                             "\ud800-\udfff]")
 
 
 def clean_segment_text(raw: str) -> str:
@@ -300,14 +309,16 @@ def clean_segment_text(raw: str) -> str:
       are removed;
     - ZWNJ/ZWJ (U+200C/U+200D) are removed only where they join nothing (next to a space,
       punctuation or the segment's edge); between letters they change the rendering, so stay;
+    - control characters a page's character reference (`&#7;`) left in the text are removed, and
+      those that end a line become a space (see `ingest.controls`); a lone surrogate becomes U+FFFD;
     - spaces left at either edge by those removals are trimmed.
 
     Nothing else (spacing, quotes, digits, spelling) is touched; the original is
     `doc.text[seg.start:seg.end]`.
     """
-    if raw.isascii() or not any(c in raw for c in _INVISIBLE + _SPACES + _JOINERS):
+    if _NEEDS_CLEANING.search(raw) is None:
         return raw
-    text = raw.translate(_CLEAN_TABLE)
+    text = _SURROGATE.sub("\ufffd", raw.translate(_CLEAN_TABLE))
     if any(c in text for c in _JOINERS):
         text = "".join(
             c for i, c in enumerate(text)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gettext
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -86,3 +87,22 @@ def test_folders_in_locales_that_are_not_locales_are_named_and_skipped(project):
         assert f"locales/{name}: not a locale folder" in proc.stderr
     proc = cli("status", "--json", cwd=project)
     assert proc.returncode == 0 and '"backup"' not in proc.stdout
+
+
+def test_a_comment_on_the_first_entry_of_a_catalogue_without_a_header_stays_on_that_entry(project, pipeline):
+    """Without a header entry, the comments opening the file are the first entry's (msgcat keeps
+    them there); the run made them the file's header comment, detached from the entry."""
+    path = po_at(project)
+    path.write_text("# Checked with the desk: keep 'scheme'.\n" + REVIEWED, encoding="utf-8")
+    if shutil.which("msgcat"):  # the same layout in ASCII (msgcat wants a charset for anything else)
+        ascii_po = project / "ascii.po"
+        ascii_po.write_text("# Checked with the desk.\nmsgid \"a\"\nmsgstr \"b\"\n", encoding="utf-8")
+        gnu = subprocess.run(["msgcat", str(ascii_po)], capture_output=True, text=True, check=True).stdout
+        assert gnu == "# Checked with the desk.\nmsgid \"a\"\nmsgstr \"b\"\n"
+        ascii_po.unlink()
+    pipeline("run", "articles", "--to", "en", cwd=project)
+    po = polib.pofile(str(path))
+    (entry,) = po
+    assert entry.tcomment == "Checked with the desk: keep 'scheme'."
+    assert entry.msgstr == "The government has started a new scheme." and not entry.fuzzy
+    assert "Checked with the desk" not in po.header

@@ -205,3 +205,38 @@ def test_comment_lines_an_editor_rewrapped_are_kept_as_they_are_not_duplicated(p
     assert as_saved.count("\n") > 2  # the editor wrapped our lines
     again = by_id(run(path, msgs, translations))[GU[0]]
     assert again.comment == as_saved  # ... and that layout is kept
+
+
+def test_an_empty_context_is_matched_only_by_itself(path):
+    """`msgctxt ""` is a context (gettext's `pgettext("", ...)`), not the absence of one: a plain
+    message neither takes its text nor lets it replace its own, and the plan still translates it."""
+    from pipeline.catalog.plan import make_plan
+
+    path.parent.mkdir(parents=True)
+    path.write_text(f'msgid ""\nmsgstr "Language: en\\n"\n\nmsgctxt ""\nmsgid "{A}"\nmsgstr "Empty context."\n',
+                    encoding="utf-8")
+    existing = pofile.read_po(path)
+    assert existing[0].msgctxt == ""
+    assert make_plan(existing, messages(A)).todo == (A,)  # the plain message is the pipeline's to translate
+    po = run(path, messages(A), mt([A]))
+    found = {(e.msgctxt, e.obsolete): e for e in po}
+    assert found[(None, False)].msgstr == f"MT v1 of {GU.index(A)}" and found[(None, False)].fuzzy
+    assert found[("", True)].msgstr == "Empty context." and not found[("", True)].fuzzy
+    assert '#~ msgctxt ""\n' in path.read_text(encoding="utf-8")
+    assert pofile.read_po(path)[1].msgctxt == ""  # and it reads back as written
+
+
+def test_an_entry_whose_msgid_holds_a_control_character_takes_the_clean_msgid(path):
+    """Sources are cleaned of control characters (see `ingest.controls`); an entry written before
+    keeps its state under the msgid they give now, unless that msgid has an entry already."""
+    from pipeline.catalog.plan import make_plan
+
+    path.parent.mkdir(parents=True)
+    path.write_text(f'msgid ""\nmsgstr "Language: en\\n"\n\nmsgid "{A}\\a"\nmsgstr "A, approved."\n\n'
+                    f'msgid "{B}\\a"\nmsgstr "B with a bell."\n\nmsgid "{B}"\nmsgstr "B, approved."\n',
+                    encoding="utf-8")
+    assert make_plan(pofile.read_po(path), messages(A, B)).todo == ()
+    run(path, messages(A, B), mt([A, B]))
+    po = pofile.read_po(path)  # polib reads `\a` as two characters
+    assert [(e.msgid, e.msgstr, e.fuzzy, bool(e.obsolete)) for e in po] == [
+        (A, "A, approved.", False, False), (B, "B, approved.", False, False), (B + "\x07", "B with a bell.", False, True)]

@@ -33,3 +33,15 @@ def test_same_bytes_as_polib_and_gettext_reads_them():
     assert t.ngettext("એક ફાઈલ", "ફાઈલો", 3) == "files"
     assert t.gettext("કાલે") == "કાલે"  # fuzzy entries are left out, as msgfmt does
     assert t.gettext("A\nનવી લીટી\t\"x\"") == "a\nnew line\t\"x\""
+
+
+def test_an_empty_context_is_written_as_msgfmt_writes_it():
+    """`msgctxt ""` is a context: the .mo holds "\\x04msgid" for it, so `pgettext("", ...)` finds it
+    and the plain msgid keeps its own text (polib's writer drops the empty context)."""
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    po.append(polib.POEntry(msgid="આજે", msgstr="today"))
+    po.append(polib.POEntry(msgid="આજે", msgctxt="", msgstr="today, in the empty context"))
+    t = gettext.GNUTranslations(io.BytesIO(mo_bytes(po)))
+    assert t.gettext("આજે") == "today"
+    assert t.pgettext("", "આજે") == "today, in the empty context"

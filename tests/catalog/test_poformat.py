@@ -104,3 +104,18 @@ def test_fallback_without_libunistring_still_writes_valid_wrapped_po(tmp_path, m
     back = polib.pofile(str(path))
     assert [(e.msgid, e.msgstr, e.obsolete) for e in back] == [(e.msgid, e.msgstr, e.obsolete) for e in po]
     assert max(len(line) for line in text.splitlines() if line.isascii()) <= 79
+
+
+def test_an_empty_previous_context_is_written_back_as_msgcat_writes_it(tmp_path):
+    """`#| msgctxt ""` says the old source had the empty context; the writer dropped it."""
+    from pipeline.catalog.poreader import parse_po
+
+    text = ('msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+            '#, fuzzy\n#| msgctxt ""\n#| msgid "old"\nmsgid "new"\nmsgstr "x"\n')
+    po = parse_po(text).po
+    assert po[0].previous_msgctxt == ""
+    assert poformat.format_entries(po) == '\n\n#, fuzzy\n#| msgctxt ""\n#| msgid "old"\nmsgid "new"\nmsgstr "x"\n'
+    if shutil.which("msgcat"):
+        path = tmp_path / "previous.po"
+        path.write_text(text, encoding="utf-8")
+        assert msgcat(path).endswith(poformat.format_entries(po))

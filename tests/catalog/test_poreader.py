@@ -146,3 +146,19 @@ def test_escapes_gettext_refuses_are_errors_with_their_line(written):
     with pytest.raises(PoSyntaxError) as caught:
         parse_po(f'msgid "a"\nmsgstr "ok"\n\nmsgid "b"\nmsgstr "x{written}"\n')
     assert caught.value.line == 5
+
+
+def test_comments_opening_a_file_without_a_header_are_the_first_entrys_as_msgcat_reads_them():
+    po = parse_po('# about the first sentence\n#note\n\n#. extracted\nmsgid "a"\nmsgstr "b"\n\nmsgid "c"\nmsgstr "d"\n').po
+    assert po.header == "" and po[0].tcomment == "about the first sentence\nnote" and po[0].comment == "extracted"
+    assert po[0].linenum == 1
+    with_header = parse_po('# the file\nmsgid ""\nmsgstr "Language: en\\n"\n\n# the entry\nmsgid "a"\nmsgstr "b"\n').po
+    assert with_header.header == "the file" and with_header[0].tcomment == "the entry"
+
+
+def test_an_empty_msgid_with_a_context_is_an_entry_not_the_header():
+    """gettext's header is the empty msgid without a context; `msgctxt ""` makes an entry of its own."""
+    parsed = parse_po('msgctxt ""\nmsgid ""\nmsgstr "not the header"\n\n'
+                      'msgid ""\nmsgstr "Language: en\\n"\n\nmsgctxt ""\nmsgid "a"\nmsgstr "b"\n').po
+    assert parsed.metadata == {"Language": "en"}
+    assert [(e.msgctxt, e.msgid, e.msgstr) for e in parsed] == [("", "", "not the header"), ("", "a", "b")]

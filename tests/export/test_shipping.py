@@ -87,6 +87,21 @@ def test_json_export_keys_a_context_entry_as_i18next_does_and_names_the_plural_i
     assert f"messages.po:{line_of(path, 'એક ફાઇલ')}: plural entry left out of the JSON" in proc.stderr
 
 
+
+def test_an_empty_context_entry_is_kept_apart_and_left_out_of_the_json_by_name(tmp_path, pipeline):
+    """`msgctxt ""` is a context of its own: it used to overwrite the plain entry's JSON key and to
+    stand in for it in rebuilt documents. i18next reads `context: ""` as none, so it cannot be
+    keyed apart: it is left out with a warning, and the plain entry ships."""
+    path = write_po(tmp_path, f'\nmsgid "{S1}"\nmsgstr "Plain."\n\nmsgctxt ""\nmsgid "{S1}"\nmsgstr "Empty context."\n')
+    (tmp_path / "a.txt").write_text(S1 + "\n", encoding="utf-8")
+    ran = pipeline("export", "--format", "json", "--to", "en", cwd=tmp_path)
+    shipped = json.loads((tmp_path / "dist/en/messages.json").read_text(encoding="utf-8"))
+    assert shipped == {S1: "Plain."}
+    assert f"messages.po:{line_of(path, 'msgctxt')}: entry with an empty context" in ran.err
+    pipeline("export", "--format", "txt", "--to", "en", "a.txt", cwd=tmp_path)
+    assert (tmp_path / "dist/en/a.txt").read_text(encoding="utf-8") == "Plain.\n"
+
+
 UNSAFE = {
     "python-format": ('#, python-format\nmsgid "ગામમાં %s શાળા."\nmsgstr "A %s school in %s."\n', "%s"),
     "i18next nesting": ('msgid "ગામમાં શાળા."\nmsgstr "A $t(school) in the village."\n', "$t(school)"),
