@@ -39,7 +39,8 @@ from pipeline.catalog.mofile import mo_bytes
 from pipeline.errors import PipelineError
 from pipeline.fsutil import write_atomic
 from pipeline.ingest import read_document
-from pipeline.ingest.html import rebuild_html
+from pipeline.ingest.html import read_html_document
+from pipeline.ingest.htmlpage import rebuild_html
 from pipeline.ingest.markdown import rebuild_markdown
 from pipeline.localise.markup import strip_placeholders
 from pipeline.ingest.sources import load_sources
@@ -174,12 +175,17 @@ def _count(po: polib.POFile, shipped: int, report: ExportReport) -> None:
 
 
 def rebuild_document(name: str, suffix: str, source: str, fmt: str, locale: str,
-                     shipped: dict[str, str], report: ExportReport, artefacts=None) -> tuple[str, str] | None:
+                     shipped: dict[str, str], report: ExportReport, artefacts=None, *,
+                     fragment: bool = False) -> tuple[str, str] | None:
     """(output name, content) for one document in `fmt`, or None when it is not of that format.
-    `artefacts`: the page-debris matcher of the run (see `ingest.read_document`)."""
+    `artefacts`: the page-debris matcher of the run (see `ingest.read_document`); `fragment`: an
+    HTML source is a fragment, not a page, and comes back as one (see `ingest.html.parse_html`)."""
     if fmt != "txt" and suffix not in DOCUMENT_SUFFIXES[fmt]:
         return None
-    doc = read_document(Path(name), name, source.encode("utf-8"), artefacts, suffix=suffix)
+    if fragment:
+        doc = read_html_document(Path(name), name, source.encode("utf-8"), fragment=True)
+    else:
+        doc = read_document(Path(name), name, source.encode("utf-8"), artefacts, suffix=suffix)
     pieces, translated, untranslated = rebuilt_pieces(doc, shipped)
     report.translated += translated
     report.untranslated += untranslated
@@ -187,7 +193,7 @@ def rebuild_document(name: str, suffix: str, source: str, fmt: str, locale: str,
     warn = report.warnings.append
     if fmt == "html":  # sentences left in Gujarati say so: lang="gu"
         marked = lambda index, _text: [(p.text, p.lang) for p in pieces[index]]  # noqa: E731
-        return name, rebuild_html(source, marked, language_tag(locale), text_direction(locale), warn, name)
+        return name, rebuild_html(source, marked, language_tag(locale), text_direction(locale), warn, name, fragment)
     if fmt == "md":
         return name, rebuild_markdown(source, lambda index, _text: blocks[index], warn, name)
     if suffix == ".txt":

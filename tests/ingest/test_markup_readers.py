@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from pipeline.ingest import read_document
-from pipeline.ingest.html import rebuild_html
+from pipeline.ingest.htmlpage import rebuild_html
 from pipeline.ingest.markdown import rebuild_markdown
 from pipeline.localise.markup import check_markup, is_balanced, restore_placeholders, strip_placeholders
 from pipeline.segment.splitter import segment_document
