@@ -16,12 +16,14 @@ Markdown escaped, so a translation can never add a link, an image or HTML.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
 
 from pipeline.errors import PipelineError
 from pipeline.localise.markup import PLACEHOLDER, space_after_stops, find_tags, strip_placeholders, valid_tags
@@ -33,6 +35,7 @@ from pipeline.ingest.text import decode
 _SPACE = re.compile(r"[ \t\n\r\f]+")
 _FRONT_MATTER = re.compile(r"\A(---|\+\+\+)[ \t]*\n.*?\n(?:\1|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _PREFIX = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:#{1,6}[ \t]+)?")
+_TASK_BOX = re.compile(r"\[[ xX]\][ \t]+")  # GFM's task list item: `- [ ] ` or `- [x] `
 
 
 @dataclass
@@ -44,6 +47,7 @@ class Unit:
     tokens: dict[int, object] = field(default_factory=dict)  # placeholder number → inline token(s)
     whole: frozenset[int] = frozenset()
     image: object | None = None  # for an alt-text unit: the image token
+    prefix: str = ""  # what comes before the text on its first line: `- > `, `1. - `, `## `, `[^1]: `
 
 
 MAX_NESTING = 100  # block quotes and lists inside each other; markdown-it's commonmark preset says 20
@@ -51,6 +55,7 @@ MAX_NESTING = 100  # block quotes and lists inside each other; markdown-it's com
 
 def parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").enable("strikethrough")
+    md.use(footnote_plugin, inline=False, move_to_end=False)  # `[^1]` and `[^1]: …` (GFM, Pandoc)
     md.inline.ruler.before("html_inline", "raw_html", raw_html_rule)  # script, style, …: kept whole
     return md
 
@@ -73,6 +78,7 @@ def extract_units(text: str, carriers: bool = False, path: object = None) -> lis
     """Translatable units in order; with `carriers`, also the blocks holding only an image, which
     export rewrites for the image's translated alt text (kind "carrier", not translated)."""
     units: list[Unit] = []
+    lines = text.split("\n")
     tokens = parser().parse(blank_front_matter(text))
     too_deep = next((t for t in tokens if t.nesting == 1 and t.level >= MAX_NESTING - 1), None)
     if too_deep is not None:  # markdown-it silently skips what lies deeper
@@ -95,7 +101,7 @@ def extract_units(text: str, carriers: bool = False, path: object = None) -> lis
         kind = "heading" if tokens[i - 1].type == "heading_open" else "paragraph"
         if kind == "paragraph" and i >= 2 and tokens[i - 2].type == "list_item_open":
             kind = "list item"
-        unit, images = _inline_unit(kind, token)
+        unit, images = _inline_unit(kind, token, lines[token.map[0]])
         if unit is not None and (carriers or unit.kind != "carrier"):
             units.append(unit)
         for image in images:
@@ -105,14 +111,21 @@ def extract_units(text: str, carriers: bool = False, path: object = None) -> lis
     return units
 
 
-def _inline_unit(kind: str, token) -> tuple[Unit | None, list]:
+def _inline_unit(kind: str, token, first_line: str) -> tuple[Unit | None, list]:
+    """The unit of one inline token (a paragraph's or heading's text), and its images."""
+    children = token.children or []
+    prefix = _prefix(first_line, token.content)
+    box = _TASK_BOX.match(children[0].content) if kind == "list item" and children and \
+        children[0].type == "text" else None
+    if box is not None:  # the task box is markup, not text: it stays in the prefix
+        prefix += box.group(0)
+        children = [dataclasses.replace(children[0], content=children[0].content[box.end():]), *children[1:]]
     pieces: list[str] = []
     tokens: dict[int, object] = {}
     whole: set[int] = set()
     images = []
     stack: list[int] = []
     counter = 0
-    children = token.children or []
     skip_until_close = False
     for child in children:
         if skip_until_close:
@@ -149,7 +162,17 @@ def _inline_unit(kind: str, token) -> tuple[Unit | None, list]:
             return None, images
         kind = "carrier"
     lines = token.content.count("\n") + 1
-    return Unit(kind, text, token.map[0], lines, tokens, frozenset(whole)), images
+    return Unit(kind, text, token.map[0], lines, tokens, frozenset(whole), prefix=prefix), images
+
+
+def _prefix(line: str, content: str) -> str:
+    """The container markers before a block's text on its first line, all of them (`- > `,
+    `1. - `, `> 1. `, `[^1]: `): the line up to where the parsed text starts."""
+    first = content.split("\n", 1)[0].rstrip()
+    end = len(line.rstrip())
+    if first and line[:end].endswith(first):
+        return line[: end - len(first)]
+    return _PREFIX.match(line).group(0)  # a heading's closing `##`, which goes
 
 
 # --- putting translations back ---------------------------------------------------------------
@@ -181,10 +204,8 @@ def rebuild_markdown(source: str, translate: Callable[[int, str], str],
     for unit, translation in zip(units, translated):
         if unit.image is not None:
             continue
-        first = lines[unit.line]
-        prefix = _prefix(first)
-        body = _render(unit, translation, alts, re.sub(r"[^>\s]", " ", prefix), warn)
-        replaced[unit.line] = (unit.lines, prefix + body)
+        body = _render(unit, translation, alts, re.sub(r"[^>\s]", " ", unit.prefix), warn)
+        replaced[unit.line] = (unit.lines, unit.prefix + body)
     out, i = [], 0
     while i < len(lines):
         if i in replaced:
@@ -195,10 +216,6 @@ def rebuild_markdown(source: str, translate: Callable[[int, str], str],
             out.append(lines[i])
             i += 1
     return "\n".join(out)
-
-
-def _prefix(line: str) -> str:
-    return _PREFIX.match(line).group(0)
 
 
 def _render(unit: Unit, translation: str, alts: dict, indent: str, warn) -> str:
@@ -224,6 +241,8 @@ def _markup(token, kind: str, alts: dict, indent: str) -> str:
         return f"{tick}{pad}{token.content}{pad}{tick}"
     if token.type == "html_inline":
         return token.content
+    if token.type == "footnote_ref":
+        return f"[^{token.meta['label']}]"
     if token.type == "hardbreak":
         return "\\\n" + indent
     if token.type == "image":

@@ -1,0 +1,128 @@
+"""Documents that are not plain pages or plain prose, through `run` and `export` as users run them:
+language tags on elements, XHTML, old charset declarations, nested Markdown containers,
+footnotes and task lists. Each comes out as its author wrote it and as the tools reading it expect."""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+import polib
+import pytest
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+
+PENDING = "હજુ બાકી."  # left fuzzy: ships in Gujarati
+
+PAGE = """<!DOCTYPE html>
+<html lang="gu" xml:lang="gu"><head>
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+<meta http-equiv="content-language" content="gu">
+<title>શીર્ષક</title></head>
+<body><article lang="gu-IN"><h1 lang="gu">મુખ્ય શીર્ષક</h1>
+<p>પહેલું વાક્ય. <span lang="gu">અંદરનું વાક્ય.</span></p>
+<p xml:lang="gu" lang="gu">બીજું વાક્ય.</p>
+<p lang="gu">""" + PENDING + """</p>
+<p lang="gu-IN">ત્રીજું વાક્ય. """ + PENDING + """</p>
+<img lang="gu" alt="ચિત્ર" src="a.png">
+<p lang="en">Already English.</p>
+</article></body></html>
+"""
+
+XHTML = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="gu" lang="gu">
+<head><title>એક્સએચટીએમએલ</title></head>
+<body><p>ચિત્ર <svg:svg xmlns:svg="http://www.w3.org/2000/svg"><svg:text>ચિત્રનું લખાણ</svg:text></svg:svg> જુઓ.<br/>
+પછીનું વાક્ય.</p></body></html>
+"""
+
+NESTED = """- > યાદીમાં અવતરણ.
+- - અંદરની યાદી.
+
+1. > ક્રમમાં અવતરણ.
+
+> - અવતરણમાં યાદી.
+"""
+
+FOOTNOTES = """કામની નોંધ[^1] અહીં છે.
+
+[^1]: ફૂટનોટનું વાક્ય.
+
+- [ ] અધૂરું કામ.
+- [x] પૂરું કામ.
+"""
+
+
+def english(msgid: str) -> str:
+    """A reviewer's translation: every run of Gujarati words becomes `Text`, markup kept."""
+    return re.sub(r"[\u0A80-\u0AFF]+(?:[ ][\u0A80-\u0AFF]+)*", "Text", msgid)
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory, tiny_models, pipeline):
+    root = tmp_path_factory.mktemp("shapes")
+    articles = root / "articles"
+    articles.mkdir()
+    for name, text in (("lang.html", PAGE), ("xhtml.html", XHTML), ("nested.md", NESTED),
+                       ("footnotes.md", FOOTNOTES)):
+        (articles / name).write_text(text, encoding="utf-8")
+    pipeline("run", "articles", "--to", "en", "--models", tiny_models, cwd=root)
+    path = root / "locales" / "en" / "LC_MESSAGES" / "messages.po"
+    po = polib.pofile(str(path))
+    for entry in po:
+        if entry.msgid != PENDING:
+            entry.msgstr = english(entry.msgid)
+            entry.flags = [f for f in entry.flags if f != "fuzzy"]
+    po.save()
+    for fmt in ("html", "md"):
+        ran = pipeline("export", "--format", fmt, "--locale", "en", "--out", f"dist/{fmt}", cwd=root)
+        assert "Traceback" not in ran.err and "left out" not in ran.err, ran.err
+    return root / "dist"
+
+
+def test_elements_that_said_gujarati_say_english_once_their_text_is_english(exported):
+    page = lxml.html.parse(str(exported / "html" / "en" / "lang.html")).getroot()
+    assert (page.get("lang"), page.get("xml:lang")) == ("en", "en")
+    assert page.xpath("//article/@lang") == ["en"] and page.xpath("//h1/@lang") == ["en"]
+    first, second, pending, mixed = page.xpath("//article/p")[:4]
+    assert first.xpath("span/@lang") == ["en"] and first.text_content() == "Text. Text."
+    assert (second.get("lang"), second.get("xml:lang"), second.text) == ("en", "en", "Text.")
+    # All of it still Gujarati: it keeps its own tag. Half of it: English, the rest marked.
+    assert pending.get("lang") == "gu" and pending.text_content() == PENDING
+    assert mixed.get("lang") == "en" and mixed.xpath("span/@lang") == ["gu"]
+    assert mixed.xpath("span")[0].text == PENDING
+    assert page.xpath("//img/@lang") == ["en"] and page.xpath("//img/@alt") == ["Text"]
+    assert page.xpath("//p[text()='Already English.']/@lang") == ["en"]
+    assert page.xpath("//meta[@http-equiv='content-language']/@content") == ["en"]
+
+
+def test_a_page_that_declared_its_charset_the_old_way_still_declares_one(exported):
+    text = (exported / "html" / "en" / "lang.html").read_text(encoding="utf-8")
+    assert text.count("charset") == 1 and '<meta charset="utf-8">' in text
+
+
+def test_xhtml_with_prefixed_svg_is_exported_with_its_markup(exported):
+    page = lxml.html.parse(str(exported / "html" / "en" / "xhtml.html")).getroot()
+    assert (page.get("lang"), page.get("xml:lang")) == ("en", "en")
+    p = page.xpath("//p")[0]
+    assert p.text == "Text " and [el.tag for el in p.iter()] == ["p", "svg:svg", "svg:text", "br"]
+    assert p.xpath("*/*")[0].text == "Text" and p.text_content().endswith("Text.")
+
+
+def structure(markdown: str) -> list[str]:
+    """The element tree a Markdown renderer with footnotes builds, as tag names in order."""
+    md = MarkdownIt("commonmark").use(footnote_plugin)
+    return [el.tag for el in lxml.html.fromstring("<div>" + md.render(markdown) + "</div>").iter()]
+
+
+def test_nested_list_and_quote_markers_are_kept(exported):
+    out = (exported / "md" / "en" / "nested.md").read_text(encoding="utf-8")
+    assert out.splitlines() == ["- > Text.", "- - Text.", "", "1. > Text.", "", "> - Text."]
+    assert structure(out) == structure(NESTED)
+
+
+def test_footnotes_and_task_boxes_stay_markdown(exported):
+    out = (exported / "md" / "en" / "footnotes.md").read_text(encoding="utf-8")
+    assert out.splitlines() == ["Text[^1] Text.", "", "[^1]: Text.", "", "- [ ] Text.", "- [x] Text."]
+    assert structure(out) == structure(FOOTNOTES)
