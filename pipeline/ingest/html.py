@@ -22,6 +22,7 @@ is read as a browser reads `innerHTML`, inside an open body (`is_whole_page`, `p
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -156,9 +157,35 @@ def deepest_element(root) -> etree._Element | None:
     return None
 
 
+# What a browser reads as windows-1252 (WHATWG Encoding): Python's latin-1 would make its
+# quotation marks and dashes (0x80-0x9F) control characters.
+_WINDOWS_1252 = frozenset("ascii us-ascii iso-8859-1 iso8859-1 iso_8859-1 latin1 l1 cp819 ibm819 windows-1252 "
+                          "cp1252 x-cp1252".split())
+_DECLARED_CHARSET = re.compile(rb"""<meta\b[^>]{0,1024}?\bcharset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})""", re.I)
+
+
+def decode_html(data: bytes, path: Path) -> str:
+    """A page as `decode` reads every source (UTF-8), unless it is not UTF-8 and says in its
+    first 1,024 bytes which encoding it is in (`<meta charset>`, or a Content-Type `http-equiv`),
+    as browsers look: then in that one, as its author meant. Export writes it as UTF-8."""
+    declared = _DECLARED_CHARSET.search(data[:1024])
+    with_bom = data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"))  # a BOM outranks a declaration
+    if declared is not None and b"\x00" not in data and not with_bom:
+        label = declared.group(1).decode("ascii").lower()
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                if not label.startswith("utf-"):  # a page declaring UTF-16 is UTF-8 to a browser
+                    return unicodedata.normalize("NFC", data.decode("cp1252" if label in _WINDOWS_1252 else label))
+            except (LookupError, UnicodeDecodeError):
+                pass  # an encoding Python does not know, or bytes that are not in it: say it is not UTF-8
+    return decode(data, path)
+
+
 def read_html_document(path: Path, name: str, data: bytes, fragment: bool = False) -> Document:
     """`fragment`: the text is a fragment, not a page (see `parse_html`)."""
-    text = decode(data, path)
+    text = decode_html(data, path)
     if not text.strip():
         raise PipelineError("file is empty: nothing to translate", path=path)
     units = extract_units(parse_html(text, path, fragment))  # a page with no text (a redirect) is fine

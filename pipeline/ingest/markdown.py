@@ -5,7 +5,7 @@ markdown-it-py (CommonMark) parses; we never hand-parse Markdown. Each heading o
 `<1>…</1>` placeholders, and things kept whole (inline code, images, autolinks, inline HTML, hard
 line breaks, and a `<script>`, `<style>` or other untranslatable element from its opening tag to
 its closing tag: `pipeline.ingest.rawhtml`) `<2/>` (see `pipeline.markup`). Image alt text is a
-unit of its own. URLs, code spans, code blocks, HTML blocks, tables and front matter (`---` YAML
+unit of its own. URLs, code spans, code blocks, HTML blocks and front matter (`---` YAML
 or `+++` TOML at the top) are never translated. A file nested deeper than markdown-it follows
 (MAX_NESTING) is refused, never read in part.
 
@@ -35,6 +35,7 @@ from pipeline.ingest.text import decode
 _SPACE = re.compile(r"[ \t\n\r\f]+")
 _FRONT_MATTER = re.compile(r"\A(---|\+\+\+)[ \t]*\n.*?\n(?:\1|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _PREFIX = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:#{1,6}[ \t]+)?")
+_ROW_START = re.compile(r"[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?")  # a table row's container markers
 _TASK_BOX = re.compile(r"\[[ xX]\][ \t]+")  # GFM's task list item: `- [ ] ` or `- [x] `
 
 
@@ -48,6 +49,7 @@ class Unit:
     whole: frozenset[int] = frozenset()
     image: object | None = None  # for an alt-text unit: the image token
     prefix: str = ""  # what comes before the text on its first line: `- > `, `1. - `, `## `, `[^1]: `
+    span: tuple[int, int] | None = None  # a table cell: where its text lies in its line
 
 
 MAX_NESTING = 100  # block quotes and lists inside each other; markdown-it's commonmark preset says 20
@@ -85,23 +87,34 @@ def extract_units(text: str, carriers: bool = False, path: object = None) -> lis
         raise PipelineError(f"block quotes or lists nested more than {MAX_NESTING} deep; flatten them, "
                             "nothing was read from this file", path=path, line=too_deep.map[0] + 1)
     in_table = 0
+    row: list[tuple[int, int]] = []  # where the cells of the table row being read lie in its line
+    column = 0
     left_open = None  # an untranslatable raw-HTML element (a <script>) not closed yet
     for i, token in enumerate(tokens):
         if token.type == "table_open":
             in_table += 1
         elif token.type == "table_close":
             in_table -= 1
+        elif token.type == "tr_open":
+            row, column = cell_spans(lines[token.map[0]]), -1
+        elif token.type in ("th_open", "td_open"):
+            column += 1
         if token.type == "html_block" or (token.type == "inline" and left_open is not None):
             left_open = still_open(token.content, left_open)  # inside it, nothing is translated
             continue
         if token.type == "inline":
             left_open = next((c.meta["left_open"] for c in token.children or [] if c.meta.get("left_open")), None)
-        if token.type != "inline" or in_table or token.map is None or left_open is not None:
+        if token.type != "inline" or token.map is None or left_open is not None:
             continue  # a block that leaves a <script> open: what a translation wrote after it would run
         kind = "heading" if tokens[i - 1].type == "heading_open" else "paragraph"
         if kind == "paragraph" and i >= 2 and tokens[i - 2].type == "list_item_open":
             kind = "list item"
-        unit, images = _inline_unit(kind, token, lines[token.map[0]])
+        span = None
+        if in_table:
+            kind, span = "cell", _cell(lines[token.map[0]], row, column, token.content)
+            if span is None:
+                continue  # a cell not found where markdown-it found it: left as written
+        unit, images = _inline_unit(kind, token, lines[token.map[0]], span)
         if unit is not None and (carriers or unit.kind != "carrier"):
             units.append(unit)
         for image in images:
@@ -111,10 +124,11 @@ def extract_units(text: str, carriers: bool = False, path: object = None) -> lis
     return units
 
 
-def _inline_unit(kind: str, token, first_line: str) -> tuple[Unit | None, list]:
-    """The unit of one inline token (a paragraph's or heading's text), and its images."""
+def _inline_unit(kind: str, token, first_line: str, span: tuple[int, int] | None) -> tuple[Unit | None, list]:
+    """The unit of one inline token (a paragraph's, heading's or table cell's text; a cell lies at
+    `span` in its line), and its images."""
     children = token.children or []
-    prefix = _prefix(first_line, token.content)
+    prefix = _prefix(first_line, token.content) if span is None else ""
     box = _TASK_BOX.match(children[0].content) if kind == "list item" and children and \
         children[0].type == "text" else None
     if box is not None:  # the task box is markup, not text: it stays in the prefix
@@ -162,7 +176,33 @@ def _inline_unit(kind: str, token, first_line: str) -> tuple[Unit | None, list]:
             return None, images
         kind = "carrier"
     lines = token.content.count("\n") + 1
-    return Unit(kind, text, token.map[0], lines, tokens, frozenset(whole), prefix=prefix), images
+    return Unit(kind, text, token.map[0], lines, tokens, frozenset(whole), prefix=prefix, span=span), images
+
+
+def cell_spans(line: str) -> list[tuple[int, int]]:
+    """Where the text of each cell of a table row lies in its line, the row split as markdown-it
+    splits it (`\\|` is no border; a border first or last makes no empty cell)."""
+    start, end = _ROW_START.match(line).end(), len(line.rstrip())
+    spans, last, escaped = [], start, False
+    for pos in range(start, end):
+        if line[pos] == "|" and not escaped:
+            spans.append((last, pos))
+            last = pos + 1
+        escaped = line[pos] == "\\"
+    spans.append((last, end))
+    if spans[0][0] == spans[0][1]:
+        spans.pop(0)
+    if spans and spans[-1][0] == spans[-1][1]:
+        spans.pop()
+    return [(a + len(line[a:b]) - len(line[a:b].lstrip()), b - len(line[a:b]) + len(line[a:b].rstrip()))
+            for a, b in spans]
+
+
+def _cell(line: str, row: list[tuple[int, int]], column: int, content: str) -> tuple[int, int] | None:
+    """The span of cell `column` of `row`, if it holds what markdown-it read there."""
+    if 0 <= column < len(row) and line[slice(*row[column])].replace("\\|", "|") == content:
+        return row[column]
+    return None
 
 
 def _prefix(line: str, content: str) -> str:
@@ -201,11 +241,18 @@ def rebuild_markdown(source: str, translate: Callable[[int, str], str],
     alts = {id(u.image): strip_placeholders(t) for u, t in zip(units, translated) if u.image is not None}
     lines = text.split("\n")
     replaced: dict[int, tuple[int, str]] = {}
+    cells: dict[int, list[tuple[int, int, str]]] = {}
     for unit, translation in zip(units, translated):
         if unit.image is not None:
             continue
         body = _render(unit, translation, alts, re.sub(r"[^>\s]", " ", unit.prefix), warn)
-        replaced[unit.line] = (unit.lines, unit.prefix + body)
+        if unit.span is not None:
+            cells.setdefault(unit.line, []).append((*unit.span, body))
+        else:
+            replaced[unit.line] = (unit.lines, unit.prefix + body)
+    for number, edits in cells.items():  # from the right, so the spans to the left stay valid
+        for start, end, body in sorted(edits, reverse=True):
+            lines[number] = lines[number][:start] + body + lines[number][end:]
     out, i = [], 0
     while i < len(lines):
         if i in replaced:
@@ -215,7 +262,7 @@ def rebuild_markdown(source: str, translate: Callable[[int, str], str],
         else:
             out.append(lines[i])
             i += 1
-    return "\n".join(out)
+    return ("\r\n" if "\r\n" in source else "\n").join(out)  # a file written with CRLF keeps them
 
 
 def _render(unit: Unit, translation: str, alts: dict, indent: str, warn) -> str:

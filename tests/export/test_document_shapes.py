@@ -1,6 +1,6 @@
 """Documents that are not plain pages or plain prose, through `run` and `export` as users run them:
-language tags on elements, XHTML, old charset declarations, nested Markdown containers,
-footnotes and task lists. Each comes out as its author wrote it and as the tools reading it expect."""
+language tags on elements, XHTML, charset declarations, nested Markdown containers, footnotes,
+task lists, tables and CRLF line ends. Each comes out as its author wrote it and as the tools reading it expect."""
 
 from __future__ import annotations
 
@@ -53,6 +53,15 @@ FOOTNOTES = """કામની નોંધ[^1] અહીં છે.
 - [x] પૂરું કામ.
 """
 
+TABLE = """| નામ | ગામ |
+|-----|:---:|
+| રમેશ \\| સુરેશ | અમદાવાદ શહેર |
+
+> | અવતરણ કોષ | ![ચિત્ર](a.png) |
+> |---|---|
+> | કોષ | `કોડ` |
+"""
+
 
 def english(msgid: str) -> str:
     """A reviewer's translation: every run of Gujarati words becomes `Text`, markup kept."""
@@ -65,8 +74,9 @@ def exported(tmp_path_factory, tiny_models, pipeline):
     articles = root / "articles"
     articles.mkdir()
     for name, text in (("lang.html", PAGE), ("xhtml.html", XHTML), ("nested.md", NESTED),
-                       ("footnotes.md", FOOTNOTES)):
+                       ("footnotes.md", FOOTNOTES), ("table.md", TABLE)):
         (articles / name).write_text(text, encoding="utf-8")
+    (articles / "crlf.md").write_bytes("# ઉપર\r\n\r\nપહેલું વાક્ય.\r\n".encode())
     pipeline("run", "articles", "--to", "en", "--models", tiny_models, cwd=root)
     path = root / "locales" / "en" / "LC_MESSAGES" / "messages.po"
     po = polib.pofile(str(path))
@@ -112,7 +122,7 @@ def test_xhtml_with_prefixed_svg_is_exported_with_its_markup(exported):
 
 def structure(markdown: str) -> list[str]:
     """The element tree a Markdown renderer with footnotes builds, as tag names in order."""
-    md = MarkdownIt("commonmark").use(footnote_plugin)
+    md = MarkdownIt("commonmark").enable("table").use(footnote_plugin)
     return [el.tag for el in lxml.html.fromstring("<div>" + md.render(markdown) + "</div>").iter()]
 
 
@@ -126,3 +136,30 @@ def test_footnotes_and_task_boxes_stay_markdown(exported):
     out = (exported / "md" / "en" / "footnotes.md").read_text(encoding="utf-8")
     assert out.splitlines() == ["Text[^1] Text.", "", "[^1]: Text.", "", "- [ ] Text.", "- [x] Text."]
     assert structure(out) == structure(FOOTNOTES)
+
+
+def test_markdown_table_cells_are_translated_in_place(exported):
+    out = (exported / "md" / "en" / "table.md").read_text(encoding="utf-8")
+    assert out.splitlines() == ["| Text | Text |", "|-----|:---:|", "| Text \\| Text | Text |", "",
+                                "> | Text | ![Text](a.png) |", "> |---|---|", "> | Text | `કોડ` |"]
+    assert structure(out) == structure(TABLE)
+
+
+def test_a_markdown_file_with_crlf_line_ends_keeps_them(exported):
+    assert (exported / "md" / "en" / "crlf.md").read_bytes() == b"# Text\r\n\r\nText.\r\n"
+
+
+def test_a_page_in_the_encoding_it_declares_is_read_in_it_and_shipped_as_utf8(tmp_path, tiny_models, pipeline):
+    (tmp_path / "articles").mkdir()
+    page = (b'<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
+            b"</head><body><p>&#2709;&#2750;&#2734; \x93&#2693;&#2745;&#2752;&#2690;\x94.</p></body></html>")
+    (tmp_path / "articles" / "old.html").write_bytes(page)
+    pipeline("run", "articles", "--to", "en", "--models", tiny_models, cwd=tmp_path)
+    po = polib.pofile(str(tmp_path / "locales" / "en" / "LC_MESSAGES" / "messages.po"))
+    assert [e.msgid for e in po] == ["કામ \u201cઅહીં\u201d."]  # the quotes as windows-1252 has them
+    po[0].msgstr, po[0].flags = "Work \u201chere\u201d.", []
+    po.save()
+    pipeline("export", "--format", "html", "--locale", "en", "--out", "dist", cwd=tmp_path)
+    text = (tmp_path / "dist" / "en" / "old.html").read_bytes().decode("utf-8")
+    assert '<meta charset="utf-8">' in text and "windows-1252" not in text
+    assert "<p>Work \u201chere\u201d.</p>" in text
