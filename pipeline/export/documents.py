@@ -195,7 +195,7 @@ def rebuild_document(name: str, suffix: str, source: str, fmt: str, locale: str,
         marked = lambda index, _text: [(p.text, p.lang) for p in pieces[index]]  # noqa: E731
         return name, rebuild_html(source, marked, language_tag(locale), text_direction(locale), warn, name, fragment)
     if fmt == "md":
-        return name, rebuild_markdown(source, lambda index, _text: blocks[index], warn, name)
+        return name, rebuild_markdown(source, lambda index, _text: blocks[index], warn, name, lang=language_tag(locale))
     if suffix == ".txt":
         text = doc.text
         for block in reversed(doc.blocks):

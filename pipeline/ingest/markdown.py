@@ -5,7 +5,7 @@ markdown-it-py (CommonMark) parses; we never hand-parse Markdown. Each heading o
 `<1>…</1>` placeholders, and things kept whole (inline code, images, autolinks, inline HTML, hard
 line breaks, and a `<script>`, `<style>` or other untranslatable element from its opening tag to
 its closing tag: `pipeline.ingest.rawhtml`) `<2/>` (see `pipeline.markup`). Image alt text is a
-unit of its own. URLs, code spans, code blocks, HTML blocks and front matter (`---` YAML
+unit of its own. URLs, code spans, code blocks, HTML blocks that a later block closes, and front matter (`---` YAML
 or `+++` TOML at the top) are never translated. A file nested deeper than markdown-it follows
 (MAX_NESTING) is refused, never read in part.
 
@@ -28,7 +28,9 @@ from mdit_py_plugins.footnote import footnote_plugin
 from pipeline.errors import PipelineError
 from pipeline.localise.markup import PLACEHOLDER, space_after_stops, find_tags, strip_placeholders, valid_tags
 from pipeline.model import Document
-from pipeline.ingest.html import document_from_units
+from pipeline.ingest.html import document_from_units, parse_html
+from pipeline.ingest.html import extract_units as html_units
+from pipeline.ingest.htmlpage import rebuild_html
 from pipeline.ingest.rawhtml import raw_html_rule, still_open
 from pipeline.ingest.text import decode
 
@@ -50,6 +52,7 @@ class Unit:
     image: object | None = None  # for an alt-text unit: the image token
     prefix: str = ""  # what comes before the text on its first line: `- > `, `1. - `, `## `, `[^1]: `
     span: tuple[int, int] | None = None  # a table cell: where its text lies in its line
+    html: object | None = None  # a unit of an HTML block: the html_block token
 
 
 MAX_NESTING = 100  # block quotes and lists inside each other; markdown-it's commonmark preset says 20
@@ -99,6 +102,8 @@ def extract_units(text: str, carriers: bool = False, path: object = None) -> lis
             row, column = cell_spans(lines[token.map[0]]), -1
         elif token.type in ("th_open", "td_open"):
             column += 1
+        if token.type == "html_block" and left_open is None:
+            units.extend(_html_block_units(token, lines, path))
         if token.type == "html_block" or (token.type == "inline" and left_open is not None):
             left_open = still_open(token.content, left_open)  # inside it, nothing is translated
             continue
@@ -122,6 +127,31 @@ def extract_units(text: str, carriers: bool = False, path: object = None) -> lis
             if any(c.isalpha() for c in alt):
                 units.append(Unit("attribute", alt, image=image))
     return units
+
+
+# An element the HTML block opens and closes; void ones (`<br>`, `<img>`, `<x/>`) close themselves.
+_BLOCK_TAG = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9-]*)(?:[^<>"']|"[^"]{0,4096}"|'[^']{0,4096}'){0,256}?(/?)>""")
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+
+
+def _html_block_units(token, lines: list[str], path: object) -> list[Unit]:
+    """The units of an HTML block (`<p>…</p>`, `<div>…</div>`) as the HTML reader reads them in a
+    fragment, when the block stands at the top level, as written, and closes every element it
+    opens: one that a later block closes (`<div>` … `</div>` around Markdown) is left as written,
+    as is one holding a `<script>` or another element whose body is never translated."""
+    start, end = token.map
+    if token.level != 0 or "\n".join(lines[start:end]).rstrip("\n") != token.content.rstrip("\n") \
+            or still_open(token.content, None) is not None:
+        return []
+    depth: dict[str, int] = {}
+    for m in _BLOCK_TAG.finditer(token.content):
+        name = m.group(2).lower()
+        if name not in _VOID and not m.group(3):
+            depth[name] = depth.get(name, 0) + (-1 if m.group(1) else 1)
+    if any(depth.values()):
+        return []
+    units = html_units(parse_html(token.content, path, fragment=True))
+    return [Unit(u.kind, u.text, line=start, lines=end - start, html=token) for u in units]
 
 
 def _inline_unit(kind: str, token, first_line: str, span: tuple[int, int] | None) -> tuple[Unit | None, list]:
@@ -228,7 +258,9 @@ def escape_markdown(text: str) -> str:
 
 
 def rebuild_markdown(source: str, translate: Callable[[int, str], str],
-                     warn: Callable[[str], None] = lambda message: None, path: object = None) -> str:
+                     warn: Callable[[str], None] = lambda message: None, path: object = None, *, lang: str) -> str:
+    """The document with unit `i` replaced by `translate(i, unit_text)`; `lang`: the BCP 47 tag of
+    the translation, for the HTML blocks (see `pipeline.ingest.htmlpage`)."""
     text = source.replace("\r\n", "\n")
     units = extract_units(text, carriers=True, path=path)
     translated, index = [], 0
@@ -242,7 +274,11 @@ def rebuild_markdown(source: str, translate: Callable[[int, str], str],
     lines = text.split("\n")
     replaced: dict[int, tuple[int, str]] = {}
     cells: dict[int, list[tuple[int, int, str]]] = {}
+    blocks: dict[int, tuple[Unit, list[str]]] = {}  # an HTML block's first line → its translations
     for unit, translation in zip(units, translated):
+        if unit.html is not None:
+            blocks.setdefault(unit.line, (unit, []))[1].append(translation)
+            continue
         if unit.image is not None:
             continue
         body = _render(unit, translation, alts, re.sub(r"[^>\s]", " ", unit.prefix), warn)
@@ -250,6 +286,10 @@ def rebuild_markdown(source: str, translate: Callable[[int, str], str],
             cells.setdefault(unit.line, []).append((*unit.span, body))
         else:
             replaced[unit.line] = (unit.lines, unit.prefix + body)
+    for number, (unit, texts) in blocks.items():
+        page = rebuild_html(unit.html.content, lambda j, _text, texts=texts: texts[j], lang, "ltr", warn, path,
+                            fragment=True)
+        replaced[number] = (unit.lines, page.rstrip("\n"))
     for number, edits in cells.items():  # from the right, so the spans to the left stay valid
         for start, end, body in sorted(edits, reverse=True):
             lines[number] = lines[number][:start] + body + lines[number][end:]
@@ -262,7 +302,8 @@ def rebuild_markdown(source: str, translate: Callable[[int, str], str],
         else:
             out.append(lines[i])
             i += 1
-    return ("\r\n" if "\r\n" in source else "\n").join(out)  # a file written with CRLF keeps them
+    rebuilt = "\n".join(out)
+    return rebuilt.replace("\n", "\r\n") if "\r\n" in source else rebuilt  # CRLF line ends stay
 
 
 def _render(unit: Unit, translation: str, alts: dict, indent: str, warn) -> str:

@@ -62,6 +62,21 @@ TABLE = """| નામ | ગામ |
 > | કોષ | `કોડ` |
 """
 
+BLOCKS = """<p class=lead lang="gu">HTML <b>ઘાટો</b> ફકરો.</p>
+
+<div>
+<img src="a.png" alt="ચિત્ર">
+</div>
+
+<div>
+
+માર્કડાઉન ફકરો.
+
+</div>
+
+<script>var greeting = 'નમસ્તે';</script>
+"""
+
 
 def english(msgid: str) -> str:
     """A reviewer's translation: every run of Gujarati words becomes `Text`, markup kept."""
@@ -74,7 +89,8 @@ def exported(tmp_path_factory, tiny_models, pipeline):
     articles = root / "articles"
     articles.mkdir()
     for name, text in (("lang.html", PAGE), ("xhtml.html", XHTML), ("nested.md", NESTED),
-                       ("footnotes.md", FOOTNOTES), ("table.md", TABLE)):
+                       ("footnotes.md", FOOTNOTES), ("table.md", TABLE),
+                       ("blocks.md", BLOCKS)):
         (articles / name).write_text(text, encoding="utf-8")
     (articles / "crlf.md").write_bytes("# ઉપર\r\n\r\nપહેલું વાક્ય.\r\n".encode())
     pipeline("run", "articles", "--to", "en", "--models", tiny_models, cwd=root)
@@ -163,3 +179,11 @@ def test_a_page_in_the_encoding_it_declares_is_read_in_it_and_shipped_as_utf8(tm
     text = (tmp_path / "dist" / "en" / "old.html").read_bytes().decode("utf-8")
     assert '<meta charset="utf-8">' in text and "windows-1252" not in text
     assert "<p>Work \u201chere\u201d.</p>" in text
+
+
+def test_html_blocks_in_markdown_are_translated_as_html(exported):
+    out = (exported / "md" / "en" / "blocks.md").read_text(encoding="utf-8")
+    assert out.split("\n\n") == ['<p class="lead" lang="en">HTML <b>Text</b> Text.</p>',
+                                   '<div>\n<img src="a.png" alt="Text">\n</div>',
+                                   "<div>", "Text.", "</div>",  # a div around Markdown: only the Markdown
+                                   "<script>var greeting = 'નમસ્તે';</script>\n"]
