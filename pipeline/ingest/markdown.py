@@ -1,4 +1,4 @@
-"""Markdown articles: headings, paragraphs, list items, emphasis, link text and image alt text.
+"""Markdown articles: headings, paragraphs, list items, cells, emphasis, links, image alt text, titles.
 
 markdown-it-py (CommonMark) parses; we never hand-parse Markdown. Each heading or paragraph
 (list items and block quotes hold paragraphs) is one unit; inside it emphasis and links become
@@ -49,7 +49,8 @@ class Unit:
     lines: int = 0  # how many source lines its text takes
     tokens: dict[int, object] = field(default_factory=dict)  # placeholder number → inline token(s)
     whole: frozenset[int] = frozenset()
-    image: object | None = None  # for an alt-text unit: the image token
+    image: object | None = None  # for an attribute unit: the image or link token that has it
+    attribute: str = "alt"  # which: an image's alt text, or an image's or link's title
     prefix: str = ""  # what comes before the text on its first line: `- > `, `1. - `, `## `, `[^1]: `
     span: tuple[int, int] | None = None  # a table cell: where its text lies in its line
     html: object | None = None  # a unit of an HTML block: the html_block token
@@ -122,10 +123,12 @@ def extract_units(text: str, carriers: bool = False, path: object = None) -> lis
         unit, images = _inline_unit(kind, token, lines[token.map[0]], span)
         if unit is not None and (carriers or unit.kind != "carrier"):
             units.append(unit)
-        for image in images:
-            alt = _SPACE.sub(" ", image.content).strip()
-            if any(c.isalpha() for c in alt):
-                units.append(Unit("attribute", alt, image=image))
+        for carrier in images:  # images and links: alt text and titles, as the HTML reader reads them
+            for name, value in (("alt", carrier.content if carrier.type == "image" else ""),
+                                ("title", carrier.attrs.get("title") or "")):
+                value = _SPACE.sub(" ", value).strip()
+                if any(c.isalpha() for c in value):
+                    units.append(Unit("attribute", value, image=carrier, attribute=name))
     return units
 
 
@@ -191,6 +194,8 @@ def _inline_unit(kind: str, token, first_line: str, span: tuple[int, int] | None
             tokens[counter] = child
             stack.append(counter)
             pieces.append(f"<{counter}>")
+            if child.type == "link_open" and child.attrs.get("title"):
+                images.append(child)
         elif child.type.endswith("_close"):
             pieces.append(f"</{stack.pop()}>")
         else:  # code_inline, image, html_inline, hardbreak: kept whole
@@ -270,7 +275,7 @@ def rebuild_markdown(source: str, translate: Callable[[int, str], str],
         else:
             translated.append(translate(index, unit.text))
             index += 1
-    alts = {id(u.image): strip_placeholders(t) for u, t in zip(units, translated) if u.image is not None}
+    alts = {(id(u.image), u.attribute): strip_placeholders(t) for u, t in zip(units, translated) if u.image is not None}
     lines = text.split("\n")
     replaced: dict[int, tuple[int, str]] = {}
     cells: dict[int, list[tuple[int, int, str]]] = {}
@@ -334,18 +339,19 @@ def _markup(token, kind: str, alts: dict, indent: str) -> str:
     if token.type == "hardbreak":
         return "\\\n" + indent
     if token.type == "image":
-        alt = alts.get(id(token), _SPACE.sub(" ", token.content).strip())
-        return f"![{escape_markdown(alt)}]({_destination(token)})"
+        alt = alts.get((id(token), "alt"), _SPACE.sub(" ", token.content).strip())
+        return f"![{escape_markdown(alt)}]({_destination(token, alts)})"
     if token.type == "link_open":
-        return "[" if kind == "open" else f"]({_destination(token)})"
+        return "[" if kind == "open" else f"]({_destination(token, alts)})"
     return token.markup  # em, strong, s: `*`, `**`, `~~`
 
 
-def _destination(token) -> str:
+def _destination(token, alts: dict) -> str:
+    """A link's or image's destination and title (the translated title, where there is one)."""
     href = token.attrs.get("href") or token.attrs.get("src") or ""
     if re.search(r"[\s()<>]", href):
         href = "<" + href.replace("<", "%3C").replace(">", "%3E") + ">"
-    title = token.attrs.get("title")
+    title = alts.get((id(token), "title"), token.attrs.get("title"))
     if title:
         href += ' "' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return href

@@ -77,6 +77,9 @@ BLOCKS = """<p class=lead lang="gu">HTML <b>ઘાટો</b> ફકરો.</p>
 <script>var greeting = 'નમસ્તે';</script>
 """
 
+TITLES = """[કડી](https://example.org "કડીનું શીર્ષક") અને ![ચિત્ર](a.png "ચિત્રનું શીર્ષક") જુઓ.
+"""
+
 
 def english(msgid: str) -> str:
     """A reviewer's translation: every run of Gujarati words becomes `Text`, markup kept."""
@@ -90,7 +93,7 @@ def exported(tmp_path_factory, tiny_models, pipeline):
     articles.mkdir()
     for name, text in (("lang.html", PAGE), ("xhtml.html", XHTML), ("nested.md", NESTED),
                        ("footnotes.md", FOOTNOTES), ("table.md", TABLE),
-                       ("blocks.md", BLOCKS)):
+                       ("blocks.md", BLOCKS), ("titles.md", TITLES)):
         (articles / name).write_text(text, encoding="utf-8")
     (articles / "crlf.md").write_bytes("# ઉપર\r\n\r\nપહેલું વાક્ય.\r\n".encode())
     pipeline("run", "articles", "--to", "en", "--models", tiny_models, cwd=root)
@@ -187,3 +190,8 @@ def test_html_blocks_in_markdown_are_translated_as_html(exported):
                                    '<div>\n<img src="a.png" alt="Text">\n</div>',
                                    "<div>", "Text.", "</div>",  # a div around Markdown: only the Markdown
                                    "<script>var greeting = 'નમસ્તે';</script>\n"]
+
+
+def test_link_and_image_titles_in_markdown_are_translated_as_html_titles_are(exported):
+    out = (exported / "md" / "en" / "titles.md").read_text(encoding="utf-8")
+    assert out == '[Text](https://example.org "Text") Text ![Text](a.png "Text") Text.\n'
