@@ -5,7 +5,7 @@ h1-h6, td, th, dt, dd, blockquote, caption, figcaption, title, div, section, ...
 attributes alt, title, placeholder, aria-label plus the content of meta description, og:title
 and og:description, and the text of inline SVG and MathML (`text`, `title`, `desc`, `mtext`).
 What never is: script, style, code, pre, template, and anything marked `translate="no"` or
-`class="notranslate"` (with its attributes).
+`class="notranslate"` (with its attributes), except what inside says `translate="yes"`.
 
 Inline elements (a, b, strong, i, em, span, ...) stay inside the sentence as `<1>…</1>`; empty
 ones and kept-whole ones (br, img, inline code, a `translate="no"` span, an inline script,
@@ -212,8 +212,8 @@ def _is_element(node) -> bool:
 def _skipped(el) -> bool:
     if not _is_element(el):
         return False
-    return (el.tag in SKIPPED or el.get("translate", "").strip().lower() == "no"
-            or "notranslate" in el.get("class", "").split())
+    says = el.get("translate", "").strip().lower()
+    return el.tag in SKIPPED or says == "no" or (says != "yes" and "notranslate" in el.get("class", "").split())
 
 
 def _breaks_run(el) -> bool:
@@ -237,7 +237,12 @@ def extract_units(root) -> list[Unit]:
 
 
 def _walk(el, units: list[Unit]) -> None:
-    if not _is_element(el) or _skipped(el):
+    if not _is_element(el):
+        return
+    if _skipped(el):
+        if el.tag not in SKIPPED:  # translate="no" holds inside, up to an element that says "yes"
+            for child in el:
+                _reopened(child, units)
         return
     _attribute_units(el, units)
     if el.tag not in CONTAINERS:
@@ -254,6 +259,17 @@ def _walk(el, units: list[Unit]) -> None:
         else:
             _inline_attribute_units(child, units)
     _run_unit(el, start, len(children), units)
+
+
+def _reopened(el, units: list[Unit]) -> None:
+    """Inside a `translate="no"` block: read only what says `translate="yes"` (HTML's inheritance)."""
+    if not _is_element(el) or el.tag in SKIPPED:
+        return
+    if el.get("translate", "").strip().lower() == "yes":
+        _walk(el, units)
+        return
+    for child in el:
+        _reopened(child, units)
 
 
 def _inline_attribute_units(el, units: list[Unit]) -> None:

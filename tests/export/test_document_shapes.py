@@ -80,6 +80,11 @@ BLOCKS = """<p class=lead lang="gu">HTML <b>ઘાટો</b> ફકરો.</p>
 TITLES = """[કડી](https://example.org "કડીનું શીર્ષક") અને ![ચિત્ર](a.png "ચિત્રનું શીર્ષક") જુઓ.
 """
 
+NOTRANSLATE = """<html><body><div translate="no"><p>બ્રાન્ડ નામ.</p>
+<section><p translate="yes">આ વાક્ય અનુવાદ થાય.</p></section></div>
+<p class="notranslate">બીજું નામ.</p><p class="notranslate" translate="yes">ફરી અનુવાદ.</p></body></html>
+"""
+
 
 def english(msgid: str) -> str:
     """A reviewer's translation: every run of Gujarati words becomes `Text`, markup kept."""
@@ -93,7 +98,8 @@ def exported(tmp_path_factory, tiny_models, pipeline):
     articles.mkdir()
     for name, text in (("lang.html", PAGE), ("xhtml.html", XHTML), ("nested.md", NESTED),
                        ("footnotes.md", FOOTNOTES), ("table.md", TABLE),
-                       ("blocks.md", BLOCKS), ("titles.md", TITLES)):
+                       ("blocks.md", BLOCKS), ("titles.md", TITLES),
+                       ("notranslate.html", NOTRANSLATE)):
         (articles / name).write_text(text, encoding="utf-8")
     (articles / "crlf.md").write_bytes("# ઉપર\r\n\r\nપહેલું વાક્ય.\r\n".encode())
     pipeline("run", "articles", "--to", "en", "--models", tiny_models, cwd=root)
@@ -195,3 +201,8 @@ def test_html_blocks_in_markdown_are_translated_as_html(exported):
 def test_link_and_image_titles_in_markdown_are_translated_as_html_titles_are(exported):
     out = (exported / "md" / "en" / "titles.md").read_text(encoding="utf-8")
     assert out == '[Text](https://example.org "Text") Text ![Text](a.png "Text") Text.\n'
+
+
+def test_translate_yes_inside_translate_no_is_translated(exported):
+    page = lxml.html.parse(str(exported / "html" / "en" / "notranslate.html")).getroot()
+    assert [p.text for p in page.xpath("//p")] == ["બ્રાન્ડ નામ.", "Text.", "બીજું નામ.", "Text."]
