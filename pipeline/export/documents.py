@@ -39,7 +39,6 @@ from pipeline.catalog.mofile import mo_bytes
 from pipeline.errors import PipelineError
 from pipeline.fsutil import write_atomic
 from pipeline.ingest import read_document
-from pipeline.ingest.html import read_html_document
 from pipeline.ingest.htmlpage import rebuild_html
 from pipeline.ingest.markdown import rebuild_markdown
 from pipeline.localise.markup import strip_placeholders
@@ -175,17 +174,13 @@ def _count(po: polib.POFile, shipped: int, report: ExportReport) -> None:
 
 
 def rebuild_document(name: str, suffix: str, source: str, fmt: str, locale: str,
-                     shipped: dict[str, str], report: ExportReport, artefacts=None, *,
-                     fragment: bool = False) -> tuple[str, str] | None:
+                     shipped: dict[str, str], report: ExportReport, artefacts=None) -> tuple[str, str] | None:
     """(output name, content) for one document in `fmt`, or None when it is not of that format.
-    `artefacts`: the page-debris matcher of the run (see `ingest.read_document`); `fragment`: an
-    HTML source is a fragment, not a page, and comes back as one (see `ingest.html.parse_html`)."""
+    `artefacts`: the page-debris matcher of the run (see `ingest.read_document`). An HTML fragment
+    (an include) comes back a fragment (see `ingest.html.is_whole_page`)."""
     if fmt != "txt" and suffix not in DOCUMENT_SUFFIXES[fmt]:
         return None
-    if fragment:
-        doc = read_html_document(Path(name), name, source.encode("utf-8"), fragment=True)
-    else:
-        doc = read_document(Path(name), name, source.encode("utf-8"), artefacts, suffix=suffix)
+    doc = read_document(Path(name), name, source.encode("utf-8"), artefacts, suffix=suffix)
     pieces, translated, untranslated = rebuilt_pieces(doc, shipped)
     report.translated += translated
     report.untranslated += untranslated
@@ -193,7 +188,7 @@ def rebuild_document(name: str, suffix: str, source: str, fmt: str, locale: str,
     warn = report.warnings.append
     if fmt == "html":  # sentences left in Gujarati say so: lang="gu"
         marked = lambda index, _text: [(p.text, p.lang) for p in pieces[index]]  # noqa: E731
-        return name, rebuild_html(source, marked, language_tag(locale), text_direction(locale), warn, name, fragment)
+        return name, rebuild_html(source, marked, language_tag(locale), text_direction(locale), warn, name)
     if fmt == "md":
         return name, rebuild_markdown(source, lambda index, _text: blocks[index], warn, name, lang=language_tag(locale))
     if suffix == ".txt":

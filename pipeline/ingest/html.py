@@ -109,7 +109,9 @@ _PAGE_START = re.compile(r"(?:\ufeff|\s|<!--.*?-->|<\?xml[^>]*>)*<(?:!doctype|ht
 
 def is_whole_page(text: str) -> bool:
     """Whether `text` is a page (a doctype, or `<html>`, `<head>` or `<body>` first) rather than
-    a fragment: a `<title>` inside inline SVG or a `<meta>` among paragraphs makes no page."""
+    a fragment, which is read and rebuilt as one: a fragment in is a fragment out, so an include
+    gets no `<html>` around it, and a `<title>` inside inline SVG or a `<meta>` among paragraphs
+    makes no page."""
     return _PAGE_START.match(text) is not None
 
 
@@ -183,12 +185,13 @@ def decode_html(data: bytes, path: Path) -> str:
     return decode(data, path)
 
 
-def read_html_document(path: Path, name: str, data: bytes, fragment: bool = False) -> Document:
-    """`fragment`: the text is a fragment, not a page (see `parse_html`)."""
+def read_html_document(path: Path, name: str, data: bytes) -> Document:
+    """A page, or a fragment (an include, a partial, what a client sends to serve) read as one."""
     text = decode_html(data, path)
     if not text.strip():
         raise PipelineError("file is empty: nothing to translate", path=path)
-    units = extract_units(parse_html(text, path, fragment))  # a page with no text (a redirect) is fine
+    root = parse_html(text, path, fragment=not is_whole_page(text))
+    units = extract_units(root)  # a page with no text (a redirect) is fine
     return document_from_units(name, [(u.kind, u.text) for u in units])
 
 

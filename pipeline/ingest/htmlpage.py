@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import lxml.html
 
-from pipeline.ingest.html import FOREIGN_TEXT, Unit, extract_units, fragment_nodes, parse_html
+from pipeline.ingest.html import FOREIGN_TEXT, Unit, extract_units, fragment_nodes, is_whole_page, parse_html
 from pipeline.layout import SOURCE_LANGUAGE
 from pipeline.localise.markup import find_tags, strip_placeholders, valid_tags
 
@@ -31,10 +31,10 @@ LANG_ATTRIBUTES = ("lang", "xml:lang")
 
 
 def rebuild_html(source: str, translate: Callable[[int, str], Translation], lang: str, direction: str,
-                 warn: Callable[[str], None] = lambda message: None, path: object = None,
-                 fragment: bool = False) -> str:
+                 warn: Callable[[str], None] = lambda message: None, path: object = None) -> str:
     """The page with unit `i` replaced by `translate(i, unit_text)`; markup from the source only.
-    A `fragment` (see `parse_html`) comes back as one: no doctype, head or body added."""
+    A fragment (see `is_whole_page`) comes back as one: no doctype, head or body added."""
+    fragment = not is_whole_page(source)
     root = parse_html(source, path, fragment)
     units = extract_units(root)
     for i, unit in enumerate(units):

@@ -28,7 +28,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from pipeline.errors import PipelineError
 from pipeline.localise.markup import PLACEHOLDER, space_after_stops, find_tags, strip_placeholders, valid_tags
 from pipeline.model import Document
-from pipeline.ingest.html import document_from_units, parse_html
+from pipeline.ingest.html import document_from_units, is_whole_page, parse_html
 from pipeline.ingest.html import extract_units as html_units
 from pipeline.ingest.htmlpage import rebuild_html
 from pipeline.ingest.rawhtml import raw_html_rule, still_open
@@ -144,7 +144,7 @@ def _html_block_units(token, lines: list[str], path: object) -> list[Unit]:
     as is one holding a `<script>` or another element whose body is never translated."""
     start, end = token.map
     if token.level != 0 or "\n".join(lines[start:end]).rstrip("\n") != token.content.rstrip("\n") \
-            or still_open(token.content, None) is not None:
+            or still_open(token.content, None) is not None or is_whole_page(token.content):
         return []
     depth: dict[str, int] = {}
     for m in _BLOCK_TAG.finditer(token.content):
@@ -292,8 +292,7 @@ def rebuild_markdown(source: str, translate: Callable[[int, str], str],
         else:
             replaced[unit.line] = (unit.lines, unit.prefix + body)
     for number, (unit, texts) in blocks.items():
-        page = rebuild_html(unit.html.content, lambda j, _text, texts=texts: texts[j], lang, "ltr", warn, path,
-                            fragment=True)
+        page = rebuild_html(unit.html.content, lambda j, _text, texts=texts: texts[j], lang, "ltr", warn, path)
         replaced[number] = (unit.lines, page.rstrip("\n"))
     for number, edits in cells.items():  # from the right, so the spans to the left stay valid
         for start, end, body in sorted(edits, reverse=True):

@@ -17,7 +17,6 @@ from pathlib import Path
 from pipeline.config import Config
 from pipeline.export.documents import ExportReport, rebuild_document
 from pipeline.ingest import read_document
-from pipeline.ingest.html import is_whole_page, read_html_document
 from pipeline.model import Finding, Translation
 from pipeline.mt.route import check_route
 from pipeline.segment.limits import check_sentence_lengths
@@ -54,10 +53,9 @@ def translate_texts(texts: list[str], fmt: str, locale: str, config: Config, mem
     the text as `q[i]`."""
     suffix = FORMATS[fmt]
     # An HTML text is a whole page (a doctype, <html>, <head> or <body> first) and comes back as
-    # one, or a fragment, read as a browser reads innerHTML and given back as a fragment.
-    fragments = {i for i, text in enumerate(texts) if fmt == "html" and not is_whole_page(text)}
-    documents = {i: read_html_document(Path(f"q[{i}]{suffix}"), f"q[{i}]", text.encode("utf-8"), fragment=True)
-                 if i in fragments else read_document(Path(f"q[{i}]{suffix}"), f"q[{i}]", text.encode("utf-8"))
+    # one, or a fragment, read as a browser reads innerHTML and given back as a fragment, as export
+    # rebuilds a file (see `ingest.html.is_whole_page`).
+    documents = {i: read_document(Path(f"q[{i}]{suffix}"), f"q[{i}]", text.encode("utf-8"))
                  for i, text in enumerate(texts) if text.strip()}
     segments = {}
     for i, doc in documents.items():
@@ -73,7 +71,7 @@ def translate_texts(texts: list[str], fmt: str, locale: str, config: Config, mem
             continue
         report = ExportReport()
         _, rebuilt = rebuild_document(f"q[{i}]", suffix, text, "txt" if fmt == "text" else "html", locale, shipped,
-                                      report, fragment=i in fragments)
+                                      report)
         own = [translations[seg.text] for seg in segments[i]]
         scores = [t.confidence for t in own if t.confidence is not None]
         served.append(Served(rebuilt, min(scores) if scores else None,

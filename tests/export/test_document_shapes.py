@@ -85,6 +85,11 @@ NOTRANSLATE = """<html><body><div translate="no"><p>બ્રાન્ડ ના
 <p class="notranslate">બીજું નામ.</p><p class="notranslate" translate="yes">ફરી અનુવાદ.</p></body></html>
 """
 
+PARTIAL = """<!-- an include: no html, head or body of its own -->
+<h2 lang="gu">વિભાગ.</h2>
+<p>લખાણ &amp; વધુ.</p>
+"""
+
 
 def english(msgid: str) -> str:
     """A reviewer's translation: every run of Gujarati words becomes `Text`, markup kept."""
@@ -99,7 +104,7 @@ def exported(tmp_path_factory, tiny_models, pipeline):
     for name, text in (("lang.html", PAGE), ("xhtml.html", XHTML), ("nested.md", NESTED),
                        ("footnotes.md", FOOTNOTES), ("table.md", TABLE),
                        ("blocks.md", BLOCKS), ("titles.md", TITLES),
-                       ("notranslate.html", NOTRANSLATE)):
+                       ("notranslate.html", NOTRANSLATE), ("partial.html", PARTIAL)):
         (articles / name).write_text(text, encoding="utf-8")
     (articles / "crlf.md").write_bytes("# ઉપર\r\n\r\nપહેલું વાક્ય.\r\n".encode())
     pipeline("run", "articles", "--to", "en", "--models", tiny_models, cwd=root)
@@ -206,3 +211,9 @@ def test_link_and_image_titles_in_markdown_are_translated_as_html_titles_are(exp
 def test_translate_yes_inside_translate_no_is_translated(exported):
     page = lxml.html.parse(str(exported / "html" / "en" / "notranslate.html")).getroot()
     assert [p.text for p in page.xpath("//p")] == ["બ્રાન્ડ નામ.", "Text.", "બીજું નામ.", "Text."]
+
+
+def test_an_html_fragment_file_is_exported_as_a_fragment(exported):
+    out = (exported / "html" / "en" / "partial.html").read_text(encoding="utf-8")
+    assert out == ('<!-- an include: no html, head or body of its own -->\n<h2 lang="en">Text.</h2>\n'
+                   "<p>Text &amp; Text.</p>\n")
