@@ -39,7 +39,7 @@ from pipeline.catalog.mofile import mo_bytes
 from pipeline.errors import PipelineError
 from pipeline.fsutil import write_atomic
 from pipeline.ingest import read_document
-from pipeline.ingest.html import rebuild_html
+from pipeline.ingest.htmlpage import rebuild_html
 from pipeline.ingest.markdown import rebuild_markdown
 from pipeline.localise.markup import strip_placeholders
 from pipeline.ingest.sources import load_sources
@@ -181,7 +181,8 @@ def _count(po: polib.POFile, shipped: int, report: ExportReport) -> None:
 def rebuild_document(name: str, suffix: str, source: str, fmt: str, locale: str,
                      shipped: dict[str, str], report: ExportReport, artefacts=None) -> tuple[str, str] | None:
     """(output name, content) for one document in `fmt`, or None when it is not of that format.
-    `artefacts`: the page-debris matcher of the run (see `ingest.read_document`)."""
+    `artefacts`: the page-debris matcher of the run (see `ingest.read_document`). An HTML fragment
+    (an include) comes back a fragment (see `ingest.html.is_whole_page`)."""
     if fmt != "txt" and suffix not in DOCUMENT_SUFFIXES[fmt]:
         return None
     doc = read_document(Path(name), name, source.encode("utf-8"), artefacts, suffix=suffix)
@@ -194,7 +195,7 @@ def rebuild_document(name: str, suffix: str, source: str, fmt: str, locale: str,
         marked = lambda index, _text: [(p.text, p.lang) for p in pieces[index]]  # noqa: E731
         return name, rebuild_html(source, marked, language_tag(locale), text_direction(locale), warn, name)
     if fmt == "md":
-        return name, rebuild_markdown(source, lambda index, _text: blocks[index], warn, name)
+        return name, rebuild_markdown(source, lambda index, _text: blocks[index], warn, name, lang=language_tag(locale))
     if suffix == ".txt":
         text = doc.text
         for block in reversed(doc.blocks):

@@ -9,7 +9,7 @@ from pipeline.errors import PipelineError
 from pipeline.fsutil import check_document_name
 from pipeline.layout import EXPORT_MARKER
 from pipeline.model import Document
-from pipeline.ingest.html import read_html_document
+from pipeline.ingest.html import decode_html, read_html_document
 from pipeline.ingest.markdown import read_markdown_document
 from pipeline.ingest.text import artefact_matcher, decode, read_text_document
 
@@ -65,6 +65,11 @@ def collect_sources(paths: list[str | Path], skip: list[Path] = ()) -> list[tupl
     return found
 
 
+def decode_source(data: bytes, path: Path) -> str:
+    """A source's text, decoded as its reader decodes it (a page may declare its encoding)."""
+    return (decode_html if path.suffix.lower() in (".html", ".htm") else decode)(data, path)
+
+
 def read_document(path: Path, name: str, data: bytes | None = None, artefacts=None, *,
                   suffix: str | None = None) -> Document:
     """`artefacts`: a matcher from `artefact_matcher` for lines of page debris in plain text (None:
@@ -77,4 +82,4 @@ def read_document(path: Path, name: str, data: bytes | None = None, artefacts=No
     return reader(path, name, data, artefacts=artefacts)
 
 
-__all__ = ["collect_sources", "read_document", "decode", "artefact_matcher", "READERS"]
+__all__ = ["collect_sources", "read_document", "decode", "decode_source", "artefact_matcher", "READERS"]

@@ -5,25 +5,24 @@ h1-h6, td, th, dt, dd, blockquote, caption, figcaption, title, div, section, ...
 attributes alt, title, placeholder, aria-label plus the content of meta description, og:title
 and og:description, and the text of inline SVG and MathML (`text`, `title`, `desc`, `mtext`).
 What never is: script, style, code, pre, template, and anything marked `translate="no"` or
-`class="notranslate"` (with its attributes).
+`class="notranslate"` (with its attributes), except what inside says `translate="yes"`.
 
 Inline elements (a, b, strong, i, em, span, ...) stay inside the sentence as `<1>…</1>`; empty
 ones and kept-whole ones (br, img, inline code, a `translate="no"` span, an inline script,
 noscript or textarea) as `<2/>` (see `pipeline.markup`). The same walk over the same source
 finds the same units in the same order, so export re-reads the page and puts each translated
-unit back where its block came from; a sentence left untranslated goes back in a
-`<span lang="gu">` (or as `lang` on an element that holds only text, such as `title`).
+unit back where its block came from (`pipeline.ingest.htmlpage`).
 
 lxml parses (libxml2's HTML parser: forgiving, keeps entities as text: `&lt;b&gt;` is the text
 `<b>`, never markup), and lxml's serialiser escapes every text it writes. A page nested deeper
-than `MAX_DEPTH` is refused, never read in part (`parse_html`).
+than `MAX_DEPTH` is refused, never read in part (`parse_html`). A fragment (what serve is sent)
+is read as a browser reads `innerHTML`, inside an open body (`is_whole_page`, `parse_html`).
 """
 
 from __future__ import annotations
 
-import copy
 import re
-from collections.abc import Callable
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +30,7 @@ import lxml.html
 from lxml import etree
 
 from pipeline.errors import PipelineError
-from pipeline.localise.markup import PLACEHOLDER, space_after_stops, find_tags, strip_placeholders, valid_tags
+from pipeline.localise.markup import PLACEHOLDER, space_after_stops, strip_placeholders
 from pipeline.model import Block, Document
 from pipeline.ingest.text import decode
 
@@ -72,13 +71,22 @@ class Unit:
     attribute: str | None = None
 
 
-def parse_html(text: str, path: object = None) -> etree._Element:
+def parse_html(text: str, path: object = None, fragment: bool = False) -> etree._Element:
     """The whole page, or a PipelineError: libxml2 stops building the tree at 256 levels unless
     told `huge_tree` (then at 2048), and says so only in its error log, so a page is checked for
-    both the parser giving up and nesting past `MAX_DEPTH` before anything reads it."""
+    both the parser giving up and nesting past `MAX_DEPTH` before anything reads it.
+
+    A `fragment` (what a client sends to serve: `<style>…</style><p>…</p>`) is parsed inside an
+    open body, as a browser parses `innerHTML`: a leading `<style>`, `<script>`, `<meta>`,
+    `<title>` or comment stays where it stood instead of moving into a head, and `</body>` or
+    `</html>` in it ends nothing; `fragment_nodes` gives back what it held."""
+    if fragment:
+        text = FRAGMENT_PAGE + without_end_tags(text, ("html", "body"))
+    else:
+        text = without_end_tags(text, ("html",))
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=False, huge_tree=True)
     try:
-        root = lxml.html.document_fromstring(without_html_end_tags(text).encode("utf-8"), parser=parser)
+        root = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise PipelineError(f"cannot parse HTML ({exc})", path=path) from None
     too_deep = (f"elements nested more than {MAX_DEPTH} deep (browsers stop nesting there too); "
@@ -93,20 +101,42 @@ def parse_html(text: str, path: object = None) -> etree._Element:
     return root
 
 
+# What a fragment is parsed inside; on one line, so the fragment's lines keep their numbers.
+FRAGMENT_PAGE = "<!DOCTYPE html><html><head></head><body>"
+# A text whose first tag (after comments and white space) is one of these is a whole page.
+_PAGE_START = re.compile(r"(?:\ufeff|\s|<!--.*?-->|<\?xml[^>]*>)*<(?:!doctype|html|head|body)(?=[\s/>])", re.I | re.S)
+
+
+def is_whole_page(text: str) -> bool:
+    """Whether `text` is a page (a doctype, or `<html>`, `<head>` or `<body>` first) rather than
+    a fragment, which is read and rebuilt as one: a fragment in is a fragment out, so an include
+    gets no `<html>` around it, and a `<title>` inside inline SVG or a `<meta>` among paragraphs
+    makes no page."""
+    return _PAGE_START.match(text) is not None
+
+
+def fragment_nodes(root) -> tuple[str, list[etree._Element]]:
+    """The text and nodes (elements and comments, each with its tail) a fragment parsed by
+    `parse_html(..., fragment=True)` held, in order."""
+    body = root.find("body")
+    return (body.text or "", list(body)) if body is not None else ("", [])
+
+
 MAX_DEPTH = 512  # Chromium's HTML parser stops nesting here; the readers below recurse per level
-# What the scan for `</html>` steps over: comments, and elements whose body is text to a browser.
-_END_TAG_SCAN = re.compile(
-    r"<!--.*?(?:-->|\Z)|<plaintext\b.*\Z|</html(?=[\s/>])[^<>]{0,4096}>"
-    r"|<(script|style|textarea|title|xmp|iframe|noembed|noframes)(?=[\s/>])[^<>]{0,4096}>", re.I | re.S)
+# What the scan for end tags steps over: comments, and elements whose body is text to a browser.
+_END_TAG_SCAN = (r"<!--.*?(?:-->|\Z)|<plaintext\b.*\Z|</(?:{names})(?=[\s/>])[^<>]{{0,4096}}>"
+                 r"|<(script|style|textarea|title|xmp|iframe|noembed|noframes)(?=[\s/>])[^<>]{{0,4096}}>")
 
 
-def without_html_end_tags(text: str) -> str:
-    """`text` with each `</html>` end tag blanked (same length, lines kept): libxml2 drops all
-    that follows one without a word, where browsers go on and show it in the body."""
-    if not re.search(r"</html", text, re.I):
+def without_end_tags(text: str, names: tuple[str, ...]) -> str:
+    """`text` with each end tag of `names` (html; in a fragment body too) blanked (same length,
+    lines kept): libxml2 drops all that follows `</html>` without a word, and puts what follows
+    `</body>` outside the body, where browsers go on and show it in the body."""
+    if not re.search("</(?:" + "|".join(names) + ")", text, re.I):
         return text
+    scan = re.compile(_END_TAG_SCAN.format(names="|".join(names)), re.I | re.S)
     spans, position = [], 0
-    while (m := _END_TAG_SCAN.search(text, position)) is not None:
+    while (m := scan.search(text, position)) is not None:
         position = m.end()
         if m.group(0)[:2] == "</":
             spans.append(m.span())
@@ -129,11 +159,39 @@ def deepest_element(root) -> etree._Element | None:
     return None
 
 
+# What a browser reads as windows-1252 (WHATWG Encoding): Python's latin-1 would make its
+# quotation marks and dashes (0x80-0x9F) control characters.
+_WINDOWS_1252 = frozenset("ascii us-ascii iso-8859-1 iso8859-1 iso_8859-1 latin1 l1 cp819 ibm819 windows-1252 "
+                          "cp1252 x-cp1252".split())
+_DECLARED_CHARSET = re.compile(rb"""<meta\b[^>]{0,1024}?\bcharset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})""", re.I)
+
+
+def decode_html(data: bytes, path: Path) -> str:
+    """A page as `decode` reads every source (UTF-8), unless it is not UTF-8 and says in its
+    first 1,024 bytes which encoding it is in (`<meta charset>`, or a Content-Type `http-equiv`),
+    as browsers look: then in that one, as its author meant. Export writes it as UTF-8."""
+    declared = _DECLARED_CHARSET.search(data[:1024])
+    with_bom = data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"))  # a BOM outranks a declaration
+    if declared is not None and b"\x00" not in data and not with_bom:
+        label = declared.group(1).decode("ascii").lower()
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                if not label.startswith("utf-"):  # a page declaring UTF-16 is UTF-8 to a browser
+                    return unicodedata.normalize("NFC", data.decode("cp1252" if label in _WINDOWS_1252 else label))
+            except (LookupError, UnicodeDecodeError):
+                pass  # an encoding Python does not know, or bytes that are not in it: say it is not UTF-8
+    return decode(data, path)
+
+
 def read_html_document(path: Path, name: str, data: bytes) -> Document:
-    text = decode(data, path)
+    """A page, or a fragment (an include, a partial, what a client sends to serve) read as one."""
+    text = decode_html(data, path)
     if not text.strip():
         raise PipelineError("file is empty: nothing to translate", path=path)
-    units = extract_units(parse_html(text, path))  # a page with no text (a redirect) is fine
+    root = parse_html(text, path, fragment=not is_whole_page(text))
+    units = extract_units(root)  # a page with no text (a redirect) is fine
     return document_from_units(name, [(u.kind, u.text) for u in units])
 
 
@@ -157,8 +215,8 @@ def _is_element(node) -> bool:
 def _skipped(el) -> bool:
     if not _is_element(el):
         return False
-    return (el.tag in SKIPPED or el.get("translate", "").strip().lower() == "no"
-            or "notranslate" in el.get("class", "").split())
+    says = el.get("translate", "").strip().lower()
+    return el.tag in SKIPPED or says == "no" or (says != "yes" and "notranslate" in el.get("class", "").split())
 
 
 def _breaks_run(el) -> bool:
@@ -182,7 +240,12 @@ def extract_units(root) -> list[Unit]:
 
 
 def _walk(el, units: list[Unit]) -> None:
-    if not _is_element(el) or _skipped(el):
+    if not _is_element(el):
+        return
+    if _skipped(el):
+        if el.tag not in SKIPPED:  # translate="no" holds inside, up to an element that says "yes"
+            for child in el:
+                _reopened(child, units)
         return
     _attribute_units(el, units)
     if el.tag not in CONTAINERS:
@@ -199,6 +262,17 @@ def _walk(el, units: list[Unit]) -> None:
         else:
             _inline_attribute_units(child, units)
     _run_unit(el, start, len(children), units)
+
+
+def _reopened(el, units: list[Unit]) -> None:
+    """Inside a `translate="no"` block: read only what says `translate="yes"` (HTML's inheritance)."""
+    if not _is_element(el) or el.tag in SKIPPED:
+        return
+    if el.get("translate", "").strip().lower() == "yes":
+        _walk(el, units)
+        return
+    for child in el:
+        _reopened(child, units)
 
 
 def _inline_attribute_units(el, units: list[Unit]) -> None:
@@ -257,121 +331,3 @@ def _escape_lookalikes(text: str) -> str:
     bracket keeps it readable (rare enough to accept the change)."""
     return PLACEHOLDER.sub(lambda m: "‹" + m.group(0)[1:-1] + "›", text) if "<" in text else text
 
-
-# --- putting translations back ---------------------------------------------------------------
-
-
-# What `translate` gives back for a unit: its text, or pieces of it as (text, lang), where `lang`
-# names the language of a piece left untranslated (a sentence still in Gujarati) and is marked so.
-Translation = str | list[tuple[str, str | None]]
-# Text only, or SVG and MathML, where an HTML <span> would not show: the piece's lang goes on them.
-NO_CHILDREN = frozenset("title option textarea".split()) | FOREIGN_TEXT
-
-
-def rebuild_html(source: str, translate: Callable[[int, str], Translation], lang: str, direction: str,
-                 warn: Callable[[str], None] = lambda message: None, path: object = None) -> str:
-    """The page with unit `i` replaced by `translate(i, unit_text)`; markup from the source only."""
-    root = parse_html(source, path)
-    units = extract_units(root)
-    for i, unit in enumerate(units):
-        if unit.attribute is not None:
-            text = "".join(piece for piece, _ in _pieces(translate(i, unit.text)))
-            unit.parent.set(unit.attribute, strip_placeholders(text))
-    for i in reversed(range(len(units))):
-        unit = units[i]
-        if unit.attribute is None:
-            _replace_run(unit, _pieces(translate(i, unit.text)), warn)
-    root.set("lang", lang)
-    root.set("dir", direction)
-    _ensure_utf8(root)
-    return lxml.html.tostring(root, encoding="unicode", method="html", doctype="<!DOCTYPE html>") + "\n"
-
-
-def _pieces(translation: Translation) -> list[tuple[str, str | None]]:
-    return [(translation, None)] if isinstance(translation, str) else list(translation)
-
-
-def _replace_run(unit: Unit, pieces: list[tuple[str, str | None]], warn) -> None:
-    translation = "".join(text for text, _ in pieces)
-    if not valid_tags(translation, set(unit.elements), unit.whole):
-        warn(f"placeholders in {translation!r} do not match the source; markup dropped there")
-        pieces = [(strip_placeholders(text), piece_lang) for text, piece_lang in pieces]
-    if unit.parent.tag in NO_CHILDREN:  # a <span> there would show as text
-        langs = {piece_lang for text, piece_lang in pieces if any(c.isalnum() for c in text)}
-        if len(langs) == 1 and None not in langs:
-            unit.parent.set("lang", langs.pop())
-        pieces = [(text, None) for text, _ in pieces]
-    holder = lxml.html.Element("div")
-    stack = [holder]
-    for text, piece_lang in pieces:
-        if piece_lang is None:
-            _render(text, unit, stack)
-            continue
-        span = stack[-1].makeelement("span", {"lang": piece_lang})
-        stack[-1].append(span)
-        stack.append(span)  # a piece left in the source is the source's: its tags are balanced
-        _render(text, unit, stack)
-        if span in stack:
-            del stack[stack.index(span) :]
-    parent = unit.parent
-    for child in list(parent)[unit.first : unit.last]:
-        parent.remove(child)
-    new_children = list(holder)
-    lead = unit.lead + (holder.text or "")
-    if unit.first == 0:
-        parent.text = lead
-    else:
-        parent[unit.first - 1].tail = lead
-    for offset, child in enumerate(new_children):
-        parent.insert(unit.first + offset, child)
-    if new_children:
-        new_children[-1].tail = (new_children[-1].tail or "") + unit.trail
-    elif unit.first == 0:
-        parent.text += unit.trail
-    else:
-        parent[unit.first - 1].tail += unit.trail
-
-
-def _render(text: str, unit: Unit, stack: list) -> None:
-    """`text` with its placeholders made elements copied from the source, appended to stack[-1]."""
-    last = 0
-    for tag in find_tags(text):
-        _append_text(stack[-1], text[last : tag.start])
-        last = tag.end
-        source = unit.elements[tag.number]
-        if tag.kind == "whole":
-            node = copy.deepcopy(source)
-            node.tail = None
-            stack[-1].append(node)
-        elif tag.kind == "open":
-            node = stack[-1].makeelement(source.tag, dict(source.attrib))
-            stack[-1].append(node)
-            stack.append(node)
-        else:
-            stack.pop()
-    _append_text(stack[-1], text[last:])
-
-
-def _append_text(node, text: str) -> None:
-    if not text:
-        return
-    if len(node):
-        node[-1].tail = (node[-1].tail or "") + text
-    else:
-        node.text = (node.text or "") + text
-
-
-def _ensure_utf8(root) -> None:
-    """We write UTF-8; say so, or a browser opening the file may guess another encoding."""
-    head = root.find("head")
-    if head is None:
-        head = root.makeelement("head", {})
-        root.insert(0, head)
-    for meta in head.findall("meta"):
-        if meta.get("charset") is not None:
-            meta.set("charset", "utf-8")
-            return
-        if meta.get("http-equiv", "").lower() == "content-type":
-            meta.set("content", "text/html; charset=utf-8")
-            return
-    head.insert(0, head.makeelement("meta", {"charset": "utf-8"}))

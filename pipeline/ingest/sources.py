@@ -10,13 +10,13 @@ from pathlib import Path
 
 from pipeline.errors import PipelineError
 from pipeline.fsutil import check_document_name, write_if_changed
-from pipeline.ingest import collect_sources, decode
+from pipeline.ingest import collect_sources, decode_source
 
 
 def read_sources(sources: list[str | Path]) -> dict[str, dict]:
     """name → {suffix, text} for every document named or found in a named folder, read as `run`
     reads them (the same names, so a catalogue's sentences are found again)."""
-    return {name: {"suffix": file.suffix.lower(), "text": decode(file.read_bytes(), file)}
+    return {name: {"suffix": file.suffix.lower(), "text": decode_source(file.read_bytes(), file)}
             for file, name in collect_sources(sources)}
 
 
@@ -30,7 +30,8 @@ def save_sources(path: Path, key: str, payloads: list[tuple[Path, str, bytes]]) 
                 return
     except OSError:
         pass
-    documents = {name: {"suffix": file.suffix.lower(), "text": decode(data, file)} for file, name, data in payloads}
+    documents = {name: {"suffix": file.suffix.lower(), "text": decode_source(data, file)}
+                 for file, name, data in payloads}
     write_if_changed(path, head + json.dumps({"documents": documents}, ensure_ascii=False)[1:])
 
 

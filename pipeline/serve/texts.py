@@ -11,12 +11,8 @@ ways.
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass
 from pathlib import Path
-
-import lxml.html
 
 from pipeline.config import Config
 from pipeline.export.documents import ExportReport, rebuild_document
@@ -28,9 +24,6 @@ from pipeline.segment.splitter import segment_document
 from pipeline.translate import finish, translate_raw
 
 FORMATS = {"text": ".txt", "html": ".html"}
-# An HTML text naming any of these is a whole page and comes back as one; anything else is a
-# fragment and comes back as a fragment.
-_WHOLE_PAGE = re.compile(r"<(?:!doctype|html|head|body|title|meta)\b", re.I)
 
 
 class Untranslated(Exception):
@@ -59,6 +52,9 @@ def translate_texts(texts: list[str], fmt: str, locale: str, config: Config, mem
     Bad input (HTML that cannot be read whole, a sentence too long) is a PipelineError naming
     the text as `q[i]`."""
     suffix = FORMATS[fmt]
+    # An HTML text is a whole page (a doctype, <html>, <head> or <body> first) and comes back as
+    # one, or a fragment, read as a browser reads innerHTML and given back as a fragment, as export
+    # rebuilds a file (see `ingest.html.is_whole_page`).
     documents = {i: read_document(Path(f"q[{i}]{suffix}"), f"q[{i}]", text.encode("utf-8"))
                  for i, text in enumerate(texts) if text.strip()}
     segments = {}
@@ -76,8 +72,6 @@ def translate_texts(texts: list[str], fmt: str, locale: str, config: Config, mem
         report = ExportReport()
         _, rebuilt = rebuild_document(f"q[{i}]", suffix, text, "txt" if fmt == "text" else "html", locale, shipped,
                                       report)
-        if fmt == "html" and not _WHOLE_PAGE.search(text):
-            rebuilt = _body_content(rebuilt)
         own = [translations[seg.text] for seg in segments[i]]
         scores = [t.confidence for t in own if t.confidence is not None]
         served.append(Served(rebuilt, min(scores) if scores else None,
@@ -98,9 +92,3 @@ def _translate(msgids: list[str], locale: str, config: Config, memory, executor)
         for m in msgids}
     return translations, raw
 
-
-def _body_content(page: str) -> str:
-    """The inside of a rebuilt page's body: what a fragment sent in becomes."""
-    body = lxml.html.document_fromstring(page).body
-    return html.escape(body.text or "", quote=False) + "".join(
-        lxml.html.tostring(child, encoding="unicode", method="html") for child in body)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from pipeline.ingest import read_document
-from pipeline.ingest.html import rebuild_html
+from pipeline.ingest.htmlpage import rebuild_html
 from pipeline.ingest.markdown import rebuild_markdown
 from pipeline.localise.markup import check_markup, is_balanced, restore_placeholders, strip_placeholders
 from pipeline.segment.splitter import segment_document
@@ -112,7 +112,7 @@ def test_markdown_rebuild_keeps_urls_and_structure_and_escapes_the_translation()
             "This guide is <1>simple</1>. See <2>our site</2> for more. [x](javascript:alert(1)) <b>x</b>",
         "ગુજરાતનો નકશો": "Map of *Gujarat*",
     }
-    out = rebuild_markdown(source, lambda i, text: translations.get(text, text))
+    out = rebuild_markdown(source, lambda i, text: translations.get(text, text), lang="en")
     assert out.startswith("---\ntitle: માર્ગદર્શિકા\nslug: guide\n---\n")
     assert '```sh\necho "કોડ બ્લોક"\n```' in out
     html = MarkdownIt("commonmark").render(out.split("---\n", 2)[2])
@@ -149,7 +149,7 @@ def test_restored_placeholders_are_always_complete_and_nested(translation):
 def test_markdown_translation_cannot_change_the_block_structure():
     source = "# શીર્ષક\n\nપહેલો ફકરો.\n\nબીજો ફકરો.\n"
     hostile = ["    indented code?", "2024. a list?", "- item?\n===\r- item\r\n===", "<div>html</div>"]
-    out = rebuild_markdown(source, lambda i, text: hostile[i] if i < len(hostile) else text)
+    out = rebuild_markdown(source, lambda i, text: hostile[i] if i < len(hostile) else text, lang="en")
     html = MarkdownIt("commonmark").render(out)
     root = lxml.html.fromstring(f"<div>{html}</div>")
     assert [(el.tag, el.text_content()) for el in root] == [

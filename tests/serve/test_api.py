@@ -6,6 +6,7 @@ from __future__ import annotations
 import concurrent.futures
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -126,6 +127,34 @@ def test_html_fragments_come_back_as_fragments_and_pages_as_pages(served):
     page = f"<!DOCTYPE html><html><head><title>{SENTENCE}</title></head><body><p>{SENTENCE}</p></body></html>"
     whole = translate(served, page, format="html")["translatedText"]
     assert whole.startswith("<!DOCTYPE html>") and 'lang="en"' in whole and "<title>" in whole
+
+
+def markup(html: str) -> list[str]:
+    """Every tag and comment of `html`, in order (translated text is escaped: it adds none)."""
+    return re.findall(r"<!--.*?-->|</?[a-zA-Z][^\s/>]*", html, re.S)
+
+
+FRAGMENTS = [
+    f"<style>p {{ color: red }}</style><p>{SENTENCE}</p>",
+    f"<script>var x = 1;</script><p>{SENTENCE}</p>",
+    f"<!-- from the CMS --><p>{SENTENCE}</p><!-- end -->",
+    f"<p>{SENTENCE} <svg><title>{SENTENCE}</title></svg></p>",  # an inline SVG's title makes no page
+    f'<meta charset="utf-8"><title>{SENTENCE}</title>\n<p>{SENTENCE}</p>\n',
+    '<frameset cols="50%,50%"><frame src="a.html"><frame src="b.html"></frameset>',
+    f"<p>{SENTENCE}</p></body><p>{SENTENCE}</p>",  # a stray end tag ends nothing in a fragment
+    f"<p>{SENTENCE}</p><p>&lt;&gt; &amp; &#169; 2024</p>",  # entities: text, escaped as text again
+]
+
+
+def test_an_html_fragment_comes_back_a_fragment_with_every_node(served):
+    out = translate(served, FRAGMENTS, format="html")["translatedText"]
+    for source, text in zip(FRAGMENTS, out):
+        assert markup(text) == [m for m in markup(source) if m != "</body"], (source, text)
+        assert SENTENCE not in text, text  # translated, not passed through
+    assert out[0].startswith("<style>p { color: red }</style><p>") and out[1].startswith("<script>var x = 1;</script>")
+    assert out[2].startswith("<!-- from the CMS --><p>") and out[2].endswith("</p><!-- end -->")
+    assert out[4].endswith("</p>\n") and out[5] == FRAGMENTS[5]
+    assert out[7].endswith("</p><p>&lt;&gt; &amp; \u00a9 2024</p>")
 
 
 @pytest.mark.parametrize("body, status, message", [
