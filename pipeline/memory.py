@@ -171,7 +171,8 @@ class TranslationMemory:
             query = ("SELECT source, translation, confidence FROM translations WHERE src=? AND tgt=? AND model_key=? "
                      f"AND source IN ({','.join('?' * len(batch))})")
             with self._lock:
-                rows = self._run(lambda db: db.execute(query, (src, tgt, model_key, *batch)).fetchall())
+                rows = self._run(lambda db, query=query, values=(src, tgt, model_key, *batch):
+                                 db.execute(query, values).fetchall())
             found.update((source, Scored(text, conf)) for source, text, conf in rows)
         return found
 
