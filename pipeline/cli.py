@@ -257,7 +257,7 @@ def _print_worst(args: argparse.Namespace, locales: list[str] | None) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from pipeline.export.documents import export
+    from pipeline.export.documents import prepare_export, write_export
     from pipeline.ingest import artefact_matcher
     from pipeline.ingest.sources import read_sources
 
@@ -268,9 +268,12 @@ def _export(args: argparse.Namespace) -> int:
     artefacts = artefact_matcher(tuple(args.artefacts))
     # only the work directory's copy of the sources needs its lock (and its folder)
     with workdir_lock(args.workdir) if rebuilds and documents is None else nullcontext():
-        for locale in _target_locales(args.to):
-            report = export(args.fmt, locale, paths=paths, out=args.out, include_fuzzy=args.include_fuzzy,
-                            documents=documents, artefacts=artefacts)
+        # every locale's files are made before the first is written
+        reports = {locale: prepare_export(args.fmt, locale, paths=paths, out=args.out,
+                                          include_fuzzy=args.include_fuzzy, documents=documents, artefacts=artefacts)
+                   for locale in _target_locales(args.to)}
+        for locale, report in reports.items():
+            write_export(report)
             for warning in report.warnings:
                 print(f"pipeline: warning: {warning}", file=sys.stderr)
             for path in report.written:

@@ -108,6 +108,7 @@ def folder_lock(folder: Path, what: str, lock_name: str, timeout: float = 0):
     """
     folder = Path(folder)
     require_folder(folder)
+    created = not folder.exists()
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except FileNotFoundError:  # a parent that cannot hold folders, such as /proc/self
@@ -121,6 +122,13 @@ def folder_lock(folder: Path, what: str, lock_name: str, timeout: float = 0):
     try:
         yield
     finally:
+        if created:  # a command that stopped before writing anything there leaves no folder behind
+            try:
+                if [p.name for p in folder.iterdir()] == [lock_name]:
+                    (folder / lock_name).unlink()  # while still locked: nothing else was written there
+                    folder.rmdir()
+            except OSError:
+                pass
         lock.release()
 
 

@@ -1,7 +1,9 @@
 """Reading `models.yaml` into a `Config`.
 
 The file is read through PyYAML's node API so that every error names the offending key and its
-line, and only plain data tags are accepted.
+line, and only plain data tags are accepted. Aliases are followed only within a bound (an alias
+bomb is refused before anything is built from it), keys are plain values, and merge keys
+(`<<: *base`) merge as YAML defines them.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from pipeline.glossary import load_glossary
 from pipeline.layout import PIVOT_LANGUAGE, parse_locale, target_tag
 
 _TOP_KEYS = {"models", "pairs", "locales", "project", "glossary"}
+# Top-level keys starting with this are left alone: a place for anchored bases that model entries
+# merge (`x-base: &base {...}`), as Docker Compose's extension fields are.
+_EXTENSION_PREFIX = "x-"
 # The tags plain YAML data has; anything else (!!python/name:os.system, !custom) is refused.
 _PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq",
                                                   "timestamp", "merge")}
@@ -28,6 +33,10 @@ _MODEL_KEYS = {"family", "source", "revision", "backend", "quantization", "trust
                "confidence", "licence", "parameters"}
 _GEN_TYPES = {f.name: f.type for f in fields(GenerationSettings)}
 _LOCALE_KEYS = {"number_style"}
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+# How many values the file may hold once every alias is expanded. A real models.yaml holds a few
+# hundred; nine nested aliases of nine make a billion from a dozen lines.
+MAX_EXPANDED_VALUES = 100_000
 
 
 def load_config(path: str | Path) -> Config:
@@ -50,7 +59,8 @@ def load_config(path: str | Path) -> Config:
         raise PipelineError("not a models file: nested too deeply", path=path) from None
     reader = _Reader(path)
     reader.refuse_tags(root)
-    top = reader.mapping(root, "top level", _TOP_KEYS, required={"models", "pairs"})
+    reader.refuse_alias_blowup(root)
+    top = reader.mapping(root, "top level", _TOP_KEYS, required={"models", "pairs"}, ignored=_EXTENSION_PREFIX)
     project = reader.scalar(top["project"][1], "project", str).strip() if "project" in top else None
     if project is not None and project_name_problem(project):
         reader.fail(top["project"][1], f"project {project_name_problem(project)}")
@@ -120,13 +130,67 @@ class _Reader:
             elif isinstance(node, yaml.SequenceNode):
                 stack.extend(reversed(node.value))
 
-    def mapping(self, node, what, allowed=None, required=()):
+    def refuse_alias_blowup(self, root) -> None:
+        """Fail on an alias that refers to a value holding it, or on a file whose aliases expand it
+        past `MAX_EXPANDED_VALUES`, counting each node once (so the check itself is linear)."""
+        expanded: dict[int, int] = {}
+        open_nodes: set[int] = set()
+        stack = [(root, False)] if root is not None else []
+        while stack:
+            node, children_done = stack.pop()
+            children = _children(node)
+            if children_done:
+                open_nodes.discard(id(node))
+                expanded[id(node)] = 1 + sum(expanded[id(child)] for child in children)
+                if expanded[id(node)] > MAX_EXPANDED_VALUES:
+                    self.fail(node, f"the aliases in this value expand it to more than {MAX_EXPANDED_VALUES:,} "
+                                    "values; a models file holds a few hundred")
+                continue
+            if id(node) in expanded:
+                continue
+            if id(node) in open_nodes:
+                self.fail(node, "this value holds an alias to itself; a models file holds plain values only")
+            open_nodes.add(id(node))
+            stack.append((node, True))
+            for child in children:
+                if id(child) in open_nodes:
+                    self.fail(child, "this value holds an alias to itself; a models file holds plain values only")
+                if id(child) not in expanded:
+                    stack.append((child, False))
+
+    def entries(self, node: yaml.MappingNode, what: str) -> list[tuple[yaml.Node, yaml.Node]]:
+        """A mapping's (key, value) nodes with its merge keys applied: its own keys first, then each
+        merged mapping's keys it lacks, earlier mappings in a `<<: [*a, *b]` list winning."""
+        own: list[tuple[yaml.Node, yaml.Node]] = []
+        merged: list[tuple[yaml.Node, yaml.Node]] = []
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.fail(key_node, f"a key in {what} is a {_kind(key_node)}; keys are plain names")
+            if key_node.tag != _MERGE_TAG:
+                own.append((key_node, value_node))
+                continue
+            sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+            for source in sources:
+                if not isinstance(source, yaml.MappingNode):
+                    self.fail(source, f"the merge key << in {what} takes a mapping (<<: *base) or a list of "
+                                      f"them, not a {_kind(source)}")
+                merged.extend(self.entries(source, what))
+        seen = {str(key_node.value) for key_node, _ in own}
+        for key_node, value_node in merged:
+            if str(key_node.value) not in seen:
+                seen.add(str(key_node.value))
+                own.append((key_node, value_node))
+        return own
+
+    def mapping(self, node, what, allowed=None, required=(), ignored=None):
         if not isinstance(node, yaml.MappingNode):
             line = node.start_mark.line + 1 if node is not None else None
             raise PipelineError(f"{what} must be a mapping", path=self.path, line=line)
         out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
-        for key_node, value_node in node.value:
+        for key_node, value_node in self.entries(node, what):
             key = str(key_node.value)
+            if ignored is not None and key.startswith(ignored):
+                continue
             if allowed is not None and key not in allowed:
                 hint = ", ".join(sorted(allowed))
                 self.fail(key_node, f"unknown key {key!r} in {what} (expected one of: {hint})")
@@ -140,7 +204,7 @@ class _Reader:
 
     def scalar(self, node, what, typ):
         if not isinstance(node, yaml.ScalarNode):
-            self.fail(node, f"{what} must be a single value")
+            self.fail(node, f"{what} must be a single value, not a {_kind(node)}")
         value = yaml.safe_load(yaml.serialize(node))
         if typ is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
@@ -232,6 +296,19 @@ class _Reader:
             licence=licence,
             parameters=parameters,
         )
+
+
+def _children(node) -> list:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _kind(node) -> str:
+    """A node's kind in a user's words, never its contents (which aliases may make enormous)."""
+    return {yaml.MappingNode: "mapping", yaml.SequenceNode: "list"}.get(type(node), "single value")
 
 
 def _local_folder(source: str, config_path: Path) -> Path | None:

@@ -53,6 +53,9 @@ DOCUMENT_SUFFIXES = {"md": (".md", ".markdown"), "html": (".html", ".htm")}
 @dataclass
 class ExportReport:
     written: list[Path] = field(default_factory=list)
+    # what `write_export` writes: every file made and its path checked before the first is written
+    pending: list[tuple[Path, str | bytes]] = field(default_factory=list, repr=False)
+    marker: tuple[Path, str] | None = field(default=None, repr=False)  # written first, not counted
     translated: int = 0  # messages shipped translated
     untranslated: int = 0  # messages left in Gujarati (not reviewed, or no translation)
     skipped_documents: list[str] = field(default_factory=list)
@@ -129,8 +132,7 @@ def export_mo(entries: list[polib.POEntry], po: polib.POFile, locale: str, domai
         compiled.append(polib.POEntry(msgctxt=e.msgctxt, msgid=e.msgid, msgstr=e.msgstr,
                                       msgid_plural=e.msgid_plural, msgstr_plural=dict(e.msgstr_plural)))
     path = safe_path(out, locale, "LC_MESSAGES", f"{domain}.mo")
-    write_atomic(path, mo_bytes(compiled))
-    report.written.append(path)
+    report.pending.append((path, mo_bytes(compiled)))
     _count(po, len(entries), report)
 
 
@@ -164,8 +166,7 @@ def export_json(entries: list[polib.POEntry], po: polib.POFile, locale: str, dom
             continue
         shipped[f"{e.msgid}_{e.msgctxt}" if e.msgctxt is not None else e.msgid] = e.msgstr
     path = safe_path(out, language_tag(locale), f"{domain}.json")
-    write_atomic(path, json.dumps(shipped, ensure_ascii=False, indent=2) + "\n")
-    report.written.append(path)
+    report.pending.append((path, json.dumps(shipped, ensure_ascii=False, indent=2) + "\n"))
     _count(po, len(shipped), report)
 
 
@@ -222,11 +223,9 @@ def export_documents(entries: list[polib.POEntry], locale: str, fmt: str, out: P
         raise PipelineError(f"no {kinds} documents among the sources to export as {fmt}")
     marker = safe_path(out, tag, EXPORT_MARKER)
     if not marker.exists():
-        write_atomic(marker, "Documents rebuilt by `pipeline export`; `pipeline run` never reads this folder "
-                             "as sources.\n")
-    for path, content in rebuilt:  # every path checked before the first write
-        write_atomic(path, content)
-        report.written.append(path)
+        report.marker = (marker, "Documents rebuilt by `pipeline export`; `pipeline run` never reads this folder "
+                                 "as sources.\n")
+    report.pending += rebuilt
 
 
 def kept_sources(paths: Paths) -> dict[str, dict]:
@@ -243,8 +242,30 @@ def kept_sources(paths: Paths) -> dict[str, dict]:
 
 def export(fmt: str, locale: str, *, paths: Paths, out: Path, include_fuzzy: bool = False,
            documents: dict[str, dict] | None = None, artefacts=None) -> ExportReport:
-    """Ship `locale`'s catalogue as `fmt`. Documents (txt, md, html) are rebuilt from `documents`
-    (name → {suffix, text}, see `ingest.sources.read_sources`), else from the work directory's copy."""
+    """Ship `locale`'s catalogue as `fmt`: `prepare_export`, then `write_export`."""
+    report = prepare_export(fmt, locale, paths=paths, out=out, include_fuzzy=include_fuzzy, documents=documents,
+                            artefacts=artefacts)
+    write_export(report)
+    return report
+
+
+def write_export(report: ExportReport) -> None:
+    """Write what `prepare_export` made; the marker of a documents folder first, so `pipeline run`
+    never reads a half-exported folder as sources."""
+    if report.marker is not None:
+        write_atomic(*report.marker)
+        report.marker = None
+    for path, content in report.pending:
+        write_atomic(path, content)
+        report.written.append(path)
+    report.pending = []
+
+
+def prepare_export(fmt: str, locale: str, *, paths: Paths, out: Path, include_fuzzy: bool = False,
+                   documents: dict[str, dict] | None = None, artefacts=None) -> ExportReport:
+    """Make `locale`'s files in `fmt` and check their paths, writing nothing (a failure then changes
+    nothing on disk). Documents (txt, md, html) are rebuilt from `documents` (name → {suffix, text},
+    see `ingest.sources.read_sources`), else from the work directory's copy."""
     if fmt not in FORMATS:
         raise PipelineError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
     po = load_catalog(paths, locale)

@@ -156,14 +156,24 @@ class Runner:
         changed = []
         with catalog_lock(self.paths.locales_dir):
             segmented = self.segmented()
+            # Every stage result and every catalogue to merge is checked before the first write,
+            # so a missing stage or a broken catalogue of one locale leaves the others' files as they were.
+            left = {locale: self._left(f"localise-{locale}", f"pipeline localize --to {locale}") for locale in locales}
+            stale = []
+            for locale in locales:
+                self._record(locale, findings=left[locale].get("findings", 0))
+                file = self.catalogs.read(self.paths.po(locale))
+                if not self._current(locale, segmented, left[locale]["key"], file):
+                    file.parsed()  # a syntax error stops the command here
+                    self.catalogs.keep_within_budget()
+                    stale.append(locale)
+                else:
+                    self.catalogs.done(file.path)
             if self._template(segmented):
                 changed.append(self.paths.pot())
-            for locale in locales:
-                data = self._left(f"localise-{locale}", f"pipeline localize --to {locale}")
-                self._record(locale, findings=data.get("findings", 0))
+            for locale in stale:
                 file = self.catalogs.read(self.paths.po(locale))
-                if not self._current(locale, segmented, data["key"], file):
-                    changed += self._merge(locale, segmented, Localised.from_cache(data), file, follow=False)
+                changed += self._merge(locale, segmented, Localised.from_cache(left[locale]), file, follow=False)
                 self.catalogs.done(file.path)
         return changed
 

@@ -1,0 +1,53 @@
+"""The work directory is a cache: a damaged translation memory costs translation time, never a
+failed command. (The memory alone: test_memory.py; shared with a server: serve/test_workdir.py.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+import pytest
+
+pytestmark = pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")
+
+SENTENCES = ["ગુજરાત સરકારે નવી યોજના શરૂ કરી છે.", "આ એક વાક્ય છે."]
+NEW = "હવામાન વિભાગે આવતીકાલે ભારે વરસાદની આગાહી કરી છે."
+
+
+def fast_models(tiny_models: Path, folder: Path) -> Path:
+    text = tiny_models.read_text(encoding="utf-8").replace("beam_size: 2", "beam_size: 1")
+    path = folder / "models.yaml"
+    path.write_text(text.replace("source: ./", f"source: {tiny_models.parent}/"), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def project(tmp_path, tiny_models):
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "news.txt").write_text("\n".join(SENTENCES) + "\n", encoding="utf-8")
+    fast_models(tiny_models, tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("damage", ["truncated", "not SQLite"])
+def test_a_run_sets_a_damaged_memory_aside_and_goes_on(project, pipeline, damage):
+    pipeline("run", "articles", "--to", "en", cwd=project)
+    po = project / "locales" / "en" / "LC_MESSAGES" / "messages.po"
+    before = {e.msgid: e.msgstr for e in polib.pofile(str(po))}
+    memory = project / ".pipeline" / "memory.sqlite"
+    data = memory.read_bytes()
+    damaged = data[: len(data) // 2] if damage == "truncated" else b"PK\x03\x04" + bytes(5000)
+    memory.write_bytes(damaged)
+    (project / "articles" / "news.txt").write_text("\n".join(SENTENCES + [NEW]) + "\n", encoding="utf-8")
+
+    ran = pipeline("run", "articles", "--to", "en", cwd=project, separate=True)
+    assert "Traceback" not in ran.err and ran.err.count("translation memory is damaged") == 1
+    (aside,) = (project / ".pipeline").glob("memory.sqlite.damaged-*")
+    assert aside.name in ran.err and aside.read_bytes() == damaged
+    assert "en: 1 translated by" in ran.out
+    after = {e.msgid: e.msgstr for e in polib.pofile(str(po))}
+    assert after[NEW] and {k: after[k] for k in before} == before
+
+    (project / "articles" / "news.txt").write_text(NEW + "\n", encoding="utf-8")
+    again = pipeline("run", "articles", "--to", "en", cwd=project, separate=True)
+    assert "damaged" not in again.err and "en: 0 translated by" in again.out
