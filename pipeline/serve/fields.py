@@ -60,6 +60,9 @@ def body_fields(body: bytes, content_type: str, limits: Limits) -> dict:
     media = media.decode("latin-1").lower()
     if media == "application/json" or media.endswith("+json") or (not media and body.lstrip()[:1] == b"{"):
         return json_fields(body)
+    if media == FORM and body.lstrip()[:1] == b"{":  # curl -d '{...}' without -H: not a form at all
+        raise RequestError(415, f"the body is JSON but its Content-Type is {FORM}: send Content-Type: "
+                                "application/json")
     if media == FORM or (not media and not body.strip()):
         return form_fields(body, limits, "the form")
     if media == MULTIPART:

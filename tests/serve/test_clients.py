@@ -173,6 +173,8 @@ def test_a_weblate_token_lost_by_the_model_is_a_finding(served):
     (b'{"q": "x", "source": "gu", "target": "en", "api_key": 12345}', "application/json",
      "api_key must be a string, not a number"),
     (b"q=x&source=gu&target=en", "text/plain", "unsupported content type 'text/plain'"),
+    (b'{"q": "x", "source": "gu", "target": "en"}', "application/x-www-form-urlencoded",
+     "the body is JSON but its Content-Type is application/x-www-form-urlencoded"),
     (b"--b\r\nContent-Disposition: form-data; name=q\r\n\r\nx", "multipart/form-data; boundary=b",
      "ends before its closing boundary"),
     (b"q=x", "multipart/form-data", "without a boundary"),
@@ -183,7 +185,7 @@ def test_a_malformed_request_is_answered_about_itself(served, body, content_type
                                   headers={"Content-Type": content_type})
     assert response.status_code in (400, 415), response.text
     assert message in response.json()["error"]
-    assert (response.status_code == 415) == message.startswith("unsupported content type")
+    assert (response.status_code == 415) == ("Content-Type is" in message or "content type" in message)
 
 
 def test_a_disallowed_origin_never_reaches_the_model(tiny_models, tmp_path, start_server):
