@@ -47,6 +47,8 @@ async def read_body(request: Request, limit: int) -> bytes:
 def request_fields(query: bytes, body: bytes, content_type: str, limits: Limits) -> dict:
     """The fields of the query string and the body together (see the module's docstring)."""
     fields = form_fields(query, limits, "the URL's query string")
+    if fields and not body.strip():
+        return fields  # everything is in the URL, whatever Content-Type the client's library set
     for name, value in body_fields(body, content_type, limits).items():
         if name in fields and fields[name] != value:
             raise RequestError(400, f"Invalid request: {name} is given both in the URL and in the body, "
@@ -63,7 +65,7 @@ def body_fields(body: bytes, content_type: str, limits: Limits) -> dict:
     if media == FORM and body.lstrip()[:1] == b"{":  # curl -d '{...}' without -H: not a form at all
         raise RequestError(415, f"the body is JSON but its Content-Type is {FORM}: send Content-Type: "
                                 "application/json")
-    if media == FORM or (not media and not body.strip()):
+    if media in (FORM, ""):
         return form_fields(body, limits, "the form")
     if media == MULTIPART:
         return multipart_fields(body, options.get(b"boundary"), limits)

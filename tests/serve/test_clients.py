@@ -47,6 +47,11 @@ def test_deep_translator_sends_every_field_in_the_url(served):
     clash = served.client.post("/translate", params={"target": "zh-Hans"},
                                json={"q": SENTENCE, "source": "gu", "target": "en", "api_key": KEY})
     assert clash.status_code == 400 and "target is given both in the URL and in the body" in clash.json()["error"]
+    for content_type in ("application/json", "text/plain"):  # a library's default for a request without a body
+        alone = served.client.post("/translate", params=params, headers={"Content-Type": content_type})
+        assert alone.json()["translatedText"] == response.json()["translatedText"]
+    unlabelled = served.client.post("/translate", content=f"q={SENTENCE}&source=gu&target=en&api_key={KEY}")
+    assert unlabelled.json()["translatedText"] == response.json()["translatedText"]
     bad = served.client.post("/translate?q=%FF&source=gu&target=en&api_key=" + KEY)
     assert bad.status_code == 400 and "query string is not valid UTF-8" in bad.json()["error"]
 
@@ -180,7 +185,8 @@ def test_a_weblate_token_lost_by_the_model_is_a_finding(served):
     (b"q=x", "multipart/form-data", "without a boundary"),
 ])
 def test_a_malformed_request_is_answered_about_itself(served, body, content_type, message):
-    key = {} if b"api_key" in body else {"api_key": KEY}  # in the URL, as deep-translator sends it
+    # the key in the URL, as deep-translator sends it (no body then means: all fields in the URL)
+    key = {} if b"api_key" in body or not body else {"api_key": KEY}
     response = served.client.post("/translate", params=key, content=body,
                                   headers={"Content-Type": content_type})
     assert response.status_code in (400, 415), response.text
