@@ -158,6 +158,9 @@ def _add_serve(sub) -> None:
     p.add_argument("--port", default=5000, type=int, help="port to listen on (default: 5000, LibreTranslate's)")
     p.add_argument("--api-keys", type=Path, metavar="FILE",
                    help="require one of the keys in FILE (one a line) as api_key on every translation")
+    p.add_argument("--cors-origins", default="*", metavar="ORIGINS",
+                   help="web pages that may call the service from a browser: * (default, any, as LibreTranslate), "
+                        "origins such as https://example.org separated by commas, or '' for none")
     _add_glossary(p)
     p.add_argument("--workdir", default=DEFAULT_WORKDIR, type=Path,
                    help="work directory whose translation memory the service reads and adds to; "

@@ -321,6 +321,7 @@ def _serve(args: argparse.Namespace) -> int:
     from pipeline.serve import Listen, ServeSettings, serve
     from pipeline.serve.auth import load_api_keys
     from pipeline.serve.batching import BatchSettings
+    from pipeline.serve.cors import parse_origins
     from pipeline.serve.limits import Limits
 
     for name in ("max_body", "max_texts", "max_chars", "max_requests", "max_queue", "max_batch"):
@@ -334,8 +335,9 @@ def _serve(args: argparse.Namespace) -> int:
     limits = Limits(args.max_body, args.max_texts, args.max_chars, args.max_requests)
     batching = BatchSettings(not args.no_batching, args.batch_wait / 1000, args.max_batch, args.max_queue, args.timeout)
     keys = load_api_keys(args.api_keys) if args.api_keys is not None else None
-    return serve(args.models, args.workdir, Listen(args.host, args.port), ServeSettings(limits, batching, keys),
-                 args.glossary)
+    origins = parse_origins(args.cors_origins)
+    return serve(args.models, args.workdir, Listen(args.host, args.port),
+                 ServeSettings(limits, batching, keys, origins), args.glossary)
 
 
 def _executor(args: argparse.Namespace):

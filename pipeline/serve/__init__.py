@@ -7,8 +7,9 @@ directory's translation memory. Requests arriving together share model calls (`b
 application is Starlette (`app`), served by uvicorn.
 
 Modules: `app` (routes and answers), `service` (models, memory, batcher held for the server's
-life), `texts` (the one path), `batching`, `languages` (codes), `limits` (request checks),
-`auth` (API keys).
+life), `texts` (the one path), `batching`, `languages` (codes and pairs), `fields` (a request's
+fields from its query and body), `limits` (request checks), `auth` (API keys), `cors` (which web
+pages may call it).
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """API keys: `--api-keys FILE` makes one of the file's keys required on `POST /translate`.
 
 One key a line; blank lines and lines starting with `#` are ignored. Keys travel as LibreTranslate
-clients send them, the `api_key` field of the body (Weblate's "API key" setting, libretranslatepy's
-`api_key`). `/languages` and `/health` stay open, as in LibreTranslate: Weblate reads the
-languages without a key.
+clients send them, the `api_key` field of the body or the URL (Weblate's "API key" setting,
+libretranslatepy's `api_key`, deep-translator's). `POST /detect` needs one too; `/languages`,
+`/frontend/settings` and `/health` stay open, as in LibreTranslate: Weblate reads the languages
+without a key.
 """
 
 from __future__ import annotations

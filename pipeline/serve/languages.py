@@ -25,6 +25,9 @@ from pipeline.serve.limits import shown
 SCRIPTS = {"zh": ("Hans", "Hant")}
 # LibreTranslate's own alias for Traditional Chinese (an argos-translate model code).
 ALIASES = {"zt": "zh_Hant"}
+# What Weblate sends to check a new service (validate_settings in weblate/machinery/base.py):
+# "test" from en into de, needing a 200 to save the settings.
+CONFIGURATION_CHECK = ("en", "de", ["test"])
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,27 @@ def served_target(code: object, targets: list[Target]) -> tuple[str, Target]:
             return locale, target
     raise PipelineError(f"{shown(code)} is not supported: no model is routed for {SOURCE_LANGUAGE} → {tag} "
                         f"(routed: {routed})")
+
+
+def served_pair(source: str, target: object, targets: list[Target]) -> tuple[str, Target]:
+    """(locale, target) for a client's source and target codes, or a PipelineError naming the
+    pair: Gujarati is the only source, as `/languages` says."""
+    if not is_source(source):
+        routed = ", ".join(t.code for t in targets) or "none"
+        raise PipelineError(f"{shown(source)} → {shown(target)} is not supported: this service translates from "
+                            f"{SOURCE_LANGUAGE} only (into {routed})")
+    return served_target(target, targets)
+
+
+def configuration_check(source: str, target: str, texts: list[str], targets: list[Target]) -> bool:
+    """Whether a request is Weblate's check of a new service, answered 200 with nothing
+    translated. Weblate asks for a pair only when both its codes are in `/languages`; de is not
+    (when it is routed, this is an ordinary request), so nothing but the check gets that answer
+    and no translation is ever written from it."""
+    source_code, target_code, check_texts = CONFIGURATION_CHECK
+    if source.strip().lower() != source_code or target.strip().lower() != target_code or texts != check_texts:
+        return False
+    return not any(parse_locale(t.tag).language == target_code for t in targets)
 
 
 def is_source(code: object) -> bool:

@@ -62,3 +62,16 @@ def test_placeholders_check_flags_a_lost_or_altered_span_and_passes_exact_copies
     assert [f.check for f in findings] == ["placeholders", "placeholders"]
     assert "%(name)s" in findings[0].message and "%(nom)s" in findings[1].message
     assert [f.check for f in run_checks("<a href=\"x\">અહીં</a> જુઓ.", "See here.")] == ["placeholders"]
+
+
+def test_weblates_tokens_for_markup_are_protected_and_a_lost_one_is_flagged():
+    """Weblate sends `Click <a href="x">here</a>` as `Click [X0X]here[X1X]` (its tokens for markup
+    and format strings) and puts the markup back into the answer: the tokens must come back whole."""
+    source = "ક્લિક [X0X]અહીં[X1X] કરો, [X12X] [2]"
+    masked, spans = mask(source)
+    assert masked == "ક્લિક [1]અહીં[2] કરો, [3] [4]"
+    assert [(s.kind, s.text) for s in spans][:3] == [("placeholder", "[X0X]"), ("placeholder", "[X1X]"),
+                                                     ("placeholder", "[X12X]")]
+    assert restore("Click [1]here[2], [3] [4]", spans).text == "Click [X0X]here[X1X], [X12X] [2]"
+    findings = run_checks(source, "Click here[X1X], [X12X] [2]")
+    assert [(f.check, "[X0X]" in f.message) for f in findings] == [("placeholders", True)]

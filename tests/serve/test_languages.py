@@ -11,7 +11,15 @@ import pytest
 
 from pipeline.config import load_config
 from pipeline.errors import PipelineError
-from pipeline.serve.languages import client_locale, languages_listing, routed_targets, served_target
+from pipeline.serve.languages import (
+    Target,
+    client_locale,
+    configuration_check,
+    languages_listing,
+    routed_targets,
+    served_pair,
+    served_target,
+)
 
 # LibreTranslate's map in Weblate releases before and after it learnt LibreTranslate's zh-Hans/zh-Hant.
 WEBLATE_MAPS = [{"zh_Hans": "zh"}, {"zh_Hans": "zh-Hans", "zh_Hant": "zh-Hant"}, {}]
@@ -76,3 +84,19 @@ def test_an_unrouted_or_unknown_code_names_what_is_routed(tiny_models):
         with pytest.raises(PipelineError, match="routed: en, zh-Hans") as caught:
             served_target(code, targets)
         assert message in str(caught.value) and len(str(caught.value)) < 200
+
+
+def test_only_weblates_own_check_is_answered_from_another_source(tiny_models):
+    """en → de "test" is Weblate's check of a new service; with de not listed, Weblate sends it for
+    nothing else. With a German route it would be an ordinary request, and is not excepted."""
+    targets = targets_of(tiny_models, "models.yaml")
+    assert configuration_check("en", "de", ["test"], targets) and configuration_check(" EN", "DE", ["test"], targets)
+    for source, target, texts in (("en", "de", ["Test"]), ("en", "de", ["test", "test"]), ("en", "en", ["test"]),
+                                  ("en", "zh-Hans", ["test"]), ("fr", "de", ["test"])):
+        assert not configuration_check(source, target, texts, targets)
+    assert not configuration_check("en", "de", ["test"], targets + [Target("de", "de", "German")])
+    for source in ("en", "zh-Hans", "de", "xx"):
+        with pytest.raises(PipelineError, match=f"^{source} → zh-Hans is not supported: this service translates "
+                                                "from gu only \\(into en, zh-Hans, zh-Hant\\)"):
+            served_pair(source, "zh-Hans", targets)
+    assert served_pair("auto", "zh-Hans", targets)[0] == "zh_Hans"
