@@ -42,7 +42,7 @@ def test_switching_the_model_keeps_what_people_touched_and_translates_the_rest_a
     nllb_file, madlad_file = tiny_models, tiny_models.parent / "models-madlad.yaml"
     nllb = load_config(nllb_file).models["nllb-tiny"].model_id
     madlad = load_config(madlad_file).models["madlad-tiny"].model_id
-    (tmp_path / "news.txt").write_text(" ".join([APPROVED, EDITED, MACHINE, OTHER]) + "\n", encoding="utf-8")
+    (tmp_path / "news.txt").write_text(f"{APPROVED} {EDITED} {MACHINE} {OTHER}\n", encoding="utf-8")
     args = ("run", "news.txt", "--to", "en,zh_Hans", "--models")
     pipeline(*args, nllb_file, cwd=tmp_path)
     for locale in ("en", "zh_Hans"):

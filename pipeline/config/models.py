@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
 
-from pipeline.config.licences import is_non_commercial
+from pipeline.config.licences import is_non_commercial, requires_attribution
 from pipeline.errors import PipelineError
 from pipeline.glossary import Glossary, load_glossary
 from pipeline.layout import PIVOT_LANGUAGE, SOURCE_LANGUAGE, target_language, target_tag
@@ -61,6 +61,7 @@ class ModelSpec:
     confidence: bool = True
     licence: str | None = None  # SPDX id of the weights' licence, as models.yaml states it
     parameters: str | None = None  # size as published ("600M", "3B"), for `pipeline models`
+    attribution: str | None = None  # the credit its licence asks for, as models.yaml states it
 
     @cached_property
     def model_id(self) -> str:
@@ -81,6 +82,15 @@ class ModelSpec:
             f"{f.name}={getattr(gen, f.name)}" for f in fields(gen)
         ]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Credit:
+    """The credit a model's licence asks of whoever publishes its output (CC-BY)."""
+
+    model: str  # the name in models.yaml
+    licence: str
+    attribution: str | None  # as models.yaml states it; None: not stated
 
 
 @dataclass(frozen=True)
@@ -136,6 +146,12 @@ class Route:
     @property
     def non_commercial(self) -> bool:
         return any(is_non_commercial(lic) for lic in self.licences)
+
+    @property
+    def credits(self) -> tuple[Credit, ...]:
+        """The credit each model of the chain asks for, where its licence requires one."""
+        return tuple(Credit(leg.spec.name, leg.spec.licence, leg.spec.attribution) for leg in self.legs
+                     if requires_attribution(leg.spec.licence))
 
 
 def project_name_problem(name: str) -> str | None:

@@ -25,7 +25,7 @@ _TOP_KEYS = {"models", "pairs", "locales", "project", "glossary"}
 _PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq",
                                                   "timestamp", "merge")}
 _MODEL_KEYS = {"family", "source", "revision", "backend", "quantization", "trust_remote_code", "generation",
-               "confidence", "licence", "parameters"}
+               "confidence", "licence", "parameters", "attribution"}
 _GEN_TYPES = {f.name: f.type for f in fields(GenerationSettings)}
 _LOCALE_KEYS = {"number_style"}
 
@@ -218,6 +218,12 @@ class _Reader:
                 gen_kwargs[key] = value
         licence = self.licence(entry["licence"][1], f"{what}.licence") if "licence" in entry else None
         parameters = self.scalar(entry["parameters"][1], f"{what}.parameters", str) if "parameters" in entry else None
+        attribution = None
+        if "attribution" in entry:
+            attribution = " ".join(self.scalar(entry["attribution"][1], f"{what}.attribution", str).split())
+            if not attribution:
+                self.fail(entry["attribution"][1], f"{what}.attribution must not be empty: name the authors "
+                                                   "as their licence asks")
         return ModelSpec(
             name=name,
             family=family,
@@ -231,6 +237,7 @@ class _Reader:
             generation=GenerationSettings(**gen_kwargs),
             licence=licence,
             parameters=parameters,
+            attribution=attribution,
         )
 
 
