@@ -97,7 +97,8 @@ class IndicTrans2Translator(BatchedTranslator):
                                     f"({exc}); fetch it again") from None
             folder = ct2.reconvert(spec, found.folder, self.quantization)
             self.model = load(folder)
-        self.tags: tuple[str, str] = ("", "")
+        self.tags: tuple[str, str] = ("", "")  # guj_Gujr, eng_Latn
+        self.languages: tuple[str, str] = ("", "")  # gu, en
         self._prepared: dict[tuple[str, str], list[int]] = {}
 
     def _start(self, src: str, tgt: str) -> None:
@@ -108,6 +109,7 @@ class IndicTrans2Translator(BatchedTranslator):
                 raise PipelineError(f"model {self.spec.name!r} has no language tag {tag!r}: it cannot translate "
                                     f"{src} → {tgt} (an indic-en IndicTrans2 model writes English only)")
         self.tags = tags
+        self.languages = (families.canonical_tag(src), families.canonical_tag(tgt))
 
     def _encode(self, texts: list[str]) -> list[list[int]]:
         """[source tag, target tag] + pieces of the prepared text + </s>, as source-dictionary ids."""
@@ -118,7 +120,7 @@ class IndicTrans2Translator(BatchedTranslator):
         for text in texts:
             key = (text, self.tags[0] + self.tags[1])
             if key not in self._prepared:
-                pieces = self.source_pieces.encode(indic.preprocess(text, self.tags[0]), out_type=str)
+                pieces = self.source_pieces.encode(indic.preprocess(text, self.languages[0]), out_type=str)
                 self._prepared[key] = ([self.source_ids[t] for t in self.tags]
                                        + [self.source_ids.get(p, unk) for p in pieces] + [self.source_ids["</s>"]])
             rows.append(self._prepared[key])
@@ -143,7 +145,7 @@ class IndicTrans2Translator(BatchedTranslator):
             hypotheses = [result.result().hypotheses[0] for result in results]
             scored = self.model.score_batch(tokens, hypotheses, max_input_length=0) if self.spec.confidence else None
             texts = [indic.postprocess(self.target_pieces.decode([t for t in h if t not in self.dropped]),
-                                       self.tags[1]).strip() for h in hypotheses]
+                                       self.languages[1]).strip() for h in hypotheses]
             if scored is None:
                 yield [Hypothesis(text, 0.0, 0) for text in texts]
             else:
