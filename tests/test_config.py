@@ -60,10 +60,13 @@ def test_unrouted_pair_and_unknown_locale(tmp_path):
         parse_locale("klingon")
 
 
-def test_trust_remote_code_needs_a_pinned_revision(tmp_path):
-    text = GOOD.replace("    revision: abc123\n", "    trust_remote_code: true\n")
-    with pytest.raises(PipelineError, match="trust_remote_code needs a pinned revision"):
+def test_trust_remote_code_is_refused_naming_its_line(tmp_path):
+    """No model's own code from the hub ever runs: the key is gone, and saying so beats ignoring it."""
+    text = GOOD.replace("    revision: abc123\n", "    revision: abc123\n    trust_remote_code: true\n")
+    line = text.splitlines().index("    trust_remote_code: true") + 1
+    with pytest.raises(PipelineError, match="trust_remote_code is not an option.*own code") as caught:
         load_config(write(tmp_path, text))
+    assert caught.value.line == line
 
 
 def test_a_local_model_folder_is_fingerprinted_once_per_loaded_config(tmp_path):

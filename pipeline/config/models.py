@@ -16,7 +16,7 @@ from pipeline.errors import PipelineError
 from pipeline.glossary import Glossary, load_glossary
 from pipeline.layout import PIVOT_LANGUAGE, SOURCE_LANGUAGE, target_language, target_tag
 
-FAMILIES = ("nllb", "m2m100", "marian", "madlad")
+FAMILIES = ("nllb", "m2m100", "marian", "madlad", "indictrans2")
 BACKENDS = ("auto", "transformers", "ctranslate2")
 # CTranslate2 weight types; "auto" is int8 on a CPU and int8_float16 on CUDA.
 QUANTIZATIONS = ("auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "float16", "bfloat16", "float32")
@@ -34,6 +34,11 @@ class GenerationSettings:
     batch_tokens: int = 4096  # padded source tokens per batch
     no_repeat_ngram_size: int = 0
     repetition_penalty: float = 1.0
+
+
+# Decoding defaults of a family where they differ from the above: IndicTrans2 as AI4Bharat's own
+# inference runs it (beam 5; its positions stop at 256 tokens, which the backend caps outputs at).
+FAMILY_GENERATION: dict[str, dict[str, int]] = {"indictrans2": {"beam_size": 5}}
 
 
 # The largest value each decoding setting may take: beyond it a value is a typo, and some (an
@@ -54,7 +59,6 @@ class ModelSpec:
     local_path: Path | None = None
     backend: str = "auto"
     quantization: str = "auto"  # CTranslate2 only
-    trust_remote_code: bool = False
     generation: GenerationSettings = field(default_factory=GenerationSettings)
     # Score each output (its confidence); one forced-decoding pass, see bench/confidence_cost.py.
     # Not part of settings_key: it never changes a translation.
