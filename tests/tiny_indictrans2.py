@@ -43,8 +43,11 @@ TOKENIZER_CONFIG = {
 STD = 0.3
 
 
-def build_indictrans2(folder: Path, work: Path, train_spm, gujarati: Path, english: Path, seed: int) -> None:
-    """Write the checkpoint into `folder` (`train_spm` is make_tiny_models' SentencePiece trainer)."""
+def build_indictrans2(folder: Path, work: Path, train_spm, gujarati: Path, english: Path, seed: int,
+                      dims: dict | None = None, vocabulary: tuple[int, int] | None = None) -> None:
+    """Write the checkpoint into `folder` (`train_spm` is make_tiny_models' SentencePiece trainer).
+    bench/mt_speed.py passes the real models' `dims` and (source, target) `vocabulary` sizes: the
+    dictionaries are then filled up to them with unused entries, as fairseq pads its own."""
     import numpy as np
     import sentencepiece as spm
     from indicnlp.transliterate.unicode_transliterate import UnicodeIndicTransliterator
@@ -61,10 +64,13 @@ def build_indictrans2(folder: Path, work: Path, train_spm, gujarati: Path, engli
         sp = spm.SentencePieceProcessor(model_file=str(folder / f"model.{side}"))
         pieces = [sp.id_to_piece(i) for i in range(sp.get_piece_size()) if not sp.is_control(i) and not sp.is_unknown(i)]
         tokens = SPECIALS + tags + pieces
+        wanted = vocabulary[0 if side == "SRC" else 1] if vocabulary else len(tokens)
+        tokens += [f"madeupword{i:06d}" for i in range(wanted - len(tokens))]
         dictionaries[side] = tokens
         (folder / f"dict.{side}.json").write_text(json.dumps({t: i for i, t in enumerate(tokens)}, ensure_ascii=False,
                                                              indent=2), encoding="utf-8")
-    config = dict(CONFIG, encoder_vocab_size=len(dictionaries["SRC"]), decoder_vocab_size=len(dictionaries["TGT"]))
+    config = dict(CONFIG, **(dims or {}), encoder_vocab_size=len(dictionaries["SRC"]),
+                  decoder_vocab_size=len(dictionaries["TGT"]))
     (folder / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
     (folder / "tokenizer_config.json").write_text(json.dumps(TOKENIZER_CONFIG, indent=2), encoding="utf-8")
     rng = np.random.default_rng(seed)

@@ -22,6 +22,8 @@ from pipeline.mt.scoring import Hypothesis
 
 _TAG = re.compile(r"^[a-z]{3}_[A-Z][a-z]{3}$")  # FLORES-200 codes: guj_Gujr, eng_Latn
 OUTPUT_LIMIT = indictrans2.MAX_POSITIONS  # the decoder has positions for this many tokens
+# Encoded sentences kept between counting (splitting, batching) and translating them.
+PREPARED_KEPT = 4096
 
 
 def checkpoint(spec: ModelSpec) -> indictrans2.Layout:
@@ -120,6 +122,8 @@ class IndicTrans2Translator(BatchedTranslator):
         for text in texts:
             key = (text, self.tags[0] + self.tags[1])
             if key not in self._prepared:
+                if len(self._prepared) >= PREPARED_KEPT:  # a server runs for weeks: keep it bounded
+                    self._prepared.clear()
                 pieces = self.source_pieces.encode(indic.preprocess(text, self.languages[0]), out_type=str)
                 self._prepared[key] = ([self.source_ids[t] for t in self.tags]
                                        + [self.source_ids.get(p, unk) for p in pieces] + [self.source_ids["</s>"]])

@@ -156,3 +156,35 @@ def test_a_dictionary_that_does_not_fit_the_weights_is_refused(it2, tmp_path):
     (folder / "dict.TGT.json").write_text(json.dumps(mapping), encoding="utf-8")
     with pytest.raises(ModelUnavailable, match=r"dict\.TGT\.json has \d+ entries but the weights'"):
         indictrans2.layout("it2", folder)
+
+
+def test_a_sentence_longer_than_the_limit_is_split_into_pieces_the_model_can_take(it2, monkeypatch):
+    tr = translator(dataclasses.replace(it2, generation=dataclasses.replace(it2.generation, max_input_tokens=24)),
+                    "int8")
+    long = " ".join(LINES[:3])
+    assert tr._count([long])[0] > 24
+    seen = []
+    real = tr._generate
+
+    def spy(batches, context, limits):
+        seen.extend(text for batch in batches for text in batch)
+        return real(batches, context, limits)
+
+    monkeypatch.setattr(tr, "_generate", spy)
+    assert tr.translate([long], "gu", "en")[0]
+    assert len(seen) > 1 and all(n <= 24 for n in tr._count(seen))
+
+
+def test_a_hub_model_not_in_the_cache_says_how_to_fetch_it(monkeypatch, tmp_path):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path))
+    spec = dataclasses.replace(load_config_text(tmp_path), revision="abc123")
+    with pytest.raises(ModelUnavailable, match="hf download ai4bharat/indictrans2-indic-en-dist-200M --revision abc123"):
+        IndicTrans2Translator(spec, device="cpu")
+
+
+def load_config_text(tmp_path):
+    path = tmp_path / "models.yaml"
+    path.write_text("models:\n  it2:\n    family: indictrans2\n    source: ai4bharat/indictrans2-indic-en-dist-200M\n"
+                    "pairs:\n  gu-en: it2\n", encoding="utf-8")
+    return load_config(path).models["it2"]
