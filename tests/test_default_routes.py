@@ -5,6 +5,7 @@ alternatives it carries switch on by routing a pair to them."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -42,9 +43,12 @@ def test_the_shipped_default_routes_are_business_routes_and_credit_opus_mt(tmp_p
     assert [leg.spec.source for leg in hans.legs] == [leg.spec.source for leg in hant.legs] == [
         "ai4bharat/indictrans2-indic-en-dist-200M", "Helsinki-NLP/opus-mt-en-zh"]
     assert (en.licence, hans.licence) == ("MIT", "MIT + CC-BY-4.0")
-    # `pipeline run`, with the tiny models in the hub models' places
+    # `pipeline run`, with the tiny models in the hub models' places, on the sample's longest
+    # sentence too: the shipped output limit lets a looping model run to the decoder's last position
     models = shipped_with_tiny_models(tiny_models, tmp_path)
-    (tmp_path / "news.txt").write_text(ARTICLE, encoding="utf-8")
+    segments = pipeline("segment", ROOT / "examples" / "smart-communities.gu.txt", "--jsonl", cwd=tmp_path).stdout
+    longest = max((json.loads(line)["text"] for line in segments.splitlines()), key=len)
+    (tmp_path / "news.txt").write_text(ARTICLE + longest + "\n", encoding="utf-8")
     out = pipeline("run", "news.txt", "--to", "en,zh_Hans,zh_Hant", "--models", models, cwd=tmp_path).stdout
     assert "NON-COMMERCIAL" not in out and out.count(OPUS_CREDIT) == 1
     assert re.search(r"^licence of \S+indictrans2-tiny@\w+: MIT$", out, re.MULTILINE)

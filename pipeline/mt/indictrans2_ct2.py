@@ -21,7 +21,9 @@ from pipeline.mt.batching import BatchedTranslator, spread
 from pipeline.mt.scoring import Hypothesis
 
 _TAG = re.compile(r"^[a-z]{3}_[A-Z][a-z]{3}$")  # FLORES-200 codes: guj_Gujr, eng_Latn
-OUTPUT_LIMIT = indictrans2.MAX_POSITIONS  # the decoder has positions for this many tokens
+# The decoder has positions for MAX_POSITIONS tokens, its start token and the scored end token
+# included: a longer output fails in score_batch ("no position encodings ... >= 256").
+OUTPUT_LIMIT = indictrans2.MAX_POSITIONS - 1
 # Encoded sentences kept between counting (splitting, batching) and translating them.
 PREPARED_KEPT = 4096
 
