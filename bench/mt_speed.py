@@ -1,4 +1,5 @@
-"""Translation speed on the NLLB-200-distilled-600M architecture, as ratios measured in one run.
+"""Translation speed on the NLLB-200-distilled-600M architecture, and IndicTrans2-dist-200M's beside
+it, as ratios measured in one run.
 
     python bench/mt_speed.py [--json] [--sentences 64] [--new-tokens 16] [--data DIR]
     python bench/mt_speed.py --short     # seconds: a small model of the same family, 4 sentences (CI)
@@ -19,6 +20,15 @@ than a real translation, to keep the run to a few minutes; the forced language t
 Also measured: the share of a whole `pipeline run` spent outside the model (overhead_share), peak
 memory, and how faithful CTranslate2 is on the tiny test models (float32 tokens against
 transformers, int8 against float32).
+
+IndicTrans2 (the default gu→en model): the architecture of ai4bharat/indictrans2-indic-en-dist-200M
+(fairseq transformer_base18L: 18+18 pre-norm layers, 512 wide, 8 heads, 2048 FFN, layer norm on the
+embeddings, GELU, decoder embeddings shared with the output layer; separate source and target
+vocabularies) with random seeded weights in the hub's file layout, converted and run by the
+pipeline's own IndicTrans2 backend (CTranslate2 int8), on the same sentences with the same number of
+output tokens (NLLB's count includes its forced language token). Its sentences/s at greedy and
+beam 4, the memory its loaded model adds, and the ratio to the NLLB default are reported as
+`indictrans2`.
 """
 
 from __future__ import annotations
@@ -59,6 +69,14 @@ NLLB_600M = dict(  # facebook/nllb-200-distilled-600M config.json
 # --short: the same family and code paths at a size that builds and runs in seconds.
 SHORT = dict(NLLB_600M, d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
              decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64)
+# ai4bharat/indictrans2-indic-en-dist-200M: transformer_base18L (IndicTrans2 repository, model_configs
+# and the distillation scripts); the vocabulary sizes (Indic source, English target) as third-party
+# converters of the hub checkpoint use them, not read from the hub's config.json here.
+IT2_DIST_200M = dict(encoder_embed_dim=512, decoder_embed_dim=512, encoder_ffn_dim=2048, decoder_ffn_dim=2048,
+                     encoder_layers=18, decoder_layers=18, encoder_attention_heads=8, decoder_attention_heads=8)
+IT2_VOCABULARY = (122672, 32322)
+IT2_SHORT = dict(IT2_DIST_200M, encoder_embed_dim=32, decoder_embed_dim=32, encoder_ffn_dim=64, decoder_ffn_dim=64,
+                 encoder_layers=1, decoder_layers=1, encoder_attention_heads=2, decoder_attention_heads=2)
 SAMPLE = ROOT / "tests" / "data" / "flores-sample"
 SEED = 600
 MODES = {"greedy": 1, "beam4": 4}
@@ -101,6 +119,51 @@ def build_model(folder: Path, data: Path, config: dict = NLLB_600M) -> None:
     model.save_pretrained(str(tmp))
     tok.save_pretrained(str(tmp))
     os.replace(tmp, folder)
+
+
+def build_indictrans2(folder: Path, data: Path, short: bool) -> None:
+    """The dist-200M architecture (or a small one) with seeded random weights, in the hub's layout, once."""
+    if (folder / "model.safetensors").is_file():
+        return
+    import shutil
+
+    b = _builder()
+    helpers = b.load_indictrans2_helpers()
+    tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".build-"))
+    try:
+        helpers.build_indictrans2(tmp / "model", tmp, b._train_spm, text_file(data, "guj_Gujr"),
+                                  text_file(data, "eng_Latn"), SEED, dims=IT2_SHORT if short else IT2_DIST_200M,
+                                  vocabulary=None if short else IT2_VOCABULARY)
+        os.replace(tmp / "model", folder)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def indictrans2_speed(folder: Path, sentences: list[str], modes: dict, new_tokens: int) -> dict:
+    """Sentences/s of the IndicTrans2 backend (CTranslate2 int8) at each mode, and the memory the
+    loaded model adds to the process."""
+    from pipeline.config import load_config
+    from pipeline.mt import load_translator
+
+    path = CACHE / "indictrans2.yaml"
+    path.write_text(
+        f"models:\n  it2:\n    family: indictrans2\n    source: {folder}\n    generation:\n"
+        f"      max_length_ratio: 0.001\n      max_length_extra: {new_tokens - 1}\n      max_input_tokens: 512\n"
+        "pairs:\n  gu-en: it2\n", encoding="utf-8")
+    spec = load_config(path).models["it2"]
+    gc.collect()
+    before = rss_mb()
+    translator = load_translator(spec, device="cpu")
+    out = {"model_rss_mb": round(rss_mb() - before), "default_beam": spec.generation.beam_size}
+    for mode, beam in modes.items():
+        translator.spec = dataclasses.replace(spec, generation=dataclasses.replace(spec.generation, beam_size=beam))
+        translator.translate(sentences[-2:], "gu", "en")  # warm-up
+        seconds = timed(translator.translate, sentences, "gu", "en")
+        out[mode] = {"seconds": round(seconds, 2), "sentences_per_s": round(len(sentences) / seconds, 2)}
+    out["rss_mb_after_translating"] = round(rss_mb() - before)
+    del translator
+    gc.collect()
+    return out
 
 
 def write_models_file(path: Path, model: Path, beam: int, new_tokens: int, backend: str = "auto") -> Path:
@@ -226,7 +289,8 @@ def main(argv: list[str] | None = None) -> int:
     from pipeline.config import load_config
     from pipeline.mt import load_translator, resolve_backend
     from pipeline.mt.ct2 import CT2Translator
-    from pipeline.mt.hf import HFTranslator, _cpu_count
+    from pipeline.mt.batching import cpu_count
+    from pipeline.mt.hf import HFTranslator
 
     def log(msg):
         print(msg, file=sys.stderr, flush=True)
@@ -237,9 +301,14 @@ def main(argv: list[str] | None = None) -> int:
     build_model(folder, args.data, SHORT if args.short else NLLB_600M)
     sentences = text_file(args.data, "guj_Gujr").read_text(encoding="utf-8").splitlines()[: args.sentences]
     n, k = len(sentences), args.new_tokens
-    result = {"sentences": n, "new_tokens_per_sentence": k, "cores": _cpu_count(),
+    it2_folder = CACHE / ("indictrans2-short-random" if args.short else "indictrans2-dist-200m-random")
+    log("building the IndicTrans2 model (once)...")
+    build_indictrans2(it2_folder, args.data, args.short)
+    log("IndicTrans2 (converted once, then timed alone, before anything else is loaded)...")
+    it2 = indictrans2_speed(it2_folder, sentences, modes, k)
+    result = {"sentences": n, "new_tokens_per_sentence": k, "cores": cpu_count(),
               "torch_threads": torch.get_num_threads(), "ctranslate2": ctranslate2.__version__,
-              "variants": {}}
+              "variants": {}, "indictrans2": it2}
     load_start = time.perf_counter()
     hf_spec = load_config(write_models_file(CACHE / "hf.yaml", folder, 4, k, "transformers")).models["nllb"]
     hf = HFTranslator(hf_spec, device="cpu")
@@ -296,6 +365,8 @@ def main(argv: list[str] | None = None) -> int:
     result["speedup"] = round(v["naive"][default_mode]["seconds"] / v[default_name][default_mode]["seconds"], 2)
     result["default_is_fastest"] = {
         mode: max(v, key=lambda name: v[name][mode]["sentences_per_s"]) == default_name for mode in modes}
+    for mode in modes:
+        it2[f"ratio_to_nllb_{mode}"] = round(it2[mode]["sentences_per_s"] / v[default_name][mode]["sentences_per_s"], 2)
     log("a whole pipeline run with the default backend...")
     with_beam(default, modes[default_mode])
     result["pipeline_run"] = pipeline_overhead(default, default_file, sentences)
@@ -309,6 +380,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{n} sentences x {k} output tokens, {result['cores']} cores; default = {default_name}")
         for name, per_mode in v.items():
             print(f"  {name:34} " + "  ".join(f"{m}: {r['sentences_per_s']:6.2f} sent/s" for m, r in per_mode.items()))
+        print("  indictrans2 dist-200M (ctranslate2 int8) "
+              + "  ".join(f"{m}: {it2[m]['sentences_per_s']:6.2f} sent/s ({it2[f'ratio_to_nllb_{m}']}x NLLB)"
+                          for m in modes) + f"; model adds {it2['model_rss_mb']} MB")
         print(f"speedup (default over naive, {default_mode}): {result['speedup']}x; "
               f"overhead share of a pipeline run: {result['overhead_share']:.1%}; peak RSS {result['peak_rss_mb']} MB")
     return 0
@@ -316,9 +390,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def ct2_threads(translator) -> tuple[int, int]:
     from pipeline.mt import ct2
-    from pipeline.mt.hf import _cpu_count
+    from pipeline.mt.batching import cpu_count
 
-    return ct2.thread_split(_cpu_count())
+    return ct2.thread_split(cpu_count())
 
 
 if __name__ == "__main__":

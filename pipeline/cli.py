@@ -192,7 +192,8 @@ def _project(args: argparse.Namespace, config) -> ProjectId:
 
 
 def _print_models(args: argparse.Namespace) -> int:
-    from pipeline.mt.inventory import describe
+    from pipeline.mt.inventory import credits, describe
+    from pipeline.mt.licences import credit_line
 
     rows = describe(load_config(args.models))
     if args.json:
@@ -211,6 +212,8 @@ def _print_models(args: argparse.Namespace) -> int:
     if any(r.non_commercial for r in rows):
         print("NON-COMMERCIAL: translations made with these models may not be used in anything sold or "
               "published for profit; see the README for routes a business may use")
+    for credit in credits(rows):
+        print(credit_line(credit))
     if not all(r.cached for r in rows):
         print("not cached: fetch with `hf download SOURCE --revision REVISION` (see models.yaml)")
     return 0

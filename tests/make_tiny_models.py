@@ -1,9 +1,11 @@
-"""Build tiny random NLLB, M2M100, Marian and MADLAD-400 (T5) models for tests, with no network.
+"""Build tiny random NLLB, M2M100, Marian, MADLAD-400 (T5) and IndicTrans2 models for tests, with no network.
 
     python tests/make_tiny_models.py OUTDIR
 
 writes OUTDIR/{nllb-tiny,m2m100-tiny,marian-gu-en-tiny,marian-en-zh-tiny,madlad-tiny}/ (each
-loadable with `from_pretrained`) and models files in the format `pipeline/config.py` reads:
+loadable with `from_pretrained`), OUTDIR/indictrans2-tiny/ (in the hub's file layout of
+ai4bharat/indictrans2-indic-en-dist-200M, see `build_indictrans2` in tiny_indictrans2.py) and models
+files in the format `pipeline/config.py` reads:
 
 - OUTDIR/models.yaml          gu-en and gu-zh -> nllb-tiny (the other models defined, unrouted)
 - OUTDIR/models-m2m100.yaml   gu-en and gu-zh -> m2m100-tiny
@@ -11,6 +13,8 @@ loadable with `from_pretrained`) and models files in the format `pipeline/config
 - OUTDIR/models-madlad.yaml   gu-en and gu-zh -> madlad-tiny (the target as a `<2xx>` token)
 - OUTDIR/models-pivot.yaml    gu-en -> madlad-tiny; gu-zh -> madlad-tiny, then marian-en-zh-tiny
                               (a multi-target OPUS-MT-like model: `>>cmn_Hans<<`, `>>cmn_Hant<<`)
+- OUTDIR/models-indictrans2.yaml  gu-en -> indictrans2-tiny; gu-zh -> indictrans2-tiny, then
+                              marian-en-zh-tiny (the default routes' shape)
 
 Tokenizers are real sentencepiece BPE models trained (deterministically, well under a second) on
 the FLORES-200 sample in tests/data/flores-sample/. Weights are random (seeded), so translations are
@@ -30,14 +34,14 @@ import sys
 import time
 from pathlib import Path
 
-SCRIPT_VERSION = 2
+SCRIPT_VERSION = 3
 DATA = Path(__file__).resolve().parent / "data" / "flores-sample"
 TEXT = {"gu": DATA / "guj_Gujr.txt", "en": DATA / "eng_Latn.txt", "zh": DATA / "zho_Hans.txt"}
 NLLB_CODES = ["guj_Gujr", "eng_Latn", "zho_Hans", "zho_Hant"]
 MADLAD_CODES = ["<2gu>", "<2en>", "<2zh>", "<2zh_Hant>"]  # as in MADLAD-400's vocabulary
 MARIAN_ZH_CODES = [">>cmn_Hans<<", ">>cmn_Hant<<"]  # as in opus-mt-en-zh's vocabulary
 NLLB_DIR, M2M_DIR, MARIAN_DIR = "nllb-tiny", "m2m100-tiny", "marian-gu-en-tiny"
-MARIAN_ZH_DIR, MADLAD_DIR = "marian-en-zh-tiny", "madlad-tiny"
+MARIAN_ZH_DIR, MADLAD_DIR, IT2_DIR = "marian-en-zh-tiny", "madlad-tiny", "indictrans2-tiny"
 # Traditional Chinese for the en→zh target vocabulary (the FLORES sample is Simplified); the
 # trained pivot in make_trained_model.py writes these.
 TRADITIONAL = ["全國已建成約300000個社區。", "共建成5026個檢查站。", "每天有740000名警察執勤。",
@@ -60,6 +64,7 @@ def _fingerprint() -> str:
 
     h = hashlib.sha256(f"v{SCRIPT_VERSION}".encode())
     h.update(Path(__file__).read_bytes())
+    h.update((Path(__file__).parent / "tiny_indictrans2.py").read_bytes())
     for path in TEXT.values():
         h.update(path.read_bytes())
     for name in SHAPING_PACKAGES:
@@ -83,11 +88,21 @@ def build_tiny_models(outdir: str | Path) -> Path:
         if stamp.is_file() and json.loads(stamp.read_text()) == wanted:
             return outdir / "models.yaml"
         stamp.unlink(missing_ok=True)
-        for name in (NLLB_DIR, M2M_DIR, MARIAN_DIR, MARIAN_ZH_DIR, MADLAD_DIR, "spm"):
+        for name in (NLLB_DIR, M2M_DIR, MARIAN_DIR, MARIAN_ZH_DIR, MADLAD_DIR, IT2_DIR, "spm"):
             shutil.rmtree(outdir / name, ignore_errors=True)
         _build(outdir)
         stamp.write_text(json.dumps(wanted))
     return outdir / "models.yaml"
+
+
+def load_indictrans2_helpers():
+    """tests/tiny_indictrans2.py (the IndicTrans2 builder and its torch reference) as a module."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tiny_indictrans2", Path(__file__).with_name("tiny_indictrans2.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _build(outdir: Path) -> None:
@@ -107,6 +122,7 @@ def _build(outdir: Path) -> None:
     _build_madlad(outdir / MADLAD_DIR, _train_spm(work / "madlad", [TEXT["gu"], TEXT["en"], TEXT["zh"]], 2000,
                                                   ids=dict(unk_id=2, bos_id=-1, eos_id=1, pad_id=0),
                                                   user_defined_symbols=MADLAD_CODES))
+    load_indictrans2_helpers().build_indictrans2(outdir / IT2_DIR, work, _train_spm, TEXT["gu"], TEXT["en"], SEED)
     shutil.rmtree(work)
     _write_models_files(outdir)
 
@@ -341,6 +357,14 @@ def _write_models_files(outdir: Path) -> None:
     ):
         routed = "pairs:\n" + "".join(f"  {pair}: {name}\n" for pair, name in pairs.items())
         (outdir / filename).write_text(header + models + routed, encoding="utf-8")
+    # IndicTrans2 runs on CTranslate2 only; beam 1 so tests can hold it to a greedy reference.
+    it2 = (f"  {IT2_DIR}:\n    family: indictrans2\n    source: ./{IT2_DIR}\n    licence: MIT\n"
+           "    generation:\n      beam_size: 1\n      max_length_ratio: 1.0\n      max_length_extra: 4\n"
+           "      max_input_tokens: 64\n      batch_tokens: 256\n")
+    zh = models[models.index(f"  {MARIAN_ZH_DIR}:"):models.index(f"  {MADLAD_DIR}:")]
+    (outdir / "models-indictrans2.yaml").write_text(
+        header + "models:\n" + it2 + zh
+        + f"pairs:\n  gu-en: {IT2_DIR}\n  gu-zh: [{IT2_DIR}, {MARIAN_ZH_DIR}]\n", encoding="utf-8")
 
 
 def main(argv: list[str]) -> int:

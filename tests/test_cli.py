@@ -145,7 +145,7 @@ def test_missing_model_offline_is_one_clear_message(project, tmp_path, pipeline)
                     env=env, code=None)
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr
-    assert "facebook/nllb-200-distilled-600M" in proc.stderr and "download" in proc.stderr
+    assert "ai4bharat/indictrans2-indic-en-dist-200M" in proc.stderr and "hf download" in proc.stderr
 
 
 def test_bad_locale_and_missing_source_are_clear_errors(project, tiny_models, pipeline):

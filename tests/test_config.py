@@ -60,10 +60,13 @@ def test_unrouted_pair_and_unknown_locale(tmp_path):
         parse_locale("klingon")
 
 
-def test_trust_remote_code_needs_a_pinned_revision(tmp_path):
-    text = GOOD.replace("    revision: abc123\n", "    trust_remote_code: true\n")
-    with pytest.raises(PipelineError, match="trust_remote_code needs a pinned revision"):
+def test_trust_remote_code_is_refused_naming_its_line(tmp_path):
+    """No model's own code from the hub ever runs: the key is gone, and saying so beats ignoring it."""
+    text = GOOD.replace("    revision: abc123\n", "    revision: abc123\n    trust_remote_code: true\n")
+    line = text.splitlines().index("    trust_remote_code: true") + 1
+    with pytest.raises(PipelineError, match="trust_remote_code is not an option.*own code") as caught:
         load_config(write(tmp_path, text))
+    assert caught.value.line == line
 
 
 def test_a_local_model_folder_is_fingerprinted_once_per_loaded_config(tmp_path):
@@ -79,3 +82,14 @@ def test_a_local_model_folder_is_fingerprinted_once_per_loaded_config(tmp_path):
     (folder / "config.json").write_text('{"d_model": 32}', encoding="utf-8")
     assert spec.model_id == first
     assert load_config(tmp_path / "models.yaml").model_for("en").model_id != first
+
+
+def test_indictrans2_decodes_with_beam_5_unless_the_entry_says_otherwise(tmp_path):
+    """AI4Bharat's own inference runs IndicTrans2 at beam 5; the other families keep 4."""
+    text = ("models:\n  it2:\n    family: indictrans2\n    source: ai4bharat/indictrans2-indic-en-dist-200M\n"
+            "  nllb:\n    family: nllb\n    source: facebook/nllb-200-distilled-600M\n"
+            "  it2-greedy:\n    family: indictrans2\n    source: ai4bharat/x\n    generation:\n      beam_size: 1\n"
+            "pairs:\n  gu-en: it2\n")
+    models = load_config(write(tmp_path, text)).models
+    assert (models["it2"].generation.beam_size, models["nllb"].generation.beam_size,
+            models["it2-greedy"].generation.beam_size) == (5, 4, 1)

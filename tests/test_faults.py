@@ -138,24 +138,21 @@ def captured_load(monkeypatch, spec: ModelSpec) -> dict:
     return seen
 
 
-def test_remote_code_is_refused_unless_the_entry_asks_and_pins(monkeypatch, tiny_models):
+def test_remote_code_never_runs(monkeypatch, tiny_models):
     local = load_config(tiny_models).model_for("en")
     assert captured_load(monkeypatch, local)["trust_remote_code"] is False
     hub = ModelSpec("nllb", "nllb", "facebook/nllb-200-distilled-600M", revision="abc123")
     assert captured_load(monkeypatch, hub)["trust_remote_code"] is False
-    opted = dataclasses.replace(hub, name="indictrans2", source="ai4bharat/x", trust_remote_code=True)
-    seen = captured_load(monkeypatch, opted)
-    assert seen["trust_remote_code"] is True and seen["revision"] == "abc123"
-    unpinned = dataclasses.replace(opted, revision=None)
-    with pytest.raises(PipelineError, match="trust_remote_code needs a pinned revision"):
-        captured_load(monkeypatch, unpinned)
 
 
-def test_models_yaml_opt_in_with_a_revision_is_honoured(tmp_path):
+def test_models_yaml_asking_for_remote_code_is_refused(tmp_path, pipeline):
     path = tmp_path / "models.yaml"
-    path.write_text("models:\n  it2:\n    family: nllb\n    source: ai4bharat/x\n    revision: abc\n"
+    path.write_text("models:\n  it2:\n    family: indictrans2\n    source: ai4bharat/x\n    revision: abc\n"
                     "    trust_remote_code: true\npairs:\n  gu-en: it2\n", encoding="utf-8")
-    assert load_config(path).model_for("en").trust_remote_code is True
+    (tmp_path / "a.txt").write_text("ગુજરાત.\n", encoding="utf-8")
+    ran = pipeline("run", "a.txt", "--models", path, "--to", "en", cwd=tmp_path, code=2)
+    assert f"{path}:6: models.it2: trust_remote_code is not an option" in ran.err
+    assert "Traceback" not in ran.err and not (tmp_path / "locales").exists()
 
 
 # --- output paths ----------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Model routes through the CLI: a trained MADLAD → OPUS-MT pivot giving exact catalogue text in
 Simplified and Traditional Chinese, licences in the run summary, scripts kept apart in the memory,
-refusals, `pipeline models`, and the shipped models.yaml's commented-out business routes."""
+refusals and `pipeline models` (the shipped models.yaml: test_default_routes.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 from pipeline.config import load_config
 from pipeline.memory import TranslationMemory
 
-from test_cli import ROOT, snapshot
+from test_cli import snapshot
 
 pytestmark = pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")
 
@@ -127,49 +127,6 @@ def test_models_lists_each_route_with_licence_cache_and_backend(tiny_models, tmp
     assert [(d["pair"], d["model"], d["licence"], d["cached"]) for d in data] == [
         ("gu-en", "madlad-tiny", "Apache-2.0", True), ("gu-zh", "madlad-tiny", "Apache-2.0", True),
         ("gu-zh", "marian-en-zh-tiny", "CC-BY-4.0", True)]
-
-
-def test_models_on_the_shipped_file_flags_nllb_and_says_how_to_fetch(tmp_path, monkeypatch, pipeline):
-    empty = tmp_path / "hf"
-    proc = pipeline("models", "--models", ROOT / "models.yaml", cwd=tmp_path, env={**_env(), "HF_HOME": str(empty)},
-                    separate=True)
-    rows = [line.split() for line in proc.stdout.splitlines()[1:3]]
-    assert [r[0] for r in rows] == ["gu-en", "gu-zh"] and rows[1][1] == "zh_Hans,zh_Hant"
-    for r in rows:
-        assert r[3] == "nllb-600m" and r[6:10] == ["CC-BY-NC-4.0", "NON-COMMERCIAL", "600M", "no"]
-        assert r[10] == "ctranslate2"
-    assert "NON-COMMERCIAL: translations made with these models may not be used" in proc.stdout
-    assert "hf download" in proc.stdout
-
-
-def _env() -> dict:
-    import os
-
-    return dict(os.environ)
-
-
-def test_the_shipped_business_routes_switch_on_by_uncommenting(tmp_path):
-    """models.yaml keeps NLLB as the default and carries MADLAD-400 and OPUS-MT, pinned, ready to use."""
-    text = (ROOT / "models.yaml").read_text(encoding="utf-8")
-    shipped = load_config(ROOT / "models.yaml")
-    assert shipped.route_for("en").legs[0].spec.name == "nllb-600m"
-    lines = text.splitlines()
-    start = lines.index("  # madlad-3b:")
-    end = next(i for i in range(start, len(lines)) if not lines[i].strip())
-    block = [re.sub(r"^  # ", "  ", line) for line in lines[start:end]]
-    pairs = [re.sub(r"^  # ", "  ", line) for line in lines if re.match(r"  # gu-(en|zh): ", line)]
-    assert pairs == ["  gu-en: madlad-3b", "  gu-zh: madlad-3b", "  gu-zh: [madlad-3b, opus-mt-en-zh]"]
-    for chosen in ([pairs[0], pairs[1]], [pairs[0], pairs[2]]):
-        path = tmp_path / "business.yaml"
-        path.write_text("models:\n" + "\n".join(block) + "\npairs:\n" + "\n".join(chosen) + "\n", encoding="utf-8")
-        config = load_config(path)
-        for locale in ("en", "zh_Hans", "zh_Hant"):
-            route = config.route_for(locale)
-            assert not route.non_commercial and "not stated" not in route.licence
-            for leg in route.legs:
-                assert re.fullmatch(r"[0-9a-f]{40}", leg.spec.revision)
-    assert config.route_for("zh_Hant").licence == "Apache-2.0 + CC-BY-4.0"
-    assert config.models["madlad-3b"].source == "google/madlad400-3b-mt"
 
 
 # --- models.yaml errors ----------------------------------------------------------------------

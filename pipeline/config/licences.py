@@ -1,4 +1,5 @@
-"""Model licences as `models.yaml` states them: SPDX ids, and which of them forbid commercial use."""
+"""Model licences as `models.yaml` states them: SPDX ids, which of them forbid commercial use, and
+which ask to be credited."""
 
 from __future__ import annotations
 
@@ -16,3 +17,9 @@ def canonical_licence(value: str) -> str | None:
 def is_non_commercial(licence: str | None) -> bool:
     """CC "NC" licences (CC-BY-NC-4.0, CC-BY-NC-SA-4.0, ...) forbid commercial use."""
     return licence is not None and "-NC" in licence.upper()
+
+
+def requires_attribution(licence: str | None) -> bool:
+    """Creative Commons BY licences (CC-BY-4.0, CC-BY-SA-4.0, CC-BY-NC-4.0, ...) require credit to the
+    authors wherever the work is shared; CC0 and the permissive software licences do not."""
+    return licence is not None and licence.upper().startswith("CC-BY")

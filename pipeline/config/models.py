@@ -11,12 +11,12 @@ from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
 
-from pipeline.config.licences import is_non_commercial
+from pipeline.config.licences import is_non_commercial, requires_attribution
 from pipeline.errors import PipelineError
 from pipeline.glossary import Glossary, load_glossary
 from pipeline.layout import PIVOT_LANGUAGE, SOURCE_LANGUAGE, target_language, target_tag
 
-FAMILIES = ("nllb", "m2m100", "marian", "madlad")
+FAMILIES = ("nllb", "m2m100", "marian", "madlad", "indictrans2")
 BACKENDS = ("auto", "transformers", "ctranslate2")
 # CTranslate2 weight types; "auto" is int8 on a CPU and int8_float16 on CUDA.
 QUANTIZATIONS = ("auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "float16", "bfloat16", "float32")
@@ -34,6 +34,11 @@ class GenerationSettings:
     batch_tokens: int = 4096  # padded source tokens per batch
     no_repeat_ngram_size: int = 0
     repetition_penalty: float = 1.0
+
+
+# Decoding defaults of a family where they differ from the above: IndicTrans2 as AI4Bharat's own
+# inference runs it (beam 5; its positions stop at 256 tokens, which the backend caps outputs at).
+FAMILY_GENERATION: dict[str, dict[str, int]] = {"indictrans2": {"beam_size": 5}}
 
 
 # The largest value each decoding setting may take: beyond it a value is a typo, and some (an
@@ -54,13 +59,13 @@ class ModelSpec:
     local_path: Path | None = None
     backend: str = "auto"
     quantization: str = "auto"  # CTranslate2 only
-    trust_remote_code: bool = False
     generation: GenerationSettings = field(default_factory=GenerationSettings)
     # Score each output (its confidence); one forced-decoding pass, see bench/confidence_cost.py.
     # Not part of settings_key: it never changes a translation.
     confidence: bool = True
     licence: str | None = None  # SPDX id of the weights' licence, as models.yaml states it
     parameters: str | None = None  # size as published ("600M", "3B"), for `pipeline models`
+    attribution: str | None = None  # the credit its licence asks for, as models.yaml states it
 
     @cached_property
     def model_id(self) -> str:
@@ -81,6 +86,15 @@ class ModelSpec:
             f"{f.name}={getattr(gen, f.name)}" for f in fields(gen)
         ]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Credit:
+    """The credit a model's licence asks of whoever publishes its output (CC-BY)."""
+
+    model: str  # the name in models.yaml
+    licence: str
+    attribution: str | None  # as models.yaml states it; None: not stated
 
 
 @dataclass(frozen=True)
@@ -136,6 +150,12 @@ class Route:
     @property
     def non_commercial(self) -> bool:
         return any(is_non_commercial(lic) for lic in self.licences)
+
+    @property
+    def credits(self) -> tuple[Credit, ...]:
+        """The credit each model of the chain asks for, where its licence requires one."""
+        return tuple(Credit(leg.spec.name, leg.spec.licence, leg.spec.attribution) for leg in self.legs
+                     if requires_attribution(leg.spec.licence))
 
 
 def project_name_problem(name: str) -> str | None:

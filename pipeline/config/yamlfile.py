@@ -16,7 +16,8 @@ from typing import Any
 import yaml
 
 from pipeline.config.licences import canonical_licence
-from pipeline.config.models import (BACKENDS, FAMILIES, GENERATION_MAXIMA, NUMBER_STYLES, QUANTIZATIONS, Config,
+from pipeline.config.models import (BACKENDS, FAMILIES, FAMILY_GENERATION, GENERATION_MAXIMA, NUMBER_STYLES,
+                                    QUANTIZATIONS, Config,
                                     GenerationSettings, LocaleOptions, ModelSpec, project_name_problem)
 from pipeline.errors import PipelineError
 from pipeline.glossary import load_glossary
@@ -29,8 +30,8 @@ _EXTENSION_PREFIX = "x-"
 # The tags plain YAML data has; anything else (!!python/name:os.system, !custom) is refused.
 _PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq",
                                                   "timestamp", "merge")}
-_MODEL_KEYS = {"family", "source", "revision", "backend", "quantization", "trust_remote_code", "generation",
-               "confidence", "licence", "parameters"}
+_MODEL_KEYS = {"family", "source", "revision", "backend", "quantization", "generation", "confidence", "licence",
+               "parameters", "attribution"}
 _GEN_TYPES = {f.name: f.type for f in fields(GenerationSettings)}
 _LOCALE_KEYS = {"number_style"}
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -248,6 +249,12 @@ class _Reader:
 
     def model(self, name: str, node) -> ModelSpec:
         what = f"models.{name}"
+        if isinstance(node, yaml.MappingNode):
+            for key_node, _ in node.value:
+                if key_node.value == "trust_remote_code":  # the product never runs code from the hub
+                    self.fail(key_node, f"{what}: trust_remote_code is not an option: every family (IndicTrans2 "
+                                        "included) is loaded with this program's own code, never code from the "
+                                        "model's repository; remove the line")
         entry = self.mapping(node, what, _MODEL_KEYS, required={"family", "source"})
         family = self.choice(entry["family"][1], f"{what}.family", FAMILIES)
         source = self.scalar(entry["source"][1], f"{what}.source", str)
@@ -256,15 +263,10 @@ class _Reader:
         quantization = "auto"
         if "quantization" in entry:
             quantization = self.choice(entry["quantization"][1], f"{what}.quantization", QUANTIZATIONS)
-        trust = False
         confidence = True
         if "confidence" in entry:
             confidence = self.scalar(entry["confidence"][1], f"{what}.confidence", bool)
-        if "trust_remote_code" in entry:
-            trust = self.scalar(entry["trust_remote_code"][1], f"{what}.trust_remote_code", bool)
         local = _local_folder(source, self.path)
-        if trust and local is None and not revision:
-            self.fail(entry["trust_remote_code"][0], f"{what}: trust_remote_code needs a pinned revision")
         gen_kwargs: dict[str, Any] = {}
         if "generation" in entry:
             gen = self.mapping(entry["generation"][1], f"{what}.generation", set(_GEN_TYPES))
@@ -282,6 +284,12 @@ class _Reader:
                 gen_kwargs[key] = value
         licence = self.licence(entry["licence"][1], f"{what}.licence") if "licence" in entry else None
         parameters = self.scalar(entry["parameters"][1], f"{what}.parameters", str) if "parameters" in entry else None
+        attribution = None
+        if "attribution" in entry:
+            attribution = " ".join(self.scalar(entry["attribution"][1], f"{what}.attribution", str).split())
+            if not attribution:
+                self.fail(entry["attribution"][1], f"{what}.attribution must not be empty: name the authors "
+                                                   "as their licence asks")
         return ModelSpec(
             name=name,
             family=family,
@@ -290,11 +298,11 @@ class _Reader:
             local_path=local,
             backend=backend,
             quantization=quantization,
-            trust_remote_code=trust,
             confidence=confidence,
-            generation=GenerationSettings(**gen_kwargs),
+            generation=GenerationSettings(**{**FAMILY_GENERATION.get(family, {}), **gen_kwargs}),
             licence=licence,
             parameters=parameters,
+            attribution=attribution,
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipeline.config import Credit
 from pipeline.layout import Paths, normalise_locales
 from pipeline.mt.licences import licence_notes
 
@@ -15,6 +16,7 @@ class LocaleStats:
     locale: str
     model_id: str = ""
     licence: str = ""  # the route's licence(s), SPDX ids
+    credits: tuple[Credit, ...] = ()  # the credit its models' licences ask for
     by_model: int = 0
     from_memory: int = 0
     reviewed: int = 0  # approved entries in the catalogue written, as `pipeline status` counts them

@@ -349,7 +349,7 @@ class Runner:
         findings of the localise stage, and what `pipeline status` says of the catalogue written."""
         stats = self.report.stats(locale)
         if route is not None:
-            stats.model_id, stats.licence = route.model_id, route.licence
+            stats.model_id, stats.licence, stats.credits = route.model_id, route.licence, route.credits
         if translated is not None:
             stats.by_model, stats.from_memory, stats.untranslated = (translated.by_model, translated.from_memory,
                                                                      translated.untranslated)

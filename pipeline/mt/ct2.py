@@ -32,14 +32,15 @@ from pipeline.mt.batching import BatchedTranslator, cpu_count, spread
 from pipeline.mt.checkpoint import check_model_folder
 from pipeline.mt.scoring import Hypothesis
 
-SUPPORTED_FAMILIES = ("nllb", "m2m100", "marian", "madlad")  # all have CTranslate2 converters (MADLAD: T5)
+# All have CTranslate2 converters (MADLAD: T5; IndicTrans2: ours, pipeline.mt.indictrans2).
+SUPPORTED_FAMILIES = ("nllb", "m2m100", "marian", "madlad", "indictrans2")
 FORMAT_VERSION = 1  # bump when the way we convert changes: old folders are then ignored
 _CACHE_ENV = "PIPELINE_CT2_CACHE"
 
 
 def supports(spec: ModelSpec) -> bool:
-    """CTranslate2 can serve this model (remote-code models such as IndicTrans2 cannot be converted)."""
-    return spec.family in SUPPORTED_FAMILIES and not spec.trust_remote_code
+    """CTranslate2 can serve this model."""
+    return spec.family in SUPPORTED_FAMILIES
 
 
 def default_device() -> str:
@@ -151,6 +152,10 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _convert(spec: ModelSpec, checkpoint: Path, out: Path, quantization: str) -> None:
+    if spec.family == "indictrans2":
+        from pipeline.mt.indictrans2 import convert
+
+        return convert(spec.name, checkpoint, out, quantization)
     from ctranslate2.converters import TransformersConverter
 
     class Converter(TransformersConverter):
@@ -168,7 +173,7 @@ def _convert(spec: ModelSpec, checkpoint: Path, out: Path, quantization: str) ->
             tok = super().load_tokenizer(tokenizer_class, model_name_or_path, **kwargs)
             return _M2M100Vocabulary(tok) if spec.family == "m2m100" else tok
 
-    converter = Converter(str(checkpoint), trust_remote_code=spec.trust_remote_code)
+    converter = Converter(str(checkpoint))
     try:
         converter.convert(str(out), quantization=quantization, force=True)
     except (OSError, ValueError) as exc:
@@ -229,8 +234,7 @@ class CT2Translator(BatchedTranslator):
         self.quantization = weight_type(spec, self.device)
         checkpoint = checkpoint_folder(spec)
         folder = ensure_converted(spec, checkpoint, self.quantization)
-        extra = {"trust_remote_code": True} if spec.trust_remote_code else {}
-        self.tokenizer = AutoTokenizer.from_pretrained(str(checkpoint), **extra)
+        self.tokenizer = AutoTokenizer.from_pretrained(str(checkpoint))
         self.inter_threads, intra = thread_split(cpu_count()) if self.device == "cpu" else (1, 0)
 
         def load(folder: Path):

@@ -11,6 +11,8 @@ asked script refuses: it never serves Simplified for Traditional or the other wa
   `tokenizer.get_lang_id`. It has one Chinese, mostly Simplified: no zh_Hant.
 - MADLAD-400 (T5): the target is a `<2xx>` token put before the source tokens (`<2en>`, `<2zh>`,
   `<2zh_Hant>`, all in its vocabulary); the source language is not named.
+- IndicTrans2: FLORES-200 codes (`guj_Gujr`, `eng_Latn`) as whole entries of its source dictionary;
+  both come before the source pieces (`guj_Gujr eng_Latn ...`); no Chinese.
 - Marian (OPUS-MT): one model per language pair. A model serving several targets (opus-mt-en-zh:
   `>>cmn_Hans<<`, `>>cmn_Hant<<`, `>>yue_Hant<<`, ...) needs its target token before the source
   tokens; a model without such tokens writes its one target.
@@ -28,7 +30,7 @@ from typing import Any, Literal
 from pipeline.errors import PipelineError
 
 # How the target language reaches the model.
-Steering = Literal["forced_bos", "source_token", "marian"]
+Steering = Literal["forced_bos", "source_token", "marian", "tags"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ FAMILIES: dict[str, Family] = {
     "m2m100": Family("m2m100", {"gu": "gu", "en": "en", "zh_Hans": "zh"}, "forced_bos"),
     "madlad": Family("madlad", {"gu": "<2gu>", "en": "<2en>", "zh_Hans": "<2zh>", "zh_Hant": "<2zh_Hant>"},
                      "source_token"),
+    "indictrans2": Family("indictrans2", {"gu": "guj_Gujr", "en": "eng_Latn"}, "tags"),
     # Target tokens of multi-target OPUS-MT models; single-target ones have none.
     "marian": Family("marian", {"en": ">>eng<<", "zh_Hans": ">>cmn_Hans<<", "zh_Hant": ">>cmn_Hant<<"}, "marian"),
 }

@@ -45,10 +45,8 @@ def load_model(spec: ModelSpec, device: str):
     """(tokenizer, model) for `spec`, or ModelUnavailable saying what is missing and how to get it."""
     check_model_files(spec)  # no tokenizer files, cut-off weights: said before transformers trips on them
     dtype = accelerator_dtype(spec) if device.startswith("cuda") else torch.float32
-    if spec.trust_remote_code and spec.local_path is None and not spec.revision:
-        raise PipelineError(f"model {spec.name!r}: trust_remote_code needs a pinned revision")
-    # Always explicit: only an entry asking for remote code, at a pinned revision, may run it.
-    extra = {"trust_remote_code": bool(spec.trust_remote_code)}
+    # Always explicit: no model's own code from the hub ever runs (every family is ours).
+    extra = {"trust_remote_code": False}
     if spec.local_path is not None:
         try:
             return _from_pretrained(str(spec.local_path), dtype, extra)

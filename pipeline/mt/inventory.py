@@ -12,7 +12,7 @@ import struct
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from pipeline.config import Config, ModelSpec, Route, is_non_commercial
+from pipeline.config import Config, Credit, ModelSpec, Route, is_non_commercial, requires_attribution
 from pipeline.layout import SCRIPTED_LANGUAGES
 from pipeline.errors import PipelineError
 from pipeline.mt import families, resolve_backend
@@ -28,6 +28,7 @@ class LegInfo:
     family: str
     licence: str | None
     non_commercial: bool
+    attribution: str | None  # the credit its licence asks for, as models.yaml states it
     parameters: str | None  # as models.yaml states it, else counted from cached safetensors weights
     cached: bool
     backend: str  # "ctranslate2", "transformers", or why neither can serve it
@@ -48,11 +49,17 @@ def describe(config: Config) -> list[LegInfo]:
                 pair=f"{src}-{tgt}", writes=writes,
                 step=f"{leg.src}→{tgt if leg is route.legs[-1] else leg.tgt}",
                 model=spec.name, source=_where(spec), family=spec.family, licence=spec.licence,
-                non_commercial=is_non_commercial(spec.licence),
+                non_commercial=is_non_commercial(spec.licence), attribution=spec.attribution,
                 parameters=spec.parameters or _count_parameters(local_folder(spec)),
                 cached=local_folder(spec) is not None, backend=_backend(spec),
             ))
     return rows
+
+
+def credits(rows: list[LegInfo]) -> list[Credit]:
+    """The credit each listed model's licence asks for, once per model, in the rows' order."""
+    return list(dict.fromkeys(Credit(r.model, r.licence, r.attribution) for r in rows
+                              if requires_attribution(r.licence)))
 
 
 def _writes(route: Route, tgt: str) -> tuple[str, ...]:

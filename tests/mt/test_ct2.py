@@ -90,10 +90,10 @@ def test_auto_takes_ctranslate2_when_it_can_convert_the_model(tiny_models):
         spec = spec_of(tiny_models, filename, name, backend="auto")
         assert resolve_backend(spec) == "ctranslate2"
         assert resolve_backend(dataclasses.replace(spec, backend="transformers")) == "transformers"
-    remote = dataclasses.replace(spec, trust_remote_code=True)  # e.g. IndicTrans2
-    assert resolve_backend(remote) == "transformers"
-    with pytest.raises(PipelineError, match="set backend: transformers"):
-        resolve_backend(dataclasses.replace(remote, backend="ctranslate2"))
+    it2 = dataclasses.replace(spec, family="indictrans2")
+    assert resolve_backend(it2) == "ctranslate2"  # converted by our own code, never the hub's
+    with pytest.raises(PipelineError, match="CTranslate2 backend only.*never runs; set backend: ctranslate2"):
+        resolve_backend(dataclasses.replace(it2, backend="transformers"))
 
 
 def test_conversion_happens_once_and_is_cached_per_model_and_quantization(tiny_models, tmp_path, monkeypatch):
