@@ -289,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     from pipeline.config import load_config
     from pipeline.mt import load_translator, resolve_backend
     from pipeline.mt.ct2 import CT2Translator
-    from pipeline.mt.hf import HFTranslator, _cpu_count
+    from pipeline.mt.hf import HFTranslator, cpu_count
 
     def log(msg):
         print(msg, file=sys.stderr, flush=True)
@@ -305,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     build_indictrans2(it2_folder, args.data, args.short)
     log("IndicTrans2 (converted once, then timed alone, before anything else is loaded)...")
     it2 = indictrans2_speed(it2_folder, sentences, modes, k)
-    result = {"sentences": n, "new_tokens_per_sentence": k, "cores": _cpu_count(),
+    result = {"sentences": n, "new_tokens_per_sentence": k, "cores": cpu_count(),
               "torch_threads": torch.get_num_threads(), "ctranslate2": ctranslate2.__version__,
               "variants": {}, "indictrans2": it2}
     load_start = time.perf_counter()
@@ -389,9 +389,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def ct2_threads(translator) -> tuple[int, int]:
     from pipeline.mt import ct2
-    from pipeline.mt.hf import _cpu_count
+    from pipeline.mt.hf import cpu_count
 
-    return ct2.thread_split(_cpu_count())
+    return ct2.thread_split(cpu_count())
 
 
 if __name__ == "__main__":

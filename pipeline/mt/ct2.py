@@ -228,7 +228,7 @@ class CT2Translator(BatchedTranslator):
         import ctranslate2
         from transformers import AutoTokenizer
 
-        from pipeline.mt.hf import _cpu_count
+        from pipeline.mt.hf import cpu_count
 
         self.spec = spec
         self.model_id = spec.model_id
@@ -237,7 +237,7 @@ class CT2Translator(BatchedTranslator):
         checkpoint = checkpoint_folder(spec)
         folder = ensure_converted(spec, checkpoint, self.quantization)
         self.tokenizer = AutoTokenizer.from_pretrained(str(checkpoint))
-        self.inter_threads, intra = thread_split(_cpu_count()) if self.device == "cpu" else (1, 0)
+        self.inter_threads, intra = thread_split(cpu_count()) if self.device == "cpu" else (1, 0)
 
         def load(folder: Path):
             check_vocabulary(folder, self.tokenizer, spec)

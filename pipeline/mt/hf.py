@@ -109,7 +109,7 @@ class HFTranslator(BatchedTranslator):
         if self.device == "cpu" and not os.environ.get("OMP_NUM_THREADS"):
             # An explicit OMP_NUM_THREADS wins: on a busy machine one thread can be 30x faster
             # than threads that wait for each other.
-            torch.set_num_threads(_cpu_count())
+            torch.set_num_threads(cpu_count())
         if model is None or tokenizer is None:
             tokenizer, model = load_model(spec, self.device)
         self.tokenizer = tokenizer
@@ -221,11 +221,12 @@ def free_accelerator_memory() -> None:
         torch.cuda.empty_cache()
 
 
-def _cpu_count() -> int:
+def cpu_count() -> int:
+    """The cores this process may run on (its affinity, not the machine's count)."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
 
 
-__all__ = ["HFTranslator", "LENGTH_STEP", "load_model", "split_sentence", "token_batches"]
+__all__ = ["HFTranslator", "LENGTH_STEP", "cpu_count", "load_model", "split_sentence", "token_batches"]

@@ -66,7 +66,7 @@ class IndicTrans2Translator(BatchedTranslator):
         import ctranslate2
         import sentencepiece
 
-        from pipeline.mt.hf import _cpu_count
+        from pipeline.mt.hf import cpu_count
 
         self.spec = spec
         self.model_id = spec.model_id
@@ -87,7 +87,7 @@ class IndicTrans2Translator(BatchedTranslator):
             self.adds_eos = False
         self.source_ids = {token: i for i, token in enumerate(self.source_tokens)}
         self.dropped = {t for t in self.target_tokens if t in indictrans2.SPECIAL_TOKENS or _TAG.match(t)}
-        self.inter_threads, intra = ct2.thread_split(_cpu_count()) if self.device == "cpu" else (1, 0)
+        self.inter_threads, intra = ct2.thread_split(cpu_count()) if self.device == "cpu" else (1, 0)
 
         def load(where: Path):
             return ctranslate2.Translator(str(where), device=self.device, compute_type=self.quantization,
