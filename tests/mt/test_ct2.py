@@ -157,9 +157,9 @@ def test_batches_are_spread_over_the_workers_and_duplicates_translated_once(tiny
 
 
 def ct2_cores():
-    from pipeline.mt.hf import _cpu_count
+    from pipeline.mt.hf import cpu_count
 
-    return _cpu_count()
+    return cpu_count()
 
 
 def test_thread_split():
