@@ -157,7 +157,7 @@ def test_batches_are_spread_over_the_workers_and_duplicates_translated_once(tiny
 
 
 def ct2_cores():
-    from pipeline.mt.hf import cpu_count
+    from pipeline.mt.batching import cpu_count
 
     return cpu_count()
 
