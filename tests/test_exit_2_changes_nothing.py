@@ -99,6 +99,9 @@ CASES = {
     "run stopping for a missing model": (
         lambda p, run: new_sentence(p), ["run", "articles", "--to", "en", "--models", "absent.yaml"],
         "not in the Hugging Face cache", True),
+    "first run stopping for a missing model": (
+        lambda p, run: (shutil.rmtree(p / WORKDIR), shutil.rmtree(p / "locales")),
+        ["run", "articles", "--to", "en", "--models", "absent.yaml"], "not in the Hugging Face cache", True),
     "run with a later locale's catalogue broken": (
         lambda p, run: (new_sentence(p), break_catalogue(p, "zh_Hans")),
         ["run", "articles", "--to", "en,zh_Hans"], "syntax error in catalogue", True),

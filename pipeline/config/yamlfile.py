@@ -187,8 +187,12 @@ class _Reader:
         if not isinstance(node, yaml.MappingNode):
             line = node.start_mark.line + 1 if node is not None else None
             raise PipelineError(f"{what} must be a mapping", path=self.path, line=line)
+        try:
+            entries = self.entries(node, what)
+        except RecursionError:
+            self.fail(node, f"the merge keys (<<) of {what} are nested too deeply")
         out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
-        for key_node, value_node in self.entries(node, what):
+        for key_node, value_node in entries:
             key = str(key_node.value)
             if ignored is not None and key.startswith(ignored):
                 continue
