@@ -19,6 +19,7 @@ from pipeline.memory import TranslationMemory
 from pipeline.mt import translate_scored
 from pipeline.mt.executors import LocalExecutor
 from pipeline.serve.batching import BatchSettings, DynamicBatcher
+from pipeline.serve.connections import Connections
 from pipeline.serve.languages import Target, routed_targets
 from pipeline.serve.limits import Limits
 from pipeline.serve.texts import ServedTexts, translate_texts
@@ -28,6 +29,7 @@ class ServeSettings:
     limits: Limits = Limits()
     batching: BatchSettings = BatchSettings()
     api_keys: tuple[str, ...] | None = None  # None: no key needed
+    connections: Connections = Connections()
 
 
 class Service:
