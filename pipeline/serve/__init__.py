@@ -8,7 +8,7 @@ application is Starlette (`app`), served by uvicorn.
 
 Modules: `app` (routes and answers), `service` (models, memory, batcher held for the server's
 life), `texts` (the one path), `batching`, `languages` (codes), `limits` (request checks),
-`auth` (API keys).
+`auth` (API keys), `connections` (deadlines for slow and idle clients), `logs` (keys redacted).
 """
 
 from __future__ import annotations

@@ -17,7 +17,6 @@ from pathlib import Path
 
 from pipeline.errors import PipelineError
 
-
 # Byte-order marks, as Windows editors write them (Notepad: UTF-8 or UTF-16 LE "Unicode"); the
 # UTF-32 marks first, since UTF-32 LE's begins with UTF-16 LE's.
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),

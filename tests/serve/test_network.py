@@ -19,9 +19,9 @@ SENTENCE = "આ એક વાક્ય છે."
 IDLE = 400  # more than uvicorn's concurrency limit was (4 * --max-requests + 64 = 320)
 
 
-def closed_by_server(sock: socket.socket, timeout: float) -> bool:
-    """True when the server closes `sock` (EOF or reset) within `timeout` seconds."""
-    sock.settimeout(timeout)
+def closed_by_server(sock: socket.socket, deadline: float) -> bool:
+    """True when the server closes `sock` (EOF or reset) before `deadline` (time.monotonic)."""
+    sock.settimeout(max(0.01, deadline - time.monotonic()))
     try:
         return sock.recv(1) == b""
     except ConnectionResetError:
@@ -61,8 +61,8 @@ def test_hundreds_of_idle_connections_neither_lock_clients_out_nor_stay_open(tmp
         answer = server.post({"q": SENTENCE, "source": "gu", "target": "en"}, timeout=30)
         assert answer.status_code == 200 and answer.json()["translatedText"], answer.text
         assert time.monotonic() - opened < 3  # answered while every idle connection was open
-        waited = max(0.0, opened + 3 + 10 - time.monotonic())
-        assert all(closed_by_server(sock, waited) for sock in idle + slow)
+        deadline = opened + 3 + 10
+        assert all(closed_by_server(sock, deadline) for sock in idle + slow)
     finally:
         stop.set()
         for sock in idle + slow:
@@ -78,7 +78,7 @@ def test_a_client_with_a_slow_body_is_disconnected(tmp_path, tiny_models, start_
     with socket.create_connection((host, int(port))) as sock:
         sock.sendall(b"POST /translate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                      b"Content-Length: 100\r\n\r\n{\"q\": ")
-        assert closed_by_server(sock, 12)
+        assert closed_by_server(sock, time.monotonic() + 12)
     assert server.stats()["status"] == "ok"
 
 
@@ -90,9 +90,7 @@ def test_an_idle_connection_after_an_answer_is_closed_after_keep_alive(tmp_path,
         sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
         sock.settimeout(10)
         assert sock.recv(4096).startswith(b"HTTP/1.1 200")
-        started = time.monotonic()
-        assert closed_by_server(sock, 10)
-        assert time.monotonic() - started < 5
+        assert closed_by_server(sock, time.monotonic() + 5)
 
 
 def test_two_servers_started_at_once_on_one_port_one_serves_the_other_exits_2(tmp_path, tiny_models):
@@ -146,7 +144,7 @@ def test_a_keys_file_from_a_windows_editor_is_read_as_the_editor_meant(tmp_path,
 
 def test_the_server_accepts_the_first_key_of_a_keys_file_saved_with_a_bom(tmp_path, tiny_models, start_server):
     models = models_file(tiny_models, tmp_path, "transformers")
-    (tmp_path / "keys.txt").write_bytes(f"\ufeff{KEY}\r\nsecond-key\r\n".encode("utf-8"))
+    (tmp_path / "keys.txt").write_bytes(f"\ufeff{KEY}\r\nsecond-key\r\n".encode())
     server = start_server(["--models", models, "--api-keys", "keys.txt"], tmp_path)
     for key in (KEY, "second-key"):
         answer = server.post({"q": SENTENCE, "source": "gu", "target": "en", "api_key": key})
@@ -157,10 +155,10 @@ def test_the_server_accepts_the_first_key_of_a_keys_file_saved_with_a_bom(tmp_pa
 BAD_KEYS = {
     "not utf-8 on line 2": (b"k-1\nk-\xff2\n", "keys.txt:2: not valid UTF-8"),
     "broken utf-16 on line 2": (b"\xff\xfek\x00\n\x00\x00\xd8\n\x00", "keys.txt:2: not valid UTF-16"),
-    "utf-16 without a bom": ("k-1\r\n".encode("utf-16-le"), "keys.txt:1: an API key holds an invisible character "
-                                                            "(U+0000)"),
-    "a zero-width space in a key": ("k-1\nk\u200b2\n".encode(), "keys.txt:2: an API key holds an invisible character "
-                                                                 "(U+200B)"),
+    "utf-16 without a bom": ("k-1\r\n".encode("utf-16-le"),
+                             "keys.txt:1: an API key holds an invisible character (U+0000)"),
+    "a zero-width space in a key": ("k-1\nk\u200b2\n".encode(),
+                                    "keys.txt:2: an API key holds an invisible character (U+200B)"),
 }
 
 
@@ -169,7 +167,7 @@ def test_an_unreadable_keys_file_is_exit_2_naming_the_file_and_line(tmp_path, ti
     data, message = BAD_KEYS[case]
     (tmp_path / "keys.txt").write_bytes(data)
     proc = pipeline("serve", "--models", models_file(tiny_models, tmp_path, "transformers"), "--api-keys", "keys.txt",
-                    cwd=tmp_path, check=False)
+                    cwd=tmp_path, check=False, timeout=120)
     assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
 
 
@@ -191,7 +189,7 @@ NUMBERS = {
 @pytest.mark.parametrize("case", list(NUMBERS))
 def test_a_number_out_of_range_is_an_argparse_error(tmp_path, case):
     args, message = NUMBERS[case]
-    proc = pipeline("serve", *args, cwd=tmp_path, check=False)
+    proc = pipeline("serve", *args, cwd=tmp_path, check=False, timeout=120)
     assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
     assert proc.stderr.startswith("usage: pipeline serve")
 
