@@ -16,11 +16,12 @@ from uvicorn.config import LOGGING_CONFIG
 
 REDACTED = "[redacted]"
 
-# api_key, api-key, apiKey and their percent-encoded spellings; then `=`, or a JSON `": "`.
+# api_key, api-key, apiKey and their percent-encoded spellings; then `=`, or `": "` (JSON, or
+# `': '` as Python shows a dict).
 _KEY_VALUE = re.compile(
     r"""(?ix)
     ( api (?: _ | - | %5f | %2d )? key   # the field's name
-      (?: " | %22 )? \s* (?: = | : | %3d | %3a ) \s* (?: " | %22 )? )
+      (?: ["'] | %22 | %27 )? \s* (?: = | : | %3d | %3a ) \s* (?: ["'] | %22 | %27 )? )
     ( (?: [^&\s"',;}\]\\] | \\. )+ )      # its value, up to the next field
     """
 )

@@ -219,3 +219,35 @@ def test_an_api_key_never_reaches_the_log(tmp_path, tiny_models, start_server):
     wait_until(lambda: server.log.count("[redacted]") >= 4)
     assert '"POST /translate?' in server.log and "/health?api_key=[redacted]" in server.log
     assert KEY not in server.log and wrong not in server.log, server.log
+
+
+def test_every_log_line_has_keys_redacted_whatever_logged_them(capsys):
+    """The access line's URL, a body as JSON or as Python shows it, a form, a traceback: the
+    server's log set-up lets no key through."""
+    import logging.config
+
+    from pipeline.serve.logs import log_config
+
+    loggers = [logging.getLogger(name) for name in ("", "uvicorn", "uvicorn.error", "uvicorn.access")]
+    before = [(logger, logger.handlers[:], logger.level, logger.propagate, logger.disabled) for logger in loggers]
+    logging.config.dictConfig(log_config())
+    try:
+        logging.getLogger("uvicorn.access").info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "POST",
+                                                 f"/translate?q=x&api_key={KEY}", "1.1", 200)
+        logging.getLogger("pipeline.serve").warning("body %s", {"api_key": KEY, "q": "x"})
+        logging.getLogger("uvicorn.error").error("body %s", f'{{"q": "x", "api_key": "{KEY}"}}'.encode())
+        logging.getLogger("uvicorn.error").error(f"form q=x&api-key={KEY}")
+        try:
+            raise ValueError(f"apiKey={KEY}")
+        except ValueError:
+            logging.getLogger("uvicorn.error").exception("failed")
+    finally:  # this process's logging as it was: the handlers write to this test's captured stderr
+        for logger, handlers, level, propagate, disabled in before:
+            logger.handlers[:] = handlers
+            logger.setLevel(level)
+            logger.propagate, logger.disabled = propagate, disabled
+    log = capsys.readouterr().err
+    assert KEY not in log, log
+    for shown in ("api_key=[redacted] HTTP/1.1", "{'api_key': '[redacted]', 'q': 'x'}",
+                  '"api_key": "[redacted]"}', "form q=x&api-key=[redacted]", "ValueError: apiKey=[redacted]"):
+        assert shown in log, (shown, log)
