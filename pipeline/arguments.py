@@ -4,11 +4,38 @@ maps them onto the runner; the CLI reference in the docs is generated from `buil
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 from pipeline import __version__
 from pipeline.layout import DEFAULT_DOMAIN, DEFAULT_LOCALES_DIR, DEFAULT_MODELS, DEFAULT_WORKDIR
 from pipeline.mt.executors import EXECUTORS
+
+
+def number(kind: type, low: float, high: float | None = None, *, above: bool = False, unit: str = ""):
+    """An argparse `type` reading an int or a finite float in a range (`above`: `low` itself is
+    out), so `nan`, `inf` or `-1` stop at the command line with exit 2, as models.yaml's values do."""
+    noun = ("an integer" if kind is int else "a finite number") + (f" of {unit}" if unit else "")
+    bounds = (f"above {low:g}" if above else f"at least {low:g}") if high is None else \
+        (f"above {low:g} and at most {high:g}" if above else f"from {low:g} to {high:g}")
+    wanted = f"{noun}, {bounds}"
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be {wanted}, not {text!r}") from None
+        if (kind is float and not math.isfinite(value)) or value < low or (above and value == low) \
+                or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"must be {wanted}, not {text}")
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
+COUNT = number(int, 1)
+SECONDS = number(float, 0, 3600, above=True, unit="seconds")
 
 
 def _add_common(p: argparse.ArgumentParser, *, models: bool = True) -> None:
@@ -56,11 +83,11 @@ def _add_executor(p: argparse.ArgumentParser) -> None:
                    help="local: in this process (default); ray: on a Ray cluster (pip install '.[ray]')")
     g.add_argument("--ray-address", metavar="ADDRESS",
                    help="Ray cluster to join, e.g. auto or head-node:6379 (default: $RAY_ADDRESS, else a local instance)")
-    g.add_argument("--ray-workers", type=int, metavar="N",
+    g.add_argument("--ray-workers", type=COUNT, metavar="N",
                    help="model copies (actors) on the cluster (default: as many as its CPUs or GPUs fit)")
-    g.add_argument("--ray-cpus-per-worker", type=float, default=1.0, metavar="N",
+    g.add_argument("--ray-cpus-per-worker", type=number(float, 0, 1024, above=True), default=1.0, metavar="N",
                    help="CPUs each actor reserves and uses as threads (default: 1)")
-    g.add_argument("--ray-gpus-per-worker", type=float, default=0.0, metavar="N",
+    g.add_argument("--ray-gpus-per-worker", type=number(float, 0, 64), default=0.0, metavar="N",
                    help="GPUs each actor reserves, e.g. 1, or 0.5 for two copies per GPU (default: 0, CPU actors)")
 
 
@@ -155,7 +182,8 @@ def _add_serve(sub) -> None:
                    help=f"which model serves which language pair (default: {DEFAULT_MODELS})")
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 for every interface)")
-    p.add_argument("--port", default=5000, type=int, help="port to listen on (default: 5000, LibreTranslate's)")
+    p.add_argument("--port", default=5000, type=number(int, 0, 65535),
+                   help="port to listen on (default: 5000, LibreTranslate's)")
     p.add_argument("--api-keys", type=Path, metavar="FILE",
                    help="require one of the keys in FILE (one a line) as api_key on every translation")
     p.add_argument("--cors-origins", default="*", metavar="ORIGINS",
@@ -166,19 +194,25 @@ def _add_serve(sub) -> None:
                    help="work directory whose translation memory the service reads and adds to; "
                         f"may be shared with `pipeline run` (default: {DEFAULT_WORKDIR})")
     g = p.add_argument_group("limits and batching")
-    g.add_argument("--max-body", type=int, default=1 << 20, metavar="BYTES",
+    g.add_argument("--max-body", type=COUNT, default=1 << 20, metavar="BYTES",
                    help="largest request body (default: 1048576; larger: HTTP 413)")
-    g.add_argument("--max-texts", type=int, default=100, metavar="N", help="texts in one request (default: 100)")
-    g.add_argument("--max-chars", type=int, default=5000, metavar="N", help="characters in one text (default: 5000)")
-    g.add_argument("--max-requests", type=int, default=64, metavar="N",
+    g.add_argument("--max-texts", type=COUNT, default=100, metavar="N", help="texts in one request (default: 100)")
+    g.add_argument("--max-chars", type=COUNT, default=5000, metavar="N", help="characters in one text (default: 5000)")
+    g.add_argument("--max-requests", type=COUNT, default=64, metavar="N",
                    help="translations in progress at once; more are answered 503 at once (default: 64)")
-    g.add_argument("--max-queue", type=int, default=1024, metavar="N",
+    g.add_argument("--max-queue", type=COUNT, default=1024, metavar="N",
                    help="sentences waiting for the model at once; more are answered 503, and a request "
                         "holding more on its own 413 (default: 1024)")
-    g.add_argument("--timeout", type=float, default=15.0, metavar="SECONDS",
+    g.add_argument("--timeout", type=SECONDS, default=15.0, metavar="SECONDS",
                    help="a request that waited this long for the model is answered 503 (default: 15; "
                         "Weblate gives up at 20)")
-    g.add_argument("--batch-wait", type=float, default=5.0, metavar="MS",
+    g.add_argument("--batch-wait", type=number(float, 0, 60000, unit="milliseconds"), default=5.0, metavar="MS",
                    help="how long a model call waits for more requests to join it (default: 5 ms)")
-    g.add_argument("--max-batch", type=int, default=64, metavar="N", help="sentences per model call (default: 64)")
+    g.add_argument("--max-batch", type=COUNT, default=64, metavar="N", help="sentences per model call (default: 64)")
     g.add_argument("--no-batching", action="store_true", help="one model call per request, in arrival order")
+    g = p.add_argument_group("connections")
+    g.add_argument("--read-timeout", type=SECONDS, default=20.0,
+                   metavar="SECONDS", help="time a client has to send a whole request, from connecting or from its "
+                                           "previous answer; slower connections are closed (default: 20)")
+    g.add_argument("--keep-alive", type=SECONDS, default=5.0,
+                   metavar="SECONDS", help="how long an idle connection is kept open after an answer (default: 5)")

@@ -321,26 +321,20 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from pipeline.serve import Listen, ServeSettings, serve
+    from pipeline.serve import Connections, Listen, ServeSettings, serve
     from pipeline.serve.auth import load_api_keys
     from pipeline.serve.batching import BatchSettings
     from pipeline.serve.cors import parse_origins
     from pipeline.serve.limits import Limits
 
-    for name in ("max_body", "max_texts", "max_chars", "max_requests", "max_queue", "max_batch"):
-        if getattr(args, name) < 1:
-            raise PipelineError(f"--{name.replace('_', '-')} must be at least 1")
-    if args.timeout <= 0 or args.batch_wait < 0:
-        raise PipelineError("--timeout must be above 0 and --batch-wait not below 0")
-    if not 0 <= args.port <= 65535:
-        raise PipelineError("--port must be between 0 and 65535")
     require_folder(args.workdir, "--workdir")
     limits = Limits(args.max_body, args.max_texts, args.max_chars, args.max_requests)
     batching = BatchSettings(not args.no_batching, args.batch_wait / 1000, args.max_batch, args.max_queue, args.timeout)
     keys = load_api_keys(args.api_keys) if args.api_keys is not None else None
     origins = parse_origins(args.cors_origins)
+    connections = Connections(args.read_timeout, args.keep_alive)
     return serve(args.models, args.workdir, Listen(args.host, args.port),
-                 ServeSettings(limits, batching, keys, origins), args.glossary)
+                 ServeSettings(limits, batching, keys, origins, connections), args.glossary)
 
 
 def _executor(args: argparse.Namespace):

@@ -20,6 +20,7 @@ from pipeline.mt import translate_scored
 from pipeline.mt.executors import LocalExecutor
 from pipeline.serve.batching import BatchSettings, DynamicBatcher
 from pipeline.serve.cors import Origins
+from pipeline.serve.connections import Connections
 from pipeline.serve.languages import Target, routed_targets
 from pipeline.serve.limits import Limits
 from pipeline.serve.texts import ServedTexts, translate_texts
@@ -30,6 +31,7 @@ class ServeSettings:
     batching: BatchSettings = BatchSettings()
     api_keys: tuple[str, ...] | None = None  # None: no key needed
     origins: Origins = Origins()  # the web pages that may call the service (default: any)
+    connections: Connections = Connections()
 
 
 class Service:

@@ -103,12 +103,13 @@ def wait_until(condition, timeout: float = 30) -> None:
         time.sleep(0.02)
 
 
-def pipeline(*args, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
-    """Another `pipeline` command, as a user runs it."""
+def pipeline(*args, cwd: Path, check: bool = True, timeout: float | None = None) -> subprocess.CompletedProcess:
+    """Another `pipeline` command, as a user runs it (`timeout`: for a command that would run on,
+    a server started where it should have been refused)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     proc = subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=cwd, env=env,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, timeout=timeout)
     if check and proc.returncode != 0:
         raise AssertionError(f"exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
     return proc

@@ -86,7 +86,7 @@ def test_start_up_errors_are_one_clear_line_and_exit_2(tmp_path, tiny_models):
         (["--models", models, "--api-keys", "empty-keys.txt"], "empty-keys.txt: no API keys in the file"),
         (["--models", models, "--api-keys", "spaced-keys.txt"], "spaced-keys.txt:2: an API key has a space"),
         (["--models", models, "--port", str(taken.getsockname()[1])], "cannot listen on 127.0.0.1:"),
-        (["--models", models, "--max-texts", "0"], "--max-texts must be at least 1"),
+        (["--models", models, "--max-texts", "0"], "argument --max-texts: must be an integer, at least 1, not 0"),
         (["--models", models, "--workdir", models], "--workdir must name a folder"),
     ]
     try:
