@@ -60,7 +60,10 @@ def rebuild_html(source: str, translate: Callable[[int, str], Translation], lang
     root.set("dir", direction)
     _ensure_utf8(root)
     _content_language(root, lang)
-    return lxml.html.tostring(root, encoding="unicode", method="html", doctype="<!DOCTYPE html>") + "\n"
+    # Comments before <html> (a licence, a "saved from url" mark) stay, after the doctype.
+    before = [lxml.html.tostring(node, encoding="unicode", method="html", with_tail=False) + "\n"
+              for node in reversed(list(root.itersiblings(preceding=True)))]
+    return "<!DOCTYPE html>\n" + "".join(before) + lxml.html.tostring(root, encoding="unicode", method="html") + "\n"
 
 
 def is_source_language(tag: str | None) -> bool:

@@ -14,7 +14,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 PENDING = "હજુ બાકી."  # left fuzzy: ships in Gujarati
 
-PAGE = """<!DOCTYPE html>
+PAGE = """<!-- licence: CC-BY-4.0 -->
+<!DOCTYPE html>
 <html lang="gu" xml:lang="gu"><head>
 <meta http-equiv="Content-Type" content="text/html; charset=utf-8">
 <meta http-equiv="content-language" content="gu">
@@ -217,3 +218,8 @@ def test_an_html_fragment_file_is_exported_as_a_fragment(exported):
     out = (exported / "html" / "en" / "partial.html").read_text(encoding="utf-8")
     assert out == ('<!-- an include: no html, head or body of its own -->\n<h2 lang="en">Text.</h2>\n'
                    "<p>Text &amp; Text.</p>\n")
+
+
+def test_comments_before_the_html_element_are_kept(exported):
+    text = (exported / "html" / "en" / "lang.html").read_text(encoding="utf-8")
+    assert text.startswith('<!DOCTYPE html>\n<!-- licence: CC-BY-4.0 -->\n<html lang="en"')
