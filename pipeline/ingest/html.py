@@ -47,7 +47,9 @@ BLOCKS = CONTAINERS | frozenset(
     "meta link base menu hgroup picture source track map".split()
 )
 KEPT_WHOLE = frozenset("br wbr img input code kbd samp var svg math iframe object video audio canvas".split())
-SKIPPED = frozenset("script style code pre template noscript textarea".split())
+SKIPPED = frozenset("script style code pre template noscript textarea xmp noembed noframes plaintext".split())
+# Elements whose body a browser reads as text up to their end tag; lxml escapes it when it writes them.
+RAW_TEXT = frozenset("xmp noembed noframes plaintext iframe".split())
 TRANSLATABLE_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label")
 META_NAMES = {("name", "description"), ("property", "og:title"), ("property", "og:description"),
               ("name", "og:title"), ("name", "og:description")}

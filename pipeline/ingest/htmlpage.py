@@ -18,7 +18,8 @@ from collections.abc import Callable
 
 import lxml.html
 
-from pipeline.ingest.html import FOREIGN_TEXT, Unit, extract_units, fragment_nodes, is_whole_page, parse_html
+from pipeline.ingest.html import (FOREIGN_TEXT, RAW_TEXT, Unit, extract_units, fragment_nodes, is_whole_page,
+                                  parse_html)
 from pipeline.layout import SOURCE_LANGUAGE
 from pipeline.localise.markup import find_tags, strip_placeholders, valid_tags
 
@@ -52,15 +53,31 @@ def rebuild_html(source: str, translate: Callable[[int, str], Translation], lang
                 _relabel(unit.parent, lang)
     if fragment:
         text, nodes = fragment_nodes(root)
-        return html.escape(text, quote=False) + "".join(
-            lxml.html.tostring(node, encoding="unicode", method="html") for node in nodes)
+        return html.escape(text, quote=False) + "".join(_serialised(node) for node in nodes)
     for name in LANG_ATTRIBUTES:
         if name == "lang" or root.get(name) is not None:
             root.set(name, lang)
     root.set("dir", direction)
     _ensure_utf8(root)
     _content_language(root, lang)
-    return lxml.html.tostring(root, encoding="unicode", method="html", doctype="<!DOCTYPE html>") + "\n"
+    # Comments before <html> (a licence, a "saved from url" mark) stay, after the doctype.
+    before = [_serialised(node, with_tail=False) + "\n" for node in reversed(list(root.itersiblings(preceding=True)))]
+    return "<!DOCTYPE html>\n" + "".join(before) + _serialised(root) + "\n"
+
+
+def _serialised(node, with_tail: bool = True) -> str:
+    """`node` as HTML, the bodies of raw-text elements (`xmp`, `noembed`, `noframes`, `iframe`) as
+    the source wrote them: lxml escapes them (`<b>` would show as `&lt;b&gt;`), a browser would not."""
+    raw: dict[str, str] = {}
+    if isinstance(node.tag, str):  # an element, not a comment
+        for el in node.iter(*RAW_TEXT):
+            if el.text and not len(el):
+                marker = f"\ue000{len(raw)}\ue001"
+                raw[marker], el.text = el.text, marker
+    out = lxml.html.tostring(node, encoding="unicode", method="html", with_tail=with_tail)
+    for marker, text in raw.items():
+        out = out.replace(marker, text, 1)
+    return out
 
 
 def is_source_language(tag: str | None) -> bool:

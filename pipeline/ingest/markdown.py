@@ -4,14 +4,16 @@ markdown-it-py (CommonMark) parses; we never hand-parse Markdown. Each heading o
 (list items and block quotes hold paragraphs) is one unit; inside it emphasis and links become
 `<1>…</1>` placeholders, and things kept whole (inline code, images, autolinks, inline HTML, hard
 line breaks, and a `<script>`, `<style>` or other untranslatable element from its opening tag to
-its closing tag: `pipeline.ingest.rawhtml`) `<2/>` (see `pipeline.markup`). Image alt text is a
-unit of its own. URLs, code spans, code blocks, HTML blocks that a later block closes, and front matter (`---` YAML
-or `+++` TOML at the top) are never translated. A file nested deeper than markdown-it follows
-(MAX_NESTING) is refused, never read in part.
+its closing tag: `pipeline.ingest.rawhtml`) `<2/>` (see `pipeline.markup`). Image alt text and
+link and image titles are units of their own; a table cell is one, and an HTML block holds those
+the HTML reader finds in it. URLs, code spans, code blocks, HTML blocks that a later block closes,
+and front matter (`---` YAML or `+++` TOML at the top) are never translated. A file nested deeper
+than markdown-it follows (MAX_NESTING) is refused, never read in part.
 
-On export each unit's lines are replaced by one line: the source line's prefix (`## `, `- `,
-`> `, indentation) and the translation, with every character a translation could use as
-Markdown escaped, so a translation can never add a link, an image or HTML.
+On export each unit's lines are replaced by one line: every container marker before its text on
+the source line (`## `, `- > `, `1. - `, `[^1]: `, indentation) and the translation (a cell is
+replaced inside its row, an HTML block rebuilt as HTML), with every character a translation could
+use as Markdown escaped, so a translation can never add a link, an image or HTML.
 """
 
 from __future__ import annotations
@@ -100,7 +102,7 @@ def extract_units(text: str, carriers: bool = False, path: object = None) -> lis
         elif token.type == "table_close":
             in_table -= 1
         elif token.type == "tr_open":
-            row, column = cell_spans(lines[token.map[0]]), -1
+            row, column = _cell_spans(lines[token.map[0]]), -1
         elif token.type in ("th_open", "td_open"):
             column += 1
         if token.type == "html_block" and left_open is None:
@@ -214,7 +216,7 @@ def _inline_unit(kind: str, token, first_line: str, span: tuple[int, int] | None
     return Unit(kind, text, token.map[0], lines, tokens, frozenset(whole), prefix=prefix, span=span), images
 
 
-def cell_spans(line: str) -> list[tuple[int, int]]:
+def _cell_spans(line: str) -> list[tuple[int, int]]:
     """Where the text of each cell of a table row lies in its line, the row split as markdown-it
     splits it (`\\|` is no border; a border first or last makes no empty cell)."""
     start, end = _ROW_START.match(line).end(), len(line.rstrip())

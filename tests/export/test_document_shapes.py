@@ -14,7 +14,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 PENDING = "હજુ બાકી."  # left fuzzy: ships in Gujarati
 
-PAGE = """<!DOCTYPE html>
+PAGE = """<!-- licence: CC-BY-4.0 -->
+<!DOCTYPE html>
 <html lang="gu" xml:lang="gu"><head>
 <meta http-equiv="Content-Type" content="text/html; charset=utf-8">
 <meta http-equiv="content-language" content="gu">
@@ -90,6 +91,10 @@ PARTIAL = """<!-- an include: no html, head or body of its own -->
 <p>લખાણ &amp; વધુ.</p>
 """
 
+RAW = """<!DOCTYPE html><html><body><p>નમૂનો નીચે.</p><xmp><b>ઉદાહરણ</b> & <i>x</i></xmp>
+<noembed><b>પ્લગઇન નથી</b></noembed><iframe src="v.html"><p>ફ્રેમ નથી</p></iframe></body></html>
+"""
+
 
 def english(msgid: str) -> str:
     """A reviewer's translation: every run of Gujarati words becomes `Text`, markup kept."""
@@ -104,7 +109,8 @@ def exported(tmp_path_factory, tiny_models, pipeline):
     for name, text in (("lang.html", PAGE), ("xhtml.html", XHTML), ("nested.md", NESTED),
                        ("footnotes.md", FOOTNOTES), ("table.md", TABLE),
                        ("blocks.md", BLOCKS), ("titles.md", TITLES),
-                       ("notranslate.html", NOTRANSLATE), ("partial.html", PARTIAL)):
+                       ("notranslate.html", NOTRANSLATE), ("partial.html", PARTIAL),
+                       ("raw.html", RAW)):
         (articles / name).write_text(text, encoding="utf-8")
     (articles / "crlf.md").write_bytes("# ઉપર\r\n\r\nપહેલું વાક્ય.\r\n".encode())
     pipeline("run", "articles", "--to", "en", "--models", tiny_models, cwd=root)
@@ -217,3 +223,16 @@ def test_an_html_fragment_file_is_exported_as_a_fragment(exported):
     out = (exported / "html" / "en" / "partial.html").read_text(encoding="utf-8")
     assert out == ('<!-- an include: no html, head or body of its own -->\n<h2 lang="en">Text.</h2>\n'
                    "<p>Text &amp; Text.</p>\n")
+
+
+def test_comments_before_the_html_element_are_kept(exported):
+    text = (exported / "html" / "en" / "lang.html").read_text(encoding="utf-8")
+    assert text.startswith('<!DOCTYPE html>\n<!-- licence: CC-BY-4.0 -->\n<html lang="en"')
+
+
+def test_raw_text_elements_are_never_offered_and_come_back_as_written(exported):
+    text = (exported / "html" / "en" / "raw.html").read_text(encoding="utf-8")
+    assert "<p>Text.</p><xmp><b>ઉદાહરણ</b> & <i>x</i></xmp>" in text  # shown as written, as in the source
+    assert '<noembed><b>પ્લગઇન નથી</b></noembed><iframe src="v.html"><p>ફ્રેમ નથી</p></iframe>' in text
+    po = polib.pofile(str(exported.parent / "locales" / "en" / "LC_MESSAGES" / "messages.po"))
+    assert not [e.msgid for e in po if "ઉદાહરણ" in e.msgid or "પ્લગઇન" in e.msgid]

@@ -53,6 +53,7 @@ def test_markdown_reader_takes_text_not_urls_code_or_front_matter():
     assert blocks("guide.md") == [
         "સ્થાપન માર્ગદર્શિકા",
         "આ માર્ગદર્શિકા <1>સરળ</1> છે. વધુ માટે <2>અમારી સાઇટ</2> જુઓ.",
+        "મદદ",  # the link's title, a tooltip, as the HTML reader reads title attributes
         "પહેલું પગલું",
         "બીજું પગલું <1/> ચલાવો",
         "ગુજરાતનો નકશો",  # image alt

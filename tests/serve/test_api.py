@@ -146,6 +146,7 @@ FRAGMENTS = [
     '<frameset cols="50%,50%"><frame src="a.html"><frame src="b.html"></frameset>',
     f"<p>{SENTENCE}</p></body><p>{SENTENCE}</p>",  # a stray end tag ends nothing in a fragment
     f"<p>{SENTENCE}</p><p>&lt;&gt; &amp; &#169; 2024</p>",  # entities: text, escaped as text again
+    f"<p>{SENTENCE}</p><xmp><b>{SENTENCE}</b> &</xmp>",  # raw text: shown as written, never translated
 ]
 
 
@@ -153,11 +154,12 @@ def test_an_html_fragment_comes_back_a_fragment_with_every_node(served):
     out = translate(served, FRAGMENTS, format="html")["translatedText"]
     for source, text in zip(FRAGMENTS, out):
         assert markup(text) == [m for m in markup(source) if m != "</body"], (source, text)
-        assert SENTENCE not in text, text  # translated, not passed through
+        assert SENTENCE not in text.split("<xmp>")[0], text  # translated, not passed through
     assert out[0].startswith("<style>p { color: red }</style><p>") and out[1].startswith("<script>var x = 1;</script>")
     assert out[2].startswith("<!-- from the CMS --><p>") and out[2].endswith("</p><!-- end -->")
     assert out[4].endswith("</p>\n") and out[5] == FRAGMENTS[5]
     assert out[7].endswith("</p><p>&lt;&gt; &amp; \u00a9 2024</p>")
+    assert out[8].endswith(f"</p><xmp><b>{SENTENCE}</b> &</xmp>")
 
 
 @pytest.mark.parametrize("body, status, message", [
