@@ -32,6 +32,7 @@ from lxml import etree
 from pipeline.errors import PipelineError
 from pipeline.localise.markup import PLACEHOLDER, space_after_stops, strip_placeholders
 from pipeline.model import Block, Document
+from pipeline.ingest import controls
 from pipeline.ingest.text import decode
 
 # Text inside inline SVG (`text`, `title`, `desc`) and MathML (`mtext`) is text too; MathML's
@@ -181,7 +182,8 @@ def decode_html(data: bytes, path: Path) -> str:
         except UnicodeDecodeError:
             try:
                 if not label.startswith("utf-"):  # a page declaring UTF-16 is UTF-8 to a browser
-                    return unicodedata.normalize("NFC", data.decode("cp1252" if label in _WINDOWS_1252 else label))
+                    text = data.decode("cp1252" if label in _WINDOWS_1252 else label)
+                    return controls.clean(unicodedata.normalize("NFC", text))
             except (LookupError, UnicodeDecodeError):
                 pass  # an encoding Python does not know, or bytes that are not in it: say it is not UTF-8
     return decode(data, path)
