@@ -126,7 +126,10 @@ def test_html_fragments_come_back_as_fragments_and_pages_as_pages(served):
     fragment = f"<p>{SENTENCE} <b>{flores(7, 1)[0]}</b></p><ul><li>{flores(8, 1)[0]}</li></ul>"
     out = translate(served, fragment, format="html")["translatedText"]
     assert out.startswith("<p>") and out.endswith("</li></ul>") and "<b>" in out and "<html" not in out
-    assert "ક" not in out.replace(flores(7, 1)[0], "")  # every sentence translated
+    # every sentence translated: each is what the model gives it as a plain text (the tiny random
+    # model's output may hold Gujarati letters, so their absence proves nothing)
+    for sentence in (SENTENCE, flores(8, 1)[0]):
+        assert translate(served, sentence)["translatedText"] in out
     page = f"<!DOCTYPE html><html><head><title>{SENTENCE}</title></head><body><p>{SENTENCE}</p></body></html>"
     whole = translate(served, page, format="html")["translatedText"]
     assert whole.startswith("<!DOCTYPE html>") and 'lang="en"' in whole and "<title>" in whole
