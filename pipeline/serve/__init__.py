@@ -23,6 +23,7 @@ from pathlib import Path
 
 from pipeline.config import load_config
 from pipeline.errors import PipelineError
+from pipeline.serve.auth import HideKeys
 from pipeline.serve.service import ServeSettings, Service
 
 
@@ -75,6 +76,7 @@ def serve(models: Path, workdir: Path, listen: Listen = Listen(), settings: Serv
         timeout_graceful_shutdown=settings.batching.deadline + 30,
         # A backstop under the service's own limits: past it uvicorn answers 503 itself.
         limit_concurrency=4 * settings.limits.max_requests + 64))
+    logging.getLogger("uvicorn.access").addFilter(HideKeys())  # after uvicorn has set its logging up
     # uvicorn re-raises the signal that stopped it once it has shut down gracefully; the
     # command then ends with status 0 instead of being killed by it.
     previous = {sig: signal.signal(sig, lambda *_: None) for sig in (signal.SIGINT, signal.SIGTERM)}

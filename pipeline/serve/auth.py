@@ -5,12 +5,15 @@ clients send them, the `api_key` field of the body or the URL (Weblate's "API ke
 libretranslatepy's `api_key`, deep-translator's). `POST /detect` needs one too; `/languages`,
 `/frontend/settings` and `/health` stay open, as in LibreTranslate: Weblate reads the languages
 without a key.
+A key sent in the URL never reaches the access log (`HideKeys`).
 """
 
 from __future__ import annotations
 
 import hmac
+import logging
 from pathlib import Path
+from urllib.parse import unquote_plus
 
 from pipeline.errors import PipelineError
 
@@ -47,3 +50,29 @@ def key_problem(keys: tuple[str, ...] | None, given: str | None) -> str | None:
     for key in keys:
         matched |= hmac.compare_digest(key.encode("utf-8"), given.encode("utf-8"))
     return None if matched else "Invalid API key"
+
+
+HIDDEN = "***"
+
+
+def hide_key(target: str) -> str:
+    """A request target (`/translate?q=...&api_key=...`) with the value of every `api_key` field
+    replaced, however its name is percent-encoded (`api%5Fkey` is read as the key too)."""
+    path, mark, query = target.partition("?")
+    if not mark:
+        return target
+    pieces = []
+    for piece in query.split("&"):
+        name, equals, _ = piece.partition("=")
+        pieces.append(f"{name}={HIDDEN}" if equals and unquote_plus(name).lower() == "api_key" else piece)
+    return f"{path}?{'&'.join(pieces)}"
+
+
+class HideKeys(logging.Filter):
+    """Keeps keys out of the access log: deep-translator sends its key in the URL, and the log
+    line names the request target; logs are read by more people than keys are given to."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(hide_key(arg) if isinstance(arg, str) else arg for arg in record.args)
+        return True
