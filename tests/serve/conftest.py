@@ -33,19 +33,19 @@ def flores(start: int, count: int) -> list[str]:
 
 
 class Server:
-    """A running `pipeline serve`; `log` is everything it wrote to stderr so far."""
+    """A running `pipeline serve`; `log` is everything it wrote so far (its access log included)."""
 
     def __init__(self, args: list, cwd: Path, timeout: float = 180):
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
         self.proc = subprocess.Popen([sys.executable, "-m", "pipeline", "serve", "--port", "0", *map(str, args)],
-                                     cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                                     cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.lines: list[str] = []
         self.url: str | None = None
         ready = threading.Event()
 
         def read():
-            for line in self.proc.stderr:
+            for line in self.proc.stdout:
                 self.lines.append(line)
                 if line.startswith("pipeline serve: http://"):
                     self.url = line.split()[2].rstrip("/")
