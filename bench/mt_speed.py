@@ -160,6 +160,8 @@ def indictrans2_speed(folder: Path, sentences: list[str], modes: dict, new_token
         translator.translate(sentences[-2:], "gu", "en")  # warm-up
         seconds = timed(translator.translate, sentences, "gu", "en")
         out[mode] = {"seconds": round(seconds, 2), "sentences_per_s": round(len(sentences) / seconds, 2)}
+        print(f"{mode:7} {'indictrans2 (ctranslate2 int8)':32} {out[mode]['sentences_per_s']:7.2f} sentences/s",
+              file=sys.stderr, flush=True)
     out["rss_mb_after_translating"] = round(rss_mb() - before)
     del translator
     gc.collect()

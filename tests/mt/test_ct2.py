@@ -92,7 +92,7 @@ def test_auto_takes_ctranslate2_when_it_can_convert_the_model(tiny_models):
         assert resolve_backend(dataclasses.replace(spec, backend="transformers")) == "transformers"
     it2 = dataclasses.replace(spec, family="indictrans2")
     assert resolve_backend(it2) == "ctranslate2"  # converted by our own code, never the hub's
-    with pytest.raises(PipelineError, match="CTranslate2 backend only.*never runs; set backend: ctranslate2"):
+    with pytest.raises(PipelineError, match=r"CTranslate2 backend only.*never runs\); set backend: ctranslate2"):
         resolve_backend(dataclasses.replace(it2, backend="transformers"))
 
 
