@@ -29,10 +29,9 @@ class Plan:
         return cls(tuple(data["todo"]), int(data["kept"]))
 
 
-def make_plan(existing: polib.POFile | None, messages: list[Message],
-              legacy_owned: dict[str, str] | None = None) -> Plan:
+def make_plan(existing: polib.POFile | None, messages: list[Message]) -> Plan:
     keep = reusable(existing, reviewed_texts(existing))
     if existing is not None:
-        keep |= {e.msgid for e in existing if text_state(e, legacy_owned).persons}
+        keep |= {e.msgid for e in existing if text_state(e).persons}
     todo = tuple(m.msgid for m in messages if m.msgid not in keep)
     return Plan(todo, len(messages) - len(todo))
