@@ -1,8 +1,8 @@
 """The runner: one object per command that owns what a run holds (the work directory's lock and
-cache, the catalogue folder's lock while catalogues are written, the executor, the translation
-memory, the collector's settings), chains the stages in memory, keeps their results as cache
-entries keyed by their inputs, and fills the report. Stages are functions over values; every
-cache read and write, and every line of the report, is here.
+ledger, the catalogue folder's lock while catalogues are written, the executor, the translation
+memory, the collector's settings), chains the stages in memory, keeps their results as the
+ledger's entries keyed by their inputs, and fills the report from their values. Stages are
+functions over values; every read and write of the ledger, and every line of the report, is here.
 """
 
 from __future__ import annotations
