@@ -220,7 +220,7 @@ def _print_models(args: argparse.Namespace) -> int:
 
 
 def _print_status(args: argparse.Namespace) -> int:
-    from pipeline.catalog.status import project_status
+    from pipeline.ledger import project_status
 
     locales = _target_locales(args.to) if args.to else None
     if locales is None:
@@ -242,7 +242,7 @@ def _print_status(args: argparse.Namespace) -> int:
 
 def _print_worst(args: argparse.Namespace, locales: list[str] | None) -> int:
     from pipeline.catalog.review_order import worst
-    from pipeline.catalog.status import project_review_items
+    from pipeline.ledger import project_review_items
 
     if args.worst < 1:
         raise PipelineError("--worst takes a positive number of entries")

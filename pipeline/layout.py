@@ -4,7 +4,8 @@ error type and file-name check, so configuration, stages and the CLI can all ask
 
     locales/DOMAIN.pot                      the Gujarati segments
     locales/LOCALE/LC_MESSAGES/DOMAIN.po    a locale's catalogue (the truth), and its .mo
-    .pipeline/NAME.json                     a stage's cached result (a cache: deleting it costs time)
+    .pipeline/NAME.json                     a stage's cached result (a cache: deleting it costs time;
+                                            every entry is named in `pipeline.ledger`)
     .pipeline/memory.sqlite                 the model's raw output (a cache too)
 """
 
@@ -118,9 +119,6 @@ class Paths:
 
     def __post_init__(self):
         check_plain_name(self.domain, "gettext domain")  # it names output files
-
-    def artefact(self, name: str) -> Path:
-        return Path(self.workdir) / f"{name}.json"
 
     def memory(self) -> Path:
         return Path(self.workdir) / MEMORY_FILE

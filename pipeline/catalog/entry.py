@@ -17,21 +17,20 @@ kept, and so is one whose note a person deleted. An approved entry (fuzzy cleare
 whatever its comments say; the pipeline takes its note off.
 
 Catalogues written before digests existed carry `#. machine translation: MODEL` alone; their owner
-was recorded in `.pipeline/owned-<locale>.json`. Such an entry is the pipeline's only when that file
-holds its very msgstr; otherwise (no file, an entry the file does not list, or a digest-era entry
-whose note a person removed) it is taken as a person's, since nothing can show it is not (nothing
-a person wrote is ever re-translated).
+was recorded in the work directory, and the work directory's ledger gives such an entry the note
+it would carry today when that record holds its very msgstr (`ledger.Ledger.migrated`). Any other
+(no record, an entry the record does not list, or a digest-era entry whose note a person removed)
+is taken as a person's, since nothing can show it is not (nothing a person wrote is ever
+re-translated).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import re
 from collections.abc import Callable
 from enum import Enum
-from pathlib import Path
 
 import polib
 
@@ -126,22 +125,13 @@ def with_note(tcomment: str, forms: tuple[str, ...] | str) -> str:
     return "\n".join(filter(None, [without_note(tcomment), machine_note(forms)]))
 
 
-def read_legacy_owned(path: Path) -> dict[str, str] | None:
-    """`owned-<locale>.json`, the ownership record of versions before digests; None without one."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (FileNotFoundError, NotADirectoryError, json.JSONDecodeError, UnicodeDecodeError):
-        return None
-    return data if isinstance(data, dict) else None
+def state(entry: polib.POEntry) -> State:
+    """The one answer to what an entry is (a catalogue an earlier version wrote is read through
+    `ledger.Ledger.migrated` first)."""
+    return State.OBSOLETE if entry.obsolete else text_state(entry)
 
 
-def state(entry: polib.POEntry, legacy_owned: dict[str, str] | None = None) -> State:
-    """The one answer to what an entry is. `legacy_owned`: `.pipeline/owned-<locale>.json` of an
-    earlier version, consulted only for entries written before digests."""
-    return State.OBSOLETE if entry.obsolete else text_state(entry, legacy_owned)
-
-
-def text_state(entry: polib.POEntry, legacy_owned: dict[str, str] | None = None) -> State:
+def text_state(entry: polib.POEntry) -> State:
     """What an entry's text is, obsolete or not: an obsolete entry whose source comes back is
     revived as it was (a person's text stays a person's)."""
     if not is_translated(entry):
@@ -153,9 +143,7 @@ def text_state(entry: polib.POEntry, legacy_owned: dict[str, str] | None = None)
         return State.MACHINE if digest(texts(entry)) == written else State.EDITED
     if model_of(entry) is None:
         return State.EDITED  # a suggestion of reviewed text, or another tool's fuzzy entry
-    if legacy_owned is not None and legacy_owned.get(entry.msgid) == entry.msgstr:
-        return State.MACHINE  # the very text an earlier version recorded writing
-    return State.EDITED  # also an entry the record does not list: a person may have taken the note off
+    return State.EDITED  # a person may have taken the note off
 
 
 def ships(entry: polib.POEntry, include_fuzzy: bool = False) -> bool:

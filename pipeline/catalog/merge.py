@@ -61,7 +61,6 @@ def merge_catalog(
     existing: polib.POFile | None,
     messages: list[Message],
     translations: dict[str, Translation],
-    legacy_owned: dict[str, str] | None = None,
     *,
     reviewed: dict[str, str] | None = None,
     purge_obsolete: bool = False,
@@ -69,8 +68,8 @@ def merge_catalog(
 ) -> polib.POFile:
     """The new catalogue for one locale, in document order, obsolete entries last.
 
-    `legacy_owned`: an earlier version's `owned-<locale>.json` (see `entry.state`); `check`: the QA
-    registry with the locale's context, to check a person's text (None: their comments kept verbatim)."""
+    `check`: the QA registry with the locale's context, to check a person's text (None: their
+    comments kept verbatim)."""
     reviewed = reviewed or {}
     if existing is not None:
         take_clean_msgids(existing)
@@ -83,7 +82,7 @@ def merge_catalog(
              if k not in wanted and not e.msgid_plural and e.msgctxt is None and e.msgstr}
 
     def persons(entry: polib.POEntry) -> bool:
-        return text_state(entry, legacy_owned).persons
+        return text_state(entry).persons
 
     from_catalog = best_matches([m.msgid for m in fresh], spare)
     rest = [m.msgid for m in fresh if m.msgid not in from_catalog]
@@ -120,7 +119,7 @@ def merge_catalog(
         entry.msgctxt = msg.msgctxt
         entry.obsolete = False
         entry.occurrences = occurrences
-        now = state(entry, legacy_owned)
+        now = state(entry)
         if now is State.REVIEWED:  # approved: no longer awaiting review
             entry.tcomment = without_note(entry.tcomment)
         if now.persons and check is not None:  # checked as the person wrote it

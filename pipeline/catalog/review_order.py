@@ -55,11 +55,10 @@ def entry_confidence(entry: polib.POEntry) -> float | None:
     return None
 
 
-def review_items(path: Path, locale: str, po: polib.POFile,
-                 legacy_owned: dict[str, str] | None = None) -> list[ReviewItem]:
+def review_items(path: Path, locale: str, po: polib.POFile) -> list[ReviewItem]:
     return [ReviewItem(str(path), entry.linenum, locale, entry.msgid, entry_confidence(entry),
                        tuple(comment_value(entry.comment, QA_COMMENT)))
-            for entry in po if entry.msgid and state(entry, legacy_owned) is State.MACHINE]
+            for entry in po if entry.msgid and state(entry) is State.MACHINE]
 
 
 def worst(items: list[ReviewItem], count: int) -> list[ReviewItem]:

@@ -8,8 +8,8 @@ from pathlib import Path
 import polib
 
 from pipeline.catalog.pofile import read_po
-from pipeline.catalog.entry import QA_COMMENT, State, read_legacy_owned, state
-from pipeline.catalog.review_order import ReviewItem, entry_confidence, review_items
+from pipeline.catalog.entry import QA_COMMENT, State, state
+from pipeline.catalog.review_order import entry_confidence
 from pipeline.errors import PipelineError
 from pipeline.layout import Paths
 
@@ -47,14 +47,14 @@ class LocaleStatus:
                 + (f", lowest confidence {min(self.confidences):.2f}" if self.confidences else ""))
 
 
-def catalog_status(locale: str, po: polib.POFile, legacy_owned: dict[str, str] | None = None) -> LocaleStatus:
+def catalog_status(locale: str, po: polib.POFile) -> LocaleStatus:
     """The counts `status` prints, and the run summary too, so the two always agree."""
     counts = dict.fromkeys(State, 0)
     findings, confidences = 0, []
     for e in po:
         if not e.msgid:
             continue
-        current = state(e, legacy_owned)
+        current = state(e)
         counts[current] += 1
         if current is State.OBSOLETE or current is State.UNTRANSLATED:
             continue
@@ -84,18 +84,3 @@ def read_catalogs(paths: Paths, locales: list[str] | None = None) -> dict[str, t
             raise PipelineError(f"no catalogue for {locale}: run `pipeline run SOURCES --to {locale}` first", path=path)
         out[locale] = (path, po)
     return out
-
-
-def _legacy(paths: Paths, locale: str) -> dict[str, str] | None:
-    return read_legacy_owned(paths.artefact(f"owned-{locale}"))
-
-
-def project_status(paths: Paths, locales: list[str] | None = None) -> dict[str, LocaleStatus]:
-    return {locale: catalog_status(locale, po, _legacy(paths, locale))
-            for locale, (_, po) in read_catalogs(paths, locales).items()}
-
-
-def project_review_items(paths: Paths, locales: list[str] | None = None) -> list[ReviewItem]:
-    """Every machine translation awaiting review, in every catalogue asked for."""
-    return [item for locale, (path, po) in read_catalogs(paths, locales).items()
-            for item in review_items(path, locale, po, _legacy(paths, locale))]

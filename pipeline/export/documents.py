@@ -44,6 +44,7 @@ from pipeline.ingest.markdown import rebuild_markdown
 from pipeline.localise.markup import strip_placeholders
 from pipeline.ingest.sources import load_sources
 from pipeline.layout import EXPORT_MARKER, Paths
+from pipeline.ledger import SEGMENTS, SOURCES, Ledger
 from pipeline.qa.shipping import shipping_problem
 
 FORMATS = ("mo", "json", "txt", "md", "html")
@@ -230,14 +231,13 @@ def export_documents(entries: list[polib.POEntry], locale: str, fmt: str, out: P
 
 def kept_sources(paths: Paths) -> dict[str, dict]:
     """The copy of the sources the last segment stage kept in the work directory."""
-    segments = paths.artefact("segments")
-    try:
-        key = json.loads(segments.read_text(encoding="utf-8"))["key"]
-    except (FileNotFoundError, NotADirectoryError, json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError):
+    ledger = Ledger(paths.workdir)
+    key = ledger.segments_key()
+    if key is None:
         raise PipelineError("no sources named and no copy of them in the work directory: name them, as "
                             "`pipeline export --format FORMAT --to LOCALES SOURCE...` (the files or folders "
-                            "given to `run`)", path=segments) from None
-    return load_sources(paths.artefact("sources"), key)
+                            "given to `run`)", path=ledger.file(SEGMENTS))
+    return load_sources(ledger.file(SOURCES), key, ledger.file(SEGMENTS))
 
 
 def export(fmt: str, locale: str, *, paths: Paths, out: Path, include_fuzzy: bool = False,

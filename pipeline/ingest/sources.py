@@ -35,14 +35,15 @@ def save_sources(path: Path, key: str, payloads: list[tuple[Path, str, bytes]]) 
     write_if_changed(path, head + json.dumps({"documents": documents}, ensure_ascii=False)[1:])
 
 
-def load_sources(path: Path, key: str) -> dict[str, dict]:
-    """The copy `save_sources` kept, when it is of the sources last segmented (`key`)."""
+def load_sources(path: Path, key: str, segments: Path) -> dict[str, dict]:
+    """The copy `save_sources` kept, when it is of the sources last segmented (`key`, read from
+    `segments`)."""
     if not path.exists():
         raise PipelineError("no copy of the sources in the work directory: name them, as `pipeline export "
                             "--format FORMAT --to LOCALES SOURCE...` (the files or folders given to `run`)", path=path)
     data = json.loads(path.read_text(encoding="utf-8"))
     if data.get("key") != key:
-        raise PipelineError("sources copy does not match segments.json: run `pipeline segment SOURCES` again",
+        raise PipelineError(f"sources copy does not match {segments.name}: run `pipeline segment SOURCES` again",
                             path=path)
     for name in data["documents"]:
         check_document_name(name, path)

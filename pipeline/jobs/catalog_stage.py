@@ -15,6 +15,7 @@ from pipeline.catalog.header import ProjectId
 from pipeline.catalog.mofile import mo_bytes
 from pipeline.catalog.poreader import Parsed, parse_po
 from pipeline.catalog.status import LocaleStatus, catalog_status
+from pipeline.ledger import Written
 from pipeline.qa.shipping import shipping_problem
 
 CATALOG_VERSION = "3"  # bump when merge or the writers change: catalogues are merged again (2: a person's
@@ -45,14 +46,14 @@ class Merged:
     held_back: list[str]  # warnings: approved entries left out of the .mo, each naming its line
 
 
-def written_texts(stamp: dict | None, digest: str | None, read: Parsed | None, wrap: bool,
-                  name: str) -> dict[str, str] | None:
-    """When the file read is byte for byte the catalogue stage's last write (`stamp`), with the
+def written_texts(last: Written | None, digest: str | None, read: Parsed | None,
+                  wrap: bool) -> dict[str, str] | None:
+    """When the file read is byte for byte the catalogue stage's last write (`last`), with the
     same layout: each entry's text by the digest of the fields it was written from, so entries
     that did not change are copied instead of formatted again (see `poformat.format_entries`)."""
-    if read is None or stamp is None or stamp.get(name) != digest or stamp.get("wrap") != wrap:
+    if read is None or last is None or last.file != digest or last.wrap != wrap:
         return None
-    written = stamp.get("entries")
+    written = last.entries
     return dict(zip(written, read.blocks)) if isinstance(written, list) and len(written) == len(read.blocks) else None
 
 
@@ -70,19 +71,19 @@ def template(messages: list[pofile.Message], old_text: str | None, previous: pol
 
 
 def merge(locale: str, existing: Parsed | None, old_text: str | None, messages: list[pofile.Message],
-          translations: dict, legacy_owned: dict[str, str] | None, options: CatalogOptions, check,
+          translations: dict, options: CatalogOptions, check,
           known: dict[str, str] | None, po_name: str, mo_name: str) -> Merged:
     """`locale`'s catalogue with this run's translations merged in (see `catalog.merge`), and its .mo.
     An approved entry whose placeholders or markup differ from its source stays out of the .mo,
     with a warning naming its line (see `qa.shipping`)."""
     previous = existing.po if existing is not None else None
-    po = merging.merge_catalog(previous, messages, translations, legacy_owned, reviewed=reviewed_texts(previous),
+    po = merging.merge_catalog(previous, messages, translations, reviewed=reviewed_texts(previous),
                                purge_obsolete=options.purge_obsolete, check=check)
     rendered = render(po, locale, old_text, previous, options, known)
     held = held_back(po)
     mo = mo_bytes(po, lambda e: ships(e) and id(e) not in held)
     warnings = _held_back_warnings(rendered.text or old_text or "", po_name, mo_name, po, held) if held else []
-    return Merged(po, rendered, mo, catalog_status(locale, po, legacy_owned), warnings)
+    return Merged(po, rendered, mo, catalog_status(locale, po), warnings)
 
 
 def held_back(po: polib.POFile) -> dict[int, str]:

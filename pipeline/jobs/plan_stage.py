@@ -32,11 +32,12 @@ def planned(plan: Plan) -> Planned:
     return Planned(caching.key(plan.to_dict()), plan)
 
 
-def plan_key(segmented_key: str, catalog_digest: str | None, legacy_digest: str | None) -> str:
-    """What a plan is computed from: the messages, the catalogue's bytes, an old ownership record."""
-    return caching.key(segmented_key, catalog_digest, legacy_digest)
+def plan_key(segmented_key: str, catalog_digest: str | None, migration_key: str | None) -> str:
+    """What a plan is computed from: the messages, the catalogue's bytes, and what the ledger
+    migrates it with (see `ledger.Ledger.migrated`)."""
+    return caching.key(segmented_key, catalog_digest, migration_key)
 
 
-def plan(existing: polib.POFile | None, messages: list[Message], legacy_owned: dict[str, str] | None) -> Planned:
+def plan(existing: polib.POFile | None, messages: list[Message]) -> Planned:
     """Which messages the pipeline owns in `existing` (None: no catalogue yet)."""
-    return planned(make_plan(existing, messages, legacy_owned))
+    return planned(make_plan(existing, messages))

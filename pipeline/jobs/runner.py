@@ -1,8 +1,8 @@
 """The runner: one object per command that owns what a run holds (the work directory's lock and
-cache, the catalogue folder's lock while catalogues are written, the executor, the translation
-memory, the collector's settings), chains the stages in memory, keeps their results as cache
-entries keyed by their inputs, and fills the report. Stages are functions over values; every
-cache read and write, and every line of the report, is here.
+ledger, the catalogue folder's lock while catalogues are written, the executor, the translation
+memory, the collector's settings), chains the stages in memory, keeps their results as the
+ledger's entries keyed by their inputs, and fills the report from their values. Stages are
+functions over values; every read and write of the ledger, and every line of the report, is here.
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ import gc
 from contextlib import ExitStack
 from pathlib import Path
 
+import polib
+
 from pipeline import cache as caching
-from pipeline.cache import Cache
+from pipeline import ledger as entries
 from pipeline.catalog import pofile
-from pipeline.catalog.entry import read_legacy_owned
 from pipeline.config import Config, Route
 from pipeline.errors import PipelineError
 from pipeline.fsutil import catalog_lock, workdir_lock, write_atomic
@@ -30,6 +31,7 @@ from pipeline.jobs.segment_stage import Segmented, cleaned_characters, segment, 
 from pipeline.jobs.translate_stage import (Raw, TranslateStats, TranslatorFactory, default_factory, translate,
                                            translate_key, translate_settings)
 from pipeline.layout import Paths
+from pipeline.ledger import CatalogStamp, CheckedPairs, Ledger, TemplateStamp, Written
 from pipeline.memory import TranslationMemory
 from pipeline.mt.executors import Executor, LocalExecutor
 from pipeline.mt.route import check_route
@@ -53,7 +55,7 @@ class Runner:
         self.paths, self.config, self.options = paths, config, options
         self.artefact_patterns = tuple(artefact_patterns)
         self.executor = executor if executor is not None else LocalExecutor(factory)
-        self.cache = Cache(paths.workdir)
+        self.ledger = Ledger(paths.workdir)
         self.report = RunReport()
         self.catalogs = CatalogFiles()
         self._made: dict[tuple[str, str], set[str]] = {}  # model inputs translated in this run, per route
@@ -116,14 +118,14 @@ class Runner:
         files = collect_sources(sources, skip=[self.paths.workdir, self.paths.locales_dir])
         payloads = [(f, name, f.read_bytes()) for f, name in files]
         key = segment_key(payloads, self.artefact_patterns)
-        cached = self.cache.get("segments", key)
+        cached = self.ledger.get(entries.SEGMENTS, key)
         segmented = Segmented.from_cache(cached) if cached is not None else None
         if segmented is not None:
             self.report.skipped.append("segment")
         else:
             segmented = segment(payloads, self.artefact_patterns)
-            self.cache.put("segments", key, segmented.to_cache())
-        save_sources(self.paths.artefact("sources"), key, payloads)  # what export rebuilds documents from
+            self.ledger.put(entries.SEGMENTS, key, segmented.to_cache())
+        save_sources(self.ledger.file(entries.SOURCES), key, payloads)  # what export rebuilds documents from
         self.report.cleaned = cleaned_characters(payloads)
         self.report.warnings += self.report.cleaned
         self.report.documents, self.report.segments = len(files), len(segmented.stored)
@@ -144,7 +146,7 @@ class Runner:
     def localise(self, locales: list[str]) -> RunReport:
         """`pipeline localize`: from what the translate stage left."""
         for locale in locales:
-            data = self._left(f"translate-{locale}", f"pipeline translate --to {locale}")
+            data = self._left(entries.translations(locale), f"pipeline translate --to {locale}")
             self._localise(locale, Raw.from_cache(data))
         return self.report
 
@@ -158,7 +160,7 @@ class Runner:
             segmented = self.segmented()
             # Every stage result and every catalogue to merge is checked before the first write,
             # so a missing stage or a broken catalogue of one locale leaves the others' files as they were.
-            left = {locale: self._left(f"localise-{locale}", f"pipeline localize --to {locale}") for locale in locales}
+            left = {locale: self._left(entries.localised(locale), f"pipeline localize --to {locale}") for locale in locales}
             stale = []
             for locale in locales:
                 self._record(locale, findings=left[locale].get("findings", 0))
@@ -179,54 +181,46 @@ class Runner:
 
     def segmented(self) -> Segmented:
         """What the last segment stage left, for a stage run alone."""
-        data = self.cache.read("segments")
-        if data is None:
-            raise PipelineError("no segments.json in the work directory: run `pipeline segment SOURCES` first",
-                                path=self.paths.artefact("segments"))
+        data = self._left(entries.SEGMENTS, "pipeline segment SOURCES")
         return Segmented(data["key"], data["segments"], tuple(data.get("documents", ())))
 
     # --- stages, cached ----------------------------------------------------------------------
 
     def _plan(self, segmented: Segmented, locale: str, file: CatalogFile) -> Planned:
         """Parses the catalogue only when it, or the messages, changed since the plan was cached."""
-        key = plan_key(segmented.key, file.digest, self._legacy_digest(locale))
-        cached = self.cache.get(f"plan-{locale}", key)
+        key = plan_key(segmented.key, file.digest, self.ledger.migration_key(locale))
+        cached = self.ledger.load(entries.plan(locale), key, Planned.from_cache, Planned.to_cache)
         if cached is not None:
-            planned = Planned.from_cache(cached)
-            if "content" not in cached:  # an entry from before the key was kept: once
-                self.cache.put(f"plan-{locale}", key, planned.to_cache())
-            return planned
-        existing = file.parsed()
-        planned = plan_stage.plan(existing.po if existing is not None else None, list(segmented.messages),
-                                  self._legacy(locale))
+            return cached
+        planned = plan_stage.plan(self._parsed(locale, file), list(segmented.messages))
         self.catalogs.keep_within_budget()
-        self.cache.put(f"plan-{locale}", key, planned.to_cache())
+        self.ledger.put(entries.plan(locale), key, planned.to_cache())
         return planned
 
     def _translate(self, locale: str, route: Route, planned: Planned) -> Raw:
         key = translate_key(self.config, locale, planned)
-        cached = self.cache.get(f"translate-{locale}", key)
+        cached = self.ledger.get(entries.translations(locale), key)
         if cached is not None:
             raw = Raw.from_cache(cached)
             self._record(locale, route=route, translated=TranslateStats(from_memory=len(raw.outputs)),
                          skipped=f"translate {locale}")
             return raw
-        previous = self._previous(f"translate-{locale}", Raw.from_cache)
+        previous = self._previous(entries.translations(locale), Raw.from_cache)
         made = self._made.setdefault((route.settings_key(), route.tgt), set())
         raw, stats = translate(planned.plan.todo, route, locale, key, translate_settings(self.config, route), previous,
                                self.memory(), self.executor, made, self.config.glossary)
-        self.cache.put(f"translate-{locale}", raw.key, raw.to_cache(locale))
+        self.ledger.put(entries.translations(locale), raw.key, raw.to_cache(locale))
         self._record(locale, route=route, translated=stats)
         return raw
 
     def _localise(self, locale: str, raw: Raw) -> Localised:
         key = localise_key(self.config, locale, raw.key)
-        previous = self._previous(f"localise-{locale}", Localised.from_cache)
+        previous = self._previous(entries.localised(locale), Localised.from_cache)
         if previous is not None and previous.key == key:
             self._record(locale, findings=previous.findings, skipped=f"localize {locale}")
             return previous
         localised = localise(raw, locale, self.config, key, previous)
-        self.cache.put(f"localise-{locale}", key, localised.to_cache(locale))
+        self.ledger.put(entries.localised(locale), key, localised.to_cache(locale))
         self._record(locale, findings=localised.findings)
         return localised
 
@@ -234,26 +228,27 @@ class Runner:
         """The .pot, rendered only when the messages changed or the file is not what was last written."""
         pot, options = self.paths.pot(), self.options
         key = caching.key(segmented.key, CATALOG_VERSION, options.wrap, repr(options.project))
-        last = self.cache.read("template")
+        last = self.ledger.template()
         file = self.catalogs.read(pot)
-        if last is not None and last.get("key") == key and last.get("pot") == file.digest:
+        if last is not None and last.key == key and last.written.file == file.digest:
             return False
-        ours = last is not None and last.get("pot") == file.digest and file.digest is not None
+        ours = last is not None and last.written.file == file.digest and file.digest is not None
         read = file.parsed() if ours else None  # else only its header matters
         previous = read.po if read is not None else pofile.read_header(pot)
+        written = last.written if last is not None else None
         rendered = catalog_stage.template(list(segmented.messages), file.text, previous, options,
-                                            catalog_stage.written_texts(last, file.digest, read, options.wrap, "pot"))
+                                          catalog_stage.written_texts(written, file.digest, read, options.wrap))
         digest = self._write(file, rendered.text)
-        self.cache.put("template", key, {"pot": digest, "wrap": options.wrap, "entries": rendered.digests})
+        self.ledger.put_template(TemplateStamp(key, Written(digest, options.wrap, rendered.digests)))
         return rendered.text is not None
 
     def _current(self, locale: str, segmented: Segmented, localised_key: str, file: CatalogFile) -> bool:
         """True when `locale`'s catalogue and .mo are byte for byte what the catalogue stage last
         wrote from the same messages and translations: then nothing needs parsing or merging."""
-        stamp = self.cache.read(f"catalog-{locale}")
+        stamp = self.ledger.catalog(locale)
         wanted = self._catalog_key(locale, segmented, localised_key)
-        if stamp is None or wanted not in (stamp.get("key"), stamp.get("next")) or stamp.get("po") != file.digest \
-                or stamp.get("mo") != caching.file_digest(self.paths.mo(locale)):
+        if stamp is None or not stamp.accepts(wanted) or stamp.written.file != file.digest \
+                or stamp.mo != caching.file_digest(self.paths.mo(locale)):
             return False
         self._record(locale, status=stamp, skipped=f"catalog {locale}")
         return True
@@ -267,17 +262,20 @@ class Runner:
         plans differently from this one, yet would merge to these same files: the stamp accepts its
         key too, and the run after a daily update is a no-change run."""
         po_path, mo_path = self.paths.po(locale), self.paths.mo(locale)
-        stamp = self.cache.read(f"catalog-{locale}")
+        stamp = self.ledger.catalog(locale)
         existing = file.parsed()
+        if existing is not None:
+            self.ledger.migrated(locale, existing.po)
         context = CheckContext(locale, self.config.glossary if self.config is not None else None)
-        checked = self.cache.get(f"checked-{locale}", rules_key(context))
+        rules = rules_key(context)
+        checked = self.ledger.checked(locale, rules)
         check = RememberedChecks(lambda source, text: run_checks(source, text, context=context),
-                                 checked["pairs"] if checked is not None else None)
-        legacy = self._legacy(locale)
+                                 checked.pairs if checked is not None else None)
         messages = list(segmented.messages)
         merged = catalog_stage.merge(
-            locale, existing, file.text, messages, localised.translations, legacy, self.options, check,
-            catalog_stage.written_texts(stamp, file.digest, existing, self.options.wrap, "po"),
+            locale, existing, file.text, messages, localised.translations, self.options, check,
+            catalog_stage.written_texts(stamp.written if stamp is not None else None, file.digest, existing,
+                                        self.options.wrap),
             str(po_path), mo_path.name)
         changed = [po_path] if merged.rendered.text is not None else []
         po_digest = self._write(file, merged.rendered.text)  # the merge took its entries: the file is let go
@@ -287,18 +285,20 @@ class Runner:
             mo_digest = caching.bytes_digest(merged.mo)
             changed.append(mo_path)
         self.report.warnings += merged.held_back
-        replanned = plan_stage.plan(merged.po, messages, legacy)
-        self.cache.put(f"plan-{locale}", plan_key(segmented.key, po_digest, self._legacy_digest(locale)),
-                       replanned.to_cache())
-        if check.computed or checked is None or len(check.record()) != len(checked["pairs"]):
-            self.cache.put(f"checked-{locale}", rules_key(context), {"pairs": check.record()})
-        status = merged.status
-        new_stamp = {"po": po_digest, "mo": mo_digest, "findings": status.qa_findings, "reviewed": status.reviewed,
-                     "edited": status.edited, "wrap": self.options.wrap, "entries": merged.rendered.digests}
+        replanned = plan_stage.plan(merged.po, messages)
+        self.ledger.put(entries.plan(locale), plan_key(segmented.key, po_digest, self.ledger.migration_key(locale)),
+                        replanned.to_cache())
+        if check.computed or checked is None or len(check.record()) != len(checked.pairs):
+            self.ledger.put_checked(locale, rules, CheckedPairs(check.record()))
+        following = None
         if follow and set(replanned.plan.todo) <= set(localised.translations):
-            following = localise_key(self.config, locale, translate_key(self.config, locale, replanned))
-            new_stamp["next"] = self._catalog_key(locale, segmented, following)
-        self.cache.put(f"catalog-{locale}", self._catalog_key(locale, segmented, localised.key), new_stamp)
+            next_key = localise_key(self.config, locale, translate_key(self.config, locale, replanned))
+            following = self._catalog_key(locale, segmented, next_key)
+        status = merged.status
+        new_stamp = CatalogStamp(self._catalog_key(locale, segmented, localised.key),
+                                 Written(po_digest, self.options.wrap, merged.rendered.digests), mo_digest,
+                                 status.qa_findings, status.reviewed, status.edited, following)
+        self.ledger.put_catalog(locale, new_stamp)
         self._record(locale, status=new_stamp)
         return changed
 
@@ -319,32 +319,30 @@ class Runner:
         options = {"purge_obsolete": self.options.purge_obsolete, "wrap": self.options.wrap,
                    "project": repr(self.options.project), "glossary": glossary.digest if glossary is not None else None}
         return caching.key(segmented.key, localised_key, CATALOG_VERSION, sorted(options.items()),
-                           self._legacy_digest(locale))
+                           self.ledger.migration_key(locale))
 
-    def _legacy(self, locale: str) -> dict[str, str] | None:
-        """`owned-<locale>.json`, the ownership record of versions before digests (see `entry.state`)."""
-        return read_legacy_owned(self.paths.artefact(f"owned-{locale}"))
+    def _parsed(self, locale: str, file: CatalogFile) -> polib.POFile | None:
+        """`locale`'s catalogue parsed, as this version reads it (see `Ledger.migrated`)."""
+        existing = file.parsed()
+        return self.ledger.migrated(locale, existing.po) if existing is not None else None
 
-    def _legacy_digest(self, locale: str) -> str | None:
-        return caching.file_digest(self.paths.artefact(f"owned-{locale}"))
-
-    def _previous(self, name: str, load):
+    def _previous(self, entry: entries.Entry, load):
         """The last result a stage left (whatever its key), for a stage that reuses what it can."""
-        data = self.cache.read(name)
+        data = self.ledger.read(entry)
         try:
             return load(data) if data is not None else None
         except (KeyError, TypeError, ValueError, AttributeError):
             return None  # a damaged entry: everything is made again
 
-    def _left(self, name: str, command: str) -> dict:
-        data = self.cache.read(name)
+    def _left(self, entry: entries.Entry, command: str) -> dict:
+        data = self.ledger.read(entry)
         if data is None:
-            raise PipelineError(f"no {name}.json in the work directory: run `{command}` first",
-                                path=self.paths.artefact(name))
+            raise PipelineError(f"no {entry.name}.json in the work directory: run `{command}` first",
+                                path=self.ledger.file(entry))
         return data
 
     def _record(self, locale: str, *, route: Route | None = None, translated: TranslateStats | None = None,
-                findings: int | None = None, status: dict | None = None, skipped: str | None = None) -> None:
+                findings: int | None = None, status: CatalogStamp | None = None, skipped: str | None = None) -> None:
         """The report, filled here alone: the route and what the translate stage did, the QA
         findings of the localise stage, and what `pipeline status` says of the catalogue written."""
         stats = self.report.stats(locale)
@@ -356,7 +354,6 @@ class Runner:
         if findings is not None:
             stats.findings = findings
         if status is not None:
-            stats.findings, stats.reviewed = status.get("findings", 0), status.get("reviewed", 0)
-            stats.edited = status.get("edited", 0)
+            stats.findings, stats.reviewed, stats.edited = status.findings, status.reviewed, status.edited
         if skipped is not None:
             self.report.skipped.append(skipped)

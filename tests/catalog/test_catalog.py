@@ -6,6 +6,7 @@ import pytest
 
 from pipeline.catalog import pofile, entry, merge
 from pipeline.errors import PipelineError
+from pipeline.ledger import migrate_legacy_owned
 from pipeline.model import Finding, Segment, Translation
 
 
@@ -19,7 +20,9 @@ def mt(source, text, *findings):
 
 def write(path, messages, translations, locale="en", owned=None):
     existing = pofile.read_po(path)
-    po = merge.merge_catalog(existing, messages, translations, owned)
+    if existing is not None:
+        migrate_legacy_owned(existing, owned)  # as the ledger reads a catalogue an earlier version left
+    po = merge.merge_catalog(existing, messages, translations)
     pofile.save_catalog(path, po, locale)
     return polib.pofile(str(path))
 

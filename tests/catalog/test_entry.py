@@ -47,14 +47,6 @@ def test_ownership_survives_msgmerge_dropping_every_extracted_comment():
     assert entry.state(e) is State.EDITED
 
 
-def test_entries_written_before_digests_follow_the_old_record_or_count_as_a_persons():
-    e = polib.POEntry(msgid="એક.", msgstr="One.", flags=["fuzzy"], comment="machine translation: tiny@1")
-    assert entry.state(e, {"એક.": "One."}) is State.MACHINE
-    assert entry.state(e, {"એક.": "Other."}) is State.EDITED
-    assert entry.state(e, {}) is State.EDITED  # not listed: maybe a digest-era entry whose note a person removed
-    assert entry.state(e, None) is State.EDITED  # no record: nothing shows it is the machine's
-
-
 def test_suggestions_and_other_tools_fuzzy_entries_are_a_persons():
     e = polib.POEntry(msgid="એક.", msgstr="One.", flags=["fuzzy"], comment="source changed: ...")
     assert entry.state(e) is State.EDITED

@@ -12,6 +12,7 @@ import pytest
 
 from pipeline.catalog import pofile, merge
 from pipeline.catalog.entry import without_note
+from pipeline.ledger import migrate_legacy_owned
 from pipeline.model import Finding, Segment, Translation
 
 GU = (Path(__file__).parent.parent / "data" / "flores-sample" / "guj_Gujr.txt").read_text(encoding="utf-8").splitlines()
@@ -35,7 +36,9 @@ def mt(texts, tag="v1", model="tiny@1"):
 def run(path: Path, msgs, translations, owned=None, **options) -> polib.POFile:
     """One catalogue stage: merge with the file on disk, write it the way the pipeline does."""
     existing = pofile.read_po(path)
-    po = merge.merge_catalog(existing, msgs, translations, owned, **options)
+    if existing is not None:
+        migrate_legacy_owned(existing, owned)  # as the ledger reads a catalogue an earlier version left
+    po = merge.merge_catalog(existing, msgs, translations, **options)
     pofile.save_catalog(path, po, "en", existing)
     if shutil.which("msgfmt"):
         subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(path)], check=True, capture_output=True)

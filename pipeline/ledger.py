@@ -1,0 +1,267 @@
+"""The work directory's ledger: every entry of `.pipeline/`, its name (a function of the locale
+where it has one), the key it is stamped with, and the value it holds. The runner and export ask
+it; nothing else spells an entry's name.
+
+    segments.json          Segmented (jobs.segment_stage)       keyed by the sources' bytes and rules
+    sources.json           the sources' text, for export          keyed by the segments' key
+    plan-L.json            Planned (jobs.plan_stage)             keyed by the messages and L's catalogue
+    translate-L.json       Raw (jobs.translate_stage)            keyed by the plan and the route
+    localise-L.json        Localised (jobs.localise_stage)       keyed by the raw output and the rules
+    template.json          TemplateStamp                         what the catalogue stage last wrote
+    catalog-L.json         CatalogStamp                          the same, for L's .po and .mo
+    checked-L.json         CheckedPairs                          QA findings per (source, text) pair
+    owned-L.json           an ownership record of versions before digests, read here alone
+
+An entry is used only when its key equals the key computed from the current inputs, so a deleted,
+stale or damaged entry costs the time to rebuild it and nothing else. Reading a work directory an
+earlier version left is a migration, done here once: a plan without its content key is rewritten
+with it, and an old ownership record becomes the digest notes the catalogue carries today (see
+`Ledger.migrated`), so no other module knows such records existed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Generic, TypeVar
+
+import polib
+
+from pipeline import cache as caching
+from pipeline.catalog.entry import is_fuzzy, is_translated, model_of, texts, with_note, written_digest
+from pipeline.catalog.review_order import ReviewItem, review_items
+from pipeline.catalog.status import LocaleStatus, catalog_status, read_catalogs
+from pipeline.fsutil import write_atomic
+from pipeline.layout import Paths
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Entry(Generic[T]):
+    """One entry of the work directory: `NAME.json`, holding a T."""
+
+    name: str
+
+    def file(self, workdir: Path) -> Path:
+        return Path(workdir) / f"{self.name}.json"
+
+
+SEGMENTS: Entry = Entry("segments")
+SOURCES: Entry = Entry("sources")
+TEMPLATE: Entry = Entry("template")
+
+
+def plan(locale: str) -> Entry:
+    return Entry(f"plan-{locale}")
+
+
+def translations(locale: str) -> Entry:
+    return Entry(f"translate-{locale}")
+
+
+def localised(locale: str) -> Entry:
+    return Entry(f"localise-{locale}")
+
+
+def catalog(locale: str) -> Entry:
+    return Entry(f"catalog-{locale}")
+
+
+def checked(locale: str) -> Entry:
+    return Entry(f"checked-{locale}")
+
+
+def _legacy_owned(locale: str) -> Entry:
+    return Entry(f"owned-{locale}")
+
+
+@dataclass(frozen=True)
+class Written:
+    """What the catalogue stage last wrote into a file: its digest, its layout, and each entry's
+    fields' digest in order (see `poformat.format_entries`), so unchanged entries are copied."""
+
+    file: str | None
+    wrap: object = None
+    entries: object = None  # list[str] as stored; anything else in a damaged entry
+
+
+@dataclass(frozen=True)
+class TemplateStamp:
+    key: str | None
+    written: Written
+
+    @classmethod
+    def from_dict(cls, data: dict) -> TemplateStamp:
+        return cls(data.get("key"), Written(data.get("pot"), data.get("wrap"), data.get("entries")))
+
+    def to_dict(self) -> dict:
+        return {"pot": self.written.file, "wrap": self.written.wrap, "entries": self.written.entries}
+
+
+@dataclass(frozen=True)
+class CatalogStamp:
+    """A locale's .po and .mo as the catalogue stage wrote them, and what `pipeline status` says
+    of them (the report's counts). `next`: the key the following run will come with, when the
+    merge itself changed who owns some entries (see `Runner._merge`)."""
+
+    key: str | None
+    written: Written
+    mo: str | None
+    findings: int = 0
+    reviewed: int = 0
+    edited: int = 0
+    next: str | None = None
+
+    def accepts(self, wanted: str) -> bool:
+        return wanted in (self.key, self.next)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> CatalogStamp:
+        return cls(data.get("key"), Written(data.get("po"), data.get("wrap"), data.get("entries")), data.get("mo"),
+                   data.get("findings", 0), data.get("reviewed", 0), data.get("edited", 0), data.get("next"))
+
+    def to_dict(self) -> dict:
+        data = {"po": self.written.file, "mo": self.mo, "findings": self.findings, "reviewed": self.reviewed,
+                "edited": self.edited, "wrap": self.written.wrap, "entries": self.written.entries}
+        if self.next is not None:
+            data["next"] = self.next
+        return data
+
+
+@dataclass(frozen=True)
+class CheckedPairs:
+    """QA findings by (source, text) pair digest, as `qa.remembered.RememberedChecks` keeps them."""
+
+    pairs: dict[str, list]
+
+    @classmethod
+    def from_dict(cls, data: dict) -> CheckedPairs:
+        pairs = data.get("pairs")
+        return cls(pairs if isinstance(pairs, dict) else {})
+
+    def to_dict(self) -> dict:
+        return {"pairs": self.pairs}
+
+
+class Ledger:
+    """The work directory's entries, read and written as values."""
+
+    def __init__(self, workdir: Path):
+        self.workdir = Path(workdir)
+
+    def file(self, entry: Entry) -> Path:
+        return entry.file(self.workdir)
+
+    # --- entries as stored -------------------------------------------------------------------
+
+    def read(self, entry: Entry) -> dict | None:
+        """The entry whatever its key (a stage run alone continues from what the last one left)."""
+        try:
+            data = json.loads(self.file(entry).read_text(encoding="utf-8"))
+        except (FileNotFoundError, NotADirectoryError, json.JSONDecodeError, UnicodeDecodeError):
+            return None  # a damaged entry is simply rebuilt
+        return data if isinstance(data, dict) else None
+
+    def get(self, entry: Entry, wanted: str) -> dict | None:
+        """The entry's data when its key is `wanted`, else None."""
+        data = self.read(entry)
+        return data if data is not None and data.get("key") == wanted else None
+
+    def put(self, entry: Entry, stamp: str, data: dict) -> None:
+        # no indent: only then does json use its C encoder (entries hold every translation)
+        write_atomic(self.file(entry), json.dumps({**data, "key": stamp}, ensure_ascii=False, sort_keys=True))
+
+    def load(self, entry: Entry[T], wanted: str, load: Callable[[dict], T], dump: Callable[[T], dict]) -> T | None:
+        """The entry's value when its key is `wanted`; an entry an earlier version wrote in an
+        older form is rewritten in today's, once."""
+        data = self.get(entry, wanted)
+        if data is None:
+            return None
+        value = load(data)
+        stored = dump(value)
+        if stored.keys() != data.keys() - {"key"}:
+            self.put(entry, wanted, stored)
+        return value
+
+    # --- typed entries -----------------------------------------------------------------------
+
+    def segments_key(self) -> str | None:
+        """The key of the segments the last segment stage left (what `sources.json` is stamped with)."""
+        data = self.read(SEGMENTS)
+        key = data.get("key") if data is not None else None
+        return key if isinstance(key, str) else None
+
+    def template(self) -> TemplateStamp | None:
+        data = self.read(TEMPLATE)
+        return TemplateStamp.from_dict(data) if data is not None else None
+
+    def put_template(self, stamp: TemplateStamp) -> None:
+        self.put(TEMPLATE, stamp.key, stamp.to_dict())
+
+    def catalog(self, locale: str) -> CatalogStamp | None:
+        data = self.read(catalog(locale))
+        return CatalogStamp.from_dict(data) if data is not None else None
+
+    def put_catalog(self, locale: str, stamp: CatalogStamp) -> None:
+        self.put(catalog(locale), stamp.key, stamp.to_dict())
+
+    def checked(self, locale: str, rules: str) -> CheckedPairs | None:
+        data = self.get(checked(locale), rules)
+        return CheckedPairs.from_dict(data) if data is not None else None
+
+    def put_checked(self, locale: str, rules: str, pairs: CheckedPairs) -> None:
+        self.put(checked(locale), rules, pairs.to_dict())
+
+    # --- old work directories ----------------------------------------------------------------
+
+    def migration_key(self, locale: str) -> str | None:
+        """Part of the key of whatever reads `locale`'s catalogue through `migrated`: the digest of
+        an old ownership record (None without one)."""
+        return caching.file_digest(self.file(_legacy_owned(locale)))
+
+    def migrated(self, locale: str, po: polib.POFile | None) -> polib.POFile | None:
+        """`po` as today's version reads it. Versions before digests recorded the text they wrote
+        in `owned-<locale>.json` instead of a note in the catalogue: an entry still holding the
+        very text recorded (fuzzy, with the model's note and no digest) gets the note it would carry
+        today, so `entry.state` finds it the pipeline's; any other entry is a person's."""
+        if po is None:
+            return None
+        return migrate_legacy_owned(po, _read_legacy_owned(self.file(_legacy_owned(locale))))
+
+
+def migrate_legacy_owned(po: polib.POFile, legacy_owned: dict[str, str] | None) -> polib.POFile:
+    """`po` (changed in place) with the note of today's version on each entry that `legacy_owned`,
+    an `owned-<locale>.json`, proves the pipeline's: fuzzy, with the model's note and no digest,
+    holding the very text recorded. An entry that already has a digest is left as it is."""
+    if not legacy_owned:
+        return po
+    for e in po:
+        if (e.msgid and is_translated(e) and is_fuzzy(e) and written_digest(e) is None
+                and model_of(e) is not None and legacy_owned.get(e.msgid) == e.msgstr):
+            e.tcomment = with_note(e.tcomment, texts(e))
+    return po
+
+
+def project_status(paths: Paths, locales: list[str] | None = None) -> dict[str, LocaleStatus]:
+    """`pipeline status`: each catalogue's counts, read as this version reads it."""
+    ledger = Ledger(paths.workdir)
+    return {locale: catalog_status(locale, ledger.migrated(locale, po))
+            for locale, (_, po) in read_catalogs(paths, locales).items()}
+
+
+def project_review_items(paths: Paths, locales: list[str] | None = None) -> list[ReviewItem]:
+    """Every machine translation awaiting review, in every catalogue asked for."""
+    ledger = Ledger(paths.workdir)
+    return [item for locale, (path, po) in read_catalogs(paths, locales).items()
+            for item in review_items(path, locale, ledger.migrated(locale, po))]
+
+
+def _read_legacy_owned(path: Path) -> dict[str, str] | None:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (FileNotFoundError, NotADirectoryError, json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    return data if isinstance(data, dict) else None
