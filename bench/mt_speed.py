@@ -290,8 +290,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from pipeline.config import load_config
     from pipeline.mt import load_translator, resolve_backend
-    from pipeline.mt.ct2 import CT2Translator
     from pipeline.mt.batching import cpu_count
+    from pipeline.mt.ct2 import CT2Translator
     from pipeline.mt.hf import HFTranslator
 
     def log(msg):

@@ -28,8 +28,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import jobs  # noqa: E402
-from pipeline import localise  # noqa: E402
+from pipeline import (
+    jobs,  # noqa: E402
+    localise,  # noqa: E402
+)
 from pipeline.config import load_config  # noqa: E402
 from pipeline.layout import SOURCE_LANGUAGE  # noqa: E402
 from pipeline.memory import TranslationMemory  # noqa: E402

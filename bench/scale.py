@@ -324,7 +324,7 @@ def fuzzy(size: int, data: Path) -> dict:
     lines = read_flores(data)
     rng = random.Random(1)
     new = []
-    for k, line in enumerate(lines):
+    for line in lines:
         for edits in (1, 2):
             words = line.split()
             for i in rng.sample(range(len(words)), min(edits, len(words))):

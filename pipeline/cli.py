@@ -18,7 +18,7 @@ from pipeline.catalog.header import ProjectId
 from pipeline.config import load_config, project_name_problem
 from pipeline.errors import PipelineError
 from pipeline.fsutil import require_folder, workdir_lock, write_atomic
-from pipeline.jobs import CatalogOptions, RunReport, Runner
+from pipeline.jobs import CatalogOptions, Runner, RunReport
 from pipeline.layout import DEFAULT_MODELS, MEMORY_FILE, Paths, normalise_locales, written_otherwise
 from pipeline.mt.executors import make_executor
 from pipeline.mt.route import check_route

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.config import Config
-from pipeline.layout import target_language
 from pipeline.errors import PipelineError
-from pipeline.segment.splitter import segment_document
 from pipeline.ingest.text import read_text_document
+from pipeline.layout import target_language
 from pipeline.qa.checks import compare_numbers
+from pipeline.segment.splitter import segment_document
 from pipeline.translate import translate_now
 
 _NO_SPACE_LANGUAGES = {"zh", "ja"}

@@ -20,7 +20,6 @@ OUTDIR/models-trained-pivot.yaml routes gu-en to the first and gu-zh through bot
 from __future__ import annotations
 
 import hashlib
-
 import importlib.util
 import json
 import shutil

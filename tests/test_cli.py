@@ -116,7 +116,7 @@ def test_stages_one_by_one_match_run(project, tiny_models, pipeline):
     pipeline("catalog", *common, *opts, cwd=project)
     a, b = snapshot(one / "locales"), snapshot(two / "locales")
     assert a.keys() == b.keys()
-    strip = lambda data: b"\n".join(l for l in data.split(b"\n") if b"-Date:" not in l)  # noqa: E731
+    strip = lambda data: b"\n".join(line for line in data.split(b"\n") if b"-Date:" not in line)  # noqa: E731
     assert all(strip(a[k]) == strip(b[k]) for k in a if k.endswith(".po"))
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import polib
 
 
-
-
 def test_numbers_reach_each_catalogue_in_the_locale_form(tmp_path, trained_model, pipeline):
     article = tmp_path / "news.txt"
     article.write_text(

@@ -12,12 +12,12 @@ import polib
 import pytest
 import torch
 
-from pipeline.mt.scoring import Scored
 from pipeline import fsutil, jobs
 from pipeline.config import ModelSpec, load_config
 from pipeline.errors import PipelineError
 from pipeline.mt import hf
 from pipeline.mt.hf import HFTranslator
+from pipeline.mt.scoring import Scored
 
 pytestmark = pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")
 

@@ -10,8 +10,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
-
 from test_cli import EXAMPLE
 
 SITE = Path(__file__).resolve().parent / "data" / "site"

@@ -9,14 +9,13 @@ from pathlib import Path
 
 import polib
 import pytest
+from test_spans_run import CopyingTranslator
 
 from pipeline import jobs
 from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.glossary import load_glossary
 from pipeline.glossary.matching import find_terms
-
-from test_spans_run import CopyingTranslator
 
 pytestmark = pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")
 

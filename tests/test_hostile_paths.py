@@ -249,7 +249,7 @@ def test_a_python_tag_in_the_models_file_is_refused_before_anything_runs(project
 def test_a_damaged_document_name_in_the_work_directory_is_named(project, capsys, name):
     sources = project / ".pipeline" / "sources.json"
     data = json.loads(sources.read_text(encoding="utf-8"))
-    data["documents"] = {name: doc for doc in data["documents"].values()}
+    data["documents"] = {name: list(data["documents"].values())[-1]}  # the one document, renamed
     sources.write_text(json.dumps(data), encoding="utf-8")
     refused(capsys, ["export", "--format", "txt", "--to", "en", "--include-fuzzy"],
             f".pipeline/sources.json: document name {name!r} is not usable as a file name")

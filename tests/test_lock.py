@@ -3,9 +3,9 @@ regenerating the lock would install untested (or, with the lock as constraints, 
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
+import tomllib
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 

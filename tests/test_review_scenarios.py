@@ -15,8 +15,8 @@ import pytest
 
 from pipeline import jobs
 from pipeline.catalog.entry import qa_lines, without_note, written_digest
-from pipeline.qa.checks import run_checks
 from pipeline.config import load_config
+from pipeline.qa.checks import run_checks
 
 ROOT = Path(__file__).resolve().parent.parent
 GU = (ROOT / "tests" / "data" / "flores-sample" / "guj_Gujr.txt").read_text(encoding="utf-8").splitlines()

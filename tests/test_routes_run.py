@@ -11,11 +11,10 @@ from pathlib import Path
 
 import polib
 import pytest
+from test_cli import snapshot
 
 from pipeline.config import load_config
 from pipeline.memory import TranslationMemory
-
-from test_cli import snapshot
 
 pytestmark = pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-
 PLACEHOLDER = "PACKAGE VERSION"  # what xgettext writes, and what msgfmt -c warns about
 
 

@@ -31,10 +31,21 @@ from collections.abc import Callable
 
 import polib
 
+from pipeline.catalog.entry import (
+    CONFIDENCE_COMMENT,
+    MT_COMMENT,
+    QA_COMMENT,
+    State,
+    entry_findings,
+    machine_comment,
+    qa_lines,
+    starts_note,
+    state,
+    text_state,
+    with_note,
+    without_note,
+)
 from pipeline.catalog.pofile import Message
-from pipeline.catalog.entry import (CONFIDENCE_COMMENT, MT_COMMENT, QA_COMMENT, State, entry_findings,
-                                    machine_comment, qa_lines, starts_note, state, text_state, with_note,
-                                    without_note)
 from pipeline.catalog.similarity import best_matches
 from pipeline.ingest.controls import without_dropped
 from pipeline.model import Finding, Translation

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import polib
 
-from pipeline.catalog.pofile import Message
 from pipeline.catalog.entry import reviewed_texts, text_state
 from pipeline.catalog.merge import clean_msgids, reusable
+from pipeline.catalog.pofile import Message
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class Plan:
         return {"todo": list(self.todo), "kept": self.kept}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Plan":
+    def from_dict(cls, data: dict) -> Plan:
         return cls(tuple(data["todo"]), int(data["kept"]))
 
 

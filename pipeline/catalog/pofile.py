@@ -21,14 +21,14 @@ import polib
 from babel.messages.plurals import get_plural
 
 from pipeline.catalog.entry import ships as entry_ships
+from pipeline.catalog.header import ProjectId
+from pipeline.catalog.mofile import mo_bytes
 from pipeline.catalog.poformat import format_entries, format_header
+from pipeline.catalog.poreader import Parsed, PoSyntaxError, parse_po
 from pipeline.errors import PipelineError
 from pipeline.fsutil import write_atomic
 from pipeline.layout import SOURCE_LANGUAGE
-from pipeline.catalog.header import ProjectId
 from pipeline.model import Segment
-from pipeline.catalog.mofile import mo_bytes
-from pipeline.catalog.poreader import Parsed, PoSyntaxError, parse_po
 
 PROJECT = "PACKAGE VERSION"
 

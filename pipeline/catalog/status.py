@@ -7,8 +7,8 @@ from pathlib import Path
 
 import polib
 
-from pipeline.catalog.pofile import read_po
 from pipeline.catalog.entry import QA_COMMENT, State, state
+from pipeline.catalog.pofile import read_po
 from pipeline.catalog.review_order import entry_confidence
 from pipeline.errors import PipelineError
 from pipeline.layout import Paths

@@ -9,10 +9,29 @@ the callers that configure routes with them.
 """
 
 from pipeline.config.licences import canonical_licence, is_non_commercial, requires_attribution
-from pipeline.config.models import (BACKENDS, FAMILIES, NUMBER_STYLES, QUANTIZATIONS, Config, Credit, GenerationSettings,
-                                    Leg, LocaleOptions, ModelSpec, Route, project_name_problem)
+from pipeline.config.models import (
+                                    BACKENDS,
+                                    FAMILIES,
+                                    NUMBER_STYLES,
+                                    QUANTIZATIONS,
+                                    Config,
+                                    Credit,
+                                    GenerationSettings,
+                                    Leg,
+                                    LocaleOptions,
+                                    ModelSpec,
+                                    Route,
+                                    project_name_problem,
+)
 from pipeline.config.yamlfile import load_config
-from pipeline.layout import PIVOT_LANGUAGE, SCRIPTED_LANGUAGES, SOURCE_LANGUAGE, parse_locale, target_language, target_tag
+from pipeline.layout import (
+                                    PIVOT_LANGUAGE,
+                                    SCRIPTED_LANGUAGES,
+                                    SOURCE_LANGUAGE,
+                                    parse_locale,
+                                    target_language,
+                                    target_tag,
+)
 
 __all__ = ["BACKENDS", "FAMILIES", "NUMBER_STYLES", "PIVOT_LANGUAGE", "QUANTIZATIONS", "SCRIPTED_LANGUAGES",
            "SOURCE_LANGUAGE", "Config", "Credit", "GenerationSettings", "Leg", "LocaleOptions", "ModelSpec", "Route",

@@ -16,9 +16,19 @@ from typing import Any
 import yaml
 
 from pipeline.config.licences import canonical_licence
-from pipeline.config.models import (BACKENDS, FAMILIES, FAMILY_GENERATION, GENERATION_MAXIMA, NUMBER_STYLES,
-                                    QUANTIZATIONS, Config,
-                                    GenerationSettings, LocaleOptions, ModelSpec, project_name_problem)
+from pipeline.config.models import (
+    BACKENDS,
+    FAMILIES,
+    FAMILY_GENERATION,
+    GENERATION_MAXIMA,
+    NUMBER_STYLES,
+    QUANTIZATIONS,
+    Config,
+    GenerationSettings,
+    LocaleOptions,
+    ModelSpec,
+    project_name_problem,
+)
 from pipeline.errors import PipelineError
 from pipeline.glossary import load_glossary
 from pipeline.layout import PIVOT_LANGUAGE, parse_locale, target_tag

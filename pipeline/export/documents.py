@@ -34,17 +34,17 @@ from babel.messages.plurals import get_plural
 
 from pipeline.catalog import pofile
 from pipeline.catalog.entry import ships
-from pipeline.export.blocks import joined, rebuilt_pieces
 from pipeline.catalog.mofile import mo_bytes
 from pipeline.errors import PipelineError
+from pipeline.export.blocks import joined, rebuilt_pieces
 from pipeline.fsutil import write_atomic
 from pipeline.ingest import read_document
 from pipeline.ingest.htmlpage import rebuild_html
 from pipeline.ingest.markdown import rebuild_markdown
-from pipeline.localise.markup import strip_placeholders
 from pipeline.ingest.sources import load_sources
 from pipeline.layout import EXPORT_MARKER, Paths
 from pipeline.ledger import SEGMENTS, SOURCES, Ledger
+from pipeline.localise.markup import strip_placeholders
 from pipeline.qa.shipping import shipping_problem
 
 FORMATS = ("mo", "json", "txt", "md", "html")

@@ -8,9 +8,9 @@ import io
 import unicodedata
 from pathlib import Path
 
-from pipeline.layout import SOURCE_LANGUAGE, parse_locale
 from pipeline.errors import PipelineError
 from pipeline.glossary.terms import Term
+from pipeline.layout import SOURCE_LANGUAGE, parse_locale
 
 NOTE, FIXED = "note", "fixed"
 _YES, _NO = {"yes", "y", "true", "1", "x", "fixed"}, {"no", "n", "false", "0", ""}

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from pipeline.errors import PipelineError
 from pipeline.fsutil import check_document_name
-from pipeline.layout import EXPORT_MARKER
-from pipeline.model import Document
 from pipeline.ingest.html import decode_html, read_html_document
 from pipeline.ingest.markdown import read_markdown_document
 from pipeline.ingest.text import artefact_matcher, decode, read_text_document
+from pipeline.layout import EXPORT_MARKER
+from pipeline.model import Document
 
 READERS = {
     ".txt": read_text_document,

@@ -30,10 +30,10 @@ import lxml.html
 from lxml import etree
 
 from pipeline.errors import PipelineError
-from pipeline.localise.markup import PLACEHOLDER, space_after_stops, strip_placeholders
-from pipeline.model import Block, Document
 from pipeline.ingest import controls
 from pipeline.ingest.text import decode
+from pipeline.localise.markup import PLACEHOLDER, space_after_stops, strip_placeholders
+from pipeline.model import Block, Document
 
 # Text inside inline SVG (`text`, `title`, `desc`) and MathML (`mtext`) is text too; MathML's
 # symbols (mi, mo, mn) are not.

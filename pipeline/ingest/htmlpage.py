@@ -18,8 +18,7 @@ from collections.abc import Callable
 
 import lxml.html
 
-from pipeline.ingest.html import (FOREIGN_TEXT, RAW_TEXT, Unit, extract_units, fragment_nodes, is_whole_page,
-                                  parse_html)
+from pipeline.ingest.html import FOREIGN_TEXT, RAW_TEXT, Unit, extract_units, fragment_nodes, is_whole_page, parse_html
 from pipeline.layout import SOURCE_LANGUAGE
 from pipeline.localise.markup import find_tags, strip_placeholders, valid_tags
 

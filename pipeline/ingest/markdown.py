@@ -28,13 +28,13 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
 from pipeline.errors import PipelineError
-from pipeline.localise.markup import PLACEHOLDER, space_after_stops, find_tags, strip_placeholders, valid_tags
-from pipeline.model import Document
 from pipeline.ingest.html import document_from_units, is_whole_page, parse_html
 from pipeline.ingest.html import extract_units as html_units
 from pipeline.ingest.htmlpage import rebuild_html
 from pipeline.ingest.rawhtml import raw_html_rule, still_open
 from pipeline.ingest.text import decode
+from pipeline.localise.markup import PLACEHOLDER, find_tags, space_after_stops, strip_placeholders, valid_tags
+from pipeline.model import Document
 
 _SPACE = re.compile(r"[ \t\n\r\f]+")
 _FRONT_MATTER = re.compile(r"\A(---|\+\+\+)[ \t]*\n.*?\n(?:\1|\.\.\.)[ \t]*(?:\n|\Z)", re.S)

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 import polib
 
-from pipeline.catalog import pofile
 from pipeline.catalog import merge as merging
-from pipeline.catalog import poformat
+from pipeline.catalog import pofile, poformat
 from pipeline.catalog.entry import QA_COMMENT, reviewed_texts, ships
 from pipeline.catalog.header import ProjectId
 from pipeline.catalog.mofile import mo_bytes

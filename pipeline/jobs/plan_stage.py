@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import polib
 
 from pipeline import cache as caching
-from pipeline.catalog.pofile import Message
 from pipeline.catalog.plan import Plan, make_plan
+from pipeline.catalog.pofile import Message
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,15 @@ from pipeline.jobs.localise_stage import Localised, localise, localise_key
 from pipeline.jobs.plan_stage import Planned, plan_key
 from pipeline.jobs.report import RunReport
 from pipeline.jobs.segment_stage import Segmented, cleaned_characters, segment, segment_key
-from pipeline.jobs.translate_stage import (Raw, TranslateStats, TranslatorFactory, default_factory, translate,
-                                           translate_key, translate_settings)
+from pipeline.jobs.translate_stage import (
+    Raw,
+    TranslateStats,
+    TranslatorFactory,
+    default_factory,
+    translate,
+    translate_key,
+    translate_settings,
+)
 from pipeline.layout import Paths
 from pipeline.ledger import CatalogStamp, CheckedPairs, Ledger, TemplateStamp, Written
 from pipeline.memory import TranslationMemory

@@ -15,9 +15,20 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from pipeline.localise.dates import DateMatch, find_source_dates, find_source_times, find_target_dates, find_target_times
-from pipeline.localise.numwords import (BORROWED_SCALES, CLOCK_WORDS, FRACTION_WORDS, gujarati_word_values,
-                                       words_to_digits)
+from pipeline.localise.dates import (
+    DateMatch,
+    find_source_dates,
+    find_source_times,
+    find_target_dates,
+    find_target_times,
+)
+from pipeline.localise.numwords import (
+    BORROWED_SCALES,
+    CLOCK_WORDS,
+    FRACTION_WORDS,
+    gujarati_word_values,
+    words_to_digits,
+)
 from pipeline.localise.spans import without_spans
 
 GUJARATI_DIGITS = "૦૧૨૩૪૫૬૭૮૯"

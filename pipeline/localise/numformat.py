@@ -14,8 +14,7 @@ from decimal import Decimal
 from babel.numbers import format_compact_decimal, format_decimal
 
 from pipeline.localise.dates import find_source_dates, find_target_dates, render_date
-from pipeline.localise.numbers import (NEVER_GROUPED, NUMBER, find_source_numbers, find_target_numbers,
-                                       to_ascii_digits)
+from pipeline.localise.numbers import NEVER_GROUPED, NUMBER, find_source_numbers, find_target_numbers, to_ascii_digits
 from pipeline.localise.spans import mask, without_spans
 
 _WRITTEN_AS_ONE_WORD = re.compile(r"[多余-]")

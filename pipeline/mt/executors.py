@@ -28,10 +28,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from pipeline.config import ModelSpec, Route
-from pipeline.layout import SOURCE_LANGUAGE
 from pipeline.errors import PipelineError
-from pipeline.mt import translate_scored
+from pipeline.layout import SOURCE_LANGUAGE
 from pipeline.model import Scored
+from pipeline.mt import translate_scored
 
 if TYPE_CHECKING:  # only the signature names the memory
     from pipeline.memory import TranslationMemory
@@ -208,6 +208,7 @@ class RayExecutor:
         `memory` as it arrives; returns what was stored and the batches that failed for good."""
         ray = self._connect()
         import pyarrow as pa
+
         from pipeline.progress import progress_reporter
 
         size = self.batch_size or chunk

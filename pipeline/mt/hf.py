@@ -17,9 +17,15 @@ import torch
 from pipeline.config import ModelSpec
 from pipeline.errors import ModelUnavailable, PipelineError
 from pipeline.mt import families
+from pipeline.mt.batching import (
+    LENGTH_STEP,
+    BatchedTranslator,
+    cpu_count,
+    max_new_tokens,
+    split_sentence,
+    token_batches,
+)
 from pipeline.mt.checkpoint import check_model_files
-from pipeline.mt.batching import (LENGTH_STEP, BatchedTranslator, cpu_count, max_new_tokens, split_sentence,
-                                   token_batches)
 from pipeline.mt.scoring import Hypothesis
 
 _TRUE = {"1", "ON", "YES", "TRUE"}

@@ -13,8 +13,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from pipeline.config import Config, Credit, ModelSpec, Route, is_non_commercial, requires_attribution
-from pipeline.layout import SCRIPTED_LANGUAGES
 from pipeline.errors import PipelineError
+from pipeline.layout import SCRIPTED_LANGUAGES
 from pipeline.mt import families, resolve_backend
 
 

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from pipeline.config import ModelSpec, Route
 from pipeline.errors import PipelineError
 from pipeline.mt import families
-from pipeline.mt.translator import Translator, translate_scored
 from pipeline.mt.scoring import Scored, pivot
+from pipeline.mt.translator import Translator, translate_scored
 
 
 class RouteTranslator:

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import polib
 
-from pipeline.catalog.pofile import read_po
 from pipeline.catalog.entry import State, entry_findings, state
-from pipeline.layout import locale_of_catalog, parse_locale
+from pipeline.catalog.pofile import read_po
 from pipeline.errors import PipelineError
 from pipeline.glossary import Glossary
 from pipeline.glossary.matching import find_terms
+from pipeline.layout import locale_of_catalog, parse_locale
 from pipeline.qa.checks import CheckContext, run_checks
 from pipeline.qa.terminology import has_term
 

@@ -23,7 +23,6 @@ from pipeline.model import Finding
 from pipeline.qa.context import CheckContext
 from pipeline.qa.terminology import check_terminology
 
-
 VERSION = "2"  # bump when a check's rules change: findings remembered from earlier runs are recomputed
 
 NO_CONTEXT = CheckContext()

@@ -39,8 +39,7 @@ from pipeline.serve.auth import key_problem
 from pipeline.serve.batching import ModelFailed, Overloaded, TooLarge
 from pipeline.serve.fields import read_body, request_fields
 from pipeline.serve.languages import configuration_check, languages_listing, served_pair
-from pipeline.serve.limits import (RequestError, TranslateRequest, api_key_field, request_texts, shown,
-                                   translate_request)
+from pipeline.serve.limits import RequestError, TranslateRequest, api_key_field, request_texts, shown, translate_request
 from pipeline.serve.service import Service
 from pipeline.serve.texts import ServedTexts, Untranslated
 

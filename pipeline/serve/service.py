@@ -19,11 +19,12 @@ from pipeline.memory import TranslationMemory
 from pipeline.mt import translate_scored
 from pipeline.mt.executors import LocalExecutor
 from pipeline.serve.batching import BatchSettings, DynamicBatcher
-from pipeline.serve.cors import Origins
 from pipeline.serve.connections import Connections
+from pipeline.serve.cors import Origins
 from pipeline.serve.languages import Target, routed_targets
 from pipeline.serve.limits import Limits
 from pipeline.serve.texts import ServedTexts, translate_texts
+
 
 @dataclass(frozen=True)
 class ServeSettings:

@@ -4,7 +4,7 @@ import subprocess
 import polib
 import pytest
 
-from pipeline.catalog import pofile, entry, merge
+from pipeline.catalog import entry, merge, pofile
 from pipeline.errors import PipelineError
 from pipeline.ledger import migrate_legacy_owned
 from pipeline.model import Finding, Segment, Translation

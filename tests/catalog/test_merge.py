@@ -10,7 +10,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from pipeline.catalog import pofile, merge
+from pipeline.catalog import merge, pofile
 from pipeline.catalog.entry import without_note
 from pipeline.ledger import migrate_legacy_owned
 from pipeline.model import Finding, Segment, Translation

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import polib
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.catalog import pofile
 from pipeline.catalog.poformat import format_catalog

@@ -10,11 +10,11 @@ import polib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.catalog import pofile, merge
+from pipeline.catalog import merge, pofile
 from pipeline.localise.loops import cut_loop, find_loop
-from pipeline.model import Translation
 from pipeline.localise.numbers import find_source_numbers, find_target_numbers
 from pipeline.localise.numformat import localise_numbers, prepare_for_model
+from pipeline.model import Translation
 
 # Any text but NUL (gettext's .mo uses it to separate plural forms; sources holding one are refused
 # as binary) and lone surrogates (not encodable as UTF-8). Quotes, backslashes, tabs, newlines,

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import itertools
-from difflib import SequenceMatcher
 import random
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from pipeline.catalog.similarity import (
-    FLOOR, THRESHOLD, CandidateIndex, Units, best_matches, best_matches_exhaustive, similarity,
+    FLOOR,
+    THRESHOLD,
+    CandidateIndex,
+    Units,
+    best_matches,
+    best_matches_exhaustive,
+    similarity,
 )
 
 GU = (Path(__file__).parent.parent / "data" / "flores-sample" / "guj_Gujr.txt").read_text(encoding="utf-8").splitlines()

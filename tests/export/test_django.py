@@ -12,8 +12,6 @@ from pathlib import Path
 
 import polib
 
-from pipeline.cli import main
-
 SENTENCE = "રાજ્ય સરકારે નવી યોજના જાહેર કરી."
 REVIEWED = {"en": "The state government announced a new scheme.", "zh_Hans": "邦政府宣布了一项新计划。"}
 

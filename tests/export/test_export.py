@@ -15,14 +15,13 @@ import lxml.html
 import polib
 import pytest
 from markdown_it import MarkdownIt
+from test_cli import msgfmt_check
 
 from pipeline import jobs
 from pipeline.config import load_config
 from pipeline.errors import PipelineError
 from pipeline.export.documents import export
 from pipeline.localise.markup import check_markup, strip_placeholders
-
-from test_cli import msgfmt_check
 
 SITE = Path(__file__).parent.resolve().parent / "data" / "site"
 NOTICE = SITE / "notice.txt"

@@ -7,7 +7,6 @@ import lxml.html
 import polib
 import pytest
 
-
 FIRST, SECOND, THIRD = "પહેલું વાક્ય.", "બીજું વાક્ય!", "ત્રીજું વાક્ય."
 LINE = f"{FIRST} {SECOND} {THIRD}"
 REVIEWED = {"zh_Hans": {FIRST: "第一句。", SECOND: "第二句！", "<1>પહેલું</1> વાક્ય.": "<1>第一句。</1>"},

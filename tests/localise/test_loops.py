@@ -1,9 +1,10 @@
 """find_loop against the definition it implements, read literally: for each start, each unit size,
 count the copies in a row. The fast version must give the same loop on every text."""
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pipeline.localise.loops import MAX_UNIT, _TOKEN, find_loop, min_repeats
+from pipeline.localise.loops import _TOKEN, MAX_UNIT, find_loop, min_repeats
 
 
 def loop_by_definition(text: str):

@@ -9,13 +9,12 @@ import statistics
 from pathlib import Path
 
 import pytest
+from test_mt import GUJARATI, translator, with_generation
 
 from pipeline.config import load_config
 from pipeline.mt import load_translator
 from pipeline.mt.batching import split_sentence
 from pipeline.mt.scoring import Hypothesis, Scored, confidence, pivot
-
-from test_mt import GUJARATI, translator, with_generation
 
 pytestmark = pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")
 

@@ -8,14 +8,13 @@ import json
 from pathlib import Path
 
 import pytest
+from test_mt import FAMILIES  # (models file, model name, target language)
 
 from pipeline.config import load_config
 from pipeline.errors import ModelUnavailable, PipelineError
 from pipeline.mt import Translator, ct2, load_translator, resolve_backend
 from pipeline.mt.ct2 import CT2Translator
 from pipeline.mt.hf import HFTranslator
-
-from test_mt import FAMILIES  # (models file, model name, target language)
 
 pytestmark = pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")
 

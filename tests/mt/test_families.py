@@ -8,15 +8,15 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from test_ct2 import loaded  # one loaded copy of each tiny model for the whole mt test folder
+from test_ct2 import spec_of as spec_in
+from test_mt import record_generate
 
 from pipeline.config import Leg, Route, load_config
 from pipeline.errors import PipelineError
 from pipeline.mt import families, load_translator
 from pipeline.mt.ct2 import CT2Translator
 from pipeline.mt.route import RouteTranslator, check_route, route_translator
-from test_ct2 import loaded  # one loaded copy of each tiny model for the whole mt test folder
-from test_ct2 import spec_of as spec_in
-from test_mt import record_generate
 
 pytestmark = pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")
 

@@ -19,8 +19,15 @@ from hypothesis import strategies as st
 
 from pipeline import localise
 from pipeline.localise.spans import MARKER
-from pipeline.mt.indic import (detokenise_indic, normalise_gujarati, normalise_punctuation, postprocess, preprocess,
-                               to_script, tokenise)
+from pipeline.mt.indic import (
+    detokenise_indic,
+    normalise_gujarati,
+    normalise_punctuation,
+    postprocess,
+    preprocess,
+    to_script,
+    tokenise,
+)
 
 DIGITS = str.maketrans("૦૧૨૩૪૫૬૭૮૯", "0123456789")
 

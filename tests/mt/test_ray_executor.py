@@ -11,10 +11,10 @@ import polib
 import pytest
 import yaml
 
-from pipeline.catalog import pofile
 from pipeline import cli, jobs
-from pipeline.mt.executors import RayExecutor, ray_runtime_env
+from pipeline.catalog import pofile
 from pipeline.mt import load_translator
+from pipeline.mt.executors import RayExecutor, ray_runtime_env
 
 ROOT = Path(__file__).parent.resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "smart-communities.gu.txt"

@@ -15,9 +15,8 @@ import time
 import httpx
 import polib
 import pytest
-from libretranslatepy import LibreTranslateAPI
-
 from conftest import KEY, ROOT, Server, flores, models_file, one_sentence_lines, pipeline
+from libretranslatepy import LibreTranslateAPI
 
 BACKENDS = ["transformers", "ctranslate2"]
 SENTENCE = "આ એક વાક્ય છે."

@@ -9,9 +9,8 @@ import json
 
 import httpx
 import pytest
-from libretranslatepy import LibreTranslateAPI
-
 from conftest import KEY, Server, flores, models_file, pipeline
+from libretranslatepy import LibreTranslateAPI
 
 SENTENCE = "આ એક વાક્ય છે."
 JSON = {"Content-Type": "application/json"}

@@ -9,7 +9,6 @@ import socket
 import time
 
 import httpx
-
 from conftest import KEY, flores, models_file, pipeline, wait_until
 
 # One sentence each, whatever the segmenter's rules: a queue of N texts holds N sentences.

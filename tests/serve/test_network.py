@@ -12,7 +12,6 @@ import threading
 import time
 
 import pytest
-
 from conftest import KEY, ROOT, models_file, pipeline, wait_until
 
 SENTENCE = "આ એક વાક્ય છે."
