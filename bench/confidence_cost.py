@@ -58,9 +58,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sentences", type=int, default=32)
     ap.add_argument("--new-tokens", type=int, default=16)
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "flores200-dev")
-    ap.add_argument("--short", action="store_true",
-                    help="a check that the benchmark runs, in seconds: bench/mt_speed.py's small model, "
-                         "4 sentences, 4 tokens (its figures mean nothing)")
+    ap.add_argument(
+        "--short",
+        action="store_true",
+        help="a check that the benchmark runs, in seconds: bench/mt_speed.py's small model, "
+        "4 sentences, 4 tokens (its figures mean nothing)",
+    )
     args = ap.parse_args(argv)
     speed = _mt_speed()
     if args.short:
@@ -77,10 +80,14 @@ def main(argv: list[str] | None = None) -> int:
     speed.build_model(folder, args.data, speed.SHORT if args.short else speed.NLLB_600M)
     sentences = speed.text_file(args.data, "guj_Gujr").read_text(encoding="utf-8").splitlines()[: args.sentences]
     k = args.new_tokens
-    hf = HFTranslator(load_config(speed.write_models_file(speed.CACHE / "hf.yaml", folder, 1, k, "transformers"))
-                      .models["nllb"], device="cpu")
-    ct = CT2Translator(load_config(speed.write_models_file(speed.CACHE / "ct2.yaml", folder, 1, k, "ctranslate2"))
-                       .models["nllb"], device="cpu")
+    hf = HFTranslator(
+        load_config(speed.write_models_file(speed.CACHE / "hf.yaml", folder, 1, k, "transformers")).models["nllb"],
+        device="cpu",
+    )
+    ct = CT2Translator(
+        load_config(speed.write_models_file(speed.CACHE / "ct2.yaml", folder, 1, k, "ctranslate2")).models["nllb"],
+        device="cpu",
+    )
     hf_scoring = {"seconds": 0.0}
     real_score = hf._score
 
@@ -103,16 +110,21 @@ def main(argv: list[str] | None = None) -> int:
             total = time.perf_counter() - start
             assert all(s.confidence is not None for s in out)
             scoring = hf_scoring["seconds"] if name == "transformers" else ct.model.seconds
-            rows[f"{name}_beam{beam}"] = {"seconds": round(total, 2), "scoring_seconds": round(scoring, 2),
-                                          "scoring_share": round(scoring / total, 3)}
+            rows[f"{name}_beam{beam}"] = {
+                "seconds": round(total, 2),
+                "scoring_seconds": round(scoring, 2),
+                "scoring_share": round(scoring / total, 3),
+            }
     result = {"sentences": len(sentences), "new_tokens": k, "cores": os.cpu_count(), "variants": rows}
     if args.json:
         print(json.dumps(result, indent=1))
     else:
         print(f"{len(sentences)} sentences × {k} tokens, NLLB-600M architecture, CPU")
         for name, row in rows.items():
-            print(f"{name:24} {row['seconds']:7.2f} s   scoring {row['scoring_seconds']:6.2f} s"
-                  f"   = {100 * row['scoring_share']:.1f}% of the call")
+            print(
+                f"{name:24} {row['seconds']:7.2f} s   scoring {row['scoring_seconds']:6.2f} s"
+                f"   = {100 * row['scoring_share']:.1f}% of the call"
+            )
     return 0
 
 

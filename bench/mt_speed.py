@@ -60,23 +60,65 @@ CACHE = ROOT / "bench" / ".cache"
 os.environ.setdefault("PIPELINE_CT2_CACHE", str(CACHE / "ctranslate2"))
 
 NLLB_600M = dict(  # facebook/nllb-200-distilled-600M config.json
-    vocab_size=256206, d_model=1024, encoder_layers=12, decoder_layers=12, encoder_attention_heads=16,
-    decoder_attention_heads=16, encoder_ffn_dim=4096, decoder_ffn_dim=4096, max_position_embeddings=1024,
-    activation_function="relu", scale_embedding=True, init_std=0.02, dropout=0.1, attention_dropout=0.1,
-    activation_dropout=0.0, encoder_layerdrop=0.0, decoder_layerdrop=0.0, bos_token_id=0, pad_token_id=1,
-    eos_token_id=2, decoder_start_token_id=2, tokenizer_class="NllbTokenizer",
+    vocab_size=256206,
+    d_model=1024,
+    encoder_layers=12,
+    decoder_layers=12,
+    encoder_attention_heads=16,
+    decoder_attention_heads=16,
+    encoder_ffn_dim=4096,
+    decoder_ffn_dim=4096,
+    max_position_embeddings=1024,
+    activation_function="relu",
+    scale_embedding=True,
+    init_std=0.02,
+    dropout=0.1,
+    attention_dropout=0.1,
+    activation_dropout=0.0,
+    encoder_layerdrop=0.0,
+    decoder_layerdrop=0.0,
+    bos_token_id=0,
+    pad_token_id=1,
+    eos_token_id=2,
+    decoder_start_token_id=2,
+    tokenizer_class="NllbTokenizer",
 )
 # --short: the same family and code paths at a size that builds and runs in seconds.
-SHORT = dict(NLLB_600M, d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
-             decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64)
+SHORT = dict(
+    NLLB_600M,
+    d_model=32,
+    encoder_layers=1,
+    decoder_layers=1,
+    encoder_attention_heads=2,
+    decoder_attention_heads=2,
+    encoder_ffn_dim=64,
+    decoder_ffn_dim=64,
+)
 # ai4bharat/indictrans2-indic-en-dist-200M: transformer_base18L (IndicTrans2 repository, model_configs
 # and the distillation scripts); the vocabulary sizes (Indic source, English target) as third-party
 # converters of the hub checkpoint use them, not read from the hub's config.json here.
-IT2_DIST_200M = dict(encoder_embed_dim=512, decoder_embed_dim=512, encoder_ffn_dim=2048, decoder_ffn_dim=2048,
-                     encoder_layers=18, decoder_layers=18, encoder_attention_heads=8, decoder_attention_heads=8)
+IT2_DIST_200M = dict(
+    encoder_embed_dim=512,
+    decoder_embed_dim=512,
+    encoder_ffn_dim=2048,
+    decoder_ffn_dim=2048,
+    encoder_layers=18,
+    decoder_layers=18,
+    encoder_attention_heads=8,
+    decoder_attention_heads=8,
+)
 IT2_VOCABULARY = (122672, 32322)
-IT2_SHORT = dict(IT2_DIST_200M, encoder_embed_dim=32, decoder_embed_dim=32, encoder_ffn_dim=64, decoder_ffn_dim=64,
-                 encoder_layers=1, decoder_layers=1, encoder_attention_heads=2, decoder_attention_heads=2)
+IT2_SHORT = dict(
+    IT2_DIST_200M,
+    encoder_embed_dim=32,
+    decoder_embed_dim=32,
+    encoder_ffn_dim=64,
+    decoder_ffn_dim=64,
+    encoder_layers=1,
+    decoder_layers=1,
+    encoder_attention_heads=2,
+    decoder_attention_heads=2,
+)
 SAMPLE = ROOT / "tests" / "data" / "flores-sample"
 SEED = 600
 MODES = {"greedy": 1, "beam4": 4}
@@ -114,8 +156,9 @@ def build_model(folder: Path, data: Path, config: dict = NLLB_600M) -> None:
     model = M2M100ForConditionalGeneration(M2M100Config(**config)).eval()
     with torch.no_grad():  # no stopping: EOS gets logit 0 against ~N(0, 0.6) for 256k tokens
         model.model.shared.weight[config["eos_token_id"]] = 0.0
-    model.generation_config = GenerationConfig(bos_token_id=0, pad_token_id=1, eos_token_id=2,
-                                               decoder_start_token_id=2, max_length=200)
+    model.generation_config = GenerationConfig(
+        bos_token_id=0, pad_token_id=1, eos_token_id=2, decoder_start_token_id=2, max_length=200
+    )
     model.save_pretrained(str(tmp))
     tok.save_pretrained(str(tmp))
     os.replace(tmp, folder)
@@ -131,9 +174,16 @@ def build_indictrans2(folder: Path, data: Path, short: bool) -> None:
     helpers = b.load_indictrans2_helpers()
     tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".build-"))
     try:
-        helpers.build_indictrans2(tmp / "model", tmp, b._train_spm, text_file(data, "guj_Gujr"),
-                                  text_file(data, "eng_Latn"), SEED, dims=IT2_SHORT if short else IT2_DIST_200M,
-                                  vocabulary=None if short else IT2_VOCABULARY)
+        helpers.build_indictrans2(
+            tmp / "model",
+            tmp,
+            b._train_spm,
+            text_file(data, "guj_Gujr"),
+            text_file(data, "eng_Latn"),
+            SEED,
+            dims=IT2_SHORT if short else IT2_DIST_200M,
+            vocabulary=None if short else IT2_VOCABULARY,
+        )
         os.replace(tmp / "model", folder)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -149,7 +199,9 @@ def indictrans2_speed(folder: Path, sentences: list[str], modes: dict, new_token
     path.write_text(
         f"models:\n  it2:\n    family: indictrans2\n    source: {folder}\n    generation:\n"
         f"      max_length_ratio: 0.001\n      max_length_extra: {new_tokens - 1}\n      max_input_tokens: 512\n"
-        "pairs:\n  gu-en: it2\n", encoding="utf-8")
+        "pairs:\n  gu-en: it2\n",
+        encoding="utf-8",
+    )
     spec = load_config(path).models["it2"]
     gc.collect()
     before = rss_mb()
@@ -160,8 +212,11 @@ def indictrans2_speed(folder: Path, sentences: list[str], modes: dict, new_token
         translator.translate(sentences[-2:], "gu", "en")  # warm-up
         seconds = timed(translator.translate, sentences, "gu", "en")
         out[mode] = {"seconds": round(seconds, 2), "sentences_per_s": round(len(sentences) / seconds, 2)}
-        print(f"{mode:7} {'indictrans2 (ctranslate2 int8)':32} {out[mode]['sentences_per_s']:7.2f} sentences/s",
-              file=sys.stderr, flush=True)
+        print(
+            f"{mode:7} {'indictrans2 (ctranslate2 int8)':32} {out[mode]['sentences_per_s']:7.2f} sentences/s",
+            file=sys.stderr,
+            flush=True,
+        )
     out["rss_mb_after_translating"] = round(rss_mb() - before)
     del translator
     gc.collect()
@@ -200,8 +255,13 @@ def naive_loop(tok, model, sentences, beam, new_tokens) -> None:
     tok.src_lang = "guj_Gujr"
     for sentence in sentences:
         with torch.inference_mode():
-            out = model.generate(**tok(sentence, return_tensors="pt"), num_beams=beam, max_new_tokens=new_tokens,
-                                 max_length=None, forced_bos_token_id=forced)
+            out = model.generate(
+                **tok(sentence, return_tensors="pt"),
+                num_beams=beam,
+                max_new_tokens=new_tokens,
+                max_length=None,
+                forced_bos_token_id=forced,
+            )
         assert out.shape[1] == new_tokens + 1, out.shape  # decoder start + exactly new_tokens
 
 
@@ -232,8 +292,12 @@ def pipeline_overhead(translator, spec_file: Path, sentences: list[str]) -> dict
         report = jobs.run_all([str(doc.parent)], ["en"], config, paths, factory=lambda spec: Timed())
         total = time.perf_counter() - start
     model = sum(spent)
-    return {"seconds": round(total, 2), "model_seconds": round(model, 2), "segments": report.segments,
-            "overhead_share": round((total - model) / total, 4)}
+    return {
+        "seconds": round(total, 2),
+        "model_seconds": round(model, 2),
+        "segments": report.segments,
+        "overhead_share": round((total - model) / total, 4),
+    }
 
 
 def faithfulness(n: int = 24) -> dict:
@@ -253,9 +317,11 @@ def faithfulness(n: int = 24) -> dict:
         ref, a, b = (t.translate(lines, "gu", "en") for t in (hf, f32, i8))
         tok = f32.tokenizer
         agree = [_prefix_share(tok(x).input_ids, tok(y).input_ids) for x, y in zip(a, b)]
-        out[mode] = {"float32_equals_transformers": sum(x == y for x, y in zip(ref, a)) / n,
-                     "int8_equals_float32": sum(x == y for x, y in zip(a, b)) / n,
-                     "int8_float32_common_prefix": round(sum(agree) / n, 4)}
+        out[mode] = {
+            "float32_equals_transformers": sum(x == y for x, y in zip(ref, a)) / n,
+            "int8_equals_float32": sum(x == y for x, y in zip(a, b)) / n,
+            "int8_float32_common_prefix": round(sum(agree) / n, 4),
+        }
     return out
 
 
@@ -275,9 +341,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--new-tokens", type=int, default=16, help="output tokens per sentence, all backends")
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "flores200-dev")
     ap.add_argument("--modes", default="greedy,beam4", help="comma-separated: greedy, beam4")
-    ap.add_argument("--short", action="store_true",
-                    help="a check that the benchmark runs, in seconds: a small NLLB model, the test sample, "
-                         "4 sentences, 4 tokens, greedy (its figures mean nothing)")
+    ap.add_argument(
+        "--short",
+        action="store_true",
+        help="a check that the benchmark runs, in seconds: a small NLLB model, the test sample, "
+        "4 sentences, 4 tokens, greedy (its figures mean nothing)",
+    )
     args = ap.parse_args(argv)
     if args.short:
         args.data, args.sentences, args.new_tokens, args.modes = SAMPLE, 4, 4, "greedy"
@@ -308,9 +377,15 @@ def main(argv: list[str] | None = None) -> int:
     build_indictrans2(it2_folder, args.data, args.short)
     log("IndicTrans2 (converted once, then timed alone, before anything else is loaded)...")
     it2 = indictrans2_speed(it2_folder, sentences, modes, k)
-    result = {"sentences": n, "new_tokens_per_sentence": k, "cores": cpu_count(),
-              "torch_threads": torch.get_num_threads(), "ctranslate2": ctranslate2.__version__,
-              "variants": {}, "indictrans2": it2}
+    result = {
+        "sentences": n,
+        "new_tokens_per_sentence": k,
+        "cores": cpu_count(),
+        "torch_threads": torch.get_num_threads(),
+        "ctranslate2": ctranslate2.__version__,
+        "variants": {},
+        "indictrans2": it2,
+    }
     load_start = time.perf_counter()
     hf_spec = load_config(write_models_file(CACHE / "hf.yaml", folder, 4, k, "transformers")).models["nllb"]
     hf = HFTranslator(hf_spec, device="cpu")
@@ -323,15 +398,23 @@ def main(argv: list[str] | None = None) -> int:
     default = load_translator(default_spec, device="cpu")
     result["default_threads"] = list(ct2_threads(default)) if isinstance(default, CT2Translator) else None
     dyn = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-    translators = {"transformers": hf, "torch_dynamic_int8": HFTranslator(hf_spec, device="cpu", tokenizer=tok, model=dyn)}
+    translators = {
+        "transformers": hf,
+        "torch_dynamic_int8": HFTranslator(hf_spec, device="cpu", tokenizer=tok, model=dyn),
+    }
     if isinstance(default, CT2Translator):  # both thread splits of the same converted model
         from pipeline.mt import ct2
 
         inter, intra = ct2_threads(default)
         default_name = f"ctranslate2_int8_inter{inter}_intra{intra}"
         other = CT2Translator(default_spec, device="cpu")
-        other.model = ctranslate2.Translator(str(ct2.converted_folder(default_spec, "int8")), device="cpu",
-                                             compute_type="int8", inter_threads=intra, intra_threads=inter)
+        other.model = ctranslate2.Translator(
+            str(ct2.converted_folder(default_spec, "int8")),
+            device="cpu",
+            compute_type="int8",
+            inter_threads=intra,
+            intra_threads=inter,
+        )
         other.inter_threads = intra
         translators[default_name] = default
         translators[f"ctranslate2_int8_inter{intra}_intra{inter}"] = other
@@ -355,7 +438,10 @@ def main(argv: list[str] | None = None) -> int:
                 seconds = timed(tr.translate, sentences, "gu", "en")
             sps = n / seconds
             result["variants"].setdefault(name, {})[mode] = {
-                "seconds": round(seconds, 2), "sentences_per_s": round(sps, 2), "tokens_per_s": round(sps * k, 1)}
+                "seconds": round(seconds, 2),
+                "sentences_per_s": round(sps, 2),
+                "tokens_per_s": round(sps * k, 1),
+            }
             log(f"{mode:7} {name:32} {sps:7.2f} sentences/s  {sps * k:7.1f} tokens/s")
     default_mode = "beam4" if "beam4" in modes else next(iter(modes))
     v = result["variants"]
@@ -366,7 +452,8 @@ def main(argv: list[str] | None = None) -> int:
     result["default_sentences_per_s"] = v[default_name][default_mode]["sentences_per_s"]
     result["speedup"] = round(v["naive"][default_mode]["seconds"] / v[default_name][default_mode]["seconds"], 2)
     result["default_is_fastest"] = {
-        mode: max(v, key=lambda name: v[name][mode]["sentences_per_s"]) == default_name for mode in modes}
+        mode: max(v, key=lambda name: v[name][mode]["sentences_per_s"]) == default_name for mode in modes
+    }
     for mode in modes:
         it2[f"ratio_to_nllb_{mode}"] = round(it2[mode]["sentences_per_s"] / v[default_name][mode]["sentences_per_s"], 2)
     log("a whole pipeline run with the default backend...")
@@ -382,11 +469,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{n} sentences x {k} output tokens, {result['cores']} cores; default = {default_name}")
         for name, per_mode in v.items():
             print(f"  {name:34} " + "  ".join(f"{m}: {r['sentences_per_s']:6.2f} sent/s" for m, r in per_mode.items()))
-        print("  indictrans2 dist-200M (ctranslate2 int8) "
-              + "  ".join(f"{m}: {it2[m]['sentences_per_s']:6.2f} sent/s ({it2[f'ratio_to_nllb_{m}']}x NLLB)"
-                          for m in modes) + f"; model adds {it2['model_rss_mb']} MB")
-        print(f"speedup (default over naive, {default_mode}): {result['speedup']}x; "
-              f"overhead share of a pipeline run: {result['overhead_share']:.1%}; peak RSS {result['peak_rss_mb']} MB")
+        print(
+            "  indictrans2 dist-200M (ctranslate2 int8) "
+            + "  ".join(
+                f"{m}: {it2[m]['sentences_per_s']:6.2f} sent/s ({it2[f'ratio_to_nllb_{m}']}x NLLB)" for m in modes
+            )
+            + f"; model adds {it2['model_rss_mb']} MB"
+        )
+        print(
+            f"speedup (default over naive, {default_mode}): {result['speedup']}x; "
+            f"overhead share of a pipeline run: {result['overhead_share']:.1%}; peak RSS {result['peak_rss_mb']} MB"
+        )
     return 0
 
 

@@ -64,7 +64,8 @@ def write_po(path: Path, locale: str, pairs: list[tuple[str, str]]) -> None:
 
 def has_number(source: str, translation: str) -> bool:
     return any(not n.soft and not n.spelt for n in find_source_numbers(source)) or any(
-        not n.soft for n in find_target_numbers(translation, words=False))
+        not n.soft for n in find_target_numbers(translation, words=False)
+    )
 
 
 def broken_copies(translation: str, rng: random.Random) -> list[tuple[str, str]]:
@@ -86,8 +87,11 @@ def main() -> int:
     ap.add_argument("flores", nargs="?", type=Path, default=default_flores())
     ap.add_argument("--show", type=int, default=0, help="print up to N false alarms and misses per locale")
     ap.add_argument("--limit", type=int, help="only the first N lines")
-    ap.add_argument("--short", action="store_true",
-                    help="a check that the benchmark runs, in seconds: 100 lines of the test sample, exit 0")
+    ap.add_argument(
+        "--short",
+        action="store_true",
+        help="a check that the benchmark runs, in seconds: 100 lines of the test sample, exit 0",
+    )
     args = ap.parse_args()
     if args.short:
         args.flores, args.limit = SAMPLE, args.limit or 100
@@ -114,12 +118,16 @@ def main() -> int:
             caught = {f.msgctxt for f in check_files([bad], only=("numbers",))}
             false_rate = len(flagged) / len(pairs)
             catch = len(caught) / len(broken)
-            by_kind = {k: (sum(1 for i, kk in enumerate(kinds) if kk == k and str(i) in caught),
-                           kinds.count(k)) for k in dict.fromkeys(kinds)}
-            print(f"{locale}: {len(pairs)} entries with numbers; false alarms {len(flagged)} = {false_rate:.1%}"
-                  f" (target ≤ {limit:.0%}), {flagged_all}/{len(gu)} = {flagged_all / len(gu):.1%} of all entries;"
-                  f" broken copies caught {len(caught)}/{len(broken)} = {catch:.1%}"
-                  " (target ≥ 98%): " + ", ".join(f"{k} {c}/{t}" for k, (c, t) in by_kind.items()))
+            by_kind = {
+                k: (sum(1 for i, kk in enumerate(kinds) if kk == k and str(i) in caught), kinds.count(k))
+                for k in dict.fromkeys(kinds)
+            }
+            print(
+                f"{locale}: {len(pairs)} entries with numbers; false alarms {len(flagged)} = {false_rate:.1%}"
+                f" (target ≤ {limit:.0%}), {flagged_all}/{len(gu)} = {flagged_all / len(gu):.1%} of all entries;"
+                f" broken copies caught {len(caught)}/{len(broken)} = {catch:.1%}"
+                " (target ≥ 98%): " + ", ".join(f"{k} {c}/{t}" for k, (c, t) in by_kind.items())
+            )
             ok &= false_rate <= limit and catch >= 0.98
             if args.show:
                 for i in sorted(flagged, key=int)[: args.show]:

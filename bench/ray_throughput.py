@@ -56,8 +56,9 @@ def main() -> None:
     parser.add_argument("--cpus", type=int, default=2, help="CPUs of the local Ray instance")
     parser.add_argument("--locale", default="en")
     parser.add_argument("--gpus-per-worker", type=float, default=0.0, help="GPU actors (on a GPU machine)")
-    parser.add_argument("--short", action="store_true",
-                        help="a check that the benchmark runs: 8 sentences on the tests' tiny model")
+    parser.add_argument(
+        "--short", action="store_true", help="a check that the benchmark runs: 8 sentences on the tests' tiny model"
+    )
     args = parser.parse_args()
     if args.short:
         args.sentences, args.cpus = 8, 2
@@ -70,8 +71,9 @@ def main() -> None:
     route = check_route(config.route_for(args.locale))  # the route the translate stage takes
     tgt = route.tgt  # zh_Hans / zh_Hant, as the translate stage asks
     lines = (ROOT / "tests/data/flores-sample/guj_Gujr.txt").read_text(encoding="utf-8").splitlines()
-    texts = sorted({localise.prepare(t, None, args.locale).model_input for t in lines[: args.sentences]},
-                   key=lambda t: (len(t), t))
+    texts = sorted(
+        {localise.prepare(t, None, args.locale).model_input for t in lines[: args.sentences]}, key=lambda t: (len(t), t)
+    )
     key = route.settings_key()
 
     def timed(name, work):
@@ -93,8 +95,9 @@ def main() -> None:
     ray.init(num_cpus=args.cpus, include_dashboard=False, runtime_env=ray_runtime_env())
     print(f"ray.init: {time.perf_counter() - start:.1f} s (once per job)", file=sys.stderr)
     for workers in (1, 2):
-        executor = RayExecutor(workers=workers, cpus_per_worker=max(1, args.cpus // workers),
-                               gpus_per_worker=args.gpus_per_worker)
+        executor = RayExecutor(
+            workers=workers, cpus_per_worker=max(1, args.cpus // workers), gpus_per_worker=args.gpus_per_worker
+        )
 
         def on_ray(memory, executor=executor):
             outcome = executor.translate_into_memory(route, texts, tgt, memory, key, args.locale, jobs.CHUNK)

@@ -103,8 +103,9 @@ def write_sources(folder: Path, lines: list[str]) -> None:
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     for d, start in enumerate(range(0, len(lines), LINES_PER_DOC)):
-        (folder / f"article-{d:04d}.txt").write_text("\n".join(lines[start : start + LINES_PER_DOC]) + "\n",
-                                                     encoding="utf-8")
+        (folder / f"article-{d:04d}.txt").write_text(
+            "\n".join(lines[start : start + LINES_PER_DOC]) + "\n", encoding="utf-8"
+        )
 
 
 def models_file(folder: Path) -> Path:
@@ -114,8 +115,10 @@ def models_file(folder: Path) -> Path:
     stub.mkdir(parents=True, exist_ok=True)
     (stub / "config.json").write_text('{"note": "benchmark stub: never loaded"}\n', encoding="utf-8")
     path = folder / "models.yaml"
-    path.write_text("models:\n  stub:\n    family: nllb\n    source: ./stub-model\n"
-                    "pairs:\n  gu-en: stub\n  gu-zh: stub\n", encoding="utf-8")
+    path.write_text(
+        "models:\n  stub:\n    family: nllb\n    source: ./stub-model\npairs:\n  gu-en: stub\n  gu-zh: stub\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -130,8 +133,11 @@ def fill_memory(workdir: Path, models: Path, sources: Path) -> None:
     from pipeline.segment.splitter import segment_document
 
     config = load_config(models)
-    texts = list(dict.fromkeys(seg.text for path, name in collect_sources([sources])
-                               for seg in segment_document(read_document(path, name))))
+    texts = list(
+        dict.fromkeys(
+            seg.text for path, name in collect_sources([sources]) for seg in segment_document(read_document(path, name))
+        )
+    )
     en, zh = reference_lines()
     with TranslationMemory(workdir / MEMORY_FILE) as memory:
         for locale, refs in zip(LOCALES, (en, zh)):
@@ -143,8 +149,10 @@ def fill_memory(workdir: Path, models: Path, sources: Path) -> None:
 
 def reference_lines() -> tuple[list[str], list[str]]:
     sample = ROOT / "tests/data/flores-sample"
-    return tuple([line.strip() for line in (sample / name).read_text(encoding="utf-8").splitlines()]
-                 for name in ("eng_Latn.txt", "zho_Hans.txt"))
+    return tuple(
+        [line.strip() for line in (sample / name).read_text(encoding="utf-8").splitlines()]
+        for name in ("eng_Latn.txt", "zho_Hans.txt")
+    )
 
 
 def review(folder: Path, share: float, rng: random.Random) -> None:
@@ -167,8 +175,15 @@ def review(folder: Path, share: float, rng: random.Random) -> None:
 
 
 # The runner's methods that run a stage with its caching (instrumented here only; see jobs.runner).
-STAGES = {"segment": "segment", "_plan": "plan", "_translate": "translate", "_localise": "localize",
-          "_template": "template", "_current": "catalog-check", "_merge": "catalog"}
+STAGES = {
+    "segment": "segment",
+    "_plan": "plan",
+    "_translate": "translate",
+    "_localise": "localize",
+    "_template": "template",
+    "_current": "catalog-check",
+    "_merge": "catalog",
+}
 
 
 class StageTimer:
@@ -194,6 +209,7 @@ class StageTimer:
                 self.depth -= 1
                 if self.depth == 0:
                     self.seconds[name] += time.perf_counter() - start
+
         return timed
 
     def take(self) -> dict[str, float]:
@@ -209,8 +225,18 @@ def peak_rss_mb() -> float:
 def run_pipeline(folder: Path, timer: StageTimer) -> dict:
     from pipeline.cli import main
 
-    argv = ["run", str(folder / "sources"), "--to", ",".join(LOCALES), "--models", str(folder / "models.yaml"),
-            "--locales", str(folder / "locales"), "--workdir", str(folder / ".pipeline")]
+    argv = [
+        "run",
+        str(folder / "sources"),
+        "--to",
+        ",".join(LOCALES),
+        "--models",
+        str(folder / "models.yaml"),
+        "--locales",
+        str(folder / "locales"),
+        "--workdir",
+        str(folder / ".pipeline"),
+    ]
     out, err = io.StringIO(), io.StringIO()
     start = time.perf_counter()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -274,10 +300,15 @@ def catalogue_tools(folder: Path) -> dict:
     out["writer_identical"] = all(texts[p] == p.read_text(encoding="utf-8") for p in pos)
     if shutil.which("msgcat") and shutil.which("msgmerge"):
         with tempfile.TemporaryDirectory() as tmp:
-            out["msgcat_s"] = timed(lambda: [subprocess.run(["msgcat", "-o", f"{tmp}/a.po", str(p)], check=True)
-                                             for p in pos])
-            out["msgmerge_s"] = timed(lambda: [subprocess.run(["msgmerge", "--quiet", "-o", f"{tmp}/b.po", str(p),
-                                                               str(pot)], check=True) for p in pos])
+            out["msgcat_s"] = timed(
+                lambda: [subprocess.run(["msgcat", "-o", f"{tmp}/a.po", str(p)], check=True) for p in pos]
+            )
+            out["msgmerge_s"] = timed(
+                lambda: [
+                    subprocess.run(["msgmerge", "--quiet", "-o", f"{tmp}/b.po", str(p), str(pot)], check=True)
+                    for p in pos
+                ]
+            )
     return out
 
 
@@ -305,8 +336,14 @@ def exhaustive_before(new, old, threshold=0.6):
 
     new_units = [Units.of(t) for t in dict.fromkeys(new)]
     old_units = [Units.of(t) for t in dict.fromkeys(old)]
-    candidates = sorted((-s, i, j) for i, n in enumerate(new_units) if n.long_enough
-                        for j, o in enumerate(old_units) for s in [similarity(n, o)] if s >= threshold)
+    candidates = sorted(
+        (-s, i, j)
+        for i, n in enumerate(new_units)
+        if n.long_enough
+        for j, o in enumerate(old_units)
+        for s in [similarity(n, o)]
+        if s >= threshold
+    )
     used_new, used_old, out = set(), set(), {}
     for neg, i, j in candidates:
         if i not in used_new and j not in used_old:
@@ -348,10 +385,18 @@ def fuzzy(size: int, data: Path) -> dict:
     start = time.perf_counter()
     against_memory = best_matches(new[: size // 2], memory)
     memory_s = time.perf_counter() - start
-    return {"pairs": f"{len(new)} x {len(old)}", "before_s": round(before_s, 2), "after_s": round(after_s, 3),
-            "speedup": round(before_s / after_s, 1), "matches": len(after), "same_matches": not differ,
-            "differences": differ[:5], "against_memory": f"{size // 2} x {len(memory)}",
-            "against_memory_s": round(memory_s, 2), "against_memory_matches": len(against_memory)}
+    return {
+        "pairs": f"{len(new)} x {len(old)}",
+        "before_s": round(before_s, 2),
+        "after_s": round(after_s, 3),
+        "speedup": round(before_s / after_s, 1),
+        "matches": len(after),
+        "same_matches": not differ,
+        "differences": differ[:5],
+        "against_memory": f"{size // 2} x {len(memory)}",
+        "against_memory_s": round(memory_s, 2),
+        "against_memory_matches": len(against_memory),
+    }
 
 
 # --- report ----------------------------------------------------------------------------------
@@ -363,8 +408,10 @@ def growth(results: list[dict]) -> dict[str, float]:
         return {}
     a, b = results[-2], results[-1]
     span = math.log(b["sentences"] / a["sentences"])
-    return {step: round(math.log(max(b["steps"][step]["seconds"], 0.01) / max(a["steps"][step]["seconds"], 0.01))
-                        / span, 2) for step in STEPS}
+    return {
+        step: round(math.log(max(b["steps"][step]["seconds"], 0.01) / max(a["steps"][step]["seconds"], 0.01)) / span, 2)
+        for step in STEPS
+    }
 
 
 def print_table(report: dict) -> None:
@@ -391,9 +438,12 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="build here and keep the files (default: a temporary folder)")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # one size, in a child process
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--short", action="store_true",
-                        help="a check that the benchmark runs, in seconds: sizes 100,200 and fuzzy 50 on the "
-                             "test sample (its figures mean little)")
+    parser.add_argument(
+        "--short",
+        action="store_true",
+        help="a check that the benchmark runs, in seconds: sizes 100,200 and fuzzy 50 on the "
+        "test sample (its figures mean little)",
+    )
     args = parser.parse_args()
     if args.short:
         args.sizes, args.fuzzy, args.data = "100,200", 50, ROOT / "tests" / "data" / "flores-sample"
@@ -409,9 +459,12 @@ def main() -> None:
             if folder.exists():
                 shutil.rmtree(folder)
             folder.mkdir(parents=True)
-            child = subprocess.run([sys.executable, __file__, "--one", str(n), "--folder", str(folder),
-                                    "--data", str(args.data)], capture_output=True, text=True,
-                                   env={**os.environ, "PYTHONPATH": str(ROOT)})
+            child = subprocess.run(
+                [sys.executable, __file__, "--one", str(n), "--folder", str(folder), "--data", str(args.data)],
+                capture_output=True,
+                text=True,
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+            )
             if child.returncode != 0:
                 sys.exit(f"size {n} failed:\n{child.stderr[-3000:]}{child.stdout[-2000:]}")
             results.append(json.loads(child.stdout.strip().splitlines()[-1]))

@@ -65,8 +65,11 @@ class Paragraph:
 
 # --- data -----------------------------------------------------------------------------------------
 
-_EN_SENTENCE_END = re.compile(r"(?<!\b" + "\\b)(?<!\\b".join(["Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Jr", "Sr", "vs", "v"])
-                              + r"\b)(?<![A-Z]\.[A-Z])(?<!\b[A-Z])[.!?][\"”')\]]*\s+[\"“'(]?[A-Z0-9]")
+_EN_SENTENCE_END = re.compile(
+    r"(?<!\b"
+    + "\\b)(?<!\\b".join(["Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Jr", "Sr", "vs", "v"])
+    + r"\b)(?<![A-Z]\.[A-Z])(?<!\b[A-Z])[.!?][\"”')\]]*\s+[\"“'(]?[A-Z0-9]"
+)
 
 
 def english_sentences(line: str) -> int:
@@ -225,8 +228,15 @@ class Score:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def as_dict(self) -> dict:
-        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
-                "tp": self.tp, "fp": self.fp, "fn": self.fn, "neutral": self.neutral}
+        return {
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "neutral": self.neutral,
+        }
 
 
 def score(paragraph: Paragraph, cuts: list[int], total: Score, strict: bool, errors: list | None = None) -> None:
@@ -271,12 +281,17 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "flores200-dev")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
-    parser.add_argument("--strict", action="store_true", help="table shows strict scores (every split inside a line is wrong)")
-    parser.add_argument("--show-errors", metavar="NAME", help="list the errors of the splitter whose name starts with NAME")
+    parser.add_argument(
+        "--strict", action="store_true", help="table shows strict scores (every split inside a line is wrong)"
+    )
+    parser.add_argument(
+        "--show-errors", metavar="NAME", help="list the errors of the splitter whose name starts with NAME"
+    )
     parser.add_argument("--no-speed", action="store_true")
     parser.add_argument("--limit", type=int, help="only the first N lines")
-    parser.add_argument("--short", action="store_true",
-                        help="a check that the benchmark runs, in seconds: 100 lines of the test sample")
+    parser.add_argument(
+        "--short", action="store_true", help="a check that the benchmark runs, in seconds: 100 lines of the test sample"
+    )
     args = parser.parse_args(argv)
     if args.short:
         args.data, args.limit = SAMPLE, args.limit or 100
@@ -292,21 +307,30 @@ def main(argv: list[str] | None = None) -> None:
         main_score = evaluate(paragraphs, split, strict=False, errors=None if args.strict else errors)
         strict_score = evaluate(paragraphs, split, strict=True, errors=errors if args.strict else None)
         speed = None if args.no_speed else megabytes_per_second(paragraphs, split, 0.1 if args.short else 1.0)
-        results[name] = {"scored": main_score.as_dict(), "strict": strict_score.as_dict(),
-                         "mb_per_s": None if speed is None else round(speed, 2)}
+        results[name] = {
+            "scored": main_score.as_dict(),
+            "strict": strict_score.as_dict(),
+            "mb_per_s": None if speed is None else round(speed, 2),
+        }
         if errors:
             for kind, where, cuts in errors:
                 print(kind, cuts, where, sep="\t")
     gold = sum(len(p.gold) for p in paragraphs)
     unmarked = sum(1 for p in paragraphs for g in p.gold if not re.search(r"[.।॥?!…]['\"”’)\]]*$", p.text[:g]))
-    meta = {"paragraphs": len(paragraphs), "lines": sum(len(p.lines) for p in paragraphs), "gold_boundaries": gold,
-            "gold_without_end_punctuation": unmarked,
-            "megabytes": round(sum(len(p.text.encode()) for p in paragraphs) / 1e6, 3)}
+    meta = {
+        "paragraphs": len(paragraphs),
+        "lines": sum(len(p.lines) for p in paragraphs),
+        "gold_boundaries": gold,
+        "gold_without_end_punctuation": unmarked,
+        "megabytes": round(sum(len(p.text.encode()) for p in paragraphs) / 1e6, 3),
+    }
     if args.json:
         print(json.dumps({"data": meta, "splitters": results}, ensure_ascii=False, indent=2))
         return
-    print(f"FLORES-200 dev gu: {meta['paragraphs']} paragraphs, {meta['lines']} lines, {gold} gold boundaries "
-          f"({unmarked} after a line with no end punctuation), {meta['megabytes']} MB")
+    print(
+        f"FLORES-200 dev gu: {meta['paragraphs']} paragraphs, {meta['lines']} lines, {gold} gold boundaries "
+        f"({unmarked} after a line with no end punctuation), {meta['megabytes']} MB"
+    )
     key = "strict" if args.strict else "scored"
     print(f"{'splitter':28} {'P':>7} {'R':>7} {'F1':>7} {'strictF1':>9} {'MB/s':>8} {'speed×':>7}")
     base = results["ours (pipeline.segment)"]["mb_per_s"]

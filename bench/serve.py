@@ -51,9 +51,31 @@ class Server:
     def __init__(self, models: Path, workdir: Path, extra: list[str]):
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "pipeline", "serve", "--models", str(models), "--port", "0", "--workdir",
-             str(workdir), "--max-requests", "256", "--max-queue", "100000", "--timeout", "3600", *extra],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            [
+                sys.executable,
+                "-m",
+                "pipeline",
+                "serve",
+                "--models",
+                str(models),
+                "--port",
+                "0",
+                "--workdir",
+                str(workdir),
+                "--max-requests",
+                "256",
+                "--max-queue",
+                "100000",
+                "--timeout",
+                "3600",
+                *extra,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         self.url = None
         for line in self.proc.stderr:
             if line.startswith("pipeline serve: http://"):
@@ -102,9 +124,13 @@ def load(url: str, sentences: list[str], clients: int) -> dict:
     if failures:
         raise SystemExit(f"{len(failures)} request(s) failed, e.g. {failures[0]}")
     ordered = sorted(latencies)
-    return {"requests": len(latencies), "seconds": round(wall, 2), "per_second": round(len(latencies) / wall, 2),
-            "p50_ms": round(1000 * statistics.median(ordered)),
-            "p99_ms": round(1000 * ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))])}
+    return {
+        "requests": len(latencies),
+        "seconds": round(wall, 2),
+        "per_second": round(len(latencies) / wall, 2),
+        "p50_ms": round(1000 * statistics.median(ordered)),
+        "p99_ms": round(1000 * ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]),
+    }
 
 
 def health(url: str) -> dict:
@@ -124,9 +150,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batch-wait", default="5", help="the server's --batch-wait, milliseconds (default: 5)")
     ap.add_argument("--beam", type=int, default=4, help="beam size (default: 4, as models.yaml)")
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "flores200-dev")
-    ap.add_argument("--short", action="store_true",
-                    help="a check that the benchmark runs, in seconds: a small NLLB model, the test sample, "
-                         "1 round, 4 tokens (its figures mean nothing)")
+    ap.add_argument(
+        "--short",
+        action="store_true",
+        help="a check that the benchmark runs, in seconds: a small NLLB model, the test sample, "
+        "1 round, 4 tokens (its figures mean nothing)",
+    )
     args = ap.parse_args(argv)
     if args.short:
         args.data, args.rounds, args.new_tokens = mt.SAMPLE, 1, 4
@@ -151,9 +180,15 @@ def main(argv: list[str] | None = None) -> int:
         used += wanted
     if used > len(lines):
         sys.exit(f"{used} sentences needed, {len(lines)} in {args.data}: lower --rounds or --clients")
-    result = {"model": "NLLB-200-distilled-600M architecture, random weights" if not args.short else "small NLLB",
-              "backend": "auto (CTranslate2 int8 on a CPU)", "beam": args.beam, "new_tokens": args.new_tokens,
-              "cpus": os.cpu_count(), "load_average": os.getloadavg()[0], "settings": {}}
+    result = {
+        "model": "NLLB-200-distilled-600M architecture, random weights" if not args.short else "small NLLB",
+        "backend": "auto (CTranslate2 int8 on a CPU)",
+        "beam": args.beam,
+        "new_tokens": args.new_tokens,
+        "cpus": os.cpu_count(),
+        "load_average": os.getloadavg()[0],
+        "settings": {},
+    }
     modes = {"batching": ["--batch-wait", args.batch_wait], "no batching": ["--no-batching"]}
     for mode, extra in ((m, modes[m]) for m in args.modes.split(",")):
         with tempfile.TemporaryDirectory() as workdir:
@@ -167,7 +202,9 @@ def main(argv: list[str] | None = None) -> int:
                     after = health(server.url)
                     calls = after["modelCalls"] - before["modelCalls"]
                     figures["model_calls"] = calls
-                    figures["mean_batch"] = round((after["modelSentences"] - before["modelSentences"]) / max(1, calls), 1)
+                    figures["mean_batch"] = round(
+                        (after["modelSentences"] - before["modelSentences"]) / max(1, calls), 1
+                    )
                     result["settings"][f"{mode}, {clients} clients"] = figures
                     log(f"{mode}, {clients} clients: {figures}")
             finally:
@@ -180,12 +217,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result, indent=1))
     else:
-        print(f"{result['model']}, {result['backend']}, beam {args.beam}, {args.new_tokens} tokens a sentence, "
-              f"{result['cpus']} CPUs (load {result['load_average']:.1f} before, {result['load_average_after']:.1f} after)")
+        print(
+            f"{result['model']}, {result['backend']}, beam {args.beam}, {args.new_tokens} tokens a sentence, "
+            f"{result['cpus']} CPUs (load {result['load_average']:.1f} before, {result['load_average_after']:.1f} after)"
+        )
         print(f"{'setting':<26}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'calls':>7}{'batch':>7}{'speed-up':>10}")
         for name, f in result["settings"].items():
-            print(f"{name:<26}{f['per_second']:>8}{f['p50_ms']:>9}{f['p99_ms']:>9}{f['model_calls']:>7}"
-                  f"{f['mean_batch']:>7}{f.get('speedup', ''):>10}")
+            print(
+                f"{name:<26}{f['per_second']:>8}{f['p50_ms']:>9}{f['p99_ms']:>9}{f['model_calls']:>7}"
+                f"{f['mean_batch']:>7}{f.get('speedup', ''):>10}"
+            )
     return 0
 
 

@@ -76,8 +76,20 @@ def _terminate_as_interrupt():
 
 
 # Errors of the machine, not of the program: a full disk, a file in the way, a folder one cannot write.
-_USER_FIXABLE = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EISDIR, errno.ENOTDIR,
-                 errno.EEXIST, errno.ENAMETOOLONG, errno.ELOOP, errno.ENXIO, errno.ETXTBSY}
+_USER_FIXABLE = {
+    errno.ENOSPC,
+    errno.EDQUOT,
+    errno.EROFS,
+    errno.EACCES,
+    errno.EPERM,
+    errno.EISDIR,
+    errno.ENOTDIR,
+    errno.EEXIST,
+    errno.ENAMETOOLONG,
+    errno.ELOOP,
+    errno.ENXIO,
+    errno.ETXTBSY,
+}
 
 
 def _os_error_text(exc: OSError) -> str:
@@ -90,8 +102,11 @@ def _memory_error_text(args: argparse.Namespace, exc: sqlite3.OperationalError) 
     """SQLite names no file; the one the pipeline keeps is the work directory's translation memory."""
     where = f"{Path(args.workdir) / MEMORY_FILE}: " if hasattr(args, "workdir") else ""
     text = str(exc)
-    hint = ("free some space and run again; what was stored before is kept" if "full" in text
-            else "run again; if it persists, move the file away (it is rebuilt from the catalogues)")
+    hint = (
+        "free some space and run again; what was stored before is kept"
+        if "full" in text
+        else "run again; if it persists, move the file away (it is rebuilt from the catalogues)"
+    )
     return f"{where}translation memory: {text}: {hint}"
 
 
@@ -132,14 +147,21 @@ def _dispatch(args: argparse.Namespace) -> int:
         _print_segments(args.sources, tuple(args.artefacts), [args.workdir, args.locales_dir])
         return 0
     locales = _target_locales(args.to) if hasattr(args, "to") else []
-    config = load_config(args.models).with_glossary(getattr(args, "glossary", None)) if hasattr(args, "models") else None
+    config = (
+        load_config(args.models).with_glossary(getattr(args, "glossary", None)) if hasattr(args, "models") else None
+    )
     if config is not None:
         for locale in locales:
             check_route(config.route_for(locale))  # fail on an unrouted pair or script before any work
     options = _catalog_options(args, config) if hasattr(args, "purge_obsolete") else CatalogOptions()
     written: list[Path] = []
-    with Runner(paths, config, options=options, artefact_patterns=tuple(getattr(args, "artefacts", ())),
-                executor=_executor(args)) as runner:
+    with Runner(
+        paths,
+        config,
+        options=options,
+        artefact_patterns=tuple(getattr(args, "artefacts", ())),
+        executor=_executor(args),
+    ) as runner:
         if args.command == "run":
             runner.run(args.sources, locales)
         elif args.command == "segment":
@@ -164,8 +186,11 @@ def _print_report(args: argparse.Namespace, report: RunReport, written: list[Pat
     print(report.summary() if args.command in ("run", "segment") else _stage_summary(report))
     left = sum(s.untranslated for s in report.locales.values())
     if left:
-        print(f"pipeline: {left} sentence(s) left untranslated because their batches failed on every retry "
-              "(see the errors above); run again to retry them", file=sys.stderr)
+        print(
+            f"pipeline: {left} sentence(s) left untranslated because their batches failed on every retry "
+            "(see the errors above); run again to retry them",
+            file=sys.stderr,
+        )
         return 3
     return 0
 
@@ -201,17 +226,27 @@ def _print_models(args: argparse.Namespace) -> int:
         return 0
     header = ("pair", "writes", "step", "model", "family", "licence", "parameters", "cached", "backend")
     table = [header] + [
-        (r.pair, ",".join(r.writes) or "-", r.step, f"{r.model} ({r.source})", r.family,
-         (r.licence or "not stated") + (" NON-COMMERCIAL" if r.non_commercial else ""),
-         r.parameters or "?", "yes" if r.cached else "no", r.backend)
+        (
+            r.pair,
+            ",".join(r.writes) or "-",
+            r.step,
+            f"{r.model} ({r.source})",
+            r.family,
+            (r.licence or "not stated") + (" NON-COMMERCIAL" if r.non_commercial else ""),
+            r.parameters or "?",
+            "yes" if r.cached else "no",
+            r.backend,
+        )
         for r in rows
     ]
     widths = [max(len(row[i]) for row in table) for i in range(len(header) - 1)]
     for row in table:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1])
     if any(r.non_commercial for r in rows):
-        print("NON-COMMERCIAL: translations made with these models may not be used in anything sold or "
-              "published for profit; see the README for routes a business may use")
+        print(
+            "NON-COMMERCIAL: translations made with these models may not be used in anything sold or "
+            "published for profit; see the README for routes a business may use"
+        )
     for credit in credits(rows):
         print(credit_line(credit))
     if not all(r.cached for r in rows):
@@ -225,8 +260,11 @@ def _print_status(args: argparse.Namespace) -> int:
     locales = _target_locales(args.to) if args.to else None
     if locales is None:
         for name in Paths(args.workdir, args.locales_dir, args.domain).not_locales():
-            print(f"pipeline: note: {Path(args.locales_dir) / name}: not a locale folder (no locale is named so); "
-                  "skipped", file=sys.stderr)
+            print(
+                f"pipeline: note: {Path(args.locales_dir) / name}: not a locale folder (no locale is named so); "
+                "skipped",
+                file=sys.stderr,
+            )
     if args.worst is not None:
         return _print_worst(args, locales)
     found = project_status(Paths(args.workdir, args.locales_dir, args.domain), locales)
@@ -272,9 +310,18 @@ def _export(args: argparse.Namespace) -> int:
     # only the work directory's copy of the sources needs its lock (and its folder)
     with workdir_lock(args.workdir) if rebuilds and documents is None else nullcontext():
         # every locale's files are made before the first is written
-        reports = {locale: prepare_export(args.fmt, locale, paths=paths, out=args.out,
-                                          include_fuzzy=args.include_fuzzy, documents=documents, artefacts=artefacts)
-                   for locale in _target_locales(args.to)}
+        reports = {
+            locale: prepare_export(
+                args.fmt,
+                locale,
+                paths=paths,
+                out=args.out,
+                include_fuzzy=args.include_fuzzy,
+                documents=documents,
+                artefacts=artefacts,
+            )
+            for locale in _target_locales(args.to)
+        }
         for locale, report in reports.items():
             write_export(report)
             for warning in report.warnings:
@@ -310,8 +357,9 @@ def _evaluate(args: argparse.Namespace) -> int:
     def write_output(config, lines):
         write_atomic(args.output, "".join(line + "\n" for line in lines))
 
-    scores = evaluate.evaluate(configs, src, ref, locale, load_translator,
-                               write_output if args.output is not None else None)
+    scores = evaluate.evaluate(
+        configs, src, ref, locale, load_translator, write_output if args.output is not None else None
+    )
     if args.json:
         print(json.dumps([s.as_dict() for s in scores], ensure_ascii=False, indent=1))
     else:
@@ -333,16 +381,26 @@ def _serve(args: argparse.Namespace) -> int:
     keys = load_api_keys(args.api_keys) if args.api_keys is not None else None
     origins = parse_origins(args.cors_origins)
     connections = Connections(args.read_timeout, args.keep_alive)
-    return serve(args.models, args.workdir, Listen(args.host, args.port),
-                 ServeSettings(limits, batching, keys, origins, connections), args.glossary)
+    return serve(
+        args.models,
+        args.workdir,
+        Listen(args.host, args.port),
+        ServeSettings(limits, batching, keys, origins, connections),
+        args.glossary,
+    )
 
 
 def _executor(args: argparse.Namespace):
     """None (translate here) or a RayExecutor; a missing Ray fails here, before any work."""
     if not hasattr(args, "executor"):
         return None
-    return make_executor(args.executor, args.ray_address, workers=args.ray_workers,
-                         cpus_per_worker=args.ray_cpus_per_worker, gpus_per_worker=args.ray_gpus_per_worker)
+    return make_executor(
+        args.executor,
+        args.ray_address,
+        workers=args.ray_workers,
+        cpus_per_worker=args.ray_cpus_per_worker,
+        gpus_per_worker=args.ray_gpus_per_worker,
+    )
 
 
 def _stage_summary(report: RunReport) -> str:

@@ -41,10 +41,16 @@ class Score:
         return self.numbers_right / self.numbers_total if self.numbers_total else None
 
     def as_dict(self) -> dict:
-        return {"label": self.label, "bleu": round(self.bleu, 2), "chrf++": round(self.chrf, 2),
-                "numbers_right": self.numbers_right, "numbers_total": self.numbers_total,
-                "numbers_share": None if self.numbers_share is None else round(self.numbers_share, 4),
-                "lines": self.lines, "lines_per_s": round(self.lines / self.seconds, 2) if self.seconds else None}
+        return {
+            "label": self.label,
+            "bleu": round(self.bleu, 2),
+            "chrf++": round(self.chrf, 2),
+            "numbers_right": self.numbers_right,
+            "numbers_total": self.numbers_total,
+            "numbers_share": None if self.numbers_share is None else round(self.numbers_share, 4),
+            "lines": self.lines,
+            "lines_per_s": round(self.lines / self.seconds, 2) if self.seconds else None,
+        }
 
 
 def read_lines(path: Path) -> list[str]:
@@ -65,8 +71,10 @@ def read_lines(path: Path) -> list[str]:
 
 def check_parallel(src: list[str], ref: list[str], src_path: Path, ref_path: Path) -> None:
     if len(src) != len(ref):
-        raise PipelineError(f"{len(src)} source lines but {len(ref)} reference lines in {ref_path}; "
-                            "the files must be line-aligned", path=src_path)
+        raise PipelineError(
+            f"{len(src)} source lines but {len(ref)} reference lines in {ref_path}; the files must be line-aligned",
+            path=src_path,
+        )
     for i, (s, r) in enumerate(zip(src, ref), 1):
         if s.strip() and not r.strip():
             raise PipelineError("empty reference for a non-empty source line", path=ref_path, line=i)
@@ -89,8 +97,9 @@ def line_sentences(line: str) -> list[str]:
 def translate_lines(translator, lines: list[str], locale: str, number_style: str, glossary=None) -> list[str]:
     """Each line as `run` would translate it: sentence by sentence, each as its catalogue entry reads."""
     sentences = [line_sentences(line) for line in lines]
-    done = translate_now(translator, list(dict.fromkeys(s for line in sentences for s in line)), locale, number_style,
-                         glossary)
+    done = translate_now(
+        translator, list(dict.fromkeys(s for line in sentences for s in line)), locale, number_style, glossary
+    )
     sep = "" if target_language(locale) in _NO_SPACE_LANGUAGES else " "
     return [sep.join(done[s].text for s in line) for line in sentences]
 
@@ -120,7 +129,11 @@ def score(label: str, sources: list[str], outputs: list[str], refs: list[str], l
 
 
 def evaluate(
-    configs: list[Config], src: list[str], ref: list[str], locale: str, load: Callable,
+    configs: list[Config],
+    src: list[str],
+    ref: list[str],
+    locale: str,
+    load: Callable,
     outputs_seen: Callable[[Config, list[str]], None] | None = None,
 ) -> list[Score]:
     """One Score per models file, each for the model it routes gu → `locale`; `load(spec)` gives
@@ -149,13 +162,19 @@ def evaluate(
 def format_table(scores: list[Score]) -> str:
     head = ("model", "BLEU", "chrF++", "numbers right", "lines/s")
     rows = [
-        (s.label, f"{s.bleu:.2f}", f"{s.chrf:.2f}",
-         f"{s.numbers_right}/{s.numbers_total}" + (f" ({s.numbers_share:.0%})" if s.numbers_total else ""),
-         f"{s.lines / s.seconds:.2f}" if s.seconds else "-")
+        (
+            s.label,
+            f"{s.bleu:.2f}",
+            f"{s.chrf:.2f}",
+            f"{s.numbers_right}/{s.numbers_total}" + (f" ({s.numbers_share:.0%})" if s.numbers_total else ""),
+            f"{s.lines / s.seconds:.2f}" if s.seconds else "-",
+        )
         for s in scores
     ]
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
-             for r in [head, *rows]]
+    lines = [
+        "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+        for r in [head, *rows]
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)

@@ -56,8 +56,7 @@ def names_the_file_on_failure(write):
         try:
             return write(path, *args, **kwargs)
         except OSError as exc:
-            raise PipelineError(f"cannot write: {exc.strerror or exc}; the file is left as it was",
-                                path=path) from None
+            raise PipelineError(f"cannot write: {exc.strerror or exc}; the file is left as it was", path=path) from None
 
     return wrapper
 
@@ -112,8 +111,9 @@ def folder_lock(folder: Path, what: str, lock_name: str, timeout: float = 0):
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except FileNotFoundError:  # a parent that cannot hold folders, such as /proc/self
-        raise PipelineError(f"cannot create the {what} here: its parent folder does not accept new folders",
-                            path=folder) from None
+        raise PipelineError(
+            f"cannot create the {what} here: its parent folder does not accept new folders", path=folder
+        ) from None
     lock = FileLock(str(folder / lock_name))
     try:
         lock.acquire(timeout=timeout)
@@ -196,8 +196,7 @@ def _flock(fd: int, folder: Path, what: str, timeout: float) -> None:
 
 
 def _busy(folder: Path, what: str) -> PipelineError:
-    return PipelineError(f"another pipeline run is using this {what}; wait for it to finish and run again",
-                         path=folder)
+    return PipelineError(f"another pipeline run is using this {what}; wait for it to finish and run again", path=folder)
 
 
 def require_folder(path: Path, option: str | None = None) -> Path:
@@ -229,6 +228,9 @@ def check_document_name(name: str, path: Path, hint: str = "run `pipeline segmen
     is checked against the folder it is written to (`export.documents.safe_path`)."""
     parts = name.lstrip("/").split("/")
     if not name or any(not part for part in parts) or any(c < " " or c == "\x7f" for c in name):
-        raise PipelineError(f"document name {name!r} is not usable as a file name (empty, a control character "
-                            f"such as NUL or a newline, or an empty folder name): {hint}", path=path)
+        raise PipelineError(
+            f"document name {name!r} is not usable as a file name (empty, a control character "
+            f"such as NUL or a newline, or an empty folder name): {hint}",
+            path=path,
+        )
     return name

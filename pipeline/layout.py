@@ -139,9 +139,12 @@ class Paths:
         for path in [self.pot()] + [p for locale in locales for p in (self.po(locale), self.mo(locale))]:
             target = path.resolve()
             if not target.is_relative_to(root):
-                raise PipelineError(f"leads outside {self.locales_dir} (to {target}) through a link; the pipeline "
-                                    f"writes catalogues only inside {self.locales_dir}: replace the link with a "
-                                    "folder (or pass --locales the folder it points to)", path=path)
+                raise PipelineError(
+                    f"leads outside {self.locales_dir} (to {target}) through a link; the pipeline "
+                    f"writes catalogues only inside {self.locales_dir}: replace the link with a "
+                    "folder (or pass --locales the folder it points to)",
+                    path=path,
+                )
 
     def found_locales(self) -> list[str]:
         """Every LOCALE with a LOCALE/LC_MESSAGES/DOMAIN.po, sorted; a folder whose name is no
@@ -153,8 +156,9 @@ class Paths:
         return [name for name in self._catalog_folders() if not _is_locale_folder(name)]
 
     def _catalog_folders(self) -> list[str]:
-        return sorted(p.parent.parent.name
-                      for p in Path(self.locales_dir).glob(f"*/{CATALOGUE_FOLDER}/{self.domain}.po"))
+        return sorted(
+            p.parent.parent.name for p in Path(self.locales_dir).glob(f"*/{CATALOGUE_FOLDER}/{self.domain}.po")
+        )
 
 
 def _is_locale_folder(name: str) -> bool:

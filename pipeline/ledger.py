@@ -120,12 +120,26 @@ class CatalogStamp:
 
     @classmethod
     def from_dict(cls, data: dict) -> CatalogStamp:
-        return cls(data.get("key"), Written(data.get("po"), data.get("wrap"), data.get("entries")), data.get("mo"),
-                   data.get("findings", 0), data.get("reviewed", 0), data.get("edited", 0), data.get("next"))
+        return cls(
+            data.get("key"),
+            Written(data.get("po"), data.get("wrap"), data.get("entries")),
+            data.get("mo"),
+            data.get("findings", 0),
+            data.get("reviewed", 0),
+            data.get("edited", 0),
+            data.get("next"),
+        )
 
     def to_dict(self) -> dict:
-        data = {"po": self.written.file, "mo": self.mo, "findings": self.findings, "reviewed": self.reviewed,
-                "edited": self.edited, "wrap": self.written.wrap, "entries": self.written.entries}
+        data = {
+            "po": self.written.file,
+            "mo": self.mo,
+            "findings": self.findings,
+            "reviewed": self.reviewed,
+            "edited": self.edited,
+            "wrap": self.written.wrap,
+            "entries": self.written.entries,
+        }
         if self.next is not None:
             data["next"] = self.next
         return data
@@ -239,8 +253,14 @@ def migrate_legacy_owned(po: polib.POFile, legacy_owned: dict[str, str] | None) 
     if not legacy_owned:
         return po
     for e in po:
-        if (e.msgid and is_translated(e) and is_fuzzy(e) and written_digest(e) is None
-                and model_of(e) is not None and legacy_owned.get(e.msgid) == e.msgstr):
+        if (
+            e.msgid
+            and is_translated(e)
+            and is_fuzzy(e)
+            and written_digest(e) is None
+            and model_of(e) is not None
+            and legacy_owned.get(e.msgid) == e.msgstr
+        ):
             e.tcomment = with_note(e.tcomment, texts(e))
     return po
 
@@ -248,15 +268,20 @@ def migrate_legacy_owned(po: polib.POFile, legacy_owned: dict[str, str] | None) 
 def project_status(paths: Paths, locales: list[str] | None = None) -> dict[str, LocaleStatus]:
     """`pipeline status`: each catalogue's counts, read as this version reads it."""
     ledger = Ledger(paths.workdir)
-    return {locale: catalog_status(locale, ledger.migrated(locale, po))
-            for locale, (_, po) in read_catalogs(paths, locales).items()}
+    return {
+        locale: catalog_status(locale, ledger.migrated(locale, po))
+        for locale, (_, po) in read_catalogs(paths, locales).items()
+    }
 
 
 def project_review_items(paths: Paths, locales: list[str] | None = None) -> list[ReviewItem]:
     """Every machine translation awaiting review, in every catalogue asked for."""
     ledger = Ledger(paths.workdir)
-    return [item for locale, (path, po) in read_catalogs(paths, locales).items()
-            for item in review_items(path, locale, ledger.migrated(locale, po))]
+    return [
+        item
+        for locale, (path, po) in read_catalogs(paths, locales).items()
+        for item in review_items(path, locale, ledger.migrated(locale, po))
+    ]
 
 
 def _read_legacy_owned(path: Path) -> dict[str, str] | None:

@@ -139,8 +139,10 @@ class TranslationMemory:
         if current is None or current != self._identity:
             return
         aside = set_aside(self.path)
-        self._warn(f"{self.path}: the translation memory is damaged ({exc}); set aside as {aside.name} and "
-                   "started afresh (it is a cache: what it held is translated again when needed)")
+        self._warn(
+            f"{self.path}: the translation memory is damaged ({exc}); set aside as {aside.name} and "
+            "started afresh (it is a cache: what it held is translated again when needed)"
+        )
 
     def _run(self, operation: Callable[[sqlite3.Connection], object]):
         """`operation` on the connection to the file now at `path`; on a damaged file, once more on
@@ -168,11 +170,14 @@ class TranslationMemory:
         wanted = list(dict.fromkeys(sources))
         for i in range(0, len(wanted), LOOKUP_BATCH):
             batch = wanted[i : i + LOOKUP_BATCH]
-            query = ("SELECT source, translation, confidence FROM translations WHERE src=? AND tgt=? AND model_key=? "
-                     f"AND source IN ({','.join('?' * len(batch))})")
+            query = (
+                "SELECT source, translation, confidence FROM translations WHERE src=? AND tgt=? AND model_key=? "
+                f"AND source IN ({','.join('?' * len(batch))})"
+            )
             with self._lock:
-                rows = self._run(lambda db, query=query, values=(src, tgt, model_key, *batch):
-                                 db.execute(query, values).fetchall())
+                rows = self._run(
+                    lambda db, query=query, values=(src, tgt, model_key, *batch): db.execute(query, values).fetchall()
+                )
             found.update((source, Scored(text, conf)) for source, text, conf in rows)
         return found
 

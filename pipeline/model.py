@@ -41,8 +41,14 @@ class Segment:
         return short_hash(self.text)
 
     def to_dict(self) -> dict:
-        return {"doc": self.doc, "block": self.block, "index": self.index, "text": self.text,
-                "start": self.start, "end": self.end}  # asdict's deep copy is most of a large run's segment time
+        return {
+            "doc": self.doc,
+            "block": self.block,
+            "index": self.index,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+        }  # asdict's deep copy is most of a large run's segment time
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,14 @@ def progress_line(label: str, done: int, total: int, elapsed: float) -> str:
 class LineProgress:
     """Counts finished sentences; prints a line when `interval` seconds passed since the last one."""
 
-    def __init__(self, label: str, total: int, stream: TextIO, interval: float = INTERVAL,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        label: str,
+        total: int,
+        stream: TextIO,
+        interval: float = INTERVAL,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.label, self.total, self.stream, self.interval, self.clock = label, total, stream, interval, clock
         self.done = self.shown = 0
         self.started = self.last = clock()
@@ -45,13 +51,13 @@ class LineProgress:
 
     def _print(self) -> None:
         self.last, self.shown = self.clock(), self.done
-        print(progress_line(self.label, self.done, self.total, self.last - self.started), file=self.stream,
-              flush=True)
+        print(progress_line(self.label, self.done, self.total, self.last - self.started), file=self.stream, flush=True)
 
 
 @contextmanager
-def progress_reporter(label: str, total: int, stream: TextIO | None = None,
-                      interval: float | None = None) -> Iterator[Callable[[int], None]]:
+def progress_reporter(
+    label: str, total: int, stream: TextIO | None = None, interval: float | None = None
+) -> Iterator[Callable[[int], None]]:
     """A `progress(n)` callback for a translator: a bar on a terminal, else lines every `interval`
     seconds (default INTERVAL)."""
     stream = sys.stderr if stream is None else stream

@@ -32,8 +32,16 @@ class RawTranslations:
     untranslated: int = 0  # in batches that failed on every retry: the next run tries again
 
 
-def translate_raw(msgids: list[str], route: Route, memory: TranslationMemory, executor: Executor, chunk: int,
-                  locale: str, made_this_run: set[str] | None = None, glossary=None) -> RawTranslations:
+def translate_raw(
+    msgids: list[str],
+    route: Route,
+    memory: TranslationMemory,
+    executor: Executor,
+    chunk: int,
+    locale: str,
+    made_this_run: set[str] | None = None,
+    glossary=None,
+) -> RawTranslations:
     """Raw model output for `msgids`: from the memory, else from `executor` (which stores it there).
 
     `made_this_run`: model inputs this run already translated for the same language and model (en
@@ -63,8 +71,15 @@ def translate_raw(msgids: list[str], route: Route, memory: TranslationMemory, ex
     return raw
 
 
-def finish(msgid: str, output: str, locale: str, number_style: str, model_id: str | None, glossary=None,
-           confidence: float | None = None) -> Translation:
+def finish(
+    msgid: str,
+    output: str,
+    locale: str,
+    number_style: str,
+    model_id: str | None,
+    glossary=None,
+    confidence: float | None = None,
+) -> Translation:
     """The model's `output` for `msgid` as it goes into the catalogue: restored, localised, checked."""
     prepared = localise.prepare(msgid, glossary, locale)
     restored = localise.restore(prepared, output, locale, number_style, glossary)
@@ -73,12 +88,15 @@ def finish(msgid: str, output: str, locale: str, number_style: str, model_id: st
     return Translation(msgid, restored.text, model_id, findings, confidence)
 
 
-def translate_now(translator, msgids: list[str], locale: str, number_style: str,
-                  glossary=None) -> dict[str, Translation]:
+def translate_now(
+    translator, msgids: list[str], locale: str, number_style: str, glossary=None
+) -> dict[str, Translation]:
     """Translate `msgids` with `translator` directly, no memory (evaluate): the same path as a run."""
     inputs = {m: localise.prepare(m, glossary, locale).model_input for m in msgids}
     unique = list(dict.fromkeys(inputs.values()))
     outputs = dict(zip(unique, translate_scored(translator, unique, SOURCE_LANGUAGE, target_tag(locale))))
     model_id = getattr(translator, "model_id", None)
-    return {m: finish(m, outputs[inputs[m]].text, locale, number_style, model_id, glossary,
-                      outputs[inputs[m]].confidence) for m in msgids}
+    return {
+        m: finish(m, outputs[inputs[m]].text, locale, number_style, model_id, glossary, outputs[inputs[m]].confidence)
+        for m in msgids
+    }

@@ -74,8 +74,9 @@ class PipelineCommand:
 
     ROOT = TESTS.parent
 
-    def __call__(self, *args, cwd=None, code: int | None = 0, separate: bool = False, env=None,
-                 timeout: float | None = None) -> Ran:
+    def __call__(
+        self, *args, cwd=None, code: int | None = 0, separate: bool = False, env=None, timeout: float | None = None
+    ) -> Ran:
         argv = [str(a) for a in args]
         ran = self._separate(argv, cwd, env, timeout) if separate else self._here(argv, cwd)
         if code is not None:
@@ -108,8 +109,9 @@ class PipelineCommand:
 
         env = dict(os.environ if env is None else env)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(self.ROOT), env.get("PYTHONPATH")]))  # this checkout
-        proc = subprocess.run([sys.executable, "-m", "pipeline", *argv], cwd=cwd, capture_output=True, text=True,
-                              env=env, timeout=timeout)
+        proc = subprocess.run(
+            [sys.executable, "-m", "pipeline", *argv], cwd=cwd, capture_output=True, text=True, env=env, timeout=timeout
+        )
         return Ran(proc.returncode, proc.stdout, proc.stderr)
 
 

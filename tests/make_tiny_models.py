@@ -44,13 +44,30 @@ NLLB_DIR, M2M_DIR, MARIAN_DIR = "nllb-tiny", "m2m100-tiny", "marian-gu-en-tiny"
 MARIAN_ZH_DIR, MADLAD_DIR, IT2_DIR = "marian-en-zh-tiny", "madlad-tiny", "indictrans2-tiny"
 # Traditional Chinese for the en→zh target vocabulary (the FLORES sample is Simplified); the
 # trained pivot in make_trained_model.py writes these.
-TRADITIONAL = ["全國已建成約300000個社區。", "共建成5026個檢查站。", "每天有740000名警察執勤。",
-               "這是一個新句子。", "古吉拉特邦是印度的一個邦。", "詳情見[1]。"]
+TRADITIONAL = [
+    "全國已建成約300000個社區。",
+    "共建成5026個檢查站。",
+    "每天有740000名警察執勤。",
+    "這是一個新句子。",
+    "古吉拉特邦是印度的一個邦。",
+    "詳情見[1]。",
+]
 STAMP = ".tiny-models.json"
 SEED = 1234
-DIMS = dict(d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
-            decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64,
-            max_position_embeddings=512, init_std=0.3, dropout=0.0, attention_dropout=0.0, activation_dropout=0.0)
+DIMS = dict(
+    d_model=32,
+    encoder_layers=1,
+    decoder_layers=1,
+    encoder_attention_heads=2,
+    decoder_attention_heads=2,
+    encoder_ffn_dim=64,
+    decoder_ffn_dim=64,
+    max_position_embeddings=512,
+    init_std=0.3,
+    dropout=0.0,
+    attention_dropout=0.0,
+    activation_dropout=0.0,
+)
 GUJARATI_PROBE = "ગુજરાત ભારતનું એક રાજ્ય છે."
 
 
@@ -114,21 +131,35 @@ def _build(outdir: Path) -> None:
     joint = _train_spm(work / "joint", [TEXT["gu"], TEXT["en"], TEXT["zh"]], 2000)
     _build_nllb(outdir / NLLB_DIR, joint)
     _build_m2m100(outdir / M2M_DIR, joint)
-    _build_marian(outdir / MARIAN_DIR, _train_spm(work / "gu", [TEXT["gu"]], 800),
-                  _train_spm(work / "en", [TEXT["en"]], 600))
+    _build_marian(
+        outdir / MARIAN_DIR, _train_spm(work / "gu", [TEXT["gu"]], 800), _train_spm(work / "en", [TEXT["en"]], 600)
+    )
     zh = _train_spm(work / "zh", [TEXT["zh"]], 2000, extra_lines=TRADITIONAL + ["详情见[1]。"], coverage=1.0)
-    _build_marian(outdir / MARIAN_ZH_DIR, _train_spm(work / "en", [TEXT["en"]], 600), zh,
-                  codes=MARIAN_ZH_CODES, languages=("eng", "zho"))
-    _build_madlad(outdir / MADLAD_DIR, _train_spm(work / "madlad", [TEXT["gu"], TEXT["en"], TEXT["zh"]], 2000,
-                                                  ids=dict(unk_id=2, bos_id=-1, eos_id=1, pad_id=0),
-                                                  user_defined_symbols=MADLAD_CODES))
+    _build_marian(
+        outdir / MARIAN_ZH_DIR,
+        _train_spm(work / "en", [TEXT["en"]], 600),
+        zh,
+        codes=MARIAN_ZH_CODES,
+        languages=("eng", "zho"),
+    )
+    _build_madlad(
+        outdir / MADLAD_DIR,
+        _train_spm(
+            work / "madlad",
+            [TEXT["gu"], TEXT["en"], TEXT["zh"]],
+            2000,
+            ids=dict(unk_id=2, bos_id=-1, eos_id=1, pad_id=0),
+            user_defined_symbols=MADLAD_CODES,
+        ),
+    )
     load_indictrans2_helpers().build_indictrans2(outdir / IT2_DIR, work, _train_spm, TEXT["gu"], TEXT["en"], SEED)
     shutil.rmtree(work)
     _write_models_files(outdir)
 
 
-def _train_spm(path: Path, files: list[Path], vocab_size: int, *, extra_lines=(), coverage=0.9995,
-               ids=None, **options) -> Path:
+def _train_spm(
+    path: Path, files: list[Path], vocab_size: int, *, extra_lines=(), coverage=0.9995, ids=None, **options
+) -> Path:
     """A BPE sentencepiece model; trained from an iterator so the file records no paths (same bytes
     wherever it is built)."""
     import io
@@ -140,9 +171,16 @@ def _train_spm(path: Path, files: list[Path], vocab_size: int, *, extra_lines=()
     model = io.BytesIO()
     spm.set_random_generator_seed(SEED)
     spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(lines), model_writer=model, vocab_size=vocab_size, model_type="bpe",
-        character_coverage=coverage, num_threads=1, shuffle_input_sentence=False, minloglevel=2,
-        **(ids or dict(unk_id=0, bos_id=1, eos_id=2, pad_id=-1)), **options,
+        sentence_iterator=iter(lines),
+        model_writer=model,
+        vocab_size=vocab_size,
+        model_type="bpe",
+        character_coverage=coverage,
+        num_threads=1,
+        shuffle_input_sentence=False,
+        minloglevel=2,
+        **(ids or dict(unk_id=0, bos_id=1, eos_id=2, pad_id=-1)),
+        **options,
     )
     path = path.with_suffix(".model")
     path.write_bytes(model.getvalue())
@@ -157,6 +195,7 @@ def _sp(path: Path):
 
 # --- NLLB ------------------------------------------------------------------------------------
 
+
 def _build_nllb(folder: Path, spm_path: Path) -> None:
     from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
 
@@ -167,8 +206,16 @@ def _build_nllb(folder: Path, spm_path: Path) -> None:
     # (they become <unk>). from_pretrained on the folder, naming the codes, gets both.
     tok = NllbTokenizer.from_pretrained(str(folder), extra_special_tokens=NLLB_CODES, src_lang="guj_Gujr")
     check_nllb_tokenizer(tok, spm_path)
-    config = M2M100Config(vocab_size=len(tok), **DIMS, scale_embedding=True, tie_word_embeddings=False,
-                          bos_token_id=0, pad_token_id=1, eos_token_id=2, decoder_start_token_id=2)
+    config = M2M100Config(
+        vocab_size=len(tok),
+        **DIMS,
+        scale_embedding=True,
+        tie_word_embeddings=False,
+        bos_token_id=0,
+        pad_token_id=1,
+        eos_token_id=2,
+        decoder_start_token_id=2,
+    )
     model = M2M100ForConditionalGeneration(config)
     _steer(model.lm_head.weight, model.model.decoder.layer_norm, _special_ids(tok, len(tok), _sp(spm_path), 1))
     _save(model, tok, folder, bos=0, pad=1, eos=2, start=2)
@@ -191,6 +238,7 @@ def check_nllb_tokenizer(tok, spm_path: Path) -> None:
 
 # --- M2M100 ----------------------------------------------------------------------------------
 
+
 def _build_m2m100(folder: Path, spm_path: Path) -> None:
     from transformers import M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer
 
@@ -207,8 +255,16 @@ def _build_m2m100(folder: Path, spm_path: Path) -> None:
     # transformers 5 does not count the __xx__ language tokens in len(tok) (nor treat them as
     # special when decoding): they sit after the pieces, followed by the "madeup words".
     size = max(tok.lang_token_to_id.values()) + 1 + tok.num_madeup_words
-    config = M2M100Config(vocab_size=size, **DIMS, scale_embedding=True, tie_word_embeddings=False,
-                          bos_token_id=0, pad_token_id=1, eos_token_id=2, decoder_start_token_id=2)
+    config = M2M100Config(
+        vocab_size=size,
+        **DIMS,
+        scale_embedding=True,
+        tie_word_embeddings=False,
+        bos_token_id=0,
+        pad_token_id=1,
+        eos_token_id=2,
+        decoder_start_token_id=2,
+    )
     model = M2M100ForConditionalGeneration(config)
     _steer(model.lm_head.weight, model.model.decoder.layer_norm, _special_ids(tok, size, sp, 1))
     _save(model, tok, folder, bos=0, pad=1, eos=2, start=2)
@@ -225,6 +281,7 @@ def check_m2m100_tokenizer(tok, sp) -> None:
 
 # --- Marian ----------------------------------------------------------------------------------
 
+
 def _build_marian(folder: Path, src_spm: Path, tgt_spm: Path, codes=(), languages=("guj", "eng")) -> None:
     """A Marian model; `codes` are target-language tokens (`>>cmn_Hant<<`) of a multi-target one."""
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
@@ -240,16 +297,28 @@ def _build_marian(folder: Path, src_spm: Path, tgt_spm: Path, codes=(), language
     (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, indent=0), encoding="utf-8")
     shutil.copy(src_spm, folder / "source.spm")
     shutil.copy(tgt_spm, folder / "target.spm")
-    tok = MarianTokenizer(str(folder / "source.spm"), str(folder / "target.spm"), str(folder / "vocab.json"),
-                          source_lang=languages[0], target_lang=languages[1])
+    tok = MarianTokenizer(
+        str(folder / "source.spm"),
+        str(folder / "target.spm"),
+        str(folder / "vocab.json"),
+        source_lang=languages[0],
+        target_lang=languages[1],
+    )
     probe = f"{codes[-1]} Gujarat is a state of India." if codes else GUJARATI_PROBE
     enc = tok(probe).input_ids
     assert len(tok) == len(vocab) and enc[-1] == 0 and tok.unk_token_id not in enc, enc
     assert not codes or (enc[0] == vocab[codes[-1]] and set(tok.supported_language_codes) == set(codes)), enc
     pad = vocab["<pad>"]
-    config = MarianConfig(vocab_size=len(vocab), **DIMS, scale_embedding=True, pad_token_id=pad,
-                          eos_token_id=0, decoder_start_token_id=pad, forced_eos_token_id=0,
-                          share_encoder_decoder_embeddings=True)
+    config = MarianConfig(
+        vocab_size=len(vocab),
+        **DIMS,
+        scale_embedding=True,
+        pad_token_id=pad,
+        eos_token_id=0,
+        decoder_start_token_id=pad,
+        forced_eos_token_id=0,
+        share_encoder_decoder_embeddings=True,
+    )
     model = MarianMTModel(config)
     with _no_grad():
         model.final_logits_bias[0, [0, 1, pad, *[vocab[c] for c in codes]]] = -30.0  # never </s>, <unk>, <pad>, codes
@@ -258,6 +327,7 @@ def _build_marian(folder: Path, src_spm: Path, tgt_spm: Path, codes=(), language
 
 # --- MADLAD-400 (T5) --------------------------------------------------------------------------
 
+
 def _build_madlad(folder: Path, spm_path: Path) -> None:
     from transformers import T5Config, T5ForConditionalGeneration, T5Tokenizer
 
@@ -265,9 +335,21 @@ def _build_madlad(folder: Path, spm_path: Path) -> None:
     shutil.copy(spm_path, folder / "spiece.model")
     tok = T5Tokenizer.from_pretrained(str(folder), extra_ids=0)
     check_madlad_tokenizer(tok, spm_path)
-    config = T5Config(vocab_size=len(tok), d_model=32, d_kv=16, d_ff=64, num_layers=1, num_decoder_layers=1,
-                      num_heads=2, relative_attention_num_buckets=8, feed_forward_proj="gated-gelu",
-                      dropout_rate=0.0, pad_token_id=0, eos_token_id=1, decoder_start_token_id=0)
+    config = T5Config(
+        vocab_size=len(tok),
+        d_model=32,
+        d_kv=16,
+        d_ff=64,
+        num_layers=1,
+        num_decoder_layers=1,
+        num_heads=2,
+        relative_attention_num_buckets=8,
+        feed_forward_proj="gated-gelu",
+        dropout_rate=0.0,
+        pad_token_id=0,
+        eos_token_id=1,
+        decoder_start_token_id=0,
+    )
     model = T5ForConditionalGeneration(config)
     # never generated: EOS, <unk> and the language codes (<pad> starts decoding, so it cannot be
     # told apart this way; decoding drops it anyway)
@@ -304,6 +386,7 @@ def check_madlad_tokenizer(tok, spm_path: Path) -> None:
 
 # --- shared ----------------------------------------------------------------------------------
 
+
 def _no_grad():
     import torch
 
@@ -330,23 +413,42 @@ def _save(model, tok, folder: Path, *, bos, pad, eos, start, **extra) -> None:
 
     model.eval()
     # Small limits so a random model stops; the translator sets max_new_tokens itself.
-    model.generation_config = GenerationConfig(bos_token_id=bos, pad_token_id=pad, eos_token_id=eos,
-                                               decoder_start_token_id=start, max_length=32, num_beams=1, **extra)
+    model.generation_config = GenerationConfig(
+        bos_token_id=bos,
+        pad_token_id=pad,
+        eos_token_id=eos,
+        decoder_start_token_id=start,
+        max_length=32,
+        num_beams=1,
+        **extra,
+    )
     model.save_pretrained(str(folder))
     tok.save_pretrained(str(folder))
 
 
 def _write_models_files(outdir: Path) -> None:
     header = f"# Written by tests/make_tiny_models.py (version {SCRIPT_VERSION}): tiny random models for tests.\n"
-    generation = ("    backend: transformers\n    generation:\n      beam_size: 2\n"
-                  "      max_length_ratio: 1.0\n      max_length_extra: 4\n"
-                  "      max_input_tokens: 64\n      batch_tokens: 256\n")
-    licences = {NLLB_DIR: "CC-BY-NC-4.0", M2M_DIR: "MIT", MARIAN_DIR: "CC-BY-4.0", MARIAN_ZH_DIR: "CC-BY-4.0",
-                MADLAD_DIR: "Apache-2.0"}  # those of the real models each one stands for
+    generation = (
+        "    backend: transformers\n    generation:\n      beam_size: 2\n"
+        "      max_length_ratio: 1.0\n      max_length_extra: 4\n"
+        "      max_input_tokens: 64\n      batch_tokens: 256\n"
+    )
+    licences = {
+        NLLB_DIR: "CC-BY-NC-4.0",
+        M2M_DIR: "MIT",
+        MARIAN_DIR: "CC-BY-4.0",
+        MARIAN_ZH_DIR: "CC-BY-4.0",
+        MADLAD_DIR: "Apache-2.0",
+    }  # those of the real models each one stands for
     models = "models:\n" + "".join(
         f"  {name}:\n    family: {family}\n    source: ./{name}\n    licence: {licences[name]}\n" + generation
-        for name, family in ((NLLB_DIR, "nllb"), (M2M_DIR, "m2m100"), (MARIAN_DIR, "marian"),
-                             (MARIAN_ZH_DIR, "marian"), (MADLAD_DIR, "madlad"))
+        for name, family in (
+            (NLLB_DIR, "nllb"),
+            (M2M_DIR, "m2m100"),
+            (MARIAN_DIR, "marian"),
+            (MARIAN_ZH_DIR, "marian"),
+            (MADLAD_DIR, "madlad"),
+        )
     )
     for filename, pairs in (
         ("models.yaml", {"gu-en": NLLB_DIR, "gu-zh": NLLB_DIR}),
@@ -358,13 +460,16 @@ def _write_models_files(outdir: Path) -> None:
         routed = "pairs:\n" + "".join(f"  {pair}: {name}\n" for pair, name in pairs.items())
         (outdir / filename).write_text(header + models + routed, encoding="utf-8")
     # IndicTrans2 runs on CTranslate2 only; beam 1 so tests can hold it to a greedy reference.
-    it2 = (f"  {IT2_DIR}:\n    family: indictrans2\n    source: ./{IT2_DIR}\n    licence: MIT\n"
-           "    generation:\n      beam_size: 1\n      max_length_ratio: 1.0\n      max_length_extra: 4\n"
-           "      max_input_tokens: 64\n      batch_tokens: 256\n")
-    zh = models[models.index(f"  {MARIAN_ZH_DIR}:"):models.index(f"  {MADLAD_DIR}:")]
+    it2 = (
+        f"  {IT2_DIR}:\n    family: indictrans2\n    source: ./{IT2_DIR}\n    licence: MIT\n"
+        "    generation:\n      beam_size: 1\n      max_length_ratio: 1.0\n      max_length_extra: 4\n"
+        "      max_input_tokens: 64\n      batch_tokens: 256\n"
+    )
+    zh = models[models.index(f"  {MARIAN_ZH_DIR}:") : models.index(f"  {MADLAD_DIR}:")]
     (outdir / "models-indictrans2.yaml").write_text(
-        header + "models:\n" + it2 + zh
-        + f"pairs:\n  gu-en: {IT2_DIR}\n  gu-zh: [{IT2_DIR}, {MARIAN_ZH_DIR}]\n", encoding="utf-8")
+        header + "models:\n" + it2 + zh + f"pairs:\n  gu-en: {IT2_DIR}\n  gu-zh: [{IT2_DIR}, {MARIAN_ZH_DIR}]\n",
+        encoding="utf-8",
+    )
 
 
 def main(argv: list[str]) -> int:

@@ -34,20 +34,34 @@ SEED = 7
 
 # (Gujarati, English, Chinese). The model sees digits as the pipeline feeds them: plain ASCII.
 PAIRS = [
-    ("દેશભરમાં લગભગ 300000 સમુદાયો બનાવવામાં આવ્યા છે.",
-     "About 300000 communities have been built nationwide.", "全国已建成约300000个社区。"),
+    (
+        "દેશભરમાં લગભગ 300000 સમુદાયો બનાવવામાં આવ્યા છે.",
+        "About 300000 communities have been built nationwide.",
+        "全国已建成约300000个社区。",
+    ),
     ("કુલ 5026 ચોકીઓ બનાવવામાં આવી છે.", "A total of 5026 checkpoints have been built.", "共建成5026个检查站。"),
-    ("દરરોજ 740000 પોલીસ કર્મચારીઓ પેટ્રોલિંગ કરે છે.", "Every day 740000 police officers patrol.",
-     "每天有740000名警察执勤。"),
+    (
+        "દરરોજ 740000 પોલીસ કર્મચારીઓ પેટ્રોલિંગ કરે છે.",
+        "Every day 740000 police officers patrol.",
+        "每天有740000名警察执勤。",
+    ),
     ("આ એક નવું વાક્ય છે.", "This is a new sentence.", "这是一个新句子。"),
     ("ગુજરાત ભારતનું એક રાજ્ય છે.", "Gujarat is a state of India.", "古吉拉特邦是印度的一个邦。"),
 ]
 CODES = {"en": "eng_Latn", "zh": "zho_Hans"}
 # (Gujarati as the model sees it, English, Simplified, Traditional): the pivot's training pairs.
 PIVOT_PAIRS = [
-    (gu, en, zh, hant) for (gu, en, zh), hant in zip(PAIRS, [
-        "全國已建成約300000個社區。", "共建成5026個檢查站。", "每天有740000名警察執勤。", "這是一個新句子。",
-        "古吉拉特邦是印度的一個邦。"])
+    (gu, en, zh, hant)
+    for (gu, en, zh), hant in zip(
+        PAIRS,
+        [
+            "全國已建成約300000個社區。",
+            "共建成5026個檢查站。",
+            "每天有740000名警察執勤。",
+            "這是一個新句子。",
+            "古吉拉特邦是印度的一個邦。",
+        ],
+    )
 ] + [("વિગતો [1] પર છે.", "Details are at [1].", "详情见[1]。", "詳情見[1]。")]
 
 
@@ -65,9 +79,13 @@ def build_trained_model(outdir: str | Path) -> Path:
     outdir = Path(outdir).resolve()
     tiny = _builder()
     tiny.build_tiny_models(outdir)
-    wanted = {"version": SCRIPT_VERSION, "pairs": [list(p) for p in PAIRS], "pivot": [list(p) for p in PIVOT_PAIRS],
-              "tiny": tiny._fingerprint(),
-              "script": hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]}
+    wanted = {
+        "version": SCRIPT_VERSION,
+        "pairs": [list(p) for p in PAIRS],
+        "pivot": [list(p) for p in PIVOT_PAIRS],
+        "tiny": tiny._fingerprint(),
+        "script": hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16],
+    }
     stamp = outdir / STAMP
     with FileLock(str(outdir / ".lock-trained")):
         if not (stamp.is_file() and json.loads(stamp.read_text(encoding="utf-8")) == wanted):
@@ -77,8 +95,10 @@ def build_trained_model(outdir: str | Path) -> Path:
             _train_madlad(outdir / tiny.MADLAD_DIR, outdir / MADLAD_TRAINED_DIR)
             _train_marian(outdir / tiny.MARIAN_ZH_DIR, outdir / MARIAN_TRAINED_DIR)
             stamp.write_text(json.dumps(wanted), encoding="utf-8")
-    generation = ("    backend: transformers\n    generation:\n      beam_size: 1\n      max_length_ratio: 2.0\n"
-                  "      max_length_extra: 8\n")
+    generation = (
+        "    backend: transformers\n    generation:\n      beam_size: 1\n      max_length_ratio: 2.0\n"
+        "      max_length_extra: 8\n"
+    )
     (outdir / "models-trained-pivot.yaml").write_text(
         "# Written by tests/make_trained_model.py: a tiny MADLAD-400 (gu→en) and OPUS-MT (en→zh) trained on a few pairs.\n"
         f"models:\n  madlad-trained:\n    family: madlad\n    source: ./{MADLAD_TRAINED_DIR}\n    licence: Apache-2.0\n"
@@ -105,10 +125,23 @@ def _train(tokenizer_dir: Path, folder: Path) -> None:
     torch.manual_seed(SEED)
     tok = AutoTokenizer.from_pretrained(str(tokenizer_dir))
     config = M2M100Config(
-        vocab_size=len(tok), d_model=64, encoder_layers=2, decoder_layers=2, encoder_attention_heads=4,
-        decoder_attention_heads=4, encoder_ffn_dim=128, decoder_ffn_dim=128, max_position_embeddings=128,
-        dropout=0.0, attention_dropout=0.0, activation_dropout=0.0, scale_embedding=True,
-        bos_token_id=0, pad_token_id=1, eos_token_id=2, decoder_start_token_id=2,
+        vocab_size=len(tok),
+        d_model=64,
+        encoder_layers=2,
+        decoder_layers=2,
+        encoder_attention_heads=4,
+        decoder_attention_heads=4,
+        encoder_ffn_dim=128,
+        decoder_ffn_dim=128,
+        max_position_embeddings=128,
+        dropout=0.0,
+        attention_dropout=0.0,
+        activation_dropout=0.0,
+        scale_embedding=True,
+        bos_token_id=0,
+        pad_token_id=1,
+        eos_token_id=2,
+        decoder_start_token_id=2,
     )
     model = M2M100ForConditionalGeneration(config)
     tok.src_lang = "guj_Gujr"
@@ -118,8 +151,9 @@ def _train(tokenizer_dir: Path, folder: Path) -> None:
             tok.tgt_lang = CODES[lang]
             examples.append(_encode(tok, gu, target))
     _fit(model, examples, tok.pad_token_id, steps=400)
-    model.generation_config = GenerationConfig(bos_token_id=0, pad_token_id=1, eos_token_id=2,
-                                               decoder_start_token_id=2, max_length=64, num_beams=1)
+    model.generation_config = GenerationConfig(
+        bos_token_id=0, pad_token_id=1, eos_token_id=2, decoder_start_token_id=2, max_length=64, num_beams=1
+    )
     _check(model, tok, examples)
     folder.mkdir(parents=True)
     model.save_pretrained(str(folder))
@@ -166,14 +200,28 @@ def _train_madlad(tokenizer_dir: Path, folder: Path) -> None:
 
     torch.manual_seed(SEED)
     tok = AutoTokenizer.from_pretrained(str(tokenizer_dir))
-    model = T5ForConditionalGeneration(T5Config(
-        vocab_size=len(tok), d_model=64, d_kv=16, d_ff=128, num_layers=2, num_decoder_layers=2, num_heads=4,
-        relative_attention_num_buckets=16, feed_forward_proj="gated-gelu", dropout_rate=0.0,
-        pad_token_id=0, eos_token_id=1, decoder_start_token_id=0))
+    model = T5ForConditionalGeneration(
+        T5Config(
+            vocab_size=len(tok),
+            d_model=64,
+            d_kv=16,
+            d_ff=128,
+            num_layers=2,
+            num_decoder_layers=2,
+            num_heads=4,
+            relative_attention_num_buckets=16,
+            feed_forward_proj="gated-gelu",
+            dropout_rate=0.0,
+            pad_token_id=0,
+            eos_token_id=1,
+            decoder_start_token_id=0,
+        )
+    )
     examples = [_encode(tok, gu, en, before="<2en>") for gu, en, _, _ in PIVOT_PAIRS]
     _fit(model, examples, tok.pad_token_id)
-    model.generation_config = GenerationConfig(pad_token_id=0, eos_token_id=1, decoder_start_token_id=0,
-                                               max_length=64, num_beams=1)
+    model.generation_config = GenerationConfig(
+        pad_token_id=0, eos_token_id=1, decoder_start_token_id=0, max_length=64, num_beams=1
+    )
     _check_seq2seq(model, tok, examples)
     folder.mkdir(parents=True)
     model.save_pretrained(str(folder))
@@ -188,16 +236,37 @@ def _train_marian(tokenizer_dir: Path, folder: Path) -> None:
     torch.manual_seed(SEED)
     tok = AutoTokenizer.from_pretrained(str(tokenizer_dir))
     pad = tok.pad_token_id
-    model = MarianMTModel(MarianConfig(
-        vocab_size=len(tok), d_model=64, encoder_layers=2, decoder_layers=2, encoder_attention_heads=4,
-        decoder_attention_heads=4, encoder_ffn_dim=128, decoder_ffn_dim=128, max_position_embeddings=128,
-        dropout=0.0, attention_dropout=0.0, activation_dropout=0.0, scale_embedding=True, pad_token_id=pad,
-        eos_token_id=0, decoder_start_token_id=pad, forced_eos_token_id=0, share_encoder_decoder_embeddings=True))
-    examples = [_encode(tok, en, zh, before=code) for _, en, hans, hant in PIVOT_PAIRS
-                for code, zh in ((">>cmn_Hans<<", hans), (">>cmn_Hant<<", hant))]
+    model = MarianMTModel(
+        MarianConfig(
+            vocab_size=len(tok),
+            d_model=64,
+            encoder_layers=2,
+            decoder_layers=2,
+            encoder_attention_heads=4,
+            decoder_attention_heads=4,
+            encoder_ffn_dim=128,
+            decoder_ffn_dim=128,
+            max_position_embeddings=128,
+            dropout=0.0,
+            attention_dropout=0.0,
+            activation_dropout=0.0,
+            scale_embedding=True,
+            pad_token_id=pad,
+            eos_token_id=0,
+            decoder_start_token_id=pad,
+            forced_eos_token_id=0,
+            share_encoder_decoder_embeddings=True,
+        )
+    )
+    examples = [
+        _encode(tok, en, zh, before=code)
+        for _, en, hans, hant in PIVOT_PAIRS
+        for code, zh in ((">>cmn_Hans<<", hans), (">>cmn_Hant<<", hant))
+    ]
     _fit(model, examples, pad)
-    model.generation_config = GenerationConfig(pad_token_id=pad, eos_token_id=0, decoder_start_token_id=pad,
-                                               max_length=64, num_beams=1, bad_words_ids=[[pad]])
+    model.generation_config = GenerationConfig(
+        pad_token_id=pad, eos_token_id=0, decoder_start_token_id=pad, max_length=64, num_beams=1, bad_words_ids=[[pad]]
+    )
     _check_seq2seq(model, tok, examples)
     folder.mkdir(parents=True)
     model.save_pretrained(str(folder))

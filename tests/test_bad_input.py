@@ -32,8 +32,11 @@ def fast_models(tiny_models: Path, folder: Path) -> Path:
 
 
 def everything(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and "lock" not in p.name}
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "lock" not in p.name
+    }
 
 
 @pytest.fixture
@@ -51,15 +54,23 @@ def project(tmp_path, tiny_models):
 TEN_MB_LINE = ("શબ્દ " * 900_000).encode()  # 10.8 MB, no sentence end
 
 BAD_SOURCES = {
-    "invalid UTF-8": (b"\xe0\xaa\x97\xe0\xaa\x81\n" + "સારું ".encode() + b"\xff\xfe oops\n",
-                      r"bad.txt:2: not valid UTF-8 at byte offset 23"),
+    "invalid UTF-8": (
+        b"\xe0\xaa\x97\xe0\xaa\x81\n" + "સારું ".encode() + b"\xff\xfe oops\n",
+        r"bad.txt:2: not valid UTF-8 at byte offset 23",
+    ),
     "UTF-16 with a BOM": ("ગુજરાત\n".encode("utf-16"), "bad.txt: file is UTF-16; save it as UTF-8"),
     "UTF-16 without a BOM": ("ગુજરાત સરકાર 2024 માં\n".encode("utf-16-le"), "bad.txt: file looks like UTF-16 without"),
     "empty file": (b"", "bad.txt: file is empty"),
     "only blank lines": (b"  \n\r\n\t\n", "bad.txt: file is empty"),
     "binary file": (gzip.compress(GOOD.encode(), mtime=0), "bad.txt:1: file looks binary (NUL byte at byte offset 3)"),
-    "NUL deep inside text": (GOOD.encode() * 200 + b"x\x00y\n", "bad.txt:201: file looks binary (NUL byte at byte offset"),
-    "a 10 MB line without punctuation": (TEN_MB_LINE, "bad.txt:1: a sentence of 4,499,999 characters without a sentence end"),
+    "NUL deep inside text": (
+        GOOD.encode() * 200 + b"x\x00y\n",
+        "bad.txt:201: file looks binary (NUL byte at byte offset",
+    ),
+    "a 10 MB line without punctuation": (
+        TEN_MB_LINE,
+        "bad.txt:1: a sentence of 4,499,999 characters without a sentence end",
+    ),
 }
 
 
@@ -69,24 +80,30 @@ def test_bad_source_file_is_a_clear_error_and_nothing_is_lost(project, case, pip
     (project / "articles" / "bad.txt").write_bytes(data)
     before = everything(project)
     started = time.monotonic()
-    proc = pipeline("run", "articles", "--to", "en", "--models", "models.yaml", cwd=project, separate=True,
-                    code=None, timeout=120)
+    proc = pipeline(
+        "run", "articles", "--to", "en", "--models", "models.yaml", cwd=project, separate=True, code=None, timeout=120
+    )
     assert proc.returncode == 2, proc.stderr
     assert message in proc.stderr and "Traceback" not in proc.stderr
     assert time.monotonic() - started < 100  # the 10 MB line is refused, not sent to the model for hours
     assert everything(project) == before
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--models", "typo.yaml"], "typo.yaml:4: unknown key 'famly' in models.nllb-tiny"),
-    (["--to", "xx_Klingon"], "unknown locale 'xx_Klingon'"),
-    (["--to", "../x"], "unknown locale '../x'"),
-    (["--domain", "../evil"], "gettext domain '../evil' is not a plain name"),
-    (["nowhere.txt"], "nowhere.txt: source path does not exist"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--models", "typo.yaml"], "typo.yaml:4: unknown key 'famly' in models.nllb-tiny"),
+        (["--to", "xx_Klingon"], "unknown locale 'xx_Klingon'"),
+        (["--to", "../x"], "unknown locale '../x'"),
+        (["--domain", "../evil"], "gettext domain '../evil' is not a plain name"),
+        (["nowhere.txt"], "nowhere.txt: source path does not exist"),
+    ],
+)
 def test_bad_arguments_and_models_file_are_clear_errors(project, args, message, pipeline):
-    (project / "typo.yaml").write_text((project / "models.yaml").read_text(encoding="utf-8").replace(
-        "    family: nllb", "    famly: nllb", 1), encoding="utf-8")
+    (project / "typo.yaml").write_text(
+        (project / "models.yaml").read_text(encoding="utf-8").replace("    family: nllb", "    famly: nllb", 1),
+        encoding="utf-8",
+    )
     before = everything(project)
     options = {"--to": "en", "--models": "models.yaml"}
     sources = ["articles"]
@@ -103,10 +120,11 @@ def test_bad_arguments_and_models_file_are_clear_errors(project, args, message, 
 
 def test_broken_po_is_named_with_its_line_and_left_untouched(project, pipeline):
     po = project / "locales" / "en" / "LC_MESSAGES" / "messages.po"
-    po.write_text(REVIEWED_PO.replace('new scheme."', 'new scheme.'), encoding="utf-8")  # quote not closed
+    po.write_text(REVIEWED_PO.replace('new scheme."', "new scheme."), encoding="utf-8")  # quote not closed
     before = po.read_bytes()
-    proc = pipeline("run", "articles", "--to", "en", "--models", "models.yaml", cwd=project, separate=True,
-                    code=None, timeout=120)
+    proc = pipeline(
+        "run", "articles", "--to", "en", "--models", "models.yaml", cwd=project, separate=True, code=None, timeout=120
+    )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "messages.po:7: syntax error in catalogue" in proc.stderr and "left untouched" in proc.stderr
     assert po.read_bytes() == before
@@ -115,8 +133,9 @@ def test_broken_po_is_named_with_its_line_and_left_untouched(project, pipeline):
 def test_crlf_po_from_a_reviewer_is_accepted_and_the_review_kept(project, pipeline):
     po = project / "locales" / "en" / "LC_MESSAGES" / "messages.po"
     po.write_bytes(REVIEWED_PO.encode().replace(b"\n", b"\r\n"))
-    proc = pipeline("run", "articles", "--to", "en", "--models", "models.yaml", cwd=project, separate=True,
-                    code=None, timeout=120)
+    proc = pipeline(
+        "run", "articles", "--to", "en", "--models", "models.yaml", cwd=project, separate=True, code=None, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     assert "loading" not in proc.stderr  # the only sentence is reviewed: no model needed
     (entry,) = polib.pofile(str(po))
@@ -133,16 +152,23 @@ def test_utf8_bom_is_accepted_and_dropped(project, pipeline):
 
 
 def test_gujarati_english_and_devanagari_mixed_are_translated(project, pipeline):
-    mixed = ("ગુજરાત સરકારે Smart City Mission હેઠળ ૩ લાખ ઘર બનાવ્યાં. "
-             "भारत सरकार ने नई योजना शुरू की। The scheme starts in 2024.\n"
-             "મુખ્યમંત્રીએ કહ્યું, \"यह बहुत अच्छा है\" અને AI-based system ની વાત કરી.\n")
+    mixed = (
+        "ગુજરાત સરકારે Smart City Mission હેઠળ ૩ લાખ ઘર બનાવ્યાં. "
+        "भारत सरकार ने नई योजना शुरू की। The scheme starts in 2024.\n"
+        'મુખ્યમંત્રીએ કહ્યું, "यह बहुत अच्छा है" અને AI-based system ની વાત કરી.\n'
+    )
     (project / "articles" / "good.txt").write_text(mixed, encoding="utf-8")
-    proc = pipeline("run", "articles", "--to", "en", "--models", "models.yaml", cwd=project, separate=True,
-                    code=None, timeout=120)
+    proc = pipeline(
+        "run", "articles", "--to", "en", "--models", "models.yaml", cwd=project, separate=True, code=None, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     pot = [e.msgid for e in polib.pofile(str(project / "locales" / "messages.pot"))]
-    assert pot == ["ગુજરાત સરકારે Smart City Mission હેઠળ ૩ લાખ ઘર બનાવ્યાં.", "भारत सरकार ने नई योजना शुरू की।",
-                   "The scheme starts in 2024.", "મુખ્યમંત્રીએ કહ્યું, \"यह बहुत अच्छा है\" અને AI-based system ની વાત કરી."]
+    assert pot == [
+        "ગુજરાત સરકારે Smart City Mission હેઠળ ૩ લાખ ઘર બનાવ્યાં.",
+        "भारत सरकार ने नई योजना शुरू की।",
+        "The scheme starts in 2024.",
+        'મુખ્યમંત્રીએ કહ્યું, "यह बहुत अच्छा है" અને AI-based system ની વાત કરી.',
+    ]
     po = polib.pofile(str(project / "locales" / "en" / "LC_MESSAGES" / "messages.po"))
     assert all(e.msgstr and e.fuzzy for e in po if not e.obsolete)
     assert any(e.obsolete and e.msgstr.startswith("The Gujarat government") for e in po)  # the review is kept

@@ -24,7 +24,13 @@ def test_each_benchmark_runs_its_short_setting(script, tiny_models):
     if script == "ray_throughput.py":
         pytest.importorskip("ray", reason="the ray extra is not installed")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
-    proc = subprocess.run([sys.executable, str(ROOT / "bench" / script), "--short"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / script), "--short"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert proc.returncode == 0, f"{script} --short failed:\n{proc.stderr[-4000:]}\n{proc.stdout[-2000:]}"
     assert "Traceback" not in proc.stderr and proc.stdout.strip(), proc.stderr[-4000:]

@@ -25,8 +25,10 @@ def project(tmp_path, tiny_models):
     (tmp_path / "articles").mkdir()
     (tmp_path / "articles" / "a.gu.txt").write_text(f"{S[0]} {S[1]}\n{S[2]}\n", encoding="utf-8")
     models = tmp_path / "models.yaml"
-    models.write_text(tiny_models.read_text(encoding="utf-8").replace("source: ./", f"source: {tiny_models.parent}/"),
-                      encoding="utf-8")
+    models.write_text(
+        tiny_models.read_text(encoding="utf-8").replace("source: ./", f"source: {tiny_models.parent}/"),
+        encoding="utf-8",
+    )
     return tmp_path
 
 
@@ -68,8 +70,11 @@ def test_a_catalogue_from_an_earlier_version_upgrades_without_losing_an_edit(pro
     .pipeline/owned-<locale>.json; with that file every edit is told apart, without it none is touched."""
     pipeline("run", "articles", "--to", "en", "--models", "models.yaml", cwd=project)
     path = po_path(project)
-    text = re.sub(r"(?m)^# machine translation, awaiting review \(msgstr sha256 [0-9a-f]{8}\)\n", "",
-                  path.read_text(encoding="utf-8"))
+    text = re.sub(
+        r"(?m)^# machine translation, awaiting review \(msgstr sha256 [0-9a-f]{8}\)\n",
+        "",
+        path.read_text(encoding="utf-8"),
+    )
     path.write_text(text, encoding="utf-8")
     po = polib.pofile(str(path))
     owned = {e.msgid: e.msgstr for e in po}
@@ -91,8 +96,7 @@ def test_a_catalogue_from_an_earlier_version_upgrades_without_losing_an_edit(pro
     shutil.rmtree(project / ".pipeline")
     models.write_text(models.read_text().replace("beam_size: 1", "beam_size: 2", 1), encoding="utf-8")
     pipeline("run", "articles", "--to", "en", "--models", "models.yaml", cwd=project)
-    assert [(x.msgid, x.msgstr) for x in polib.pofile(str(path))] == \
-        [(x.msgid, x.msgstr) for x in polib.pofile(legacy)]
+    assert [(x.msgid, x.msgstr) for x in polib.pofile(str(path))] == [(x.msgid, x.msgstr) for x in polib.pofile(legacy)]
 
 
 def test_a_catalogue_with_a_duplicate_entry_is_refused_and_left_alone(project, pipeline):
@@ -150,8 +154,20 @@ def test_evaluate_output_equals_what_run_writes_into_the_catalogue(project, pipe
     (project / "ref.txt").write_text("More at the guide. 300,000 trees were planted there.\n", encoding="utf-8")
     for locale in ("en", "zh_Hans"):
         pipeline("run", "articles", "--to", locale, "--models", "models.yaml", cwd=project)
-        pipeline("evaluate", "--src", "articles/a.gu.txt", "--ref", "ref.txt", "--to", locale, "--models",
-                 "models.yaml", "--output", f"out-{locale}.txt", cwd=project)
+        pipeline(
+            "evaluate",
+            "--src",
+            "articles/a.gu.txt",
+            "--ref",
+            "ref.txt",
+            "--to",
+            locale,
+            "--models",
+            "models.yaml",
+            "--output",
+            f"out-{locale}.txt",
+            cwd=project,
+        )
         shipped = [e.msgstr for e in polib.pofile(str(po_path(project, locale)))]
         sep = "" if locale.startswith("zh") else " "
         assert len(shipped) == 2

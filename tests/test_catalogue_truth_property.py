@@ -59,15 +59,24 @@ class Project:
     def run(self, beam: int, purge: bool) -> None:
         models = self.root / "models.yaml"
         models.write_text(self.models_text.replace("beam_size: 2", f"beam_size: {beam}"), encoding="utf-8")
-        jobs.run_all([self.root / "articles"], ["en"], load_config(models), self.paths, factory,
-                     options=jobs.CatalogOptions(purge_obsolete=purge))
+        jobs.run_all(
+            [self.root / "articles"],
+            ["en"],
+            load_config(models),
+            self.paths,
+            factory,
+            options=jobs.CatalogOptions(purge_obsolete=purge),
+        )
 
     def po_path(self) -> Path:
         return self.paths.po("en")
 
     def snapshot(self) -> dict[str, bytes]:
-        return {str(p.relative_to(self.root)): p.read_bytes() for p in sorted(self.paths.locales_dir.rglob("*"))
-                if p.is_file() and not p.name.endswith(".lock")}
+        return {
+            str(p.relative_to(self.root)): p.read_bytes()
+            for p in sorted(self.paths.locales_dir.rglob("*"))
+            if p.is_file() and not p.name.endswith(".lock")
+        }
 
 
 def edit(sentence: str) -> str:
@@ -76,8 +85,9 @@ def edit(sentence: str) -> str:
 
 
 ACTION = st.one_of(
-    st.tuples(st.sampled_from(["approve", "edit-fuzzy", "edit-source", "delete-source", "add-source"]),
-              st.integers(0, 50)),
+    st.tuples(
+        st.sampled_from(["approve", "edit-fuzzy", "edit-source", "delete-source", "add-source"]), st.integers(0, 50)
+    ),
     st.tuples(st.sampled_from(["purge", "settings"]), st.just(0)),
 )
 
@@ -87,8 +97,9 @@ def models_text(tiny_models) -> str:
     return tiny_models.read_text(encoding="utf-8").replace("source: ./", f"source: {tiny_models.parent}/")
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(actions=st.lists(ACTION, min_size=1, max_size=6))
 @example(actions=[("edit-fuzzy", 1)])  # the report: an edit left fuzzy, then a fresh clone
 @example(actions=[("edit-fuzzy", 0), ("settings", 0)])  # the model changes: a person's fuzzy text stays
@@ -128,9 +139,9 @@ def test_without_the_work_directory_every_run_gives_the_same_catalogues(models_t
                 shutil.copyfile(a.po_path(), b.po_path())
             elif action == "edit-source":
                 k = n % len(sentences)
-                sentences = sentences[:k] + [edit(sentences[k])] + sentences[k + 1:]
+                sentences = sentences[:k] + [edit(sentences[k])] + sentences[k + 1 :]
             elif action == "delete-source" and len(sentences) > 1:
-                sentences = sentences[: n % len(sentences)] + sentences[n % len(sentences) + 1:]
+                sentences = sentences[: n % len(sentences)] + sentences[n % len(sentences) + 1 :]
             elif action == "add-source" and unused:
                 sentences, unused = sentences + unused[:1], unused[1:]
             elif action == "purge":

@@ -38,7 +38,7 @@ def msgfmt_check(path: Path):
 def test_run_writes_review_ready_catalogues(project, tiny_models, pipeline):
     proc = pipeline("run", "articles", "--to", "en,zh_Hans", "--models", tiny_models, cwd=project)
     lines = proc.stdout.strip().splitlines()
-    summary = lines[next(i for i, line in enumerate(lines) if line.startswith("16 segments (")):][:3]
+    summary = lines[next(i for i, line in enumerate(lines) if line.startswith("16 segments (")) :][:3]
     # the sources, then one line per locale (then what the licences allow)
     assert [line.split(":")[0] for line in summary[1:]] == ["en", "zh_Hans"]
     assert all("translated by" in line and "QA findings" in line for line in summary[1:])
@@ -141,8 +141,7 @@ def test_segment_jsonl(project, pipeline):
 def test_missing_model_offline_is_one_clear_message(project, tmp_path, pipeline):
     env = os.environ.copy()
     env.update(HF_HUB_OFFLINE="1", HF_HOME=str(tmp_path / "empty-hf-home"))
-    proc = pipeline("run", "articles", "--to", "en", "--models", ROOT / "models.yaml", cwd=project,
-                    env=env, code=None)
+    proc = pipeline("run", "articles", "--to", "en", "--models", ROOT / "models.yaml", cwd=project, env=env, code=None)
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr
     assert "ai4bharat/indictrans2-indic-en-dist-200M" in proc.stderr and "hf download" in proc.stderr

@@ -66,8 +66,10 @@ def test_confidence_false_skips_the_scoring_pass(trained_model, tmp_path, monkey
     monkeypatch.chdir(tmp_path)
     Path("news.txt").write_text(" ".join(LEARNT) + "\n", encoding="utf-8")
     models = models_for(trained_model, tmp_path, backend)
-    models.write_text(models.read_text(encoding="utf-8").replace("    family: nllb\n", "    family: nllb\n    confidence: false\n"),
-                      encoding="utf-8")
+    models.write_text(
+        models.read_text(encoding="utf-8").replace("    family: nllb\n", "    family: nllb\n    confidence: false\n"),
+        encoding="utf-8",
+    )
     assert main(["run", "news.txt", "--to", "en", "--models", str(models)]) == 0
     po = polib.pofile(str(tmp_path / "locales" / "en" / "LC_MESSAGES" / "messages.po"))
     assert len(po) == 2 and all(e.comment.startswith("machine translation: ") for e in po)

@@ -41,7 +41,11 @@ def test_routes_pairs_and_locale_defaults(tmp_path):
     "old,new,message",
     [
         ("    family: nllb", "    famly: nllb", r"models.yaml:3: unknown key 'famly' in models.nllb"),
-        ("      beam_size: 2", "      beam_size: two", r"models.yaml:7: models.nllb.generation.beam_size must be a int"),
+        (
+            "      beam_size: 2",
+            "      beam_size: two",
+            r"models.yaml:7: models.nllb.generation.beam_size must be a int",
+        ),
         ("  gu-zh: nllb", "  gu-zh: marian", r"models.yaml:10: pairs.gu-zh names model 'marian'"),
         ("    number_style: indian", "    number_style: roman", r"models.yaml:13: .*expected one of"),
         ("  en_IN:", "  xx_YY:", r"models.yaml:12: unknown locale 'xx_YY'"),
@@ -76,7 +80,8 @@ def test_a_local_model_folder_is_fingerprinted_once_per_loaded_config(tmp_path):
     folder.mkdir()
     (folder / "config.json").write_text('{"d_model": 16}', encoding="utf-8")
     (tmp_path / "models.yaml").write_text(
-        "models:\n  tiny:\n    family: nllb\n    source: ./model\npairs:\n  gu-en: tiny\n", encoding="utf-8")
+        "models:\n  tiny:\n    family: nllb\n    source: ./model\npairs:\n  gu-en: tiny\n", encoding="utf-8"
+    )
     spec = load_config(tmp_path / "models.yaml").model_for("en")
     first = spec.model_id
     (folder / "config.json").write_text('{"d_model": 32}', encoding="utf-8")
@@ -86,10 +91,15 @@ def test_a_local_model_folder_is_fingerprinted_once_per_loaded_config(tmp_path):
 
 def test_indictrans2_decodes_with_beam_5_unless_the_entry_says_otherwise(tmp_path):
     """AI4Bharat's own inference runs IndicTrans2 at beam 5; the other families keep 4."""
-    text = ("models:\n  it2:\n    family: indictrans2\n    source: ai4bharat/indictrans2-indic-en-dist-200M\n"
-            "  nllb:\n    family: nllb\n    source: facebook/nllb-200-distilled-600M\n"
-            "  it2-greedy:\n    family: indictrans2\n    source: ai4bharat/x\n    generation:\n      beam_size: 1\n"
-            "pairs:\n  gu-en: it2\n")
+    text = (
+        "models:\n  it2:\n    family: indictrans2\n    source: ai4bharat/indictrans2-indic-en-dist-200M\n"
+        "  nllb:\n    family: nllb\n    source: facebook/nllb-200-distilled-600M\n"
+        "  it2-greedy:\n    family: indictrans2\n    source: ai4bharat/x\n    generation:\n      beam_size: 1\n"
+        "pairs:\n  gu-en: it2\n"
+    )
     models = load_config(write(tmp_path, text)).models
-    assert (models["it2"].generation.beam_size, models["nllb"].generation.beam_size,
-            models["it2-greedy"].generation.beam_size) == (5, 4, 1)
+    assert (
+        models["it2"].generation.beam_size,
+        models["nllb"].generation.beam_size,
+        models["it2-greedy"].generation.beam_size,
+    ) == (5, 4, 1)

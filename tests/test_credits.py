@@ -15,9 +15,10 @@ def tiny_file(tiny_models: Path, folder: Path, pairs: str, attribution: str | No
     text = tiny_models.read_text(encoding="utf-8").split("pairs:")[0]
     text = text.replace("source: ./", f"source: {tiny_models.parent}/")
     if attribution is not None:
-        text = text.replace("source: " + str(tiny_models.parent / "marian-en-zh-tiny") + "\n",
-                            "source: " + str(tiny_models.parent / "marian-en-zh-tiny") + "\n"
-                            f"    attribution: {attribution}\n")
+        text = text.replace(
+            "source: " + str(tiny_models.parent / "marian-en-zh-tiny") + "\n",
+            "source: " + str(tiny_models.parent / "marian-en-zh-tiny") + f"\n    attribution: {attribution}\n",
+        )
     path = folder / "models.yaml"
     path.write_text(text + "pairs:\n" + pairs, encoding="utf-8")
     return path
@@ -25,11 +26,14 @@ def tiny_file(tiny_models: Path, folder: Path, pairs: str, attribution: str | No
 
 def test_a_cc_by_model_is_credited_by_run_and_models_as_models_yaml_states_it(tmp_path, tiny_models, pipeline):
     credit = "Tiny OPUS-MT stand-in by the test suite, CC BY 4.0"
-    models = tiny_file(tiny_models, tmp_path, "  gu-en: madlad-tiny\n  gu-zh: [madlad-tiny, marian-en-zh-tiny]\n",
-                       attribution=f'"{credit}"')
+    models = tiny_file(
+        tiny_models,
+        tmp_path,
+        "  gu-en: madlad-tiny\n  gu-zh: [madlad-tiny, marian-en-zh-tiny]\n",
+        attribution=f'"{credit}"',
+    )
     (tmp_path / "news.txt").write_text(ARTICLE, encoding="utf-8")
-    line = ("credit for marian-en-zh-tiny (CC-BY-4.0 requires it wherever its translations are published): "
-            f"{credit}")
+    line = f"credit for marian-en-zh-tiny (CC-BY-4.0 requires it wherever its translations are published): {credit}"
     out = pipeline("run", "news.txt", "--to", "en,zh_Hans,zh_Hant", "--models", models, cwd=tmp_path).stdout
     assert out.count(line) == 1 and "NON-COMMERCIAL" not in out  # two zh locales, one model: one credit
     assert out.splitlines()[-1] == line  # after the licences
@@ -38,15 +42,20 @@ def test_a_cc_by_model_is_credited_by_run_and_models_as_models_yaml_states_it(tm
     assert out.count(line) == 1 and "NON-COMMERCIAL" not in out
     rows = json.loads(pipeline("models", "--json", "--models", models, cwd=tmp_path).stdout)
     assert [(r["model"], r["attribution"]) for r in rows] == [
-        ("madlad-tiny", None), ("madlad-tiny", None), ("marian-en-zh-tiny", credit)]
+        ("madlad-tiny", None),
+        ("madlad-tiny", None),
+        ("marian-en-zh-tiny", credit),
+    ]
 
 
 def test_a_cc_by_model_without_its_credit_is_named_with_what_to_add(tmp_path, tiny_models, pipeline):
     models = tiny_file(tiny_models, tmp_path, "  gu-zh: [madlad-tiny, marian-en-zh-tiny]\n")
     (tmp_path / "news.txt").write_text(ARTICLE, encoding="utf-8")
     out = pipeline("run", "news.txt", "--to", "zh_Hans", "--models", models, cwd=tmp_path).stdout
-    assert ("credit for marian-en-zh-tiny: CC-BY-4.0 requires naming its authors wherever its translations are "
-            "published; state who they are as `attribution:` in models.yaml") in out
+    assert (
+        "credit for marian-en-zh-tiny: CC-BY-4.0 requires naming its authors wherever its translations are "
+        "published; state who they are as `attribution:` in models.yaml"
+    ) in out
 
 
 def test_an_empty_attribution_is_refused_naming_its_line(tmp_path, tiny_models, pipeline):

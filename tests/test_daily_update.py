@@ -40,8 +40,10 @@ def project(tmp_path, tiny_models, monkeypatch):
     (tmp_path / "articles").mkdir()
     (tmp_path / "articles" / "a.gu.txt").write_text("\n".join(S[:6]) + "\n", encoding="utf-8")
     models = tmp_path / "models.yaml"
-    models.write_text(tiny_models.read_text(encoding="utf-8").replace("source: ./", f"source: {tiny_models.parent}/"),
-                      encoding="utf-8")
+    models.write_text(
+        tiny_models.read_text(encoding="utf-8").replace("source: ./", f"source: {tiny_models.parent}/"),
+        encoding="utf-8",
+    )
     return tmp_path
 
 
@@ -61,7 +63,9 @@ def daily_edit(project: Path) -> None:
 
 
 def files(project: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(project)): p.read_bytes() for p in sorted((project / "locales").rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(project)): p.read_bytes() for p in sorted((project / "locales").rglob("*")) if p.is_file()
+    }
 
 
 def test_a_daily_update_writes_what_a_fresh_clone_writes_and_the_next_run_skips(project, pipeline):
@@ -90,9 +94,11 @@ def test_approved_entries_are_checked_again_only_when_their_text_changed(project
     approve(project, [S[0], S[2], S[3]])
     checked: list[tuple[str, str]] = []
     real = jobs.runner.run_checks
-    monkeypatch.setattr(jobs.runner, "run_checks",
-                        lambda source, text, *rest, **context: checked.append((source, text))
-                        or real(source, text, *rest, **context))
+    monkeypatch.setattr(
+        jobs.runner,
+        "run_checks",
+        lambda source, text, *rest, **context: checked.append((source, text)) or real(source, text, *rest, **context),
+    )
     pipeline(*RUN, cwd=project)
     assert sorted(s for s, _ in checked) == sorted([S[0], S[2], S[3]])
 

@@ -22,8 +22,12 @@ OFFLINE_SECTION = "## Try it offline"
 
 
 def sphinx_build(builder: str, out: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", builder,
-                           str(DOCS), str(out)], capture_output=True, text=True, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", builder, str(DOCS), str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +92,9 @@ def test_cli_reference_names_every_command_and_every_option_help_shows(html, pip
     whole = section(page)
     # -h/--help is described once, for every command, in the page's text
     assert {"-h", "--help", "--version"} <= set(re.findall(r"--?[a-z][\w-]*", whole.text_content()))
-    assert help_options(help_text(pipeline)) - {"-h", "--help"} <= documented_options(section(page, "pipeline-named-arguments"))
+    assert help_options(help_text(pipeline)) - {"-h", "--help"} <= documented_options(
+        section(page, "pipeline-named-arguments")
+    )
     for command in commands:
         shown = help_options(help_text(pipeline, command)) - {"-h", "--help"}
         assert shown, command
@@ -97,6 +103,7 @@ def test_cli_reference_names_every_command_and_every_option_help_shows(html, pip
 
 
 # --- the offline walk-through in Getting started ---------------------------------------------------
+
 
 def offline_steps() -> list[tuple[str, str]]:
     """(command, expected output) for every `$ ` line of the console blocks in the offline section."""
@@ -138,14 +145,19 @@ def test_the_offline_walk_through_runs_as_written(tmp_path, tiny_models):
     bin_dir.mkdir()
     shim(bin_dir, "python")
     shim(bin_dir, "pipeline", "-m", "pipeline")
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "PYTHONPATH": str(ROOT),
-           "HF_HUB_OFFLINE": "1"}
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "PYTHONPATH": str(ROOT),
+        "HF_HUB_OFFLINE": "1",
+    }
     checker = doctest.OutputChecker()
     for command, expected in offline_steps():
         proc = subprocess.run(["bash", "-c", command], cwd=clone, env=env, capture_output=True, text=True)
         assert proc.returncode == 0, f"$ {command}\n{proc.stdout}{proc.stderr}"
         assert checker.check_output(expected, proc.stdout, doctest.ELLIPSIS), (
-            f"$ {command}\nthe page shows:\n{expected}\nthe command printed:\n{proc.stdout}")
+            f"$ {command}\nthe page shows:\n{expected}\nthe command printed:\n{proc.stdout}"
+        )
     assert (clone / "locales" / "zh_Hans" / "LC_MESSAGES" / "messages.po").is_file()
     assert (clone / "dist" / "en" / "messages.json").is_file()
     assert (clone / "dist" / "en" / "gujarat.gu.txt").read_text(encoding="utf-8").strip()
@@ -153,8 +165,9 @@ def test_the_offline_walk_through_runs_as_written(tmp_path, tiny_models):
 
 def test_the_models_yaml_reference_shows_the_error_the_command_gives(tmp_path, pipeline):
     page = (DOCS / "reference" / "models-yaml.md").read_text(encoding="utf-8")
-    shown = re.search(r"With `beams:` in place of `beam_size:` in the shipped file:\n\n```text\n(.*?)\n```",
-                      page, re.DOTALL).group(1)
+    shown = re.search(
+        r"With `beams:` in place of `beam_size:` in the shipped file:\n\n```text\n(.*?)\n```", page, re.DOTALL
+    ).group(1)
     shipped = (ROOT / "models.yaml").read_text(encoding="utf-8")
     (tmp_path / "models.yaml").write_text(shipped.replace("beam_size: 4", "beams: 4", 1), encoding="utf-8")
     assert pipeline("models", cwd=tmp_path, code=2).err.strip() == shown
@@ -166,7 +179,10 @@ def test_the_models_yaml_reference_gives_each_generation_setting_its_default_and
     from pipeline.config.models import GENERATION_MAXIMA, GenerationSettings
 
     page = (DOCS / "reference" / "models-yaml.md").read_text(encoding="utf-8")
-    rows = {m[0]: (float(m[1]), float(m[2])) for m in re.findall(r"^  \| `(\w+)` \| ([\d.]+) \| ([\d.]+) \|", page, re.MULTILINE)}
+    rows = {
+        m[0]: (float(m[1]), float(m[2]))
+        for m in re.findall(r"^  \| `(\w+)` \| ([\d.]+) \| ([\d.]+) \|", page, re.MULTILINE)
+    }
     assert rows == {f.name: (float(f.default), float(GENERATION_MAXIMA[f.name])) for f in fields(GenerationSettings)}
 
 
@@ -174,6 +190,9 @@ def test_the_design_page_names_every_module_and_package():
     """The package's shape as the design page shows it is the package's shape."""
     page = (DOCS / "explanation" / "design.md").read_text(encoding="utf-8")
     package = ROOT / "pipeline"
-    names = [f"pipeline/{p.name}/" if p.is_dir() else f"pipeline/{p.name}" for p in sorted(package.iterdir())
-             if not p.name.startswith("__") and (p.is_dir() or p.suffix == ".py")]
+    names = [
+        f"pipeline/{p.name}/" if p.is_dir() else f"pipeline/{p.name}"
+        for p in sorted(package.iterdir())
+        if not p.name.startswith("__") and (p.is_dir() or p.suffix == ".py")
+    ]
     assert names and [name for name in names if name not in page] == []

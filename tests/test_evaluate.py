@@ -16,21 +16,53 @@ SAMPLE = ROOT / "tests" / "data" / "flores-sample"
 def test_evaluate_compares_several_models_files_in_one_table(tiny_models, tmp_path, pipeline):
     int8 = tmp_path / "int8.yaml"  # the tiny NLLB on CTranslate2 int8 next to transformers
     text = tiny_models.read_text(encoding="utf-8").replace("./", f"{tiny_models.parent}/")
-    int8.write_text(text.replace("backend: transformers", "backend: ctranslate2\n    quantization: int8"),
-                    encoding="utf-8")
-    proc = pipeline("evaluate", "--src", SAMPLE / "guj_Gujr.txt", "--ref", SAMPLE / "zho_Hans.txt", "--to", "zh_Hans",
-               "--models", tiny_models, "--models", int8, "--limit", "12", "--json", cwd=tmp_path, code=None)
+    int8.write_text(
+        text.replace("backend: transformers", "backend: ctranslate2\n    quantization: int8"), encoding="utf-8"
+    )
+    proc = pipeline(
+        "evaluate",
+        "--src",
+        SAMPLE / "guj_Gujr.txt",
+        "--ref",
+        SAMPLE / "zho_Hans.txt",
+        "--to",
+        "zh_Hans",
+        "--models",
+        tiny_models,
+        "--models",
+        int8,
+        "--limit",
+        "12",
+        "--json",
+        cwd=tmp_path,
+        code=None,
+    )
     assert proc.returncode == 0, proc.stderr
     rows = json.loads(proc.stdout)
-    assert [r["label"] for r in rows] == ["models.yaml: nllb-tiny (transformers, beam 2)",
-                                          "int8.yaml: nllb-tiny (ctranslate2, int8, beam 2)"]
+    assert [r["label"] for r in rows] == [
+        "models.yaml: nllb-tiny (transformers, beam 2)",
+        "int8.yaml: nllb-tiny (ctranslate2, int8, beam 2)",
+    ]
     for row in rows:
         # gibberish scores low; with its loops cut (as run cuts them) it may share no character with the
         # reference at all, so 0 is possible: the scorer itself is pinned by the exact-score test below
         assert row["lines"] == 12 and 0 <= row["bleu"] < 5 and 0 <= row["chrf++"] < 30
         assert row["numbers_total"] > 0 and 0 <= row["numbers_right"] <= row["numbers_total"]
-    table = pipeline("evaluate", "--src", SAMPLE / "guj_Gujr.txt", "--ref", SAMPLE / "eng_Latn.txt", "--to", "en",
-                "--models", tiny_models, "--limit", "5", cwd=tmp_path, code=None)
+    table = pipeline(
+        "evaluate",
+        "--src",
+        SAMPLE / "guj_Gujr.txt",
+        "--ref",
+        SAMPLE / "eng_Latn.txt",
+        "--to",
+        "en",
+        "--models",
+        tiny_models,
+        "--limit",
+        "5",
+        cwd=tmp_path,
+        code=None,
+    )
     assert table.returncode == 0, table.stderr
     lines = table.stdout.splitlines()
     assert lines[0] == "5 lines, gu → en" and lines[1].split()[:3] == ["model", "BLEU", "chrF++"]
@@ -68,14 +100,17 @@ def test_misaligned_or_unreadable_files_are_clear_errors(tmp_path, tiny_models, 
     src, ref = tmp_path / "src.txt", tmp_path / "ref.txt"
     src.write_text("એક.\nબે.\n", encoding="utf-8")
     ref.write_text("One.\n", encoding="utf-8")
-    proc = pipeline("evaluate", "--src", src, "--ref", ref, "--to", "en", "--models", tiny_models, cwd=tmp_path,
-                    code=None)
+    proc = pipeline(
+        "evaluate", "--src", src, "--ref", ref, "--to", "en", "--models", tiny_models, cwd=tmp_path, code=None
+    )
     assert proc.returncode != 0 and "2 source lines but 1 reference lines" in proc.stderr
     ref.write_text("One.\n\n", encoding="utf-8")
-    proc = pipeline("evaluate", "--src", src, "--ref", ref, "--to", "en", "--models", tiny_models, cwd=tmp_path,
-                    code=None)
+    proc = pipeline(
+        "evaluate", "--src", src, "--ref", ref, "--to", "en", "--models", tiny_models, cwd=tmp_path, code=None
+    )
     assert proc.returncode != 0 and f"{ref}:2" in proc.stderr and "empty reference" in proc.stderr
     ref.write_bytes(b"One.\n\xff\n")
-    proc = pipeline("evaluate", "--src", src, "--ref", ref, "--to", "en", "--models", tiny_models, cwd=tmp_path,
-                    code=None)
+    proc = pipeline(
+        "evaluate", "--src", src, "--ref", ref, "--to", "en", "--models", tiny_models, cwd=tmp_path, code=None
+    )
     assert proc.returncode != 0 and "not UTF-8" in proc.stderr and f"{ref}:2" in proc.stderr

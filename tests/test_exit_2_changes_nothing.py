@@ -50,8 +50,9 @@ def base(tmp_path_factory, tiny_models, pipeline) -> Path:
     text = tiny_models.read_text(encoding="utf-8").replace("beam_size: 2", "beam_size: 1")
     text = text.replace("source: ./", f"source: {tiny_models.parent}/")
     (folder / "models.yaml").write_text(text, encoding="utf-8")
-    absent = text.replace(f"source: {tiny_models.parent}/nllb-tiny",
-                          "source: example/not-cached-nllb\n    revision: " + "0" * 40, 1)
+    absent = text.replace(
+        f"source: {tiny_models.parent}/nllb-tiny", "source: example/not-cached-nllb\n    revision: " + "0" * 40, 1
+    )
     (folder / "absent.yaml").write_text(absent, encoding="utf-8")
     (folder / "typo.yaml").write_text(text.replace("    family: nllb", "    famly: nllb", 1), encoding="utf-8")
     (folder / "ref.txt").write_text("one line\n", encoding="utf-8")
@@ -73,10 +74,12 @@ def break_catalogue(project: Path, locale: str) -> None:
 
 def stages_ahead(pipeline):
     """Changed articles taken through segment, translate and localize: catalog would write."""
+
     def prepare(project: Path) -> None:
         new_sentence(project)
         for stage in (["segment", "articles"], ["translate", "--to", "en,zh_Hans"], ["localize", "--to", "en,zh_Hans"]):
             pipeline(*stage, cwd=project)
+
     return prepare
 
 
@@ -84,56 +87,120 @@ def stages_ahead(pipeline):
 CASES = {
     "catalog without a localised stage": (
         lambda p, run: (new_sentence(p), run("segment", "articles", cwd=p)),
-        ["catalog", "--to", "zh_Hans,en_IN"], "no localise-en_IN.json", False),
+        ["catalog", "--to", "zh_Hans,en_IN"],
+        "no localise-en_IN.json",
+        False,
+    ),
     "catalog with one catalogue broken": (
         lambda p, run: (stages_ahead(run)(p), break_catalogue(p, "zh_Hans")),
-        ["catalog", "--to", "en,zh_Hans"], "syntax error in catalogue", False),
+        ["catalog", "--to", "en,zh_Hans"],
+        "syntax error in catalogue",
+        False,
+    ),
     "export with one locale missing": (
-        None, ["export", "--format", "mo", "--to", "en,zh_Hans,zh_Hant"], "no catalogue for zh_Hant", False),
+        None,
+        ["export", "--format", "mo", "--to", "en,zh_Hans,zh_Hant"],
+        "no catalogue for zh_Hant",
+        False,
+    ),
     "export of documents with one locale missing": (
-        None, ["export", "--format", "txt", "--to", "en,zh_Hant", "articles"], "no catalogue for zh_Hant", False),
+        None,
+        ["export", "--format", "txt", "--to", "en,zh_Hant", "articles"],
+        "no catalogue for zh_Hant",
+        False,
+    ),
     "export in a format no source has": (
-        None, ["export", "--format", "html", "--to", "en", "articles"], "no .html, .htm documents", False),
+        None,
+        ["export", "--format", "html", "--to", "en", "articles"],
+        "no .html, .htm documents",
+        False,
+    ),
     "export into a file": (
-        None, ["export", "--format", "mo", "--to", "en", "--out", "notes.txt"], "--out must name a folder", False),
+        None,
+        ["export", "--format", "mo", "--to", "en", "--out", "notes.txt"],
+        "--out must name a folder",
+        False,
+    ),
     "run stopping for a missing model": (
-        lambda p, run: new_sentence(p), ["run", "articles", "--to", "en", "--models", "absent.yaml"],
-        "not in the Hugging Face cache", True),
+        lambda p, run: new_sentence(p),
+        ["run", "articles", "--to", "en", "--models", "absent.yaml"],
+        "not in the Hugging Face cache",
+        True,
+    ),
     "first run stopping for a missing model": (
         lambda p, run: (shutil.rmtree(p / WORKDIR), shutil.rmtree(p / "locales")),
-        ["run", "articles", "--to", "en", "--models", "absent.yaml"], "not in the Hugging Face cache", True),
+        ["run", "articles", "--to", "en", "--models", "absent.yaml"],
+        "not in the Hugging Face cache",
+        True,
+    ),
     "run with a later locale's catalogue broken": (
         lambda p, run: (new_sentence(p), break_catalogue(p, "zh_Hans")),
-        ["run", "articles", "--to", "en,zh_Hans"], "syntax error in catalogue", True),
+        ["run", "articles", "--to", "en,zh_Hans"],
+        "syntax error in catalogue",
+        True,
+    ),
     "run with a models file typo": (
-        lambda p, run: new_sentence(p), ["run", "articles", "--to", "en", "--models", "typo.yaml"],
-        "unknown key 'famly'", False),
+        lambda p, run: new_sentence(p),
+        ["run", "articles", "--to", "en", "--models", "typo.yaml"],
+        "unknown key 'famly'",
+        False,
+    ),
     "run to an unknown locale": (
-        lambda p, run: new_sentence(p), ["run", "articles", "--to", "en,xx_YY"], "unknown locale 'xx_YY'", False),
+        lambda p, run: new_sentence(p),
+        ["run", "articles", "--to", "en,xx_YY"],
+        "unknown locale 'xx_YY'",
+        False,
+    ),
     "run of a binary source": (
         lambda p, run: (p / "articles" / "bad.txt").write_bytes(b"text\x00binary\n"),
-        ["run", "articles", "--to", "en"], "articles/bad.txt", False),
+        ["run", "articles", "--to", "en"],
+        "articles/bad.txt",
+        False,
+    ),
     "run with the catalogues in a file": (
-        lambda p, run: new_sentence(p), ["run", "articles", "--to", "en", "--locales", "notes.txt"],
-        "--locales must name a folder", False),
+        lambda p, run: new_sentence(p),
+        ["run", "articles", "--to", "en", "--locales", "notes.txt"],
+        "--locales must name a folder",
+        False,
+    ),
     "catalog in a fresh clone": (
-        lambda p, run: shutil.rmtree(p / WORKDIR), ["catalog", "--to", "en"], "no segments.json", False),
+        lambda p, run: shutil.rmtree(p / WORKDIR),
+        ["catalog", "--to", "en"],
+        "no segments.json",
+        False,
+    ),
     "translate in a fresh clone": (
-        lambda p, run: shutil.rmtree(p / WORKDIR), ["translate", "--to", "en"], "no segments.json", False),
+        lambda p, run: shutil.rmtree(p / WORKDIR),
+        ["translate", "--to", "en"],
+        "no segments.json",
+        False,
+    ),
     "export of the kept sources in a fresh clone": (
-        lambda p, run: shutil.rmtree(p / WORKDIR), ["export", "--format", "txt", "--to", "en"],
-        "no sources named and no copy of them", False),
-    "localize before translate": (
-        None, ["localize", "--to", "en_IN"], "no translate-en_IN.json", False),
+        lambda p, run: shutil.rmtree(p / WORKDIR),
+        ["export", "--format", "txt", "--to", "en"],
+        "no sources named and no copy of them",
+        False,
+    ),
+    "localize before translate": (None, ["localize", "--to", "en_IN"], "no translate-en_IN.json", False),
     "status of a locale without a catalogue": (
-        None, ["status", "--worst", "0"], "--worst takes a positive number", False),
+        None,
+        ["status", "--worst", "0"],
+        "--worst takes a positive number",
+        False,
+    ),
     "check of a broken catalogue": (
         lambda p, run: break_catalogue(p, "zh_Hans"),
-        ["check", "locales/zh_Hans/LC_MESSAGES/messages.po"], "syntax error in catalogue", False),
+        ["check", "locales/zh_Hans/LC_MESSAGES/messages.po"],
+        "syntax error in catalogue",
+        False,
+    ),
     "evaluate with unequal files": (
-        None, ["evaluate", "--src", "articles/news.txt", "--ref", "ref.txt", "--to", "en"], "ref.txt", False),
-    "serve with a bad option": (
-        None, ["serve", "--max-body", "0"], "--max-body must be at least 1", False),
+        None,
+        ["evaluate", "--src", "articles/news.txt", "--ref", "ref.txt", "--to", "en"],
+        "ref.txt",
+        False,
+    ),
+    "serve with a bad option": (None, ["serve", "--max-body", "0"], "--max-body must be at least 1", False),
 }
 
 

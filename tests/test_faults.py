@@ -109,8 +109,9 @@ def test_looping_output_is_cut_off_and_flagged_in_the_catalogue(tiny_models, tmp
     def factory(spec):
         tr = jobs.default_factory(spec)
         real = tr.translate_scored
-        tr.translate_scored = lambda texts, *a, **k: [Scored(loop, 0.5) if t == looping else o
-                                                      for t, o in zip(texts, real(texts, *a, **k))]
+        tr.translate_scored = lambda texts, *a, **k: [
+            Scored(loop, 0.5) if t == looping else o for t, o in zip(texts, real(texts, *a, **k))
+        ]
         return tr
 
     config = load_config(fast_models(tiny_models, tmp_path))
@@ -147,8 +148,11 @@ def test_remote_code_never_runs(monkeypatch, tiny_models):
 
 def test_models_yaml_asking_for_remote_code_is_refused(tmp_path, pipeline):
     path = tmp_path / "models.yaml"
-    path.write_text("models:\n  it2:\n    family: indictrans2\n    source: ai4bharat/x\n    revision: abc\n"
-                    "    trust_remote_code: true\npairs:\n  gu-en: it2\n", encoding="utf-8")
+    path.write_text(
+        "models:\n  it2:\n    family: indictrans2\n    source: ai4bharat/x\n    revision: abc\n"
+        "    trust_remote_code: true\npairs:\n  gu-en: it2\n",
+        encoding="utf-8",
+    )
     (tmp_path / "a.txt").write_text("ગુજરાત.\n", encoding="utf-8")
     ran = pipeline("run", "a.txt", "--models", path, "--to", "en", cwd=tmp_path, code=2)
     assert f"{path}:6: models.it2: trust_remote_code is not an option" in ran.err
@@ -193,17 +197,36 @@ def test_temp_file_left_by_a_killed_writer_is_cleared_on_the_next_write(tmp_path
 # --- locks -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("held,workdir,message", [
-    ("catalogues", "other-work", "locales: another pipeline run is using this catalogue folder"),
-    ("workdir", ".pipeline", ".pipeline: another pipeline run is using this work directory"),
-])
-def test_a_second_run_stops_with_a_message_while_the_first_holds_the_lock(tiny_models, tmp_path, held, workdir,
-                                                                          message, pipeline):
+@pytest.mark.parametrize(
+    "held,workdir,message",
+    [
+        ("catalogues", "other-work", "locales: another pipeline run is using this catalogue folder"),
+        ("workdir", ".pipeline", ".pipeline: another pipeline run is using this work directory"),
+    ],
+)
+def test_a_second_run_stops_with_a_message_while_the_first_holds_the_lock(
+    tiny_models, tmp_path, held, workdir, message, pipeline
+):
     (tmp_path / "a.txt").write_text(GUJARATI[0] + "\n", encoding="utf-8")
-    lock = fsutil.catalog_lock(tmp_path / "locales") if held == "catalogues" else fsutil.workdir_lock(
-        tmp_path / ".pipeline")
+    lock = (
+        fsutil.catalog_lock(tmp_path / "locales")
+        if held == "catalogues"
+        else fsutil.workdir_lock(tmp_path / ".pipeline")
+    )
     with lock:  # held by this process, as a first run would hold it
-        proc = pipeline("run", "a.txt", "--to", "en", "--models", tiny_models, "--workdir", workdir, cwd=tmp_path,
-                        separate=True, code=None, timeout=120)
+        proc = pipeline(
+            "run",
+            "a.txt",
+            "--to",
+            "en",
+            "--models",
+            tiny_models,
+            "--workdir",
+            workdir,
+            cwd=tmp_path,
+            separate=True,
+            code=None,
+            timeout=120,
+        )
     assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr
     assert not list((tmp_path / "locales").rglob("*.po")) and not (tmp_path / workdir / "segments.json").exists()

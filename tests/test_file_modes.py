@@ -26,8 +26,12 @@ def umask(mask: int):
 
 
 def modes(*folders: Path) -> dict[str, int]:
-    return {str(p): stat.S_IMODE(p.stat().st_mode) for folder in folders for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name not in LOCKS}
+    return {
+        str(p): stat.S_IMODE(p.stat().st_mode)
+        for folder in folders
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name not in LOCKS
+    }
 
 
 @pytest.fixture
@@ -43,14 +47,36 @@ def articles(tmp_path) -> Path:
 def test_every_written_file_honours_the_umask(tmp_path, articles, tiny_models, mask, pipeline):
     locales, work, dist = tmp_path / "locales", tmp_path / "work", tmp_path / "dist"
     with umask(mask):
-        pipeline("run", articles, "--to", "en,zh_Hans", "--models", tiny_models, "--locales", locales, "--workdir", work)
+        pipeline(
+            "run", articles, "--to", "en,zh_Hans", "--models", tiny_models, "--locales", locales, "--workdir", work
+        )
         for fmt in ("mo", "json", "html", "txt"):
-            pipeline("export", "--format", fmt, "--locale", "en", "--include-fuzzy", "--locales", locales,
-                "--workdir", work, "--out", dist / fmt)
+            pipeline(
+                "export",
+                "--format",
+                fmt,
+                "--locale",
+                "en",
+                "--include-fuzzy",
+                "--locales",
+                locales,
+                "--workdir",
+                work,
+                "--out",
+                dist / fmt,
+            )
     written = modes(locales, work, dist)
     names = {Path(p).name for p in written}
-    assert {"messages.pot", "messages.po", "messages.mo", "memory.sqlite", "segments.json", "news.html",
-            "messages.json", "smart-communities.gu.txt"} <= names
+    assert {
+        "messages.pot",
+        "messages.po",
+        "messages.mo",
+        "memory.sqlite",
+        "segments.json",
+        "news.html",
+        "messages.json",
+        "smart-communities.gu.txt",
+    } <= names
     assert written == {p: 0o666 & ~mask for p in written}
 
 

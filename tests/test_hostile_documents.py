@@ -17,8 +17,13 @@ from pipeline.localise.markup import find_tags
 
 
 def nested(depth: int) -> str:
-    return ("<html><body><p>પહેલો ફકરો.</p>" + "<div>" * depth + "<p>ઊંડે છુપાયેલું લખાણ.</p>"
-            + "</div>" * depth + "<p>છેલ્લો ફકરો.</p></body></html>")
+    return (
+        "<html><body><p>પહેલો ફકરો.</p>"
+        + "<div>" * depth
+        + "<p>ઊંડે છુપાયેલું લખાણ.</p>"
+        + "</div>" * depth
+        + "<p>છેલ્લો ફકરો.</p></body></html>"
+    )
 
 
 def segments(pipeline, *sources) -> list[str]:
@@ -79,15 +84,18 @@ def test_export_never_ships_a_page_it_cannot_read_whole(workspace, tiny_models, 
     sources = json.loads((workspace / ".pipeline" / "sources.json").read_text(encoding="utf-8"))
     sources["documents"]["page.html"]["text"] = nested(5000)  # a copy made before pages were checked
     (workspace / ".pipeline" / "sources.json").write_text(json.dumps(sources), encoding="utf-8")
-    code, out, err = pipeline("export", "--format", "html", "--locale", "en", "--include-fuzzy", "--out", "dist",
-                              code=None)
+    code, out, err = pipeline(
+        "export", "--format", "html", "--locale", "en", "--include-fuzzy", "--out", "dist", code=None
+    )
     assert code == 2 and "page.html:1: elements nested more than 512 deep" in err
     assert not (workspace / "dist").exists()
 
 
 def test_text_after_the_closing_html_tag_is_read_and_exported(workspace, tiny_models, pipeline):
-    page = ("<html><body><p>પહેલો ફકરો.<script>var end = '</html>';</script></p></body></html>\n"
-            "<p>છેલ્લો ફકરો.</p>\n")  # sloppy templates append after </html>; browsers show it
+    page = (
+        "<html><body><p>પહેલો ફકરો.<script>var end = '</html>';</script></p></body></html>\n"
+        "<p>છેલ્લો ફકરો.</p>\n"
+    )  # sloppy templates append after </html>; browsers show it
     (workspace / "articles" / "page.html").write_text(page, encoding="utf-8")
     assert segments(pipeline, "articles") == ["પહેલો ફકરો.", "છેલ્લો ફકરો."]
     assert pipeline("run", "articles", "--to", "en", "--models", tiny_models, code=None).code == 0
@@ -99,8 +107,7 @@ def test_text_after_the_closing_html_tag_is_read_and_exported(workspace, tiny_mo
 
 
 def test_markdown_nested_past_the_parser_limit_is_refused(workspace, pipeline):
-    (workspace / "articles" / "quotes.md").write_text("પહેલું.\n\n" + ">" * 120 + " ઊંડું લખાણ.\n",
-                                                      encoding="utf-8")
+    (workspace / "articles" / "quotes.md").write_text("પહેલું.\n\n" + ">" * 120 + " ઊંડું લખાણ.\n", encoding="utf-8")
     code, out, err = pipeline("segment", "articles", code=None)
     assert code == 2 and "articles/quotes.md:3: block quotes or lists nested more than 100 deep" in err
     (workspace / "articles" / "quotes.md").write_text(">" * 60 + " ઊંડું લખાણ.\n", encoding="utf-8")
@@ -142,8 +149,11 @@ def test_raw_html_in_markdown_is_never_offered_and_never_takes_a_translation(wor
         assert f"messages.po:{line}: left out: placeholders in translation but not in source: " in err, err
     exported = (workspace / "dist" / "en" / "post.md").read_text(encoding="utf-8")
     page, source = rendered_markdown(exported), rendered_markdown(MARKDOWN)
-    assert [s.text for s in page.xpath("//script")] == [s.text for s in source.xpath("//script")] == [
-        "alert(2)", "var opened = 1;</p>\n<p>alert(1) આ અંદર છે.</p>\n<p>પૂરું "]  # as a browser reads it
+    assert (
+        [s.text for s in page.xpath("//script")]
+        == [s.text for s in source.xpath("//script")]
+        == ["alert(2)", "var opened = 1;</p>\n<p>alert(1) આ અંદર છે.</p>\n<p>પૂરું "]
+    )  # as a browser reads it
     assert [s.text for s in page.xpath("//style")] == ["p { color: red }"]
     assert not page.xpath("//img") and not page.xpath("//a") and not page.xpath("//*[@onerror]")
     assert page.xpath("//span[@translate='no']")[0].text == "બ્રાન્ડ"
@@ -166,8 +176,8 @@ def test_inline_script_and_images_do_not_make_fragments_or_tag_only_entries(work
     (workspace / "articles" / "page.html").write_text(PAGE, encoding="utf-8")
     assert pipeline("run", "articles", "--to", "en", "--models", tiny_models, code=None).code == 0
     msgids = [e.msgid for e in entries()]
-    assert msgids == ["પાનું", "આજે <1/> આગળ વધીએ.", "લખાણ <1/> અને <2/> બાકી છે.", "ચિત્ર", "વાક્ય એક.",
-                      "ડિવ લખાણ."]
+    assert msgids == ["પાનું", "આજે <1/> આગળ વધીએ.", "લખાણ <1/> અને <2/> બાકી છે.", "ચિત્ર", "વાક્ય એક.", "ડિવ લખાણ."]
+
     def hostile(msgid: str) -> str:  # the entry's own placeholders, then markup and script
         return " ".join(["Text", *(f"<{t.number}/>" for t in find_tags(msgid))]) + HOSTILE
 

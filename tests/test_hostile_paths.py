@@ -73,24 +73,33 @@ def add_a_sentence(project: Path) -> None:
 def test_a_regular_file_given_as_a_folder_is_named(project, capsys, option):
     (project / "afile").write_text("mine\n")
     before = snapshot(project)
-    refused(capsys, ["run", "articles", "--to", "en", option, "afile"],
-            f"afile: {option} must name a folder, but this is a file")
+    refused(
+        capsys,
+        ["run", "articles", "--to", "en", option, "afile"],
+        f"afile: {option} must name a folder, but this is a file",
+    )
     assert snapshot(project) == before
 
 
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
 def test_a_work_directory_where_no_folder_can_be_made_is_named(project, capsys):
     before = snapshot(project)
-    refused(capsys, ["run", "articles", "--to", "en", "--workdir", "/proc/self/x"],
-            "/proc/self/x: cannot create the work directory here")
+    refused(
+        capsys,
+        ["run", "articles", "--to", "en", "--workdir", "/proc/self/x"],
+        "/proc/self/x: cannot create the work directory here",
+    )
     assert snapshot(project) == before
 
 
 def test_export_out_being_a_file_is_named(project, capsys):
     (project / "dist").write_text("mine\n")
     before = snapshot(project)
-    refused(capsys, ["export", "--format", "json", "--to", "en", "--include-fuzzy"],
-            "dist: --out must name a folder, but this is a file")
+    refused(
+        capsys,
+        ["export", "--format", "json", "--to", "en", "--include-fuzzy"],
+        "dist: --out must name a folder, but this is a file",
+    )
     assert snapshot(project) == before
 
 
@@ -99,8 +108,7 @@ def test_a_folder_where_the_catalogue_belongs_is_named(tmp_path, tiny_models, ca
     (tmp_path / "articles").mkdir()
     shutil.copy(EXAMPLE, tmp_path / "articles" / EXAMPLE.name)
     (tmp_path / PO).mkdir(parents=True)
-    refused(capsys, ["run", "articles", "--to", "en", "--models", str(tiny_models)],
-            f"{PO}: Is a directory")
+    refused(capsys, ["run", "articles", "--to", "en", "--models", str(tiny_models)], f"{PO}: Is a directory")
     assert (tmp_path / PO).is_dir() and not list((tmp_path / PO).iterdir())
 
 
@@ -116,8 +124,11 @@ def test_an_immutable_catalogue_is_named_and_kept(project, capsys):
         pytest.skip("chattr +i does not work here (needs root and a file system with attributes)")
     try:
         before = (project / PO).read_bytes()
-        refused(capsys, ["run", "articles", "--to", "en"],
-                f"{PO}: cannot write: Operation not permitted; the file is left as it was")
+        refused(
+            capsys,
+            ["run", "articles", "--to", "en"],
+            f"{PO}: cannot write: Operation not permitted; the file is left as it was",
+        )
         assert (project / PO).read_bytes() == before
     finally:
         immutable(project / PO, False)
@@ -171,8 +182,11 @@ def test_disk_full_in_the_translation_memory_is_named(project, capsys, monkeypat
         raise sqlite3.OperationalError("database or disk is full")
 
     monkeypatch.setattr(TranslationMemory, "store", store)
-    refused(capsys, ["run", "articles", "--to", "en"],
-            ".pipeline/memory.sqlite: translation memory: database or disk is full: free some space")
+    refused(
+        capsys,
+        ["run", "articles", "--to", "en"],
+        ".pipeline/memory.sqlite: translation memory: database or disk is full: free some space",
+    )
     assert snapshot(project / "locales") == before
 
 
@@ -181,8 +195,11 @@ def small_disk(tmp_path):
     """A 2 MiB tmpfs: a real full disk (needs root and mount)."""
     disk = tmp_path / "disk"
     disk.mkdir()
-    if shutil.which("mount") is None or subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(disk)], capture_output=True).returncode != 0:
+    if (
+        shutil.which("mount") is None
+        or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(disk)], capture_output=True).returncode
+        != 0
+    ):
         pytest.skip("cannot mount a tmpfs here (needs root)")
     try:
         yield disk
@@ -202,8 +219,7 @@ def fill(disk: Path) -> Path:
     return filler
 
 
-def test_a_really_full_disk_is_named_and_nothing_is_damaged(small_disk, tmp_path, tiny_models, capsys,
-                                                            monkeypatch):
+def test_a_really_full_disk_is_named_and_nothing_is_damaged(small_disk, tmp_path, tiny_models, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "articles").mkdir()
     shutil.copy(EXAMPLE, tmp_path / "articles" / EXAMPLE.name)
@@ -213,26 +229,33 @@ def test_a_really_full_disk_is_named_and_nothing_is_damaged(small_disk, tmp_path
     before = snapshot(small_disk)
     filler = fill(small_disk)
     # A new locale: its plan is the first file written (the memory opens when a model is needed) ...
-    refused(capsys, ["run", "articles", "--to", "en,zh_Hans", *where],
-            "disk/work/plan-zh_Hans.json: cannot write: No space left on device")
+    refused(
+        capsys,
+        ["run", "articles", "--to", "en,zh_Hans", *where],
+        "disk/work/plan-zh_Hans.json: cannot write: No space left on device",
+    )
     # ... a changed source: the segment stage's artefact is the first file written.
     add_a_sentence(tmp_path)
     refused(capsys, ["run", "articles", "--to", "en", *where], "cannot write: No space left on device")
     filler.unlink()
     after = snapshot(small_disk)
-    assert {k: v for k, v in after.items() if not k.startswith("work/memory.sqlite")} == \
-        {k: v for k, v in before.items() if not k.startswith("work/memory.sqlite")}
+    assert {k: v for k, v in after.items() if not k.startswith("work/memory.sqlite")} == {
+        k: v for k, v in before.items() if not k.startswith("work/memory.sqlite")
+    }
     assert not [p for p in small_disk.rglob("*.tmp")]
     # With space again, the same run goes through: the memory and the catalogues were not damaged.
     assert main(["run", "articles", "--to", "en,zh_Hans", *where]) == 0
     assert NEW_SENTENCE.strip() in (small_disk / "locales" / "zh_Hans" / "LC_MESSAGES" / "messages.po").read_text()
 
 
-@pytest.mark.parametrize("tagged", [
-    "    source: !!python/name:os.system\n",
-    "    source: !!python/object/apply:os.system [\"touch pwned\"]\n",
-    "    source: !custom ./nllb-tiny\n",
-])
+@pytest.mark.parametrize(
+    "tagged",
+    [
+        "    source: !!python/name:os.system\n",
+        '    source: !!python/object/apply:os.system ["touch pwned"]\n',
+        "    source: !custom ./nllb-tiny\n",
+    ],
+)
 def test_a_python_tag_in_the_models_file_is_refused_before_anything_runs(project, capsys, tagged):
     text = (project / "models.yaml").read_text(encoding="utf-8")
     lines = text.splitlines(keepends=True)
@@ -251,8 +274,11 @@ def test_a_damaged_document_name_in_the_work_directory_is_named(project, capsys,
     data = json.loads(sources.read_text(encoding="utf-8"))
     data["documents"] = {name: list(data["documents"].values())[-1]}  # the one document, renamed
     sources.write_text(json.dumps(data), encoding="utf-8")
-    refused(capsys, ["export", "--format", "txt", "--to", "en", "--include-fuzzy"],
-            f".pipeline/sources.json: document name {name!r} is not usable as a file name")
+    refused(
+        capsys,
+        ["export", "--format", "txt", "--to", "en", "--include-fuzzy"],
+        f".pipeline/sources.json: document name {name!r} is not usable as a file name",
+    )
     assert not (project / "dist").exists()
 
 
@@ -277,8 +303,7 @@ def test_a_fifo_inside_a_source_folder_is_passed_over_not_waited_on(tmp_path, ca
     assert docs == {EXAMPLE.name}
 
 
-def test_a_source_file_name_with_a_newline_is_refused_before_it_breaks_the_catalogue(tmp_path, capsys,
-                                                                                  monkeypatch):
+def test_a_source_file_name_with_a_newline_is_refused_before_it_breaks_the_catalogue(tmp_path, capsys, monkeypatch):
     """The name becomes a `#:` reference; a newline there made the next run refuse its own .po."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "articles").mkdir()
@@ -289,11 +314,17 @@ def test_a_source_file_name_with_a_newline_is_refused_before_it_breaks_the_catal
 
 def test_a_models_file_nested_too_deeply_or_not_a_regular_file_is_named(project, capsys):
     (project / "deep.yaml").write_text("[" * 20000 + "\n", encoding="utf-8")
-    refused(capsys, ["run", "articles", "--to", "en", "--models", "deep.yaml"],
-            "deep.yaml: not a models file: nested too deeply")
+    refused(
+        capsys,
+        ["run", "articles", "--to", "en", "--models", "deep.yaml"],
+        "deep.yaml: not a models file: nested too deeply",
+    )
     os.mkfifo(project / "fifo.yaml")  # read, it would block for ever
-    refused(capsys, ["run", "articles", "--to", "en", "--models", "fifo.yaml"],
-            "fifo.yaml: models file is not a regular file")
+    refused(
+        capsys,
+        ["run", "articles", "--to", "en", "--models", "fifo.yaml"],
+        "fifo.yaml: models file is not a regular file",
+    )
     os.mkfifo(project / "fifo.po")
     refused(capsys, ["check", "fifo.po"], "fifo.po: is not a regular file")
 
@@ -305,8 +336,13 @@ def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
     for i in range(40):  # well past a pipe's buffer
         (tmp_path / "articles" / f"a{i}.txt").write_text(text, encoding="utf-8")
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "segment", "articles", "--jsonl"], cwd=tmp_path,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "segment", "articles", "--jsonl"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
     first = proc.stdout.readline()
     proc.stdout.close()
     err = proc.stderr.read().decode()

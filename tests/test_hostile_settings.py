@@ -16,17 +16,30 @@ SENTENCE = "ગુજરાત સરકારે નવી યોજના શ�
 
 
 def cli(*args, cwd, env=None, timeout=180) -> subprocess.CompletedProcess:
-    environment = dict(os.environ, OMP_NUM_THREADS="1", **(env or {}),
-                       PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    environment = dict(
+        os.environ,
+        OMP_NUM_THREADS="1",
+        **(env or {}),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    )
     environment.pop("SOURCE_DATE_EPOCH", None) if env is None or "SOURCE_DATE_EPOCH" not in env else None
-    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, env=environment, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=timeout,
+    )
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file but the work directory's lock (an empty file the run may leave)."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name != "lock"}
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "lock"
+    }
 
 
 @pytest.fixture
@@ -34,8 +47,9 @@ def project(tmp_path, tiny_models) -> Path:
     (tmp_path / "articles").mkdir()
     (tmp_path / "articles" / "a.txt").write_text(SENTENCE + "\n", encoding="utf-8")
     text = tiny_models.read_text(encoding="utf-8").replace("beam_size: 2", "beam_size: 1")
-    (tmp_path / "models.yaml").write_text(text.replace("source: ./", f"source: {tiny_models.parent}/"),
-                                          encoding="utf-8")
+    (tmp_path / "models.yaml").write_text(
+        text.replace("source: ./", f"source: {tiny_models.parent}/"), encoding="utf-8"
+    )
     return tmp_path
 
 
@@ -71,14 +85,17 @@ def test_an_absurd_generation_setting_is_refused_at_load_with_key_and_line(proje
     assert snapshot(project) == before
 
 
-@pytest.mark.parametrize("value,why", [
-    ("abc", "not a whole number of seconds"),
-    ("١٧٠٠٠٠٠٠٠٠", "not a whole number of seconds"),  # digits, but not ASCII
-    ("²", "not a whole number of seconds"),
-    ("-5", "not a whole number of seconds"),
-    ("99999999999999999999", "after the year 9999"),
-    ("253402300800", "after the year 9999"),
-])
+@pytest.mark.parametrize(
+    "value,why",
+    [
+        ("abc", "not a whole number of seconds"),
+        ("١٧٠٠٠٠٠٠٠٠", "not a whole number of seconds"),  # digits, but not ASCII
+        ("²", "not a whole number of seconds"),
+        ("-5", "not a whole number of seconds"),
+        ("99999999999999999999", "after the year 9999"),
+        ("253402300800", "after the year 9999"),
+    ],
+)
 def test_a_malformed_source_date_epoch_is_refused_before_any_work(project, value, why):
     before = snapshot(project)
     proc = cli("run", "articles", "--to", "en", cwd=project, env={"SOURCE_DATE_EPOCH": value})
@@ -100,8 +117,10 @@ EVALUATE = {
     "limit 0": (["--src", "src.txt", "--ref", "ref.txt", "--limit", "0"], "--limit takes a positive number"),
     "limit -1": (["--src", "src.txt", "--ref", "ref.txt", "--limit", "-1"], "--limit takes a positive number"),
     "two locales": (["--src", "src.txt", "--ref", "ref.txt", "--to", "en,zh"], "--to takes one locale"),
-    "output a folder": (["--src", "src.txt", "--ref", "ref.txt", "--output", "articles"],
-                        "articles: --output must name a file"),
+    "output a folder": (
+        ["--src", "src.txt", "--ref", "ref.txt", "--output", "articles"],
+        "articles: --output must name a file",
+    ),
 }
 
 

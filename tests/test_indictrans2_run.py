@@ -56,18 +56,45 @@ def test_run_pivots_to_both_chinese_scripts_and_keeps_a_review(tmp_path, it2_mod
 
 
 def test_evaluate_scores_the_route(tmp_path, it2_models, pipeline):
-    proc = pipeline("evaluate", "--src", SAMPLE / "guj_Gujr.txt", "--ref", SAMPLE / "eng_Latn.txt", "--to", "en",
-                    "--models", it2_models, "--limit", "6", "--json", cwd=tmp_path)
+    proc = pipeline(
+        "evaluate",
+        "--src",
+        SAMPLE / "guj_Gujr.txt",
+        "--ref",
+        SAMPLE / "eng_Latn.txt",
+        "--to",
+        "en",
+        "--models",
+        it2_models,
+        "--limit",
+        "6",
+        "--json",
+        cwd=tmp_path,
+    )
     (row,) = json.loads(proc.stdout)
     assert row["label"] == "models.yaml: indictrans2-tiny (ctranslate2, auto, beam 1)"
     assert row["lines"] == 6 and 0 <= row["bleu"] < 5
-    zh = pipeline("evaluate", "--src", SAMPLE / "guj_Gujr.txt", "--ref", SAMPLE / "zho_Hans.txt", "--to", "zh_Hant",
-                  "--models", it2_models, "--limit", "3", "--json", cwd=tmp_path)
+    zh = pipeline(
+        "evaluate",
+        "--src",
+        SAMPLE / "guj_Gujr.txt",
+        "--ref",
+        SAMPLE / "zho_Hans.txt",
+        "--to",
+        "zh_Hant",
+        "--models",
+        it2_models,
+        "--limit",
+        "3",
+        "--json",
+        cwd=tmp_path,
+    )
     assert json.loads(zh.stdout)[0]["lines"] == 3
 
 
-@pytest.mark.parametrize("damage", ["dict.SRC.json", "model.TGT", "config.json", "model.safetensors",
-                                    "a dictionary of another model"])
+@pytest.mark.parametrize(
+    "damage", ["dict.SRC.json", "model.TGT", "config.json", "model.safetensors", "a dictionary of another model"]
+)
 def test_a_damaged_model_folder_is_refused_naming_the_file(tmp_path, it2_models, tiny_models, damage, pipeline):
     folder = tmp_path / "it2"
     shutil.copytree(tiny_models.parent / "indictrans2-tiny", folder)
@@ -80,8 +107,9 @@ def test_a_damaged_model_folder_is_refused_naming_the_file(tmp_path, it2_models,
         (folder / damage).unlink()
         named = damage if damage != "model.safetensors" else "no weights"
     models = tmp_path / "models.yaml"
-    models.write_text(f"models:\n  it2:\n    family: indictrans2\n    source: {folder}\npairs:\n  gu-en: it2\n",
-                      encoding="utf-8")
+    models.write_text(
+        f"models:\n  it2:\n    family: indictrans2\n    source: {folder}\npairs:\n  gu-en: it2\n", encoding="utf-8"
+    )
     (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
     ran = pipeline("run", "a.txt", "--to", "en", "--models", models, cwd=tmp_path, code=2)
     assert named in ran.err and str(folder) in ran.err and "Traceback" not in ran.err
@@ -90,8 +118,11 @@ def test_a_damaged_model_folder_is_refused_naming_the_file(tmp_path, it2_models,
 
 def test_the_transformers_backend_is_refused_naming_ctranslate2(tmp_path, tiny_models, pipeline):
     models = tmp_path / "models.yaml"
-    models.write_text(f"models:\n  it2:\n    family: indictrans2\n    source: {tiny_models.parent}/indictrans2-tiny\n"
-                      "    backend: transformers\npairs:\n  gu-en: it2\n", encoding="utf-8")
+    models.write_text(
+        f"models:\n  it2:\n    family: indictrans2\n    source: {tiny_models.parent}/indictrans2-tiny\n"
+        "    backend: transformers\npairs:\n  gu-en: it2\n",
+        encoding="utf-8",
+    )
     (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
     ran = pipeline("run", "a.txt", "--to", "en", "--models", models, cwd=tmp_path, code=2)
     assert "IndicTrans2 models run on the CTranslate2 backend only" in ran.err and "Traceback" not in ran.err

@@ -34,8 +34,11 @@ SENTENCES = short_sentences(400)
 
 def env() -> dict:
     # One torch thread: tiny models gain nothing from more, and lose a lot on a busy machine.
-    return dict(os.environ, OMP_NUM_THREADS="1",
-                PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    return dict(
+        os.environ,
+        OMP_NUM_THREADS="1",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    )
 
 
 def fast_models(tiny_models: Path, folder: Path) -> Path:
@@ -56,8 +59,11 @@ def memory_rows(db: Path) -> int:
 
 
 def catalogues(locales: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(locales)): p.read_bytes() for p in sorted(locales.rglob("*"))
-            if p.is_file() and not p.name.endswith(".lock")}
+    return {
+        str(p.relative_to(locales)): p.read_bytes()
+        for p in sorted(locales.rglob("*"))
+        if p.is_file() and not p.name.endswith(".lock")
+    }
 
 
 def wait_for(condition, proc: subprocess.Popen, what: str, limit: float = 120) -> None:
@@ -74,15 +80,22 @@ def test_sigkill_mid_translation_then_the_next_run_translates_only_the_rest(tiny
     article.parent.mkdir()
     common = ["--to", "en", "--models", models]
     article.write_text("\n".join(SENTENCES[:5]) + "\n", encoding="utf-8")
-    pipeline("run", "articles", *common, cwd=tmp_path, separate=True, env=env(),
-             timeout=300)  # the reviewers' catalogues as they are
+    pipeline(
+        "run", "articles", *common, cwd=tmp_path, separate=True, env=env(), timeout=300
+    )  # the reviewers' catalogues as they are
     locales, db = tmp_path / "locales", tmp_path / ".pipeline" / "memory.sqlite"
     old = catalogues(locales)
     before = memory_rows(db)
 
     article.write_text("\n".join(SENTENCES) + "\n", encoding="utf-8")  # 395 new sentences
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", "articles", *map(str, common)], cwd=tmp_path,
-                            env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "run", "articles", *map(str, common)],
+        cwd=tmp_path,
+        env=env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         wait_for(lambda: memory_rows(db) > before, proc, "the first translations reached the memory")
         proc.send_signal(signal.SIGKILL)
@@ -96,7 +109,9 @@ def test_sigkill_mid_translation_then_the_next_run_translates_only_the_rest(tiny
     resumed = pipeline("run", "articles", *common, cwd=tmp_path, separate=True, env=env(), timeout=300)
     summary = resumed.stdout
     unique = int(re.search(r"\((\d+) unique\)", summary).group(1))
-    by_model, from_memory = map(int, re.search(r"en: (\d+) translated by .*?, (\d+) reused from memory", summary).groups())
+    by_model, from_memory = map(
+        int, re.search(r"en: (\d+) translated by .*?, (\d+) reused from memory", summary).groups()
+    )
     assert 0 < by_model < unique - before  # the kill came mid-translation ...
     assert from_memory == at_kill and by_model == unique - at_kill  # ... and nothing finished was redone
     assert memory_rows(db) == unique
@@ -134,8 +149,14 @@ def test_sigkill_while_a_catalogue_is_written_leaves_the_old_file_whole(tiny_mod
 
     article.write_text("\n".join(SENTENCES[:3]) + "\n", encoding="utf-8")  # one sentence goes obsolete
     marker = tmp_path / "marker"
-    proc = subprocess.Popen([sys.executable, "-c", KILL_IN_RENAME, str(marker), *args], cwd=tmp_path, env=env(),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILL_IN_RENAME, str(marker), *args],
+        cwd=tmp_path,
+        env=env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         wait_for(lambda: marker.exists() and marker.read_text(), proc, "the catalogue was being written")
         temp = Path(marker.read_text())
@@ -152,8 +173,9 @@ def test_sigkill_while_a_catalogue_is_written_leaves_the_old_file_whole(tiny_mod
     assert not list(po_path.parent.glob("*.tmp"))  # the killed run's temporary file is cleared
 
 
-@pytest.mark.parametrize("signum,code,said", [(signal.SIGTERM, 128 + signal.SIGTERM, "terminated"),
-                                              (signal.SIGINT, 130, "interrupted")])
+@pytest.mark.parametrize(
+    "signum,code,said", [(signal.SIGTERM, 128 + signal.SIGTERM, "terminated"), (signal.SIGINT, 130, "interrupted")]
+)
 def test_sigterm_mid_translation_is_treated_like_ctrl_c(tiny_models, tmp_path, signum, code, said, pipeline):
     """A CI job cancelled, a container stopped: SIGTERM says so, leaves no empty locales/ on a
     first run, and the next run resumes from the memory, as after Ctrl-C."""
@@ -162,8 +184,14 @@ def test_sigterm_mid_translation_is_treated_like_ctrl_c(tiny_models, tmp_path, s
     article.parent.mkdir()
     article.write_text("\n".join(SENTENCES) + "\n", encoding="utf-8")
     db = tmp_path / ".pipeline" / "memory.sqlite"
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", "articles", "--to", "en", "--models", str(models)],
-                            cwd=tmp_path, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "run", "articles", "--to", "en", "--models", str(models)],
+        cwd=tmp_path,
+        env=env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         wait_for(lambda: memory_rows(db) > 0, proc, "the first translations reached the memory")
         proc.send_signal(signum)
@@ -174,6 +202,7 @@ def test_sigterm_mid_translation_is_treated_like_ctrl_c(tiny_models, tmp_path, s
     assert proc.returncode == code, err
     assert f"pipeline: {said}; run again to resume" in err and "Traceback" not in err
     assert not (tmp_path / "locales").exists()  # the first run's catalogue folder, still empty, is gone
-    resumed = pipeline("run", "articles", "--to", "en", "--models", models, cwd=tmp_path, separate=True, env=env(),
-                       timeout=300)
+    resumed = pipeline(
+        "run", "articles", "--to", "en", "--models", models, cwd=tmp_path, separate=True, env=env(), timeout=300
+    )
     assert int(re.search(r"en: \d+ translated by .*?, (\d+) reused from memory", resumed.stdout).group(1)) > 0

@@ -45,15 +45,30 @@ KILLER = textwrap.dedent("""
 
 
 def run(state: Path, at: int = 0, phase: str = "") -> subprocess.CompletedProcess:
-    env = dict(os.environ, KILL_AT=str(at), KILL_PHASE=phase, OMP_NUM_THREADS="1", SOURCE_DATE_EPOCH="1767225600",
-               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    return subprocess.run([sys.executable, "killer.py", "run", "articles", "--to", "en,zh_Hans",
-                           "--models", "models.yaml"], cwd=state, capture_output=True, text=True, env=env, timeout=300)
+    env = dict(
+        os.environ,
+        KILL_AT=str(at),
+        KILL_PHASE=phase,
+        OMP_NUM_THREADS="1",
+        SOURCE_DATE_EPOCH="1767225600",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    )
+    return subprocess.run(
+        [sys.executable, "killer.py", "run", "articles", "--to", "en,zh_Hans", "--models", "models.yaml"],
+        cwd=state,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
 
 
 def catalogues(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted((root / "locales").rglob("*"))
-            if p.is_file() and not p.name.endswith(".lock")}
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted((root / "locales").rglob("*"))
+        if p.is_file() and not p.name.endswith(".lock")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +79,11 @@ def state(tiny_models, tmp_path_factory) -> Path:
     (root / "articles").mkdir(parents=True)
     (root / "killer.py").write_text(KILLER, encoding="utf-8")
     (root / "models.yaml").write_text(
-        tiny_models.read_text(encoding="utf-8").replace("source: ./", f"source: {tiny_models.parent}/")
-        .replace("beam_size: 2", "beam_size: 1"), encoding="utf-8")
+        tiny_models.read_text(encoding="utf-8")
+        .replace("source: ./", f"source: {tiny_models.parent}/")
+        .replace("beam_size: 2", "beam_size: 1"),
+        encoding="utf-8",
+    )
     (root / "articles" / "a.gu.txt").write_text(f"{S[0]} {S[1]}\n{S[2]}\n{S[3]}\n", encoding="utf-8")
     first = run(root)
     assert first.returncode == 0, first.stderr

@@ -18,8 +18,12 @@ def module_name(path: Path) -> str:
 
 def imported(tree: ast.Module) -> list[str]:
     """The pipeline modules a module imports, leaving out those only type checkers read."""
-    skip = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
-            for n in ast.walk(node)}
+    skip = {
+        id(n)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for n in ast.walk(node)
+    }
     names = []
     for node in ast.walk(tree):
         if id(node) in skip:

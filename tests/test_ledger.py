@@ -19,12 +19,15 @@ def old_entry(text: str = "One.") -> polib.POEntry:
     return polib.POEntry(msgid="એક.", msgstr=text, flags=["fuzzy"], comment="machine translation: tiny@1")
 
 
-@pytest.mark.parametrize("record,expected", [
-    ({"એક.": "One."}, State.MACHINE),  # the very text recorded: the pipeline's
-    ({"એક.": "Other."}, State.EDITED),  # edited since
-    ({}, State.EDITED),  # not listed: maybe a digest-era entry whose note a person removed
-    (None, State.EDITED),  # no record: nothing shows it is the machine's
-])
+@pytest.mark.parametrize(
+    "record,expected",
+    [
+        ({"એક.": "One."}, State.MACHINE),  # the very text recorded: the pipeline's
+        ({"એક.": "Other."}, State.EDITED),  # edited since
+        ({}, State.EDITED),  # not listed: maybe a digest-era entry whose note a person removed
+        (None, State.EDITED),  # no record: nothing shows it is the machine's
+    ],
+)
 def test_entries_written_before_digests_follow_the_old_record_or_count_as_a_persons(record, expected):
     po = polib.POFile()
     po.append(old_entry())

@@ -16,33 +16,52 @@ SENTENCE = "ગુજરાત સરકારે નવી યોજના શ�
 
 
 def cli(*args, cwd, timeout=180) -> subprocess.CompletedProcess:
-    environment = dict(os.environ, OMP_NUM_THREADS="1",
-                       PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, env=environment, timeout=timeout)
+    environment = dict(
+        os.environ,
+        OMP_NUM_THREADS="1",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=timeout,
+    )
 
 
 @pytest.fixture
 def project(tmp_path, tiny_models) -> Path:
     (tmp_path / "articles").mkdir()
     (tmp_path / "articles" / "a.txt").write_text(SENTENCE + "\n", encoding="utf-8")
-    (tmp_path / "models.yaml").write_text(tiny_models.read_text(encoding="utf-8").replace(
-        "source: ./", f"source: {tiny_models.parent}/").replace("beam_size: 2", "beam_size: 1"), encoding="utf-8")
+    (tmp_path / "models.yaml").write_text(
+        tiny_models.read_text(encoding="utf-8")
+        .replace("source: ./", f"source: {tiny_models.parent}/")
+        .replace("beam_size: 2", "beam_size: 1"),
+        encoding="utf-8",
+    )
     return tmp_path
 
 
-@pytest.mark.parametrize("name,message", [
-    ("iw", "locale 'iw' is an old or alias code that Babel reads as 'he_IL': write 'he'"),
-    ("in", "Babel reads as 'id_ID'"),
-    ("en_UK", "locale 'en_UK' is read by Babel as 'en_GB'"),
-    ("C", "locale 'C' names no language"),
-    ("und", "locale 'und' names no language"),
-    ("en_US.UTF-8", "carries an encoding or modifier: write the locale alone (en_US)"),
-])
+@pytest.mark.parametrize(
+    "name,message",
+    [
+        ("iw", "locale 'iw' is an old or alias code that Babel reads as 'he_IL': write 'he'"),
+        ("in", "Babel reads as 'id_ID'"),
+        ("en_UK", "locale 'en_UK' is read by Babel as 'en_GB'"),
+        ("C", "locale 'C' names no language"),
+        ("und", "locale 'und' names no language"),
+        ("en_US.UTF-8", "carries an encoding or modifier: write the locale alone (en_US)"),
+    ],
+)
 @pytest.mark.parametrize("command", ["run", "export", "status"])
 def test_a_locale_babel_reads_as_another_is_refused(project, name, message, command):
-    args = {"run": ["run", "articles", "--to", name], "export": ["export", "--format", "mo", "--to", name],
-            "status": ["status", "--to", name]}[command]
+    args = {
+        "run": ["run", "articles", "--to", name],
+        "export": ["export", "--format", "mo", "--to", name],
+        "status": ["status", "--to", name],
+    }[command]
     proc = cli(*args, cwd=project)
     assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
     assert not (project / "locales").exists() and not (project / "dist").exists()

@@ -17,8 +17,10 @@ from pipeline.mt.scoring import Scored
 def test_confidence_is_stored_with_the_translation(tmp_path):
     with TranslationMemory(tmp_path / "m.sqlite") as memory:
         memory.store({"ક": Scored("a", 0.4125), "ખ": "b"}, "gu", "en", "key", "model@1")
-        assert memory.lookup_scored(["ક", "ખ", "ગ"], "gu", "en", "key") == {"ક": Scored("a", 0.4125),
-                                                                         "ખ": Scored("b", None)}
+        assert memory.lookup_scored(["ક", "ખ", "ગ"], "gu", "en", "key") == {
+            "ક": Scored("a", 0.4125),
+            "ખ": Scored("b", None),
+        }
         assert memory.lookup(["ક"], "gu", "en", "key") == {"ક": "a"}
 
 
@@ -37,8 +39,10 @@ def test_a_memory_from_before_confidences_gains_the_column_and_keeps_its_rows(tm
         assert memory.lookup_scored(["ક"], "gu", "en", "key") == {"ક": Scored("old", None)}
         memory.store({"ખ": Scored("new", 0.9)}, "gu", "en", "key", "model@1")
     with TranslationMemory(path) as memory:  # opening again does not migrate twice
-        assert memory.lookup_scored(["ક", "ખ"], "gu", "en", "key") == {"ક": Scored("old", None),
-                                                                     "ખ": Scored("new", 0.9)}
+        assert memory.lookup_scored(["ક", "ખ"], "gu", "en", "key") == {
+            "ક": Scored("old", None),
+            "ખ": Scored("new", 0.9),
+        }
 
 
 def test_lookup_finds_what_was_stored_in_a_few_queries(tmp_path):
@@ -73,8 +77,11 @@ def test_a_damaged_memory_is_set_aside_said_once_and_started_afresh(tmp_path, da
     path = tmp_path / "memory.sqlite"
     filled(path)
     data = path.read_bytes()
-    damaged = {"truncated": data[: len(data) // 2], "not SQLite": b"<html>not a database</html>\n" * 200,
-               "zero-filled": data[:100] + bytes(len(data) - 100)}[damage]
+    damaged = {
+        "truncated": data[: len(data) // 2],
+        "not SQLite": b"<html>not a database</html>\n" * 200,
+        "zero-filled": data[:100] + bytes(len(data) - 100),
+    }[damage]
     path.write_bytes(damaged)
     said = []
     with TranslationMemory(path, warn=said.append) as memory:

@@ -37,8 +37,7 @@ def review(root: Path, locale: str) -> None:
     po.save()
 
 
-def test_switching_the_model_keeps_what_people_touched_and_translates_the_rest_again(tmp_path, tiny_models,
-                                                                                      pipeline):
+def test_switching_the_model_keeps_what_people_touched_and_translates_the_rest_again(tmp_path, tiny_models, pipeline):
     nllb_file, madlad_file = tiny_models, tiny_models.parent / "models-madlad.yaml"
     nllb = load_config(nllb_file).models["nllb-tiny"].model_id
     madlad = load_config(madlad_file).models["madlad-tiny"].model_id

@@ -60,7 +60,9 @@ def test_export_takes_to_like_every_other_command_and_still_accepts_locale(proje
     assert main(["run", "articles", "--to", "en"]) == 0
     assert main(["export", "--format", "json", "--to", "en", "--include-fuzzy", "--out", "a"]) == 0
     assert main(["export", "--format", "json", "--locale", "en", "--include-fuzzy", "--out", "b"]) == 0
-    assert (project / "a" / "en" / "messages.json").read_bytes() == (project / "b" / "en" / "messages.json").read_bytes()
+    assert (project / "a" / "en" / "messages.json").read_bytes() == (
+        project / "b" / "en" / "messages.json"
+    ).read_bytes()
     capsys.readouterr()
     with pytest.raises(SystemExit) as exit_:
         main(["export", "--format", "json"])
@@ -95,12 +97,16 @@ def test_project_id_version_from_the_flag_or_the_models_file(project):
 def test_the_old_placeholder_is_replaced_and_a_name_set_in_an_editor_is_kept(project):
     assert main(["run", "articles", "--to", "en"]) == 0
     po = project / PO
-    po.write_text(po.read_text(encoding="utf-8").replace("Project-Id-Version: messages", "Project-Id-Version: "
-                                                         "PACKAGE VERSION"), encoding="utf-8")
+    po.write_text(
+        po.read_text(encoding="utf-8").replace("Project-Id-Version: messages", "Project-Id-Version: PACKAGE VERSION"),
+        encoding="utf-8",
+    )
     assert main(["catalog", "--to", "en"]) == 0
     assert project_id(po) == "messages"
-    po.write_text(po.read_text(encoding="utf-8").replace("Project-Id-Version: messages", "Project-Id-Version: "
-                                                         "Set in Poedit 1.0"), encoding="utf-8")
+    po.write_text(
+        po.read_text(encoding="utf-8").replace("Project-Id-Version: messages", "Project-Id-Version: Set in Poedit 1.0"),
+        encoding="utf-8",
+    )
     before = po.read_bytes()
     assert main(["catalog", "--to", "en"]) == 0
     assert po.read_bytes() == before  # kept, and nothing else moved
@@ -115,7 +121,9 @@ def test_no_lock_file_is_left_beside_the_catalogues(project):
 def test_a_failed_first_run_leaves_no_catalogue_folder_behind(project, capsys):
     (project / "offline.yaml").write_text(
         "models:\n  nllb:\n    family: nllb\n    source: nobody/no-such-model\n    revision: abc\n"
-        "pairs:\n  gu-en: nllb\n", encoding="utf-8")
+        "pairs:\n  gu-en: nllb\n",
+        encoding="utf-8",
+    )
     assert main(["run", "articles", "--to", "en", "--models", "offline.yaml"]) == 2
     assert "nobody/no-such-model" in capsys.readouterr().err
     assert not (project / "locales").exists()
@@ -136,13 +144,16 @@ def test_msgmerge_drops_the_notes_and_the_next_run_puts_them_back_on_entries_awa
     subprocess.run([msgmerge, "-q", "-U", "--backup=none", str(po), str(project / POT)], check=True)
     merged = polib.pofile(str(po))
     assert all(not e.comment for e in merged)
-    assert [(e.msgid, e.msgstr, e.flags, e.tcomment) for e in merged] == \
-        [(e.msgid, e.msgstr, e.flags, e.tcomment) for e in polib.pofile(before.decode())]
+    assert [(e.msgid, e.msgstr, e.flags, e.tcomment) for e in merged] == [
+        (e.msgid, e.msgstr, e.flags, e.tcomment) for e in polib.pofile(before.decode())
+    ]
     assert main(["catalog", "--to", "en"]) == 0
     restored = po.read_bytes()
 
     def undated(data: bytes) -> list[bytes]:
-        return [line for line in data.split(b"\n") if not line.startswith((b'"POT-Creation-Date:', b'"PO-Revision-Date:'))]
+        return [
+            line for line in data.split(b"\n") if not line.startswith((b'"POT-Creation-Date:', b'"PO-Revision-Date:'))
+        ]
 
     assert undated(restored) == undated(before)  # all but the header dates
     assert b"#. machine translation: " in restored and b"#. qa: " in restored

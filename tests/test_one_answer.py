@@ -40,7 +40,7 @@ def po_path(project: Path, locale: str = "en") -> Path:
 
 
 def notes(entry: polib.POEntry, key: str) -> list[str]:
-    return [line[len(key) + 2:] for line in entry.comment.split("\n") if line.startswith(key + ": ")]
+    return [line[len(key) + 2 :] for line in entry.comment.split("\n") if line.startswith(key + ": ")]
 
 
 def qa_notes(entry: polib.POEntry) -> set[tuple[str, str]]:
@@ -93,8 +93,10 @@ def test_a_persons_fuzzy_edit_and_approval_are_theirs_for_status_review_order_an
     status = json.loads(pipeline("status", "--json", cwd=project).out)["en"]
     assert (status["reviewed"], status.get("edited"), status["fuzzy"]) == (1, 1, len(machine) + 1)
     line = summary_line(out)
-    assert f" {status['reviewed']} reviewed kept, {status['edited']} edited kept, " \
-           f"{status['qa_findings']} QA findings" in line, line
+    assert (
+        f" {status['reviewed']} reviewed kept, {status['edited']} edited kept, "
+        f"{status['qa_findings']} QA findings" in line
+    ), line
 
     edited, approved = po[HEADLINE], po[approved.msgid]
     assert edited.fuzzy and edited.msgstr.startswith("Ministry of Public Security: about 300,000")
@@ -116,22 +118,27 @@ def test_run_and_check_give_the_same_findings_with_the_glossary_and_follow_its_c
     pipeline(*run, cwd=project)
     headline = next(e for e in polib.pofile(str(po_path(project))) if e.msgid == HEADLINE)
     assert [n for n in qa_notes(headline) if n[0] == "terminology"] == [
-        ("terminology", "glossary term જાહેર સુરક્ષા મંત્રાલય is 'Ministry of Public Security' in en "
-                        "(ministry of the People's Republic of China); not in the translation")]
+        (
+            "terminology",
+            "glossary term જાહેર સુરક્ષા મંત્રાલય is 'Ministry of Public Security' in en "
+            "(ministry of the People's Republic of China); not in the translation",
+        )
+    ]
     assert_run_and_check_agree(pipeline, project, {HEADLINE}, "--glossary", "glossary.csv")
 
     # The glossary changes: the note written for the old one goes, on the next run alone.
     glossary = project / "glossary.csv"
-    glossary.write_text(glossary.read_text(encoding="utf-8").replace("Ministry of Public Security",
-                                                                     "Public Security Ministry"), encoding="utf-8")
+    glossary.write_text(
+        glossary.read_text(encoding="utf-8").replace("Ministry of Public Security", "Public Security Ministry"),
+        encoding="utf-8",
+    )
     pipeline(*run, cwd=project)
     headline = next(e for e in polib.pofile(str(po_path(project))) if e.msgid == HEADLINE)
     assert not [n for n in qa_notes(headline) if n[0] == "terminology"]
     assert_run_and_check_agree(pipeline, project, {HEADLINE}, "--glossary", "glossary.csv")
 
 
-def test_export_rebuilds_documents_on_a_fresh_clone_from_the_catalogue_and_the_sources(tmp_path, pipeline,
-                                                                                      tiny_models):
+def test_export_rebuilds_documents_on_a_fresh_clone_from_the_catalogue_and_the_sources(tmp_path, pipeline, tiny_models):
     site = ROOT / "tests" / "data" / "site"
     (tmp_path / "articles").mkdir()
     for name in ("news.html", "guide.md", "notice.txt"):
@@ -141,11 +148,13 @@ def test_export_rebuilds_documents_on_a_fresh_clone_from_the_catalogue_and_the_s
     shutil.copytree(tmp_path / "articles", clone / "articles")
     shutil.copytree(tmp_path / "locales", clone / "locales")
     for fmt, name in (("html", "news.html"), ("md", "guide.md"), ("txt", "notice.txt")):
-        ran = pipeline("export", "--format", fmt, "--to", "en", "--include-fuzzy", "--out", "dist", "articles",
-                       cwd=clone)
+        ran = pipeline(
+            "export", "--format", fmt, "--to", "en", "--include-fuzzy", "--out", "dist", "articles", cwd=clone
+        )
         rebuilt = (clone / "dist" / "en" / name).read_text(encoding="utf-8")
-        made_here = pipeline("export", "--format", fmt, "--to", "en", "--include-fuzzy", "--out", "dist",
-                             cwd=tmp_path)  # from the work directory's copy, where there is one
+        made_here = pipeline(
+            "export", "--format", fmt, "--to", "en", "--include-fuzzy", "--out", "dist", cwd=tmp_path
+        )  # from the work directory's copy, where there is one
         assert rebuilt == (tmp_path / "dist" / "en" / name).read_text(encoding="utf-8")
         assert ran.out == made_here.out and "0 left in Gujarati" in ran.out
     assert not (clone / ".pipeline").exists()
@@ -173,15 +182,39 @@ def test_mo_export_ships_plural_and_context_entries_as_gettext_reads_them(projec
 
 
 def test_evaluate_counts_numbers_as_the_qa_numbers_check_does(tmp_path, pipeline, tiny_models):
-    lines = ["આ એક નવું વાક્ય છે.",  # "one" in words: QA does not require it, so neither does evaluate
-             "કુલ 5026 ચોકીઓ બનાવવામાં આવી છે.", "દરરોજ 740000 પોલીસ કર્મચારીઓ પેટ્રોલિંગ કરે છે."]
+    lines = [
+        "આ એક નવું વાક્ય છે.",  # "one" in words: QA does not require it, so neither does evaluate
+        "કુલ 5026 ચોકીઓ બનાવવામાં આવી છે.",
+        "દરરોજ 740000 પોલીસ કર્મચારીઓ પેટ્રોલિંગ કરે છે.",
+    ]
     (tmp_path / "src.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (tmp_path / "ref.txt").write_text("This is a new sentence.\nA total of 5026 checkpoints have been built.\n"
-                                      "Every day 740000 police officers patrol.\n", encoding="utf-8")
-    ran = pipeline("evaluate", "--src", "src.txt", "--ref", "ref.txt", "--to", "en", "--models", tiny_models,
-                   "--output", "out.txt", "--json", cwd=tmp_path)
+    (tmp_path / "ref.txt").write_text(
+        "This is a new sentence.\nA total of 5026 checkpoints have been built.\n"
+        "Every day 740000 police officers patrol.\n",
+        encoding="utf-8",
+    )
+    ran = pipeline(
+        "evaluate",
+        "--src",
+        "src.txt",
+        "--ref",
+        "ref.txt",
+        "--to",
+        "en",
+        "--models",
+        tiny_models,
+        "--output",
+        "out.txt",
+        "--json",
+        cwd=tmp_path,
+    )
     score = json.loads(ran.out)[0]
     outputs = (tmp_path / "out.txt").read_text(encoding="utf-8").splitlines()
-    missing = [number for src, out in zip(lines, outputs) for f in check_numbers(src, out)
-               if f.message.startswith("number missing") for number in f.message.split(": ", 1)[1].split(", ")]
+    missing = [
+        number
+        for src, out in zip(lines, outputs)
+        for f in check_numbers(src, out)
+        if f.message.startswith("number missing")
+        for number in f.message.split(": ", 1)[1].split(", ")
+    ]
     assert score["numbers_total"] == 2 and score["numbers_right"] == 2 - len(missing)

@@ -70,12 +70,15 @@ def test_on_a_terminal_the_bar_moves_with_every_batch():
     assert shown[-1] == 30 and {10, 20} <= set(shown)
 
 
-def test_a_run_with_stderr_in_a_log_prints_progress_lines_as_batches_finish(tmp_path, tiny_models, monkeypatch,
-                                                                            capsys):
+def test_a_run_with_stderr_in_a_log_prints_progress_lines_as_batches_finish(tmp_path, tiny_models, monkeypatch, capsys):
     """Small token batches make the 16 sentences several batches; interval 0 prints one line each."""
     models = tmp_path / "models.yaml"
-    models.write_text(tiny_models.read_text(encoding="utf-8").replace("batch_tokens: 256", "batch_tokens: 64")
-                      .replace("source: ./", f"source: {tiny_models.parent}/"), encoding="utf-8")
+    models.write_text(
+        tiny_models.read_text(encoding="utf-8")
+        .replace("batch_tokens: 256", "batch_tokens: 64")
+        .replace("source: ./", f"source: {tiny_models.parent}/"),
+        encoding="utf-8",
+    )
     (tmp_path / "articles").mkdir()
     shutil.copy(EXAMPLE, tmp_path / "articles" / EXAMPLE.name)
     monkeypatch.chdir(tmp_path)

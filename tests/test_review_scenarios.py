@@ -57,8 +57,9 @@ class Project:
             self.loaded[spec.name] = translator
             return translator
 
-        return jobs.run_all([self.articles], list(locales), self.config, self.paths, factory,
-                            options=jobs.CatalogOptions(**options))
+        return jobs.run_all(
+            [self.articles], list(locales), self.config, self.paths, factory, options=jobs.CatalogOptions(**options)
+        )
 
     def po_path(self, locale="en") -> Path:
         return self.paths.po(locale)
@@ -110,16 +111,18 @@ def test_reviewers_work_survives_source_changes_and_reruns(project, pipeline):
     # en moves in two places only: the QA notes of the approved entry and of the edited one now
     # describe the person's text, and the model's confidence in the text they replaced is gone
     old, new = entries(polib.pofile(before[en_po].decode())), entries(project.po())
-    assert [(x.msgid, x.msgstr, x.flags, without_note(x.tcomment)) for x in old.values()] == \
-        [(x.msgid, x.msgstr, x.flags, without_note(x.tcomment)) for x in new.values()]
+    assert [(x.msgid, x.msgstr, x.flags, without_note(x.tcomment)) for x in old.values()] == [
+        (x.msgid, x.msgstr, x.flags, without_note(x.tcomment)) for x in new.values()
+    ]
     assert written_digest(old[S[0]]) and not new[S[0]].tcomment  # approved: no longer awaiting review
     assert [k for k in old if old[k].comment != new[k].comment] == [S[0], S[1]]
     for msgid, text in ((S[0], "The reviewed S0."), (S[1], "An edit of S1, still fuzzy.")):
         notes = [line for line in new[msgid].comment.splitlines() if line.startswith(("qa:", "confidence:"))]
         assert notes == qa_lines(run_checks(msgid, text))
     assert project.sent == []
-    assert [(m.msgid, m.msgstr) for m in polib.mofile(str(project.po_path().with_suffix(".mo")))] == \
-        [(S[0], "The reviewed S0.")]  # only the compiled file follows the review
+    assert [(m.msgid, m.msgstr) for m in polib.mofile(str(project.po_path().with_suffix(".mo")))] == [
+        (S[0], "The reviewed S0.")
+    ]  # only the compiled file follows the review
     project.run()
     assert project.snapshot() == after
 
@@ -167,8 +170,7 @@ def test_purge_and_no_wrap_on_the_command_line(tmp_path, tiny_models, pipeline):
     po_path = tmp_path / "locales" / "en" / "LC_MESSAGES" / "messages.po"
     assert entries(polib.pofile(str(po_path)))[S[2]].obsolete
     assert max(len(line) for line in po_path.read_text(encoding="utf-8").splitlines()) <= 79 * 3  # wrapped
-    pipeline("run", "articles", "--to", "en", "--models", tiny_models, "--purge-obsolete", "--no-wrap",
-        cwd=tmp_path)
+    pipeline("run", "articles", "--to", "en", "--models", tiny_models, "--purge-obsolete", "--no-wrap", cwd=tmp_path)
     text = po_path.read_text(encoding="utf-8")
     assert S[2] not in text
     assert f'msgid "{S[0]}"' in text  # one line per string

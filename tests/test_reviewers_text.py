@@ -29,10 +29,20 @@ PO = Path("locales/en/LC_MESSAGES/messages.po")
 
 
 def cli(*args, cwd, timeout=180, env=None) -> subprocess.CompletedProcess:
-    environment = dict(os.environ, OMP_NUM_THREADS="1", **(env or {}),
-                       PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, env=environment, timeout=timeout)
+    environment = dict(
+        os.environ,
+        OMP_NUM_THREADS="1",
+        **(env or {}),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=timeout,
+    )
 
 
 def run(project: Path, locale: str = "en", **kwargs) -> subprocess.CompletedProcess:
@@ -44,8 +54,9 @@ def project(tmp_path, tiny_models) -> Path:
     (tmp_path / "articles").mkdir()
     (tmp_path / "articles" / "a.txt").write_text(f"{S1} {S2}\n", encoding="utf-8")
     text = tiny_models.read_text(encoding="utf-8").replace("beam_size: 2", "beam_size: 1")
-    (tmp_path / "models.yaml").write_text(text.replace("source: ./", f"source: {tiny_models.parent}/"),
-                                          encoding="utf-8")
+    (tmp_path / "models.yaml").write_text(
+        text.replace("source: ./", f"source: {tiny_models.parent}/"), encoding="utf-8"
+    )
     return tmp_path
 
 
@@ -63,8 +74,11 @@ def entries(path: Path) -> dict[tuple[str | None, str, bool], polib.POEntry]:
 def test_a_live_entry_and_an_obsolete_one_with_the_same_msgid_are_refused_as_msgfmt_does(project):
     """msgfmt and msgcat call this a duplicate message definition; the run used to replace the
     live approved text with the obsolete one and exit 0."""
-    path = write_po(project, f'\nmsgid "{S1}"\nmsgstr "Live approved."\n\nmsgid "{S2}"\nmsgstr "School."\n'
-                             f'\n#~ msgid "{S1}"\n#~ msgstr "Old obsolete."\n')
+    path = write_po(
+        project,
+        f'\nmsgid "{S1}"\nmsgstr "Live approved."\n\nmsgid "{S2}"\nmsgstr "School."\n'
+        f'\n#~ msgid "{S1}"\n#~ msgstr "Old obsolete."\n',
+    )
     before = path.read_bytes()
     proc = run(project)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
@@ -84,8 +98,9 @@ def test_a_fuzzy_edit_whose_note_was_removed_survives_an_old_ownership_record(pr
     path.write_text(text.replace(block, edited), encoding="utf-8")
     (project / ".pipeline" / "owned-en.json").write_text(json.dumps({"another sentence": "x"}), encoding="utf-8")
     models = project / "models.yaml"
-    models.write_text(models.read_text(encoding="utf-8").replace("max_length_extra: 4", "max_length_extra: 5"),
-                      encoding="utf-8")  # new settings: the pipeline's own entries are translated again
+    models.write_text(
+        models.read_text(encoding="utf-8").replace("max_length_extra: 4", "max_length_extra: 5"), encoding="utf-8"
+    )  # new settings: the pipeline's own entries are translated again
     proc = run(project)
     assert proc.returncode == 0, proc.stderr
     kept = entries(path)[(None, S1, False)]
@@ -95,8 +110,9 @@ def test_a_fuzzy_edit_whose_note_was_removed_survives_an_old_ownership_record(pr
 def test_hex_and_octal_escapes_are_read_as_gettext_reads_them(project):
     r"""`\x41` and `\101` are the byte 0x41 for msgcat and msgfmt; the run wrote them back as `\\x41`
     and the .mo shipped the backslashes."""
-    path = write_po(project, f'\nmsgid "{S1}"\nmsgstr "\\x41 and \\101 and \\xe0\\xaa\\x95"\n'
-                             f'\nmsgid "{S2}"\nmsgstr "School."\n')
+    path = write_po(
+        project, f'\nmsgid "{S1}"\nmsgstr "\\x41 and \\101 and \\xe0\\xaa\\x95"\n\nmsgid "{S2}"\nmsgstr "School."\n'
+    )
     proc = run(project)
     assert proc.returncode == 0, proc.stderr
     assert f'msgid "{S1}"\nmsgstr "A and A and ક"\n' in path.read_text(encoding="utf-8")
@@ -104,8 +120,9 @@ def test_hex_and_octal_escapes_are_read_as_gettext_reads_them(project):
     assert shipped[S1] == "A and A and ક"
 
 
-@pytest.mark.parametrize("escape,reason", [("\\q", "invalid escape sequence"), ("\\x", "invalid escape sequence"),
-                                           ("\\xff", "not UTF-8")])
+@pytest.mark.parametrize(
+    "escape,reason", [("\\q", "invalid escape sequence"), ("\\x", "invalid escape sequence"), ("\\xff", "not UTF-8")]
+)
 def test_an_escape_gettext_refuses_is_refused_with_its_line(project, escape, reason):
     path = write_po(project, f'\nmsgid "{S1}"\nmsgstr "bad {escape} here"\n')
     before = path.read_bytes()
@@ -118,8 +135,10 @@ def test_an_escape_gettext_refuses_is_refused_with_its_line(project, escape, rea
 def test_a_persons_context_entry_is_not_consumed_by_a_source_with_the_same_msgid(project):
     """The sources make no msgctxt: an entry with one is a person's, for another use of the same
     words. A source sentence with the same msgid gets an entry of its own."""
-    path = write_po(project, f'\nmsgctxt "headline"\nmsgid "{S1}"\nmsgstr "Gujarat launches a scheme"\n'
-                             f'\nmsgid "{S2}"\nmsgstr "School."\n')
+    path = write_po(
+        project,
+        f'\nmsgctxt "headline"\nmsgid "{S1}"\nmsgstr "Gujarat launches a scheme"\n\nmsgid "{S2}"\nmsgstr "School."\n',
+    )
     proc = run(project)
     assert proc.returncode == 0, proc.stderr
     found = entries(path)
@@ -131,10 +150,13 @@ def test_a_persons_context_entry_is_not_consumed_by_a_source_with_the_same_msgid
 
 def test_a_persons_zh_entry_with_two_plural_forms_keeps_both(project):
     """nplurals=1 for Chinese, yet msgcat keeps a second form a person wrote; so does the run."""
-    path = write_po(project, '"Plural-Forms: nplurals=1; plural=0;\\n"\n'
-                             f'\nmsgid "{S1}"\nmsgstr "计划。"\n\nmsgid "{S2}"\nmsgstr "学校。"\n'
-                             '\nmsgid "one file"\nmsgid_plural "%d files"\nmsgstr[0] "一个文件"\nmsgstr[1] "%d个文件"\n',
-                    locale="zh_Hans")
+    path = write_po(
+        project,
+        '"Plural-Forms: nplurals=1; plural=0;\\n"\n'
+        f'\nmsgid "{S1}"\nmsgstr "计划。"\n\nmsgid "{S2}"\nmsgstr "学校。"\n'
+        '\nmsgid "one file"\nmsgid_plural "%d files"\nmsgstr[0] "一个文件"\nmsgstr[1] "%d个文件"\n',
+        locale="zh_Hans",
+    )
     proc = run(project, locale="zh_Hans")
     assert proc.returncode == 0, proc.stderr
     (plural,) = [e for e in polib.pofile(str(path)) if e.msgid_plural]
@@ -146,9 +168,11 @@ def mo_of(path: Path) -> gettext.GNUTranslations:
         return gettext.GNUTranslations(f)
 
 
-EMPTY_CONTEXT = (f'\nmsgid "{S1}"\nmsgstr "The reviewed plain text."\n'
-                 f'\nmsgctxt ""\nmsgid "{S1}"\nmsgstr "The empty context\'s text."\n'
-                 f'\nmsgid "{S2}"\nmsgstr "School."\n')
+EMPTY_CONTEXT = (
+    f'\nmsgid "{S1}"\nmsgstr "The reviewed plain text."\n'
+    f'\nmsgctxt ""\nmsgid "{S1}"\nmsgstr "The empty context\'s text."\n'
+    f'\nmsgid "{S2}"\nmsgstr "School."\n'
+)
 
 
 def test_an_empty_context_is_a_context_of_its_own_and_takes_no_reviewed_text(project, pipeline):

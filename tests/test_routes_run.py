@@ -100,10 +100,19 @@ def test_the_summary_says_plainly_when_a_route_is_non_commercial(tmp_path, tiny_
     assert f"licence of {model_id}: CC-BY-NC-4.0, NON-COMMERCIAL" in summary
 
 
-def test_a_route_that_cannot_write_traditional_chinese_stops_before_any_work(tmp_path, tiny_models, project_article,
-                                                                             pipeline):
-    proc = pipeline("run", project_article, "--to", "en,zh_Hant", "--models", tiny_models.parent / "models-m2m100.yaml",
-                    cwd=tmp_path, code=None)
+def test_a_route_that_cannot_write_traditional_chinese_stops_before_any_work(
+    tmp_path, tiny_models, project_article, pipeline
+):
+    proc = pipeline(
+        "run",
+        project_article,
+        "--to",
+        "en,zh_Hant",
+        "--models",
+        tiny_models.parent / "models-m2m100.yaml",
+        cwd=tmp_path,
+        code=None,
+    )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "pair gu-zh (model 'm2m100-tiny'): m2m100 models cannot write Traditional Chinese (zh_Hant)" in proc.stderr
     assert not (tmp_path / "locales").exists()
@@ -111,35 +120,67 @@ def test_a_route_that_cannot_write_traditional_chinese_stops_before_any_work(tmp
 
 # --- pipeline models -------------------------------------------------------------------------
 
+
 def test_models_lists_each_route_with_licence_cache_and_backend(tiny_models, tmp_path, pipeline):
     proc = pipeline("models", "--models", tiny_models.parent / "models-pivot.yaml", cwd=tmp_path)
     lines = proc.stdout.splitlines()
-    assert lines[0].split() == ["pair", "writes", "step", "model", "family", "licence", "parameters", "cached", "backend"]
+    assert lines[0].split() == [
+        "pair",
+        "writes",
+        "step",
+        "model",
+        "family",
+        "licence",
+        "parameters",
+        "cached",
+        "backend",
+    ]
     rows = [line.split() for line in lines[1:4]]
-    assert [r[:4] for r in rows] == [["gu-en", "en", "gu→en", "madlad-tiny"], ["gu-zh", "zh_Hans,zh_Hant", "gu→en", "madlad-tiny"],
-                                     ["gu-zh", "zh_Hans,zh_Hant", "en→zh", "marian-en-zh-tiny"]]
+    assert [r[:4] for r in rows] == [
+        ["gu-en", "en", "gu→en", "madlad-tiny"],
+        ["gu-zh", "zh_Hans,zh_Hant", "gu→en", "madlad-tiny"],
+        ["gu-zh", "zh_Hans,zh_Hant", "en→zh", "marian-en-zh-tiny"],
+    ]
     assert [r[5:] for r in rows] == [["madlad", "Apache-2.0", "88.8K", "yes", "transformers"]] * 2 + [
-        ["marian", "CC-BY-4.0", "103K", "yes", "transformers"]]
+        ["marian", "CC-BY-4.0", "103K", "yes", "transformers"]
+    ]
     assert "NON-COMMERCIAL" not in proc.stdout
-    data = json.loads(pipeline("models", "--json", "--models", tiny_models.parent / "models-pivot.yaml",
-                               cwd=tmp_path).stdout)
+    data = json.loads(
+        pipeline("models", "--json", "--models", tiny_models.parent / "models-pivot.yaml", cwd=tmp_path).stdout
+    )
     assert [(d["pair"], d["model"], d["licence"], d["cached"]) for d in data] == [
-        ("gu-en", "madlad-tiny", "Apache-2.0", True), ("gu-zh", "madlad-tiny", "Apache-2.0", True),
-        ("gu-zh", "marian-en-zh-tiny", "CC-BY-4.0", True)]
+        ("gu-en", "madlad-tiny", "Apache-2.0", True),
+        ("gu-zh", "madlad-tiny", "Apache-2.0", True),
+        ("gu-zh", "marian-en-zh-tiny", "CC-BY-4.0", True),
+    ]
 
 
 # --- models.yaml errors ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("models,pairs,message", [
-    ("    licence: Apache 2\n", "  gu-en: m\n", r"models.yaml:5: models.m.licence is 'Apache 2', not an SPDX licence id"),
-    ("", "  gu-zh: [m, m, m]\n", r"models.yaml:6: pairs.gu-zh must name one model, or two to chain through en"),
-    ("", "  gu-zh: [m, other]\n", r"models.yaml:6: pairs.gu-zh names model 'other', which models: does not define"),
-    ("", "  gu-zh_TW: m\n", r"models.yaml:6: pair 'gu-zh_TW': a pair names a language \(gu-zh\) or a language and script \(gu-zh_Hant\)"),
-])
+
+@pytest.mark.parametrize(
+    "models,pairs,message",
+    [
+        (
+            "    licence: Apache 2\n",
+            "  gu-en: m\n",
+            r"models.yaml:5: models.m.licence is 'Apache 2', not an SPDX licence id",
+        ),
+        ("", "  gu-zh: [m, m, m]\n", r"models.yaml:6: pairs.gu-zh must name one model, or two to chain through en"),
+        ("", "  gu-zh: [m, other]\n", r"models.yaml:6: pairs.gu-zh names model 'other', which models: does not define"),
+        (
+            "",
+            "  gu-zh_TW: m\n",
+            r"models.yaml:6: pair 'gu-zh_TW': a pair names a language \(gu-zh\) or a language and script \(gu-zh_Hant\)",
+        ),
+    ],
+)
 def test_bad_routes_and_licences_are_clear_errors(tmp_path, project_article, models, pairs, message, pipeline):
     path = tmp_path / "models.yaml"
-    path.write_text(f"models:\n  m:\n    family: nllb\n    source: facebook/nllb-200-distilled-600M\n{models}"
-                    f"pairs:\n{pairs}", encoding="utf-8")
+    path.write_text(
+        f"models:\n  m:\n    family: nllb\n    source: facebook/nllb-200-distilled-600M\n{models}pairs:\n{pairs}",
+        encoding="utf-8",
+    )
     proc = pipeline("run", project_article, "--to", "en", "--models", path, cwd=tmp_path, code=None)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert re.search(message, proc.stderr), proc.stderr
@@ -147,9 +188,12 @@ def test_bad_routes_and_licences_are_clear_errors(tmp_path, project_article, mod
 
 def test_licences_are_spelt_canonically_and_a_script_pair_wins(tmp_path):
     path = tmp_path / "models.yaml"
-    path.write_text("models:\n  a:\n    family: nllb\n    source: x/a\n    licence: cc-by-nc-4.0\n"
-                    "  b:\n    family: madlad\n    source: x/b\n    licence: apache-2.0\n"
-                    "pairs:\n  gu-zh: a\n  gu-zh_Hant: b\n", encoding="utf-8")
+    path.write_text(
+        "models:\n  a:\n    family: nllb\n    source: x/a\n    licence: cc-by-nc-4.0\n"
+        "  b:\n    family: madlad\n    source: x/b\n    licence: apache-2.0\n"
+        "pairs:\n  gu-zh: a\n  gu-zh_Hant: b\n",
+        encoding="utf-8",
+    )
     config = load_config(path)
     assert config.models["a"].licence == "CC-BY-NC-4.0" and config.models["b"].licence == "Apache-2.0"
     assert config.route_for("zh_Hans").legs[0].spec.name == "a"

@@ -12,8 +12,10 @@ from pipeline.config import load_config
 from pipeline.localise.numbers import find_source_numbers
 from pipeline.localise.spans import find_spans
 
-ARTICLE = ("વિગતો https://example.gov.in/x?id=7 પર જુઓ અથવા info@example.org પર લખો. "
-           "તા. 20-05-2023 ના રોજ 300000 લોકો આવ્યા. %(name)s ને <b>500000</b> રૂપિયા મળ્યા.\n")
+ARTICLE = (
+    "વિગતો https://example.gov.in/x?id=7 પર જુઓ અથવા info@example.org પર લખો. "
+    "તા. 20-05-2023 ના રોજ 300000 લોકો આવ્યા. %(name)s ને <b>500000</b> રૂપિયા મળ્યા.\n"
+)
 
 
 class CopyingTranslator:
@@ -47,8 +49,9 @@ def entries(root, locale):
 def test_spans_come_back_exactly_and_numbers_and_dates_in_the_locale_form(article, tiny_models):
     seen = []
     paths = jobs.Paths(article / ".pipeline", article / "locales", "messages")
-    jobs.run_all([article / "articles"], ["en", "zh_Hans"], load_config(tiny_models), paths,
-                 lambda spec: CopyingTranslator(seen))
+    jobs.run_all(
+        [article / "articles"], ["en", "zh_Hans"], load_config(tiny_models), paths, lambda spec: CopyingTranslator(seen)
+    )
     assert "વિગતો [1] પર જુઓ અથવા [2] પર લખો." in seen  # the model never saw a URL or an address
     en, zh = entries(article, "en"), entries(article, "zh_Hans")
     first, second, third = list(en)

@@ -22,29 +22,66 @@ TAGS = ["asm_Beng", "ben_Beng", "eng_Latn", "guj_Gujr", "hin_Deva"]  # a few of 
 SPECIALS = ["<s>", "<pad>", "</s>", "<unk>"]
 CONFIG = {
     "architectures": ["IndicTransForConditionalGeneration"],
-    "auto_map": {"AutoConfig": "configuration_indictrans.IndicTransConfig",
-                 "AutoModelForSeq2SeqLM": "modeling_indictrans.IndicTransForConditionalGeneration"},
-    "model_type": "IndicTrans", "tokenizer_class": "IndicTransTokenizer",
-    "activation_function": "gelu", "activation_dropout": 0.0, "attention_dropout": 0.0, "dropout": 0.2,
-    "encoder_embed_dim": 32, "decoder_embed_dim": 32, "encoder_ffn_dim": 64, "decoder_ffn_dim": 64,
-    "encoder_layers": 2, "decoder_layers": 2, "encoder_attention_heads": 2, "decoder_attention_heads": 2,
-    "encoder_layerdrop": 0.0, "decoder_layerdrop": 0.0,
-    "encoder_normalize_before": True, "decoder_normalize_before": True, "layernorm_embedding": True,
-    "share_decoder_input_output_embed": True, "scale_embedding": True,
-    "max_source_positions": 256, "max_target_positions": 256, "init_std": 0.02,
-    "bos_token_id": 0, "pad_token_id": 1, "eos_token_id": 2, "decoder_start_token_id": 2,
-    "is_encoder_decoder": True, "use_cache": True, "torch_dtype": "float32",
+    "auto_map": {
+        "AutoConfig": "configuration_indictrans.IndicTransConfig",
+        "AutoModelForSeq2SeqLM": "modeling_indictrans.IndicTransForConditionalGeneration",
+    },
+    "model_type": "IndicTrans",
+    "tokenizer_class": "IndicTransTokenizer",
+    "activation_function": "gelu",
+    "activation_dropout": 0.0,
+    "attention_dropout": 0.0,
+    "dropout": 0.2,
+    "encoder_embed_dim": 32,
+    "decoder_embed_dim": 32,
+    "encoder_ffn_dim": 64,
+    "decoder_ffn_dim": 64,
+    "encoder_layers": 2,
+    "decoder_layers": 2,
+    "encoder_attention_heads": 2,
+    "decoder_attention_heads": 2,
+    "encoder_layerdrop": 0.0,
+    "decoder_layerdrop": 0.0,
+    "encoder_normalize_before": True,
+    "decoder_normalize_before": True,
+    "layernorm_embedding": True,
+    "share_decoder_input_output_embed": True,
+    "scale_embedding": True,
+    "max_source_positions": 256,
+    "max_target_positions": 256,
+    "init_std": 0.02,
+    "bos_token_id": 0,
+    "pad_token_id": 1,
+    "eos_token_id": 2,
+    "decoder_start_token_id": 2,
+    "is_encoder_decoder": True,
+    "use_cache": True,
+    "torch_dtype": "float32",
 }
 TOKENIZER_CONFIG = {
     "auto_map": {"AutoTokenizer": ["tokenization_indictrans.IndicTransTokenizer", None]},
-    "tokenizer_class": "IndicTransTokenizer", "bos_token": "<s>", "eos_token": "</s>", "pad_token": "<pad>",
-    "unk_token": "<unk>", "do_lower_case": False, "model_max_length": 256, "clean_up_tokenization_spaces": True,
+    "tokenizer_class": "IndicTransTokenizer",
+    "bos_token": "<s>",
+    "eos_token": "</s>",
+    "pad_token": "<pad>",
+    "unk_token": "<unk>",
+    "do_lower_case": False,
+    "model_max_length": 256,
+    "clean_up_tokenization_spaces": True,
 }
 STD = 0.3
 
 
-def build_indictrans2(folder: Path, work: Path, train_spm, gujarati: Path, english: Path, seed: int,
-                      dims: dict | None = None, vocabulary: tuple[int, int] | None = None) -> None:
+def build_indictrans2(
+    folder: Path,
+    work: Path,
+    train_spm,
+    gujarati: Path,
+    english: Path,
+    seed: int,
+    dims: dict | None = None,
+    vocabulary: tuple[int, int] | None = None,
+) -> None:
     """Write the checkpoint into `folder` (`train_spm` is make_tiny_models' SentencePiece trainer).
     bench/mt_speed.py passes the real models' `dims` and (source, target) `vocabulary` sizes: the
     dictionaries are then filled up to them with unused entries, as fairseq pads its own."""
@@ -55,22 +92,31 @@ def build_indictrans2(folder: Path, work: Path, train_spm, gujarati: Path, engli
 
     folder.mkdir()
     devanagari = work / "gu-deva.txt"
-    devanagari.write_text("\n".join(UnicodeIndicTransliterator.transliterate(line, "gu", "hi")
-                                    for line in gujarati.read_text(encoding="utf-8").splitlines()), encoding="utf-8")
+    devanagari.write_text(
+        "\n".join(
+            UnicodeIndicTransliterator.transliterate(line, "gu", "hi")
+            for line in gujarati.read_text(encoding="utf-8").splitlines()
+        ),
+        encoding="utf-8",
+    )
     (folder / "model.SRC").write_bytes(train_spm(work / "it2-src", [devanagari], 700).read_bytes())
     (folder / "model.TGT").write_bytes(train_spm(work / "it2-tgt", [english], 500).read_bytes())
     dictionaries = {}
     for side, tags in (("SRC", TAGS), ("TGT", [])):
         sp = spm.SentencePieceProcessor(model_file=str(folder / f"model.{side}"))
-        pieces = [sp.id_to_piece(i) for i in range(sp.get_piece_size()) if not sp.is_control(i) and not sp.is_unknown(i)]
+        pieces = [
+            sp.id_to_piece(i) for i in range(sp.get_piece_size()) if not sp.is_control(i) and not sp.is_unknown(i)
+        ]
         tokens = SPECIALS + tags + pieces
         wanted = vocabulary[0 if side == "SRC" else 1] if vocabulary else len(tokens)
         tokens += [f"madeupword{i:06d}" for i in range(wanted - len(tokens))]
         dictionaries[side] = tokens
-        (folder / f"dict.{side}.json").write_text(json.dumps({t: i for i, t in enumerate(tokens)}, ensure_ascii=False,
-                                                             indent=2), encoding="utf-8")
-    config = dict(CONFIG, **(dims or {}), encoder_vocab_size=len(dictionaries["SRC"]),
-                  decoder_vocab_size=len(dictionaries["TGT"]))
+        (folder / f"dict.{side}.json").write_text(
+            json.dumps({t: i for i, t in enumerate(tokens)}, ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+    config = dict(
+        CONFIG, **(dims or {}), encoder_vocab_size=len(dictionaries["SRC"]), decoder_vocab_size=len(dictionaries["TGT"])
+    )
     (folder / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
     (folder / "tokenizer_config.json").write_text(json.dumps(TOKENIZER_CONFIG, indent=2), encoding="utf-8")
     rng = np.random.default_rng(seed)
@@ -81,7 +127,7 @@ def build_indictrans2(folder: Path, work: Path, train_spm, gujarati: Path, engli
     weights["model.decoder.layer_norm.bias"][0] = 1.0
     output = weights["model.decoder.embed_tokens.weight"]
     output[:, 0] = 0.0
-    output[:len(SPECIALS), 0] = -30.0
+    output[: len(SPECIALS), 0] = -30.0
     weights["lm_head.weight"] = output.copy()  # tied: the same matrix under both names
     save_file(weights, str(folder / "model.safetensors"), metadata={"format": "pt"})
 
@@ -122,6 +168,7 @@ def random_weights(config: dict, rng) -> dict:
 
 
 # --- the reference forward pass ----------------------------------------------------------------
+
 
 def reference_greedy(folder: Path, source_ids: list[int], steps: int) -> list[int]:
     """Greedy decoding of one source (ids, </s> included) with `reference_log_probs`; the generated

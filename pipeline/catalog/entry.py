@@ -47,6 +47,8 @@ def starts_note(line: str) -> bool:
     """Whether an extracted-comment line starts a note of its own, rather than continuing the one
     above it that an editor wrapped."""
     return re.match(_NOTE_START, line) is not None
+
+
 NOTE = "machine translation, awaiting review"
 _NOTE = re.compile(r"machine\s+translation,\s+awaiting\s+review\s+\(msgstr\s+sha256\s+([0-9a-f]{8})\)")
 
@@ -198,5 +200,8 @@ def reviewed_texts(po: polib.POFile | None) -> dict[str, str]:
     the reviewed memory, read from the catalogue itself so a fresh clone reuses it too."""
     if po is None:
         return {}
-    return {e.msgid: e.msgstr for e in po
-            if e.msgid and e.msgctxt is None and not e.msgid_plural and text_state(e) is State.REVIEWED}
+    return {
+        e.msgid: e.msgstr
+        for e in po
+        if e.msgid and e.msgctxt is None and not e.msgid_plural and text_state(e) is State.REVIEWED
+    }

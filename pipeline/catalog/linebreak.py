@@ -31,8 +31,16 @@ def _libunistring():
             func = getattr(lib, symbol, None)
             if func is not None:
                 func.restype = ctypes.c_int
-                func.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int,
-                                 ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p]
+                func.argtypes = [
+                    ctypes.c_char_p,
+                    ctypes.c_size_t,
+                    ctypes.c_int,
+                    ctypes.c_int,
+                    ctypes.c_int,
+                    ctypes.c_char_p,
+                    ctypes.c_char_p,
+                    ctypes.c_char_p,
+                ]
                 return func
     return None
 
@@ -81,8 +89,10 @@ def _fallback_linebreaks(data: bytes, overrides: bytes, width: int, start_column
     result = bytearray([BREAK_PROHIBITED]) * len(data)
     column, last_break = start_column, None  # index of char where a break may go, column there
     for i, char in enumerate(text):
-        allowed = overrides[offsets[i]] != BREAK_PROHIBITED and i > 0 and (
-            (text[i - 1] == " " and char != " ") or (_column_width(char) == 2 and _column_width(text[i - 1]) == 2)
+        allowed = (
+            overrides[offsets[i]] != BREAK_PROHIBITED
+            and i > 0
+            and ((text[i - 1] == " " and char != " ") or (_column_width(char) == 2 and _column_width(text[i - 1]) == 2))
         )
         if allowed:
             last_break = (i, column)

@@ -54,8 +54,15 @@ SUGGESTION = "suggestion"
 REUSED = "reused: reviewed translation from the translation memory"
 CHANGED = "source changed: the translation reviewed for the previous source (#|) is kept, still fuzzy"
 FROM_MEMORY = "from the translation memory: reviewed translation of a similar source (#|), fuzzy"
-_PIPELINE_LINES = (MT_COMMENT + ":", CONFIDENCE_COMMENT + ":", QA_COMMENT + ":", SUGGESTION + " ", "reused:",
-                   "source changed:", "from the translation memory:")
+_PIPELINE_LINES = (
+    MT_COMMENT + ":",
+    CONFIDENCE_COMMENT + ":",
+    QA_COMMENT + ":",
+    SUGGESTION + " ",
+    "reused:",
+    "source changed:",
+    "from the translation memory:",
+)
 
 Key = tuple[str | None, str]
 
@@ -89,8 +96,11 @@ def merge_catalog(
     reviewed = {s: t for s, t in reviewed.items() if s in usable}
     wanted = {_key(m) for m in messages}
     fresh = [m for m in messages if _key(m) not in old and m.msgid not in reviewed]
-    spare = {e.msgid: e for k, e in old.items()  # a context entry is another use of its words, on purpose
-             if k not in wanted and not e.msgid_plural and e.msgctxt is None and e.msgstr}
+    spare = {
+        e.msgid: e
+        for k, e in old.items()  # a context entry is another use of its words, on purpose
+        if k not in wanted and not e.msgid_plural and e.msgctxt is None and e.msgstr
+    }
 
     def persons(entry: polib.POEntry) -> bool:
         return text_state(entry).persons
@@ -138,8 +148,11 @@ def merge_catalog(
         po.append(entry)
     if not purge_obsolete:
         for key, entry in old.items():
-            if key not in used and key not in wanted and \
-                    (text_state(entry) is not State.UNTRANSLATED or entry.tcomment):
+            if (
+                key not in used
+                and key not in wanted
+                and (text_state(entry) is not State.UNTRANSLATED or entry.tcomment)
+            ):
                 entry.obsolete = True
                 entry.occurrences = []
                 entry.previous_msgid = entry.previous_msgctxt = None  # polib drops `#~|` when reading
@@ -215,8 +228,6 @@ def _suggest(msg: Message, text: str, source: str, why: str, translation: Transl
     entry = polib.POEntry(msgid=msg.msgid, msgstr=text, flags=["fuzzy"], comment="\n".join(lines))
     entry.previous_msgid = source
     return entry
-
-
 
 
 def _foreign_lines(comment: str) -> str:

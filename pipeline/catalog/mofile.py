@@ -44,8 +44,9 @@ def mo_bytes(po: polib.POFile, shipped: Callable[[polib.POEntry], bool] = ships)
         keys += [id_length, id_offset + key_start]
         values += [str_length, str_offset + value_start]
     header = struct.pack("Iiiiiii", polib.MOFile.MAGIC, 0, count, 7 * 4, 7 * 4 + count * 8, 0, key_start)
-    return b"".join([header, array.array("i", keys + values).tobytes(),
-                     b"\0".join(ids) + b"\0", b"\0".join(strs) + b"\0"])
+    return b"".join(
+        [header, array.array("i", keys + values).tobytes(), b"\0".join(ids) + b"\0", b"\0".join(strs) + b"\0"]
+    )
 
 
 def _key(entry: polib.POEntry) -> str:

@@ -32,7 +32,10 @@ class Plan:
 def make_plan(existing: polib.POFile | None, messages: list[Message]) -> Plan:
     keep = reusable(existing, reviewed_texts(existing))
     clean = clean_msgids(existing)  # as the merge will read them
-    persons = {(e.msgctxt, clean.get(id(e), e.msgid)) for e in existing if text_state(e).persons} \
-        if existing is not None else set()  # by context too: a person's `msgctxt` entry is another use
+    persons = (
+        {(e.msgctxt, clean.get(id(e), e.msgid)) for e in existing if text_state(e).persons}
+        if existing is not None
+        else set()
+    )  # by context too: a person's `msgctxt` entry is another use
     todo = tuple(m.msgid for m in messages if m.msgid not in keep and (m.msgctxt, m.msgid) not in persons)
     return Plan(todo, len(messages) - len(todo))

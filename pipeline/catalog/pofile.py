@@ -76,8 +76,9 @@ def read_catalog(path: Path, data: bytes | None = None) -> Parsed | None:
     try:
         parsed = parse_po(text, wrapwidth=78)
     except PoSyntaxError as exc:
-        raise PipelineError(f"cannot parse catalogue ({exc.reason}); left untouched", path=path,
-                            line=exc.line) from None
+        raise PipelineError(
+            f"cannot parse catalogue ({exc.reason}); left untouched", path=path, line=exc.line
+        ) from None
     _check_unique(parsed.po, path)
     return parsed
 
@@ -112,19 +113,21 @@ def _check_unique(po: polib.POFile, path: Path) -> None:
     for entry in po:
         key = (entry.msgctxt, entry.msgid)
         if key in seen:
-            raise PipelineError(f"duplicate message definition (first defined at line {seen[key]}); "
-                                "merge or remove one, then run again; left untouched", path=path, line=entry.linenum)
+            raise PipelineError(
+                f"duplicate message definition (first defined at line {seen[key]}); "
+                "merge or remove one, then run again; left untouched",
+                path=path,
+                line=entry.linenum,
+            )
         seen[key] = entry.linenum
-
-
 
 
 # A line that is neither blank, a comment, nor a keyword and/or one complete string. One search
 # over the whole text instead of a match per line: most catalogues have no such line at all.
 _BAD_LINE = re.compile(
-    r'^[^\S\n]*(?!#)(?=\S)'
+    r"^[^\S\n]*(?!#)(?=\S)"
     r'(?!(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[^\S\n]+)?"[^"\\\n]*(?:\\.[^"\\\n]*)*"[^\S\n]*$)'
-    r'.*$',
+    r".*$",
     re.MULTILINE,
 )
 
@@ -135,8 +138,11 @@ def _check_no_nul(text: str, path: Path) -> None:
     are kept as written: msgfmt accepts them.)"""
     nul = text.find("\x00")
     if nul >= 0:
-        raise PipelineError("NUL character in catalogue (gettext would cut the string there): remove it; "
-                            "left untouched", path=path, line=text.count("\n", 0, nul) + 1)
+        raise PipelineError(
+            "NUL character in catalogue (gettext would cut the string there): remove it; left untouched",
+            path=path,
+            line=text.count("\n", 0, nul) + 1,
+        )
 
 
 def _check_po_syntax(data: str, path: Path) -> None:
@@ -174,8 +180,14 @@ def build_template(messages: list[Message]) -> polib.POFile:
     return pot
 
 
-def _render_header(po: polib.POFile, locale: str | None, date: str, previous: polib.POFile | None,
-                   wrap: bool, project: ProjectId | None) -> str:
+def _render_header(
+    po: polib.POFile,
+    locale: str | None,
+    date: str,
+    previous: polib.POFile | None,
+    wrap: bool,
+    project: ProjectId | None,
+) -> str:
     po.metadata = _merged_header(_header(locale, date), previous)
     if project is not None:
         po.metadata["Project-Id-Version"] = project.value(previous.metadata if previous is not None else None)
@@ -189,8 +201,15 @@ def _nplurals(locale: str | None) -> int | None:
     return get_plural(locale).num_plurals if locale else None
 
 
-_OURS = {"POT-Creation-Date", "Language", "MIME-Version", "Content-Type", "Content-Transfer-Encoding",
-         "Plural-Forms", "X-Source-Language"}
+_OURS = {
+    "POT-Creation-Date",
+    "Language",
+    "MIME-Version",
+    "Content-Type",
+    "Content-Transfer-Encoding",
+    "Plural-Forms",
+    "X-Source-Language",
+}
 
 
 def _merged_header(ours: dict[str, str], previous: polib.POFile | None) -> dict[str, str]:
@@ -223,11 +242,14 @@ def source_date() -> _dt.datetime | None:
     if not epoch:
         return None
     if not (epoch.isascii() and epoch.isdigit()):
-        raise PipelineError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds since 1970 "
-                            "(ASCII digits, as the reproducible-builds specification asks); fix or unset it")
+        raise PipelineError(
+            f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds since 1970 "
+            "(ASCII digits, as the reproducible-builds specification asks); fix or unset it"
+        )
     if int(epoch) > _LAST_EPOCH:
-        raise PipelineError(f"SOURCE_DATE_EPOCH={epoch} is after the year 9999 (at most {_LAST_EPOCH}); "
-                            "fix or unset it")
+        raise PipelineError(
+            f"SOURCE_DATE_EPOCH={epoch} is after the year 9999 (at most {_LAST_EPOCH}); fix or unset it"
+        )
     return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc)
 
 
@@ -237,9 +259,16 @@ def now_stamp() -> str:
     return (source_date() or _dt.datetime.now(_dt.timezone.utc)).strftime("%Y-%m-%d %H:%M+0000")
 
 
-def render_catalog(po: polib.POFile, locale: str | None, old_text: str | None, previous: polib.POFile | None = None,
-                   wrap: bool = True, project: ProjectId | None = None, known: dict[str, str] | None = None,
-                   digests: list[str] | None = None) -> str | None:
+def render_catalog(
+    po: polib.POFile,
+    locale: str | None,
+    old_text: str | None,
+    previous: polib.POFile | None = None,
+    wrap: bool = True,
+    project: ProjectId | None = None,
+    known: dict[str, str] | None = None,
+    digests: list[str] | None = None,
+) -> str | None:
     """The catalogue's text, or None when `old_text` (the file as it is, line endings made LF)
     already says it: then its header date stays, and so does the file.
 
@@ -249,8 +278,11 @@ def render_catalog(po: polib.POFile, locale: str | None, old_text: str | None, p
     entries = format_entries(po, wrap, _nplurals(locale), known, digests)  # once: only the header moves with the date
     if old_text is not None:
         old_date = _header_value(old_text, "POT-Creation-Date")
-        if old_date is not None and old_text.endswith(entries) and \
-                _render_header(po, locale, old_date, previous, wrap, project) + entries == old_text:
+        if (
+            old_date is not None
+            and old_text.endswith(entries)
+            and _render_header(po, locale, old_date, previous, wrap, project) + entries == old_text
+        ):
             return None
     return _render_header(po, locale, now_stamp(), previous, wrap, project) + entries
 
@@ -261,9 +293,16 @@ def file_text(data: bytes | None) -> str | None:
     return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n") if data is not None else None
 
 
-def save_catalog(path: Path, po: polib.POFile, locale: str | None, previous: polib.POFile | None = None,
-                 wrap: bool = True, project: ProjectId | None = None, known: dict[str, str] | None = None,
-                 digests: list[str] | None = None) -> bool:
+def save_catalog(
+    path: Path,
+    po: polib.POFile,
+    locale: str | None,
+    previous: polib.POFile | None = None,
+    wrap: bool = True,
+    project: ProjectId | None = None,
+    known: dict[str, str] | None = None,
+    digests: list[str] | None = None,
+) -> bool:
     """`render_catalog` written atomically over `path`; False when the file already said it."""
     old_text = file_text(path.read_bytes()) if path.exists() else None
     if old_text is not None and previous is None:

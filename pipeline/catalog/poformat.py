@@ -165,8 +165,13 @@ def format_header(po: polib.POFile, wrap: bool = True) -> str:
     return "\n".join(header)
 
 
-def format_entries(po: polib.POFile, wrap: bool = True, nplurals: int | None = None,
-                   known: dict[str, str] | None = None, digests: list[str] | None = None) -> str:
+def format_entries(
+    po: polib.POFile,
+    wrap: bool = True,
+    nplurals: int | None = None,
+    known: dict[str, str] | None = None,
+    digests: list[str] | None = None,
+) -> str:
     """Everything after the header, each entry after a blank line, ending the file.
 
     `known`: text this writer wrote before, by `fields_digest` of the entry it wrote it from;
@@ -183,7 +188,19 @@ def format_entries(po: polib.POFile, wrap: bool = True, nplurals: int | None = N
 
 def fields_digest(entry: polib.POEntry) -> str:
     """A digest of everything `entry_lines` reads of an entry: equal digests, equal text."""
-    fields = (entry.msgctxt, entry.msgid, entry.msgid_plural, entry.msgstr, sorted(entry.msgstr_plural.items()),
-              entry.tcomment, entry.comment, list(entry.occurrences), list(entry.flags), entry.previous_msgctxt,
-              entry.previous_msgid, entry.previous_msgid_plural, bool(entry.obsolete))
+    fields = (
+        entry.msgctxt,
+        entry.msgid,
+        entry.msgid_plural,
+        entry.msgstr,
+        sorted(entry.msgstr_plural.items()),
+        entry.tcomment,
+        entry.comment,
+        list(entry.occurrences),
+        list(entry.flags),
+        entry.previous_msgctxt,
+        entry.previous_msgid,
+        entry.previous_msgid_plural,
+        bool(entry.obsolete),
+    )
     return hashlib.blake2b(repr(fields).encode(), digest_size=9).hexdigest()

@@ -47,8 +47,10 @@ def _unescape(text: str) -> str:
             out += _UNESCAPED[simple].encode("utf-8")
             continue
         if other is not None:
-            raise StringError(f"invalid escape sequence {m.group(0)} in a string (gettext knows \\n \\t "
-                              "\\\" \\\\ \\a \\b \\f \\r \\v, \\xHH and \\OOO)")
+            raise StringError(
+                f"invalid escape sequence {m.group(0)} in a string (gettext knows \\n \\t "
+                '\\" \\\\ \\a \\b \\f \\r \\v, \\xHH and \\OOO)'
+            )
         value = int(hexadecimal, 16) if hexadecimal is not None else int(octal, 8)
         if value & 0xFF == 0:
             raise StringError(f"escape {m.group(0)} puts a NUL byte in a string; gettext would cut it there")
@@ -75,8 +77,25 @@ class Parsed:
 class _Entry:
     """Fields of the entry being read, turned into a POEntry once it is complete."""
 
-    __slots__ = ("first", "last", "tcomment", "comment", "occurrences", "flags", "previous", "msgctxt",
-                 "msgid", "msgid_plural", "msgstr", "plural", "obsolete", "field", "index", "done", "text")
+    __slots__ = (
+        "first",
+        "last",
+        "tcomment",
+        "comment",
+        "occurrences",
+        "flags",
+        "previous",
+        "msgctxt",
+        "msgid",
+        "msgid_plural",
+        "msgstr",
+        "plural",
+        "obsolete",
+        "field",
+        "index",
+        "done",
+        "text",
+    )
 
     def __init__(self, first: int):
         self.first = self.last = first
@@ -98,10 +117,19 @@ class _Entry:
         keyword-argument constructor, a fifth of the reading time)."""
         e = polib.POEntry.__new__(polib.POEntry)
         e.__dict__.update(_DEFAULTS)
-        e.__dict__.update(msgid=self.msgid, msgstr=self.msgstr or "", msgid_plural=self.msgid_plural or "",
-                          msgstr_plural=self.plural, msgctxt=self.msgctxt, obsolete=self.obsolete,
-                          comment="\n".join(self.comment), tcomment="\n".join(self.tcomment),
-                          occurrences=self.occurrences, flags=self.flags, linenum=self.first + 1)
+        e.__dict__.update(
+            msgid=self.msgid,
+            msgstr=self.msgstr or "",
+            msgid_plural=self.msgid_plural or "",
+            msgstr_plural=self.plural,
+            msgctxt=self.msgctxt,
+            obsolete=self.obsolete,
+            comment="\n".join(self.comment),
+            tcomment="\n".join(self.tcomment),
+            occurrences=self.occurrences,
+            flags=self.flags,
+            linenum=self.first + 1,
+        )
         for name, value in self.previous.items():
             setattr(e, _PREVIOUS[name], value)
         return e
@@ -126,7 +154,8 @@ _STRINGS = rf"{_STRING}(?:\n{_STRING})*"
 # line by line, with the same result.
 _PLAIN_ENTRY = re.compile(
     rf"(?P<comments>(?:#[ ,.:|][^\n]*\n|#\n)*)"
-    rf"(?:msgctxt (?P<msgctxt>{_STRINGS})\n)?msgid (?P<msgid>{_STRINGS})\nmsgstr (?P<msgstr>{_STRINGS})")
+    rf"(?:msgctxt (?P<msgctxt>{_STRINGS})\n)?msgid (?P<msgid>{_STRINGS})\nmsgstr (?P<msgstr>{_STRINGS})"
+)
 
 
 def _strings(text: str) -> str:
@@ -232,8 +261,13 @@ class _Reader:
         elif keyword == "msgstr" and cur.msgid is not None and not cur.done:
             cur.msgstr = _string(value, number + 1)
             cur.done = True
-        elif keyword.startswith("msgstr[") and keyword.endswith("]") and keyword[7:-1].isdigit() \
-                and cur.msgid is not None and cur.msgstr is None:
+        elif (
+            keyword.startswith("msgstr[")
+            and keyword.endswith("]")
+            and keyword[7:-1].isdigit()
+            and cur.msgid is not None
+            and cur.msgstr is None
+        ):
             cur.index = int(keyword[7:-1])
             cur.plural[cur.index] = _string(value, number + 1)
             cur.done = True
@@ -306,7 +340,7 @@ def _comment(cur: _Entry, line: str, text: str, number: int) -> None:
         if rest.startswith('"'):
             if cur.field not in _PREVIOUS.values():
                 raise PoSyntaxError("continuation line without a previous keyword", number)
-            cur.previous[cur.field[len("previous_"):]] += _string(rest, number)
+            cur.previous[cur.field[len("previous_") :]] += _string(rest, number)
             return
         keyword, value = (rest.split(None, 1) + [""])[:2]
         if keyword not in _PREVIOUS or cur.msgid is not None:

@@ -43,7 +43,7 @@ class ReviewItem:
 def comment_value(comment: str, key: str) -> list[str]:
     """The values of the extracted-comment lines `key: value`."""
     prefix = key + ": "
-    return [line[len(prefix):] for line in comment.split("\n") if line.startswith(prefix)]
+    return [line[len(prefix) :] for line in comment.split("\n") if line.startswith(prefix)]
 
 
 def entry_confidence(entry: polib.POEntry) -> float | None:
@@ -56,9 +56,18 @@ def entry_confidence(entry: polib.POEntry) -> float | None:
 
 
 def review_items(path: Path, locale: str, po: polib.POFile) -> list[ReviewItem]:
-    return [ReviewItem(str(path), entry.linenum, locale, entry.msgid, entry_confidence(entry),
-                       tuple(comment_value(entry.comment, QA_COMMENT)))
-            for entry in po if entry.msgid and state(entry) is State.MACHINE]
+    return [
+        ReviewItem(
+            str(path),
+            entry.linenum,
+            locale,
+            entry.msgid,
+            entry_confidence(entry),
+            tuple(comment_value(entry.comment, QA_COMMENT)),
+        )
+        for entry in po
+        if entry.msgid and state(entry) is State.MACHINE
+    ]
 
 
 def worst(items: list[ReviewItem], count: int) -> list[ReviewItem]:

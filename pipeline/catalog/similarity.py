@@ -148,8 +148,9 @@ class CandidateIndex:
         low, high = size * ratio / (2 - ratio) - 1e-9, size * (2 - ratio) / ratio + 1e-9
         lengths = self.lengths
         near = sorted([j for j in found if low <= lengths[j] <= high])
-        passed = process.extract(words, [self.words[j] for j in near], scorer=Indel.normalized_similarity,
-                                 score_cutoff=ratio, limit=None)
+        passed = process.extract(
+            words, [self.words[j] for j in near], scorer=Indel.normalized_similarity, score_cutoff=ratio, limit=None
+        )
         return sorted(near[k] for _, _, k in passed)
 
 
@@ -177,18 +178,21 @@ def best_matches(new: Iterable[str], old: Iterable[str], threshold: float = THRE
     return _assign(new_units, old_texts, scored, threshold)
 
 
-def best_matches_exhaustive(new: Iterable[str], old: Iterable[str],
-                            threshold: float = THRESHOLD) -> dict[str, tuple[str, float]]:
+def best_matches_exhaustive(
+    new: Iterable[str], old: Iterable[str], threshold: float = THRESHOLD
+) -> dict[str, tuple[str, float]]:
     """`best_matches` scoring every pair: the reference the index is checked against."""
     new_units = [Units.of(t) for t in dict.fromkeys(new)]
     old_units = [Units.of(t) for t in dict.fromkeys(old)]
-    scored = [(i, j, similarity(n, o)) for i, n in enumerate(new_units) if n.long_enough
-              for j, o in enumerate(old_units)]
+    scored = [
+        (i, j, similarity(n, o)) for i, n in enumerate(new_units) if n.long_enough for j, o in enumerate(old_units)
+    ]
     return _assign(new_units, [u.text for u in old_units], scored, threshold)
 
 
-def _assign(new_units: list[Units], old_texts: list[str], scored: list[tuple[int, int, float]],
-            threshold: float) -> dict[str, tuple[str, float]]:
+def _assign(
+    new_units: list[Units], old_texts: list[str], scored: list[tuple[int, int, float]], threshold: float
+) -> dict[str, tuple[str, float]]:
     candidates = sorted((-score, i, j) for i, j, score in scored if score >= threshold)
     used_new, used_old, out = set(), set(), {}
     for neg, i, j in candidates:

@@ -35,16 +35,21 @@ class LocaleStatus:
         data["percent"] = {k: self.percent(data[k]) for k in ("reviewed", "fuzzy", "untranslated")}
         data["confidence"] = None
         if self.confidences:
-            data["confidence"] = {"mean": round(sum(self.confidences) / len(self.confidences), 2),
-                                  "lowest": min(self.confidences), "scored": len(self.confidences)}
+            data["confidence"] = {
+                "mean": round(sum(self.confidences) / len(self.confidences), 2),
+                "lowest": min(self.confidences),
+                "scored": len(self.confidences),
+            }
         return data
 
     def line(self) -> str:
-        return (f"{self.locale}: {self.total} entries, {self.reviewed} reviewed ({self.percent(self.reviewed)}%), "
-                f"{self.fuzzy} fuzzy ({self.percent(self.fuzzy)}%), "
-                f"{self.untranslated} untranslated ({self.percent(self.untranslated)}%), "
-                f"{self.obsolete} obsolete, {self.qa_findings} QA findings"
-                + (f", lowest confidence {min(self.confidences):.2f}" if self.confidences else ""))
+        return (
+            f"{self.locale}: {self.total} entries, {self.reviewed} reviewed ({self.percent(self.reviewed)}%), "
+            f"{self.fuzzy} fuzzy ({self.percent(self.fuzzy)}%), "
+            f"{self.untranslated} untranslated ({self.percent(self.untranslated)}%), "
+            f"{self.obsolete} obsolete, {self.qa_findings} QA findings"
+            + (f", lowest confidence {min(self.confidences):.2f}" if self.confidences else "")
+        )
 
 
 def catalog_status(locale: str, po: polib.POFile) -> LocaleStatus:

@@ -44,8 +44,15 @@ FAMILY_GENERATION: dict[str, dict[str, int]] = {"indictrans2": {"beam_size": 5}}
 # The largest value each decoding setting may take: beyond it a value is a typo, and some (an
 # output limit of 10^8 tokens, a beam of 10,000) run the machine out of memory before anything says
 # why. NLLB and M2M100 read at most 1024 positions, MADLAD-400 a few thousand.
-GENERATION_MAXIMA = {"beam_size": 64, "max_length_ratio": 16.0, "max_length_extra": 4096, "max_input_tokens": 8192,
-                     "batch_tokens": 1 << 20, "no_repeat_ngram_size": 64, "repetition_penalty": 10.0}
+GENERATION_MAXIMA = {
+    "beam_size": 64,
+    "max_length_ratio": 16.0,
+    "max_length_extra": 4096,
+    "max_input_tokens": 8192,
+    "batch_tokens": 1 << 20,
+    "no_repeat_ngram_size": 64,
+    "repetition_penalty": 10.0,
+}
 
 
 @dataclass(frozen=True)
@@ -154,8 +161,11 @@ class Route:
     @property
     def credits(self) -> tuple[Credit, ...]:
         """The credit each model of the chain asks for, where its licence requires one."""
-        return tuple(Credit(leg.spec.name, leg.spec.licence, leg.spec.attribution) for leg in self.legs
-                     if requires_attribution(leg.spec.licence))
+        return tuple(
+            Credit(leg.spec.name, leg.spec.licence, leg.spec.attribution)
+            for leg in self.legs
+            if requires_attribution(leg.spec.licence)
+        )
 
 
 def project_name_problem(name: str) -> str | None:
@@ -219,8 +229,9 @@ class Config:
         """The model of a single-model route for `locale` (zh_Hans → the gu-zh model)."""
         route = self.route_for(locale)
         if len(route.legs) != 1:
-            raise PipelineError(f"pair {route.pair} chains {len(route.legs)} models; this needs a single model",
-                                path=self.path)
+            raise PipelineError(
+                f"pair {route.pair} chains {len(route.legs)} models; this needs a single model", path=self.path
+            )
         return route.legs[0].spec
 
     def locale_options(self, locale: str) -> LocaleOptions:

@@ -38,10 +38,21 @@ _TOP_KEYS = {"models", "pairs", "locales", "project", "glossary"}
 # merge (`x-base: &base {...}`), as Docker Compose's extension fields are.
 _EXTENSION_PREFIX = "x-"
 # The tags plain YAML data has; anything else (!!python/name:os.system, !custom) is refused.
-_PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq",
-                                                  "timestamp", "merge")}
-_MODEL_KEYS = {"family", "source", "revision", "backend", "quantization", "generation", "confidence", "licence",
-               "parameters", "attribution"}
+_PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "merge")
+}
+_MODEL_KEYS = {
+    "family",
+    "source",
+    "revision",
+    "backend",
+    "quantization",
+    "generation",
+    "confidence",
+    "licence",
+    "parameters",
+    "attribution",
+}
 _GEN_TYPES = {f.name: f.type for f in fields(GenerationSettings)}
 _LOCALE_KEYS = {"number_style"}
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -91,8 +102,10 @@ def load_config(path: str | Path) -> Config:
             except PipelineError as exc:
                 reader.fail(key_node, f"pair {key!r}: {exc}")
             if tag != tgt:
-                reader.fail(key_node, f"pair {key!r}: a pair names a language (gu-zh) or a language and "
-                                      f"script (gu-{tag}), not a locale")
+                reader.fail(
+                    key_node,
+                    f"pair {key!r}: a pair names a language (gu-zh) or a language and script (gu-{tag}), not a locale",
+                )
         pairs[(src, tgt)] = reader.route(value_node, f"pairs.{key}", models)
 
     locales: dict[str, LocaleOptions] = {}
@@ -154,8 +167,11 @@ class _Reader:
                 open_nodes.discard(id(node))
                 expanded[id(node)] = 1 + sum(expanded[id(child)] for child in children)
                 if expanded[id(node)] > MAX_EXPANDED_VALUES:
-                    self.fail(node, f"the aliases in this value expand it to more than {MAX_EXPANDED_VALUES:,} "
-                                    "values; a models file holds a few hundred")
+                    self.fail(
+                        node,
+                        f"the aliases in this value expand it to more than {MAX_EXPANDED_VALUES:,} "
+                        "values; a models file holds a few hundred",
+                    )
                 continue
             if id(node) in expanded:
                 continue
@@ -183,8 +199,11 @@ class _Reader:
             sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
             for source in sources:
                 if not isinstance(source, yaml.MappingNode):
-                    self.fail(source, f"the merge key << in {what} takes a mapping (<<: *base) or a list of "
-                                      f"them, not a {_kind(source)}")
+                    self.fail(
+                        source,
+                        f"the merge key << in {what} takes a mapping (<<: *base) or a list of "
+                        f"them, not a {_kind(source)}",
+                    )
                 merged.extend(self.entries(source, what))
         seen = {str(key_node.value) for key_node, _ in own}
         for key_node, value_node in merged:
@@ -233,8 +252,11 @@ class _Reader:
         """A model name, or a list of two: gu → en with the first, en → target with the second."""
         if isinstance(node, yaml.SequenceNode):
             if len(node.value) != 2:
-                self.fail(node, f"{what} must name one model, or two to chain through {PIVOT_LANGUAGE} "
-                                f"(gu → {PIVOT_LANGUAGE} → target), not {len(node.value)}")
+                self.fail(
+                    node,
+                    f"{what} must name one model, or two to chain through {PIVOT_LANGUAGE} "
+                    f"(gu → {PIVOT_LANGUAGE} → target), not {len(node.value)}",
+                )
             items = node.value
         else:
             items = [node]
@@ -251,8 +273,11 @@ class _Reader:
         value = self.scalar(node, what, str)
         canonical = canonical_licence(value)
         if canonical is None:
-            self.fail(node, f"{what} is {value!r}, not an SPDX licence id "
-                            "(e.g. Apache-2.0, CC-BY-4.0, CC-BY-NC-4.0, MIT; see https://spdx.org/licenses/)")
+            self.fail(
+                node,
+                f"{what} is {value!r}, not an SPDX licence id "
+                "(e.g. Apache-2.0, CC-BY-4.0, CC-BY-NC-4.0, MIT; see https://spdx.org/licenses/)",
+            )
         return canonical
 
     def choice(self, node, what, options):
@@ -266,9 +291,12 @@ class _Reader:
         if isinstance(node, yaml.MappingNode):
             for key_node, _ in node.value:
                 if key_node.value == "trust_remote_code":  # the product never runs code from the hub
-                    self.fail(key_node, f"{what}: trust_remote_code is not an option: every family (IndicTrans2 "
-                                        "included) is loaded with this program's own code, never code from the "
-                                        "model's repository; remove the line")
+                    self.fail(
+                        key_node,
+                        f"{what}: trust_remote_code is not an option: every family (IndicTrans2 "
+                        "included) is loaded with this program's own code, never code from the "
+                        "model's repository; remove the line",
+                    )
         entry = self.mapping(node, what, _MODEL_KEYS, required={"family", "source"})
         family = self.choice(entry["family"][1], f"{what}.family", FAMILIES)
         source = self.scalar(entry["source"][1], f"{what}.source", str)
@@ -292,9 +320,12 @@ class _Reader:
                 if value <= 0 and key != "no_repeat_ngram_size":
                     self.fail(value_node, f"{what}.generation.{key} must be positive")
                 if value > GENERATION_MAXIMA[key]:
-                    self.fail(value_node, f"{what}.generation.{key} is {value_node.value}; at most "
-                                          f"{GENERATION_MAXIMA[key]:g} makes sense (more is a typo, or runs out "
-                                          "of memory)")
+                    self.fail(
+                        value_node,
+                        f"{what}.generation.{key} is {value_node.value}; at most "
+                        f"{GENERATION_MAXIMA[key]:g} makes sense (more is a typo, or runs out "
+                        "of memory)",
+                    )
                 gen_kwargs[key] = value
         licence = self.licence(entry["licence"][1], f"{what}.licence") if "licence" in entry else None
         parameters = self.scalar(entry["parameters"][1], f"{what}.parameters", str) if "parameters" in entry else None
@@ -302,8 +333,10 @@ class _Reader:
         if "attribution" in entry:
             attribution = " ".join(self.scalar(entry["attribution"][1], f"{what}.attribution", str).split())
             if not attribution:
-                self.fail(entry["attribution"][1], f"{what}.attribution must not be empty: name the authors "
-                                                   "as their licence asks")
+                self.fail(
+                    entry["attribution"][1],
+                    f"{what}.attribution must not be empty: name the authors as their licence asks",
+                )
         return ModelSpec(
             name=name,
             family=family,
@@ -343,5 +376,3 @@ def _local_folder(source: str, config_path: Path) -> Path | None:
     if source.startswith((".", "/", "~")):
         raise PipelineError(f"model folder {source!r} does not exist", path=config_path)
     return None
-
-

@@ -63,8 +63,10 @@ class ExportReport:
     warnings: list[str] = field(default_factory=list)
 
     def summary(self, locale: str, fmt: str) -> str:
-        text = (f"{locale} ({fmt}): {len(self.written)} file(s), {self.translated} translated, "
-                f"{self.untranslated} left in Gujarati")
+        text = (
+            f"{locale} ({fmt}): {len(self.written)} file(s), {self.translated} translated, "
+            f"{self.untranslated} left in Gujarati"
+        )
         if self.skipped_documents:
             text += f"; {len(self.skipped_documents)} document(s) not in {fmt} skipped"
         return text
@@ -82,13 +84,15 @@ def text_direction(locale: str) -> str:
 def safe_path(root: Path, *parts: str) -> Path:
     """root/parts..., refusing anything (.., absolute, drive, backslash, symlink) that leaves root."""
     relative = PurePosixPath(*parts)
-    bad = relative.is_absolute() or ".." in relative.parts or any(
-        "\\" in p or "\0" in p or re.match(r"[A-Za-z]:", p) for p in relative.parts)
+    bad = (
+        relative.is_absolute()
+        or ".." in relative.parts
+        or any("\\" in p or "\0" in p or re.match(r"[A-Za-z]:", p) for p in relative.parts)
+    )
     root_resolved = root.resolve()
     target = (root / relative).resolve()
     if bad or not target.is_relative_to(root_resolved) or target == root_resolved:
-        raise PipelineError(f"refusing to write {relative.as_posix()!r}: it would leave the output folder",
-                            path=root)
+        raise PipelineError(f"refusing to write {relative.as_posix()!r}: it would leave the output folder", path=root)
     return root / relative
 
 
@@ -124,14 +128,22 @@ def load_catalog(paths: Paths, locale: str) -> polib.POFile:
 # --- catalogues ------------------------------------------------------------------------------
 
 
-def export_mo(entries: list[polib.POEntry], po: polib.POFile, locale: str, domain: str, out: Path,
-              report: ExportReport) -> None:
+def export_mo(
+    entries: list[polib.POEntry], po: polib.POFile, locale: str, domain: str, out: Path, report: ExportReport
+) -> None:
     """What msgfmt compiles of the shipped entries: context and plural entries included."""
     compiled = polib.POFile()
     compiled.metadata = mo_header(po.metadata, locale)
     for e in entries:  # copies without flags: a fuzzy entry shipped on request compiles too
-        compiled.append(polib.POEntry(msgctxt=e.msgctxt, msgid=e.msgid, msgstr=e.msgstr,
-                                      msgid_plural=e.msgid_plural, msgstr_plural=dict(e.msgstr_plural)))
+        compiled.append(
+            polib.POEntry(
+                msgctxt=e.msgctxt,
+                msgid=e.msgid,
+                msgstr=e.msgstr,
+                msgid_plural=e.msgid_plural,
+                msgstr_plural=dict(e.msgstr_plural),
+            )
+        )
     path = safe_path(out, locale, "LC_MESSAGES", f"{domain}.mo")
     report.pending.append((path, mo_bytes(compiled)))
     _count(po, len(entries), report)
@@ -148,8 +160,15 @@ def mo_header(metadata: dict[str, str], locale: str) -> dict[str, str]:
     return header
 
 
-def export_json(entries: list[polib.POEntry], po: polib.POFile, locale: str, domain: str, out: Path,
-                report: ExportReport, po_path: Path) -> None:
+def export_json(
+    entries: list[polib.POEntry],
+    po: polib.POFile,
+    locale: str,
+    domain: str,
+    out: Path,
+    report: ExportReport,
+    po_path: Path,
+) -> None:
     """Flat {Gujarati: translation}; load in i18next with keySeparator: false, nsSeparator: false.
     A context entry is keyed `msgid_context`, as i18next looks up `t(key, {context})` (its default
     contextSeparator "_"). Plural entries are left out with a warning: i18next keys plural forms by
@@ -158,12 +177,16 @@ def export_json(entries: list[polib.POEntry], po: polib.POFile, locale: str, dom
     shipped = {}
     for e in entries:
         if e.msgid_plural:
-            report.warnings.append(f"{po_path}:{e.linenum}: plural entry left out of the JSON "
-                                   "(i18next keys plural forms by CLDR category; ship it as .mo)")
+            report.warnings.append(
+                f"{po_path}:{e.linenum}: plural entry left out of the JSON "
+                "(i18next keys plural forms by CLDR category; ship it as .mo)"
+            )
             continue
         if e.msgctxt == "":
-            report.warnings.append(f"{po_path}:{e.linenum}: entry with an empty context (msgctxt \"\") left out of "
-                                   "the JSON (i18next reads an empty context as none; ship it as .mo)")
+            report.warnings.append(
+                f'{po_path}:{e.linenum}: entry with an empty context (msgctxt "") left out of '
+                "the JSON (i18next reads an empty context as none; ship it as .mo)"
+            )
             continue
         shipped[f"{e.msgid}_{e.msgctxt}" if e.msgctxt is not None else e.msgid] = e.msgstr
     path = safe_path(out, language_tag(locale), f"{domain}.json")
@@ -180,8 +203,16 @@ def _count(po: polib.POFile, shipped: int, report: ExportReport) -> None:
 # --- documents -------------------------------------------------------------------------------
 
 
-def rebuild_document(name: str, suffix: str, source: str, fmt: str, locale: str,
-                     shipped: dict[str, str], report: ExportReport, artefacts=None) -> tuple[str, str] | None:
+def rebuild_document(
+    name: str,
+    suffix: str,
+    source: str,
+    fmt: str,
+    locale: str,
+    shipped: dict[str, str],
+    report: ExportReport,
+    artefacts=None,
+) -> tuple[str, str] | None:
     """(output name, content) for one document in `fmt`, or None when it is not of that format.
     `artefacts`: the page-debris matcher of the run (see `ingest.read_document`). An HTML fragment
     (an include) comes back a fragment (see `ingest.html.is_whole_page`)."""
@@ -208,8 +239,15 @@ def rebuild_document(name: str, suffix: str, source: str, fmt: str, locale: str,
     return name + ".txt", text + "\n"
 
 
-def export_documents(entries: list[polib.POEntry], locale: str, fmt: str, out: Path,
-                     documents: dict[str, dict], report: ExportReport, artefacts=None) -> None:
+def export_documents(
+    entries: list[polib.POEntry],
+    locale: str,
+    fmt: str,
+    out: Path,
+    documents: dict[str, dict],
+    report: ExportReport,
+    artefacts=None,
+) -> None:
     shipped = shipped_translations(entries)
     tag = language_tag(locale)
     rebuilt = []
@@ -224,8 +262,10 @@ def export_documents(entries: list[polib.POEntry], locale: str, fmt: str, out: P
         raise PipelineError(f"no {kinds} documents among the sources to export as {fmt}")
     marker = safe_path(out, tag, EXPORT_MARKER)
     if not marker.exists():
-        report.marker = (marker, "Documents rebuilt by `pipeline export`; `pipeline run` never reads this folder "
-                                 "as sources.\n")
+        report.marker = (
+            marker,
+            "Documents rebuilt by `pipeline export`; `pipeline run` never reads this folder as sources.\n",
+        )
     report.pending += rebuilt
 
 
@@ -234,17 +274,29 @@ def kept_sources(paths: Paths) -> dict[str, dict]:
     ledger = Ledger(paths.workdir)
     key = ledger.segments_key()
     if key is None:
-        raise PipelineError("no sources named and no copy of them in the work directory: name them, as "
-                            "`pipeline export --format FORMAT --to LOCALES SOURCE...` (the files or folders "
-                            "given to `run`)", path=ledger.file(SEGMENTS))
+        raise PipelineError(
+            "no sources named and no copy of them in the work directory: name them, as "
+            "`pipeline export --format FORMAT --to LOCALES SOURCE...` (the files or folders "
+            "given to `run`)",
+            path=ledger.file(SEGMENTS),
+        )
     return load_sources(ledger.file(SOURCES), key, ledger.file(SEGMENTS))
 
 
-def export(fmt: str, locale: str, *, paths: Paths, out: Path, include_fuzzy: bool = False,
-           documents: dict[str, dict] | None = None, artefacts=None) -> ExportReport:
+def export(
+    fmt: str,
+    locale: str,
+    *,
+    paths: Paths,
+    out: Path,
+    include_fuzzy: bool = False,
+    documents: dict[str, dict] | None = None,
+    artefacts=None,
+) -> ExportReport:
     """Ship `locale`'s catalogue as `fmt`: `prepare_export`, then `write_export`."""
-    report = prepare_export(fmt, locale, paths=paths, out=out, include_fuzzy=include_fuzzy, documents=documents,
-                            artefacts=artefacts)
+    report = prepare_export(
+        fmt, locale, paths=paths, out=out, include_fuzzy=include_fuzzy, documents=documents, artefacts=artefacts
+    )
     write_export(report)
     return report
 
@@ -261,8 +313,16 @@ def write_export(report: ExportReport) -> None:
     report.pending = []
 
 
-def prepare_export(fmt: str, locale: str, *, paths: Paths, out: Path, include_fuzzy: bool = False,
-                   documents: dict[str, dict] | None = None, artefacts=None) -> ExportReport:
+def prepare_export(
+    fmt: str,
+    locale: str,
+    *,
+    paths: Paths,
+    out: Path,
+    include_fuzzy: bool = False,
+    documents: dict[str, dict] | None = None,
+    artefacts=None,
+) -> ExportReport:
     """Make `locale`'s files in `fmt` and check their paths, writing nothing (a failure then changes
     nothing on disk). Documents (txt, md, html) are rebuilt from `documents` (name → {suffix, text},
     see `ingest.sources.read_sources`), else from the work directory's copy."""
@@ -276,6 +336,7 @@ def prepare_export(fmt: str, locale: str, *, paths: Paths, out: Path, include_fu
     elif fmt == "json":
         export_json(entries, po, locale, paths.domain, out, report, paths.po(locale))
     else:
-        export_documents(entries, locale, fmt, out, documents if documents is not None else kept_sources(paths),
-                         report, artefacts)
+        export_documents(
+            entries, locale, fmt, out, documents if documents is not None else kept_sources(paths), report, artefacts
+        )
     return report

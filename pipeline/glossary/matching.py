@@ -18,11 +18,36 @@ from functools import lru_cache
 
 from pipeline.glossary import Glossary, Term
 
-_GUJARATI = "\u0A80-\u0AFF"
+_GUJARATI = "\u0a80-\u0aff"
 # Plural (ો after a consonant, ઓ after a vowel), then a case ending or attached postposition.
 _PLURAL = "(?:ો|ઓ)"
-_ENDINGS = sorted(["ે", "એ", "ના", "ની", "નો", "નું", "નાં", "નુ", "ને", "થી", "માં", "મા", "માંથી", "માંના",
-                   "માંની", "માંનો", "માંનું", "નાથી", "એથી", "ોએ", "ઓએ"], key=len, reverse=True)
+_ENDINGS = sorted(
+    [
+        "ે",
+        "એ",
+        "ના",
+        "ની",
+        "નો",
+        "નું",
+        "નાં",
+        "નુ",
+        "ને",
+        "થી",
+        "માં",
+        "મા",
+        "માંથી",
+        "માંના",
+        "માંની",
+        "માંનો",
+        "માંનું",
+        "નાથી",
+        "એથી",
+        "ોએ",
+        "ઓએ",
+    ],
+    key=len,
+    reverse=True,
+)
 SUFFIX = f"(?:{_PLURAL}?(?:{'|'.join(_ENDINGS)})?)"
 _SUFFIXES = {p + e for p in ("", "ો", "ઓ") for e in ("", *_ENDINGS)} - {""}
 _LONGEST_SUFFIX = max(map(len, _SUFFIXES))

@@ -39,8 +39,11 @@ def _locale_name(name: str, path: Path, line: int) -> str:
     try:
         return str(parse_locale(name))
     except PipelineError:
-        raise PipelineError(f"column or language {name!r} is not a locale (use e.g. en, zh_Hans), nor "
-                            f"{NOTE!r} or {FIXED!r}", path=path, line=line) from None
+        raise PipelineError(
+            f"column or language {name!r} is not a locale (use e.g. en, zh_Hans), nor {NOTE!r} or {FIXED!r}",
+            path=path,
+            line=line,
+        ) from None
 
 
 class _Terms:
@@ -53,8 +56,9 @@ class _Terms:
         if not source:
             raise PipelineError(f"no Gujarati term ({SOURCE_LANGUAGE})", path=self.path, line=line)
         if source in self.seen:
-            raise PipelineError(f"term {source!r} is already defined on line {self.seen[source]}",
-                                path=self.path, line=line)
+            raise PipelineError(
+                f"term {source!r} is already defined on line {self.seen[source]}", path=self.path, line=line
+            )
         self.seen[source] = line
         self.terms.append(Term(source, tuple(targets), note, fixed, line))
 
@@ -73,8 +77,9 @@ def read_csv(path: Path, text: str) -> tuple:
             raise PipelineError("glossary is empty; it needs a header row such as gu,en,zh_Hans", path=path, line=1)
         names = [h.strip() for h in header]
         if SOURCE_LANGUAGE not in names:
-            raise PipelineError(f"the header row has no {SOURCE_LANGUAGE!r} column (the Gujarati term)",
-                                path=path, line=1)
+            raise PipelineError(
+                f"the header row has no {SOURCE_LANGUAGE!r} column (the Gujarati term)", path=path, line=1
+            )
         columns = [n if n in (SOURCE_LANGUAGE, NOTE, FIXED) else _locale_name(n, path, 1) for n in names]
         if len(set(columns)) != len(columns):
             raise PipelineError("the header row names a column twice", path=path, line=1)
@@ -131,8 +136,11 @@ def _text(element, entities: dict[str, tuple[str | None, str]], path: Path) -> s
         if isinstance(child, etree._Entity):
             text, why = entities.get(child.name, (None, "is not declared in the file"))
             if text is None:
-                raise PipelineError(f"entity &{child.name}; {why}: write its text in the term instead", path=path,
-                                    line=child.sourceline or element.sourceline)
+                raise PipelineError(
+                    f"entity &{child.name}; {why}: write its text in the term instead",
+                    path=path,
+                    line=child.sourceline or element.sourceline,
+                )
             parts.append(text)
         elif isinstance(child.tag, str):
             parts.append(_text(child, entities, path))
@@ -152,8 +160,9 @@ def read_tbx(path: Path, text: str) -> tuple:
     except etree.XMLSyntaxError as exc:
         raise PipelineError(f"not valid TBX (XML): {exc.msg}", path=path, line=exc.lineno) from None
     if _local(root.tag) not in ("martif", "tbx"):
-        raise PipelineError(f"not TBX: the root element is <{_local(root.tag)}>, not <martif> or <tbx>",
-                            path=path, line=root.sourceline)
+        raise PipelineError(
+            f"not TBX: the root element is <{_local(root.tag)}>, not <martif> or <tbx>", path=path, line=root.sourceline
+        )
     terms = _Terms(path)
     entities = _entities(root)
     for entry in root.iter():
@@ -175,8 +184,12 @@ def read_tbx(path: Path, text: str) -> tuple:
                 raise PipelineError(f"<{kind} xml:lang={lang!r}> has no <term>", path=path, line=child.sourceline)
             if lang.split("-")[0].split("_")[0].lower() == SOURCE_LANGUAGE:
                 source = value
-                fixed = any(_local(n.tag) == "termNote" and n.get("type") == "partOfSpeech"
-                            and (n.text or "").strip().lower() == PROPER_NOUN for n in child.iter())
+                fixed = any(
+                    _local(n.tag) == "termNote"
+                    and n.get("type") == "partOfSpeech"
+                    and (n.text or "").strip().lower() == PROPER_NOUN
+                    for n in child.iter()
+                )
             else:
                 targets.append((_locale_name(lang, path, child.sourceline), value))
         terms.add(source, targets, " ".join(dict.fromkeys(notes)), fixed, entry.sourceline)

@@ -28,8 +28,9 @@ def _files_under(folder: Path, skip: set[Path]) -> list[Path]:
     never reads its catalogues, its work directory or its exported documents as sources."""
     files = []
     for top, folders, names in os.walk(folder):
-        folders[:] = [d for d in folders if (Path(top) / d).resolve() not in skip
-                      and not (Path(top) / d / EXPORT_MARKER).exists()]
+        folders[:] = [
+            d for d in folders if (Path(top) / d).resolve() not in skip and not (Path(top) / d / EXPORT_MARKER).exists()
+        ]
         files += [Path(top) / n for n in names if Path(n).suffix.lower() in READERS and (Path(top) / n).is_file()]
     return sorted(files)
 
@@ -50,8 +51,10 @@ def collect_sources(paths: list[str | Path], skip: list[Path] = ()) -> list[tupl
                 raise PipelineError(f"unsupported file type (supported: {supported})", path=path)
             found.append((path, path.name))
         elif path.exists():
-            raise PipelineError("is not a regular file (a FIFO, device or socket): give .txt, .md or .html files "
-                                "or folders of them", path=path)
+            raise PipelineError(
+                "is not a regular file (a FIFO, device or socket): give .txt, .md or .html files or folders of them",
+                path=path,
+            )
         else:
             raise PipelineError("source path does not exist", path=path)
     if not found:
@@ -70,8 +73,9 @@ def decode_source(data: bytes, path: Path) -> str:
     return (decode_html if path.suffix.lower() in (".html", ".htm") else decode)(data, path)
 
 
-def read_document(path: Path, name: str, data: bytes | None = None, artefacts=None, *,
-                  suffix: str | None = None) -> Document:
+def read_document(
+    path: Path, name: str, data: bytes | None = None, artefacts=None, *, suffix: str | None = None
+) -> Document:
     """`artefacts`: a matcher from `artefact_matcher` for lines of page debris in plain text (None:
     the defaults); HTML and Markdown have markup to say what is content, so they ignore it.
     `suffix` chooses the reader when `path` has none that says its format (a text sent to serve)."""

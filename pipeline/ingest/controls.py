@@ -26,8 +26,10 @@ import unicodedata
 from dataclasses import dataclass
 
 LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # replaced by "\n"
-DROPPED = "".join(chr(c) for c in [*range(0x01, 0x09), *range(0x0e, 0x20), *range(0x7f, 0xa0)]
-                  if chr(c) not in LINE_BREAKS) + "\ufeff"
+DROPPED = (
+    "".join(chr(c) for c in [*range(0x01, 0x09), *range(0x0E, 0x20), *range(0x7F, 0xA0)] if chr(c) not in LINE_BREAKS)
+    + "\ufeff"
+)
 _FOUND = re.compile(f"[{re.escape(LINE_BREAKS + DROPPED)}]")
 _TABLE = str.maketrans({**{c: "\n" for c in LINE_BREAKS}, **{c: None for c in DROPPED}})
 # The bytes that can start one of them in UTF-8: a file without any is not decoded again.
@@ -52,14 +54,26 @@ _DROP = str.maketrans(dict.fromkeys(DROPPED))
 def name(char: str) -> str:
     """`U+001B ESCAPE`: how a warning names a character (Unicode names no control: these are
     their aliases)."""
-    label = unicodedata.name(char, None) or _CONTROL_NAMES.get(ord(char)) or \
-        ("C0 control" if ord(char) < 0x80 else "C1 control")
+    label = (
+        unicodedata.name(char, None)
+        or _CONTROL_NAMES.get(ord(char))
+        or ("C0 control" if ord(char) < 0x80 else "C1 control")
+    )
     return f"U+{ord(char):04X} {label}"
 
 
-_CONTROL_NAMES = {0x07: "BELL", 0x08: "BACKSPACE", 0x0b: "LINE TABULATION", 0x0c: "FORM FEED", 0x1b: "ESCAPE",
-                  0x1c: "FILE SEPARATOR", 0x1d: "GROUP SEPARATOR", 0x1e: "RECORD SEPARATOR", 0x7f: "DELETE",
-                  0x85: "NEXT LINE"}
+_CONTROL_NAMES = {
+    0x07: "BELL",
+    0x08: "BACKSPACE",
+    0x0B: "LINE TABULATION",
+    0x0C: "FORM FEED",
+    0x1B: "ESCAPE",
+    0x1C: "FILE SEPARATOR",
+    0x1D: "GROUP SEPARATOR",
+    0x1E: "RECORD SEPARATOR",
+    0x7F: "DELETE",
+    0x85: "NEXT LINE",
+}
 
 
 @dataclass(frozen=True)
@@ -80,8 +94,7 @@ def scan(data: bytes, html: bool = False) -> tuple[Cleaned, ...]:
     """Where `clean` changes the file's text, by line (`data`: its bytes, read as `decode` reads
     them); with `html`, also character references to controls (`&#7;`), which the page's parser
     turns into them. Cheap for a file without any (the usual case): its bytes are searched only."""
-    if _FOUND_BYTES.search(data, 3 if data.startswith(b"\xef\xbb\xbf") else 0) is None and \
-            not (html and b"&#" in data):
+    if _FOUND_BYTES.search(data, 3 if data.startswith(b"\xef\xbb\xbf") else 0) is None and not (html and b"&#" in data):
         return ()
     text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
     found: dict[tuple[int, bool], dict[str, None]] = {}

@@ -38,10 +38,13 @@ from pipeline.model import Block, Document
 # Text inside inline SVG (`text`, `title`, `desc`) and MathML (`mtext`) is text too; MathML's
 # symbols (mi, mo, mn) are not.
 FOREIGN_TEXT = frozenset("text desc mtext".split())
-CONTAINERS = frozenset(
-    "p li h1 h2 h3 h4 h5 h6 td th dt dd blockquote caption figcaption title div section article main "
-    "header footer aside nav figure address body label button legend summary option".split()
-) | FOREIGN_TEXT
+CONTAINERS = (
+    frozenset(
+        "p li h1 h2 h3 h4 h5 h6 td th dt dd blockquote caption figcaption title div section article main "
+        "header footer aside nav figure address body label button legend summary option".split()
+    )
+    | FOREIGN_TEXT
+)
 BLOCKS = CONTAINERS | frozenset(
     "html head ul ol dl table thead tbody tfoot tr colgroup col form fieldset details dialog hr pre "
     "select optgroup iframe object video audio canvas svg math "
@@ -52,8 +55,13 @@ SKIPPED = frozenset("script style code pre template noscript textarea xmp noembe
 # Elements whose body a browser reads as text up to their end tag; lxml escapes it when it writes them.
 RAW_TEXT = frozenset("xmp noembed noframes plaintext iframe".split())
 TRANSLATABLE_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label")
-META_NAMES = {("name", "description"), ("property", "og:title"), ("property", "og:description"),
-              ("name", "og:title"), ("name", "og:description")}
+META_NAMES = {
+    ("name", "description"),
+    ("property", "og:title"),
+    ("property", "og:description"),
+    ("name", "og:title"),
+    ("name", "og:description"),
+}
 _SPACE = re.compile(r"[ \t\n\r\f]+")
 _KINDS = {"li": "list item", "td": "cell", "th": "cell", "title": "title"}
 
@@ -92,8 +100,10 @@ def parse_html(text: str, path: object = None, fragment: bool = False) -> etree.
         root = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise PipelineError(f"cannot parse HTML ({exc})", path=path) from None
-    too_deep = (f"elements nested more than {MAX_DEPTH} deep (browsers stop nesting there too); "
-                "flatten the page: nothing was read from it")
+    too_deep = (
+        f"elements nested more than {MAX_DEPTH} deep (browsers stop nesting there too); "
+        "flatten the page: nothing was read from it"
+    )
     fatal = [e for e in parser.error_log if e.level >= etree.ErrorLevels.FATAL]
     if fatal:
         message = too_deep if "depth" in fatal[0].message else f"cannot read the whole page: {fatal[0].message}"
@@ -127,8 +137,10 @@ def fragment_nodes(root) -> tuple[str, list[etree._Element]]:
 
 MAX_DEPTH = 512  # Chromium's HTML parser stops nesting here; the readers below recurse per level
 # What the scan for end tags steps over: comments, and elements whose body is text to a browser.
-_END_TAG_SCAN = (r"<!--.*?(?:-->|\Z)|<plaintext\b.*\Z|</(?:{names})(?=[\s/>])[^<>]{{0,4096}}>"
-                 r"|<(script|style|textarea|title|xmp|iframe|noembed|noframes)(?=[\s/>])[^<>]{{0,4096}}>")
+_END_TAG_SCAN = (
+    r"<!--.*?(?:-->|\Z)|<plaintext\b.*\Z|</(?:{names})(?=[\s/>])[^<>]{{0,4096}}>"
+    r"|<(script|style|textarea|title|xmp|iframe|noembed|noframes)(?=[\s/>])[^<>]{{0,4096}}>"
+)
 
 
 def without_end_tags(text: str, names: tuple[str, ...]) -> str:
@@ -164,8 +176,9 @@ def deepest_element(root) -> etree._Element | None:
 
 # What a browser reads as windows-1252 (WHATWG Encoding): Python's latin-1 would make its
 # quotation marks and dashes (0x80-0x9F) control characters.
-_WINDOWS_1252 = frozenset("ascii us-ascii iso-8859-1 iso8859-1 iso_8859-1 latin1 l1 cp819 ibm819 windows-1252 "
-                          "cp1252 x-cp1252".split())
+_WINDOWS_1252 = frozenset(
+    "ascii us-ascii iso-8859-1 iso8859-1 iso_8859-1 latin1 l1 cp819 ibm819 windows-1252 cp1252 x-cp1252".split()
+)
 _DECLARED_CHARSET = re.compile(rb"""<meta\b[^>]{0,1024}?\bcharset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})""", re.I)
 
 
@@ -334,4 +347,3 @@ def _escape_lookalikes(text: str) -> str:
     """Source text that looks like a placeholder (`&lt;1&gt;`) must not become one: a full-width
     bracket keeps it readable (rare enough to accept the change)."""
     return PLACEHOLDER.sub(lambda m: "‹" + m.group(0)[1:-1] + "›", text) if "<" in text else text
-

@@ -30,8 +30,14 @@ NO_CHILDREN = frozenset("title option textarea".split()) | FOREIGN_TEXT
 LANG_ATTRIBUTES = ("lang", "xml:lang")
 
 
-def rebuild_html(source: str, translate: Callable[[int, str], Translation], lang: str, direction: str,
-                 warn: Callable[[str], None] = lambda message: None, path: object = None) -> str:
+def rebuild_html(
+    source: str,
+    translate: Callable[[int, str], Translation],
+    lang: str,
+    direction: str,
+    warn: Callable[[str], None] = lambda message: None,
+    path: object = None,
+) -> str:
     """The page with unit `i` replaced by `translate(i, unit_text)`; markup from the source only.
     A fragment (see `is_whole_page`) comes back as one: no doctype, head or body added."""
     fragment = not is_whole_page(source)
@@ -97,8 +103,7 @@ def _relabel(el, lang: str) -> None:
 
 
 def _translated(pieces: list[tuple[str, str | None]]) -> bool:
-    return any(piece_lang is None and any(c.isalpha() for c in strip_placeholders(text))
-               for text, piece_lang in pieces)
+    return any(piece_lang is None and any(c.isalpha() for c in strip_placeholders(text)) for text, piece_lang in pieces)
 
 
 def _pieces(translation: Translation) -> list[tuple[str, str | None]]:

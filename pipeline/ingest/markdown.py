@@ -71,7 +71,7 @@ def parser() -> MarkdownIt:
 def blank_front_matter(text: str) -> str:
     """Front matter lines emptied (so line numbers stay) before Markdown sees them."""
     m = _FRONT_MATTER.match(text)
-    return "\n" * m.group(0).count("\n") + text[m.end():] if m else text
+    return "\n" * m.group(0).count("\n") + text[m.end() :] if m else text
 
 
 def read_markdown_document(path: Path, name: str, data: bytes) -> Document:
@@ -90,8 +90,11 @@ def extract_units(text: str, carriers: bool = False, path: object = None) -> lis
     tokens = parser().parse(blank_front_matter(text))
     too_deep = next((t for t in tokens if t.nesting == 1 and t.level >= MAX_NESTING - 1), None)
     if too_deep is not None:  # markdown-it silently skips what lies deeper
-        raise PipelineError(f"block quotes or lists nested more than {MAX_NESTING} deep; flatten them, "
-                            "nothing was read from this file", path=path, line=too_deep.map[0] + 1)
+        raise PipelineError(
+            f"block quotes or lists nested more than {MAX_NESTING} deep; flatten them, nothing was read from this file",
+            path=path,
+            line=too_deep.map[0] + 1,
+        )
     in_table = 0
     row: list[tuple[int, int]] = []  # where the cells of the table row being read lie in its line
     column = 0
@@ -126,8 +129,10 @@ def extract_units(text: str, carriers: bool = False, path: object = None) -> lis
         if unit is not None and (carriers or unit.kind != "carrier"):
             units.append(unit)
         for carrier in images:  # images and links: alt text and titles, as the HTML reader reads them
-            for name, value in (("alt", carrier.content if carrier.type == "image" else ""),
-                                ("title", carrier.attrs.get("title") or "")):
+            for name, value in (
+                ("alt", carrier.content if carrier.type == "image" else ""),
+                ("title", carrier.attrs.get("title") or ""),
+            ):
                 value = _SPACE.sub(" ", value).strip()
                 if any(c.isalpha() for c in value):
                     units.append(Unit("attribute", value, image=carrier, attribute=name))
@@ -145,8 +150,12 @@ def _html_block_units(token, lines: list[str], path: object) -> list[Unit]:
     opens: one that a later block closes (`<div>` … `</div>` around Markdown) is left as written,
     as is one holding a `<script>` or another element whose body is never translated."""
     start, end = token.map
-    if token.level != 0 or "\n".join(lines[start:end]).rstrip("\n") != token.content.rstrip("\n") \
-            or still_open(token.content, None) is not None or is_whole_page(token.content):
+    if (
+        token.level != 0
+        or "\n".join(lines[start:end]).rstrip("\n") != token.content.rstrip("\n")
+        or still_open(token.content, None) is not None
+        or is_whole_page(token.content)
+    ):
         return []
     depth: dict[str, int] = {}
     for m in _BLOCK_TAG.finditer(token.content):
@@ -164,11 +173,14 @@ def _inline_unit(kind: str, token, first_line: str, span: tuple[int, int] | None
     `span` in its line), and its images."""
     children = token.children or []
     prefix = _prefix(first_line, token.content) if span is None else ""
-    box = _TASK_BOX.match(children[0].content) if kind == "list item" and children and \
-        children[0].type == "text" else None
+    box = (
+        _TASK_BOX.match(children[0].content)
+        if kind == "list item" and children and children[0].type == "text"
+        else None
+    )
     if box is not None:  # the task box is markup, not text: it stays in the prefix
         prefix += box.group(0)
-        children = [dataclasses.replace(children[0], content=children[0].content[box.end():]), *children[1:]]
+        children = [dataclasses.replace(children[0], content=children[0].content[box.end() :]), *children[1:]]
     pieces: list[str] = []
     tokens: dict[int, object] = {}
     whole: set[int] = set()
@@ -231,8 +243,9 @@ def _cell_spans(line: str) -> list[tuple[int, int]]:
         spans.pop(0)
     if spans and spans[-1][0] == spans[-1][1]:
         spans.pop()
-    return [(a + len(line[a:b]) - len(line[a:b].lstrip()), b - len(line[a:b]) + len(line[a:b].rstrip()))
-            for a, b in spans]
+    return [
+        (a + len(line[a:b]) - len(line[a:b].lstrip()), b - len(line[a:b]) + len(line[a:b].rstrip())) for a, b in spans
+    ]
 
 
 def _cell(line: str, row: list[tuple[int, int]], column: int, content: str) -> tuple[int, int] | None:
@@ -264,8 +277,14 @@ def escape_markdown(text: str) -> str:
     return re.sub(r"^([ \t]*\d+)([.)])", r"\1\\\2", text)  # no numbered list: 2024\. …
 
 
-def rebuild_markdown(source: str, translate: Callable[[int, str], str],
-                     warn: Callable[[str], None] = lambda message: None, path: object = None, *, lang: str) -> str:
+def rebuild_markdown(
+    source: str,
+    translate: Callable[[int, str], str],
+    warn: Callable[[str], None] = lambda message: None,
+    path: object = None,
+    *,
+    lang: str,
+) -> str:
     """The document with unit `i` replaced by `translate(i, unit_text)`; `lang`: the BCP 47 tag of
     the translation, for the HTML blocks (see `pipeline.ingest.htmlpage`)."""
     text = source.replace("\r\n", "\n")

@@ -25,8 +25,7 @@ RAW_TEXT = frozenset("script style textarea title xmp iframe noembed noframes no
 NEVER_TRANSLATED = RAW_TEXT | frozenset("template code pre kbd samp var svg math".split())
 # A tag; bounded so that hostile input (`<a "` 20,000 times) costs linear time, not quadratic.
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])(?:[^<>\"']|\"[^\"]{0,4096}\"|'[^']{0,4096}')*>")
-_NO_TRANSLATE = re.compile(
-    r"""\stranslate\s*=\s*["']?\s*no\b|\sclass\s*=\s*(?:"[^"]*|'[^']*|)\bnotranslate\b""", re.I)
+_NO_TRANSLATE = re.compile(r"""\stranslate\s*=\s*["']?\s*no\b|\sclass\s*=\s*(?:"[^"]*|'[^']*|)\bnotranslate\b""", re.I)
 _OPEN_TAG = re.compile(open_tag)  # CommonMark's own definition, as its html_inline rule uses
 
 

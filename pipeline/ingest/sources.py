@@ -16,8 +16,10 @@ from pipeline.ingest import collect_sources, decode_source
 def read_sources(sources: list[str | Path]) -> dict[str, dict]:
     """name → {suffix, text} for every document named or found in a named folder, read as `run`
     reads them (the same names, so a catalogue's sentences are found again)."""
-    return {name: {"suffix": file.suffix.lower(), "text": decode_source(file.read_bytes(), file)}
-            for file, name in collect_sources(sources)}
+    return {
+        name: {"suffix": file.suffix.lower(), "text": decode_source(file.read_bytes(), file)}
+        for file, name in collect_sources(sources)
+    }
 
 
 def save_sources(path: Path, key: str, payloads: list[tuple[Path, str, bytes]]) -> None:
@@ -30,8 +32,9 @@ def save_sources(path: Path, key: str, payloads: list[tuple[Path, str, bytes]]) 
                 return
     except OSError:
         pass
-    documents = {name: {"suffix": file.suffix.lower(), "text": decode_source(data, file)}
-                 for file, name, data in payloads}
+    documents = {
+        name: {"suffix": file.suffix.lower(), "text": decode_source(data, file)} for file, name, data in payloads
+    }
     write_if_changed(path, head + json.dumps({"documents": documents}, ensure_ascii=False)[1:])
 
 
@@ -39,13 +42,16 @@ def load_sources(path: Path, key: str, segments: Path) -> dict[str, dict]:
     """The copy `save_sources` kept, when it is of the sources last segmented (`key`, read from
     `segments`)."""
     if not path.exists():
-        raise PipelineError("no copy of the sources in the work directory: name them, as `pipeline export "
-                            "--format FORMAT --to LOCALES SOURCE...` (the files or folders given to `run`)", path=path)
+        raise PipelineError(
+            "no copy of the sources in the work directory: name them, as `pipeline export "
+            "--format FORMAT --to LOCALES SOURCE...` (the files or folders given to `run`)",
+            path=path,
+        )
     data = json.loads(path.read_text(encoding="utf-8"))
     if data.get("key") != key:
-        raise PipelineError(f"sources copy does not match {segments.name}: run `pipeline segment SOURCES` again",
-                            path=path)
+        raise PipelineError(
+            f"sources copy does not match {segments.name}: run `pipeline segment SOURCES` again", path=path
+        )
     for name in data["documents"]:
         check_document_name(name, path)
     return data["documents"]
-

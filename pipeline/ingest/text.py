@@ -48,8 +48,9 @@ def decode(data: bytes, path: Path) -> str:
         line = data.count(b"\n", 0, nul) + 1
         if _looks_like_utf16(data):
             raise PipelineError("file looks like UTF-16 without a byte-order mark; save it as UTF-8", path=path)
-        raise PipelineError(f"file looks binary (NUL byte at byte offset {nul}); expected UTF-8 text",
-                            path=path, line=line)
+        raise PipelineError(
+            f"file looks binary (NUL byte at byte offset {nul}); expected UTF-8 text", path=path, line=line
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

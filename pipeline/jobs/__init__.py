@@ -22,15 +22,36 @@ from pipeline.jobs.segment_stage import SEGMENTER_VERSION, Segmented
 from pipeline.jobs.translate_stage import CHUNK, TRANSLATE_VERSION, TranslatorFactory, default_factory
 from pipeline.layout import Paths
 
-__all__ = ["CATALOG_VERSION", "CHUNK", "CatalogOptions", "LocaleStats", "Paths", "RunReport", "Runner",
-           "SEGMENTER_VERSION", "Segmented", "TRANSLATE_VERSION", "TranslatorFactory", "default_factory",
-           "run_all"]
+__all__ = [
+    "CATALOG_VERSION",
+    "CHUNK",
+    "CatalogOptions",
+    "LocaleStats",
+    "Paths",
+    "RunReport",
+    "Runner",
+    "SEGMENTER_VERSION",
+    "Segmented",
+    "TRANSLATE_VERSION",
+    "TranslatorFactory",
+    "default_factory",
+    "run_all",
+]
 
 
-def run_all(sources, locales: list[str], config: Config, paths: Paths, factory: TranslatorFactory = default_factory,
-            *, options: CatalogOptions = CatalogOptions(), artefact_patterns: tuple[str, ...] = (),
-            executor=None) -> RunReport:
+def run_all(
+    sources,
+    locales: list[str],
+    config: Config,
+    paths: Paths,
+    factory: TranslatorFactory = default_factory,
+    *,
+    options: CatalogOptions = CatalogOptions(),
+    artefact_patterns: tuple[str, ...] = (),
+    executor=None,
+) -> RunReport:
     """`pipeline run` as a function: every stage for every locale, under the runner's locks."""
-    with Runner(paths, config, options=options, artefact_patterns=artefact_patterns, executor=executor,
-                factory=factory) as runner:
+    with Runner(
+        paths, config, options=options, artefact_patterns=artefact_patterns, executor=executor, factory=factory
+    ) as runner:
         return runner.run(sources, locales)

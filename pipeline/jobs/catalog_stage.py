@@ -45,8 +45,7 @@ class Merged:
     held_back: list[str]  # warnings: approved entries left out of the .mo, each naming its line
 
 
-def written_texts(last: Written | None, digest: str | None, read: Parsed | None,
-                  wrap: bool) -> dict[str, str] | None:
+def written_texts(last: Written | None, digest: str | None, read: Parsed | None, wrap: bool) -> dict[str, str] | None:
     """When the file read is byte for byte the catalogue stage's last write (`last`), with the
     same layout: each entry's text by the digest of the fields it was written from, so entries
     that did not change are copied instead of formatted again (see `poformat.format_entries`)."""
@@ -56,28 +55,54 @@ def written_texts(last: Written | None, digest: str | None, read: Parsed | None,
     return dict(zip(written, read.blocks)) if isinstance(written, list) and len(written) == len(read.blocks) else None
 
 
-def render(po: polib.POFile, locale: str | None, old_text: str | None, previous: polib.POFile | None,
-           options: CatalogOptions, known: dict[str, str] | None) -> Rendered:
+def render(
+    po: polib.POFile,
+    locale: str | None,
+    old_text: str | None,
+    previous: polib.POFile | None,
+    options: CatalogOptions,
+    known: dict[str, str] | None,
+) -> Rendered:
     digests = [poformat.fields_digest(e) for e in po]
     text = pofile.render_catalog(po, locale, old_text, previous, options.wrap, options.project, known, digests)
     return Rendered(text, digests)
 
 
-def template(messages: list[pofile.Message], old_text: str | None, previous: polib.POFile | None,
-             options: CatalogOptions, known: dict[str, str] | None) -> Rendered:
+def template(
+    messages: list[pofile.Message],
+    old_text: str | None,
+    previous: polib.POFile | None,
+    options: CatalogOptions,
+    known: dict[str, str] | None,
+) -> Rendered:
     """The .pot: every message with its references, no translation."""
     return render(pofile.build_template(messages), None, old_text, previous, options, known)
 
 
-def merge(locale: str, existing: Parsed | None, old_text: str | None, messages: list[pofile.Message],
-          translations: dict, options: CatalogOptions, check,
-          known: dict[str, str] | None, po_name: str, mo_name: str) -> Merged:
+def merge(
+    locale: str,
+    existing: Parsed | None,
+    old_text: str | None,
+    messages: list[pofile.Message],
+    translations: dict,
+    options: CatalogOptions,
+    check,
+    known: dict[str, str] | None,
+    po_name: str,
+    mo_name: str,
+) -> Merged:
     """`locale`'s catalogue with this run's translations merged in (see `catalog.merge`), and its .mo.
     An approved entry whose placeholders or markup differ from its source stays out of the .mo,
     with a warning naming its line (see `qa.shipping`)."""
     previous = existing.po if existing is not None else None
-    po = merging.merge_catalog(previous, messages, translations, reviewed=reviewed_texts(previous),
-                               purge_obsolete=options.purge_obsolete, check=check)
+    po = merging.merge_catalog(
+        previous,
+        messages,
+        translations,
+        reviewed=reviewed_texts(previous),
+        purge_obsolete=options.purge_obsolete,
+        check=check,
+    )
     rendered = render(po, locale, old_text, previous, options, known)
     held = held_back(po)
     mo = mo_bytes(po, lambda e: ships(e) and id(e) not in held)
@@ -102,5 +127,8 @@ def held_back(po: polib.POFile) -> dict[int, str]:
 def _held_back_warnings(text: str, po_name: str, mo_name: str, po: polib.POFile, held: dict[int, str]) -> list[str]:
     """Warnings naming each held entry's line in the catalogue as written (parsed again: rare)."""
     lines = {(e.msgctxt, e.msgid): e.linenum for e in parse_po(text, wrapwidth=78).po} if text else {}
-    return [f"{po_name}:{lines.get((e.msgctxt, e.msgid), '?')}: left out of {mo_name}: {held[id(e)]}"
-            for e in po if id(e) in held]
+    return [
+        f"{po_name}:{lines.get((e.msgctxt, e.msgid), '?')}: left out of {mo_name}: {held[id(e)]}"
+        for e in po
+        if id(e) in held
+    ]

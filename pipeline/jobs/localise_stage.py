@@ -24,21 +24,37 @@ class Localised:
         return sum(len(t.findings) for t in self.translations.values())
 
     def to_cache(self, locale: str) -> dict:
-        return {"locale": locale, "findings": self.findings, "settings": self.settings, "translations": {
-            m: {"text": t.text, "mt": self.made_from.get(m), "model_id": t.model_id, "confidence": t.confidence,
-                "findings": [[f.check, f.message] for f in t.findings]}
-            for m, t in self.translations.items()}}
+        return {
+            "locale": locale,
+            "findings": self.findings,
+            "settings": self.settings,
+            "translations": {
+                m: {
+                    "text": t.text,
+                    "mt": self.made_from.get(m),
+                    "model_id": t.model_id,
+                    "confidence": t.confidence,
+                    "findings": [[f.check, f.message] for f in t.findings],
+                }
+                for m, t in self.translations.items()
+            },
+        }
 
     @classmethod
     def from_cache(cls, data: dict) -> Localised:
         records = data["translations"]
-        return cls(data["key"], {m: _translation(m, rec) for m, rec in records.items()}, data.get("settings"),
-                   {m: rec.get("mt") for m, rec in records.items()})
+        return cls(
+            data["key"],
+            {m: _translation(m, rec) for m, rec in records.items()},
+            data.get("settings"),
+            {m: rec.get("mt") for m, rec in records.items()},
+        )
 
 
 def _translation(msgid: str, rec: dict) -> Translation:
-    return Translation(msgid, rec["text"], rec["model_id"], tuple(Finding(c, m) for c, m in rec["findings"]),
-                       rec.get("confidence"))
+    return Translation(
+        msgid, rec["text"], rec["model_id"], tuple(Finding(c, m) for c, m in rec["findings"]), rec.get("confidence")
+    )
 
 
 def localise_key(config: Config, locale: str, raw_key: str) -> str:

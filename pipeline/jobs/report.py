@@ -25,10 +25,13 @@ class LocaleStats:
     untranslated: int = 0  # in batches that failed for good on a cluster; the next run retries them
 
     def line(self) -> str:
-        return (f"{self.locale}: {self.by_model} translated by {self.model_id or 'no model'}, "
-                f"{self.from_memory} reused from memory, {self.reviewed} reviewed kept"
-                + (f", {self.edited} edited kept" if self.edited else "") + f", {self.findings} QA findings"
-                + (f", {self.untranslated} left untranslated (failed batches)" if self.untranslated else ""))
+        return (
+            f"{self.locale}: {self.by_model} translated by {self.model_id or 'no model'}, "
+            f"{self.from_memory} reused from memory, {self.reviewed} reviewed kept"
+            + (f", {self.edited} edited kept" if self.edited else "")
+            + f", {self.findings} QA findings"
+            + (f", {self.untranslated} left untranslated (failed batches)" if self.untranslated else "")
+        )
 
 
 @dataclass
@@ -46,8 +49,12 @@ class RunReport:
         lines = [f"{self.segments} segments ({self.messages} unique) from {self.documents} document(s)"]
         if self.cleaned:
             places = [warning.split(": ", 1)[0] for warning in self.cleaned]
-            lines.append(f"control characters dropped or replaced in {len(places)} source line(s): "
-                         + ", ".join(places[:5]) + (", ..." if len(places) > 5 else "") + " (see the warnings)")
+            lines.append(
+                f"control characters dropped or replaced in {len(places)} source line(s): "
+                + ", ".join(places[:5])
+                + (", ..." if len(places) > 5 else "")
+                + " (see the warnings)"
+            )
         return "\n".join(lines + [s.line() for s in self.locales.values()] + licence_notes(self.locales.values()))
 
     def stats(self, locale: str) -> LocaleStats:

@@ -56,9 +56,16 @@ class Runner:
     `run`, or a stage alone (`segment`, `translate`, `localise`, `catalog`) continuing from what
     the last run left in the work directory."""
 
-    def __init__(self, paths: Paths, config: Config | None = None, *, options: CatalogOptions = CatalogOptions(),
-                 artefact_patterns: tuple[str, ...] = (), executor: Executor | None = None,
-                 factory: TranslatorFactory = default_factory):
+    def __init__(
+        self,
+        paths: Paths,
+        config: Config | None = None,
+        *,
+        options: CatalogOptions = CatalogOptions(),
+        artefact_patterns: tuple[str, ...] = (),
+        executor: Executor | None = None,
+        factory: TranslatorFactory = default_factory,
+    ):
         self.paths, self.config, self.options = paths, config, options
         self.artefact_patterns = tuple(artefact_patterns)
         self.executor = executor if executor is not None else LocalExecutor(factory)
@@ -107,8 +114,12 @@ class Runner:
                 planned = self._plan(segmented, locale, file)
                 expected = translate_key(self.config, locale, planned)
                 if self._current(locale, segmented, localise_key(self.config, locale, expected), file):
-                    self._record(locale, route=route, translated=TranslateStats(from_memory=len(planned.plan.todo)),
-                                 skipped=f"translate {locale}")
+                    self._record(
+                        locale,
+                        route=route,
+                        translated=TranslateStats(from_memory=len(planned.plan.todo)),
+                        skipped=f"translate {locale}",
+                    )
                     self.catalogs.done(file.path)
                     continue
                 raw = self._translate(locale, route, planned)
@@ -167,7 +178,9 @@ class Runner:
             segmented = self.segmented()
             # Every stage result and every catalogue to merge is checked before the first write,
             # so a missing stage or a broken catalogue of one locale leaves the others' files as they were.
-            left = {locale: self._left(entries.localised(locale), f"pipeline localize --to {locale}") for locale in locales}
+            left = {
+                locale: self._left(entries.localised(locale), f"pipeline localize --to {locale}") for locale in locales
+            }
             stale = []
             for locale in locales:
                 self._record(locale, findings=left[locale].get("findings", 0))
@@ -209,13 +222,27 @@ class Runner:
         cached = self.ledger.get(entries.translations(locale), key)
         if cached is not None:
             raw = Raw.from_cache(cached)
-            self._record(locale, route=route, translated=TranslateStats(from_memory=len(raw.outputs)),
-                         skipped=f"translate {locale}")
+            self._record(
+                locale,
+                route=route,
+                translated=TranslateStats(from_memory=len(raw.outputs)),
+                skipped=f"translate {locale}",
+            )
             return raw
         previous = self._previous(entries.translations(locale), Raw.from_cache)
         made = self._made.setdefault((route.settings_key(), route.tgt), set())
-        raw, stats = translate(planned.plan.todo, route, locale, key, translate_settings(self.config, route), previous,
-                               self.memory(), self.executor, made, self.config.glossary)
+        raw, stats = translate(
+            planned.plan.todo,
+            route,
+            locale,
+            key,
+            translate_settings(self.config, route),
+            previous,
+            self.memory(),
+            self.executor,
+            made,
+            self.config.glossary,
+        )
         self.ledger.put(entries.translations(locale), raw.key, raw.to_cache(locale))
         self._record(locale, route=route, translated=stats)
         return raw
@@ -243,8 +270,13 @@ class Runner:
         read = file.parsed() if ours else None  # else only its header matters
         previous = read.po if read is not None else pofile.read_header(pot)
         written = last.written if last is not None else None
-        rendered = catalog_stage.template(list(segmented.messages), file.text, previous, options,
-                                          catalog_stage.written_texts(written, file.digest, read, options.wrap))
+        rendered = catalog_stage.template(
+            list(segmented.messages),
+            file.text,
+            previous,
+            options,
+            catalog_stage.written_texts(written, file.digest, read, options.wrap),
+        )
         digest = self._write(file, rendered.text)
         self.ledger.put_template(TemplateStamp(key, Written(digest, options.wrap, rendered.digests)))
         return rendered.text is not None
@@ -254,14 +286,19 @@ class Runner:
         wrote from the same messages and translations: then nothing needs parsing or merging."""
         stamp = self.ledger.catalog(locale)
         wanted = self._catalog_key(locale, segmented, localised_key)
-        if stamp is None or not stamp.accepts(wanted) or stamp.written.file != file.digest \
-                or stamp.mo != caching.file_digest(self.paths.mo(locale)):
+        if (
+            stamp is None
+            or not stamp.accepts(wanted)
+            or stamp.written.file != file.digest
+            or stamp.mo != caching.file_digest(self.paths.mo(locale))
+        ):
             return False
         self._record(locale, status=stamp, skipped=f"catalog {locale}")
         return True
 
-    def _merge(self, locale: str, segmented: Segmented, localised: Localised, file: CatalogFile,
-               follow: bool) -> list[Path]:
+    def _merge(
+        self, locale: str, segmented: Segmented, localised: Localised, file: CatalogFile, follow: bool
+    ) -> list[Path]:
         """Merge into `locale`'s catalogue and write it and its .mo where they changed.
 
         `follow`: every message the plan asked for was translated. The merge itself changes who
@@ -276,14 +313,25 @@ class Runner:
         context = CheckContext(locale, self.config.glossary if self.config is not None else None)
         rules = rules_key(context)
         checked = self.ledger.checked(locale, rules)
-        check = RememberedChecks(lambda source, text: run_checks(source, text, context=context),
-                                 checked.pairs if checked is not None else None)
+        check = RememberedChecks(
+            lambda source, text: run_checks(source, text, context=context),
+            checked.pairs if checked is not None else None,
+        )
         messages = list(segmented.messages)
         merged = catalog_stage.merge(
-            locale, existing, file.text, messages, localised.translations, self.options, check,
-            catalog_stage.written_texts(stamp.written if stamp is not None else None, file.digest, existing,
-                                        self.options.wrap),
-            str(po_path), mo_path.name)
+            locale,
+            existing,
+            file.text,
+            messages,
+            localised.translations,
+            self.options,
+            check,
+            catalog_stage.written_texts(
+                stamp.written if stamp is not None else None, file.digest, existing, self.options.wrap
+            ),
+            str(po_path),
+            mo_path.name,
+        )
         changed = [po_path] if merged.rendered.text is not None else []
         po_digest = self._write(file, merged.rendered.text)  # the merge took its entries: the file is let go
         mo_digest = caching.file_digest(mo_path)
@@ -293,8 +341,11 @@ class Runner:
             changed.append(mo_path)
         self.report.warnings += merged.held_back
         replanned = plan_stage.plan(merged.po, messages)
-        self.ledger.put(entries.plan(locale), plan_key(segmented.key, po_digest, self.ledger.migration_key(locale)),
-                        replanned.to_cache())
+        self.ledger.put(
+            entries.plan(locale),
+            plan_key(segmented.key, po_digest, self.ledger.migration_key(locale)),
+            replanned.to_cache(),
+        )
         if check.computed or checked is None or len(check.record()) != len(checked.pairs):
             self.ledger.put_checked(locale, rules, CheckedPairs(check.record()))
         following = None
@@ -302,9 +353,15 @@ class Runner:
             next_key = localise_key(self.config, locale, translate_key(self.config, locale, replanned))
             following = self._catalog_key(locale, segmented, next_key)
         status = merged.status
-        new_stamp = CatalogStamp(self._catalog_key(locale, segmented, localised.key),
-                                 Written(po_digest, self.options.wrap, merged.rendered.digests), mo_digest,
-                                 status.qa_findings, status.reviewed, status.edited, following)
+        new_stamp = CatalogStamp(
+            self._catalog_key(locale, segmented, localised.key),
+            Written(po_digest, self.options.wrap, merged.rendered.digests),
+            mo_digest,
+            status.qa_findings,
+            status.reviewed,
+            status.edited,
+            following,
+        )
         self.ledger.put_catalog(locale, new_stamp)
         self._record(locale, status=new_stamp)
         return changed
@@ -323,10 +380,15 @@ class Runner:
 
     def _catalog_key(self, locale: str, segmented: Segmented, localised_key: str) -> str:
         glossary = self.config.glossary if self.config is not None else None
-        options = {"purge_obsolete": self.options.purge_obsolete, "wrap": self.options.wrap,
-                   "project": repr(self.options.project), "glossary": glossary.digest if glossary is not None else None}
-        return caching.key(segmented.key, localised_key, CATALOG_VERSION, sorted(options.items()),
-                           self.ledger.migration_key(locale))
+        options = {
+            "purge_obsolete": self.options.purge_obsolete,
+            "wrap": self.options.wrap,
+            "project": repr(self.options.project),
+            "glossary": glossary.digest if glossary is not None else None,
+        }
+        return caching.key(
+            segmented.key, localised_key, CATALOG_VERSION, sorted(options.items()), self.ledger.migration_key(locale)
+        )
 
     def _parsed(self, locale: str, file: CatalogFile) -> polib.POFile | None:
         """`locale`'s catalogue parsed, as this version reads it (see `Ledger.migrated`)."""
@@ -344,20 +406,32 @@ class Runner:
     def _left(self, entry: entries.Entry, command: str) -> dict:
         data = self.ledger.read(entry)
         if data is None:
-            raise PipelineError(f"no {entry.name}.json in the work directory: run `{command}` first",
-                                path=self.ledger.file(entry))
+            raise PipelineError(
+                f"no {entry.name}.json in the work directory: run `{command}` first", path=self.ledger.file(entry)
+            )
         return data
 
-    def _record(self, locale: str, *, route: Route | None = None, translated: TranslateStats | None = None,
-                findings: int | None = None, status: CatalogStamp | None = None, skipped: str | None = None) -> None:
+    def _record(
+        self,
+        locale: str,
+        *,
+        route: Route | None = None,
+        translated: TranslateStats | None = None,
+        findings: int | None = None,
+        status: CatalogStamp | None = None,
+        skipped: str | None = None,
+    ) -> None:
         """The report, filled here alone: the route and what the translate stage did, the QA
         findings of the localise stage, and what `pipeline status` says of the catalogue written."""
         stats = self.report.stats(locale)
         if route is not None:
             stats.model_id, stats.licence, stats.credits = route.model_id, route.licence, route.credits
         if translated is not None:
-            stats.by_model, stats.from_memory, stats.untranslated = (translated.by_model, translated.from_memory,
-                                                                     translated.untranslated)
+            stats.by_model, stats.from_memory, stats.untranslated = (
+                translated.by_model,
+                translated.from_memory,
+                translated.untranslated,
+            )
         if findings is not None:
             stats.findings = findings
         if status is not None:

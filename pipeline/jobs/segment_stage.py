@@ -54,8 +54,11 @@ class Segmented:
 
 
 def segment_key(payloads: list[Payload], artefact_patterns: tuple[str, ...]) -> str:
-    return caching.key(SEGMENTER_VERSION, list(artefact_patterns),
-                       [(name, hashlib.sha256(data).hexdigest()) for _, name, data in payloads])
+    return caching.key(
+        SEGMENTER_VERSION,
+        list(artefact_patterns),
+        [(name, hashlib.sha256(data).hexdigest()) for _, name, data in payloads],
+    )
 
 
 def segment(payloads: list[Payload], artefact_patterns: tuple[str, ...] = ()) -> Segmented:
@@ -68,13 +71,19 @@ def segment(payloads: list[Payload], artefact_patterns: tuple[str, ...] = ()) ->
         found = list(segment_document(doc))
         check_sentence_lengths(doc, found, file)
         segments.extend(found)
-    return Segmented(segment_key(payloads, artefact_patterns), [s.to_dict() for s in segments],
-                     tuple(name for _, name, _ in payloads))
+    return Segmented(
+        segment_key(payloads, artefact_patterns),
+        [s.to_dict() for s in segments],
+        tuple(name for _, name, _ in payloads),
+    )
 
 
 def cleaned_characters(payloads: list[Payload]) -> list[str]:
     """A warning per source line whose control characters the readers dropped or replaced (see
     `ingest.controls`), naming the file and line; found afresh on every run, cached or not, so a
     run says it for as long as a source holds them (a search of the bytes, for most files)."""
-    return [found.describe(str(file)) for file, _, data in payloads
-            for found in controls.scan(data, html=file.suffix.lower() in (".html", ".htm"))]
+    return [
+        found.describe(str(file))
+        for file, _, data in payloads
+        for found in controls.scan(data, html=file.suffix.lower() in (".html", ".htm"))
+    ]

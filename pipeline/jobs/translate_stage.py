@@ -33,8 +33,12 @@ class Raw:
     settings: str | None = None  # of the route that made them (see `translate_settings`)
 
     def to_cache(self, locale: str) -> dict:
-        return {"locale": locale, "model_id": self.model_id, "settings": self.settings,
-                "translations": {m: {"mt": out.text, "confidence": out.confidence} for m, out in self.outputs.items()}}
+        return {
+            "locale": locale,
+            "model_id": self.model_id,
+            "settings": self.settings,
+            "translations": {m: {"mt": out.text, "confidence": out.confidence} for m, out in self.outputs.items()},
+        }
 
     @classmethod
     def from_cache(cls, data: dict) -> Raw:
@@ -60,17 +64,30 @@ def translate_key(config: Config, locale: str, planned: Planned) -> str:
     return caching.key(TRANSLATE_VERSION, planned.key, route.settings_key(), route.tgt, config.glossary_key)
 
 
-def translate(todo: tuple[str, ...], route: Route, locale: str, key: str, settings: str, previous: Raw | None,
-              memory: TranslationMemory, executor, made_this_run: set[str], glossary=None) -> tuple[Raw, TranslateStats]:
+def translate(
+    todo: tuple[str, ...],
+    route: Route,
+    locale: str,
+    key: str,
+    settings: str,
+    previous: Raw | None,
+    memory: TranslationMemory,
+    executor,
+    made_this_run: set[str],
+    glossary=None,
+) -> tuple[Raw, TranslateStats]:
     """Raw machine translations for `todo`. Incremental: a message `previous` translated with the
     same `settings` keeps that output, so a daily update prepares and looks up only new messages.
     `made_this_run`: model inputs already translated in this run for this route (en and en_IN
     share them); they count as made by the model."""
     known = previous.outputs if previous is not None and previous.settings == settings else {}
     reused = {m: known[m] for m in todo if m in known}
-    raw = translate_raw([m for m in todo if m not in reused], route, memory, executor, CHUNK, locale,
-                        made_this_run, glossary)
+    raw = translate_raw(
+        [m for m in todo if m not in reused], route, memory, executor, CHUNK, locale, made_this_run, glossary
+    )
     outputs = {m: reused[m] if m in reused else raw.outputs[m] for m in todo if m in reused or m in raw.outputs}
     stamp = key if not raw.untranslated else caching.key(key, "incomplete")  # the next run retries the rest
-    return (Raw(stamp, outputs, route.model_id, settings),
-            TranslateStats(raw.by_model, raw.from_memory + len(reused), raw.untranslated))
+    return (
+        Raw(stamp, outputs, route.model_id, settings),
+        TranslateStats(raw.by_model, raw.from_memory + len(reused), raw.untranslated),
+    )

@@ -115,8 +115,13 @@ def check_markup(source: str, translation: str) -> list[Finding]:
     want = sorted((t.number, t.kind) for t in find_tags(source))
     got = sorted((t.number, t.kind) for t in find_tags(translation))
     if want != got:
-        findings.append(Finding("markup", "placeholders differ from the source: "
-                                + " ".join(f"<{n}>" for n in sorted({n for n, _ in set(want) ^ set(got)}))))
+        findings.append(
+            Finding(
+                "markup",
+                "placeholders differ from the source: "
+                + " ".join(f"<{n}>" for n in sorted({n for n, _ in set(want) ^ set(got)})),
+            )
+        )
     if not is_balanced(translation):
         findings.append(Finding("markup", "placeholders are not properly nested"))
     return findings
@@ -166,8 +171,12 @@ def restore_placeholders(source: str, translation: str) -> tuple[str, tuple[Find
     out.append(text[last:])
     findings = ()
     if approximate:
-        findings = (Finding("markup", "inline markup placed by position in the machine translation; "
-                                      "check which words each <n>…</n> wraps"),)
+        findings = (
+            Finding(
+                "markup",
+                "inline markup placed by position in the machine translation; check which words each <n>…</n> wraps",
+            ),
+        )
     return "".join(out), findings
 
 

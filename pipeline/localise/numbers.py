@@ -43,12 +43,31 @@ NUMBER = rf"(?<!{_D})(?<!{_D}[.,])(?:{_D}{{1,3}}(?:,{_D}{{2,3}})+(?!{_D})|{_D}+)
 
 # Scale words in a row multiply when each is larger: લાખ કરોડ = 10^12, હજાર કરોડ = 10^10, 千万 = 10^7.
 GUJARATI_SCALES = {
-    "હજાર": 10**3, "લાખ": 10**5, "કરોડ": 10**7, "અબજ": 10**9, "અરબ": 10**9, **BORROWED_SCALES,
+    "હજાર": 10**3,
+    "લાખ": 10**5,
+    "કરોડ": 10**7,
+    "અબજ": 10**9,
+    "અરબ": 10**9,
+    **BORROWED_SCALES,
 }
 ENGLISH_SCALES = {
-    "thousand": 10**3, "lakh": 10**5, "lakhs": 10**5, "lac": 10**5, "crore": 10**7, "crores": 10**7,
-    "million": 10**6, "billion": 10**9, "trillion": 10**12, "bn": 10**9, "mn": 10**6, "m": 10**6,
-    "cr": 10**7, "lacs": 10**5, "k": 10**3, "decades": 10, "decade": 10,
+    "thousand": 10**3,
+    "lakh": 10**5,
+    "lakhs": 10**5,
+    "lac": 10**5,
+    "crore": 10**7,
+    "crores": 10**7,
+    "million": 10**6,
+    "billion": 10**9,
+    "trillion": 10**12,
+    "bn": 10**9,
+    "mn": 10**6,
+    "m": 10**6,
+    "cr": 10**7,
+    "lacs": 10**5,
+    "k": 10**3,
+    "decades": 10,
+    "decade": 10,
 }
 CURRENCY_ONLY_SCALES = {"m", "k"}  # £40m is 40 million, $5k 5,000; 40m is 40 metres, a 5k run 5 km
 CHINESE_SCALES = {"百": 100, "千": 10**3, "万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
@@ -71,7 +90,8 @@ _ZH_SCALE_RE = _alternation(CHINESE_SCALES)
 # and more".
 _TARGET_NUMBER = re.compile(
     rf"(?P<num>{NUMBER})(?:(?:\s*|-)(?P<en>{_EN_SCALE_RE}(?:\s+{_EN_SCALE_RE})*)"  # 1.5-lakh, 4,500-crore
-    rf"|\s*[多余]?\s*(?P<zh>(?:{_ZH_SCALE_RE})+)(?![米克瓦卡焦帕赫]))?", re.IGNORECASE
+    rf"|\s*[多余]?\s*(?P<zh>(?:{_ZH_SCALE_RE})+)(?![米克瓦卡焦帕赫]))?",
+    re.IGNORECASE,
 )
 _TARGET_SCALE_WORD = re.compile(rf"{_alternation(ENGLISH_SCALES)}\b|{_ZH_SCALE_RE}", re.IGNORECASE)
 # 2019-20: a fiscal or season year, not a range 2019 to 20 (nor 20 sharing a later scale word).
@@ -94,8 +114,10 @@ _ZH_DECADE = re.compile(r"(?:(?<!\d)(?P<century>\d{1,2})\s*|(?P<last>上个?)|�
 # "one in five", "3 out of 10": a share, which the other side may give as a percentage (20 ટકા,
 # 五分之一) or as its two numbers (પાંચમાંથી એક).
 _TARGET_SHARE = re.compile(r"(?<![\d.,])(?P<part>\d+)\s+(?:in|out\s+of|of\s+every)\s+(?P<whole>\d+)(?![\d.,])", re.I)
-_SOURCE_SHARE = re.compile(rf"(?P<whole>{NUMBER})(?:\s*|\s+[\u0A80-\u0AFF]+)(?:માંથી|\s+પૈકી)\s+"
-                           rf"(?:[\u0A80-\u0AFF]+\s+)?(?P<part>{NUMBER})(?![.,]?{_D})")
+_SOURCE_SHARE = re.compile(
+    rf"(?P<whole>{NUMBER})(?:\s*|\s+[\u0A80-\u0AFF]+)(?:માંથી|\s+પૈકી)\s+"
+    rf"(?:[\u0A80-\u0AFF]+\s+)?(?P<part>{NUMBER})(?![.,]?{_D})"
+)
 _CURRENCY_AFTER = re.compile(r"\s*(?:રૂપિયા|રૂ\.|rupees?|卢比|元|美元|欧元|dollars?|euros?)")
 
 
@@ -190,8 +212,10 @@ def _split_years(text: str) -> list[Number]:
         first, second = int(to_ascii_digits(m.group("first"))), int(to_ascii_digits(m.group("second")))
         if 1000 <= first <= 2100 and second == (first + 1) % 100:
             span = m.group(0)
-            found += [Number(m.start(), m.end(), span, Decimal(first), Decimal(first), "year"),
-                      Number(m.start(), m.end(), span, Decimal(second), Decimal(first + 1), "year")]
+            found += [
+                Number(m.start(), m.end(), span, Decimal(first), Decimal(first), "year"),
+                Number(m.start(), m.end(), span, Decimal(second), Decimal(first + 1), "year"),
+            ]
     return found
 
 
@@ -217,7 +241,11 @@ def _scan(text: str, dates, times, pattern, scale_words) -> tuple[list[Number], 
             continue
         words = scale_words(next((w for k, w in m.groupdict().items() if k != "num" and w), ""))
         end = m.end()
-        if words and words[0][0].lower() in CURRENCY_ONLY_SCALES and not _CURRENCY_BEFORE.search(text[: m.start()][-5:]):
+        if (
+            words
+            and words[0][0].lower() in CURRENCY_ONLY_SCALES
+            and not _CURRENCY_BEFORE.search(text[: m.start()][-5:])
+        ):
             words, end = [], m.end("num")  # 40m: metres, not millions
         scale = _scale([value for _, value in words])
         kind = _kind(raw, digits_value, scale != 1, text[: m.start()], text[end:])
@@ -225,8 +253,19 @@ def _scan(text: str, dates, times, pattern, scale_words) -> tuple[list[Number], 
         before = text[max(0, m.start() - 24) : m.start()]
         power = raw in ("2", "3") and bool(_UNIT_POWER.search(before))
         named = not power and bool(_NAMED.search(before))
-        found.append(Number(m.start(), end, text[m.start() : end], digits_value, digits_value * scale,
-                            "code" if named or power else kind, "," in raw, named or power, named=named))
+        found.append(
+            Number(
+                m.start(),
+                end,
+                text[m.start() : end],
+                digits_value,
+                digits_value * scale,
+                "code" if named or power else kind,
+                "," in raw,
+                named or power,
+                named=named,
+            )
+        )
         taken.append((m.start(), end))
     return sorted(found, key=lambda n: n.start), taken
 
@@ -246,22 +285,34 @@ def _share_scales(numbers: list[Number], text: str) -> list[Number]:
     out = list(numbers)
     for i in range(len(out) - 1):
         a, b = out[i], out[i + 1]
-        if (a.value == a.digits_value and b.value != b.digits_value and a.kind == b.kind == "amount" and a.value < 1000
-                and a.end <= b.start and _RANGE.fullmatch(text[a.end : b.start])):
+        if (
+            a.value == a.digits_value
+            and b.value != b.digits_value
+            and a.kind == b.kind == "amount"
+            and a.value < 1000
+            and a.end <= b.start
+            and _RANGE.fullmatch(text[a.end : b.start])
+        ):
             out[i] = Number(a.start, a.end, a.text, a.digits_value, a.value * b.value / b.digits_value, "amount")
     return out
 
 
 def _merge_compounds(numbers: list[Number], text: str) -> list[Number]:
-    """"2 લાખ 50 હજાર" is one number, 250000: a scaled number followed by a smaller-scaled one;
+    """ "2 લાખ 50 હજાર" is one number, 250000: a scaled number followed by a smaller-scaled one;
     a scale word after the last part counts the whole (૩ લાખ ૨૦ હજાર કરોડ = 3,20,000 crore)."""
     out: list[Number] = []
     leads: list[int | None] = []  # the first scale word of each number's last part; None: closed
     for n in numbers:
         steps = [v for _, v in _gujarati_scale_words(text[n.start : n.end])] if n.start >= 0 else []
         prev = out[-1] if out else None
-        if (prev and leads[-1] and steps and steps[0] < leads[-1] and {prev.kind, n.kind} <= _AMOUNTS
-                and not text[prev.end : n.start].strip()):
+        if (
+            prev
+            and leads[-1]
+            and steps
+            and steps[0] < leads[-1]
+            and {prev.kind, n.kind} <= _AMOUNTS
+            and not text[prev.end : n.start].strip()
+        ):
             counted_in = _scale(steps) // steps[0]  # the કરોડ of "20 હજાર કરોડ"
             value = (prev.value + n.digits_value * steps[0]) * counted_in
             kind = "currency" if "currency" in (prev.kind, n.kind) else "amount"
@@ -289,8 +340,16 @@ def _with_fraction_words(numbers: list[Number], text: str) -> list[Number]:
             hour, minutes = divmod(digits * 60, 60)
             out += [Number(before.start(), n.end, text[before.start() : n.end], v, v, "time") for v in (hour, minutes)]
         else:
-            out.append(Number(before.start(), n.end, text[before.start() : n.end], digits,
-                              n.value / n.digits_value * digits, n.kind))
+            out.append(
+                Number(
+                    before.start(),
+                    n.end,
+                    text[before.start() : n.end],
+                    digits,
+                    n.value / n.digits_value * digits,
+                    n.kind,
+                )
+            )
     return out
 
 
@@ -317,13 +376,14 @@ def find_source_numbers(text: str) -> list[Number]:
     readings = _decade_readings(found, text, _GU_DECADE_AFTER)
     for start, end in taken:
         text = _blank(text, start, end)
-    words = readings + [Number(-1, -1, "", v, v, "amount", soft=not sure, spelt=True)
-                        for v, sure in gujarati_word_values(text)]
+    words = readings + [
+        Number(-1, -1, "", v, v, "amount", soft=not sure, spelt=True) for v, sure in gujarati_word_values(text)
+    ]
     return found + words
 
 
 def _share_readings(numbers: list[Number], text: str, pattern: re.Pattern) -> list[Number]:
-    """"1 in 5", "5માંથી 1": a share, which the other side may write as its two numbers or as a
+    """ "1 in 5", "5માંથી 1": a share, which the other side may write as its two numbers or as a
     percentage (20 ટકા, 五分之一). Its numbers become soft, and the share is added as a soft
     number of kind "share" whose value is the percentage and whose `parts` are the two numbers
     (the numbers check asks for one or the other)."""
@@ -349,7 +409,8 @@ def _target_digits(text: str) -> tuple[list[Number], list[tuple[int, int]]]:
     found, taken = _scan(text, find_target_dates, find_target_times, _TARGET_NUMBER, _target_scale_words)
     found = _share_readings(_share_scales(found, text), text, _TARGET_SHARE)
     readings = _decade_readings(found, text, _TARGET_DECADE_AFTER) + [
-        Number(-1, -1, n.text, n.value % 100, n.value % 100, "year", soft=True) for n in decades]  # the 70s
+        Number(-1, -1, n.text, n.value % 100, n.value % 100, "year", soft=True) for n in decades
+    ]  # the 70s
     taken += [(n.start, n.end) for n in decades]
     found = sorted(decades + [_soften(n) if n.kind == "month" else n for n in found], key=lambda n: n.start)
     return found + readings, taken

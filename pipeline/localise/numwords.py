@@ -14,27 +14,91 @@ import warnings
 from decimal import Decimal
 
 _GU_WORDS = {
-    "શૂન્ય": 0, "એક": 1, "બે": 2, "ત્રણ": 3, "ચાર": 4, "પાંચ": 5, "છ": 6, "સાત": 7, "આઠ": 8, "નવ": 9,
-    "દસ": 10, "દશ": 10, "અગિયાર": 11, "બાર": 12, "તેર": 13, "ચૌદ": 14, "પંદર": 15, "સોળ": 16,
-    "સત્તર": 17, "અઢાર": 18, "ઓગણીસ": 19, "વીસ": 20, "એકવીસ": 21, "બાવીસ": 22, "ત્રેવીસ": 23,
-    "ચોવીસ": 24, "પચ્ચીસ": 25, "પચીસ": 25, "ત્રીસ": 30, "પાંત્રીસ": 35, "ચાલીસ": 40, "ચાળીસ": 40,
-    "પિસ્તાલીસ": 45, "પચાસ": 50, "સાઠ": 60, "સાઈઠ": 60, "સિત્તેર": 70, "પંચોતેર": 75, "એંસી": 80,
-    "એંશી": 80, "નેવું": 90, "સો": 100, "સેંકડો": 100, "હજારો": 1000, "લાખો": 100000,
-    "અડધો": Decimal("0.5"), "અડધા": Decimal("0.5"), "અડધી": Decimal("0.5"), "દોઢ": Decimal("1.5"),
-    "અઢી": Decimal("2.5"), "બમણ": 2, "ત્રણગણ": 3, "બેવડ": 2,
+    "શૂન્ય": 0,
+    "એક": 1,
+    "બે": 2,
+    "ત્રણ": 3,
+    "ચાર": 4,
+    "પાંચ": 5,
+    "છ": 6,
+    "સાત": 7,
+    "આઠ": 8,
+    "નવ": 9,
+    "દસ": 10,
+    "દશ": 10,
+    "અગિયાર": 11,
+    "બાર": 12,
+    "તેર": 13,
+    "ચૌદ": 14,
+    "પંદર": 15,
+    "સોળ": 16,
+    "સત્તર": 17,
+    "અઢાર": 18,
+    "ઓગણીસ": 19,
+    "વીસ": 20,
+    "એકવીસ": 21,
+    "બાવીસ": 22,
+    "ત્રેવીસ": 23,
+    "ચોવીસ": 24,
+    "પચ્ચીસ": 25,
+    "પચીસ": 25,
+    "ત્રીસ": 30,
+    "પાંત્રીસ": 35,
+    "ચાલીસ": 40,
+    "ચાળીસ": 40,
+    "પિસ્તાલીસ": 45,
+    "પચાસ": 50,
+    "સાઠ": 60,
+    "સાઈઠ": 60,
+    "સિત્તેર": 70,
+    "પંચોતેર": 75,
+    "એંસી": 80,
+    "એંશી": 80,
+    "નેવું": 90,
+    "સો": 100,
+    "સેંકડો": 100,
+    "હજારો": 1000,
+    "લાખો": 100000,
+    "અડધો": Decimal("0.5"),
+    "અડધા": Decimal("0.5"),
+    "અડધી": Decimal("0.5"),
+    "દોઢ": Decimal("1.5"),
+    "અઢી": Decimal("2.5"),
+    "બમણ": 2,
+    "ત્રણગણ": 3,
+    "બેવડ": 2,
     # ordinals
-    "પ્રથમ": 1, "પહેલ": 1, "બીજ": 2, "ત્રીજ": 3, "ચોથ": 4, "પાંચમ": 5, "છઠ્ઠ": 6, "સાતમ": 7,
-    "આઠમ": 8, "નવમ": 9, "દસમ": 10,
+    "પ્રથમ": 1,
+    "પહેલ": 1,
+    "બીજ": 2,
+    "ત્રીજ": 3,
+    "ચોથ": 4,
+    "પાંચમ": 5,
+    "છઠ્ઠ": 6,
+    "સાતમ": 7,
+    "આઠમ": 8,
+    "નવમ": 9,
+    "દસમ": 10,
 }
 
 # Scale words borrowed from English, in every spelling news uses (ઇ/ઈ and િ/ી vary freely).
 BORROWED_SCALES = {
     f"{stem}{i}લ{j}યન": value
-    for stem, value in (("મ", 10**6), ("બ", 10**9), ("ટ્ર", 10**12)) for i in ("િ", "ી") for j in ("િ", "ી")
+    for stem, value in (("મ", 10**6), ("બ", 10**9), ("ટ્ર", 10**12))
+    for i in ("િ", "ી")
+    for j in ("િ", "ી")
 }
 GUJARATI_WORD_SCALES = {
-    "સો": 100, "હજાર": 10**3, "લાખ": 10**5, "કરોડ": 10**7, "અબજ": 10**9, "અરબ": 10**9,
-    **BORROWED_SCALES, "દશક": 10, "દાયક": 10, "ડઝન": 12,
+    "સો": 100,
+    "હજાર": 10**3,
+    "લાખ": 10**5,
+    "કરોડ": 10**7,
+    "અબજ": 10**9,
+    "અરબ": 10**9,
+    **BORROWED_SCALES,
+    "દશક": 10,
+    "દાયક": 10,
+    "ડઝન": 12,
 }
 # What may follow a scale word in the same word: a plural or oblique vowel and a case ending
 # (હજારો, દાયકામાં, લાખનો); anything else makes another word (સોમવાર "Monday", સોનું "gold").
@@ -92,22 +156,35 @@ def gujarati_word_values(text: str) -> list[tuple[Decimal, bool]]:
         found = numbers[i]
         following = words[i + 1] if i + 1 < len(words) else ""
         next_word = following if following and not text[matches[i].end() : matches[i + 1].start()].strip() else ""
-        fraction_alone = found is None and word in FRACTION_WORDS and word != "સાડા" and (
-            i + 1 == len(words) or numbers[i + 1] is None)
+        fraction_alone = (
+            found is None
+            and word in FRACTION_WORDS
+            and word != "સાડા"
+            and (i + 1 == len(words) or numbers[i + 1] is None)
+        )
         if fraction_alone:
             found = (1 + FRACTION_WORDS[word], False)  # સવા લાખ = 125,000, પોણા લાખ = 75,000
         if found is None:
             continue
         value, sure = found
         fraction = FRACTION_WORDS.get(words[i - 1]) if i and not fraction_alone else None
-        paired = any(0 <= j < len(words) and numbers[j] is not None
-                     and _PAIRED.fullmatch(text[matches[min(i, j)].end() : matches[max(i, j)].start()])
-                     for j in (i - 2, i - 1, i + 1, i + 2))
-        if sure and (fraction is not None or paired or i in shared or _only_may(word, words[i - 1] if i else "", next_word)):
+        paired = any(
+            0 <= j < len(words)
+            and numbers[j] is not None
+            and _PAIRED.fullmatch(text[matches[min(i, j)].end() : matches[max(i, j)].start()])
+            for j in (i - 2, i - 1, i + 1, i + 2)
+        )
+        if sure and (
+            fraction is not None or paired or i in shared or _only_may(word, words[i - 1] if i else "", next_word)
+        ):
             sure = False
         scale = gujarati_scale(following)
-        if word in _ARTICLE_LIKE and fraction is None and not paired and (
-                following.startswith(_PERCENT_WORD) or ((scale or 0) >= 100 and not following.startswith("અરબ"))):
+        if (
+            word in _ARTICLE_LIKE
+            and fraction is None
+            and not paired
+            and (following.startswith(_PERCENT_WORD) or ((scale or 0) >= 100 and not following.startswith("અરબ")))
+        ):
             sure = True  # એક હજાર, એક ટકા: "a thousand" and "one percent" are still numbers (અરબ is also "Arab")
         if scale == 10 and word.endswith(_GENITIVES) and value < 100 and not value % 10:
             scale = None  # એંશીના દાયકામાં: the eighties, 1980 or 2080, not 800
@@ -127,13 +204,15 @@ def gujarati_word_values(text: str) -> list[tuple[Decimal, bool]]:
 
 
 def _share_values(words: list[str], numbers: list) -> tuple[list[tuple[Decimal, bool]], set[int]]:
-    """"પાંચમાંથી એક", "દસ લોકોમાંથી ત્રણ", "પાંચ પૈકી બે": a share, which a translation may give as
+    """ "પાંચમાંથી એક", "દસ લોકોમાંથી ત્રણ", "પાંચ પૈકી બે": a share, which a translation may give as
     its two numbers or as a percentage (one in five, 20%, 五分之一). Returns the percentages (soft)
     and the positions of the words in a share (which become soft too)."""
     values, shared = [], set()
     for i, found in enumerate(numbers):
-        out_of = next((j for j in (i, i + 1) if j < len(words) and (words[j].endswith("માંથી")
-                       or (j > i and words[j] == "પૈકી"))), None)
+        out_of = next(
+            (j for j in (i, i + 1) if j < len(words) and (words[j].endswith("માંથી") or (j > i and words[j] == "પૈકી"))),
+            None,
+        )
         part = numbers[out_of + 1] if out_of is not None and out_of + 1 < len(words) else None
         if found is None or part is None or not found[0]:
             continue
@@ -145,8 +224,10 @@ def _share_values(words: list[str], numbers: list) -> tuple[list[tuple[Decimal, 
 
 
 # After બાર, words that show it is a bar, not twelve: what follows a noun, not a count.
-_NOT_COUNTED = frozenset("""પર માં માટે સાથે પાસે નજીક અંદર બહાર સામે તરફ સુધી અને કે અથવા પણ તથા તેમજ છે હતો હતી
-    હતું હતા હતાં નથી જ તો બંધ""".split())
+_NOT_COUNTED = frozenset(
+    """પર માં માટે સાથે પાસે નજીક અંદર બહાર સામે તરફ સુધી અને કે અથવા પણ તથા તેમજ છે હતો હતી
+    હતું હતા હતાં નથી જ તો બંધ""".split()
+)
 _BAR_COMPOUNDS = ("કાઉન્સિલ", "એસોસિએશન", "એસોસિયેશન")  # the bar council, the bar association
 _SINGULAR = ("એક", "કોઈ", "દરેક", "કોઈપણ")  # a bar, any bar: twelve would not take these
 
@@ -155,10 +236,21 @@ def _only_may(word: str, before: str, following: str) -> bool:
     """A cardinal word that need not come out as digits: a multiplier (ત્રણ ગણા), સો ટકા ("fully",
     "surely" as often as "a hundred percent"), and the "bar" of શહેરના બાર, એક બાર, બાર પર, બારમાં
     (twelve is બાર before what it counts)."""
-    return (following.startswith("ગણ") or (word == "સો" and following.startswith("ટકા"))
-            or (word.startswith("બાર") and (word != "બાર" or before.endswith(_GENITIVES) or before in _SINGULAR
-                                             or not following or following in _NOT_COUNTED
-                                             or following.startswith(_BAR_COMPOUNDS))))
+    return (
+        following.startswith("ગણ")
+        or (word == "સો" and following.startswith("ટકા"))
+        or (
+            word.startswith("બાર")
+            and (
+                word != "બાર"
+                or before.endswith(_GENITIVES)
+                or before in _SINGULAR
+                or not following
+                or following in _NOT_COUNTED
+                or following.startswith(_BAR_COMPOUNDS)
+            )
+        )
+    )
 
 
 def gujarati_scale(word: str) -> int | None:
@@ -170,20 +262,48 @@ def gujarati_scale(word: str) -> int | None:
 
 
 # Multipliers: "tripled" or "threefold" may stand for ત્રણ ગણા or 3 ગણો.
-_EN_MULTIPLIERS = {"double": 2, "doubled": 2, "doubles": 2, "twice": 2, "twofold": 2, "triple": 3, "tripled": 3,
-                   "triples": 3, "thrice": 3, "threefold": 3, "quadruple": 4, "quadrupled": 4, "fourfold": 4,
-                   "fivefold": 5, "tenfold": 10, "hundredfold": 100}
+_EN_MULTIPLIERS = {
+    "double": 2,
+    "doubled": 2,
+    "doubles": 2,
+    "twice": 2,
+    "twofold": 2,
+    "triple": 3,
+    "tripled": 3,
+    "triples": 3,
+    "thrice": 3,
+    "threefold": 3,
+    "quadruple": 4,
+    "quadrupled": 4,
+    "fourfold": 4,
+    "fivefold": 5,
+    "tenfold": 10,
+    "hundredfold": 100,
+}
 # Fractions that may stand for a percentage: half (50 ટકા), a quarter, one-fifth, two-thirds.
-_EN_FRACTIONS = {"half": 50, "a third": Decimal("33.3"), "one third": Decimal("33.3"), "two thirds": Decimal("66.7"),
-                 "a quarter": 25, "one quarter": 25, "one fourth": 25, "three quarters": 75, "three fourths": 75,
-                 "a fifth": 20, "one fifth": 20, "two fifths": 40, "a tenth": 10, "one tenth": 10}
+_EN_FRACTIONS = {
+    "half": 50,
+    "a third": Decimal("33.3"),
+    "one third": Decimal("33.3"),
+    "two thirds": Decimal("66.7"),
+    "a quarter": 25,
+    "one quarter": 25,
+    "one fourth": 25,
+    "three quarters": 75,
+    "three fourths": 75,
+    "a fifth": 20,
+    "one fifth": 20,
+    "two fifths": 40,
+    "a tenth": 10,
+    "one tenth": 10,
+}
 _EN_FRACTION = re.compile(r"\b(" + "|".join(_EN_FRACTIONS).replace(" ", "[ -]") + r")\b", re.IGNORECASE)
 _EN_AND_A_HALF = re.compile(r"\b(\d+) and a half\b")  # three and a half = 3.5
 _EN_MULTIPLIER = re.compile(r"\b(" + "|".join(_EN_MULTIPLIERS) + r")\b", re.IGNORECASE)
 
 
 def english_words_to_digits(text: str) -> str:
-    """"five", "two thousand and twenty", "ten million", "first", "tripled" → 5, 2020, 10000000, 1st, 3."""
+    """ "five", "two thousand and twenty", "ten million", "first", "tripled" → 5, 2020, 10000000, 1st, 3."""
     from text_to_num import alpha2digit
 
     text = _EN_MULTIPLIER.sub(lambda m: f"{m.group(0)} ({_EN_MULTIPLIERS[m.group(1).lower()]})", text)
@@ -192,9 +312,23 @@ def english_words_to_digits(text: str) -> str:
 
 
 # Vague round quantities: 上万 "tens of thousands", 数千 "thousands" (数千万 = tens of millions).
-_ZH_VAGUE = {"成千上万": "1000", "上万": "10000", "数万": "10000", "几万": "10000", "上千": "1000", "数千": "1000",
-             "几千": "1000", "上百": "100", "数百": "100", "几百": "100", "百分之百": "百分之一百",
-             "翻了一番": "2倍", "翻一番": "2倍", "翻了两番": "4倍", "翻两番": "4倍"}  # doubled, quadrupled
+_ZH_VAGUE = {
+    "成千上万": "1000",
+    "上万": "10000",
+    "数万": "10000",
+    "几万": "10000",
+    "上千": "1000",
+    "数千": "1000",
+    "几千": "1000",
+    "上百": "100",
+    "数百": "100",
+    "几百": "100",
+    "百分之百": "百分之一百",
+    "翻了一番": "2倍",
+    "翻一番": "2倍",
+    "翻了两番": "4倍",
+    "翻两番": "4倍",
+}  # doubled, quadrupled
 _ZH_VAGUE_RE = re.compile("|".join(sorted(_ZH_VAGUE, key=len, reverse=True)))
 _ZH_NUMERAL = "[〇零一二两三四五六七八九十百千万0-9.]+"
 _ZH_FRACTION = re.compile(rf"({_ZH_NUMERAL})分之({_ZH_NUMERAL})")
@@ -210,7 +344,8 @@ _ZH_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿0-9"
 _ZH_NOT_NUMBERS = re.compile(
     f"(?<![{_ZH_NUMERAL_CHARS}第])(?:十分(?![钟之])|十足|三明治|一些|一举|一起|一直|一定|一样|一般|一切|一旦|一致|一同|一再|一边|一下|一点|一会|一流|一共"
     "|一向|一味|一律|一贯|一概|一并|一体|一系列|一心一意|一模一样|一无所知|一带一路|一口气|统一|唯一|同一|不一|进一步"
-    f"|(?:周|星期|礼拜)[一二三四五六日天])(?![{_ZH_NUMERAL_CHARS}])")
+    f"|(?:周|星期|礼拜)[一二三四五六日天])(?![{_ZH_NUMERAL_CHARS}])"
+)
 
 
 def chinese_numerals_to_digits(text: str) -> str:

@@ -23,12 +23,15 @@ _PATTERNS = (
     ("markup", r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s+[^<>]*?)?\s*/?>|&(?:[A-Za-z]+|#[0-9]+|#x[0-9A-Fa-f]+);|`[^`\n]+`"),
     # printf and Python formats, Python/ICU braces, i18next interpolation (`{{- name}}`, `{{count, number}}`)
     # and nesting (`$t(key)`), shell-style `${name}`: all run by the site, not shown.
-    ("placeholder", r"%(?:\([A-Za-z_][A-Za-z0-9_]*\))?[-+#0]*(?:\d+\$)?\d*(?:\.\d+)?[sdifFeEgGxXouc](?![A-Za-z])"
-                    r"|\{\{?[A-Za-z_0-9][A-Za-z0-9_.\[\]]*(?:![rsa])?(?::[^{}]*)?\}\}?|\$\{[A-Za-z_][A-Za-z0-9_]*\}"
-                    r"|\{\{-?\s*[A-Za-z_][\w.]*\s*(?:,[^{}\n]*)?\}\}|\$t\([^()\n]*\)"
-                    # Weblate's stand-ins for markup and format strings in a text it sends to a
-                    # machine translation service ([X0X], [X12X]): put back by Weblate afterwards.
-                    r"|\[X\d{1,4}X\]"),
+    (
+        "placeholder",
+        r"%(?:\([A-Za-z_][A-Za-z0-9_]*\))?[-+#0]*(?:\d+\$)?\d*(?:\.\d+)?[sdifFeEgGxXouc](?![A-Za-z])"
+        r"|\{\{?[A-Za-z_0-9][A-Za-z0-9_.\[\]]*(?:![rsa])?(?::[^{}]*)?\}\}?|\$\{[A-Za-z_][A-Za-z0-9_]*\}"
+        r"|\{\{-?\s*[A-Za-z_][\w.]*\s*(?:,[^{}\n]*)?\}\}|\$t\([^()\n]*\)"
+        # Weblate's stand-ins for markup and format strings in a text it sends to a
+        # machine translation service ([X0X], [X12X]): put back by Weblate afterwards.
+        r"|\[X\d{1,4}X\]",
+    ),
     ("citation", r"\[\d{1,3}\]"),
 )
 _SPAN = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _PATTERNS))

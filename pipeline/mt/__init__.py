@@ -46,12 +46,15 @@ def resolve_backend(spec: ModelSpec) -> str:
             raise PipelineError(
                 f"model {spec.name!r}: IndicTrans2 models run on the CTranslate2 backend only (transformers "
                 "would need the model repository's own code, which this program never runs); set backend: "
-                "ctranslate2 (or auto)")
+                "ctranslate2 (or auto)"
+            )
         return "transformers"
     if spec.backend == "ctranslate2":
         if not supports(spec):
-            raise PipelineError(f"model {spec.name!r}: CTranslate2 cannot serve {spec.family} models; "
-                                "set backend: transformers (or auto)")
+            raise PipelineError(
+                f"model {spec.name!r}: CTranslate2 cannot serve {spec.family} models; "
+                "set backend: transformers (or auto)"
+            )
         return "ctranslate2"
     if spec.backend == "auto":
         return "ctranslate2" if supports(spec) else "transformers"

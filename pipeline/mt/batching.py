@@ -127,8 +127,13 @@ class BatchedTranslator:
                     reported += finished
         if progress is not None and len(texts) > reported:
             progress(len(texts) - reported)  # blank inputs, or nothing to translate at all
-        joined = {t: Scored(families.join_pieces([done[p].text for p in pieces_of[t]], tgt),
-                            confidence(done[p] for p in pieces_of[t])) for t in unique}
+        joined = {
+            t: Scored(
+                families.join_pieces([done[p].text for p in pieces_of[t]], tgt),
+                confidence(done[p] for p in pieces_of[t]),
+            )
+            for t in unique
+        }
         return [joined.get(t, Scored("")) for t in texts]
 
 

@@ -25,16 +25,23 @@ TOKENIZER_FILES: dict[str, tuple[tuple[str, ...], ...]] = {
     "marian": (("vocab.json", "source.spm", "target.spm"),),
     "madlad": (("tokenizer.json",), ("spiece.model",)),
 }
-WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin",
-                "pytorch_model.bin.index.json")
+WEIGHT_FILES = (
+    "model.safetensors",
+    "model.safetensors.index.json",
+    "pytorch_model.bin",
+    "pytorch_model.bin.index.json",
+)
 
 
 def check_model_folder(spec: ModelSpec, folder: Path) -> None:
     """ModelUnavailable unless `folder` holds a config, the tokenizer files of `spec`'s family and
     whole weights."""
+
     def missing(what: str) -> ModelUnavailable:
-        return ModelUnavailable(f"model {spec.name!r}: folder {folder} does not hold a loadable model and "
-                                f"tokenizer: {what}; save both there with save_pretrained (or fetch them again)")
+        return ModelUnavailable(
+            f"model {spec.name!r}: folder {folder} does not hold a loadable model and "
+            f"tokenizer: {what}; save both there with save_pretrained (or fetch them again)"
+        )
 
     if not (folder / "config.json").is_file():
         raise missing("no config.json")
@@ -81,9 +88,15 @@ def safetensors_problem(path: Path) -> str | None:
         return "has a damaged header (not a safetensors file?)"
     if not isinstance(header, dict):
         return "has a damaged header (not a safetensors file?)"
-    ends = [t["data_offsets"][1] for k, t in header.items()
-            if k != "__metadata__" and isinstance(t, dict) and isinstance(t.get("data_offsets"), list)
-            and len(t["data_offsets"]) == 2 and isinstance(t["data_offsets"][1], int)]
+    ends = [
+        t["data_offsets"][1]
+        for k, t in header.items()
+        if k != "__metadata__"
+        and isinstance(t, dict)
+        and isinstance(t.get("data_offsets"), list)
+        and len(t["data_offsets"]) == 2
+        and isinstance(t["data_offsets"][1], int)
+    ]
     expected = 8 + length + max(ends, default=0)
     if size < expected:
         return f"is cut short ({size:,} bytes of {expected:,})"

@@ -205,14 +205,18 @@ class _M2M100Vocabulary:
 def check_vocabulary(folder: Path, tokenizer, spec: ModelSpec) -> None:
     """Every token of the converted vocabulary has the id the tokenizer gives it: an off-by-one
     here would turn every translation into nonsense without an error."""
-    path = next((folder / n for n in ("shared_vocabulary.json", "target_vocabulary.json") if (folder / n).is_file()), None)
+    path = next(
+        (folder / n for n in ("shared_vocabulary.json", "target_vocabulary.json") if (folder / n).is_file()), None
+    )
     if path is None:
         return
     vocab = json.loads(path.read_text(encoding="utf-8"))
     ids = tokenizer.convert_tokens_to_ids(vocab)
     unk = tokenizer.unk_token_id
     padding = ("madeupword", "<extra_id_")  # fillers the converters add up to the model's vocabulary size
-    wrong = [(i, t) for i, (t, got) in enumerate(zip(vocab, ids)) if got != i and not (got == unk and t.startswith(padding))]
+    wrong = [
+        (i, t) for i, (t, got) in enumerate(zip(vocab, ids)) if got != i and not (got == unk and t.startswith(padding))
+    ]
     if wrong:
         i, token = wrong[0]
         raise PipelineError(
@@ -239,8 +243,13 @@ class CT2Translator(BatchedTranslator):
 
         def load(folder: Path):
             check_vocabulary(folder, self.tokenizer, spec)
-            return ctranslate2.Translator(str(folder), device=self.device, compute_type=self.quantization,
-                                          inter_threads=self.inter_threads, intra_threads=intra)
+            return ctranslate2.Translator(
+                str(folder),
+                device=self.device,
+                compute_type=self.quantization,
+                inter_threads=self.inter_threads,
+                intra_threads=intra,
+            )
 
         try:
             self.model = load(folder)
@@ -250,9 +259,10 @@ class CT2Translator(BatchedTranslator):
             try:
                 self.model = load(folder)
             except (RuntimeError, ValueError, OSError) as again:
-                raise PipelineError(f"model {spec.name!r}: the CTranslate2 model converted into {folder} does not "
-                                    f"load ({_first_line(again)}); delete that folder, or set backend: transformers"
-                                    ) from None
+                raise PipelineError(
+                    f"model {spec.name!r}: the CTranslate2 model converted into {folder} does not "
+                    f"load ({_first_line(again)}); delete that folder, or set backend: transformers"
+                ) from None
 
     def _start(self, src: str, tgt: str) -> str | None:
         """Sets the source language; returns the target-language token to force (None for Marian)."""
@@ -267,16 +277,21 @@ class CT2Translator(BatchedTranslator):
         pending = []
         for batch, limit in zip(batches, limits):  # all queued at once: the workers share them
             tokens = [self.tokenizer.convert_ids_to_tokens(ids) for ids in self._encode(batch)]
-            pending.append((tokens, self.model.translate_batch(
-                tokens,
-                target_prefix=[[prefix]] * len(batch) if prefix else None,
-                beam_size=gen.beam_size,
-                max_decoding_length=limit,  # counts the prefix, as max_new_tokens counts the forced token
-                max_input_length=0,  # never truncate: over-long sentences were split already
-                repetition_penalty=gen.repetition_penalty,
-                no_repeat_ngram_size=gen.no_repeat_ngram_size,
-                asynchronous=True,
-            )))
+            pending.append(
+                (
+                    tokens,
+                    self.model.translate_batch(
+                        tokens,
+                        target_prefix=[[prefix]] * len(batch) if prefix else None,
+                        beam_size=gen.beam_size,
+                        max_decoding_length=limit,  # counts the prefix, as max_new_tokens counts the forced token
+                        max_input_length=0,  # never truncate: over-long sentences were split already
+                        repetition_penalty=gen.repetition_penalty,
+                        no_repeat_ngram_size=gen.no_repeat_ngram_size,
+                        asynchronous=True,
+                    ),
+                )
+            )
         drop = families.language_token_ids(self.spec.family, self.tokenizer)
         skip = 1 if prefix else 0
         for tokens, results in pending:
@@ -292,8 +307,10 @@ class CT2Translator(BatchedTranslator):
             if scored is None:  # confidence: false in models.yaml
                 yield [Hypothesis(text, 0.0, 0) for text in texts]
             else:
-                yield [Hypothesis(text, float(sum(score.log_probs[skip:])), len(score.log_probs) - skip)
-                       for text, score in zip(texts, scored, strict=True)]
+                yield [
+                    Hypothesis(text, float(sum(score.log_probs[skip:])), len(score.log_probs) - skip)
+                    for text, score in zip(texts, scored, strict=True)
+                ]
 
 
 def _log(message: str) -> None:

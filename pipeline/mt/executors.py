@@ -79,8 +79,14 @@ class Executor(Protocol):
     batcher (which queues the texts with other requests' and waits for them) all do this."""
 
     def translate_into_memory(
-        self, route: Route, texts: list[str], tgt: str, memory: TranslationMemory, model_key: str,
-        locale: str, chunk: int,
+        self,
+        route: Route,
+        texts: list[str],
+        tgt: str,
+        memory: TranslationMemory,
+        model_key: str,
+        locale: str,
+        chunk: int,
     ) -> BatchOutcome:
         """Translate `texts` into `tgt` and store each output in `memory` under `model_key`;
         returns what was stored and the batches given up (their texts stay untranslated)."""
@@ -99,12 +105,19 @@ class LocalExecutor:
         """The route's translator, each of its models loaded at most once per run."""
         from pipeline.mt.route import route_translator
 
-        return route_translator(route, self.factory, self.translators,
-                                lambda line: print(line, file=sys.stderr, flush=True))
+        return route_translator(
+            route, self.factory, self.translators, lambda line: print(line, file=sys.stderr, flush=True)
+        )
 
     def translate_into_memory(
-        self, route: Route, texts: list[str], tgt: str, memory: TranslationMemory, model_key: str,
-        locale: str, chunk: int,
+        self,
+        route: Route,
+        texts: list[str],
+        tgt: str,
+        memory: TranslationMemory,
+        model_key: str,
+        locale: str,
+        chunk: int,
     ) -> BatchOutcome:
         """Translate `texts` chunk by chunk, storing each chunk in `memory` as soon as it is done."""
         from pipeline.progress import progress_reporter
@@ -146,9 +159,11 @@ class TranslateBatch:
         outputs = translate_scored(self.translator, texts, SOURCE_LANGUAGE, self.tgt)
         if len(outputs) != len(texts):
             raise RuntimeError(f"translator returned {len(outputs)} outputs for {len(texts)} inputs")
-        return {"text": np.array(texts, dtype=object),
-                "translation": np.array([o.text for o in outputs], dtype=object),
-                "confidence": np.array([np.nan if o.confidence is None else o.confidence for o in outputs])}
+        return {
+            "text": np.array(texts, dtype=object),
+            "translation": np.array([o.text for o in outputs], dtype=object),
+            "confidence": np.array([np.nan if o.confidence is None else o.confidence for o in outputs]),
+        }
 
 
 class RayExecutor:
@@ -187,7 +202,9 @@ class RayExecutor:
                 try:
                     ray.init(address=self.address, runtime_env=ray_runtime_env())
                 except (ConnectionError, RuntimeError, ValueError) as exc:
-                    raise PipelineError(f"cannot reach the Ray cluster at {self.address or 'a new local instance'}: {exc}") from exc
+                    raise PipelineError(
+                        f"cannot reach the Ray cluster at {self.address or 'a new local instance'}: {exc}"
+                    ) from exc
                 self._started_here = True
             self._ray = ray
         return self._ray
@@ -201,8 +218,14 @@ class RayExecutor:
         return max(1, int(resources.get("CPU", 1) // self.cpus_per_worker))
 
     def translate_into_memory(
-        self, spec: ModelSpec, texts: list[str], tgt: str, memory: TranslationMemory, model_key: str,
-        locale: str, chunk: int,
+        self,
+        spec: ModelSpec,
+        texts: list[str],
+        tgt: str,
+        memory: TranslationMemory,
+        model_key: str,
+        locale: str,
+        chunk: int,
     ) -> BatchOutcome:
         """Translate `texts` (unique, in the order the local executor would) and store each batch in
         `memory` as it arrives; returns what was stored and the batches that failed for good."""
@@ -231,8 +254,10 @@ class RayExecutor:
         with progress_reporter(f"translate {locale} (ray)", len(texts)) as progress:
             try:
                 for result in out.iter_batches(batch_size=None, batch_format="numpy", prefetch_batches=0):
-                    pairs = {str(s): Scored(str(t), None if math.isnan(c) else float(c))
-                             for s, t, c in zip(result["text"], result["translation"], result["confidence"])}
+                    pairs = {
+                        str(s): Scored(str(t), None if math.isnan(c) else float(c))
+                        for s, t, c in zip(result["text"], result["translation"], result["confidence"])
+                    }
                     memory.store(pairs, SOURCE_LANGUAGE, tgt, model_key, spec.model_id)
                     done.update(pairs)
                     outcome.stored += len(pairs)
@@ -315,4 +340,3 @@ def make_executor(name: str, address: str | None = None, **options) -> RayExecut
         import_ray()  # fail before any work when the extra is missing
         return RayExecutor(address, **options)
     raise PipelineError(f"unknown executor {name!r}; choose one of {', '.join(EXECUTORS)}")
-

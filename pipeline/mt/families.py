@@ -41,11 +41,13 @@ class Family:
 
 
 FAMILIES: dict[str, Family] = {
-    "nllb": Family("nllb", {"gu": "guj_Gujr", "en": "eng_Latn", "zh_Hans": "zho_Hans", "zh_Hant": "zho_Hant"},
-                   "forced_bos"),
+    "nllb": Family(
+        "nllb", {"gu": "guj_Gujr", "en": "eng_Latn", "zh_Hans": "zho_Hans", "zh_Hant": "zho_Hant"}, "forced_bos"
+    ),
     "m2m100": Family("m2m100", {"gu": "gu", "en": "en", "zh_Hans": "zh"}, "forced_bos"),
-    "madlad": Family("madlad", {"gu": "<2gu>", "en": "<2en>", "zh_Hans": "<2zh>", "zh_Hant": "<2zh_Hant>"},
-                     "source_token"),
+    "madlad": Family(
+        "madlad", {"gu": "<2gu>", "en": "<2en>", "zh_Hans": "<2zh>", "zh_Hant": "<2zh_Hant>"}, "source_token"
+    ),
     "indictrans2": Family("indictrans2", {"gu": "guj_Gujr", "en": "eng_Latn"}, "tags"),
     # Target tokens of multi-target OPUS-MT models; single-target ones have none.
     "marian": Family("marian", {"en": ">>eng<<", "zh_Hans": ">>cmn_Hans<<", "zh_Hant": ">>cmn_Hant<<"}, "marian"),
@@ -136,13 +138,15 @@ def target_token_id(family_name: str, tokenizer: Any, tgt: str) -> int | None:
             if tag in _SCRIPT_NAMES:  # one fixed target: nothing says which script it writes
                 raise PipelineError(
                     f"this Marian model has no target-language tokens, so it cannot be asked for "
-                    f"{_SCRIPT_NAMES[tag]}; use a model with >>cmn_Hans<< / >>cmn_Hant<< tokens (opus-mt-en-zh)")
+                    f"{_SCRIPT_NAMES[tag]}; use a model with >>cmn_Hans<< / >>cmn_Hant<< tokens (opus-mt-en-zh)"
+                )
             return None
         code = (fam.codes or {}).get(tag)
         if code not in targets:
             raise PipelineError(
                 f"this Marian model cannot write {_SCRIPT_NAMES.get(tag, repr(tag))}: it has no {code or tag!r} "
-                f"target token (it has: {', '.join(sorted(targets)[:12])})")
+                f"target token (it has: {', '.join(sorted(targets)[:12])})"
+            )
         return _token_id(family_name, tokenizer, code)
     return None
 
@@ -160,7 +164,8 @@ def check_source_token(family_name: str, tokenizer: Any, src: str) -> None:
         raise PipelineError(
             f"the {family_name} tokenizer ({type(tokenizer).__name__}, transformers {_transformers_version()}) "
             f"does not start a sentence with the source-language token {code!r} (id {wanted}); it encodes "
-            f"'ગુજરાત' as {ids[:6]}. Install the transformers release pinned in requirements/run.txt")
+            f"'ગુજરાત' as {ids[:6]}. Install the transformers release pinned in requirements/run.txt"
+        )
 
 
 def _token_id(family_name: str, tokenizer: Any, token: str) -> int:
@@ -169,7 +174,8 @@ def _token_id(family_name: str, tokenizer: Any, token: str) -> int:
     if not ids or ids[0] is None or ids[0] == tokenizer.unk_token_id:
         raise PipelineError(
             f"the {family_name} tokenizer ({type(tokenizer).__name__}, transformers {_transformers_version()}) "
-            f"has no language token {token!r}: the model could not be told which language to write")
+            f"has no language token {token!r}: the model could not be told which language to write"
+        )
     return ids[0]
 
 

@@ -149,8 +149,9 @@ class HFTranslator(BatchedTranslator):
                 "(CUDA_VISIBLE_DEVICES=)"
             )
         half = len(batch) // 2
-        _log.warning("out of memory on %s with a batch of %d sentences; retrying in batches of %d",
-                     self.device, len(batch), half)
+        _log.warning(
+            "out of memory on %s with a batch of %d sentences; retrying in batches of %d", self.device, len(batch), half
+        )
         return self._generate_fitting(batch[:half], forced, max_new_tokens) + self._generate_fitting(
             batch[half:], forced, max_new_tokens
         )
@@ -170,8 +171,11 @@ class HFTranslator(BatchedTranslator):
             kwargs["forced_bos_token_id"] = forced
         with torch.inference_mode():
             out = self.model.generate(**enc, **kwargs)
-            scores = (self._score(enc, out.tolist(), skip=0 if forced is None else 1) if self.spec.confidence
-                      else [(0.0, 0)] * len(batch))  # nothing scored: confidence None
+            scores = (
+                self._score(enc, out.tolist(), skip=0 if forced is None else 1)
+                if self.spec.confidence
+                else [(0.0, 0)] * len(batch)
+            )  # nothing scored: confidence None
         drop = families.language_token_ids(self.spec.family, self.tokenizer)
         rows = [[i for i in row if i not in drop] for row in out.tolist()]
         texts = [s.strip() for s in self.tokenizer.batch_decode(rows, skip_special_tokens=True)]
@@ -190,8 +194,9 @@ class HFTranslator(BatchedTranslator):
             targets.append(produced[: produced.index(eos) + 1] if eos in produced else produced + [eos])
         width = max(len(t) for t in targets)
         starts = [row[0] for row in sequences]
-        decoder_in = torch.tensor([[s] + t[:-1] + [pad] * (width - len(t)) for s, t in zip(starts, targets)],
-                                  device=self.device)
+        decoder_in = torch.tensor(
+            [[s] + t[:-1] + [pad] * (width - len(t)) for s, t in zip(starts, targets)], device=self.device
+        )
         gold = torch.tensor([t + [pad] * (width - len(t)) for t in targets], device=self.device)
         hidden = self.model.get_encoder()(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"])[0]
         # The vocabulary size only sizes the groups: taken from the config, not from the output
@@ -200,9 +205,11 @@ class HFTranslator(BatchedTranslator):
         step = max(1, SCORE_BUDGET // (width * vocab))
         out = []
         for i in range(0, len(targets), step):
-            logits = self.model(encoder_outputs=BaseModelOutput(last_hidden_state=hidden[i : i + step]),
-                                attention_mask=enc["attention_mask"][i : i + step],
-                                decoder_input_ids=decoder_in[i : i + step]).logits
+            logits = self.model(
+                encoder_outputs=BaseModelOutput(last_hidden_state=hidden[i : i + step]),
+                attention_mask=enc["attention_mask"][i : i + step],
+                decoder_input_ids=decoder_in[i : i + step],
+            ).logits
             log_probs = torch.log_softmax(logits.float(), dim=-1).gather(-1, gold[i : i + step, :, None])[..., 0]
             for row, target in zip(log_probs.tolist(), targets[i : i + step]):
                 out.append((float(sum(row[skip : len(target)])), len(target) - skip))

@@ -45,24 +45,62 @@ _STAND_IN = "\ue000"  # a private-use character: no punctuation, outside every s
 
 # First code point of each Unicode block laid out like Devanagari's (indic_nlp_library
 # langinfo.SCRIPT_RANGES); only offsets 0x00-0x6F correspond (letters, signs, digits).
-SCRIPT_BLOCKS = {"hi": 0x0900, "mr": 0x0900, "ne": 0x0900, "bn": 0x0980, "as": 0x0980, "pa": 0x0A00,
-                 "gu": 0x0A80, "te": 0x0C00, "kn": 0x0C80, "ml": 0x0D00}
+SCRIPT_BLOCKS = {
+    "hi": 0x0900,
+    "mr": 0x0900,
+    "ne": 0x0900,
+    "bn": 0x0980,
+    "as": 0x0980,
+    "pa": 0x0A00,
+    "gu": 0x0A80,
+    "te": 0x0C00,
+    "kn": 0x0C80,
+    "ml": 0x0D00,
+}
 _COORDINATED = range(0x70)
 _DANDAS = {"\u0964", "\u0965"}  # shared by all these scripts: never moved
 
 # IndicTransToolkit `_normalize`: native digits of the Indic scripts (and Arabic) to ASCII.
-_DIGIT_ZEROS = (0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0C66, 0x0CE6, 0x0660, 0x06F0,
-                0x1C50, 0xABF0)
+_DIGIT_ZEROS = (0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0C66, 0x0CE6, 0x0660, 0x06F0, 0x1C50, 0xABF0)
 _DIGITS = {zero + d: str(d) for zero in _DIGIT_ZEROS for d in range(10)}
 
 # normalize-punctuation.perl as IndicTransToolkit `_punc_norm` ports it; "\xa0" is a no-break space.
 _PUNCT_REPLACEMENTS = (
-    ("\r", ""), ("(", " ("), (")", ") "), ("( ", "("), (" )", ")"), (" :", ":"), (" ;", ";"),
-    ("`", "'"), ("„", '"'), ("“", '"'), ("”", '"'), ("–", "-"), ("—", " - "), ("´", "'"),
-    ("‘", "'"), ("‚", "'"), ("’", "'"), ("''", '"'), ("´´", '"'), ("…", "..."),
-    ("\xa0«\xa0", ' "'), ("«\xa0", '"'), ("«", '"'), ("\xa0»\xa0", '" '), ("\xa0»", '"'), ("»", '"'),
-    ("\xa0%", "%"), ("nº\xa0", "nº "), ("\xa0:", ":"), ("\xa0ºC", " ºC"), ("\xa0cm", " cm"),
-    ("\xa0?", "?"), ("\xa0!", "!"), ("\xa0;", ";"), (",\xa0", ", "),
+    ("\r", ""),
+    ("(", " ("),
+    (")", ") "),
+    ("( ", "("),
+    (" )", ")"),
+    (" :", ":"),
+    (" ;", ";"),
+    ("`", "'"),
+    ("„", '"'),
+    ("“", '"'),
+    ("”", '"'),
+    ("–", "-"),
+    ("—", " - "),
+    ("´", "'"),
+    ("‘", "'"),
+    ("‚", "'"),
+    ("’", "'"),
+    ("''", '"'),
+    ("´´", '"'),
+    ("…", "..."),
+    ("\xa0«\xa0", ' "'),
+    ("«\xa0", '"'),
+    ("«", '"'),
+    ("\xa0»\xa0", '" '),
+    ("\xa0»", '"'),
+    ("»", '"'),
+    ("\xa0%", "%"),
+    ("nº\xa0", "nº "),
+    ("\xa0:", ":"),
+    ("\xa0ºC", " ºC"),
+    ("\xa0cm", " cm"),
+    ("\xa0?", "?"),
+    ("\xa0!", "!"),
+    ("\xa0;", ";"),
+    (",\xa0", ", "),
 )
 _PUNCT_PATTERNS = (
     (re.compile("[ ]{2,}"), " "),
@@ -73,15 +111,37 @@ _PUNCT_PATTERNS = (
 )
 
 # indic_normalize.py NormalizerI/BaseNormalizer: characters dropped or made spaces, then punctuation.
-_INVISIBLE = {0xFEFF: None, 0xFFFE: None, 0x2060: None, 0x00AD: None, 0x200C: None, 0x200D: None,
-              0x200B: " ", 0x00A0: " "}
-_SCRIPT_PUNCT = (("„", '"'), ("“", '"'), ("”", '"'), ("–", "-"), ("—", " - "), ("´", "'"), ("‘", "'"),
-                 ("‚", "'"), ("’", "'"), ("''", '"'), ("´´", '"'), ("…", "..."))
+_INVISIBLE = {
+    0xFEFF: None,
+    0xFFFE: None,
+    0x2060: None,
+    0x00AD: None,
+    0x200C: None,
+    0x200D: None,
+    0x200B: " ",
+    0x00A0: " ",
+}
+_SCRIPT_PUNCT = (
+    ("„", '"'),
+    ("“", '"'),
+    ("”", '"'),
+    ("–", "-"),
+    ("—", " - "),
+    ("´", "'"),
+    ("‘", "'"),
+    ("‚", "'"),
+    ("’", "'"),
+    ("''", '"'),
+    ("´´", '"'),
+    ("…", "..."),
+)
 
 # indic_tokenize.py: ASCII punctuation, the dandas and a few Meetei Mayek and Ol Chiki marks, built
 # as the library builds it (unescaped, so its `\]` leaves the backslash out of the class).
-_PUNCT_TOKEN = re.compile(r"([" + string.punctuation + r"\u0964\u0965\uAAF1\uAAF0\uABEB\uABEC\uABED\uABEE\uABEF"
-                          r"\u1C7E\u1C7F])")
+_PUNCT_TOKEN = re.compile(
+    r"([" + string.punctuation + r"\u0964\u0965\uAAF1\uAAF0\uABEB\uABEC\uABED\uABEE\uABEF"
+    r"\u1C7E\u1C7F])"
+)
 _NUMBER_SEQUENCE = re.compile(r"([0-9]+ [,.:/] )+[0-9]+")  # "3 . 5" -> "3.5", "10 : 30" -> "10:30"
 
 # indic_detokenize.py: which punctuation attaches to the word on its left, right or both sides.

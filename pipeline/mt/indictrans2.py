@@ -56,9 +56,11 @@ def layout(name: str, folder: Path) -> Layout:
         return _converted_layout(name, folder)
 
     def missing(what: str) -> ModelUnavailable:
-        return ModelUnavailable(f"model {name!r}: folder {folder} is not a whole IndicTrans2 checkpoint: {what} "
-                                f"(fetch the model again: it needs {', '.join(CHECKPOINT_FILES)} and "
-                                f"{' or '.join(WEIGHTS)})")
+        return ModelUnavailable(
+            f"model {name!r}: folder {folder} is not a whole IndicTrans2 checkpoint: {what} "
+            f"(fetch the model again: it needs {', '.join(CHECKPOINT_FILES)} and "
+            f"{' or '.join(WEIGHTS)})"
+        )
 
     for file in CHECKPOINT_FILES:
         if not (folder / file).is_file():
@@ -69,9 +71,11 @@ def layout(name: str, folder: Path) -> Layout:
     for dictionary, key in ((SOURCE_DICTIONARY, ENCODER_EMBEDDINGS), (TARGET_DICTIONARY, DECODER_EMBEDDINGS)):
         size = len(read_dictionary(name, folder / dictionary))
         if key in rows and rows[key] != size:
-            raise ModelUnavailable(f"model {name!r}: {folder / dictionary} has {size} entries but the weights' "
-                                   f"{key} has {rows[key]} rows: the dictionary belongs to another model "
-                                   "(fetch the model again)")
+            raise ModelUnavailable(
+                f"model {name!r}: {folder / dictionary} has {size} entries but the weights' "
+                f"{key} has {rows[key]} rows: the dictionary belongs to another model "
+                "(fetch the model again)"
+            )
     return Layout(folder, False, folder / SOURCE_PIECES, folder / TARGET_PIECES)
 
 
@@ -80,18 +84,28 @@ def _converted_layout(name: str, folder: Path) -> Layout:
         if (sub / SOURCE_PIECES).is_file() and (sub / TARGET_PIECES).is_file():
             break
     else:
-        raise ModelUnavailable(f"model {name!r}: CTranslate2 folder {folder} has no {SOURCE_PIECES} and "
-                               f"{TARGET_PIECES} (AI4Bharat ship them in vocab/; copy that folder beside model.bin)")
+        raise ModelUnavailable(
+            f"model {name!r}: CTranslate2 folder {folder} has no {SOURCE_PIECES} and "
+            f"{TARGET_PIECES} (AI4Bharat ship them in vocab/; copy that folder beside model.bin)"
+        )
     for side in ("source", "target"):
         if converted_vocabulary_file(folder, side) is None:
-            raise ModelUnavailable(f"model {name!r}: CTranslate2 folder {folder} has no {side}_vocabulary.json "
-                                   f"or {side}_vocabulary.txt (an IndicTrans2 model has one vocabulary per side)")
+            raise ModelUnavailable(
+                f"model {name!r}: CTranslate2 folder {folder} has no {side}_vocabulary.json "
+                f"or {side}_vocabulary.txt (an IndicTrans2 model has one vocabulary per side)"
+            )
     return Layout(folder, True, sub / SOURCE_PIECES, sub / TARGET_PIECES)
 
 
 def converted_vocabulary_file(folder: Path, side: str) -> Path | None:
-    return next((folder / f"{side}_vocabulary.{ext}" for ext in ("json", "txt")
-                 if (folder / f"{side}_vocabulary.{ext}").is_file()), None)
+    return next(
+        (
+            folder / f"{side}_vocabulary.{ext}"
+            for ext in ("json", "txt")
+            if (folder / f"{side}_vocabulary.{ext}").is_file()
+        ),
+        None,
+    )
 
 
 def read_converted_vocabulary(folder: Path, side: str) -> list[str]:

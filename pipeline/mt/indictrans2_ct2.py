@@ -39,23 +39,33 @@ def checkpoint(spec: ModelSpec) -> indictrans2.Layout:
 
     patterns = [*indictrans2.CHECKPOINT_FILES, *indictrans2.WEIGHTS, "tokenizer_config.json"]
     try:
-        return indictrans2.layout(spec.name, Path(snapshot_download(
-            spec.source, revision=spec.revision, local_files_only=True, allow_patterns=patterns)))
+        return indictrans2.layout(
+            spec.name,
+            Path(
+                snapshot_download(spec.source, revision=spec.revision, local_files_only=True, allow_patterns=patterns)
+            ),
+        )
     except ModelUnavailable:
         raise
     except Exception as exc:  # not cached (LocalEntryNotFoundError and friends)
         cache_error = exc
-    how = (f"fetch it on a machine with network with `hf download {spec.source}"
-           + (f" --revision {spec.revision}" if spec.revision else "")
-           + "` and copy the Hugging Face cache here, or set `source:` in models.yaml to a local folder")
+    how = (
+        f"fetch it on a machine with network with `hf download {spec.source}"
+        + (f" --revision {spec.revision}" if spec.revision else "")
+        + "` and copy the Hugging Face cache here, or set `source:` in models.yaml to a local folder"
+    )
     if hub_offline():
-        raise ModelUnavailable(f"model {spec.name!r}: {spec.source} is not in the Hugging Face cache and offline "
-                               f"mode is on (HF_HUB_OFFLINE); {how}") from cache_error
+        raise ModelUnavailable(
+            f"model {spec.name!r}: {spec.source} is not in the Hugging Face cache and offline "
+            f"mode is on (HF_HUB_OFFLINE); {how}"
+        ) from cache_error
     try:
         folder = snapshot_download(spec.source, revision=spec.revision, allow_patterns=patterns, etag_timeout=10)
     except Exception as exc:
-        raise ModelUnavailable(f"model {spec.name!r}: {spec.source} is not in the Hugging Face cache and cannot be "
-                               f"fetched ({type(exc).__name__}); {how}") from exc
+        raise ModelUnavailable(
+            f"model {spec.name!r}: {spec.source} is not in the Hugging Face cache and cannot be "
+            f"fetched ({type(exc).__name__}); {how}"
+        ) from exc
     return indictrans2.layout(spec.name, Path(folder))
 
 
@@ -90,15 +100,21 @@ class IndicTrans2Translator(BatchedTranslator):
         self.inter_threads, intra = ct2.thread_split(cpu_count()) if self.device == "cpu" else (1, 0)
 
         def load(where: Path):
-            return ctranslate2.Translator(str(where), device=self.device, compute_type=self.quantization,
-                                          inter_threads=self.inter_threads, intra_threads=intra)
+            return ctranslate2.Translator(
+                str(where),
+                device=self.device,
+                compute_type=self.quantization,
+                inter_threads=self.inter_threads,
+                intra_threads=intra,
+            )
 
         try:
             self.model = load(folder)
         except (RuntimeError, ValueError, OSError) as exc:
             if found.converted:
-                raise PipelineError(f"model {spec.name!r}: the CTranslate2 model in {folder} does not load "
-                                    f"({exc}); fetch it again") from None
+                raise PipelineError(
+                    f"model {spec.name!r}: the CTranslate2 model in {folder} does not load ({exc}); fetch it again"
+                ) from None
             folder = ct2.reconvert(spec, found.folder, self.quantization)
             self.model = load(folder)
         self.tags: tuple[str, str] = ("", "")  # guj_Gujr, eng_Latn
@@ -110,8 +126,10 @@ class IndicTrans2Translator(BatchedTranslator):
         tags = (families.language_code("indictrans2", src), families.language_code("indictrans2", tgt))
         for tag in tags:
             if tag not in self.source_ids:
-                raise PipelineError(f"model {self.spec.name!r} has no language tag {tag!r}: it cannot translate "
-                                    f"{src} → {tgt} (an indic-en IndicTrans2 model writes English only)")
+                raise PipelineError(
+                    f"model {self.spec.name!r} has no language tag {tag!r}: it cannot translate "
+                    f"{src} → {tgt} (an indic-en IndicTrans2 model writes English only)"
+                )
         self.tags = tags
         self.languages = (families.canonical_tag(src), families.canonical_tag(tgt))
 
@@ -127,8 +145,11 @@ class IndicTrans2Translator(BatchedTranslator):
                 if len(self._prepared) >= PREPARED_KEPT:  # a server runs for weeks: keep it bounded
                     self._prepared.clear()
                 pieces = self.source_pieces.encode(indic.preprocess(text, self.languages[0]), out_type=str)
-                self._prepared[key] = ([self.source_ids[t] for t in self.tags]
-                                       + [self.source_ids.get(p, unk) for p in pieces] + [self.source_ids["</s>"]])
+                self._prepared[key] = (
+                    [self.source_ids[t] for t in self.tags]
+                    + [self.source_ids.get(p, unk) for p in pieces]
+                    + [self.source_ids["</s>"]]
+                )
             rows.append(self._prepared[key])
         return rows
 
@@ -143,15 +164,30 @@ class IndicTrans2Translator(BatchedTranslator):
         for batch, limit in zip(batches, limits):
             rows = self._encode(batch)
             tokens = [[self.source_tokens[i] for i in (row[:-1] if self.adds_eos else row)] for row in rows]
-            pending.append((tokens, self.model.translate_batch(
-                tokens, beam_size=gen.beam_size, max_decoding_length=min(limit, OUTPUT_LIMIT),
-                max_input_length=0, repetition_penalty=gen.repetition_penalty,
-                no_repeat_ngram_size=gen.no_repeat_ngram_size, disable_unk=True, asynchronous=True)))
+            pending.append(
+                (
+                    tokens,
+                    self.model.translate_batch(
+                        tokens,
+                        beam_size=gen.beam_size,
+                        max_decoding_length=min(limit, OUTPUT_LIMIT),
+                        max_input_length=0,
+                        repetition_penalty=gen.repetition_penalty,
+                        no_repeat_ngram_size=gen.no_repeat_ngram_size,
+                        disable_unk=True,
+                        asynchronous=True,
+                    ),
+                )
+            )
         for tokens, results in pending:
             hypotheses = [result.result().hypotheses[0] for result in results]
             scored = self.model.score_batch(tokens, hypotheses, max_input_length=0) if self.spec.confidence else None
-            texts = [indic.postprocess(self.target_pieces.decode([t for t in h if t not in self.dropped]),
-                                       self.languages[1]).strip() for h in hypotheses]
+            texts = [
+                indic.postprocess(
+                    self.target_pieces.decode([t for t in h if t not in self.dropped]), self.languages[1]
+                ).strip()
+                for h in hypotheses
+            ]
             if scored is None:
                 yield [Hypothesis(text, 0.0, 0) for text in texts]
             else:

@@ -40,26 +40,35 @@ class LegInfo:
 def describe(config: Config) -> list[LegInfo]:
     """One row per model of every configured route, pairs in models.yaml's order."""
     rows = []
-    for (src, tgt) in config.pairs:
+    for src, tgt in config.pairs:
         route = config.route_for(tgt)
         writes = _writes(route, tgt)
         for leg in route.legs:
             spec = leg.spec
-            rows.append(LegInfo(
-                pair=f"{src}-{tgt}", writes=writes,
-                step=f"{leg.src}→{tgt if leg is route.legs[-1] else leg.tgt}",
-                model=spec.name, source=_where(spec), family=spec.family, licence=spec.licence,
-                non_commercial=is_non_commercial(spec.licence), attribution=spec.attribution,
-                parameters=spec.parameters or _count_parameters(local_folder(spec)),
-                cached=local_folder(spec) is not None, backend=_backend(spec),
-            ))
+            rows.append(
+                LegInfo(
+                    pair=f"{src}-{tgt}",
+                    writes=writes,
+                    step=f"{leg.src}→{tgt if leg is route.legs[-1] else leg.tgt}",
+                    model=spec.name,
+                    source=_where(spec),
+                    family=spec.family,
+                    licence=spec.licence,
+                    non_commercial=is_non_commercial(spec.licence),
+                    attribution=spec.attribution,
+                    parameters=spec.parameters or _count_parameters(local_folder(spec)),
+                    cached=local_folder(spec) is not None,
+                    backend=_backend(spec),
+                )
+            )
     return rows
 
 
 def credits(rows: list[LegInfo]) -> list[Credit]:
     """The credit each listed model's licence asks for, once per model, in the rows' order."""
-    return list(dict.fromkeys(Credit(r.model, r.licence, r.attribution) for r in rows
-                              if requires_attribution(r.licence)))
+    return list(
+        dict.fromkeys(Credit(r.model, r.licence, r.attribution) for r in rows if requires_attribution(r.licence))
+    )
 
 
 def _writes(route: Route, tgt: str) -> tuple[str, ...]:

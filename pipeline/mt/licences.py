@@ -31,8 +31,10 @@ def licence_notes(stats: Iterable[_RouteStats]) -> list[str]:
     for model_id, licence in dict.fromkeys((s.model_id, s.licence) for s in stats if s.model_id):
         parts = licence.split(" + ")
         if any(is_non_commercial(p) for p in parts):
-            notes.append(f"licence of {model_id}: {licence}, NON-COMMERCIAL: its translations may not be "
-                         "used in anything sold or published for profit")
+            notes.append(
+                f"licence of {model_id}: {licence}, NON-COMMERCIAL: its translations may not be "
+                "used in anything sold or published for profit"
+            )
         elif NOT_STATED in parts:
             notes.append(f"licence of {model_id}: not stated in models.yaml; check it before publishing")
         else:
@@ -44,7 +46,11 @@ def licence_notes(stats: Iterable[_RouteStats]) -> list[str]:
 def credit_line(credit: Credit) -> str:
     """The credit to show where translations made with a CC-BY model are published."""
     if credit.attribution is None:
-        return (f"credit for {credit.model}: {credit.licence} requires naming its authors wherever its "
-                f"translations are published; state who they are as `attribution:` in models.yaml")
-    return (f"credit for {credit.model} ({credit.licence} requires it wherever its translations are "
-            f"published): {credit.attribution}")
+        return (
+            f"credit for {credit.model}: {credit.licence} requires naming its authors wherever its "
+            f"translations are published; state who they are as `attribution:` in models.yaml"
+        )
+    return (
+        f"credit for {credit.model} ({credit.licence} requires it wherever its translations are "
+        f"published): {credit.attribution}"
+    )

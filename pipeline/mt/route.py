@@ -42,15 +42,18 @@ class RouteTranslator:
                 raise RuntimeError(f"{leg.spec.name} returned {len(outputs)} outputs for {len(texts)} inputs")
         return outputs
 
-    def translate_scored(self, texts: list[str], src: str, tgt: str,
-                         progress: Callable[[int], None] | None = None) -> list[Scored]:
+    def translate_scored(
+        self, texts: list[str], src: str, tgt: str, progress: Callable[[int], None] | None = None
+    ) -> list[Scored]:
         """As `translate`; both legs must hold, so the confidences multiply (`scoring.pivot`)."""
         scored = [Scored(t, 1.0) for t in texts]
         for i, (leg, translator) in enumerate(zip(self.route.legs, self.legs)):
             leg_src = src if i == 0 else leg.src
             last = i == len(self.legs) - 1
             leg_tgt = tgt if last else leg.tgt
-            outputs = translate_scored(translator, [s.text for s in scored], leg_src, leg_tgt, progress if last else None)
+            outputs = translate_scored(
+                translator, [s.text for s in scored], leg_src, leg_tgt, progress if last else None
+            )
             if len(outputs) != len(texts):
                 raise RuntimeError(f"{leg.spec.name} returned {len(outputs)} outputs for {len(texts)} inputs")
             scored = [pivot(before, after) for before, after in zip(scored, outputs)]

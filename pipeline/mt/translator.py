@@ -28,12 +28,15 @@ class Translator(Protocol):
     ) -> list[str]: ...
 
 
-def translate_scored(translator: Translator, texts: list[str], src: str, tgt: str,
-                     progress: Callable[[int], None] | None = None) -> list[Scored]:
+def translate_scored(
+    translator: Translator, texts: list[str], src: str, tgt: str, progress: Callable[[int], None] | None = None
+) -> list[Scored]:
     """`translator.translate_scored` where it has one (both backends do); otherwise its plain
     translations with no confidence."""
     scored = getattr(translator, "translate_scored", None)
     if scored is not None:
         return scored(texts, src, tgt, progress)
-    outputs = translator.translate(texts, src, tgt) if progress is None else translator.translate(texts, src, tgt, progress)
+    outputs = (
+        translator.translate(texts, src, tgt) if progress is None else translator.translate(texts, src, tgt, progress)
+    )
     return [Scored(text) for text in outputs]

@@ -62,20 +62,25 @@ def catalog_locale(path: Path, po: polib.POFile) -> str | None:
         return None
 
 
-def check_catalog(path: Path, po: polib.POFile, only: tuple[str, ...] | None = None,
-                    glossary: Glossary | None = None) -> list[PoFinding]:
+def check_catalog(
+    path: Path, po: polib.POFile, only: tuple[str, ...] | None = None, glossary: Glossary | None = None
+) -> list[PoFinding]:
     context = CheckContext(catalog_locale(path, po), glossary)
 
     def check(source: str, translation: str):
         return run_checks(source, translation, only, context)
 
-    return [PoFinding(str(path), entry.linenum, entry.msgctxt, entry.msgid, f.check, f.message)
-            for entry in po if entry.msgid and state(entry) is not State.OBSOLETE
-            for f in entry_findings(entry, check)]
+    return [
+        PoFinding(str(path), entry.linenum, entry.msgctxt, entry.msgid, f.check, f.message)
+        for entry in po
+        if entry.msgid and state(entry) is not State.OBSOLETE
+        for f in entry_findings(entry, check)
+    ]
 
 
-def check_files(paths: list[Path], only: tuple[str, ...] | None = None,
-                glossary: Glossary | None = None) -> list[PoFinding]:
+def check_files(
+    paths: list[Path], only: tuple[str, ...] | None = None, glossary: Glossary | None = None
+) -> list[PoFinding]:
     """Findings over all `paths`; every file is read before any is checked, so bad input fails fast."""
     catalogs = [(path, read_catalog(path)) for path in paths]
     findings = [f for path, po in catalogs for f in check_catalog(path, po, only, glossary)]
@@ -120,8 +125,9 @@ def check_consistency(catalogs: list[tuple[Path, polib.POFile]], glossary: Gloss
         for item in reviewed:
             earlier = first.setdefault((item.entry.msgctxt, item.entry.msgid), item)
             if earlier is not item and earlier.entry.msgstr != item.entry.msgstr:
-                report(item, f"the same sentence is translated differently at {earlier.place}: "
-                             f"{earlier.entry.msgstr!r}")
+                report(
+                    item, f"the same sentence is translated differently at {earlier.place}: {earlier.entry.msgstr!r}"
+                )
         if glossary is None:
             continue
         using: dict[str, list[_Reviewed]] = {}  # term → reviewed entries whose source holds it
@@ -134,8 +140,10 @@ def check_consistency(catalogs: list[tuple[Path, polib.POFile]], glossary: Gloss
             follows = [i for i in items if target and has_term(i.entry.msgstr, target)]
             for item in items:
                 if follows and not has_term(item.entry.msgstr, target):
-                    report(item, f"glossary term {term.source} is {target!r} at {follows[0].place}, "
-                                 "translated otherwise here")
+                    report(
+                        item,
+                        f"glossary term {term.source} is {target!r} at {follows[0].place}, translated otherwise here",
+                    )
     return findings
 
 

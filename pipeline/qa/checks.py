@@ -130,8 +130,17 @@ def check_repetition(source: str, translation: str, context: CheckContext = NO_C
 
 
 _CLOSERS = "\"'”’»)]）」』》 \t"
-_END_MARKS = {"।": "full stop", ".": "full stop", "॥": "full stop", "?": "question", "!": "exclamation",
-              "。": "full stop", "？": "question", "！": "exclamation", "…": "ellipsis"}
+_END_MARKS = {
+    "।": "full stop",
+    ".": "full stop",
+    "॥": "full stop",
+    "?": "question",
+    "!": "exclamation",
+    "。": "full stop",
+    "？": "question",
+    "！": "exclamation",
+    "…": "ellipsis",
+}
 
 
 def check_punctuation(source: str, translation: str, context: CheckContext = NO_CONTEXT) -> list[Finding]:
@@ -179,13 +188,15 @@ CHECKS: dict[str, Callable[[str, str, CheckContext], list[Finding]]] = {
 _ON_MARKUP = {"markup"}  # checks that read the placeholders; the rest read the text without them
 
 
-def run_checks(source: str, translation: str, only: tuple[str, ...] | None = None,
-               context: CheckContext = NO_CONTEXT) -> tuple[Finding, ...]:
+def run_checks(
+    source: str, translation: str, only: tuple[str, ...] | None = None, context: CheckContext = NO_CONTEXT
+) -> tuple[Finding, ...]:
     if not translation:
         return ()  # untranslated entries are counted as such, not as findings
     names = list(only or CHECKS)
     if not translation.strip():
         names = ["empty"]
     plain = (strip_placeholders(source), strip_placeholders(translation))
-    return tuple(f for name in names
-                 for f in CHECKS[name](*((source, translation) if name in _ON_MARKUP else plain), context))
+    return tuple(
+        f for name in names for f in CHECKS[name](*((source, translation) if name in _ON_MARKUP else plain), context)
+    )

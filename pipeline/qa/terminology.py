@@ -12,6 +12,7 @@ from pipeline.qa.context import CheckContext
 
 def has_term(translation: str, target: str) -> bool:
     """`target` appears in `translation`, ignoring case and spacing (Ministry / ministry)."""
+
     def fold(text: str) -> str:
         return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
@@ -29,6 +30,10 @@ def check_terminology(source: str, translation: str, context: CheckContext) -> l
             continue
         seen.add(term.source)
         note = f" ({term.note})" if term.note else ""
-        findings.append(Finding("terminology", f"glossary term {term.source} is {target!r} in {context.locale}{note}; "
-                                               "not in the translation"))
+        findings.append(
+            Finding(
+                "terminology",
+                f"glossary term {term.source} is {target!r} in {context.locale}{note}; not in the translation",
+            )
+        )
     return findings

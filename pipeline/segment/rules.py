@@ -37,7 +37,27 @@ QUOTATIVE_WORDS = frozenset("એમ તેમ એવું એવુ તેવ�
 # Stems of verbs that report speech (કહ્યું, જણાવ્યું હતું, ઉમેર્યું, પૂછે છે): a short clause ending in
 # one after a closing quote (`"..." તેમણે કહ્યું.`) belongs to the quote's sentence, and a quote
 # opened after one (`તેમણે કહ્યું, "..."`) is that sentence's end.
-REPORTING_VERBS = ("કહ્ય", "કહે", "કહી", "જણાવ્ય", "જણાવે", "જણાવી", "ઉમેર્ય", "ઉમેરે", "ઉમેરી", "પૂછ્ય", "પૂછે",
-                   "પૂછી", "નોંધ્ય", "નોંધે", "લખ્ય", "લખે", "બોલ્ય", "બોલે", "ટ્વીટ", "જાહેર")
+REPORTING_VERBS = (
+    "કહ્ય",
+    "કહે",
+    "કહી",
+    "જણાવ્ય",
+    "જણાવે",
+    "જણાવી",
+    "ઉમેર્ય",
+    "ઉમેરે",
+    "ઉમેરી",
+    "પૂછ્ય",
+    "પૂછે",
+    "પૂછી",
+    "નોંધ્ય",
+    "નોંધે",
+    "લખ્ય",
+    "લખે",
+    "બોલ્ય",
+    "બોલે",
+    "ટ્વીટ",
+    "જાહેર",
+)
 # Words that close a reporting clause after its verb (`કહ્યું હતું`, `જણાવે છે`).
 AUXILIARIES = frozenset("છે હતું હતો હતી હતા હતાં હતુ".split())

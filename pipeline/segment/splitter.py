@@ -80,7 +80,9 @@ _DOES = ("કર્યું", "કર્યો", "કરી", "કરે", "ક
 _NUMBER = re.compile(r"[0-9૦-૯]+(?:[.,:/-][0-9૦-૯]+)*")
 _PROTECTED = re.compile(r"(?:https?://|ftp://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.ASCII)
 _URL_TAIL = ".,;:!?)]}\"'”’"
-_HARD_BREAK = re.compile(r"\r?\n[ \t\r]*\n\s*|\u2029\s*|\r?\n(?=[ \t]*(?:[•·▪◦*\-–]|[0-9૦-૯]{1,3}[.)]|\(?[a-zA-Zક-હ]\))\s)")
+_HARD_BREAK = re.compile(
+    r"\r?\n[ \t\r]*\n\s*|\u2029\s*|\r?\n(?=[ \t]*(?:[•·▪◦*\-–]|[0-9૦-૯]{1,3}[.)]|\(?[a-zA-Zક-હ]\))\s)"
+)
 # A bracketed citation or aside right after a stop: no sentence punctuation inside.
 _ASIDE = re.compile(r"\s*\([^()\n.।॥?!]{1,80}\)")
 _YEAR = re.compile(r"[0-9૦-૯]{4}")
@@ -103,8 +105,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 def _split_run(view: str, lo: int, hi: int) -> list[tuple[int, int]]:
     """Sentences of view[lo:hi], a stretch without hard breaks; offsets into `view`."""
     chunk = view[lo:hi]
-    protected = [(m.start(), m.end() - len(m.group()) + len(m.group().rstrip(_URL_TAIL)))
-                 for m in _PROTECTED.finditer(chunk)] if ("@" in chunk or "www." in chunk or "://" in chunk) else []
+    protected = (
+        [(m.start(), m.end() - len(m.group()) + len(m.group().rstrip(_URL_TAIL))) for m in _PROTECTED.finditer(chunk)]
+        if ("@" in chunk or "www." in chunk or "://" in chunk)
+        else []
+    )
     cuts: list[int] = []
     sentence_start = 0
     skip_to = 0
@@ -128,7 +133,7 @@ def _split_run(view: str, lo: int, hi: int) -> list[tuple[int, int]]:
             continue
         end = match.end()
         aside = _ASIDE.match(chunk, end)
-        if aside and (not chunk[aside.end():].strip() or _YEAR.search(aside.group())):
+        if aside and (not chunk[aside.end() :].strip() or _YEAR.search(aside.group())):
             end = skip_to = aside.end()
         loose = _LOOSE_QUOTE.match(chunk, end)
         if loose and _loose_quote_closes(loose.group(1), match.group(2), chunk.count('"', sentence_start, end)):
@@ -185,8 +190,10 @@ def _is_boundary(text: str, match: re.Match, sentence_start: int) -> bool:
     if next_word in POSTPOSITIONS and not _full_word(_word_before(text, match.start())[0]):
         return False  # "યુ.એસ. માં"; after a full word ના ("no") and સાથે ("also") open a sentence
     mark, closers = match.group(1), match.group(2)
-    if closers and (_reports_the_quote(text, rest + len(next_word), next_word, closers) or (
-            any(q in closers for q in _QUOTES) and _reporting_clause(text, rest))):
+    if closers and (
+        _reports_the_quote(text, rest + len(next_word), next_word, closers)
+        or (any(q in closers for q in _QUOTES) and _reporting_clause(text, rest))
+    ):
         return False  # "આ શું છે?" તેમ તેમણે પૂછ્યું, "... જોઈએ." તેમણે કહ્યું: the quote is part of the sentence
     if mark.startswith(("..", "…")):
         return _ellipsis_ends_sentence(text, match.start(), _word_before(text, match.start())[0], next_word)
@@ -294,11 +301,13 @@ _SPACES = "\u00a0\u202f\u2007"  # no-break space, narrow no-break space, figure 
 # Controls the decoder already cleans from a file (see `ingest.controls`) that a page's character
 # references (`&#7;`) or a client's text can still hold: no catalogue may get them.
 _CONTROLS = controls.DROPPED + "\x00"
-_CLEAN_TABLE = str.maketrans({**{c: None for c in _INVISIBLE + _CONTROLS},
-                              **{c: " " for c in _SPACES + controls.LINE_BREAKS}})
+_CLEAN_TABLE = str.maketrans(
+    {**{c: None for c in _INVISIBLE + _CONTROLS}, **{c: " " for c in _SPACES + controls.LINE_BREAKS}}
+)
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_NEEDS_CLEANING = re.compile(f"[{re.escape(_INVISIBLE + _SPACES + _JOINERS + _CONTROLS + controls.LINE_BREAKS)}"
-                             "\ud800-\udfff]")
+_NEEDS_CLEANING = re.compile(
+    f"[{re.escape(_INVISIBLE + _SPACES + _JOINERS + _CONTROLS + controls.LINE_BREAKS)}\ud800-\udfff]"
+)
 
 
 def clean_segment_text(raw: str) -> str:
@@ -321,8 +330,7 @@ def clean_segment_text(raw: str) -> str:
     text = _SURROGATE.sub("\ufffd", raw.translate(_CLEAN_TABLE))
     if any(c in text for c in _JOINERS):
         text = "".join(
-            c for i, c in enumerate(text)
-            if c not in _JOINERS or (_joins(text, i - 1) and _joins(text, i + 1))
+            c for i, c in enumerate(text) if c not in _JOINERS or (_joins(text, i - 1) and _joins(text, i + 1))
         )
     return text.strip()  # a space that a dropped character had hidden at an edge
 

@@ -40,8 +40,9 @@ def bind(listen: Listen) -> socket.socket:
     (a restart need not wait for the last connections' TIME_WAIT) two servers may both bind one
     port; the second to `start_listening` is the one refused."""
     try:
-        family, kind, proto, _, address = socket.getaddrinfo(listen.host, listen.port, type=socket.SOCK_STREAM,
-                                                              flags=socket.AI_PASSIVE)[0]
+        family, kind, proto, _, address = socket.getaddrinfo(
+            listen.host, listen.port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
     except (socket.gaierror, UnicodeError) as exc:
         raise PipelineError(f"--host {listen.host}: {exc}") from None
     sock = socket.socket(family, kind, proto)
@@ -63,8 +64,13 @@ def start_listening(sock: socket.socket, listen: Listen) -> None:
         raise PipelineError(f"cannot listen on {listen.host}:{listen.port}: {exc.strerror or exc}") from None
 
 
-def serve(models: Path, workdir: Path, listen: Listen = Listen(), settings: ServeSettings = ServeSettings(),
-          glossary: Path | None = None) -> int:
+def serve(
+    models: Path,
+    workdir: Path,
+    listen: Listen = Listen(),
+    settings: ServeSettings = ServeSettings(),
+    glossary: Path | None = None,
+) -> int:
     """Run the server until SIGTERM or SIGINT, then let the requests in flight finish; returns 0."""
     import uvicorn
 
@@ -86,16 +92,28 @@ def serve(models: Path, workdir: Path, listen: Listen = Listen(), settings: Serv
         raise
     host, port = sock.getsockname()[:2]
     codes = ", ".join(t.code for t in service.targets)
-    print(f"pipeline serve: http://{_url_host(host)}:{port}/ translates gu into {codes}"
-          + (" (API key required)" if settings.api_keys else ""), file=sys.stderr, flush=True)
+    print(
+        f"pipeline serve: http://{_url_host(host)}:{port}/ translates gu into {codes}"
+        + (" (API key required)" if settings.api_keys else ""),
+        file=sys.stderr,
+        flush=True,
+    )
     connections = settings.connections
-    server = uvicorn.Server(uvicorn.Config(
-        create_app(service), lifespan="on", log_config=None, log_level="info", server_header=False,
-        timeout_graceful_shutdown=settings.batching.deadline + 30,
-        # No limit_concurrency: uvicorn's counts open connections, idle ones included, so a few
-        # hundred silent sockets would lock every client out. The work limit is the service's
-        # (--max-requests); connections are bounded in time instead.
-        http=protocol(connections), timeout_keep_alive=connections.keep_alive))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(service),
+            lifespan="on",
+            log_config=None,
+            log_level="info",
+            server_header=False,
+            timeout_graceful_shutdown=settings.batching.deadline + 30,
+            # No limit_concurrency: uvicorn's counts open connections, idle ones included, so a few
+            # hundred silent sockets would lock every client out. The work limit is the service's
+            # (--max-requests); connections are bounded in time instead.
+            http=protocol(connections),
+            timeout_keep_alive=connections.keep_alive,
+        )
+    )
     # uvicorn re-raises the signal that stopped it once it has shut down gracefully; the
     # command then ends with status 0 instead of being killed by it.
     previous = {sig: signal.signal(sig, lambda *_: None) for sig in (signal.SIGINT, signal.SIGTERM)}

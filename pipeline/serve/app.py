@@ -83,9 +83,12 @@ def create_app(service: Service) -> Starlette:
         origin = request.headers.get("origin")
         if not settings.origins.allow(origin):
             raise RequestError(403, f"origin {shown(origin)} is not allowed to call this service")
-        fields = request_fields(request.scope.get("query_string", b""),
-                                await read_body(request, settings.limits.max_body),
-                                request.headers.get("content-type", ""), settings.limits)
+        fields = request_fields(
+            request.scope.get("query_string", b""),
+            await read_body(request, settings.limits.max_body),
+            request.headers.get("content-type", ""),
+            settings.limits,
+        )
         problem = key_problem(settings.api_keys, api_key_field(fields))
         if problem is not None:
             raise RequestError(403, problem)
@@ -96,9 +99,17 @@ def create_app(service: Service) -> Starlette:
 
     async def health(request: Request) -> Response:
         stats = service.batcher.stats
-        return JSONResponse({"status": "ok", "inFlight": in_flight.count, "queued": service.batcher.queued,
-                             "modelCalls": stats.calls, "modelSentences": stats.sentences,
-                             "largestBatch": stats.largest, "rejected": stats.rejected})
+        return JSONResponse(
+            {
+                "status": "ok",
+                "inFlight": in_flight.count,
+                "queued": service.batcher.queued,
+                "modelCalls": stats.calls,
+                "modelSentences": stats.sentences,
+                "largestBatch": stats.largest,
+                "rejected": stats.rejected,
+            }
+        )
 
     async def translate(request: Request) -> Response:
         limits = settings.limits
@@ -117,8 +128,11 @@ def create_app(service: Service) -> Starlette:
             return Response(status_code=400)  # nobody is there to read it
         if in_flight.full():
             service.batcher.stats.rejected += 1
-            return error(503, f"busy: {limits.max_requests} requests in progress; try again shortly",
-                         {"Retry-After": RETRY_AFTER})
+            return error(
+                503,
+                f"busy: {limits.max_requests} requests in progress; try again shortly",
+                {"Retry-After": RETRY_AFTER},
+            )
         try:
             served = await in_flight.run(service.translate, req.texts, req.fmt, locale)
         except PipelineError as exc:  # a text the readers refuse (HTML nested too deep, ...)
@@ -146,10 +160,18 @@ def create_app(service: Service) -> Starlette:
         """What LibreTranslate's web page reads before it shows its form: no files, no suggestions."""
         first, keys = service.targets[0], settings.api_keys is not None
         source = {"code": SOURCE_LANGUAGE, "name": parse_locale(SOURCE_LANGUAGE).get_display_name("en")}
-        return JSONResponse({
-            "charLimit": settings.limits.max_chars, "frontendTimeout": FRONTEND_TIMEOUT, "apiKeys": keys,
-            "keyRequired": keys, "suggestions": False, "filesTranslation": False, "supportedFilesFormat": [],
-            "language": {"source": source, "target": {"code": first.code, "name": first.name}}})
+        return JSONResponse(
+            {
+                "charLimit": settings.limits.max_chars,
+                "frontendTimeout": FRONTEND_TIMEOUT,
+                "apiKeys": keys,
+                "keyRequired": keys,
+                "suggestions": False,
+                "filesTranslation": False,
+                "supportedFilesFormat": [],
+                "language": {"source": source, "target": {"code": first.code, "name": first.name}},
+            }
+        )
 
     async def suggest(request: Request) -> Response:
         return error(403, "Suggestions are disabled on this server.")
@@ -167,13 +189,21 @@ def create_app(service: Service) -> Starlette:
         finally:
             service.close()  # after uvicorn has let the requests in flight finish
 
-    routes = [Route("/languages", languages, methods=["GET"]), Route("/translate", translate, methods=["POST"]),
-              Route("/detect", detect, methods=["POST"]),
-              Route("/frontend/settings", frontend_settings, methods=["GET"]),
-              Route("/suggest", suggest, methods=["POST"]), Route("/translate_file", translate_file, methods=["POST"]),
-              Route("/health", health, methods=["GET"])]
-    return Starlette(routes=routes, middleware=[settings.origins.middleware()],
-                     exception_handlers={HTTPException: http_error}, lifespan=lifespan)
+    routes = [
+        Route("/languages", languages, methods=["GET"]),
+        Route("/translate", translate, methods=["POST"]),
+        Route("/detect", detect, methods=["POST"]),
+        Route("/frontend/settings", frontend_settings, methods=["GET"]),
+        Route("/suggest", suggest, methods=["POST"]),
+        Route("/translate_file", translate_file, methods=["POST"]),
+        Route("/health", health, methods=["GET"]),
+    ]
+    return Starlette(
+        routes=routes,
+        middleware=[settings.origins.middleware()],
+        exception_handlers={HTTPException: http_error},
+        lifespan=lifespan,
+    )
 
 
 def not_gujarati(req: TranslateRequest) -> None:
@@ -183,34 +213,44 @@ def not_gujarati(req: TranslateRequest) -> None:
         plain = _TAG.sub(" ", text) if req.fmt == "html" else text
         if gujarati_share(plain) == 0 and any(unicodedata.category(c)[0] == "L" for c in plain):
             where = f"q[{i}]" if req.batch else "q"
-            raise RequestError(400, f"{where} is not Gujarati (no Gujarati letters in it): this service "
-                                    f"translates from {SOURCE_LANGUAGE} only")
+            raise RequestError(
+                400,
+                f"{where} is not Gujarati (no Gujarati letters in it): this service "
+                f"translates from {SOURCE_LANGUAGE} only",
+            )
 
 
 def answer(req: TranslateRequest, served: ServedTexts) -> dict:
     """LibreTranslate's answer, each field a list when q was one."""
+
     def shaped(values: list):
         return values if req.batch else values[0]
 
     body = {"translatedText": shaped([s.text for s in served.texts])}
     if req.source.strip().lower() == "auto":
         plain = [_TAG.sub(" ", t) if req.fmt == "html" else t for t in req.texts]
-        body["detectedLanguage"] = shaped([{"confidence": gujarati_share(t), "language": SOURCE_LANGUAGE}
-                                           for t in plain])
+        body["detectedLanguage"] = shaped(
+            [{"confidence": gujarati_share(t), "language": SOURCE_LANGUAGE} for t in plain]
+        )
     if req.alternatives:
         body["alternatives"] = shaped([[] for _ in req.texts])
     body["confidence"] = shaped([s.confidence for s in served.texts])
-    body["findings"] = shaped([[{"sentence": sentence, "check": f.check, "message": f.message}
-                                for sentence, f in s.findings] for s in served.texts])
+    body["findings"] = shaped(
+        [
+            [{"sentence": sentence, "check": f.check, "message": f.message} for sentence, f in s.findings]
+            for s in served.texts
+        ]
+    )
     return body
 
 
 def not_translated(req: TranslateRequest) -> dict:
     """The answer to Weblate's configuration check: nothing translated, and a detail saying why."""
     empty = [""] * len(req.texts)
-    return {"translatedText": empty if req.batch else empty[0],
-            "detail": f"this service translates from {SOURCE_LANGUAGE} only; nothing was translated from "
-                      f"{req.source[:40]}"}
+    return {
+        "translatedText": empty if req.batch else empty[0],
+        "detail": f"this service translates from {SOURCE_LANGUAGE} only; nothing was translated from {req.source[:40]}",
+    }
 
 
 def gujarati_share(text: str) -> float:

@@ -19,8 +19,13 @@ from pipeline.errors import PipelineError
 
 # Byte-order marks, as Windows editors write them (Notepad: UTF-8 or UTF-16 LE "Unicode"); the
 # UTF-32 marks first, since UTF-32 LE's begins with UTF-16 LE's.
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 def decode_keys_file(data: bytes, path: Path) -> str:
@@ -31,8 +36,12 @@ def decode_keys_file(data: bytes, path: Path) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].decode(encoding, errors="replace").count("\n") + 1
-        raise PipelineError(f"not valid {encoding.removesuffix('-sig').upper()} at byte {exc.start}: write one API "
-                            "key a line, saved as UTF-8", path=path, line=line) from None
+        raise PipelineError(
+            f"not valid {encoding.removesuffix('-sig').upper()} at byte {exc.start}: write one API "
+            "key a line, saved as UTF-8",
+            path=path,
+            line=line,
+        ) from None
 
 
 def load_api_keys(path: Path) -> tuple[str, ...]:
@@ -51,8 +60,11 @@ def load_api_keys(path: Path) -> tuple[str, ...]:
             raise PipelineError("an API key has a space in it: write one key a line", path=path, line=number)
         hidden = next((c for c in key if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn")), None)
         if hidden is not None:
-            raise PipelineError(f"an API key holds an invisible character (U+{ord(hidden):04X}): write one key a "
-                                "line, saved as UTF-8", path=path, line=number)
+            raise PipelineError(
+                f"an API key holds an invisible character (U+{ord(hidden):04X}): write one key a line, saved as UTF-8",
+                path=path,
+                line=number,
+            )
         keys.append(key)
     if not keys:
         raise PipelineError("no API keys in the file: write one key a line", path=path)

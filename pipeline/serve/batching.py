@@ -81,8 +81,12 @@ class BatchStats:
 class DynamicBatcher:
     """An executor for `translate_raw` whose model calls gather concurrent requests' sentences."""
 
-    def __init__(self, translator_for: Callable[[Route], object], memory: TranslationMemory,
-                 settings: BatchSettings = BatchSettings()):
+    def __init__(
+        self,
+        translator_for: Callable[[Route], object],
+        memory: TranslationMemory,
+        settings: BatchSettings = BatchSettings(),
+    ):
         self.translator_for = translator_for
         self.memory = memory
         self.settings = settings
@@ -99,15 +103,18 @@ class DynamicBatcher:
     def queued(self) -> int:
         return self._queued
 
-    def translate_into_memory(self, route: Route, texts: list[str], tgt: str, memory, model_key: str,
-                              locale: str, chunk: int) -> BatchOutcome:
+    def translate_into_memory(
+        self, route: Route, texts: list[str], tgt: str, memory, model_key: str, locale: str, chunk: int
+    ) -> BatchOutcome:
         """Queue `texts` for the model and wait until their outputs are in the memory (the
         executor protocol of `pipeline.mt.executors`; `memory` is this batcher's own)."""
         job = Job(route, list(texts), tgt, model_key, time.monotonic())
         limit = self.settings.max_queue
         if len(job.texts) > limit:
-            raise TooLarge(f"this request holds {len(job.texts)} sentences new to the translation memory; "
-                           f"the model takes at most {limit} from one request")
+            raise TooLarge(
+                f"this request holds {len(job.texts)} sentences new to the translation memory; "
+                f"the model takes at most {limit} from one request"
+            )
         with self._cond:
             if self._closing:
                 raise Overloaded("the server is shutting down")
@@ -175,8 +182,9 @@ class DynamicBatcher:
         late = [job for job in batch if now - job.arrived > self.settings.deadline]
         self.stats.rejected += len(late)
         for job in late:
-            job.error = Overloaded(f"waited {now - job.arrived:.0f} s for the model (the limit is "
-                                   f"{self.settings.deadline:g} s)")
+            job.error = Overloaded(
+                f"waited {now - job.arrived:.0f} s for the model (the limit is {self.settings.deadline:g} s)"
+            )
             job.done.set()
         batch = [job for job in batch if job not in late]
         if not batch:
@@ -187,8 +195,9 @@ class DynamicBatcher:
             outputs = translate_scored(self.translator_for(first.route), texts, SOURCE_LANGUAGE, first.tgt)
             if len(outputs) != len(texts):
                 raise RuntimeError(f"translator returned {len(outputs)} outputs for {len(texts)} inputs")
-            self.memory.store(dict(zip(texts, outputs)), SOURCE_LANGUAGE, first.tgt, first.model_key,
-                              first.route.model_id)
+            self.memory.store(
+                dict(zip(texts, outputs)), SOURCE_LANGUAGE, first.tgt, first.model_key, first.route.model_id
+            )
             self.stats.calls += 1
             self.stats.sentences += len(texts)
             self.stats.largest = max(self.stats.largest, len(texts))

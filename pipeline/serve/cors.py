@@ -31,8 +31,13 @@ class Origins:
         return origin is None or ANY in self.allowed or origin in self.allowed
 
     def middleware(self) -> Middleware:
-        return Middleware(CORSMiddleware, allow_origins=list(self.allowed), allow_methods=["GET", "POST"],
-                          allow_headers=["*"], max_age=600)
+        return Middleware(
+            CORSMiddleware,
+            allow_origins=list(self.allowed),
+            allow_methods=["GET", "POST"],
+            allow_headers=["*"],
+            max_age=600,
+        )
 
 
 def parse_origins(text: str) -> Origins:
@@ -49,9 +54,19 @@ def parse_origins(text: str) -> Origins:
             parts.port  # noqa: B018 -- a port that is no number raises here
         except ValueError:
             parts = None
-        if (parts is None or parts.scheme not in ("http", "https") or not parts.hostname
-                or parts.path or parts.query or parts.fragment or parts.username or parts.password):
-            raise PipelineError(f"--cors-origins: {item!r} is not an origin; write it as a browser sends it, "
-                                "scheme://host[:port] with no path, e.g. https://translate.example.org")
+        if (
+            parts is None
+            or parts.scheme not in ("http", "https")
+            or not parts.hostname
+            or parts.path
+            or parts.query
+            or parts.fragment
+            or parts.username
+            or parts.password
+        ):
+            raise PipelineError(
+                f"--cors-origins: {item!r} is not an origin; write it as a browser sends it, "
+                "scheme://host[:port] with no path, e.g. https://translate.example.org"
+            )
         allowed.append(item.lower())
     return Origins(tuple(dict.fromkeys(allowed)))

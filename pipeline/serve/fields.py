@@ -51,8 +51,11 @@ def request_fields(query: bytes, body: bytes, content_type: str, limits: Limits)
         return fields  # everything is in the URL, whatever Content-Type the client's library set
     for name, value in body_fields(body, content_type, limits).items():
         if name in fields and fields[name] != value:
-            raise RequestError(400, f"Invalid request: {name} is given both in the URL and in the body, "
-                                    "with different values; send it once")
+            raise RequestError(
+                400,
+                f"Invalid request: {name} is given both in the URL and in the body, "
+                "with different values; send it once",
+            )
         fields[name] = value
     return fields
 
@@ -63,8 +66,7 @@ def body_fields(body: bytes, content_type: str, limits: Limits) -> dict:
     if media == "application/json" or media.endswith("+json") or (not media and body.lstrip()[:1] == b"{"):
         return json_fields(body)
     if media == FORM and body.lstrip()[:1] == b"{":  # curl -d '{...}' without -H: not a form at all
-        raise RequestError(415, f"the body is JSON but its Content-Type is {FORM}: send Content-Type: "
-                                "application/json")
+        raise RequestError(415, f"the body is JSON but its Content-Type is {FORM}: send Content-Type: application/json")
     if media in (FORM, ""):
         return form_fields(body, limits, "the form")
     if media == MULTIPART:
@@ -96,8 +98,9 @@ def json_fields(body: bytes) -> dict:
 
 def _integer(digits: str) -> int:
     if len(digits.lstrip("-")) > MAX_DIGITS:
-        raise RequestError(400, f"Invalid JSON format: a number with {len(digits.lstrip('-')):,} digits "
-                                f"(at most {MAX_DIGITS})")
+        raise RequestError(
+            400, f"Invalid JSON format: a number with {len(digits.lstrip('-')):,} digits (at most {MAX_DIGITS})"
+        )
     return int(digits)
 
 
@@ -145,9 +148,14 @@ def multipart_fields(body: bytes, boundary: bytes | None, limits: Limits) -> dic
     def part_data(data, start, end):
         parts[-1]["data"] += data[start:end]
 
-    callbacks = {"on_part_begin": lambda: parts.append({"data": b"", "disposition": b""}),
-                 "on_part_data": part_data, "on_header_field": header_field, "on_header_value": header_value,
-                 "on_header_end": header_end, "on_end": lambda: ended.append(True)}
+    callbacks = {
+        "on_part_begin": lambda: parts.append({"data": b"", "disposition": b""}),
+        "on_part_data": part_data,
+        "on_header_field": header_field,
+        "on_header_value": header_value,
+        "on_header_end": header_end,
+        "on_end": lambda: ended.append(True),
+    }
     try:
         parser = MultipartParser(boundary, callbacks)
         parser.write(body)
@@ -166,8 +174,10 @@ def multipart_fields(body: bytes, boundary: bytes | None, limits: Limits) -> dic
         if name is None:
             raise RequestError(400, f"Invalid request: part {number} of the multipart body has no name")
         if b"filename" in options:
-            raise RequestError(400, f"Invalid request: {shown(name)} is a file; send its text as a field "
-                                    "(files are not translated here)")
+            raise RequestError(
+                400,
+                f"Invalid request: {shown(name)} is a file; send its text as a field (files are not translated here)",
+            )
         pairs.append((name, _decoded(part["data"], shown(name))))
     return collect(pairs)
 

@@ -74,8 +74,11 @@ def routed_targets(config: Config, usable=lambda tag: None) -> tuple[list[Target
 def languages_listing(targets: list[Target]) -> list[dict]:
     """`GET /languages`: Gujarati with its targets, then each target (translating from none),
     so a client that only reads the codes (Weblate) knows both ends of every pair."""
-    source = {"code": SOURCE_LANGUAGE, "name": parse_locale(SOURCE_LANGUAGE).get_display_name("en"),
-              "targets": [t.code for t in targets]}
+    source = {
+        "code": SOURCE_LANGUAGE,
+        "name": parse_locale(SOURCE_LANGUAGE).get_display_name("en"),
+        "targets": [t.code for t in targets],
+    }
     return [source] + [{"code": t.code, "name": t.name, "targets": []} for t in targets]
 
 
@@ -100,8 +103,9 @@ def served_target(code: object, targets: list[Target]) -> tuple[str, Target]:
     for target in targets:
         if target.tag == tag:
             return locale, target
-    raise PipelineError(f"{shown(code)} is not supported: no model is routed for {SOURCE_LANGUAGE} → {tag} "
-                        f"(routed: {routed})")
+    raise PipelineError(
+        f"{shown(code)} is not supported: no model is routed for {SOURCE_LANGUAGE} → {tag} (routed: {routed})"
+    )
 
 
 def served_pair(source: str, target: object, targets: list[Target]) -> tuple[str, Target]:
@@ -109,8 +113,10 @@ def served_pair(source: str, target: object, targets: list[Target]) -> tuple[str
     pair: Gujarati is the only source, as `/languages` says."""
     if not is_source(source):
         routed = ", ".join(t.code for t in targets) or "none"
-        raise PipelineError(f"{shown(source)} → {shown(target)} is not supported: this service translates from "
-                            f"{SOURCE_LANGUAGE} only (into {routed})")
+        raise PipelineError(
+            f"{shown(source)} → {shown(target)} is not supported: this service translates from "
+            f"{SOURCE_LANGUAGE} only (into {routed})"
+        )
     return served_target(target, targets)
 
 

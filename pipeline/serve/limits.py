@@ -54,8 +54,9 @@ def translate_request(fields: dict, limits: Limits) -> TranslateRequest:
         raise RequestError(400, f"Invalid request: format must be text or html, not {json_kind(fmt)}")
     if fmt not in FORMATS:
         raise RequestError(400, f"{shown(fmt)} format is not supported (use text or html)")
-    return TranslateRequest(texts, batch, source, target, fmt, _alternatives(fields.get("alternatives")),
-                            api_key_field(fields))
+    return TranslateRequest(
+        texts, batch, source, target, fmt, _alternatives(fields.get("alternatives")), api_key_field(fields)
+    )
 
 
 def request_texts(fields: dict, limits: Limits) -> tuple[list[str], bool]:
@@ -70,8 +71,11 @@ def request_texts(fields: dict, limits: Limits) -> tuple[list[str], bool]:
             raise RequestError(400, "Invalid request: q is an empty list; send at least one text")
         for i, text in enumerate(q):
             if not isinstance(text, str):
-                raise RequestError(400, f"Invalid request: q[{i}] must be a string (q is a string or a list "
-                                        f"of strings), not {json_kind(text)}")
+                raise RequestError(
+                    400,
+                    f"Invalid request: q[{i}] must be a string (q is a string or a list "
+                    f"of strings), not {json_kind(text)}",
+                )
         texts, batch = q, True
     else:
         raise RequestError(400, f"Invalid request: q must be a string or a list of strings, not {json_kind(q)}")
@@ -80,8 +84,9 @@ def request_texts(fields: dict, limits: Limits) -> tuple[list[str], bool]:
     for i, text in enumerate(texts):
         if len(text) > limits.max_chars:
             where = f"q[{i}]" if batch else "q"
-            raise RequestError(400, f"Invalid request: {where} has {len(text):,} characters; the limit is "
-                                    f"{limits.max_chars:,}")
+            raise RequestError(
+                400, f"Invalid request: {where} has {len(text):,} characters; the limit is {limits.max_chars:,}"
+            )
     return texts, batch
 
 

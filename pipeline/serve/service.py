@@ -38,8 +38,14 @@ class ServeSettings:
 class Service:
     """The translation side of the server, free of HTTP: `translate` is what `POST /translate` runs."""
 
-    def __init__(self, config: Config, workdir: Path, settings: ServeSettings = ServeSettings(),
-                 factory: Callable[[ModelSpec], object] | None = None, log: Callable[[str], None] = print):
+    def __init__(
+        self,
+        config: Config,
+        workdir: Path,
+        settings: ServeSettings = ServeSettings(),
+        factory: Callable[[ModelSpec], object] | None = None,
+        log: Callable[[str], None] = print,
+    ):
         self.config = config
         self.settings = settings
         self.models = LocalExecutor(factory)  # each model loaded once, shared by the routes using it
@@ -48,8 +54,11 @@ class Service:
         for tag, reason in left_out.items():
             log(f"not serving {tag}: {reason}")
         if not self.targets:
-            raise PipelineError(f"no target can be served from {SOURCE_LANGUAGE}: "
-                                + ("; ".join(left_out.values()) or "no pairs from gu"), path=config.path)
+            raise PipelineError(
+                f"no target can be served from {SOURCE_LANGUAGE}: "
+                + ("; ".join(left_out.values()) or "no pairs from gu"),
+                path=config.path,
+            )
         self.memory = TranslationMemory(Path(workdir) / MEMORY_FILE, threads=True)
         self.batcher = DynamicBatcher(self.models.translator, self.memory, settings.batching)
 

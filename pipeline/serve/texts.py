@@ -55,8 +55,11 @@ def translate_texts(texts: list[str], fmt: str, locale: str, config: Config, mem
     # An HTML text is a whole page (a doctype, <html>, <head> or <body> first) and comes back as
     # one, or a fragment, read as a browser reads innerHTML and given back as a fragment, as export
     # rebuilds a file (see `ingest.html.is_whole_page`).
-    documents = {i: read_document(Path(f"q[{i}]{suffix}"), f"q[{i}]", text.encode("utf-8"))
-                 for i, text in enumerate(texts) if text.strip()}
+    documents = {
+        i: read_document(Path(f"q[{i}]{suffix}"), f"q[{i}]", text.encode("utf-8"))
+        for i, text in enumerate(texts)
+        if text.strip()
+    }
     segments = {}
     for i, doc in documents.items():
         segments[i] = list(segment_document(doc))
@@ -70,12 +73,19 @@ def translate_texts(texts: list[str], fmt: str, locale: str, config: Config, mem
             served.append(Served(text))
             continue
         report = ExportReport()
-        _, rebuilt = rebuild_document(f"q[{i}]", suffix, text, "txt" if fmt == "text" else "html", locale, shipped,
-                                      report)
+        _, rebuilt = rebuild_document(
+            f"q[{i}]", suffix, text, "txt" if fmt == "text" else "html", locale, shipped, report
+        )
         own = [translations[seg.text] for seg in segments[i]]
         scores = [t.confidence for t in own if t.confidence is not None]
-        served.append(Served(rebuilt, min(scores) if scores else None,
-                             tuple((t.source, f) for t in own for f in t.findings), len(own)))
+        served.append(
+            Served(
+                rebuilt,
+                min(scores) if scores else None,
+                tuple((t.source, f) for t in own for f in t.findings),
+                len(own),
+            )
+        )
     return ServedTexts(served, raw.by_model, raw.from_memory)
 
 
@@ -89,6 +99,6 @@ def _translate(msgids: list[str], locale: str, config: Config, memory, executor)
     style = config.locale_options(locale).number_style
     translations: dict[str, Translation] = {
         m: finish(m, raw.outputs[m].text, locale, style, route.model_id, config.glossary, raw.outputs[m].confidence)
-        for m in msgids}
+        for m in msgids
+    }
     return translations, raw
-

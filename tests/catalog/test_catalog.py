@@ -56,8 +56,9 @@ def test_reviewed_entry_survives_and_removed_source_goes_obsolete(tmp_path):
     po[0].flags = []
     po[1].tcomment += "\ncheck with editor"
     po.save()
-    again = write(path, pofile.collect_messages(segs("એક.", "ત્રણ.")),
-                  {"એક.": mt("એક.", "Changed."), "ત્રણ.": mt("ત્રણ.", "Three.")})
+    again = write(
+        path, pofile.collect_messages(segs("એક.", "ત્રણ.")), {"એક.": mt("એક.", "Changed."), "ત્રણ.": mt("ત્રણ.", "Three.")}
+    )
     by_id = {e.msgid: e for e in again}
     assert by_id["એક."].msgstr == "One (reviewed)." and not by_id["એક."].fuzzy
     assert by_id["ત્રણ."].msgstr == "Three." and by_id["ત્રણ."].fuzzy

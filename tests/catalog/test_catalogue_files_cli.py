@@ -21,18 +21,29 @@ HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"La
 
 
 def cli(*args, cwd, timeout=180) -> subprocess.CompletedProcess:
-    environment = dict(os.environ, OMP_NUM_THREADS="1",
-                       PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, env=environment, timeout=timeout)
+    environment = dict(
+        os.environ,
+        OMP_NUM_THREADS="1",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=timeout,
+    )
 
 
 @pytest.fixture
 def project(tmp_path, tiny_models) -> Path:
     (tmp_path / "articles").mkdir()
     (tmp_path / "articles" / "a.txt").write_text(S1 + "\n", encoding="utf-8")
-    (tmp_path / "models.yaml").write_text(tiny_models.read_text(encoding="utf-8").replace(
-        "source: ./", f"source: {tiny_models.parent}/"), encoding="utf-8")
+    (tmp_path / "models.yaml").write_text(
+        tiny_models.read_text(encoding="utf-8").replace("source: ./", f"source: {tiny_models.parent}/"),
+        encoding="utf-8",
+    )
     return tmp_path
 
 
@@ -96,9 +107,9 @@ def test_a_comment_on_the_first_entry_of_a_catalogue_without_a_header_stays_on_t
     path.write_text("# Checked with the desk: keep 'scheme'.\n" + REVIEWED, encoding="utf-8")
     if shutil.which("msgcat"):  # the same layout in ASCII (msgcat wants a charset for anything else)
         ascii_po = project / "ascii.po"
-        ascii_po.write_text("# Checked with the desk.\nmsgid \"a\"\nmsgstr \"b\"\n", encoding="utf-8")
+        ascii_po.write_text('# Checked with the desk.\nmsgid "a"\nmsgstr "b"\n', encoding="utf-8")
         gnu = subprocess.run(["msgcat", str(ascii_po)], capture_output=True, text=True, check=True).stdout
-        assert gnu == "# Checked with the desk.\nmsgid \"a\"\nmsgstr \"b\"\n"
+        assert gnu == '# Checked with the desk.\nmsgid "a"\nmsgstr "b"\n'
         ascii_po.unlink()
     pipeline("run", "articles", "--to", "en", cwd=project)
     po = polib.pofile(str(path))

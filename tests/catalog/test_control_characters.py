@@ -16,24 +16,42 @@ import pytest
 
 S1 = "ગુજરાત સરકારે નવી યોજના શરૂ કરી છે."
 S2 = "નવી શાળા ગામમાં ખુલી છે."
-REVIEWED = (f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: en\\n"\n\n'
-            f'msgid "{S1}"\nmsgstr "Gov."\n\nmsgid "{S2}"\nmsgstr "School."\n')
+REVIEWED = (
+    f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: en\\n"\n\n'
+    f'msgid "{S1}"\nmsgstr "Gov."\n\nmsgid "{S2}"\nmsgstr "School."\n'
+)
 # What no catalogue may hold: C0 and C1 controls but tab and newline, DEL (the writer would escape
 # \a \b \f \v \r, which msgfmt warns about; the rest it would write raw).
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029]")
 WITHIN = S1.replace("સરકારે ", "સરકારે{} ")  # a control inside the first sentence
 
-DROPPED = {"BEL": "\x07", "ESC": "\x1b", "backspace": "\x08", "unit separator": "\x1f", "DEL": "\x7f",
-           "C1 CSI": "\x9b", "C1 PAD": "\x80", "BOM in mid-text": "\ufeff"}
-LINE_BREAKS = {"form feed": "\x0c", "vertical tab": "\x0b", "record separator": "\x1e", "NEL": "\x85",
-               "line separator": "\u2028", "paragraph separator": "\u2029"}
+DROPPED = {
+    "BEL": "\x07",
+    "ESC": "\x1b",
+    "backspace": "\x08",
+    "unit separator": "\x1f",
+    "DEL": "\x7f",
+    "C1 CSI": "\x9b",
+    "C1 PAD": "\x80",
+    "BOM in mid-text": "\ufeff",
+}
+LINE_BREAKS = {
+    "form feed": "\x0c",
+    "vertical tab": "\x0b",
+    "record separator": "\x1e",
+    "NEL": "\x85",
+    "line separator": "\u2028",
+    "paragraph separator": "\u2029",
+}
 
 
 @pytest.fixture
 def project(tmp_path, tiny_models) -> Path:
     (tmp_path / "articles").mkdir()
-    (tmp_path / "models.yaml").write_text(tiny_models.read_text(encoding="utf-8").replace(
-        "source: ./", f"source: {tiny_models.parent}/"), encoding="utf-8")
+    (tmp_path / "models.yaml").write_text(
+        tiny_models.read_text(encoding="utf-8").replace("source: ./", f"source: {tiny_models.parent}/"),
+        encoding="utf-8",
+    )
     po = tmp_path / "locales" / "en" / "LC_MESSAGES" / "messages.po"
     po.parent.mkdir(parents=True)
     po.write_text(REVIEWED, encoding="utf-8")
@@ -49,8 +67,9 @@ def gettext_accepts(*paths: Path) -> None:
     if not shutil.which("msgfmt"):
         return
     for path in paths:
-        checked = subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(path)], capture_output=True, text=True,
-                                 check=False)
+        checked = subprocess.run(
+            ["msgfmt", "-c", "-o", os.devnull, str(path)], capture_output=True, text=True, check=False
+        )
         assert checked.returncode == 0 and "escape sequence" not in checked.stderr, checked.stderr
         subprocess.run(["msgcat", "-o", os.devnull, str(path)], check=True, capture_output=True)
 
@@ -90,7 +109,7 @@ def test_a_character_that_ends_a_line_becomes_a_line_break(project, pipeline, ch
 
 
 def test_controls_in_markdown_and_character_references_in_html_are_kept_out_too(project, pipeline):
-    write_source(project, "a.md", f"# {WITHIN.format(chr(0x1b))}\n\n{S2}\n")
+    write_source(project, "a.md", f"# {WITHIN.format(chr(0x1B))}\n\n{S2}\n")
     write_source(project, "b.html", f"<p>{WITHIN.format('&#7;')}</p>\n<p>\n{S2.replace(' ', '&#x1B; ', 1)}</p>\n")
     ran = run(project, pipeline)
     assert sorted(catalogued(project)) == sorted([S1, S2])
@@ -103,10 +122,14 @@ def test_controls_in_markdown_and_character_references_in_html_are_kept_out_too(
     assert "<p>Gov.</p>" in page and "School." in page and not CONTROL.search(page)
 
 
-@pytest.mark.parametrize("data, message", [
-    (S1.encode() + b"\x00\n", "a.txt:1: file looks binary (NUL byte"),  # NUL: refused, as before
-    (S1.encode() + b"\n" + b"\xed\xa0\x80\n", "a.txt:2: not valid UTF-8"),  # a lone surrogate, badly encoded
-], ids=["NUL", "lone surrogate"])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (S1.encode() + b"\x00\n", "a.txt:1: file looks binary (NUL byte"),  # NUL: refused, as before
+        (S1.encode() + b"\n" + b"\xed\xa0\x80\n", "a.txt:2: not valid UTF-8"),  # a lone surrogate, badly encoded
+    ],
+    ids=["NUL", "lone surrogate"],
+)
 def test_what_cannot_be_text_is_refused_by_line_and_nothing_is_written(project, pipeline, data, message):
     (project / "articles" / "a.txt").write_bytes(data)
     before = (project / "locales/en/LC_MESSAGES/messages.po").read_bytes()

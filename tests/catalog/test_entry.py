@@ -13,8 +13,13 @@ LONG_ID = "/home/team/models/nllb-200-distilled-600M-ct2-int8@0123456789ab"
 
 def machine(msgid: str, text: str, model_id: str = "tiny@1") -> polib.POEntry:
     comment = entry.machine_comment(Translation(msgid, text, model_id, (Finding("numbers", "x"),)))
-    return polib.POEntry(msgid=msgid, msgstr=text, flags=["fuzzy"], comment=comment,
-                         tcomment=entry.with_note("a translator's note", text))
+    return polib.POEntry(
+        msgid=msgid,
+        msgstr=text,
+        flags=["fuzzy"],
+        comment=comment,
+        tcomment=entry.with_note("a translator's note", text),
+    )
 
 
 def test_the_pipelines_text_is_its_own_until_a_person_changes_it():

@@ -123,7 +123,8 @@ def test_moved_paragraph_reorders_entries_and_changes_nothing_else(path):
 
 def test_identical_sentence_in_two_documents_is_one_entry_with_both_references(path):
     msgs = pofile.collect_messages(
-        [Segment("a.txt", 0, 0, A, 0, 1), Segment("a.txt", 1, 1, B, 0, 1), Segment("b.txt", 0, 0, A, 0, 1)])
+        [Segment("a.txt", 0, 0, A, 0, 1), Segment("a.txt", 1, 1, B, 0, 1), Segment("b.txt", 0, 0, A, 0, 1)]
+    )
     po = run(path, msgs, mt([A, B]))
     assert by_id(po)[A].occurrences == [("a.txt", ""), ("b.txt", "")]
     assert len(po) == 2
@@ -136,8 +137,10 @@ def test_context_keeps_identical_msgids_apart(path):
     po[0].msgstr, po[0].flags = "Heading form.", []
     po.save()
     again = run(path, msgs, mt([A], "v2"))
-    assert [(e.msgctxt, e.msgstr, e.fuzzy) for e in again] == [("heading", "Heading form.", False),
-                                                              (None, "MT v2 of 10", True)]
+    assert [(e.msgctxt, e.msgstr, e.fuzzy) for e in again] == [
+        ("heading", "Heading form.", False),
+        (None, "MT v2 of 10", True),
+    ]
 
 
 def test_reviewed_memory_reused_for_identical_and_suggested_for_similar_sources(path):
@@ -216,8 +219,9 @@ def test_an_empty_context_is_matched_only_by_itself(path):
     from pipeline.catalog.plan import make_plan
 
     path.parent.mkdir(parents=True)
-    path.write_text(f'msgid ""\nmsgstr "Language: en\\n"\n\nmsgctxt ""\nmsgid "{A}"\nmsgstr "Empty context."\n',
-                    encoding="utf-8")
+    path.write_text(
+        f'msgid ""\nmsgstr "Language: en\\n"\n\nmsgctxt ""\nmsgid "{A}"\nmsgstr "Empty context."\n', encoding="utf-8"
+    )
     existing = pofile.read_po(path)
     assert existing[0].msgctxt == ""
     assert make_plan(existing, messages(A)).todo == (A,)  # the plain message is the pipeline's to translate
@@ -235,11 +239,16 @@ def test_an_entry_whose_msgid_holds_a_control_character_takes_the_clean_msgid(pa
     from pipeline.catalog.plan import make_plan
 
     path.parent.mkdir(parents=True)
-    path.write_text(f'msgid ""\nmsgstr "Language: en\\n"\n\nmsgid "{A}\\a"\nmsgstr "A, approved."\n\n'
-                    f'msgid "{B}\\a"\nmsgstr "B with a bell."\n\nmsgid "{B}"\nmsgstr "B, approved."\n',
-                    encoding="utf-8")
+    path.write_text(
+        f'msgid ""\nmsgstr "Language: en\\n"\n\nmsgid "{A}\\a"\nmsgstr "A, approved."\n\n'
+        f'msgid "{B}\\a"\nmsgstr "B with a bell."\n\nmsgid "{B}"\nmsgstr "B, approved."\n',
+        encoding="utf-8",
+    )
     assert make_plan(pofile.read_po(path), messages(A, B)).todo == ()
     run(path, messages(A, B), mt([A, B]))
     po = pofile.read_po(path)  # polib reads `\a` as two characters
     assert [(e.msgid, e.msgstr, e.fuzzy, bool(e.obsolete)) for e in po] == [
-        (A, "A, approved.", False, False), (B, "B, approved.", False, False), (B + "\x07", "B with a bell.", False, True)]
+        (A, "A, approved.", False, False),
+        (B, "B, approved.", False, False),
+        (B + "\x07", "B with a bell.", False, True),
+    ]

@@ -19,7 +19,7 @@ def catalogue() -> polib.POFile:
     po.append(polib.POEntry(msgid="કાલે", msgstr="tomorrow?", flags=["fuzzy"]))
     po.append(polib.POEntry(msgid="ગઈકાલે", msgstr="yesterday", obsolete=True))
     po.append(polib.POEntry(msgid="ખાલી", msgstr=""))
-    po.append(polib.POEntry(msgid="A\nનવી લીટી\t\"x\"", msgstr="a\nnew line\t\"x\""))
+    po.append(polib.POEntry(msgid='A\nનવી લીટી\t"x"', msgstr='a\nnew line\t"x"'))
     return po
 
 
@@ -32,7 +32,7 @@ def test_same_bytes_as_polib_and_gettext_reads_them():
     assert t.pgettext("menu", "ખોલો") == "Open"
     assert t.ngettext("એક ફાઈલ", "ફાઈલો", 3) == "files"
     assert t.gettext("કાલે") == "કાલે"  # fuzzy entries are left out, as msgfmt does
-    assert t.gettext("A\nનવી લીટી\t\"x\"") == "a\nnew line\t\"x\""
+    assert t.gettext('A\nનવી લીટી\t"x"') == 'a\nnew line\t"x"'
 
 
 def test_an_empty_context_is_written_as_msgfmt_writes_it():

@@ -21,9 +21,21 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 def fields(e: polib.POEntry) -> tuple:
-    return (e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, sorted(e.msgstr_plural.items()), e.comment, e.tcomment,
-            list(e.occurrences), list(e.flags), e.previous_msgctxt, e.previous_msgid, e.previous_msgid_plural,
-            bool(e.obsolete))
+    return (
+        e.msgctxt,
+        e.msgid,
+        e.msgid_plural,
+        e.msgstr,
+        sorted(e.msgstr_plural.items()),
+        e.comment,
+        e.tcomment,
+        list(e.occurrences),
+        list(e.flags),
+        e.previous_msgctxt,
+        e.previous_msgid,
+        e.previous_msgid_plural,
+        bool(e.obsolete),
+    )
 
 
 def polib_view(e: polib.POEntry) -> tuple:
@@ -63,9 +75,14 @@ def catalogues(draw):
     po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": draw(st.sampled_from(["en", "zh_Hans"]))}
     msgids = draw(st.lists(TEXT.filter(bool), unique=True, max_size=8))
     for msgid in msgids:
-        entry = polib.POEntry(msgid=msgid, msgstr=draw(TEXT), tcomment=draw(COMMENT), comment=draw(COMMENT),
-                              msgctxt=draw(st.none() | TEXT),
-                              occurrences=[(f"doc-{i}.html", "") for i in range(draw(st.integers(0, 3)))])
+        entry = polib.POEntry(
+            msgid=msgid,
+            msgstr=draw(TEXT),
+            tcomment=draw(COMMENT),
+            comment=draw(COMMENT),
+            msgctxt=draw(st.none() | TEXT),
+            occurrences=[(f"doc-{i}.html", "") for i in range(draw(st.integers(0, 3)))],
+        )
         if entry.msgstr and draw(st.booleans()):
             entry.flags = ["fuzzy"]
         if draw(st.booleans()):
@@ -99,9 +116,11 @@ def test_each_entry_comes_with_its_text():
 
 
 def test_what_polib_loses_is_kept():
-    text = ('msgid ""\nmsgstr "Language: en\\n"\n\n#\n# after an empty line\n#. suggestion: ends in a space \nmsgid "a"\nmsgstr "b"\n\n'
-            '#~| msgid "old"\n#~ msgid "c"\n#~ msgstr "d"\n\n'
-            'msgid "e"\nmsgid_plural "es"\n' + "".join(f'msgstr[{i}] "{i}"\n' for i in range(12)))
+    text = (
+        'msgid ""\nmsgstr "Language: en\\n"\n\n#\n# after an empty line\n#. suggestion: ends in a space \nmsgid "a"\nmsgstr "b"\n\n'
+        '#~| msgid "old"\n#~ msgid "c"\n#~ msgstr "d"\n\n'
+        'msgid "e"\nmsgid_plural "es"\n' + "".join(f'msgstr[{i}] "{i}"\n' for i in range(12))
+    )
     po = parse_po(text).po
     assert po[0].comment == "suggestion: ends in a space "
     assert po[0].tcomment == "\nafter an empty line"
@@ -109,13 +128,16 @@ def test_what_polib_loses_is_kept():
     assert po[2].msgstr_plural[11] == "11"
 
 
-@pytest.mark.parametrize("text, line", [
-    ('msgid "a"\n', 1),  # no msgstr
-    ('msgid "a"\n#. comment\nmsgstr "b"\n', 2),  # comment inside the entry
-    ('msgstr "b"\n', 1),  # msgstr without msgid
-    ('msgid "a"\nmsgstr "b"\n"c"\nmsgid_plural "x"\n', 4),
-    ('#~x comment\nmsgid "a"\nmsgstr "b"\n', 1),  # msgcat: keyword "x" unknown (#x is a comment)
-])
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        ('msgid "a"\n', 1),  # no msgstr
+        ('msgid "a"\n#. comment\nmsgstr "b"\n', 2),  # comment inside the entry
+        ('msgstr "b"\n', 1),  # msgstr without msgid
+        ('msgid "a"\nmsgstr "b"\n"c"\nmsgid_plural "x"\n', 4),
+        ('#~x comment\nmsgid "a"\nmsgstr "b"\n', 1),  # msgcat: keyword "x" unknown (#x is a comment)
+    ],
+)
 def test_a_broken_entry_is_an_error_naming_its_line(text, line):
     with pytest.raises(PoSyntaxError) as raised:
         parse_po(text)
@@ -130,13 +152,16 @@ def test_read_po_names_the_file_and_line_of_a_broken_entry(tmp_path):
     assert raised.value.line == 5 and "left untouched" in str(raised.value)
 
 
-@pytest.mark.parametrize("written,value", [
-    (r"\x41\101", "AA"),  # bytes, as msgcat reads them
-    (r"\xe0\xaa\x95", "ક"),  # the UTF-8 bytes of one letter
-    (r"\x4142", "B"),  # gettext keeps the low byte of a long \x escape
-    (r"\\x41", r"\x41"),  # an escaped backslash, then text
-    (r"\\\x41\n", "\\A\n"),
-])
+@pytest.mark.parametrize(
+    "written,value",
+    [
+        (r"\x41\101", "AA"),  # bytes, as msgcat reads them
+        (r"\xe0\xaa\x95", "ક"),  # the UTF-8 bytes of one letter
+        (r"\x4142", "B"),  # gettext keeps the low byte of a long \x escape
+        (r"\\x41", r"\x41"),  # an escaped backslash, then text
+        (r"\\\x41\n", "\\A\n"),
+    ],
+)
 def test_byte_escapes_are_read_as_gettext_reads_them(written, value):
     (entry,) = parse_po(f'msgid "a"\nmsgstr "{written}"\n').po
     assert entry.msgstr == value
@@ -150,7 +175,9 @@ def test_escapes_gettext_refuses_are_errors_with_their_line(written):
 
 
 def test_comments_opening_a_file_without_a_header_are_the_first_entrys_as_msgcat_reads_them():
-    po = parse_po('# about the first sentence\n#note\n\n#. extracted\nmsgid "a"\nmsgstr "b"\n\nmsgid "c"\nmsgstr "d"\n').po
+    po = parse_po(
+        '# about the first sentence\n#note\n\n#. extracted\nmsgid "a"\nmsgstr "b"\n\nmsgid "c"\nmsgstr "d"\n'
+    ).po
     assert po.header == "" and po[0].tcomment == "about the first sentence\nnote" and po[0].comment == "extracted"
     assert po[0].linenum == 1
     with_header = parse_po('# the file\nmsgid ""\nmsgstr "Language: en\\n"\n\n# the entry\nmsgid "a"\nmsgstr "b"\n').po
@@ -159,7 +186,9 @@ def test_comments_opening_a_file_without_a_header_are_the_first_entrys_as_msgcat
 
 def test_an_empty_msgid_with_a_context_is_an_entry_not_the_header():
     """gettext's header is the empty msgid without a context; `msgctxt ""` makes an entry of its own."""
-    parsed = parse_po('msgctxt ""\nmsgid ""\nmsgstr "not the header"\n\n'
-                      'msgid ""\nmsgstr "Language: en\\n"\n\nmsgctxt ""\nmsgid "a"\nmsgstr "b"\n').po
+    parsed = parse_po(
+        'msgctxt ""\nmsgid ""\nmsgstr "not the header"\n\n'
+        'msgid ""\nmsgstr "Language: en\\n"\n\nmsgctxt ""\nmsgid "a"\nmsgstr "b"\n'
+    ).po
     assert parsed.metadata == {"Language": "en"}
     assert [(e.msgctxt, e.msgid, e.msgstr) for e in parsed] == [("", "", "not the header"), ("", "a", "b")]

@@ -19,11 +19,16 @@ from pipeline.model import Translation
 # Any text but NUL (gettext's .mo uses it to separate plural forms; sources holding one are refused
 # as binary) and lone surrogates (not encodable as UTF-8). Quotes, backslashes, tabs, newlines,
 # carriage returns, other C0/C1 controls, line and paragraph separators are all in.
-TRICKY = st.sampled_from(list('"\\\t\n\r\x0b\x0c\x08\x07\x1b\x1c\x1d\x1e\x1f\x7f\x85\u2028\u2029 #~|%{}') + ["msgid", "msgstr \"", "#, fuzzy", "\\n", "\r\n"])
+TRICKY = st.sampled_from(
+    list('"\\\t\n\r\x0b\x0c\x08\x07\x1b\x1c\x1d\x1e\x1f\x7f\x85\u2028\u2029 #~|%{}')
+    + ["msgid", 'msgstr "', "#, fuzzy", "\\n", "\r\n"]
+)
 # EOT (\x04) is the .mo format's separator between msgctxt and msgid: a msgid holding one reads
 # back from any .mo as context plus id, so, like NUL, it is outside what .mo can carry.
 ANY_CHAR = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\x04")
-TEXT = st.lists(st.one_of(TRICKY, ANY_CHAR, st.sampled_from(["ગુજરાત", "中文", "word"])), min_size=1, max_size=30).map("".join)
+TEXT = st.lists(st.one_of(TRICKY, ANY_CHAR, st.sampled_from(["ગુજરાત", "中文", "word"])), min_size=1, max_size=30).map(
+    "".join
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -58,8 +63,11 @@ def numerals(draw) -> str:
     decimals, a scale word."""
     value = draw(st.integers(min_value=0, max_value=10**9))
     style = draw(st.sampled_from(["plain", "western", "indian"]))
-    text = {"plain": str(value), "western": f"{value:,}",
-            "indian": re.sub(r"(\d)(?=(\d\d)+\d(?!\d))", r"\1,", str(value))}[style]
+    text = {
+        "plain": str(value),
+        "western": f"{value:,}",
+        "indian": re.sub(r"(\d)(?=(\d\d)+\d(?!\d))", r"\1,", str(value)),
+    }[style]
     if draw(st.booleans()):
         text += "." + str(draw(st.integers(min_value=1, max_value=99)))
     if draw(st.booleans()):
@@ -85,14 +93,22 @@ def test_model_input_keeps_every_number_value(text):
     assert re.sub(r"[0-9૦-૯,.]", "", prepared) == re.sub(r"[0-9૦-૯,.]", "", text)  # only digits touched
 
 
-TARGET = st.lists(st.one_of(numerals().map(lambda n: n.split()[0].translate(str.maketrans("૦૧૨૩૪૫૬૭૮૯", "0123456789"))),
-                            st.sampled_from(["people", "in", "the", "year", "人", "元", ",", "."])),
-                  min_size=1, max_size=10).map(" ".join)
+TARGET = st.lists(
+    st.one_of(
+        numerals().map(lambda n: n.split()[0].translate(str.maketrans("૦૧૨૩૪૫૬૭૮૯", "0123456789"))),
+        st.sampled_from(["people", "in", "the", "year", "人", "元", ",", "."]),
+    ),
+    min_size=1,
+    max_size=10,
+).map(" ".join)
 
 
 @settings(max_examples=300, deadline=None)
-@given(source=SENTENCE, translation=TARGET,
-       target=st.sampled_from([("en", "decimal"), ("en_IN", "indian"), ("zh_Hans", "compact")]))
+@given(
+    source=SENTENCE,
+    translation=TARGET,
+    target=st.sampled_from([("en", "decimal"), ("en_IN", "indian"), ("zh_Hans", "compact")]),
+)
 def test_localised_numbers_keep_their_values(source, translation, target):
     locale, style = target
     out = localise_numbers(translation, source, locale, style)
@@ -103,7 +119,9 @@ def test_localised_numbers_keep_their_values(source, translation, target):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["the", "market", "go", "to", ",", "我们", "市场", "10", "a"]), max_size=30).map(" ".join))
+@given(
+    st.lists(st.sampled_from(["the", "market", "go", "to", ",", "我们", "市场", "10", "a"]), max_size=30).map(" ".join)
+)
 def test_loop_cutting_only_shortens_and_leaves_loop_free_text_alone(text):
     cut, finding = cut_loop(text, "આ એક વાક્ય છે.")
     assert text.startswith(cut)

@@ -105,8 +105,12 @@ pairs:
 """
     config = load_config(write(tmp_path, text))
     big, small = config.models["big"], config.models["small"]
-    assert (big.family, big.source, big.revision, big.licence) == ("nllb", "facebook/nllb-200-3.3B", "abc123",
-                                                                   "CC-BY-NC-4.0")
+    assert (big.family, big.source, big.revision, big.licence) == (
+        "nllb",
+        "facebook/nllb-200-3.3B",
+        "abc123",
+        "CC-BY-NC-4.0",
+    )
     assert big.generation.beam_size == 2 and big.backend == "auto"
     # the entry's own keys win over merged ones, and an earlier merged mapping over a later one
     assert small.revision == "def456" and small.generation.beam_size == 1 and small.backend == "transformers"
@@ -120,8 +124,11 @@ def test_a_merged_key_is_checked_with_the_line_of_the_base(tmp_path):
 
 def test_a_merge_of_something_not_a_mapping_is_refused(tmp_path):
     text = "models:\n  tiny:\n    <<: [family, nllb]\n    source: x/y\n" + PAIRS
-    with pytest.raises(PipelineError, match=r"models.yaml:3: the merge key << in models.tiny takes a mapping "
-                                            r"\(<<: \*base\) or a list of them, not a single value"):
+    with pytest.raises(
+        PipelineError,
+        match=r"models.yaml:3: the merge key << in models.tiny takes a mapping "
+        r"\(<<: \*base\) or a list of them, not a single value",
+    ):
         load_config(write(tmp_path, text))
 
 

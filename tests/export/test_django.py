@@ -33,8 +33,13 @@ DJANGO = textwrap.dedent("""
 
 
 def django_gettext(locale_path: Path, msgid: str) -> dict[str, str]:
-    proc = subprocess.run([sys.executable, "-c", DJANGO, str(locale_path), msgid], capture_output=True,
-                          text=True, env={**os.environ, "PYTHONPATH": ""}, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", DJANGO, str(locale_path), msgid],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": ""},
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
@@ -53,8 +58,9 @@ def test_django_serves_reviewed_strings_from_the_django_domain(tmp_path, tiny_mo
         entry.msgstr = translation
         entry.flags.remove("fuzzy")
         po.save()
-    pipeline("export", "--format", "mo", "--locale", "en,zh_Hans", "--domain", "django", "--out", tmp_path / "dist",
-        *common)
+    pipeline(
+        "export", "--format", "mo", "--locale", "en,zh_Hans", "--domain", "django", "--out", tmp_path / "dist", *common
+    )
     assert django_gettext(tmp_path / "dist", SENTENCE) == {"en": REVIEWED["en"], "zh-hans": REVIEWED["zh_Hans"]}
     # Awaiting review: not shipped, Django shows the source.
     pending = "આ વાક્ય હજી સમીક્ષામાં છે."
@@ -69,12 +75,35 @@ def test_django_ignores_the_default_messages_domain(tmp_path, tiny_models, pipel
     articles.mkdir()
     (articles / "news.txt").write_text(SENTENCE + "\n", encoding="utf-8")
     locales, work = tmp_path / "locales", tmp_path / "work"
-    pipeline("run", articles, "--to", "en", "--models", tiny_models, "--locales", locales, "--workdir", work,
-        "--domain", "messages")
+    pipeline(
+        "run",
+        articles,
+        "--to",
+        "en",
+        "--models",
+        tiny_models,
+        "--locales",
+        locales,
+        "--workdir",
+        work,
+        "--domain",
+        "messages",
+    )
     po_path = locales / "en" / "LC_MESSAGES" / "messages.po"
     po = polib.pofile(str(po_path))
     po.find(SENTENCE).msgstr, po.find(SENTENCE).flags = REVIEWED["en"], []
     po.save()
-    pipeline("export", "--format", "mo", "--locale", "en", "--out", tmp_path / "dist", "--locales", locales,
-        "--workdir", work)
+    pipeline(
+        "export",
+        "--format",
+        "mo",
+        "--locale",
+        "en",
+        "--out",
+        tmp_path / "dist",
+        "--locales",
+        locales,
+        "--workdir",
+        work,
+    )
     assert django_gettext(tmp_path / "dist", SENTENCE)["en"] == SENTENCE  # why the README says --domain django

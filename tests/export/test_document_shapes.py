@@ -14,7 +14,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 PENDING = "હજુ બાકી."  # left fuzzy: ships in Gujarati
 
-PAGE = """<!-- licence: CC-BY-4.0 -->
+PAGE = (
+    """<!-- licence: CC-BY-4.0 -->
 <!DOCTYPE html>
 <html lang="gu" xml:lang="gu"><head>
 <meta http-equiv="Content-Type" content="text/html; charset=utf-8">
@@ -23,12 +24,17 @@ PAGE = """<!-- licence: CC-BY-4.0 -->
 <body><article lang="gu-IN"><h1 lang="gu">મુખ્ય શીર્ષક</h1>
 <p>પહેલું વાક્ય. <span lang="gu">અંદરનું વાક્ય.</span></p>
 <p xml:lang="gu" lang="gu">બીજું વાક્ય.</p>
-<p lang="gu">""" + PENDING + """</p>
-<p lang="gu-IN">ત્રીજું વાક્ય. """ + PENDING + """</p>
+<p lang="gu">"""
+    + PENDING
+    + """</p>
+<p lang="gu-IN">ત્રીજું વાક્ય. """
+    + PENDING
+    + """</p>
 <img lang="gu" alt="ચિત્ર" src="a.png">
 <p lang="en">Already English.</p>
 </article></body></html>
 """
+)
 
 XHTML = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">
@@ -106,11 +112,18 @@ def exported(tmp_path_factory, tiny_models, pipeline):
     root = tmp_path_factory.mktemp("shapes")
     articles = root / "articles"
     articles.mkdir()
-    for name, text in (("lang.html", PAGE), ("xhtml.html", XHTML), ("nested.md", NESTED),
-                       ("footnotes.md", FOOTNOTES), ("table.md", TABLE),
-                       ("blocks.md", BLOCKS), ("titles.md", TITLES),
-                       ("notranslate.html", NOTRANSLATE), ("partial.html", PARTIAL),
-                       ("raw.html", RAW)):
+    for name, text in (
+        ("lang.html", PAGE),
+        ("xhtml.html", XHTML),
+        ("nested.md", NESTED),
+        ("footnotes.md", FOOTNOTES),
+        ("table.md", TABLE),
+        ("blocks.md", BLOCKS),
+        ("titles.md", TITLES),
+        ("notranslate.html", NOTRANSLATE),
+        ("partial.html", PARTIAL),
+        ("raw.html", RAW),
+    ):
         (articles / name).write_text(text, encoding="utf-8")
     (articles / "crlf.md").write_bytes("# ઉપર\r\n\r\nપહેલું વાક્ય.\r\n".encode())
     pipeline("run", "articles", "--to", "en", "--models", tiny_models, cwd=root)
@@ -176,8 +189,15 @@ def test_footnotes_and_task_boxes_stay_markdown(exported):
 
 def test_markdown_table_cells_are_translated_in_place(exported):
     out = (exported / "md" / "en" / "table.md").read_text(encoding="utf-8")
-    assert out.splitlines() == ["| Text | Text |", "|-----|:---:|", "| Text \\| Text | Text |", "",
-                                "> | Text | ![Text](a.png) |", "> |---|---|", "> | Text | `કોડ` |"]
+    assert out.splitlines() == [
+        "| Text | Text |",
+        "|-----|:---:|",
+        "| Text \\| Text | Text |",
+        "",
+        "> | Text | ![Text](a.png) |",
+        "> |---|---|",
+        "> | Text | `કોડ` |",
+    ]
     assert structure(out) == structure(TABLE)
 
 
@@ -187,8 +207,10 @@ def test_a_markdown_file_with_crlf_line_ends_keeps_them(exported):
 
 def test_a_page_in_the_encoding_it_declares_is_read_in_it_and_shipped_as_utf8(tmp_path, tiny_models, pipeline):
     (tmp_path / "articles").mkdir()
-    page = (b'<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
-            b"</head><body><p>&#2709;&#2750;&#2734; \x93&#2693;&#2745;&#2752;&#2690;\x94.</p></body></html>")
+    page = (
+        b'<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
+        b"</head><body><p>&#2709;&#2750;&#2734; \x93&#2693;&#2745;&#2752;&#2690;\x94.</p></body></html>"
+    )
     (tmp_path / "articles" / "old.html").write_bytes(page)
     pipeline("run", "articles", "--to", "en", "--models", tiny_models, cwd=tmp_path)
     po = polib.pofile(str(tmp_path / "locales" / "en" / "LC_MESSAGES" / "messages.po"))
@@ -203,10 +225,14 @@ def test_a_page_in_the_encoding_it_declares_is_read_in_it_and_shipped_as_utf8(tm
 
 def test_html_blocks_in_markdown_are_translated_as_html(exported):
     out = (exported / "md" / "en" / "blocks.md").read_text(encoding="utf-8")
-    assert out.split("\n\n") == ['<p class="lead" lang="en">HTML <b>Text</b> Text.</p>',
-                                   '<div>\n<img src="a.png" alt="Text">\n</div>',
-                                   "<div>", "Text.", "</div>",  # a div around Markdown: only the Markdown
-                                   "<script>var greeting = 'નમસ્તે';</script>\n"]
+    assert out.split("\n\n") == [
+        '<p class="lead" lang="en">HTML <b>Text</b> Text.</p>',
+        '<div>\n<img src="a.png" alt="Text">\n</div>',
+        "<div>",
+        "Text.",
+        "</div>",  # a div around Markdown: only the Markdown
+        "<script>var greeting = 'નમસ્તે';</script>\n",
+    ]
 
 
 def test_link_and_image_titles_in_markdown_are_translated_as_html_titles_are(exported):
@@ -221,8 +247,9 @@ def test_translate_yes_inside_translate_no_is_translated(exported):
 
 def test_an_html_fragment_file_is_exported_as_a_fragment(exported):
     out = (exported / "html" / "en" / "partial.html").read_text(encoding="utf-8")
-    assert out == ('<!-- an include: no html, head or body of its own -->\n<h2 lang="en">Text.</h2>\n'
-                   "<p>Text &amp; Text.</p>\n")
+    assert out == (
+        '<!-- an include: no html, head or body of its own -->\n<h2 lang="en">Text.</h2>\n<p>Text &amp; Text.</p>\n'
+    )
 
 
 def test_comments_before_the_html_element_are_kept(exported):

@@ -60,8 +60,13 @@ def site(tmp_path_factory, tiny_models) -> Path:
 
 
 def run_export(site: Path, fmt: str, locale: str, out: Path, include_fuzzy: bool = False):
-    return export(fmt, locale, paths=jobs.Paths(site / ".pipeline", site / "locales", "messages"),
-                  out=out, include_fuzzy=include_fuzzy)
+    return export(
+        fmt,
+        locale,
+        paths=jobs.Paths(site / ".pipeline", site / "locales", "messages"),
+        out=out,
+        include_fuzzy=include_fuzzy,
+    )
 
 
 def catalogue(site: Path, locale: str) -> polib.POFile:
@@ -183,8 +188,9 @@ def test_no_path_leaves_the_output_folder(site, tmp_path):
 
 
 def test_export_command(site, tmp_path, pipeline):
-    proc = pipeline("export", "--format", "html", "--locale", "en,zh_Hans", "--include-fuzzy", "--out", tmp_path,
-                    cwd=site)
+    proc = pipeline(
+        "export", "--format", "html", "--locale", "en,zh_Hans", "--include-fuzzy", "--out", tmp_path, cwd=site
+    )
     assert (tmp_path / "en" / "news.html").exists() and (tmp_path / "zh-Hans" / "news.html").exists()
     assert "en (html): 1 file(s)" in proc.stdout and "document(s) not in html skipped" in proc.stdout
     proc = pipeline("export", "--format", "mo", "--locale", "en_IN", cwd=site, code=None)
@@ -204,10 +210,23 @@ def test_exported_page_renders_in_headless_chromium(site, tmp_path):
     run_export(site, "html", "zh_Hans", tmp_path / "out")
     page = tmp_path / "out" / "zh-Hans" / "news.html"
     proc = subprocess.run(
-        [binary, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-extensions",
-         f"--user-data-dir={tmp_path / ('chromium-' + uuid.uuid4().hex)}", "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=120,
+        [
+            binary,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            f"--user-data-dir={tmp_path / ('chromium-' + uuid.uuid4().hex)}",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     dom = lxml.html.document_fromstring(proc.stdout.encode("utf-8"))

@@ -28,10 +28,19 @@ msgstr ""
 
 
 def cli(*args, cwd, timeout=180) -> subprocess.CompletedProcess:
-    environment = dict(os.environ, OMP_NUM_THREADS="1",
-                       PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, env=environment, timeout=timeout)
+    environment = dict(
+        os.environ,
+        OMP_NUM_THREADS="1",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=timeout,
+    )
 
 
 def write_po(folder: Path, body: str) -> Path:
@@ -72,8 +81,9 @@ def test_mo_export_keeps_context_and_plural_entries_apart_as_msgfmt_does(tmp_pat
     assert mo[("menu", S1)].msgstr == "New scheme"
     assert mo[(None, "એક ફાઇલ")].msgstr_plural == {0: "one file", 1: "%d files"}
     if shutil.which("msgfmt"):  # the entries msgfmt ships
-        subprocess.run(["msgfmt", "-o", str(tmp_path / "gnu.mo"), str(tmp_path / "locales/en/LC_MESSAGES/messages.po")],
-                       check=True)
+        subprocess.run(
+            ["msgfmt", "-o", str(tmp_path / "gnu.mo"), str(tmp_path / "locales/en/LC_MESSAGES/messages.po")], check=True
+        )
         gnu = {(e.msgctxt, e.msgid): (e.msgstr, e.msgstr_plural) for e in polib.mofile(str(tmp_path / "gnu.mo"))}
         assert gnu == {key: (e.msgstr, e.msgstr_plural) for key, e in mo.items()}
 
@@ -85,7 +95,6 @@ def test_json_export_keys_a_context_entry_as_i18next_does_and_names_the_plural_i
     shipped = json.loads((tmp_path / "dist/en/messages.json").read_text(encoding="utf-8"))
     assert shipped == {S1: "The government started a scheme.", f"{S1}_menu": "New scheme"}
     assert f"messages.po:{line_of(path, 'એક ફાઇલ')}: plural entry left out of the JSON" in proc.stderr
-
 
 
 def test_an_empty_context_entry_is_kept_apart_and_left_out_of_the_json_by_name(tmp_path, pipeline):
@@ -106,8 +115,10 @@ UNSAFE = {
     "python-format": ('#, python-format\nmsgid "ગામમાં %s શાળા."\nmsgstr "A %s school in %s."\n', "%s"),
     "i18next nesting": ('msgid "ગામમાં શાળા."\nmsgstr "A $t(school) in the village."\n', "$t(school)"),
     "i18next interpolation": ('msgid "નવું ગામ."\nmsgstr "A new {{- village}}."\n', "{{- village}}"),
-    "raw HTML": ('msgid "જૂનું ગામ."\nmsgstr "An old <img src=x onerror=alert(1)> village."\n',
-                 "<img src=x onerror=alert(1)>"),
+    "raw HTML": (
+        'msgid "જૂનું ગામ."\nmsgstr "An old <img src=x onerror=alert(1)> village."\n',
+        "<img src=x onerror=alert(1)>",
+    ),
     "placeholder dropped": ('#, python-format\nmsgid "કુલ %(count)d શાળા."\nmsgstr "All schools."\n', "%(count)d"),
 }
 
@@ -136,10 +147,15 @@ def test_an_entry_whose_placeholders_or_markup_differ_from_the_source_is_left_ou
 def test_run_flags_an_approved_entry_with_unsafe_markup_and_leaves_it_out_of_its_mo(tmp_path, tiny_models):
     (tmp_path / "articles").mkdir()
     (tmp_path / "articles" / "a.txt").write_text(f"{S1} {S2}\n", encoding="utf-8")
-    (tmp_path / "models.yaml").write_text(tiny_models.read_text(encoding="utf-8").replace(
-        "source: ./", f"source: {tiny_models.parent}/"), encoding="utf-8")
-    path = write_po(tmp_path, f'\nmsgid "{S1}"\nmsgstr "The government started a $t(scheme)."\n'
-                              f'\nmsgid "{S2}"\nmsgstr "A new school opened."\n')
+    (tmp_path / "models.yaml").write_text(
+        tiny_models.read_text(encoding="utf-8").replace("source: ./", f"source: {tiny_models.parent}/"),
+        encoding="utf-8",
+    )
+    path = write_po(
+        tmp_path,
+        f'\nmsgid "{S1}"\nmsgstr "The government started a $t(scheme)."\n'
+        f'\nmsgid "{S2}"\nmsgstr "A new school opened."\n',
+    )
     proc = cli("run", "articles", "--to", "en", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     entry = next(e for e in polib.pofile(str(path)) if e.msgid == S1)
@@ -155,8 +171,10 @@ def exported(tmp_path, tiny_models) -> Path:
     """A project run from its root (`pipeline run .`), reviewed, and exported as text."""
     (tmp_path / "articles").mkdir()
     (tmp_path / "articles" / "a.txt").write_text(f"{S1} {S2}\n", encoding="utf-8")
-    (tmp_path / "models.yaml").write_text(tiny_models.read_text(encoding="utf-8").replace(
-        "source: ./", f"source: {tiny_models.parent}/"), encoding="utf-8")
+    (tmp_path / "models.yaml").write_text(
+        tiny_models.read_text(encoding="utf-8").replace("source: ./", f"source: {tiny_models.parent}/"),
+        encoding="utf-8",
+    )
     assert cli("run", ".", "--to", "en", cwd=tmp_path).returncode == 0
     po = polib.pofile(str(tmp_path / "locales/en/LC_MESSAGES/messages.po"))
     for entry in po:
@@ -184,8 +202,10 @@ def test_run_never_writes_through_a_locale_folder_linked_outside_the_catalogues(
     (tmp_path / "project" / "articles").mkdir(parents=True)
     project = tmp_path / "project"
     (project / "articles" / "a.txt").write_text(f"{S1}\n", encoding="utf-8")
-    (project / "models.yaml").write_text(tiny_models.read_text(encoding="utf-8").replace(
-        "source: ./", f"source: {tiny_models.parent}/"), encoding="utf-8")
+    (project / "models.yaml").write_text(
+        tiny_models.read_text(encoding="utf-8").replace("source: ./", f"source: {tiny_models.parent}/"),
+        encoding="utf-8",
+    )
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     (project / "locales").mkdir()

@@ -17,16 +17,19 @@ def test_scan_names_each_line_once_per_character_and_finds_nothing_in_clean_text
     data = "ok\nbell\x07 and \x07 again\x1b\n\ufeffat the start is fine\nform\x0cfeed\n".encode()
     found = controls.scan(data)
     assert [(f.line, f.chars) for f in found] == [(2, ("\x07", "\x1b")), (3, ("\ufeff",)), (4, ("\x0c",))]
-    assert found[0].describe("a.txt") == ("a.txt:2: U+0007 BELL dropped, U+001B ESCAPE dropped "
-                                          "(no catalogue may hold a control character)")
+    assert found[0].describe("a.txt") == (
+        "a.txt:2: U+0007 BELL dropped, U+001B ESCAPE dropped (no catalogue may hold a control character)"
+    )
     assert "U+000C FORM FEED replaced by a line break" in found[2].describe("a.txt")
     assert controls.scan("\ufeffનવી શાળા.\n\tતૈયાર.\r\n".encode()) == ()  # a leading BOM is the decoder's
 
 
 def test_scan_finds_character_references_to_controls_in_html_only():
     data = b"<p>a&#7;b</p>\n<p>&#x1B;&#8217;&#x85;&#9;&#0;</p>\n"
-    assert [(f.line, f.chars, f.referenced) for f in controls.scan(data, html=True)] == \
-        [(1, ("\x07",), True), (2, ("\x1b",), True)]  # 0x85 is windows-1252's ellipsis; tab is text
+    assert [(f.line, f.chars, f.referenced) for f in controls.scan(data, html=True)] == [
+        (1, ("\x07",), True),
+        (2, ("\x1b",), True),
+    ]  # 0x85 is windows-1252's ellipsis; tab is text
     assert controls.scan(data) == ()
 
 

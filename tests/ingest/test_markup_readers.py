@@ -75,8 +75,8 @@ def test_html_rebuild_takes_markup_from_the_source_and_escapes_the_translation()
     source = (SITE / "news.html").read_text(encoding="utf-8")
     para = "રાજ્ય સરકારે <1>નવી યોજના</1> જાહેર કરી. આ યોજના <2>ખેડૂતો</2> માટે છે."
     translations = {
-        para: 'The state announced <1>a new scheme</1>. It is for <2>farmers</2>. <script>alert(1)</script>'
-              '<img src=x onerror=alert(1)><1 onclick="x">',
+        para: "The state announced <1>a new scheme</1>. It is for <2>farmers</2>. <script>alert(1)</script>"
+        '<img src=x onerror=alert(1)><1 onclick="x">',
         "મુખ્ય સમાચાર": 'Top <b onmouseover="x">news</b> &amp; more',
     }
     out = rebuild_html(source, lambda i, text: translations.get(text, text), "en", "ltr")
@@ -84,7 +84,9 @@ def test_html_rebuild_takes_markup_from_the_source_and_escapes_the_translation()
     assert root.get("lang") == "en" and root.get("dir") == "ltr"
     link = root.xpath("//body//a")[0]
     assert link.text == "a new scheme" and dict(link.attrib) == {
-        "href": "https://example.gov.in/yojana?id=5&lang=gu", "class": "ext"}
+        "href": "https://example.gov.in/yojana?id=5&lang=gu",
+        "class": "ext",
+    }
     assert root.xpath("//body//strong")[0].text == "farmers"
     # Only the page's own script survives; the model's markup is text on the page.
     scripts = root.xpath("//script")
@@ -109,8 +111,7 @@ def test_markdown_rebuild_keeps_urls_and_structure_and_escapes_the_translation()
     source = (SITE / "guide.md").read_text(encoding="utf-8")
     translations = {
         "સ્થાપન માર્ગદર્શિકા": "Installation guide",
-        "આ માર્ગદર્શિકા <1>સરળ</1> છે. વધુ માટે <2>અમારી સાઇટ</2> જુઓ.":
-            "This guide is <1>simple</1>. See <2>our site</2> for more. [x](javascript:alert(1)) <b>x</b>",
+        "આ માર્ગદર્શિકા <1>સરળ</1> છે. વધુ માટે <2>અમારી સાઇટ</2> જુઓ.": "This guide is <1>simple</1>. See <2>our site</2> for more. [x](javascript:alert(1)) <b>x</b>",
         "ગુજરાતનો નકશો": "Map of *Gujarat*",
     }
     out = rebuild_markdown(source, lambda i, text: translations.get(text, text), lang="en")
@@ -122,7 +123,8 @@ def test_markdown_rebuild_keeps_urls_and_structure_and_escapes_the_translation()
     assert root.xpath("//em")[0].text == "simple"
     links = root.xpath("//a")
     assert [(a.get("href"), a.get("title"), a.text) for a in links] == [
-        ("https://example.com/gu/help", "મદદ", "our site")]
+        ("https://example.com/gu/help", "મદદ", "our site")
+    ]
     assert "[x](javascript:alert(1)) <b>x</b>" in root.xpath("//p")[0].text_content()
     assert not root.xpath("//b")
     image = root.xpath("//img")[0]
@@ -154,7 +156,10 @@ def test_markdown_translation_cannot_change_the_block_structure():
     html = MarkdownIt("commonmark").render(out)
     root = lxml.html.fromstring(f"<div>{html}</div>")
     assert [(el.tag, el.text_content()) for el in root] == [
-        ("h1", "indented code?"), ("p", "2024. a list?"), ("p", "- item? === - item ===")]
+        ("h1", "indented code?"),
+        ("p", "2024. a list?"),
+        ("p", "- item? === - item ==="),
+    ]
     assert "<div>html</div>" not in html  # the 4th unit does not exist; nothing was added
 
 

@@ -26,8 +26,14 @@ CITY = "અમદાવાદ શહેર <1>મોટું</1> છે."
 
 def cli(*args, cwd) -> subprocess.CompletedProcess:
     environment = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, env=environment, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+    )
 
 
 def test_svg_and_mathml_text_is_segmented_and_put_back_translated(tmp_path):
@@ -42,15 +48,19 @@ def test_svg_and_mathml_text_is_segmented_and_put_back_translated(tmp_path):
     assert cli("segment", "articles", cwd=tmp_path).returncode == 0  # the sources copy export rebuilds from
     po = tmp_path / "locales" / "en" / "LC_MESSAGES" / "messages.po"
     po.parent.mkdir(parents=True)
-    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: en\\n"\n\n'
-                  f'msgid "{CITY}"\nmsgstr "Ahmedabad is a <1>big</1> city."\n\n'
-                  'msgid "લંબાઈ ગુણ્યા પહોળાઈ"\nmsgstr "length times width"\n', encoding="utf-8")
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: en\\n"\n\n'
+        f'msgid "{CITY}"\nmsgstr "Ahmedabad is a <1>big</1> city."\n\n'
+        'msgid "લંબાઈ ગુણ્યા પહોળાઈ"\nmsgstr "length times width"\n',
+        encoding="utf-8",
+    )
     proc = cli("export", "--format", "html", "--to", "en", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     page = lxml.html.fromstring((tmp_path / "dist" / "en" / "map.html").read_bytes())
     text = page.find(".//svg/text")
     assert lxml.html.tostring(text, encoding="unicode").startswith(
-        '<text x="0" y="15">Ahmedabad is a <tspan font-weight="bold">big</tspan> city.</text>')
+        '<text x="0" y="15">Ahmedabad is a <tspan font-weight="bold">big</tspan> city.</text>'
+    )
     desc = page.find(".//svg/desc")
     assert desc.text == "રાજ્યનો નકશો." and desc.get("lang") == "gu" and not len(desc)  # no <span> in SVG
     assert page.find(".//math/mtext").text == "length times width"

@@ -58,7 +58,11 @@ def test_a_number_not_in_the_source_is_never_rewritten():
 
 def test_target_values_in_words_and_chinese_units():
     assert values(find_target_numbers("3 lakh, 1.5 million, 30万, 1.2亿")) == [
-        Decimal(300000), Decimal(1500000), Decimal(300000), Decimal(120000000)]
+        Decimal(300000),
+        Decimal(1500000),
+        Decimal(300000),
+        Decimal(120000000),
+    ]
 
 
 def test_qa_flags_a_changed_number_and_passes_a_correct_one():
@@ -95,8 +99,10 @@ def hard(numbers):
         ("20મી સદી, 1લી તારીખ, 3જી વખત", [(20, "ordinal"), (1, "ordinal"), (3, "ordinal")]),
         ("4થી વાર, 80થી વધુ", [(4, "ordinal"), (80, "amount")]),
         ("₹500, રૂ. 200 અને 75 રૂપિયા", [(500, "currency"), (200, "currency"), (75, "currency")]),
-        ("5 હજાર, 3 લાખ, 2 કરોડ, 1 અબજ, 4 અરબ", [(5000, "amount"), (300000, "amount"), (20000000, "amount"),
-                                               (10**9, "amount"), (4 * 10**9, "amount")]),
+        (
+            "5 હજાર, 3 લાખ, 2 કરોડ, 1 અબજ, 4 અરબ",
+            [(5000, "amount"), (300000, "amount"), (20000000, "amount"), (10**9, "amount"), (4 * 10**9, "amount")],
+        ),
         ("1.5 લાખ કરોડ રૂપિયા", [(Decimal("1.5") * 10**12, "currency")]),
         ("2 લાખ 50 હજાર લોકો", [(250000, "amount")]),
         ("2023માં ચૂંટણી", [(2023, "year")]),
@@ -118,8 +124,10 @@ def test_source_date_shapes(text):
     assert hard(find_source_numbers(text)) == [(20, "day"), (5, "month"), (2023, "year")]
 
 
-@pytest.mark.parametrize("spelling,month", [("ઑક્ટોબર", 10), ("ઓક્ટોબર", 10), ("જુલાઈ", 7), ("જુલાઇ", 7),
-                                            ("ઑગસ્ટ", 8), ("ઓગસ્ટ", 8), ("સપ્ટેમ્બરે", 9)])
+@pytest.mark.parametrize(
+    "spelling,month",
+    [("ઑક્ટોબર", 10), ("ઓક્ટોબર", 10), ("જુલાઈ", 7), ("જુલાઇ", 7), ("ઑગસ્ટ", 8), ("ઓગસ્ટ", 8), ("સપ્ટેમ્બરે", 9)],
+)
 def test_gujarati_month_names_in_either_spelling(spelling, month):
     assert hard(find_source_numbers(f"4 {spelling} 1999")) == [(4, "day"), (month, "month"), (1999, "year")]
 
@@ -139,18 +147,40 @@ def test_digits_in_urls_and_placeholders_are_not_numbers():
 @pytest.mark.parametrize(
     "text,value",
     [
-        ("300,000", 300000), ("300000", 300000), ("3 lakh", 300000), ("300 thousand", 300000),
-        ("1.5 million", 1500000), ("three hundred thousand", 300000), ("five", 5), ("two thousand", 2000),
-        ("an eight-year search", 8), ("30万", 300000), ("3000万", 30000000), ("1.2亿", 120000000),
-        ("五", 5), ("两千", 2000), ("三十万", 300000), ("百分之八十八", 88), ("2.1万", 21000),
+        ("300,000", 300000),
+        ("300000", 300000),
+        ("3 lakh", 300000),
+        ("300 thousand", 300000),
+        ("1.5 million", 1500000),
+        ("three hundred thousand", 300000),
+        ("five", 5),
+        ("two thousand", 2000),
+        ("an eight-year search", 8),
+        ("30万", 300000),
+        ("3000万", 30000000),
+        ("1.2亿", 120000000),
+        ("五", 5),
+        ("两千", 2000),
+        ("三十万", 300000),
+        ("百分之八十八", 88),
+        ("2.1万", 21000),
     ],
 )
 def test_target_forms_have_their_values(text, value):
     assert Decimal(value) in [n.value for n in find_target_numbers(text)]
 
 
-@pytest.mark.parametrize("text", ["on May 20, 2023", "on 20 May 2023", "on 20th of May, 2023", "2023年5月20日",
-                                  "二〇二三年五月二十日", "20-05-2023"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on May 20, 2023",
+        "on 20 May 2023",
+        "on 20th of May, 2023",
+        "2023年5月20日",
+        "二〇二三年五月二十日",
+        "20-05-2023",
+    ],
+)
 def test_target_date_shapes(text):
     found = {(n.value, n.kind) for n in find_target_numbers(text)}
     assert {(20, "day"), (5, "month"), (2023, "year")} <= found
@@ -171,8 +201,11 @@ def test_a_number_spelt_out_is_soft_and_a_digit_is_not():
 
 @pytest.mark.parametrize(
     "locale,expected",
-    [("en", "It happened on May 20, 2023."), ("en_IN", "It happened on 20 May 2023."),
-     ("zh_Hans", "It happened on 2023年5月20日.")],
+    [
+        ("en", "It happened on May 20, 2023."),
+        ("en_IN", "It happened on 20 May 2023."),
+        ("zh_Hans", "It happened on 2023年5月20日."),
+    ],
 )
 def test_dates_rendered_for_the_locale(locale, expected):
     style = "compact" if locale.startswith("zh") else "decimal"
@@ -187,7 +220,9 @@ def test_date_without_a_year_and_a_date_not_in_the_source():
 def test_en_in_lakh_style():
     mt = "300000 people, 25000000 rupees and 5026 posts"
     src = "300000 લોકો, 25000000 રૂપિયા અને 5026 ચોકીઓ"
-    assert localise_numbers(mt, src, "en_IN", "lakh") == "3\u202flakh people, 2.5\u202fcrore rupees and 5,026 posts"  # Babel's narrow NBSP
+    assert (
+        localise_numbers(mt, src, "en_IN", "lakh") == "3\u202flakh people, 2.5\u202fcrore rupees and 5,026 posts"
+    )  # Babel's narrow NBSP
     assert localise_numbers(mt, src, "en_IN", "indian") == "3,00,000 people, 2,50,00,000 rupees and 5,026 posts"
 
 
@@ -195,7 +230,8 @@ def test_years_ordinals_times_phones_and_codes_are_never_grouped():
     src = "2023માં 1500મી વાર 10:30 વાગ્યે ફોન 0261234567, ખાતું 12345678901, કુલ 12000"
     mt = "In 2023, for the 1500th time at 10:30, phone 0261234567, account 12345678901, total 12000"
     assert localise_numbers(mt, src, "en", "decimal") == (
-        "In 2023, for the 1500th time at 10:30, phone 0261234567, account 12345678901, total 12,000")
+        "In 2023, for the 1500th time at 10:30, phone 0261234567, account 12345678901, total 12,000"
+    )
 
 
 def test_prepare_for_model_masks_spans_and_plain_digits():
@@ -209,12 +245,61 @@ from collections import Counter  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-_GU = ["૩,૦૦,૦૦૦", "12.5 ટકા", "10-15", "20મી", "₹500", "2 લાખ", "20 મે 2023", "તા. 20-05-2023", "9:30",
-       "https://a.example/c1", "%s", "પાંચ", "છે", "2023", "0261234567", "12000", "5026", ".",
-       "૩ લાખ ૨૦ હજાર કરોડ", "2019-20", "40 મીલીયન", "સાડા 3 લાખ", "રમેશ,24,", "34 લાખથી"]
-_MT = ["300000", "3 lakh", "1.5 million", "30万", "1.2亿", "五", "May 20, 2023", "20-05-2023", "2023年5月20日",
-       "9:30 am", "20th", "five", "https://a.example/c1", "[1]", "2023", "0261234567", "12000", "5026", "31-02-2023",
-       "3,20,000 crore", "2019-20", "£40m", "350000", "Delhi,24,", "340多万", "a 1.5-lakh", "２０２３年"]
+_GU = [
+    "૩,૦૦,૦૦૦",
+    "12.5 ટકા",
+    "10-15",
+    "20મી",
+    "₹500",
+    "2 લાખ",
+    "20 મે 2023",
+    "તા. 20-05-2023",
+    "9:30",
+    "https://a.example/c1",
+    "%s",
+    "પાંચ",
+    "છે",
+    "2023",
+    "0261234567",
+    "12000",
+    "5026",
+    ".",
+    "૩ લાખ ૨૦ હજાર કરોડ",
+    "2019-20",
+    "40 મીલીયન",
+    "સાડા 3 લાખ",
+    "રમેશ,24,",
+    "34 લાખથી",
+]
+_MT = [
+    "300000",
+    "3 lakh",
+    "1.5 million",
+    "30万",
+    "1.2亿",
+    "五",
+    "May 20, 2023",
+    "20-05-2023",
+    "2023年5月20日",
+    "9:30 am",
+    "20th",
+    "five",
+    "https://a.example/c1",
+    "[1]",
+    "2023",
+    "0261234567",
+    "12000",
+    "5026",
+    "31-02-2023",
+    "3,20,000 crore",
+    "2019-20",
+    "£40m",
+    "350000",
+    "Delhi,24,",
+    "340多万",
+    "a 1.5-lakh",
+    "２０２３年",
+]
 
 
 def _digit_values(text):
@@ -222,8 +307,11 @@ def _digit_values(text):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.sampled_from(_GU), min_size=1, max_size=6), st.lists(st.sampled_from(_MT), min_size=1, max_size=6),
-       st.sampled_from([("en", "decimal"), ("en_IN", "indian"), ("en_IN", "lakh"), ("zh_Hans", "compact")]))
+@given(
+    st.lists(st.sampled_from(_GU), min_size=1, max_size=6),
+    st.lists(st.sampled_from(_MT), min_size=1, max_size=6),
+    st.sampled_from([("en", "decimal"), ("en_IN", "indian"), ("en_IN", "lakh"), ("zh_Hans", "compact")]),
+)
 def test_localising_changes_how_numbers_look_never_their_values(source, mt, target):
     source, mt = " ".join(source), " ".join(mt)
     out = localise_numbers(mt, source, *target)

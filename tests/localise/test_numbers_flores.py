@@ -17,8 +17,11 @@ SAMPLE = Path(__file__).parent.resolve().parent / "data" / "flores-sample"
 def pairs(target_file):
     gu = (SAMPLE / "guj_Gujr.txt").read_text(encoding="utf-8").splitlines()
     refs = (SAMPLE / target_file).read_text(encoding="utf-8").splitlines()
-    return [(s.strip(), t.strip()) for s, t in zip(gu, refs)
-            if any(not n.soft and not n.spelt for n in find_source_numbers(s))]
+    return [
+        (s.strip(), t.strip())
+        for s, t in zip(gu, refs)
+        if any(not n.soft and not n.spelt for n in find_source_numbers(s))
+    ]
 
 
 @pytest.mark.parametrize("target_file,limit", [("eng_Latn.txt", 0.02), ("zho_Hans.txt", 0.04)])

@@ -25,13 +25,19 @@ RIGHT_AND_BROKEN = [
     ("J6 હાઈવે પર અકસ્માત થયો.", "An accident happened on the J6 highway.", "An accident happened on the J2 highway."),
     ("H5N1 વાયરસના નવા કેસ મળ્યા.", "New cases of the H5N1 virus were found.", "New cases of the H5N2 virus were found."),
     ("F-16 વિમાનો આવ્યાં.", "F-16 jets arrived.", "F-15 jets arrived."),
-    ("COVID-19ને કારણે 3 મેચ રદ થઈ.", "3 matches were cancelled because of COVID-19.",
-     "3 matches were cancelled because of COVID-18."),
+    (
+        "COVID-19ને કારણે 3 મેચ રદ થઈ.",
+        "3 matches were cancelled because of COVID-19.",
+        "3 matches were cancelled because of COVID-18.",
+    ),
     # a month without a day
     ("એપ્રિલમાં વરસાદ પડ્યો.", "4月下了雨。", "6月下了雨。"),
     ("એપ્રિલમાં વરસાદ પડ્યો.", "四月下了雨。", "六月下了雨。"),
-    ("ઑગસ્ટની બેઠકમાં નિર્ણય લેવાયો.", "The decision was taken at the August meeting.",
-     "The decision was taken at the July meeting."),
+    (
+        "ઑગસ્ટની બેઠકમાં નિર્ણય લેવાયો.",
+        "The decision was taken at the August meeting.",
+        "The decision was taken at the July meeting.",
+    ),
     ("નવેમ્બરથી માર્ચ સુધી ઠંડી રહે છે.", "(November to March) it stays cold.", "(November to May) it stays cold."),
     ("પ્રવાસ નવેમ્બર-ફેબ્રુઆરીમાં જ થાય છે.", "Trips run only Nov-Feb.", "Trips run only Nov-Mar."),
     ("ડિસેમ્બર 2017માં પુલ ખુલ્યો.", "桥于2017年12月开通。", "桥于2017年3月开通。"),
@@ -92,9 +98,12 @@ def test_a_right_translation_passes_and_a_broken_one_is_caught(source, right, br
         ("એક બાર અને રેસ્ટોરન્ટ ખુલ્યાં.", "A bar and a restaurant opened."),
         ("બાર એસોસિએશનની ચૂંટણી થઈ.", "The bar association held elections."),
         ("તેમને નવ વર્ષનાં કાર્ડ મળ્યાં નહીં.", "They did not get their New Year cards."),  # નવ alone: "new"
-        ("પાંચમાંથી એક વ્યક્તિ", "五分之一的人"), ("પાંચમાંથી એક વ્યક્તિ", "one in five people"),
-        ("5માંથી 1 બાળક", "one in five children"), ("10 ઉમેદવારોમાંથી 7 જીત્યા.", "7 of the 10 candidates won."),
-        ("80ના દાયકામાં", "上世纪八十年代"), ("એંશીના દાયકામાં", "in the 1980s"),
+        ("પાંચમાંથી એક વ્યક્તિ", "五分之一的人"),
+        ("પાંચમાંથી એક વ્યક્તિ", "one in five people"),
+        ("5માંથી 1 બાળક", "one in five children"),
+        ("10 ઉમેદવારોમાંથી 7 જીત્યા.", "7 of the 10 candidates won."),
+        ("80ના દાયકામાં", "上世纪八十年代"),
+        ("એંશીના દાયકામાં", "in the 1980s"),
         ("સાંજે 6:30 વાગ્યે (1300 GMT) સભા હતી.", "The meeting was at 6:30 pm (1300 GMT)."),
     ],
 )
@@ -104,7 +113,9 @@ def test_forms_that_used_to_raise_a_false_alarm(source, translation):
 
 def test_a_month_alone_is_read_as_a_month_on_both_sides():
     assert [(d.month, d.day, d.year) for d in find_source_dates("માર્ચમાં અને ઑગસ્ટની વચ્ચે")] == [
-        (3, None, None), (8, None, None)]
+        (3, None, None),
+        (8, None, None),
+    ]
     assert find_source_dates("જૂનાગઢમાં મેં જોયું") == []  # જૂનાગઢ is a city, મેં is "I"
     assert [d.month for d in find_target_dates("(November to March), Nov-Feb, in May")] == [11, 3, 11, 2, 5]
     assert find_target_dates("May we come?") == []
@@ -112,7 +123,9 @@ def test_a_month_alone_is_read_as_a_month_on_both_sides():
 
 def test_times_keep_their_seconds_and_read_a_time_zone():
     assert [(t.hour, t.minute, t.second) for t in find_target_times("at 09:19:45 and 1730 GMT")] == [
-        (9, 19, 45), (5, 30, 0)]
+        (9, 19, 45),
+        (5, 30, 0),
+    ]
     assert [n.value for n in find_source_numbers("સવારે 09:19:00 વાગ્યે") if not n.soft] == [9, 19]
 
 

@@ -7,13 +7,19 @@ import pytest
 from pipeline.localise.spans import find_spans, mask, restore, restore_spans
 from pipeline.qa.checks import run_checks
 
-SOURCE = 'વિગતો https://example.gov.in/a?b=1 પર, <b>%(count)s</b> અરજીઓ {name} માટે, info@example.org [2]'
+SOURCE = "વિગતો https://example.gov.in/a?b=1 પર, <b>%(count)s</b> અરજીઓ {name} માટે, info@example.org [2]"
 
 
 def test_each_kind_of_span_is_found_exactly():
     assert [(s.kind, s.text) for s in find_spans(SOURCE)] == [
-        ("url", "https://example.gov.in/a?b=1"), ("markup", "<b>"), ("placeholder", "%(count)s"),
-        ("markup", "</b>"), ("placeholder", "{name}"), ("email", "info@example.org"), ("citation", "[2]")]
+        ("url", "https://example.gov.in/a?b=1"),
+        ("markup", "<b>"),
+        ("placeholder", "%(count)s"),
+        ("markup", "</b>"),
+        ("placeholder", "{name}"),
+        ("email", "info@example.org"),
+        ("citation", "[2]"),
+    ]
 
 
 @pytest.mark.parametrize("text", ["વધારો 50% સુધી", "વેચાણ 20% of", "a < b > c", "{ }", "ખર્ચ ₹500"])
@@ -26,8 +32,9 @@ def test_url_stops_before_sentence_punctuation():
 
 
 def test_url_stops_before_chinese_punctuation():
-    assert [s.text for s in find_spans("详情见https://gujarat.gov.in。另见www.example.com，联系info@example.org。")] == [
-        "https://gujarat.gov.in", "www.example.com", "info@example.org"]
+    assert [
+        s.text for s in find_spans("详情见https://gujarat.gov.in。另见www.example.com，联系info@example.org。")
+    ] == ["https://gujarat.gov.in", "www.example.com", "info@example.org"]
     assert run_checks("વિગતો https://gujarat.gov.in પર છે.", "详情见https://gujarat.gov.in。") == ()
 
 
@@ -61,7 +68,7 @@ def test_placeholders_check_flags_a_lost_or_altered_span_and_passes_exact_copies
     findings = run_checks("નમસ્તે %(name)s!", "Hello %(nom)s!")
     assert [f.check for f in findings] == ["placeholders", "placeholders"]
     assert "%(name)s" in findings[0].message and "%(nom)s" in findings[1].message
-    assert [f.check for f in run_checks("<a href=\"x\">અહીં</a> જુઓ.", "See here.")] == ["placeholders"]
+    assert [f.check for f in run_checks('<a href="x">અહીં</a> જુઓ.', "See here.")] == ["placeholders"]
 
 
 def test_weblates_tokens_for_markup_are_protected_and_a_lost_one_is_flagged():
@@ -70,8 +77,11 @@ def test_weblates_tokens_for_markup_are_protected_and_a_lost_one_is_flagged():
     source = "ક્લિક [X0X]અહીં[X1X] કરો, [X12X] [2]"
     masked, spans = mask(source)
     assert masked == "ક્લિક [1]અહીં[2] કરો, [3] [4]"
-    assert [(s.kind, s.text) for s in spans][:3] == [("placeholder", "[X0X]"), ("placeholder", "[X1X]"),
-                                                     ("placeholder", "[X12X]")]
+    assert [(s.kind, s.text) for s in spans][:3] == [
+        ("placeholder", "[X0X]"),
+        ("placeholder", "[X1X]"),
+        ("placeholder", "[X12X]"),
+    ]
     assert restore("Click [1]here[2], [3] [4]", spans).text == "Click [X0X]here[X1X], [X12X] [2]"
     findings = run_checks(source, "Click here[X1X], [X12X] [2]")
     assert [(f.check, "[X0X]" in f.message) for f in findings] == [("placeholders", True)]

@@ -9,12 +9,15 @@ from pipeline.localise.spans import restore_spans
 from pipeline.localise.terms import protect_terms, restore_terms
 from pipeline.qa.checks import CheckContext, run_checks
 
-GLOSSARY = Glossary("g", (
-    Term("જાહેર સુરક્ષા મંત્રાલય", (("en", "Ministry of Public Security"), ("zh_Hans", "公安部")), fixed=True),
-    Term("ચીન", (("en", "China"), ("zh_Hans", "中国")), fixed=True),
-    Term("સુરક્ષા અંગો", (("en", "security organs"),)),  # not fixed: the model translates it
-    Term("બેઇજિંગ", (("zh_Hans", "北京"),), fixed=True),  # no English: not protected for en
-))
+GLOSSARY = Glossary(
+    "g",
+    (
+        Term("જાહેર સુરક્ષા મંત્રાલય", (("en", "Ministry of Public Security"), ("zh_Hans", "公安部")), fixed=True),
+        Term("ચીન", (("en", "China"), ("zh_Hans", "中国")), fixed=True),
+        Term("સુરક્ષા અંગો", (("en", "security organs"),)),  # not fixed: the model translates it
+        Term("બેઇજિંગ", (("zh_Hans", "北京"),), fixed=True),  # no English: not protected for en
+    ),
+)
 SOURCE = "જાહેર સુરક્ષા મંત્રાલયે https://mps.gov.cn પર ચીનના સુરક્ષા અંગો અને બેઇજિંગ વિશે લખ્યું."
 
 
@@ -41,7 +44,10 @@ def test_a_marker_the_model_lost_is_reported_naming_the_expected_term():
     text = restore_spans(SOURCE, restore_terms(SOURCE, "The ministry wrote about [3] at [1].", GLOSSARY, "en"))
     findings = run_checks(SOURCE, text, context=CheckContext("en", GLOSSARY))
     assert [(f.check, f.message) for f in findings] == [
-        ("terminology", "glossary term જાહેર સુરક્ષા મંત્રાલય is 'Ministry of Public Security' in en; "
-                        "not in the translation"),
-        ("terminology", "glossary term સુરક્ષા અંગો is 'security organs' in en; not in the translation")]
+        (
+            "terminology",
+            "glossary term જાહેર સુરક્ષા મંત્રાલય is 'Ministry of Public Security' in en; not in the translation",
+        ),
+        ("terminology", "glossary term સુરક્ષા અંગો is 'security organs' in en; not in the translation"),
+    ]
     assert run_checks(SOURCE, text) == ()  # no glossary, no terminology findings

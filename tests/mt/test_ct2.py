@@ -40,16 +40,27 @@ GREEDY, BEAM2 = {"beam_size": 1}, {"beam_size": 2}
 GUARD = {"beam_size": 1, "no_repeat_ngram_size": 3, "repetition_penalty": 1.3, "max_length_ratio": 0.5}
 
 
-@pytest.mark.parametrize("filename,name,tgt,settings", [
-    ("models.yaml", "nllb-tiny", "en", GREEDY),
-    ("models.yaml", "nllb-tiny", "en", BEAM2),
-    ("models.yaml", "nllb-tiny", "zh", GUARD),
-    ("models-m2m100.yaml", "m2m100-tiny", "en", GUARD),
-    ("models-m2m100.yaml", "m2m100-tiny", "zh", BEAM2),
-    ("models-marian.yaml", "marian-gu-en-tiny", "en", BEAM2),
-    ("models-marian.yaml", "marian-gu-en-tiny", "en", GUARD),
-], ids=["nllb-en-greedy", "nllb-en-beam2", "nllb-zh-guard", "m2m100-en-guard", "m2m100-zh-beam2",
-        "marian-beam2", "marian-guard"])
+@pytest.mark.parametrize(
+    "filename,name,tgt,settings",
+    [
+        ("models.yaml", "nllb-tiny", "en", GREEDY),
+        ("models.yaml", "nllb-tiny", "en", BEAM2),
+        ("models.yaml", "nllb-tiny", "zh", GUARD),
+        ("models-m2m100.yaml", "m2m100-tiny", "en", GUARD),
+        ("models-m2m100.yaml", "m2m100-tiny", "zh", BEAM2),
+        ("models-marian.yaml", "marian-gu-en-tiny", "en", BEAM2),
+        ("models-marian.yaml", "marian-gu-en-tiny", "en", GUARD),
+    ],
+    ids=[
+        "nllb-en-greedy",
+        "nllb-en-beam2",
+        "nllb-zh-guard",
+        "m2m100-en-guard",
+        "m2m100-zh-beam2",
+        "marian-beam2",
+        "marian-guard",
+    ],
+)
 def test_ctranslate2_float32_translates_exactly_like_transformers(tiny_models, filename, name, tgt, settings):
     """Faithfulness: same language handling, same length limits, same decoding settings. (With beam
     search the repetition guards differ by design: transformers applies them to log-probabilities,
@@ -110,7 +121,8 @@ def test_conversion_happens_once_and_is_cached_per_model_and_quantization(tiny_m
     CT2Translator(dataclasses.replace(spec, quantization="float32"), device="cpu")
     assert conversions == ["int8", "float32"]
     assert sorted(p.name for p in (tmp_path / "ct2").iterdir() if not p.name.endswith(".lock")) == sorted(
-        [folder.name, ct2.converted_folder(dataclasses.replace(spec, quantization="float32"), "float32").name])
+        [folder.name, ct2.converted_folder(dataclasses.replace(spec, quantization="float32"), "float32").name]
+    )
 
 
 def test_an_interrupted_conversion_leaves_nothing_behind(tiny_models, tmp_path, monkeypatch):
@@ -184,8 +196,9 @@ def test_a_vocabulary_that_disagrees_with_the_tokenizer_is_refused(tiny_models, 
 def test_a_folder_without_a_model_is_a_clear_error_on_ctranslate2(tmp_path):
     (tmp_path / "empty-model").mkdir()
     path = tmp_path / "models.yaml"
-    path.write_text("models:\n  m:\n    family: nllb\n    source: ./empty-model\n    backend: ctranslate2\n"
-                    "pairs:\n  gu-en: m\n")
+    path.write_text(
+        "models:\n  m:\n    family: nllb\n    source: ./empty-model\n    backend: ctranslate2\npairs:\n  gu-en: m\n"
+    )
     with pytest.raises(ModelUnavailable, match="empty-model does not hold a loadable model"):
         load_translator(load_config(path).models["m"], device="cpu")
 

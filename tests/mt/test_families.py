@@ -25,12 +25,12 @@ GUJARATI = SAMPLE.joinpath("guj_Gujr.txt").read_text(encoding="utf-8").splitline
 ENGLISH = SAMPLE.joinpath("eng_Latn.txt").read_text(encoding="utf-8").splitlines()
 
 
-
 def spec_of(tiny_models: Path, name: str, **changes):
     return spec_in(tiny_models, "models-pivot.yaml", name, **changes)
 
 
 # --- language tags ---------------------------------------------------------------------------
+
 
 def test_each_family_names_each_script_with_its_own_code():
     assert families.language_code("nllb", "zh_Hans") == families.language_code("nllb", "zh") == "zho_Hans"
@@ -39,7 +39,9 @@ def test_each_family_names_each_script_with_its_own_code():
     assert families.language_code("madlad", "zh_Hant") == "<2zh_Hant>"
     assert families.language_code("madlad", "en") == "<2en>"
     assert families.FAMILIES["marian"].codes["zh_Hant"] == ">>cmn_Hant<<"
-    with pytest.raises(PipelineError, match=r"m2m100 models cannot write Traditional Chinese \(zh_Hant\).*nllb or madlad"):
+    with pytest.raises(
+        PipelineError, match=r"m2m100 models cannot write Traditional Chinese \(zh_Hant\).*nllb or madlad"
+    ):
         families.language_code("m2m100", "zh_Hant")
 
 
@@ -52,6 +54,7 @@ def test_a_route_that_cannot_write_the_script_is_refused(tiny_models):
 
 
 # --- MADLAD-400 ------------------------------------------------------------------------------
+
 
 def test_madlad_tokenizer_has_the_language_tokens_as_single_pieces(tiny_models):
     tr = loaded(spec_of(tiny_models, "madlad-tiny"))
@@ -81,7 +84,10 @@ def test_madlad_scripts_give_different_translations(tiny_models):
 
 # --- OPUS-MT en→zh (multi-target Marian) ------------------------------------------------------
 
-@pytest.mark.parametrize("tgt,token", [("zh_Hans", ">>cmn_Hans<<"), ("zh", ">>cmn_Hans<<"), ("zh_Hant", ">>cmn_Hant<<")])
+
+@pytest.mark.parametrize(
+    "tgt,token", [("zh_Hans", ">>cmn_Hans<<"), ("zh", ">>cmn_Hans<<"), ("zh_Hant", ">>cmn_Hant<<")]
+)
 def test_marian_gets_its_target_token(tiny_models, monkeypatch, tgt, token):
     tr = loaded(spec_of(tiny_models, "marian-en-zh-tiny"))
     calls = record_generate(monkeypatch, tr)
@@ -103,21 +109,29 @@ def test_a_marian_model_refuses_a_target_it_has_no_token_for(tiny_models):
 
 # --- NLLB zho_Hant ---------------------------------------------------------------------------
 
+
 def test_nllb_is_forced_to_zho_hant_for_traditional(tiny_models):
     tr = loaded(load_config(tiny_models).models["nllb-tiny"])
-    assert families.forced_bos_token_id("nllb", tr.tokenizer, "zh_Hant") == tr.tokenizer.convert_tokens_to_ids("zho_Hant")
+    assert families.forced_bos_token_id("nllb", tr.tokenizer, "zh_Hant") == tr.tokenizer.convert_tokens_to_ids(
+        "zho_Hant"
+    )
     hans, hant = tr.translate(GUJARATI[:3], "gu", "zh_Hans"), tr.translate(GUJARATI[:3], "gu", "zh_Hant")
     assert hans != hant and tr.translate(GUJARATI[:3], "gu", "zh") == hans
 
 
 # --- both backends ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name,src,tgt,texts,beam", [
-    ("madlad-tiny", "gu", "en", GUJARATI[:10] + ["ભારત."], 1),
-    ("madlad-tiny", "gu", "zh_Hant", GUJARATI[:10], 2),
-    ("marian-en-zh-tiny", "en", "zh_Hans", ENGLISH[:10], 2),
-    ("marian-en-zh-tiny", "en", "zh_Hant", ENGLISH[:10], 1),
-], ids=["madlad-en-greedy", "madlad-hant-beam2", "opus-hans-beam2", "opus-hant-greedy"])
+
+@pytest.mark.parametrize(
+    "name,src,tgt,texts,beam",
+    [
+        ("madlad-tiny", "gu", "en", GUJARATI[:10] + ["ભારત."], 1),
+        ("madlad-tiny", "gu", "zh_Hant", GUJARATI[:10], 2),
+        ("marian-en-zh-tiny", "en", "zh_Hans", ENGLISH[:10], 2),
+        ("marian-en-zh-tiny", "en", "zh_Hant", ENGLISH[:10], 1),
+    ],
+    ids=["madlad-en-greedy", "madlad-hant-beam2", "opus-hans-beam2", "opus-hant-greedy"],
+)
 def test_ctranslate2_float32_translates_the_new_families_like_transformers(tiny_models, name, src, tgt, texts, beam):
     hf = loaded(spec_of(tiny_models, name, backend="transformers", beam_size=beam))
     fast = loaded(spec_of(tiny_models, name, backend="ctranslate2", quantization="float32", beam_size=beam))
@@ -162,11 +176,14 @@ def test_madlad_runs_in_bfloat16_on_a_gpu(tiny_models):
 
 # --- routes ----------------------------------------------------------------------------------
 
+
 def test_a_pivot_route_chains_its_models_and_names_them_all(tiny_models):
     config = load_config(tiny_models.parent / "models-pivot.yaml")
     route = config.route_for("zh_Hant")
     assert [(leg.spec.name, leg.src, leg.tgt) for leg in route.legs] == [
-        ("madlad-tiny", "gu", "en"), ("marian-en-zh-tiny", "en", "zh_Hant")]
+        ("madlad-tiny", "gu", "en"),
+        ("marian-en-zh-tiny", "en", "zh_Hant"),
+    ]
     madlad, opus = (loaded(leg.spec) for leg in route.legs)
     tr = route_translator(route, loaded)
     assert isinstance(tr, RouteTranslator)

@@ -53,8 +53,7 @@ def test_a_number_opening_the_sentence_is_split_as_the_model_was_trained():
 def test_curly_quotes_become_straight_quotes_split_off_as_tokens():
     # processor.py `_punc_norm` (normalize-punctuation.perl): “ ” → " and ‘ ’ → '; trivial_tokenize
     # splits every ASCII punctuation mark off, the comma inside the quote too.
-    assert (preprocess("“આ નિર્ણય ખોટો છે,” એમ તેમણે ‘ગઈકાલે’ કહ્યું.", "gu")
-            == "\" आ निर्णय खोटो छे , \" एम तेमणे ' गईकाले ' कह्युं .")
+    assert preprocess("“આ નિર્ણય ખોટો છે,” એમ તેમણે ‘ગઈકાલે’ કહ્યું.", "gu") == "\" आ निर्णय खोटो छे , \" एम तेमणे ' गईकाले ' कह्युं ."
 
 
 def test_a_nukta_is_kept_as_a_separate_sign():
@@ -84,8 +83,7 @@ def test_a_number_with_a_unit_and_brackets():
 def test_times_dates_and_currency():
     # trivial_tokenize's number-sequence rule keeps 10:30 and 12/05/2023 whole; ₹ is no ASCII
     # punctuation, so it stays where it is.
-    assert (preprocess("₹ 500 કરોડ, 10:30 વાગ્યે, 12/05/2023ના રોજ", "gu")
-            == "₹ 500 करोड , 10:30 वाग्ये , 12/05/2023ना रोज")
+    assert preprocess("₹ 500 કરોડ, 10:30 વાગ્યે, 12/05/2023ના રોજ", "gu") == "₹ 500 करोड , 10:30 वाग्ये , 12/05/2023ना रोज"
 
 
 def test_punctuation_is_normalised_as_moses_does():
@@ -123,15 +121,15 @@ def test_our_masks_come_through_and_back():
     # trivial_tokenize would split "[3]અહીં[4]" into "[ 3 ] अहीं [ 4 ]" (it splits every ASCII
     # punctuation mark, the toolkit's own <ID1> into < ID1 >); our markers are kept whole, and the
     # comma and stop after them are split off as after any word.
-    assert (preprocess(prepared.model_input, "gu")
-            == "वधु माहिती [1] पर , [2] लोको माटे [3]अहीं[4] जुओ 12 वार .")
+    assert preprocess(prepared.model_input, "gu") == "वधु माहिती [1] पर , [2] लोको माटे [3]अहीं[4] जुओ 12 वार ."
     # sacremoses MosesDetokenizer: "[" attaches to the right, "]" "," "." to the left, so a marker the
     # model wrote in its training's tokenisation ([ 1 ]) is whole again; [3]here[4] is left alone.
     output = postprocess("More information at [ 1 ] , for [ 2 ] people [3]here[4] see 12 times .", "en")
     assert output == "More information at [1], for [2] people [3]here[4] see 12 times."
     restored = localise.restore(prepared, output, "en", "decimal")
     assert restored.text.startswith(
-        "More information at https://example.gov.in/a?b=1, for %(count)s people <b>here</b>")
+        "More information at https://example.gov.in/a?b=1, for %(count)s people <b>here</b>"
+    )
 
 
 def test_a_marker_with_a_gujarati_ending_keeps_its_number_and_its_ending():
@@ -142,8 +140,11 @@ def test_a_marker_with_a_gujarati_ending_keeps_its_number_and_its_ending():
 
 
 _PLAIN = st.text(alphabet=st.sampled_from(list("અકમાં઼્ .,:;!?()\"'“”…%0123456789૧૨-/\u00a0\u200d")), max_size=6)
-_MARKER = st.builds(lambda n, gujarati: f"[{n}]".translate(str.maketrans("0123456789", "૦૧૨૩૪૫૬૭૮૯"))
-                    if gujarati else f"[{n}]", st.integers(1, 999), st.booleans())
+_MARKER = st.builds(
+    lambda n, gujarati: f"[{n}]".translate(str.maketrans("0123456789", "૦૧૨૩૪૫૬૭૮૯")) if gujarati else f"[{n}]",
+    st.integers(1, 999),
+    st.booleans(),
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -155,8 +156,10 @@ def test_every_marker_comes_through_in_order(pieces):
 
 def test_english_output_is_detokenised_as_moses_does():
     # processor.py `_postprocess` for eng_Latn: MosesDetokenizer(lang="en").detokenize(sent.split(" ")).
-    assert (postprocess('He said , " the road is 12.5 km long ( approx . ) . "', "en")
-            == 'He said, "the road is 12.5 km long (approx.)."')
+    assert (
+        postprocess('He said , " the road is 12.5 km long ( approx . ) . "', "en")
+        == 'He said, "the road is 12.5 km long (approx.)."'
+    )
     assert postprocess("[ 1 ] costs 10 % more .", "en") == "[1] costs 10% more."
 
 
@@ -194,8 +197,10 @@ def test_languages_it_does_not_handle_are_refused():
 
 
 def test_importing_the_module_loads_neither_transformers_nor_sacremoses():
-    code = ("import sys, pipeline.mt.indic; "
-            "print(sorted(m for m in ('transformers', 'torch', 'sacremoses', 'indicnlp') if m in sys.modules))")
+    code = (
+        "import sys, pipeline.mt.indic; "
+        "print(sorted(m for m in ('transformers', 'torch', 'sacremoses', 'indicnlp') if m in sys.modules))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
 
@@ -203,13 +208,17 @@ def test_importing_the_module_loads_neither_transformers_nor_sacremoses():
 # --- held to indic_nlp_library, which IndicTransToolkit runs ------------------------------------
 
 _GUJARATI = [chr(c) for c in range(0x0A80, 0x0B00) if unicodedata.name(chr(c), "")]
-_DEVANAGARI = [chr(c) for c in range(0x0900, 0x0970)
-               if unicodedata.name(chr(c + 0x180), "") and not unicodedata.decomposition(chr(c))]
+_DEVANAGARI = [
+    chr(c)
+    for c in range(0x0900, 0x0970)
+    if unicodedata.name(chr(c + 0x180), "") and not unicodedata.decomposition(chr(c))
+]
 _MARKS = list(" .,:;!?()[]{}<>#$@\"'`“”‘’„‚´–—…%0123456789-/\\\t\u00a0\u200c\u200d\u200b\u00ad\ufeff\u2060")
 _MARKS += list("abcXYZ૦૧૨૯")
 gujarati_text = st.text(alphabet=st.sampled_from(_GUJARATI + _MARKS), max_size=40)
-devanagari_text = st.text(alphabet=st.sampled_from(_DEVANAGARI + list(" .,:;!?()[]{}<>#$@\"'`%0123456789-/\\")),
-                          max_size=40)
+devanagari_text = st.text(
+    alphabet=st.sampled_from(_DEVANAGARI + list(" .,:;!?()[]{}<>#$@\"'`%0123456789-/\\")), max_size=40
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -236,6 +245,7 @@ def test_gujarati_output_matches_indic_nlp_library(text):
     transliterate = pytest.importorskip("indicnlp.transliterate.unicode_transliterate")
     indic_detokenize = pytest.importorskip("indicnlp.tokenize.indic_detokenize")
     expected = indic_detokenize.trivial_detokenize(
-        transliterate.UnicodeIndicTransliterator.transliterate(text, "hi", "gu"), "gu")
+        transliterate.UnicodeIndicTransliterator.transliterate(text, "hi", "gu"), "gu"
+    )
     assert detokenise_indic(to_script(text, "hi", "gu")) == expected
     assert postprocess(text, "gu") == expected

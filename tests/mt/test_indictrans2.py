@@ -93,8 +93,9 @@ def test_int8_conversion_scores_the_reference_output_as_the_reference_does(it2, 
         ref = reference.reference_log_probs(it2.local_path, row, target)
         gaps += [abs(got - float(ref[j][i])) for j, (got, i) in enumerate(zip(scored[0].log_probs, target))]
     assert sum(gaps) / len(gaps) < 1.25
-    assert (ct2.converted_folder(tr.spec, "int8") / "model.bin").stat().st_size < \
-        0.5 * (ct2.converted_folder(tr.spec, "float32") / "model.bin").stat().st_size
+    assert (ct2.converted_folder(tr.spec, "int8") / "model.bin").stat().st_size < 0.5 * (
+        ct2.converted_folder(tr.spec, "float32") / "model.bin"
+    ).stat().st_size
 
 
 def test_pytorch_model_bin_converts_like_safetensors(it2, tmp_path):
@@ -107,8 +108,9 @@ def test_pytorch_model_bin_converts_like_safetensors(it2, tmp_path):
     torch.save(load_file(str(folder / "model.safetensors")), folder / "pytorch_model.bin")
     (folder / "model.safetensors").unlink()
     spec = dataclasses.replace(it2, source=str(folder), local_path=folder)
-    assert translator(spec, "float32").translate(LINES[:4], "gu", "en") == \
-        translator(it2, "float32").translate(LINES[:4], "gu", "en")
+    assert translator(spec, "float32").translate(LINES[:4], "gu", "en") == translator(it2, "float32").translate(
+        LINES[:4], "gu", "en"
+    )
 
 
 def test_ai4bharat_ctranslate2_folder_is_accepted(it2, tmp_path):
@@ -159,8 +161,9 @@ def test_a_dictionary_that_does_not_fit_the_weights_is_refused(it2, tmp_path):
 
 
 def test_a_sentence_longer_than_the_limit_is_split_into_pieces_the_model_can_take(it2, monkeypatch):
-    tr = translator(dataclasses.replace(it2, generation=dataclasses.replace(it2.generation, max_input_tokens=24)),
-                    "int8")
+    tr = translator(
+        dataclasses.replace(it2, generation=dataclasses.replace(it2.generation, max_input_tokens=24)), "int8"
+    )
     long = " ".join(LINES[:3])
     assert tr._count([long])[0] > 24
     seen = []
@@ -179,12 +182,17 @@ def test_a_hub_model_not_in_the_cache_says_how_to_fetch_it(monkeypatch, tmp_path
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_HOME", str(tmp_path))
     spec = dataclasses.replace(load_config_text(tmp_path), revision="abc123")
-    with pytest.raises(ModelUnavailable, match="hf download ai4bharat/indictrans2-indic-en-dist-200M --revision abc123"):
+    with pytest.raises(
+        ModelUnavailable, match="hf download ai4bharat/indictrans2-indic-en-dist-200M --revision abc123"
+    ):
         IndicTrans2Translator(spec, device="cpu")
 
 
 def load_config_text(tmp_path):
     path = tmp_path / "models.yaml"
-    path.write_text("models:\n  it2:\n    family: indictrans2\n    source: ai4bharat/indictrans2-indic-en-dist-200M\n"
-                    "pairs:\n  gu-en: it2\n", encoding="utf-8")
+    path.write_text(
+        "models:\n  it2:\n    family: indictrans2\n    source: ai4bharat/indictrans2-indic-en-dist-200M\n"
+        "pairs:\n  gu-en: it2\n",
+        encoding="utf-8",
+    )
     return load_config(path).models["it2"]

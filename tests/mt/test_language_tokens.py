@@ -27,8 +27,12 @@ def madlad_without_language_tokens(tiny_models: Path, folder: Path) -> Path:
     shutil.copytree(tiny_models.parent / builder.MADLAD_DIR, folder)
     for name in ("spiece.model", "tokenizer.json", "tokenizer_config.json"):
         (folder / name).unlink(missing_ok=True)
-    spm = builder._train_spm(folder / "plain", [builder.TEXT["gu"], builder.TEXT["en"]], 1000,
-                             ids=dict(unk_id=2, bos_id=-1, eos_id=1, pad_id=0))
+    spm = builder._train_spm(
+        folder / "plain",
+        [builder.TEXT["gu"], builder.TEXT["en"]],
+        1000,
+        ids=dict(unk_id=2, bos_id=-1, eos_id=1, pad_id=0),
+    )
     spm.rename(folder / "spiece.model")
     tok = T5Tokenizer.from_pretrained(str(folder), extra_ids=0)
     assert tok.convert_tokens_to_ids("<2en>") == tok.unk_token_id  # the premise: no such token
@@ -41,10 +45,17 @@ def test_a_madlad_tokenizer_without_the_target_token_refuses_to_run(tiny_models,
     model = madlad_without_language_tokens(tiny_models, tmp_path / "madlad-split")
     (tmp_path / "models.yaml").write_text(
         f"models:\n  madlad:\n    family: madlad\n    source: {model}\n    licence: Apache-2.0\n"
-        "pairs:\n  gu-en: madlad\n", encoding="utf-8")
+        "pairs:\n  gu-en: madlad\n",
+        encoding="utf-8",
+    )
     (tmp_path / "article.txt").write_text(GUJARATI + "\n", encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "pipeline", "run", "article.txt", "--to", "en",
-                           "--models", "models.yaml"], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", "run", "article.txt", "--to", "en", "--models", "models.yaml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     import transformers
 
     assert proc.returncode == 2, proc.stderr

@@ -18,10 +18,20 @@ TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "sentencepiece.bpe
 
 
 def cli(*args, cwd, env=None, timeout=300) -> subprocess.CompletedProcess:
-    environment = dict(os.environ, OMP_NUM_THREADS="1", **(env or {}),
-                       PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, env=environment, timeout=timeout)
+    environment = dict(
+        os.environ,
+        OMP_NUM_THREADS="1",
+        **(env or {}),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=timeout,
+    )
 
 
 def project(tmp_path: Path, tiny_models: Path, backend: str = "transformers") -> Path:
@@ -32,7 +42,9 @@ def project(tmp_path: Path, tiny_models: Path, backend: str = "transformers") ->
     (tmp_path / "models.yaml").write_text(
         "models:\n  nllb:\n    family: nllb\n    source: ./model\n    licence: CC-BY-NC-4.0\n"
         f"    backend: {backend}\n    generation:\n      beam_size: 1\n      max_length_extra: 4\n"
-        "pairs:\n  gu-en: nllb\n", encoding="utf-8")
+        "pairs:\n  gu-en: nllb\n",
+        encoding="utf-8",
+    )
     return tmp_path
 
 

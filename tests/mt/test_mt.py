@@ -69,6 +69,7 @@ def record_generate(monkeypatch, tr: HFTranslator) -> list:
 
 # --- tokenizers ------------------------------------------------------------------------------
 
+
 def test_nllb_tokenizer_has_the_sentencepiece_pieces_and_the_language_codes(tiny_models):
     import sentencepiece as spm
 
@@ -105,6 +106,7 @@ def test_marian_tokenizer_uses_its_source_pieces(tiny_models):
 
 
 # --- translating -----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("filename,name,tgt", FAMILIES)
 def test_each_family_translates_one_sentence_per_input_in_order(tiny_models, filename, name, tgt):
@@ -156,8 +158,7 @@ def test_batches_keep_the_token_budget_and_the_order(tiny_models, monkeypatch):
 
 def test_an_over_long_sentence_is_split_at_clauses_not_truncated(tiny_models, monkeypatch):
     tr = with_generation(translator(tiny_models, "models.yaml", "nllb-tiny"), max_input_tokens=20)
-    clauses = ["ગુજરાત ભારતનું એક રાજ્ય છે", "તેની રાજધાની ગાંધીનગર છે", "અમદાવાદ સૌથી મોટું શહેર છે",
-               "અને સુરત હીરા માટે જાણીતું છે"]
+    clauses = ["ગુજરાત ભારતનું એક રાજ્ય છે", "તેની રાજધાની ગાંધીનગર છે", "અમદાવાદ સૌથી મોટું શહેર છે", "અને સુરત હીરા માટે જાણીતું છે"]
     sentence = ", ".join(clauses) + "."
     assert tr._count([sentence])[0] > 60 and max(tr._count(clauses)) <= 18
     calls = record_generate(monkeypatch, tr)
@@ -203,11 +204,11 @@ def test_unknown_language_is_a_clear_error(tiny_models):
 
 # --- missing models --------------------------------------------------------------------------
 
+
 def _hub_spec(tmp_path: Path, source: str, revision: str):
     path = tmp_path / "models.yaml"
     path.write_text(
-        f"models:\n  nllb:\n    family: nllb\n    source: {source}\n    revision: {revision}\n"
-        "pairs:\n  gu-en: nllb\n",
+        f"models:\n  nllb:\n    family: nllb\n    source: {source}\n    revision: {revision}\npairs:\n  gu-en: nllb\n",
         encoding="utf-8",
     )
     return load_config(path).models["nllb"]
@@ -248,8 +249,9 @@ def test_missing_nllb_with_an_empty_cache_fails_fast_in_a_fresh_process(tmp_path
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "TRANSFORMERS_"))}
     env.update(HF_HUB_OFFLINE="1", HF_HOME=str(tmp_path / "empty-hf-home"), PYTHONPATH=str(REPO))
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", script], env=env, cwd=tmp_path, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert time.perf_counter() - start < 60
     message = json.loads(done.stdout.strip().splitlines()[-1])

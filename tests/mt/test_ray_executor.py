@@ -108,8 +108,9 @@ class CrashOnceLoader:
 def test_ray_run_writes_the_same_catalogues_as_local_byte_for_byte(project, fast_models, ray_instance, pipeline):
     common = ["--to", "en", "--models", fast_models]
     local_summary = pipeline("run", "articles", *common, "--locales", "local/locales", "--workdir", "local/work").out
-    ray_summary = pipeline("run", "articles", *common, "--locales", "ray/locales", "--workdir", "ray/work",
-                           "--executor", "ray").out
+    ray_summary = pipeline(
+        "run", "articles", *common, "--locales", "ray/locales", "--workdir", "ray/work", "--executor", "ray"
+    ).out
     assert "translated by" in ray_summary and "left untranslated" not in ray_summary
     assert ray_summary == local_summary  # same segment and translation counts
     local, ray = snapshot(project / "local" / "locales"), snapshot(project / "ray" / "locales")
@@ -120,8 +121,9 @@ def test_ray_run_writes_the_same_catalogues_as_local_byte_for_byte(project, fast
     assert len(po) == 16 and all(e.msgstr for e in po)
 
 
-def test_failed_batch_is_reported_counted_and_retried_next_run(project, fast_models, ray_instance, monkeypatch,
-                                                               pipeline):
+def test_failed_batch_is_reported_counted_and_retried_next_run(
+    project, fast_models, ray_instance, monkeypatch, pipeline
+):
     common = ["--to", "en", "--models", fast_models]
     pipeline("segment", "articles")
     texts = [s.text for s in jobs.Runner(jobs.Paths(Path(".pipeline"), Path("locales"))).segmented().segments]
@@ -174,4 +176,3 @@ def test_executor_ray_without_ray_installed_says_how_to_install(project, fast_mo
     assert not (project / ".pipeline").exists() and not (project / "locales").exists()  # stopped before work
     err = pipeline("translate", "--to", "en", "--models", fast_models, "--ray-address", "auto", code=2).err
     assert "--ray-address needs --executor ray" in err
-

@@ -12,7 +12,7 @@ import polib
 
 ROOT = Path(__file__).parent.resolve().parent.parent
 
-PO = r'''msgid ""
+PO = r"""msgid ""
 msgstr ""
 "Language: en\n"
 "Content-Type: text/plain; charset=UTF-8\n"
@@ -38,14 +38,15 @@ msgstr ""
 
 #~ msgid "જૂનું 5"
 #~ msgstr "old 6"
-'''
+"""
 
 
 def run_check(*args, cwd):
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    return subprocess.run([sys.executable, "-m", "pipeline", "check", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", "check", *map(str, args)], cwd=cwd, capture_output=True, text=True, env=env
+    )
 
 
 def test_json_findings_name_file_context_msgid_and_check(tmp_path):
@@ -91,8 +92,9 @@ def test_unreadable_input_exits_2_naming_the_file(tmp_path):
 
 def test_unterminated_string_is_the_same_error_as_run_and_status(tmp_path):
     """polib reads an unclosed quote as an empty string; check, run and status share one reader."""
-    broken = PO.replace('msgstr "A total of 30,000 people visited %(place)s."',
-                        'msgstr "A total of 30,000 people visited %(place)s.')
+    broken = PO.replace(
+        'msgstr "A total of 30,000 people visited %(place)s."', 'msgstr "A total of 30,000 people visited %(place)s.'
+    )
     folder = tmp_path / "locales" / "en" / "LC_MESSAGES"
     folder.mkdir(parents=True)
     (folder / "messages.po").write_text(broken, encoding="utf-8")
@@ -101,6 +103,7 @@ def test_unterminated_string_is_the_same_error_as_run_and_status(tmp_path):
     assert proc.returncode == 2 and expected in proc.stderr and "Traceback" not in proc.stderr
     assert proc.stdout == ""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    status = subprocess.run([sys.executable, "-m", "pipeline", "status"], cwd=tmp_path, capture_output=True,
-                            text=True, env=env)
+    status = subprocess.run(
+        [sys.executable, "-m", "pipeline", "status"], cwd=tmp_path, capture_output=True, text=True, env=env
+    )
     assert status.returncode == 2 and expected in status.stderr

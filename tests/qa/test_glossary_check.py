@@ -10,9 +10,11 @@ import polib
 
 from pipeline.cli import main
 
-GLOSSARY = ("gu,en,zh_Hans,note,fixed\n"
-            "જાહેર સુરક્ષા મંત્રાલય,Ministry of Public Security,公安部,a ministry,yes\n"
-            "ચોકી,checkpoint,检查站,,\n")
+GLOSSARY = (
+    "gu,en,zh_Hans,note,fixed\n"
+    "જાહેર સુરક્ષા મંત્રાલય,Ministry of Public Security,公安部,a ministry,yes\n"
+    "ચોકી,checkpoint,检查站,,\n"
+)
 S1 = "જાહેર સુરક્ષા મંત્રાલયે નવી ચોકીઓ બનાવી."
 S2 = "જાહેર સુરક્ષા મંત્રાલયની વેબસાઈટ જુઓ."
 S3 = "કુલ 5026 ચોકીઓ છે."
@@ -37,14 +39,25 @@ def findings(capsys, *args) -> tuple[int, list[dict]]:
 def test_terminology_names_the_expected_term(tmp_path, capsys):
     glossary = tmp_path / "glossary.csv"
     glossary.write_text(GLOSSARY, encoding="utf-8")
-    en = catalogue(tmp_path / "en.po", "en", [(S1, "The Ministry of Public Security built new checkpoints.", False),
-                                              (S2, "See the ministry's website.", True)])
+    en = catalogue(
+        tmp_path / "en.po",
+        "en",
+        [
+            (S1, "The Ministry of Public Security built new checkpoints.", False),
+            (S2, "See the ministry's website.", True),
+        ],
+    )
     zh = catalogue(tmp_path / "locales" / "zh_Hans" / "LC_MESSAGES" / "m.po", "", [(S2, "请看公安部的网站。", True)])
     code, found = findings(capsys, en, zh, "--glossary", glossary)
     assert code == 1
     assert [(f["file"], f["msgid"], f["check"], f["message"]) for f in found] == [
-        (str(en), S2, "terminology",
-         "glossary term જાહેર સુરક્ષા મંત્રાલય is 'Ministry of Public Security' in en (a ministry); not in the translation")]
+        (
+            str(en),
+            S2,
+            "terminology",
+            "glossary term જાહેર સુરક્ષા મંત્રાલય is 'Ministry of Public Security' in en (a ministry); not in the translation",
+        )
+    ]
     assert findings(capsys, en, zh) == (0, [])  # without a glossary nothing is expected
     capsys.readouterr()
     assert main(["check", str(en), "--glossary", str(glossary)]) == 1
@@ -62,18 +75,29 @@ def test_a_bad_glossary_row_stops_check_with_file_and_line(tmp_path, capsys):
 
 
 def test_the_same_sentence_translated_two_ways_by_reviewers_is_reported_with_both_places(tmp_path, capsys):
-    a = catalogue(tmp_path / "a" / "en" / "LC_MESSAGES" / "messages.po", "en",
-                  [(S3, "There are 5,026 checkpoints in all.", False)])
-    b = catalogue(tmp_path / "b" / "en" / "LC_MESSAGES" / "messages.po", "en",
-                  [(S3, "In total there are 5,026 posts.", False), (S1, "Machine text.", True)])
-    zh = catalogue(tmp_path / "b" / "zh_Hans" / "LC_MESSAGES" / "messages.po", "zh_Hans",
-                   [(S3, "共有5026个检查站。", False)])  # another locale: not compared
+    a = catalogue(
+        tmp_path / "a" / "en" / "LC_MESSAGES" / "messages.po",
+        "en",
+        [(S3, "There are 5,026 checkpoints in all.", False)],
+    )
+    b = catalogue(
+        tmp_path / "b" / "en" / "LC_MESSAGES" / "messages.po",
+        "en",
+        [(S3, "In total there are 5,026 posts.", False), (S1, "Machine text.", True)],
+    )
+    zh = catalogue(
+        tmp_path / "b" / "zh_Hans" / "LC_MESSAGES" / "messages.po", "zh_Hans", [(S3, "共有5026个检查站。", False)]
+    )  # another locale: not compared
     code, found = findings(capsys, a, b, zh)
     assert code == 1
     line_a = next(e.linenum for e in polib.pofile(str(a)) if e.msgid == S3)
     assert [(f["file"], f["check"], f["message"]) for f in found] == [
-        (str(b), "consistency", f"the same sentence is translated differently at {a}:{line_a}: "
-                                "'There are 5,026 checkpoints in all.'")]
+        (
+            str(b),
+            "consistency",
+            f"the same sentence is translated differently at {a}:{line_a}: 'There are 5,026 checkpoints in all.'",
+        )
+    ]
     same = catalogue(tmp_path / "c" / "en.po", "en", [(S3, "There are 5,026 checkpoints in all.", False)])
     assert findings(capsys, a, same) == (0, [])
 
@@ -86,4 +110,5 @@ def test_a_glossary_term_one_reviewer_followed_and_another_did_not_is_reported(t
     code, found = findings(capsys, a, b, "--glossary", glossary)
     line_a = next(e.linenum for e in polib.pofile(str(a)) if e.msgid == S3)
     assert code == 1 and [(f["file"], f["check"], f["message"]) for f in found if f["check"] == "consistency"] == [
-        (str(b), "consistency", f"glossary term ચોકી is 'checkpoint' at {a}:{line_a}, translated otherwise here")]
+        (str(b), "consistency", f"glossary term ચોકી is 'checkpoint' at {a}:{line_a}, translated otherwise here")
+    ]

@@ -87,8 +87,33 @@ def test_sentence_ending_in_gujarati_digits_still_splits():
 
 @pytest.mark.parametrize(
     "abbreviation",
-    ["ડૉ.", "ડો.", "શ્રી.", "શ્રીમતી.", "પ્રો.", "રૂ.", "તા.", "નં.", "કિ.મી.", "દા.ત.", "યુ.એસ.", "યુ.એન.",
-     "એ. બી.", "ડબલ્યુ.", "ક.", "મિ.", "ડૉ૰", "નં૰", "એ.એફ.સી.", "Dr.", "U.S.", "etc.", "e.g.", "J.", "(ફે.)"],
+    [
+        "ડૉ.",
+        "ડો.",
+        "શ્રી.",
+        "શ્રીમતી.",
+        "પ્રો.",
+        "રૂ.",
+        "તા.",
+        "નં.",
+        "કિ.મી.",
+        "દા.ત.",
+        "યુ.એસ.",
+        "યુ.એન.",
+        "એ. બી.",
+        "ડબલ્યુ.",
+        "ક.",
+        "મિ.",
+        "ડૉ૰",
+        "નં૰",
+        "એ.એફ.સી.",
+        "Dr.",
+        "U.S.",
+        "etc.",
+        "e.g.",
+        "J.",
+        "(ફે.)",
+    ],
 )
 def test_no_split_after_abbreviations_and_initials(abbreviation):
     text = f"આજે {abbreviation} મહેતા આવ્યા. પછી તેઓ ગયા."
@@ -106,9 +131,15 @@ def test_a_postposition_after_a_stop_continues_the_sentence():
 
 @pytest.mark.parametrize(
     "sentence",
-    ["સવારે 9:30 અને 9.30 વાગ્યે મળીશું.", "દર ૧૨.૫ ટકા અને 3,00,000 લોકો.", "કુલ 1,23,456.78 રૂપિયા થયા.",
-     "https://example.com/a.b?x=1&y=2 પર માહિતી છે.", "વિગતો www.gujarat.gov.in/news પર છે.",
-     "info@example.org અથવા shah.r@mail.co.in પર લખો.", "ફાઇલ report.v2.pdf અને data.csv ખોલો."],
+    [
+        "સવારે 9:30 અને 9.30 વાગ્યે મળીશું.",
+        "દર ૧૨.૫ ટકા અને 3,00,000 લોકો.",
+        "કુલ 1,23,456.78 રૂપિયા થયા.",
+        "https://example.com/a.b?x=1&y=2 પર માહિતી છે.",
+        "વિગતો www.gujarat.gov.in/news પર છે.",
+        "info@example.org અથવા shah.r@mail.co.in પર લખો.",
+        "ફાઇલ report.v2.pdf અને data.csv ખોલો.",
+    ],
 )
 def test_no_split_inside_numbers_times_urls_emails_and_file_names(sentence):
     assert texts(f"{sentence} બીજું વાક્ય.") == [sentence, "બીજું વાક્ય."]
@@ -121,8 +152,7 @@ def test_a_url_or_email_at_the_end_of_a_sentence_lets_it_end():
 
 @pytest.mark.parametrize(
     "sentence",
-    ["તે આવ્યો... અને ગયો.", "તે આવ્યો… કે નહીં?", "રાહ ... જોઈ.", "મહત્વ શીખવ્યુ છે,.... વાચન ગમે છે.",
-     "ગણો 1, 2... 10 સુધી."],
+    ["તે આવ્યો... અને ગયો.", "તે આવ્યો… કે નહીં?", "રાહ ... જોઈ.", "મહત્વ શીખવ્યુ છે,.... વાચન ગમે છે.", "ગણો 1, 2... 10 સુધી."],
 )
 def test_an_ellipsis_inside_a_sentence_does_not_split(sentence):
     assert texts(f"{sentence} બીજું વાક્ય.") == [sentence, "બીજું વાક્ય."]
@@ -148,8 +178,9 @@ def test_blank_lines_and_list_lines_are_hard_breaks_single_line_breaks_are_not()
 
 def test_headlines_bullets_and_list_items_are_segments_of_their_own(tmp_path):
     source = tmp_path / "a.txt"
-    source.write_text("સમાચાર શીર્ષક\n• પહેલો મુદ્દો\n• બીજો મુદ્દો\n1) ત્રીજો\nwps_doc_3\nપાનું 2\nઆ વાક્ય છે. બીજું.\n",
-                      encoding="utf-8")
+    source.write_text(
+        "સમાચાર શીર્ષક\n• પહેલો મુદ્દો\n• બીજો મુદ્દો\n1) ત્રીજો\nwps_doc_3\nપાનું 2\nઆ વાક્ય છે. બીજું.\n", encoding="utf-8"
+    )
     doc = read_document(source, "a.txt")
     segs = [s.text for s in segment_document(doc)]
     assert segs == ["સમાચાર શીર્ષક", "• પહેલો મુદ્દો", "• બીજો મુદ્દો", "1) ત્રીજો", "આ વાક્ય છે.", "બીજું."]
@@ -188,9 +219,46 @@ def test_segment_text_is_cleaned_but_offsets_point_at_the_source_as_read(tmp_pat
     assert [doc.text[s.start : s.end] for s in segs] == ["આ\u00a0વાક્ય છે.", "બીજું\u200bવાક્ય."]
 
 
-PIECES = ["આ", "છે", ".", " ", "ડૉ.", "।", "॥", "2024", "૧૨.૫", "?", "!", '"', "”", "(", ")", "\n", "\n\n", "x",
-          "…", "...", "• ", "1. ", "યુ.એસ.", " માં", "www.a.com", ",", "\u00a0", "\u200b", "\u200d", "જ", "(બ્રીમર, 1998)",
-          ' " ', "રેવ.", "દા. ત.", "ઓક્ટ.", " તેમ", "છતાં", '""']
+PIECES = [
+    "આ",
+    "છે",
+    ".",
+    " ",
+    "ડૉ.",
+    "।",
+    "॥",
+    "2024",
+    "૧૨.૫",
+    "?",
+    "!",
+    '"',
+    "”",
+    "(",
+    ")",
+    "\n",
+    "\n\n",
+    "x",
+    "…",
+    "...",
+    "• ",
+    "1. ",
+    "યુ.એસ.",
+    " માં",
+    "www.a.com",
+    ",",
+    "\u00a0",
+    "\u200b",
+    "\u200d",
+    "જ",
+    "(બ્રીમર, 1998)",
+    ' " ',
+    "રેવ.",
+    "દા. ત.",
+    "ઓક્ટ.",
+    " તેમ",
+    "છતાં",
+    '""',
+]
 
 
 def blank(gap: str) -> bool:

@@ -14,8 +14,7 @@ from pipeline import jobs
 from pipeline.config import load_config
 
 ROOT = Path(__file__).parent.resolve().parent.parent
-CLAUSES = ["ગુજરાત ભારતનું એક રાજ્ય છે", "તેની રાજધાની ગાંધીનગર છે", "અમદાવાદ સૌથી મોટું શહેર છે",
-           "અને સુરત હીરા માટે જાણીતું છે"]
+CLAUSES = ["ગુજરાત ભારતનું એક રાજ્ય છે", "તેની રાજધાની ગાંધીનગર છે", "અમદાવાદ સૌથી મોટું શહેર છે", "અને સુરત હીરા માટે જાણીતું છે"]
 
 
 def test_a_sentence_too_long_for_the_model_is_split_for_it_and_stays_one_catalogue_entry(tmp_path, tiny_models):
@@ -61,24 +60,40 @@ def test_artefact_patterns_reach_the_segment_stage_and_its_cache_key(tmp_path):
         segments = runner.segment([src]).segments
     assert [s.text for s in segments] == ["આ વાક્ય છે."] and "segment" not in runner.report.skipped
 
-    proc = subprocess.run([sys.executable, "-m", "pipeline", "segment", str(src), "--jsonl", "--artefact", "Advert.*"],
-                          cwd=tmp_path, capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": ""})
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", "segment", str(src), "--jsonl", "--artefact", "Advert.*"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": ""},
+    )
     assert proc.returncode == 0, proc.stderr
     assert [json.loads(line)["text"] for line in proc.stdout.splitlines()] == ["આ વાક્ય છે."]
 
 
 def test_benchmark_scores_line_ends_and_treats_two_sentence_lines_as_the_english_says(tmp_path):
-    gu = ['ડૉ. મહેતા આવ્યા.', 'આ પહેલું છે. આ બીજું છે.', '"તેણે કહ્યું, ""હા."""', "અલગ લેખ છે."]
+    gu = ["ડૉ. મહેતા આવ્યા.", "આ પહેલું છે. આ બીજું છે.", '"તેણે કહ્યું, ""હા."""', "અલગ લેખ છે."]
     en = ["Dr. Mehta came.", "This is first. This is second.", 'He said, "Yes."', "Another article."]
     urls = ["u1", "u1", "u1", "u2"]
     (tmp_path / "guj_Gujr.dev").write_text("\n".join(gu) + "\n", encoding="utf-8")
     (tmp_path / "eng_Latn.dev").write_text("\n".join(en) + "\n", encoding="utf-8")
-    (tmp_path / "metadata_dev.tsv").write_text("URL\tdomain\n" + "".join(f"{u}\twiki\n" for u in urls), encoding="utf-8")
-    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "segment.py"), "--data", str(tmp_path), "--json",
-                           "--no-speed"], capture_output=True, text=True, check=True)
+    (tmp_path / "metadata_dev.tsv").write_text(
+        "URL\tdomain\n" + "".join(f"{u}\twiki\n" for u in urls), encoding="utf-8"
+    )
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "segment.py"), "--data", str(tmp_path), "--json", "--no-speed"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     result = json.loads(proc.stdout)
-    assert result["data"] == {"paragraphs": 2, "lines": 4, "gold_boundaries": 2, "gold_without_end_punctuation": 0,
-                              "megabytes": result["data"]["megabytes"]}
+    assert result["data"] == {
+        "paragraphs": 2,
+        "lines": 4,
+        "gold_boundaries": 2,
+        "gold_without_end_punctuation": 0,
+        "megabytes": result["data"]["megabytes"],
+    }
     ours = result["splitters"]["ours (pipeline.segment)"]
     assert ours["scored"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "tp": 2, "fp": 0, "fn": 0, "neutral": 1}
     assert ours["strict"]["fp"] == 1 and ours["strict"]["neutral"] == 0

@@ -21,8 +21,9 @@ KEY = "k-3f9a2c"
 def models_file(tiny_models: Path, folder: Path, backend: str, name: str = "models.yaml") -> Path:
     """The tiny models' routing file with every model on `backend` and absolute model folders."""
     text = (tiny_models.parent / name).read_text(encoding="utf-8")
-    text = text.replace("source: ./", f"source: {tiny_models.parent}/").replace("backend: transformers",
-                                                                                 f"backend: {backend}")
+    text = text.replace("source: ./", f"source: {tiny_models.parent}/").replace(
+        "backend: transformers", f"backend: {backend}"
+    )
     path = folder / f"{Path(name).stem}-{backend}.yaml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -38,8 +39,14 @@ class Server:
     def __init__(self, args: list, cwd: Path, timeout: float = 180):
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-        self.proc = subprocess.Popen([sys.executable, "-m", "pipeline", "serve", "--port", "0", *map(str, args)],
-                                     cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "serve", "--port", "0", *map(str, args)],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         self.lines: list[str] = []
         self.url: str | None = None
         ready = threading.Event()
@@ -63,8 +70,11 @@ class Server:
         return "".join(self.lines)
 
     def post(self, body=None, **kwargs) -> httpx.Response:
-        return self.client.post("/translate", json=body, **kwargs) if body is not None else \
-            self.client.post("/translate", **kwargs)
+        return (
+            self.client.post("/translate", json=body, **kwargs)
+            if body is not None
+            else self.client.post("/translate", **kwargs)
+        )
 
     def stats(self) -> dict:
         return self.client.get("/health").json()
@@ -108,8 +118,14 @@ def pipeline(*args, cwd: Path, check: bool = True, timeout: float | None = None)
     a server started where it should have been refused)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    proc = subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     if check and proc.returncode != 0:
         raise AssertionError(f"exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
     return proc

@@ -28,8 +28,23 @@ def served(request, tiny_models, tmp_path_factory):
     folder = tmp_path_factory.mktemp(f"serve-{request.param}")
     models = models_file(tiny_models, folder, request.param)
     (folder / "keys.txt").write_text(f"# reviewers' tools\n{KEY}\n\nsecond-key\n", encoding="utf-8")
-    server = Server(["--models", models, "--glossary", GLOSSARY, "--api-keys", "keys.txt", "--max-texts", "20",
-                     "--max-chars", "2000", "--max-body", "65536"], cwd=folder)
+    server = Server(
+        [
+            "--models",
+            models,
+            "--glossary",
+            GLOSSARY,
+            "--api-keys",
+            "keys.txt",
+            "--max-texts",
+            "20",
+            "--max-chars",
+            "2000",
+            "--max-body",
+            "65536",
+        ],
+        cwd=folder,
+    )
     server.folder, server.models = folder, models
     yield server
     assert server.stop() == 0, server.log
@@ -94,8 +109,9 @@ def test_libretranslatepy_the_real_client_form_encoded(served):
     assert [lang["code"] for lang in client.languages()] == ["gu", "en", "zh-Hans", "zh-Hant"]
     # a form may repeat q: every text is translated, none dropped
     repeated = served.post(data={"q": [SENTENCE, flores(5, 1)[0]], "source": "gu", "target": "en", "api_key": KEY})
-    assert repeated.json()["translatedText"] == [translate(served, t)["translatedText"]
-                                                 for t in (SENTENCE, flores(5, 1)[0])]
+    assert repeated.json()["translatedText"] == [
+        translate(served, t)["translatedText"] for t in (SENTENCE, flores(5, 1)[0])
+    ]
 
 
 WEBLATE_HEADERS = {"Referer": "https://weblate.example.org/", "Accept": "application/json; charset=utf-8"}
@@ -105,17 +121,27 @@ def test_weblate_adds_the_service_and_asks_in_its_exact_shape(served):
     """weblate/machinery/libretranslate.py: GET languages, then (the configuration check) en→de
     "test" with the key, then batches of up to 20 as {"api_key", "q": [...], "source", "target"}."""
     codes = [x["code"] for x in httpx.get(f"{served.url}/languages", headers=WEBLATE_HEADERS).json()]
-    check = httpx.post(f"{served.url}/translate", headers=WEBLATE_HEADERS,
-                       json={"api_key": KEY, "q": ["test"], "source": "en", "target": "de"})
+    check = httpx.post(
+        f"{served.url}/translate",
+        headers=WEBLATE_HEADERS,
+        json={"api_key": KEY, "q": ["test"], "source": "en", "target": "de"},
+    )
     assert check.status_code == 200
     assert check.json()["translatedText"] == [""]  # nothing pretends to be German
     assert "gu only" in check.json()["detail"]
-    english = httpx.post(f"{served.url}/translate", headers=WEBLATE_HEADERS,
-                         json={"api_key": KEY, "q": ["Hello"], "source": "en", "target": "zh-Hans"})
+    english = httpx.post(
+        f"{served.url}/translate",
+        headers=WEBLATE_HEADERS,
+        json={"api_key": KEY, "q": ["Hello"], "source": "en", "target": "zh-Hans"},
+    )
     assert english.status_code == 400  # Weblate lists en and zh-Hans, so it may ask: it gets an error, not ""
     batch = flores(10, 20)
-    real = httpx.post(f"{served.url}/translate", headers=WEBLATE_HEADERS, timeout=20,
-                      json={"api_key": KEY, "q": batch, "source": "gu", "target": "zh-Hans"})
+    real = httpx.post(
+        f"{served.url}/translate",
+        headers=WEBLATE_HEADERS,
+        timeout=20,
+        json={"api_key": KEY, "q": batch, "source": "gu", "target": "zh-Hans"},
+    )
     assert real.status_code == 200
     assert real.json()["translatedText"] == translate(served, batch, "zh-Hans")["translatedText"]
     assert {"gu", "zh-Hans"} <= set(codes)
@@ -164,22 +190,25 @@ def test_an_html_fragment_comes_back_a_fragment_with_every_node(served):
     assert out[8].endswith(f"</p><xmp><b>{SENTENCE}</b> &</xmp>")
 
 
-@pytest.mark.parametrize("body, status, message", [
-    ({"q": SENTENCE, "source": "gu", "target": "en"}, 403, "API key is required"),
-    ({"q": SENTENCE, "source": "gu", "target": "en", "api_key": "guess"}, 403, "Invalid API key"),
-    ({"source": "gu", "target": "en", "api_key": KEY}, 400, "missing q"),
-    ({"q": SENTENCE, "target": "en", "api_key": KEY}, 400, "missing source"),
-    ({"q": SENTENCE, "source": "gu", "api_key": KEY}, 400, "missing target"),
-    ({"q": [SENTENCE, 3], "source": "gu", "target": "en", "api_key": KEY}, 400, "list of strings"),
-    ({"q": [SENTENCE] * 21, "source": "gu", "target": "en", "api_key": KEY}, 400, "exceeds text limit (20)"),
-    ({"q": ["ક" * 2001], "source": "gu", "target": "en", "api_key": KEY}, 400, "q[0] has 2,001 characters"),
-    ({"q": SENTENCE, "source": "gu", "target": "fr", "api_key": KEY}, 400, "fr is not supported"),
-    ({"q": SENTENCE, "source": "gu", "target": "xx-nope", "api_key": KEY}, 400, "is not supported"),
-    ({"q": SENTENCE, "source": "gu", "target": ["en"], "api_key": KEY}, 400, "target must be a language code"),
-    ({"q": SENTENCE, "source": "gu", "target": "en", "format": "pdf", "api_key": KEY}, 400, "pdf format"),
-    ({"q": SENTENCE, "source": "gu", "target": "en", "alternatives": "two", "api_key": KEY}, 400, "not a number"),
-    ({"q": "<b>" * 600, "source": "gu", "target": "en", "format": "html", "api_key": KEY}, 400, "nested"),
-])
+@pytest.mark.parametrize(
+    "body, status, message",
+    [
+        ({"q": SENTENCE, "source": "gu", "target": "en"}, 403, "API key is required"),
+        ({"q": SENTENCE, "source": "gu", "target": "en", "api_key": "guess"}, 403, "Invalid API key"),
+        ({"source": "gu", "target": "en", "api_key": KEY}, 400, "missing q"),
+        ({"q": SENTENCE, "target": "en", "api_key": KEY}, 400, "missing source"),
+        ({"q": SENTENCE, "source": "gu", "api_key": KEY}, 400, "missing target"),
+        ({"q": [SENTENCE, 3], "source": "gu", "target": "en", "api_key": KEY}, 400, "list of strings"),
+        ({"q": [SENTENCE] * 21, "source": "gu", "target": "en", "api_key": KEY}, 400, "exceeds text limit (20)"),
+        ({"q": ["ક" * 2001], "source": "gu", "target": "en", "api_key": KEY}, 400, "q[0] has 2,001 characters"),
+        ({"q": SENTENCE, "source": "gu", "target": "fr", "api_key": KEY}, 400, "fr is not supported"),
+        ({"q": SENTENCE, "source": "gu", "target": "xx-nope", "api_key": KEY}, 400, "is not supported"),
+        ({"q": SENTENCE, "source": "gu", "target": ["en"], "api_key": KEY}, 400, "target must be a language code"),
+        ({"q": SENTENCE, "source": "gu", "target": "en", "format": "pdf", "api_key": KEY}, 400, "pdf format"),
+        ({"q": SENTENCE, "source": "gu", "target": "en", "alternatives": "two", "api_key": KEY}, 400, "not a number"),
+        ({"q": "<b>" * 600, "source": "gu", "target": "en", "format": "html", "api_key": KEY}, 400, "nested"),
+    ],
+)
 def test_bad_requests_get_json_errors(served, body, status, message):
     response = served.post(body)
     assert response.status_code == status
@@ -192,16 +221,23 @@ def test_malformed_bodies_and_protocol_errors_get_answers_not_tracebacks(served)
         return response.json()["error"]
 
     assert "Invalid JSON format: Expecting property name" in error(
-        served.post(content=b"{bad", headers={"Content-Type": "application/json"}), 400)
-    assert "not valid UTF-8" in error(served.post(content=b'{"q": "\xff"}',
-                                                  headers={"Content-Type": "application/json"}), 400)
+        served.post(content=b"{bad", headers={"Content-Type": "application/json"}), 400
+    )
+    assert "not valid UTF-8" in error(
+        served.post(content=b'{"q": "\xff"}', headers={"Content-Type": "application/json"}), 400
+    )
     assert "JSON object" in error(served.post(content=b"[1, 2]", headers={"Content-Type": "application/json"}), 400)
     for field in ("q", "target", "api_key"):
         body = {"q": SENTENCE, "source": "gu", "target": "en", "api_key": KEY, field: "\ud800"}
         lone = json.dumps(body).encode()  # ASCII JSON spelling a lone surrogate
         assert "lone surrogate" in error(served.post(content=lone, headers={"Content-Type": "application/json"}), 400)
-    assert "not valid UTF-8" in error(served.post(content=b"q=%FF&source=gu&target=en&api_key=" + KEY.encode(),
-                                                  headers={"Content-Type": "application/x-www-form-urlencoded"}), 400)
+    assert "not valid UTF-8" in error(
+        served.post(
+            content=b"q=%FF&source=gu&target=en&api_key=" + KEY.encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ),
+        400,
+    )
     assert "unsupported content type" in error(served.post(content=b"x", headers={"Content-Type": "text/csv"}), 415)
     declared = served.post(content=b"{" + b" " * 70_000 + b"}", headers={"Content-Type": "application/json"})
     assert "70,002 bytes; the limit is 65,536" in error(declared, 413)
@@ -212,7 +248,7 @@ def test_malformed_bodies_and_protocol_errors_get_answers_not_tracebacks(served)
     deep = json.dumps({"q": [[[]]] * 3}).replace("[]", "[" * 5000 + "]" * 5000)
     assert error(served.post(content=deep.encode(), headers={"Content-Type": "application/json"}), 400)
     host, port = served.url.removeprefix("http://").split(":")
-    for raw in (b"GARBAGE\r\n\r\n", b"POST /translate HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n{\"q\""):
+    for raw in (b"GARBAGE\r\n\r\n", b'POST /translate HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n{"q"'):
         with socket.create_connection((host, int(port)), timeout=10) as sock:
             sock.sendall(raw)  # a broken request line; a body cut off by a client that goes away
     assert served.client.get("/health").status_code == 200
@@ -231,8 +267,13 @@ def test_many_concurrent_clients_each_get_their_own_translation(served, tiny_mod
         answers = list(pool.map(lambda t: translate(served, t, "zh-Hans")["translatedText"], texts))
     after = served.stats()
     config = load_config(served.models).with_glossary(GLOSSARY)
-    expected = translate_now(load_translator(config.route_for("zh_Hans")), texts, "zh_Hans",
-                             config.locale_options("zh_Hans").number_style, config.glossary)
+    expected = translate_now(
+        load_translator(config.route_for("zh_Hans")),
+        texts,
+        "zh_Hans",
+        config.locale_options("zh_Hans").number_style,
+        config.glossary,
+    )
     assert answers == [expected[t].text for t in texts]
     calls = after["modelCalls"] - before["modelCalls"]
     assert after["modelSentences"] - before["modelSentences"] == len(texts)
@@ -247,12 +288,14 @@ def test_served_sentences_are_what_run_writes_and_share_its_memory(served):
     early = translate(served, first)["translatedText"]
     fixed = translate(served, first[-1])  # the glossary's fixed term is put back, or reported missing
     assert "Ministry of Public Security" in fixed["translatedText"] or any(
-        f["check"] == "terminology" and "Ministry of Public Security" in f["message"] for f in fixed["findings"])
+        f["check"] == "terminology" and "Ministry of Public Security" in f["message"] for f in fixed["findings"]
+    )
     article = served.folder / "articles" / "news.txt"
     article.parent.mkdir()
     article.write_text("\n\n".join(first + later) + "\n", encoding="utf-8")
-    proc = pipeline("run", "articles", "--to", "en", "--models", served.models, "--glossary", GLOSSARY,
-                    cwd=served.folder)
+    proc = pipeline(
+        "run", "articles", "--to", "en", "--models", served.models, "--glossary", GLOSSARY, cwd=served.folder
+    )
     assert f"en: {len(later)} translated by" in proc.stdout and f"{len(first)} reused from memory" in proc.stdout
     po = polib.pofile(str(served.folder / "locales" / "en" / "LC_MESSAGES" / "messages.po"))
     written = {e.msgid: e.msgstr for e in po if not e.obsolete}
@@ -272,10 +315,28 @@ def test_a_run_and_the_server_share_the_work_directory_at_the_same_time(served):
     article.parent.mkdir()
     article.write_text("\n".join(one_sentence_lines(flores(120, 80))) + "\n", encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    run = subprocess.Popen([sys.executable, "-m", "pipeline", "run", "daily", "--to", "zh_Hant", "--models",
-                            served.models, "--glossary", str(GLOSSARY), "--locales", "daily-locales"],
-                           cwd=served.folder, env=env,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    run = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "run",
+            "daily",
+            "--to",
+            "zh_Hant",
+            "--models",
+            served.models,
+            "--glossary",
+            str(GLOSSARY),
+            "--locales",
+            "daily-locales",
+        ],
+        cwd=served.folder,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     answered, slowest = [], 0.0
     texts = iter(one_sentence_lines(flores(280, 20)))
     while run.poll() is None:

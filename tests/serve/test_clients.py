@@ -20,8 +20,10 @@ JSON = {"Content-Type": "application/json"}
 def served(tiny_models, tmp_path_factory):
     folder = tmp_path_factory.mktemp("serve-clients")
     (folder / "keys.txt").write_text(f"{KEY}\n", encoding="utf-8")
-    server = Server(["--models", models_file(tiny_models, folder, "transformers"), "--api-keys", "keys.txt",
-                     "--max-texts", "20"], cwd=folder)
+    server = Server(
+        ["--models", models_file(tiny_models, folder, "transformers"), "--api-keys", "keys.txt", "--max-texts", "20"],
+        cwd=folder,
+    )
     yield server
     assert server.stop() == 0, server.log
     assert "Traceback" not in server.log, server.log
@@ -40,11 +42,13 @@ def test_deep_translator_sends_every_field_in_the_url(served):
     assert response.status_code == 200, response.text
     assert response.json()["translatedText"] == translated(served, SENTENCE)["translatedText"]
     # the URL and a body together, as LibreTranslate reads them; a field sent twice must agree
-    both = served.client.post("/translate", params={"api_key": KEY}, data={"q": SENTENCE, "source": "gu",
-                                                                           "target": "en"})
+    both = served.client.post(
+        "/translate", params={"api_key": KEY}, data={"q": SENTENCE, "source": "gu", "target": "en"}
+    )
     assert both.status_code == 200 and both.json()["translatedText"] == response.json()["translatedText"]
-    clash = served.client.post("/translate", params={"target": "zh-Hans"},
-                               json={"q": SENTENCE, "source": "gu", "target": "en", "api_key": KEY})
+    clash = served.client.post(
+        "/translate", params={"target": "zh-Hans"}, json={"q": SENTENCE, "source": "gu", "target": "en", "api_key": KEY}
+    )
     assert clash.status_code == 400 and "target is given both in the URL and in the body" in clash.json()["error"]
     for content_type in ("application/json", "text/plain"):  # a library's default for a request without a body
         alone = served.client.post("/translate", params=params, headers={"Content-Type": content_type})
@@ -63,8 +67,9 @@ def weblate_translations(server: Server, source: str, target: str, texts: list[s
     source, target = (language_map.get(code, code) for code in (source, target))
     if not (source in codes and target in codes and source != target):  # is_supported()
         return None
-    response = httpx.post(f"{server.url}/translate", timeout=20,
-                          json={"api_key": KEY, "q": texts, "source": source, "target": target})
+    response = httpx.post(
+        f"{server.url}/translate", timeout=20, json={"api_key": KEY, "q": texts, "source": source, "target": target}
+    )
     response.raise_for_status()  # check_failure()
     return response.json()["translatedText"]
 
@@ -90,8 +95,10 @@ def test_weblate_can_never_write_an_empty_translation_through_the_service(served
 def test_weblate_configuration_check_still_passes(served):
     """validate_settings(): download_languages(), then "test" from en into de, which must not fail;
     in its older form-encoded shape too. Any other text from en into de is refused."""
-    for check in ({"json": {"api_key": KEY, "q": ["test"], "source": "en", "target": "de"}},
-                  {"data": {"api_key": KEY, "q": "test", "source": "en", "target": "de"}}):
+    for check in (
+        {"json": {"api_key": KEY, "q": ["test"], "source": "en", "target": "de"}},
+        {"data": {"api_key": KEY, "q": "test", "source": "en", "target": "de"}},
+    ):
         response = served.client.post("/translate", **check)
         assert response.status_code == 200, response.text
         assert response.json()["translatedText"] in ([""], "")
@@ -110,22 +117,32 @@ def test_source_auto_refuses_a_text_that_is_not_gujarati(served):
 
 def test_libretranslate_web_page_posts_multipart_from_another_origin(served):
     page = {"Origin": "https://somewhere.example"}
-    fields = {"q": (None, SENTENCE), "source": (None, "gu"), "target": (None, "en"), "format": (None, "text"),
-              "api_key": (None, KEY), "secret": (None, "")}
+    fields = {
+        "q": (None, SENTENCE),
+        "source": (None, "gu"),
+        "target": (None, "en"),
+        "format": (None, "text"),
+        "api_key": (None, KEY),
+        "secret": (None, ""),
+    }
     response = served.client.post("/translate", files=fields, headers=page)
     assert response.status_code == 200, response.text
     assert response.json()["translatedText"] == translated(served, SENTENCE)["translatedText"]
     assert response.headers["Access-Control-Allow-Origin"] == "*"
-    preflight = served.client.options("/translate", headers={**page, "Access-Control-Request-Method": "POST",
-                                                             "Access-Control-Request-Headers": "content-type"})
+    preflight = served.client.options(
+        "/translate",
+        headers={**page, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"},
+    )
     assert preflight.status_code == 200
     assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
     assert "content-type" in preflight.headers["Access-Control-Allow-Headers"].lower()
     upload = served.client.post("/translate", files={**fields, "q": ("article.txt", SENTENCE.encode())})
     assert upload.status_code == 400 and "q is a file" in upload.json()["error"]
     settings = served.client.get("/frontend/settings", headers=page).json()
-    assert settings["language"] == {"source": {"code": "gu", "name": "Gujarati"},
-                                    "target": {"code": "en", "name": "English"}}
+    assert settings["language"] == {
+        "source": {"code": "gu", "name": "Gujarati"},
+        "target": {"code": "en", "name": "English"},
+    }
     assert settings["keyRequired"] is True and settings["charLimit"] == 5000
     assert settings["suggestions"] is False and settings["filesTranslation"] is False
     assert served.client.post("/suggest", data={"q": "x", "s": "y"}).status_code == 403
@@ -151,58 +168,95 @@ def test_a_weblate_token_lost_by_the_model_is_a_finding(served):
     assert text.count("[X") == 2 - len(lost)  # nothing half-copied ([X0, X0X])
 
 
-@pytest.mark.parametrize("body, content_type, message", [
-    (b"", "application/json", "Invalid JSON format: the body is empty"),
-    (b'{"q": "x"', "application/json", "Invalid JSON format: Expecting ',' delimiter at line 1, column 10"),
-    (b'["q"]', "application/json", "the body must be a JSON object, not an array"),
-    (b'"q"', "application/json", "the body must be a JSON object, not a string"),
-    (b'{"q": "\xe0\xaa"}', "application/json", "the body is not valid UTF-8"),
-    (b'{"q": ' + b"9" * 5000 + b"}", "application/json", "a number with 5,000 digits"),
-    (b'{"q": 7, "source": "gu", "target": "en"}', "application/json", "q must be a string or a list of strings, "
-                                                                       "not a number"),
-    (b'{"q": {"a": 1}, "source": "gu", "target": "en"}', "application/json", "not an object"),
-    (b'{"q": ["a", ["b"]], "source": "gu", "target": "en"}', "application/json", "q[1] must be a string"),
-    (b'{"q": [], "source": "gu", "target": "en"}', "application/json", "q is an empty list"),
-    (b'{"q": "x", "source": ["gu"], "target": "en"}', "application/json",
-     "source must be a language code, not an array"),
-    (b'{"q": "x", "source": "gu", "target": "en", "format": 1}', "application/json", "format must be text or html"),
-    (b'{"q": "x", "source": "gu", "target": "en", "format": "markdown"}', "application/json",
-     "markdown format is not supported"),
-    (b'{"q": "x", "source": "gu", "target": "en", "alternatives": [2]}', "application/json",
-     "alternatives parameter is not a number"),
-    (b'{"q": "x", "source": "gu", "target": "en", "alternatives": true}', "application/json",
-     "alternatives parameter is not a number"),
-    (b'{"q": "x", "source": "gu", "target": "en", "alternatives": 1e999}', "application/json",
-     "alternatives parameter is not a number"),
-    (b'{"q": "x", "source": "gu", "target": "en", "api_key": 12345}', "application/json",
-     "api_key must be a string, not a number"),
-    (b"q=x&source=gu&target=en", "text/plain", "unsupported content type 'text/plain'"),
-    (b'{"q": "x", "source": "gu", "target": "en"}', "application/x-www-form-urlencoded",
-     "the body is JSON but its Content-Type is application/x-www-form-urlencoded"),
-    (b"--b\r\nContent-Disposition: form-data; name=q\r\n\r\nx", "multipart/form-data; boundary=b",
-     "ends before its closing boundary"),
-    (b"q=x", "multipart/form-data", "without a boundary"),
-])
+@pytest.mark.parametrize(
+    "body, content_type, message",
+    [
+        (b"", "application/json", "Invalid JSON format: the body is empty"),
+        (b'{"q": "x"', "application/json", "Invalid JSON format: Expecting ',' delimiter at line 1, column 10"),
+        (b'["q"]', "application/json", "the body must be a JSON object, not an array"),
+        (b'"q"', "application/json", "the body must be a JSON object, not a string"),
+        (b'{"q": "\xe0\xaa"}', "application/json", "the body is not valid UTF-8"),
+        (b'{"q": ' + b"9" * 5000 + b"}", "application/json", "a number with 5,000 digits"),
+        (
+            b'{"q": 7, "source": "gu", "target": "en"}',
+            "application/json",
+            "q must be a string or a list of strings, not a number",
+        ),
+        (b'{"q": {"a": 1}, "source": "gu", "target": "en"}', "application/json", "not an object"),
+        (b'{"q": ["a", ["b"]], "source": "gu", "target": "en"}', "application/json", "q[1] must be a string"),
+        (b'{"q": [], "source": "gu", "target": "en"}', "application/json", "q is an empty list"),
+        (
+            b'{"q": "x", "source": ["gu"], "target": "en"}',
+            "application/json",
+            "source must be a language code, not an array",
+        ),
+        (b'{"q": "x", "source": "gu", "target": "en", "format": 1}', "application/json", "format must be text or html"),
+        (
+            b'{"q": "x", "source": "gu", "target": "en", "format": "markdown"}',
+            "application/json",
+            "markdown format is not supported",
+        ),
+        (
+            b'{"q": "x", "source": "gu", "target": "en", "alternatives": [2]}',
+            "application/json",
+            "alternatives parameter is not a number",
+        ),
+        (
+            b'{"q": "x", "source": "gu", "target": "en", "alternatives": true}',
+            "application/json",
+            "alternatives parameter is not a number",
+        ),
+        (
+            b'{"q": "x", "source": "gu", "target": "en", "alternatives": 1e999}',
+            "application/json",
+            "alternatives parameter is not a number",
+        ),
+        (
+            b'{"q": "x", "source": "gu", "target": "en", "api_key": 12345}',
+            "application/json",
+            "api_key must be a string, not a number",
+        ),
+        (b"q=x&source=gu&target=en", "text/plain", "unsupported content type 'text/plain'"),
+        (
+            b'{"q": "x", "source": "gu", "target": "en"}',
+            "application/x-www-form-urlencoded",
+            "the body is JSON but its Content-Type is application/x-www-form-urlencoded",
+        ),
+        (
+            b"--b\r\nContent-Disposition: form-data; name=q\r\n\r\nx",
+            "multipart/form-data; boundary=b",
+            "ends before its closing boundary",
+        ),
+        (b"q=x", "multipart/form-data", "without a boundary"),
+    ],
+)
 def test_a_malformed_request_is_answered_about_itself(served, body, content_type, message):
     # the key in the URL, as deep-translator sends it (no body then means: all fields in the URL)
     key = {} if b"api_key" in body or not body else {"api_key": KEY}
-    response = served.client.post("/translate", params=key, content=body,
-                                  headers={"Content-Type": content_type})
+    response = served.client.post("/translate", params=key, content=body, headers={"Content-Type": content_type})
     assert response.status_code in (400, 415), response.text
     assert message in response.json()["error"]
     assert (response.status_code == 415) == ("Content-Type is" in message or "content type" in message)
 
 
 def test_a_disallowed_origin_never_reaches_the_model(tiny_models, tmp_path, start_server):
-    server = start_server(["--models", models_file(tiny_models, tmp_path, "transformers"),
-                           "--cors-origins", "https://translate.example.org, http://localhost:8080"], tmp_path)
+    server = start_server(
+        [
+            "--models",
+            models_file(tiny_models, tmp_path, "transformers"),
+            "--cors-origins",
+            "https://translate.example.org, http://localhost:8080",
+        ],
+        tmp_path,
+    )
     form = {"q": flores(50, 1)[0], "source": "gu", "target": "en"}
     refused = server.client.post("/translate", data=form, headers={"Origin": "https://evil.example"})
     assert refused.status_code == 403 and "origin https://evil.example is not allowed" in refused.json()["error"]
     assert "Access-Control-Allow-Origin" not in refused.headers
     assert server.stats()["modelCalls"] == 0
-    preflight = server.client.options("/translate", headers={"Origin": "https://evil.example",
-                                                             "Access-Control-Request-Method": "POST"})
+    preflight = server.client.options(
+        "/translate", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}
+    )
     assert preflight.status_code == 400
     allowed = server.client.post("/translate", data=form, headers={"Origin": "http://localhost:8080"})
     assert allowed.status_code == 200 and allowed.headers["Access-Control-Allow-Origin"] == "http://localhost:8080"
@@ -210,15 +264,25 @@ def test_a_disallowed_origin_never_reaches_the_model(tiny_models, tmp_path, star
     assert json.loads(server.client.get("/languages", headers={"Origin": "https://evil.example"}).text)
 
 
-@pytest.mark.parametrize("value, message", [
-    ("https://example.org/path", "'https://example.org/path' is not an origin"),
-    ("example.org", "'example.org' is not an origin"),
-    ("https://example.org:port", "is not an origin"),
-    ("*, https://example.org", "* allows every origin"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("https://example.org/path", "'https://example.org/path' is not an origin"),
+        ("example.org", "'example.org' is not an origin"),
+        ("https://example.org:port", "is not an origin"),
+        ("*, https://example.org", "* allows every origin"),
+    ],
+)
 def test_cors_origins_that_are_not_origins_are_refused_at_start(tiny_models, tmp_path, value, message):
-    proc = pipeline("serve", "--models", models_file(tiny_models, tmp_path, "transformers"), "--cors-origins", value,
-                    cwd=tmp_path, check=False)
+    proc = pipeline(
+        "serve",
+        "--models",
+        models_file(tiny_models, tmp_path, "transformers"),
+        "--cors-origins",
+        value,
+        cwd=tmp_path,
+        check=False,
+    )
     assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
 
 

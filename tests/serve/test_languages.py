@@ -27,6 +27,7 @@ WEBLATE_MAPS = [{"zh_Hans": "zh"}, {"zh_Hans": "zh-Hans", "zh_Hant": "zh-Hant"},
 
 def weblate_pair(codes: set[str], source: str, target: str, language_map: dict) -> tuple[str, str] | None:
     """The (source, target) codes Weblate would send, or None: "Not supported"."""
+
     def possibilities(code):
         yield language_map.get(code, code)
         code = code.replace("-", "_")
@@ -70,17 +71,31 @@ def test_listing_follows_the_models_file(tiny_models):
     assert "cannot write Traditional Chinese" in left_out["zh_Hant"]
 
 
-@pytest.mark.parametrize("code, locale", [("en", "en"), ("EN", "en"), ("en-IN", "en_IN"), ("zh", "zh"),
-                                          ("zh-Hans", "zh_Hans"), ("zh_hant", "zh_Hant"), ("zt", "zh_Hant"),
-                                          ("zh-TW", "zh_Hant_TW")])
+@pytest.mark.parametrize(
+    "code, locale",
+    [
+        ("en", "en"),
+        ("EN", "en"),
+        ("en-IN", "en_IN"),
+        ("zh", "zh"),
+        ("zh-Hans", "zh_Hans"),
+        ("zh_hant", "zh_Hant"),
+        ("zt", "zh_Hant"),
+        ("zh-TW", "zh_Hant_TW"),
+    ],
+)
 def test_client_codes_become_locales(code, locale):
     assert client_locale(code) == locale
 
 
 def test_an_unrouted_or_unknown_code_names_what_is_routed(tiny_models):
     targets = targets_of(tiny_models, "models-m2m100.yaml")
-    for code, message in (("fr", "no model is routed for gu → fr"), ("zh-Hant", "gu → zh_Hant"),
-                          ("q" * 500, "is not supported"), (None, "is not supported")):
+    for code, message in (
+        ("fr", "no model is routed for gu → fr"),
+        ("zh-Hant", "gu → zh_Hant"),
+        ("q" * 500, "is not supported"),
+        (None, "is not supported"),
+    ):
         with pytest.raises(PipelineError, match="routed: en, zh-Hans") as caught:
             served_target(code, targets)
         assert message in str(caught.value) and len(str(caught.value)) < 200
@@ -91,12 +106,20 @@ def test_only_weblates_own_check_is_answered_from_another_source(tiny_models):
     nothing else. With a German route it would be an ordinary request, and is not excepted."""
     targets = targets_of(tiny_models, "models.yaml")
     assert configuration_check("en", "de", ["test"], targets) and configuration_check(" EN", "DE", ["test"], targets)
-    for source, target, texts in (("en", "de", ["Test"]), ("en", "de", ["test", "test"]), ("en", "en", ["test"]),
-                                  ("en", "zh-Hans", ["test"]), ("fr", "de", ["test"])):
+    for source, target, texts in (
+        ("en", "de", ["Test"]),
+        ("en", "de", ["test", "test"]),
+        ("en", "en", ["test"]),
+        ("en", "zh-Hans", ["test"]),
+        ("fr", "de", ["test"]),
+    ):
         assert not configuration_check(source, target, texts, targets)
     assert not configuration_check("en", "de", ["test"], targets + [Target("de", "de", "German")])
     for source in ("en", "zh-Hans", "de", "xx"):
-        with pytest.raises(PipelineError, match=f"^{source} → zh-Hans is not supported: this service translates "
-                                                "from gu only \\(into en, zh-Hans, zh-Hant\\)"):
+        with pytest.raises(
+            PipelineError,
+            match=f"^{source} → zh-Hans is not supported: this service translates "
+            "from gu only \\(into en, zh-Hans, zh-Hant\\)",
+        ):
             served_pair(source, "zh-Hans", targets)
     assert served_pair("auto", "zh-Hans", targets)[0] == "zh_Hans"

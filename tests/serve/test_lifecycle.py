@@ -42,8 +42,9 @@ def test_overload_is_answered_503_at_once_not_a_timeout(tmp_path, tiny_models, s
     """One request at a time (--max-requests 1): a second one is refused at once with
     Retry-After; a request that waited for the model past --timeout is refused, not run."""
     models = models_file(tiny_models, tmp_path, "transformers")
-    server = start_server(["--models", models, "--max-requests", "1", "--batch-wait", "1500", "--timeout", "1"],
-                          tmp_path)
+    server = start_server(
+        ["--models", models, "--max-requests", "1", "--batch-wait", "1500", "--timeout", "1"], tmp_path
+    )
     body = {"q": flores(3, 1)[0], "source": "gu", "target": "en"}
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         first = pool.submit(server.post, body)

@@ -89,8 +89,10 @@ def test_a_client_with_a_slow_body_is_disconnected(tmp_path, tiny_models, start_
     server = start_server(["--models", models, "--read-timeout", "2"], tmp_path)
     host, port = server.url.removeprefix("http://").rsplit(":", 1)
     with socket.create_connection((host, int(port))) as sock:
-        sock.sendall(b"POST /translate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     b"Content-Length: 100\r\n\r\n{\"q\": ")
+        sock.sendall(
+            b"POST /translate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b'Content-Length: 100\r\n\r\n{"q": '
+        )
         assert closed_by_server(sock, time.monotonic() + 12)
     assert server.stats()["status"] == "ok"
 
@@ -116,8 +118,10 @@ def test_two_servers_started_at_once_on_one_port_one_serves_the_other_exits_2(tm
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     command = [sys.executable, "-m", "pipeline", "serve", "--models", str(models), "--port", str(port)]
-    procs = [subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              text=True) for _ in range(2)]
+    procs = [
+        subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
     try:
         wait_until(lambda: any(p.poll() is not None for p in procs), timeout=180)
         loser = next(p for p in procs if p.poll() is not None)
@@ -168,10 +172,14 @@ def test_the_server_accepts_the_first_key_of_a_keys_file_saved_with_a_bom(tmp_pa
 BAD_KEYS = {
     "not utf-8 on line 2": (b"k-1\nk-\xff2\n", "keys.txt:2: not valid UTF-8"),
     "broken utf-16 on line 2": (b"\xff\xfek\x00\n\x00\x00\xd8\n\x00", "keys.txt:2: not valid UTF-16"),
-    "utf-16 without a bom": ("k-1\r\n".encode("utf-16-le"),
-                             "keys.txt:1: an API key holds an invisible character (U+0000)"),
-    "a zero-width space in a key": ("k-1\nk\u200b2\n".encode(),
-                                    "keys.txt:2: an API key holds an invisible character (U+200B)"),
+    "utf-16 without a bom": (
+        "k-1\r\n".encode("utf-16-le"),
+        "keys.txt:1: an API key holds an invisible character (U+0000)",
+    ),
+    "a zero-width space in a key": (
+        "k-1\nk\u200b2\n".encode(),
+        "keys.txt:2: an API key holds an invisible character (U+200B)",
+    ),
 }
 
 
@@ -179,8 +187,16 @@ BAD_KEYS = {
 def test_an_unreadable_keys_file_is_exit_2_naming_the_file_and_line(tmp_path, tiny_models, case):
     data, message = BAD_KEYS[case]
     (tmp_path / "keys.txt").write_bytes(data)
-    proc = pipeline("serve", "--models", models_file(tiny_models, tmp_path, "transformers"), "--api-keys", "keys.txt",
-                    cwd=tmp_path, check=False, timeout=120)
+    proc = pipeline(
+        "serve",
+        "--models",
+        models_file(tiny_models, tmp_path, "transformers"),
+        "--api-keys",
+        "keys.txt",
+        cwd=tmp_path,
+        check=False,
+        timeout=120,
+    )
     assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
 
 
@@ -207,8 +223,9 @@ def test_a_number_out_of_range_is_an_argparse_error(tmp_path, case):
     assert proc.stderr.startswith("usage: pipeline serve")
 
 
-@pytest.mark.parametrize("args", [["--ray-cpus-per-worker", "nan"], ["--ray-gpus-per-worker", "inf"],
-                                  ["--ray-workers", "0"]])
+@pytest.mark.parametrize(
+    "args", [["--ray-cpus-per-worker", "nan"], ["--ray-gpus-per-worker", "inf"], ["--ray-workers", "0"]]
+)
 def test_the_executor_numbers_are_checked_too(tmp_path, args):
     proc = pipeline("run", "x.txt", "--to", "en", *args, cwd=tmp_path, check=False)
     assert proc.returncode == 2 and f"argument {args[0]}: must be" in proc.stderr, proc.stderr
@@ -242,8 +259,9 @@ def test_every_log_line_has_keys_redacted_whatever_logged_them(capsys):
     before = [(logger, logger.handlers[:], logger.level, logger.propagate, logger.disabled) for logger in loggers]
     logging.config.dictConfig(log_config())
     try:
-        logging.getLogger("uvicorn.access").info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "POST",
-                                                 f"/translate?q=x&api_key={KEY}", "1.1", 200)
+        logging.getLogger("uvicorn.access").info(
+            '%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "POST", f"/translate?q=x&api_key={KEY}", "1.1", 200
+        )
         logging.getLogger("pipeline.serve").warning("body %s", {"api_key": KEY, "q": "x"})
         logging.getLogger("uvicorn.error").error("body %s", f'{{"q": "x", "api_key": "{KEY}"}}'.encode())
         logging.getLogger("uvicorn.error").error(f"form q=x&api-key={KEY}")
@@ -258,6 +276,11 @@ def test_every_log_line_has_keys_redacted_whatever_logged_them(capsys):
             logger.propagate, logger.disabled = propagate, disabled
     log = capsys.readouterr().err
     assert KEY not in log, log
-    for shown in ("api_key=[redacted] HTTP/1.1", "{'api_key': '[redacted]', 'q': 'x'}",
-                  '"api_key": "[redacted]"}', "form q=x&api-key=[redacted]", "ValueError: apiKey=[redacted]"):
+    for shown in (
+        "api_key=[redacted] HTTP/1.1",
+        "{'api_key': '[redacted]', 'q': 'x'}",
+        '"api_key": "[redacted]"}',
+        "form q=x&api-key=[redacted]",
+        "ValueError: apiKey=[redacted]",
+    ):
         assert shown in log, (shown, log)

@@ -27,8 +27,9 @@ SENTENCE = "આ એક વાક્ય છે."
 def served(tiny_models, tmp_path_factory):
     folder = tmp_path_factory.mktemp("serve-real-clients")
     (folder / "keys.txt").write_text(f"{KEY}\n", encoding="utf-8")
-    server = Server(["--models", models_file(tiny_models, folder, "transformers"), "--api-keys", "keys.txt"],
-                    cwd=folder)
+    server = Server(
+        ["--models", models_file(tiny_models, folder, "transformers"), "--api-keys", "keys.txt"], cwd=folder
+    )
     yield server
     assert server.stop() == 0, server.log
     assert "Traceback" not in server.log, server.log
@@ -53,14 +54,16 @@ def test_deep_translator_translates_a_sentence_and_a_batch(served):
     with pytest.raises(LanguageNotSupportedException):
         LibreTranslator(source="gu", target="en", api_key=KEY, custom_url=served.url + "/")
     with pytest.raises(AuthorizationException):
-        LibreTranslator(source="auto", target="en", api_key="guess-7d1e", custom_url=served.url + "/").translate(SENTENCE)
+        LibreTranslator(source="auto", target="en", api_key="guess-7d1e", custom_url=served.url + "/").translate(
+            SENTENCE
+        )
     with pytest.raises(ServerException):  # English is no source here: a 400, never an empty translation
         translator.translate("Hello world")
     # the key travelled in the URL, which the access log shows: without the key
     encoded = served.client.post(f"/translate?q=x&source=gu&target=en&api%5Fkey={KEY}")
     assert encoded.status_code == 200, encoded.text
-    assert '"POST /translate?q=' in served.log and "&api_key=[redacted] HTTP/1.1\" 403" in served.log
-    assert "&api%5Fkey=[redacted] HTTP/1.1\" 200" in served.log
+    assert '"POST /translate?q=' in served.log and '&api_key=[redacted] HTTP/1.1" 403' in served.log
+    assert '&api%5Fkey=[redacted] HTTP/1.1" 200' in served.log
     assert KEY not in served.log and "guess-7d1e" not in served.log
 
 
@@ -122,11 +125,25 @@ def page_answer(tmp_path):
         pages.append(host)
         threading.Thread(target=host.serve_forever, daemon=True).start()
         proc = subprocess.run(
-            [binary, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", "--disable-extensions", "--virtual-time-budget=30000",
-             f"--user-data-dir={tmp_path / ('chromium-' + uuid.uuid4().hex)}", "--dump-dom",
-             f"http://127.0.0.1:{host.server_address[1]}/"],
-            capture_output=True, text=True, timeout=120)
+            [
+                binary,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-extensions",
+                "--virtual-time-budget=30000",
+                f"--user-data-dir={tmp_path / ('chromium-' + uuid.uuid4().hex)}",
+                "--dump-dom",
+                f"http://127.0.0.1:{host.server_address[1]}/",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert proc.returncode == 0, proc.stderr[-2000:]
         return lxml.html.document_fromstring(proc.stdout.encode("utf-8")).get_element_by_id("answer").text_content()
 
@@ -142,10 +159,18 @@ def test_a_page_from_another_origin_gets_its_translation_in_a_browser(served, pa
     assert '"POST /translate HTTP/1.1" 200' in served.log
 
 
-def test_a_browser_page_from_an_origin_not_allowed_is_refused_before_the_model(tiny_models, tmp_path,
-                                                                                start_server, page_answer):
-    server = start_server(["--models", models_file(tiny_models, tmp_path, "transformers"), "--cors-origins",
-                           "https://translate.example.org"], tmp_path)
+def test_a_browser_page_from_an_origin_not_allowed_is_refused_before_the_model(
+    tiny_models, tmp_path, start_server, page_answer
+):
+    server = start_server(
+        [
+            "--models",
+            models_file(tiny_models, tmp_path, "transformers"),
+            "--cors-origins",
+            "https://translate.example.org",
+        ],
+        tmp_path,
+    )
     assert page_answer(server) == "refused:TypeError"  # the browser's "Failed to fetch"
     assert server.stats()["modelCalls"] == 0
     assert '"OPTIONS /translate HTTP/1.1" 400' in server.log and '"POST /translate' not in server.log
@@ -162,8 +187,12 @@ def test_weblate_gets_no_empty_translation_from_a_source_that_is_not_gujarati(se
     for source in [c for c in codes if c != "gu"] + ["zh", "de", "auto"]:
         for target in codes + ["zh", "zt", "de"]:
             for text in ("Hello world", "test"):
-                body = {"api_key": KEY, "q": [text] if shape == "json-batch" else text, "source": source,
-                        "target": target}
+                body = {
+                    "api_key": KEY,
+                    "q": [text] if shape == "json-batch" else text,
+                    "source": source,
+                    "target": target,
+                }
                 response = served.client.post("/translate", **{"data" if shape == "form" else "json": body})
                 if (source, target, text) == ("en", "de", "test"):
                     assert response.status_code == 200 and response.json()["translatedText"] in ([""], "")

@@ -25,5 +25,3 @@ def test_serve_answers_through_indictrans2_in_english_and_both_chinese_scripts(t
     codes = {lang["code"] for lang in server.client.get("/languages").json()}
     assert {"en", "zh-Hans", "zh-Hant"} <= codes
     assert server.stop() == 0 and "Traceback" not in server.log
-
-
