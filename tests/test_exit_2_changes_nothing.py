@@ -200,7 +200,12 @@ CASES = {
         "ref.txt",
         False,
     ),
-    "serve with a bad option": (None, ["serve", "--max-body", "0"], "--max-body must be at least 1", False),
+    "serve with a bad option": (
+        None,
+        ["serve", "--max-body", "0"],
+        "argument --max-body: must be an integer, at least 1, not 0",
+        False,
+    ),
 }
 
 
