@@ -8,6 +8,8 @@ import math
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.errors import PipelineError
+from pipeline.fsutil import check_plain_name
 from pipeline.layout import DEFAULT_DOMAIN, DEFAULT_LOCALES_DIR, DEFAULT_MODELS, DEFAULT_WORKDIR
 from pipeline.mt.executors import EXECUTORS
 
@@ -45,6 +47,14 @@ COUNT = number(int, 1)
 SECONDS = number(float, 0, 3600, above=True, unit="seconds")
 
 
+def _domain(text: str) -> str:
+    """--domain names the one catalogue of the single layout: a plain file name."""
+    try:
+        return check_plain_name(text, "gettext domain")
+    except PipelineError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _add_common(p: argparse.ArgumentParser, *, models: bool = True) -> None:
     if models:
         p.add_argument(
@@ -61,7 +71,10 @@ def _add_common(p: argparse.ArgumentParser, *, models: bool = True) -> None:
         help=f"gettext folder for DOMAIN.pot and LOCALE/LC_MESSAGES/DOMAIN.po (default: {DEFAULT_LOCALES_DIR})",
     )
     p.add_argument(
-        "--domain", default=DEFAULT_DOMAIN, help=f"gettext domain, the catalogue file name (default: {DEFAULT_DOMAIN})"
+        "--domain",
+        default=DEFAULT_DOMAIN,
+        type=_domain,
+        help=f"gettext domain, the catalogue file name (default: {DEFAULT_DOMAIN})",
     )
     p.add_argument(
         "--workdir",

@@ -4,6 +4,10 @@ error type and file-name check, so configuration, stages and the CLI can all ask
 
     locales/DOMAIN.pot                      the Gujarati segments
     locales/LOCALE/LC_MESSAGES/DOMAIN.po    a locale's catalogue (the truth), and its .mo
+
+DOMAIN is `messages` (or --domain) when every source goes into one catalogue; with
+`--catalogs per-document` it is each source's path without its suffix (`politics/budget`), with
+`per-folder` its top-level folder (`politics`), as Sphinx's gettext builder names them.
     .pipeline/NAME.json                     a stage's cached result (a cache: deleting it costs time;
                                             every entry is named in `pipeline.ledger`)
     .pipeline/memory.sqlite                 the model's raw output (a cache too)
@@ -11,8 +15,10 @@ error type and file-name check, so configuration, stages and the CLI can all ask
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
 
 from babel import Locale, UnknownLocaleError
 
@@ -31,6 +37,9 @@ DEFAULT_DOMAIN = "messages"
 DEFAULT_MODELS = "models.yaml"
 MEMORY_FILE = "memory.sqlite"
 CATALOGUE_FOLDER = "LC_MESSAGES"
+# How sources are grouped into catalogues (`--catalogs`, `catalogs:` in models.yaml).
+SINGLE, PER_DOCUMENT, PER_FOLDER = "single", "per-document", "per-folder"
+CATALOG_LAYOUTS = (SINGLE, PER_DOCUMENT, PER_FOLDER)
 # Left by export in each folder of rebuilt documents: a run never reads such a folder as sources.
 EXPORT_MARKER = ".pipeline-export"
 
@@ -118,7 +127,11 @@ class Paths:
     domain: str = DEFAULT_DOMAIN
 
     def __post_init__(self):
-        check_plain_name(self.domain, "gettext domain")  # it names output files
+        check_domain(self.domain)  # it names output files
+
+    def for_domain(self, domain: str) -> Paths:
+        """The same project's paths for another catalogue (a per-document or per-folder domain)."""
+        return replace(self, domain=domain)
 
     def memory(self) -> Path:
         return Path(self.workdir) / MEMORY_FILE
@@ -155,10 +168,97 @@ class Paths:
         """Folders holding LC_MESSAGES/DOMAIN.po that are not named as a locale, sorted."""
         return [name for name in self._catalog_folders() if not _is_locale_folder(name)]
 
+    def found_domains(self, locales: list[str] | None = None) -> list[str]:
+        """Every DOMAIN with a template or a catalogue of one of `locales` (all locale folders when
+        None) under the catalogue folder, nested ones (`politics/budget`) included, sorted."""
+        root = Path(self.locales_dir)
+        found = {p.relative_to(root).with_suffix("").as_posix() for p in root.rglob("*.pot") if p.is_file()}
+        for locale in locales if locales is not None else self.found_locales_any_domain():
+            folder = root / locale / CATALOGUE_FOLDER
+            found.update(p.relative_to(folder).with_suffix("").as_posix() for p in folder.rglob("*.po") if p.is_file())
+        return sorted(d for d in found if _is_domain(d))
+
+    def found_locales_any_domain(self) -> list[str]:
+        """Every locale folder holding an LC_MESSAGES folder, whatever catalogues it holds, sorted."""
+        root = Path(self.locales_dir)
+        return sorted(p.parent.name for p in root.glob(f"*/{CATALOGUE_FOLDER}") if _is_locale_folder(p.parent.name))
+
     def _catalog_folders(self) -> list[str]:
         return sorted(
             p.parent.parent.name for p in Path(self.locales_dir).glob(f"*/{CATALOGUE_FOLDER}/{self.domain}.po")
         )
+
+
+# A part of a domain: letters (any script, so a Gujarati file name is a domain) and digits, and
+# _ . @ + -; not starting with a dot (hidden files, `..`).
+_DOMAIN_PART = re.compile(r"[\w@+-][\w.@+-]*")
+
+
+def check_domain(name: str) -> str:
+    """`name` if it can name a catalogue: `/`-separated parts of letters, digits and _ . @ + -, none
+    empty or starting with a dot, so it stays inside the catalogue folder; in NFC, so a name typed
+    on one system finds the file written on another."""
+    if not _is_domain(name):
+        raise PipelineError(
+            f"gettext domain {name!r} is not a usable catalogue name (folders separated by /, each of "
+            "letters, digits and _ . @ + -, not starting with a dot; no spaces or other characters)"
+        )
+    return name
+
+
+def _is_domain(name: str) -> bool:
+    return (
+        bool(name)
+        and unicodedata.normalize("NFC", name) == name
+        and all(_DOMAIN_PART.fullmatch(part) for part in name.split("/"))
+    )
+
+
+def domain_of(document: str, layout: str, default: str = DEFAULT_DOMAIN) -> str:
+    """The catalogue a source's sentences go into: `default` for the single layout; the document's
+    path without its suffix per document (`politics/budget.md` → `politics/budget`); its top-level
+    folder per folder (a source at the top is a folder of its own: `index.md` → `index`)."""
+    if layout == SINGLE:
+        return default
+    path = PurePosixPath(document.lstrip("/"))
+    without_suffix = path.with_suffix("").as_posix() if path.suffix else path.as_posix()
+    return without_suffix if layout == PER_DOCUMENT else without_suffix.split("/", 1)[0]
+
+
+def assign_domains(
+    documents: list[tuple[Path, str]], layout: str, default: str = DEFAULT_DOMAIN
+) -> dict[str, list[str]]:
+    """{domain: [document name, ...]} for (file, document name) pairs as `ingest.collect_sources`
+    returns them, domains sorted, documents in the order given. Refused before any work: a domain
+    that is no usable catalogue name, and two sources whose catalogues would be one file per
+    document (`a.md` and `a.html`), or differ only in case (one file on macOS and Windows)."""
+    by_domain: dict[str, list[str]] = {}
+    first_file: dict[str, Path] = {}
+    by_folded: dict[str, tuple[str, Path]] = {}
+    for file, name in documents:
+        domain = domain_of(name, layout, default)
+        if not _is_domain(domain):
+            raise PipelineError(
+                f"its catalogue name {domain!r} (--catalogs {layout}) is not a usable gettext domain: folders "
+                "separated by /, each of letters, digits and _ . @ + -, not starting with a dot; rename the source",
+                path=file,
+            )
+        folded = unicodedata.normalize("NFC", domain).casefold()
+        if layout == PER_DOCUMENT and domain in first_file:
+            raise PipelineError(
+                f"{first_file[domain]} and {file} would share the catalogue {domain}.po (--catalogs {layout}): "
+                "rename one of them"
+            )
+        if folded in by_folded and by_folded[folded][0] != domain:
+            other_domain, other = by_folded[folded]
+            raise PipelineError(
+                f"{other} and {file} would write catalogues {other_domain}.po and {domain}.po, which differ only "
+                "in case and are one file on macOS and Windows: rename one of them"
+            )
+        first_file.setdefault(domain, file)
+        by_folded.setdefault(folded, (domain, file))
+        by_domain.setdefault(domain, []).append(name)
+    return dict(sorted(by_domain.items()))
 
 
 def _is_locale_folder(name: str) -> bool:
