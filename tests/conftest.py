@@ -119,3 +119,18 @@ class PipelineCommand:
 def pipeline() -> PipelineCommand:
     """The one way tests run the `pipeline` command (see `PipelineCommand`)."""
     return PipelineCommand()
+
+
+@pytest.fixture(scope="session")
+def msgfmt_check():
+    """msgfmt_check(path): GNU msgfmt -c accepts the catalogue (the test stops there, skipped, without
+    gettext)."""
+    import shutil
+    import subprocess
+
+    def check(path: Path) -> None:
+        if shutil.which("msgfmt") is None:
+            pytest.skip("msgfmt (Debian package gettext) not installed")
+        subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(path)], check=True, capture_output=True)
+
+    return check

@@ -12,7 +12,7 @@ from pipeline import progress
 from pipeline.cli import main
 from pipeline.progress import LineProgress, progress_line, progress_reporter
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "smart-communities.gu.txt"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "smart-communities.gu.txt"
 
 
 class Clock:

@@ -11,7 +11,7 @@ from pathlib import Path
 import polib
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GOOD = "ગુજરાત સરકારે નવી યોજના શરૂ કરી છે.\n"
 REVIEWED_PO = """\
 msgid ""

@@ -15,7 +15,7 @@ import pytest
 from pipeline import evaluate, translate
 from pipeline.catalog import entry
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GU = (ROOT / "tests" / "data" / "flores-sample" / "guj_Gujr.txt").read_text(encoding="utf-8").splitlines()
 S = GU[30:36]
 

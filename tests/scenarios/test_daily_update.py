@@ -16,7 +16,7 @@ import pytest
 from pipeline import jobs
 from pipeline.catalog import pofile
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GU = (ROOT / "tests" / "data" / "flores-sample" / "guj_Gujr.txt").read_text(encoding="utf-8").splitlines()
 S = GU[40:48]
 

@@ -19,7 +19,7 @@ from pipeline.glossary.matching import find_terms
 
 pytestmark = pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "smart-communities.gu.txt"
 GLOSSARY = ROOT / "examples" / "glossary.csv"
 FIXED = [t.source for t in load_glossary(GLOSSARY).terms if t.fixed]

@@ -20,7 +20,7 @@ from pipeline import fsutil
 from pipeline.cli import main
 from pipeline.memory import TranslationMemory
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "smart-communities.gu.txt"
 NEW_SENTENCE = "નવી શાળા ગામમાં ખુલી છે.\n"
 PO = Path("locales/en/LC_MESSAGES/messages.po")

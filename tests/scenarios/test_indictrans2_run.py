@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.config import load_config
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "tests" / "data" / "flores-sample"
 ARTICLE = "ગુજરાત ભારતનું એક રાજ્ય છે.\n\nઅમદાવાદ સૌથી મોટું શહેર છે.\n\nવિગતો https://gujarat.gov.in પર છે.\n"
 

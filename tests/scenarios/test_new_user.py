@@ -14,7 +14,7 @@ import pytest
 from pipeline import __version__
 from pipeline.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "smart-communities.gu.txt"
 PO = Path("locales/en/LC_MESSAGES/messages.po")
 POT = Path("locales/messages.pot")

@@ -16,7 +16,7 @@ import pytest
 
 from pipeline.qa.checks import check_numbers
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "smart-communities.gu.txt"
 GLOSSARY = ROOT / "examples" / "glossary.csv"
 HEADLINE = "જાહેર સુરક્ષા મંત્રાલય: દેશભરમાં લગભગ 300000 બુદ્ધિશાળી સુરક્ષા સમુદાયો બનાવવામાં આવ્યા છે"

@@ -16,7 +16,7 @@ from pathlib import Path
 import polib
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 S1 = "ગુજરાત સરકારે નવી યોજના શરૂ કરી છે."
 S2 = "નવી શાળા ગામમાં ખુલી છે."
 HEADER = """\

@@ -1,5 +1,5 @@
 """The work directory is a cache: a damaged translation memory costs translation time, never a
-failed command. (The memory alone: test_memory.py; shared with a server: serve/test_workdir.py.)"""
+failed command. (The memory alone: jobs/test_memory.py; shared with a server: serve/test_workdir.py.)"""
 
 from __future__ import annotations
 
