@@ -77,6 +77,8 @@ class PipelineCommand:
     def __call__(
         self, *args, cwd=None, code: int | None = 0, separate: bool = False, env=None, timeout: float | None = None
     ) -> Ran:
+        if not separate and (env is not None or timeout is not None):
+            raise TypeError("env and timeout apply to a separate interpreter: pass separate=True")
         argv = [str(a) for a in args]
         ran = self._separate(argv, cwd, env, timeout) if separate else self._here(argv, cwd)
         if code is not None:

@@ -134,7 +134,18 @@ def test_segment_jsonl(project, pipeline):
 def test_missing_model_offline_is_one_clear_message(project, tmp_path, pipeline):
     env = os.environ.copy()
     env.update(HF_HUB_OFFLINE="1", HF_HOME=str(tmp_path / "empty-hf-home"))
-    proc = pipeline("run", "articles", "--to", "en", "--models", ROOT / "models.yaml", cwd=project, env=env, code=None)
+    proc = pipeline(
+        "run",
+        "articles",
+        "--to",
+        "en",
+        "--models",
+        ROOT / "models.yaml",
+        cwd=project,
+        separate=True,
+        env=env,
+        code=None,
+    )
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr
     assert "ai4bharat/indictrans2-indic-en-dist-200M" in proc.stderr and "hf download" in proc.stderr

@@ -113,24 +113,6 @@ def wait_until(condition, timeout: float = 30) -> None:
         time.sleep(0.02)
 
 
-def pipeline(*args, cwd: Path, check: bool = True, timeout: float | None = None) -> subprocess.CompletedProcess:
-    """Another `pipeline` command, as a user runs it (`timeout`: for a command that would run on,
-    a server started where it should have been refused)."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    proc = subprocess.run(
-        [sys.executable, "-m", "pipeline", *map(str, args)],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if check and proc.returncode != 0:
-        raise AssertionError(f"exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
-    return proc
-
-
 def one_sentence_lines(lines: list[str]) -> list[str]:
     """The lines the segmenter keeps whole: each is one catalogue message as it stands."""
     from pipeline.ingest import read_document

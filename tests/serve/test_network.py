@@ -12,7 +12,7 @@ import threading
 import time
 
 import pytest
-from conftest import KEY, ROOT, models_file, pipeline, wait_until
+from conftest import KEY, ROOT, models_file, wait_until
 
 SENTENCE = "આ એક વાક્ય છે."
 IDLE = 400  # more than uvicorn's concurrency limit was (4 * --max-requests + 64 = 320)
@@ -184,7 +184,7 @@ BAD_KEYS = {
 
 
 @pytest.mark.parametrize("case", list(BAD_KEYS))
-def test_an_unreadable_keys_file_is_exit_2_naming_the_file_and_line(tmp_path, tiny_models, case):
+def test_an_unreadable_keys_file_is_exit_2_naming_the_file_and_line(tmp_path, tiny_models, case, pipeline):
     data, message = BAD_KEYS[case]
     (tmp_path / "keys.txt").write_bytes(data)
     proc = pipeline(
@@ -194,8 +194,9 @@ def test_an_unreadable_keys_file_is_exit_2_naming_the_file_and_line(tmp_path, ti
         "--api-keys",
         "keys.txt",
         cwd=tmp_path,
-        check=False,
+        separate=True,
         timeout=120,
+        code=None,
     )
     assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
 
@@ -216,9 +217,9 @@ NUMBERS = {
 
 
 @pytest.mark.parametrize("case", list(NUMBERS))
-def test_a_number_out_of_range_is_an_argparse_error(tmp_path, case):
+def test_a_number_out_of_range_is_an_argparse_error(tmp_path, case, pipeline):
     args, message = NUMBERS[case]
-    proc = pipeline("serve", *args, cwd=tmp_path, check=False, timeout=120)
+    proc = pipeline("serve", *args, cwd=tmp_path, separate=True, timeout=120, code=None)
     assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
     assert proc.stderr.startswith("usage: pipeline serve")
 
@@ -226,8 +227,8 @@ def test_a_number_out_of_range_is_an_argparse_error(tmp_path, case):
 @pytest.mark.parametrize(
     "args", [["--ray-cpus-per-worker", "nan"], ["--ray-gpus-per-worker", "inf"], ["--ray-workers", "0"]]
 )
-def test_the_executor_numbers_are_checked_too(tmp_path, args):
-    proc = pipeline("run", "x.txt", "--to", "en", *args, cwd=tmp_path, check=False)
+def test_the_executor_numbers_are_checked_too(tmp_path, args, pipeline):
+    proc = pipeline("run", "x.txt", "--to", "en", *args, cwd=tmp_path, code=None)
     assert proc.returncode == 2 and f"argument {args[0]}: must be" in proc.stderr, proc.stderr
 
 
