@@ -93,8 +93,8 @@ ACTION = st.one_of(
 
 
 @pytest.fixture(scope="module")
-def models_text(tiny_models) -> str:
-    return tiny_models.read_text(encoding="utf-8").replace("source: ./", f"source: {tiny_models.parent}/")
+def models_text(models_file) -> str:
+    return models_file.text()
 
 
 @settings(
