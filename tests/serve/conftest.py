@@ -90,6 +90,24 @@ class Server:
                 self.proc.wait()
 
 
+@pytest.fixture(scope="session")
+def keyed_server(tiny_models, tmp_path_factory):
+    """One server for the tests that only send requests (clients, keys, the access log): the tiny
+    models on transformers, at most 20 texts a request, and a keys file as a Windows editor saves
+    it (a byte-order mark, CRLF) holding KEY and "second-key". A test that reads `log` reads from
+    `len(log)` taken before its requests, so no other test's lines can answer for it."""
+    folder = tmp_path_factory.mktemp("serve-keyed")
+    (folder / "keys.txt").write_bytes(f"\ufeff{KEY}\r\nsecond-key\r\n".encode())
+    server = Server(
+        ["--models", models_file(tiny_models, folder, "transformers"), "--api-keys", "keys.txt", "--max-texts", "20"],
+        cwd=folder,
+    )
+    server.folder = folder
+    yield server
+    assert server.stop() == 0, server.log
+    assert "Traceback" not in server.log, server.log
+
+
 @pytest.fixture
 def start_server():
     """start_server(args, cwd) -> Server; every server started is stopped after the test."""

@@ -16,17 +16,9 @@ SENTENCE = "આ એક વાક્ય છે."
 JSON = {"Content-Type": "application/json"}
 
 
-@pytest.fixture(scope="module")
-def served(tiny_models, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("serve-clients")
-    (folder / "keys.txt").write_text(f"{KEY}\n", encoding="utf-8")
-    server = Server(
-        ["--models", models_file(tiny_models, folder, "transformers"), "--api-keys", "keys.txt", "--max-texts", "20"],
-        cwd=folder,
-    )
-    yield server
-    assert server.stop() == 0, server.log
-    assert "Traceback" not in server.log, server.log
+@pytest.fixture
+def served(keyed_server):
+    return keyed_server
 
 
 def translated(server: Server, q, target="en") -> dict:
