@@ -5,46 +5,21 @@ are not locales. What GNU gettext accepts is read the same way; nothing is refus
 from __future__ import annotations
 
 import gettext
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import polib
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 S1 = "ગુજરાત સરકારે નવી યોજના શરૂ કરી છે."
 REVIEWED = f'msgid "{S1}"\nmsgstr "The government has started a new scheme."\n'
 HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: en\\n"\n\n'
 
 
-def cli(*args, cwd, timeout=180) -> subprocess.CompletedProcess:
-    environment = dict(
-        os.environ,
-        OMP_NUM_THREADS="1",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-    )
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=timeout,
-    )
-
-
 @pytest.fixture
-def project(tmp_path, tiny_models) -> Path:
-    (tmp_path / "articles").mkdir()
-    (tmp_path / "articles" / "a.txt").write_text(S1 + "\n", encoding="utf-8")
-    (tmp_path / "models.yaml").write_text(
-        tiny_models.read_text(encoding="utf-8").replace("source: ./", f"source: {tiny_models.parent}/"),
-        encoding="utf-8",
-    )
-    return tmp_path
+def project(new_project) -> Path:
+    return new_project({"a.txt": S1 + "\n"})
 
 
 def po_at(project: Path, locale: str = "en") -> Path:
@@ -53,33 +28,30 @@ def po_at(project: Path, locale: str = "en") -> Path:
     return path
 
 
-def test_a_catalogue_with_a_utf8_byte_order_mark_is_read_and_written_without_it(project):
+def test_a_catalogue_with_a_utf8_byte_order_mark_is_read_and_written_without_it(project, pipeline):
     path = po_at(project)
     path.write_bytes(b"\xef\xbb\xbf" + (HEADER + REVIEWED).encode())
-    proc = cli("run", "articles", "--to", "en", cwd=project)
-    assert proc.returncode == 0, proc.stderr
+    proc = pipeline("run", "articles", "--to", "en", cwd=project)
     assert "loading" not in proc.stderr  # the reviewed entry was read: nothing to translate
     data = path.read_bytes()
     assert not data.startswith(b"\xef\xbb\xbf")
     (entry,) = polib.pofile(data.decode())
     assert entry.msgstr == "The government has started a new scheme." and not entry.fuzzy
-    assert cli("check", path, cwd=project).returncode == 0
+    pipeline("check", path, cwd=project)
 
 
-def test_a_comment_without_a_space_is_a_translator_comment_as_msgfmt_reads_it(project):
+def test_a_comment_without_a_space_is_a_translator_comment_as_msgfmt_reads_it(project, pipeline):
     path = po_at(project)
     path.write_text(HEADER + "#TODO ask the desk about the scheme's name\n" + REVIEWED, encoding="utf-8")
-    proc = cli("run", "articles", "--to", "en", cwd=project)
-    assert proc.returncode == 0, proc.stderr
+    pipeline("run", "articles", "--to", "en", cwd=project)
     (entry,) = polib.pofile(str(path))
     assert entry.tcomment == "TODO ask the desk about the scheme's name"  # msgcat writes it "# TODO ..."
     assert entry.msgstr == "The government has started a new scheme." and not entry.fuzzy
 
 
-def test_a_catalogue_without_a_header_exports_a_mo_a_gettext_runtime_reads(project):
+def test_a_catalogue_without_a_header_exports_a_mo_a_gettext_runtime_reads(project, pipeline):
     po_at(project).write_text(REVIEWED, encoding="utf-8")
-    proc = cli("export", "--format", "mo", "--to", "en", cwd=project)
-    assert proc.returncode == 0, proc.stderr
+    pipeline("export", "--format", "mo", "--to", "en", cwd=project)
     with open(project / "dist/en/LC_MESSAGES/messages.mo", "rb") as f:
         translations = gettext.GNUTranslations(f)  # read the bytes as ASCII before, and failed
     assert translations.gettext(S1) == "The government has started a new scheme."
@@ -88,16 +60,15 @@ def test_a_catalogue_without_a_header_exports_a_mo_a_gettext_runtime_reads(proje
     assert info["content-type"] == "text/plain; charset=UTF-8" and info["language"] == "en"
 
 
-def test_folders_in_locales_that_are_not_locales_are_named_and_skipped(project):
+def test_folders_in_locales_that_are_not_locales_are_named_and_skipped(project, pipeline):
     for name in ("en", "backup", "en-GB", "old.en"):
         po_at(project, name).write_text(HEADER + REVIEWED, encoding="utf-8")
-    proc = cli("status", cwd=project)
-    assert proc.returncode == 0, proc.stderr
+    proc = pipeline("status", cwd=project)
     assert [line.split(":")[0] for line in proc.stdout.splitlines()] == ["en"]
     for name in ("backup", "en-GB", "old.en"):
         assert f"locales/{name}: not a locale folder" in proc.stderr
-    proc = cli("status", "--json", cwd=project)
-    assert proc.returncode == 0 and '"backup"' not in proc.stdout
+    proc = pipeline("status", "--json", cwd=project, code=0)
+    assert '"backup"' not in proc.stdout
 
 
 def test_a_comment_on_the_first_entry_of_a_catalogue_without_a_header_stays_on_that_entry(project, pipeline):

@@ -46,12 +46,8 @@ LINE_BREAKS = {
 
 
 @pytest.fixture
-def project(tmp_path, tiny_models) -> Path:
-    (tmp_path / "articles").mkdir()
-    (tmp_path / "models.yaml").write_text(
-        tiny_models.read_text(encoding="utf-8").replace("source: ./", f"source: {tiny_models.parent}/"),
-        encoding="utf-8",
-    )
+def project(tmp_path, new_project) -> Path:
+    new_project({})
     po = tmp_path / "locales" / "en" / "LC_MESSAGES" / "messages.po"
     po.parent.mkdir(parents=True)
     po.write_text(REVIEWED, encoding="utf-8")

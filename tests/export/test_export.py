@@ -15,7 +15,6 @@ import lxml.html
 import polib
 import pytest
 from markdown_it import MarkdownIt
-from test_cli import msgfmt_check
 
 from pipeline import jobs
 from pipeline.config import load_config
@@ -73,7 +72,7 @@ def catalogue(site: Path, locale: str) -> polib.POFile:
     return polib.pofile(str(site / "locales" / locale / "LC_MESSAGES" / "messages.po"))
 
 
-def test_machine_translations_carry_the_source_markup(site):
+def test_machine_translations_carry_the_source_markup(site, msgfmt_check):
     po = catalogue(site, "zh_Hans")
     marked = [e for e in po if "<1" in e.msgid]
     assert len(marked) >= 6 and all(e.fuzzy for e in marked)

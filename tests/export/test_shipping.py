@@ -6,16 +6,13 @@ warning naming file and line, as `msgfmt -c` does), and nothing written where it
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import polib
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 S1 = "ગુજરાત સરકારે નવી યોજના શરૂ કરી છે."
 S2 = "નવી શાળા ગામમાં ખુલી છે."
 HEADER = """\
@@ -25,22 +22,6 @@ msgstr ""
 "Language: en\\n"
 "Plural-Forms: nplurals=2; plural=(n != 1);\\n"
 """
-
-
-def cli(*args, cwd, timeout=180) -> subprocess.CompletedProcess:
-    environment = dict(
-        os.environ,
-        OMP_NUM_THREADS="1",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-    )
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=timeout,
-    )
 
 
 def write_po(folder: Path, body: str) -> Path:
@@ -72,10 +53,9 @@ msgstr[1] "%d files"
 """
 
 
-def test_mo_export_keeps_context_and_plural_entries_apart_as_msgfmt_does(tmp_path):
+def test_mo_export_keeps_context_and_plural_entries_apart_as_msgfmt_does(tmp_path, pipeline):
     write_po(tmp_path, CONTEXT_AND_PLURAL)
-    proc = cli("export", "--format", "mo", "--to", "en", cwd=tmp_path)
-    assert proc.returncode == 0, proc.stderr
+    pipeline("export", "--format", "mo", "--to", "en", cwd=tmp_path)
     mo = {(e.msgctxt, e.msgid): e for e in polib.mofile(str(tmp_path / "dist/en/LC_MESSAGES/messages.mo"))}
     assert mo[(None, S1)].msgstr == "The government started a scheme."
     assert mo[("menu", S1)].msgstr == "New scheme"
@@ -88,10 +68,9 @@ def test_mo_export_keeps_context_and_plural_entries_apart_as_msgfmt_does(tmp_pat
         assert gnu == {key: (e.msgstr, e.msgstr_plural) for key, e in mo.items()}
 
 
-def test_json_export_keys_a_context_entry_as_i18next_does_and_names_the_plural_it_leaves_out(tmp_path):
+def test_json_export_keys_a_context_entry_as_i18next_does_and_names_the_plural_it_leaves_out(tmp_path, pipeline):
     path = write_po(tmp_path, CONTEXT_AND_PLURAL)
-    proc = cli("export", "--format", "json", "--to", "en", cwd=tmp_path)
-    assert proc.returncode == 0, proc.stderr
+    proc = pipeline("export", "--format", "json", "--to", "en", cwd=tmp_path)
     shipped = json.loads((tmp_path / "dist/en/messages.json").read_text(encoding="utf-8"))
     assert shipped == {S1: "The government started a scheme.", f"{S1}_menu": "New scheme"}
     assert f"messages.po:{line_of(path, 'એક ફાઇલ')}: plural entry left out of the JSON" in proc.stderr
@@ -125,11 +104,12 @@ UNSAFE = {
 
 @pytest.mark.parametrize("case", list(UNSAFE))
 @pytest.mark.parametrize("fmt", ["mo", "json"])
-def test_an_entry_whose_placeholders_or_markup_differ_from_the_source_is_left_out_with_its_line(tmp_path, case, fmt):
+def test_an_entry_whose_placeholders_or_markup_differ_from_the_source_is_left_out_with_its_line(
+    tmp_path, case, fmt, pipeline
+):
     body, span = UNSAFE[case]
     path = write_po(tmp_path, f'\nmsgid "{S1}"\nmsgstr "The government started a scheme."\n\n' + body)
-    proc = cli("export", "--format", fmt, "--to", "en", cwd=tmp_path)
-    assert proc.returncode == 0, proc.stderr
+    proc = pipeline("export", "--format", fmt, "--to", "en", cwd=tmp_path)
     line = line_of(path, span.split("(")[0] if case == "placeholder dropped" else span)
     assert f"messages.po:{line}: left out: " in proc.stderr and span in proc.stderr, proc.stderr
     out = tmp_path / "dist" / "en"
@@ -140,24 +120,18 @@ def test_an_entry_whose_placeholders_or_markup_differ_from_the_source_is_left_ou
     assert shipped[S1] == "The government started a scheme." and len([k for k in shipped if k]) == 1
     assert "1 translated" in proc.stdout
 
-    checked = cli("check", path, cwd=tmp_path)  # the same entry is a finding of `check`, on that line
-    assert checked.returncode == 1 and f"messages.po:{line}: placeholders:" in checked.stdout, checked.stdout
+    checked = pipeline("check", path, cwd=tmp_path, code=1)  # the same entry is a finding of `check`, on that line
+    assert f"messages.po:{line}: placeholders:" in checked.stdout, checked.stdout
 
 
-def test_run_flags_an_approved_entry_with_unsafe_markup_and_leaves_it_out_of_its_mo(tmp_path, tiny_models):
-    (tmp_path / "articles").mkdir()
-    (tmp_path / "articles" / "a.txt").write_text(f"{S1} {S2}\n", encoding="utf-8")
-    (tmp_path / "models.yaml").write_text(
-        tiny_models.read_text(encoding="utf-8").replace("source: ./", f"source: {tiny_models.parent}/"),
-        encoding="utf-8",
-    )
+def test_run_flags_an_approved_entry_with_unsafe_markup_and_leaves_it_out_of_its_mo(tmp_path, new_project, pipeline):
+    new_project({"a.txt": f"{S1} {S2}\n"})
     path = write_po(
         tmp_path,
         f'\nmsgid "{S1}"\nmsgstr "The government started a $t(scheme)."\n'
         f'\nmsgid "{S2}"\nmsgstr "A new school opened."\n',
     )
-    proc = cli("run", "articles", "--to", "en", cwd=tmp_path)
-    assert proc.returncode == 0, proc.stderr
+    proc = pipeline("run", "articles", "--to", "en", cwd=tmp_path)
     entry = next(e for e in polib.pofile(str(path)) if e.msgid == S1)
     assert entry.msgstr == "The government started a $t(scheme)." and not entry.fuzzy  # the reviewer's, kept
     assert "qa: placeholders: in translation but not in source: $t(scheme)" in entry.comment
@@ -167,50 +141,37 @@ def test_run_flags_an_approved_entry_with_unsafe_markup_and_leaves_it_out_of_its
 
 
 @pytest.fixture
-def exported(tmp_path, tiny_models) -> Path:
+def exported(tmp_path, new_project, pipeline) -> Path:
     """A project run from its root (`pipeline run .`), reviewed, and exported as text."""
-    (tmp_path / "articles").mkdir()
-    (tmp_path / "articles" / "a.txt").write_text(f"{S1} {S2}\n", encoding="utf-8")
-    (tmp_path / "models.yaml").write_text(
-        tiny_models.read_text(encoding="utf-8").replace("source: ./", f"source: {tiny_models.parent}/"),
-        encoding="utf-8",
-    )
-    assert cli("run", ".", "--to", "en", cwd=tmp_path).returncode == 0
+    new_project({"a.txt": f"{S1} {S2}\n"})
+    pipeline("run", ".", "--to", "en", cwd=tmp_path)
     po = polib.pofile(str(tmp_path / "locales/en/LC_MESSAGES/messages.po"))
     for entry in po:
         entry.msgstr, entry.flags = "Reviewed: " + entry.msgid, []
     po.save()
     for fmt in ("txt", "json"):
-        proc = cli("export", "--format", fmt, "--to", "en", cwd=tmp_path)
-        assert proc.returncode == 0, proc.stderr
+        pipeline("export", "--format", fmt, "--to", "en", cwd=tmp_path)
     (tmp_path / "locales" / "notes.txt").write_text("ગામ નોંધ.\n", encoding="utf-8")  # a reviewer's file
     (tmp_path / ".pipeline" / "scratch.txt").write_text("ગામ કામ.\n", encoding="utf-8")
     return tmp_path
 
 
-def test_run_of_the_project_root_never_reads_its_exports_work_directory_or_catalogues(exported):
+def test_run_of_the_project_root_never_reads_its_exports_work_directory_or_catalogues(exported, pipeline):
     assert (exported / "dist" / "en" / "articles" / "a.txt").exists()
-    proc = cli("run", ".", "--to", "en", cwd=exported)
-    assert proc.returncode == 0, proc.stderr
+    proc = pipeline("run", ".", "--to", "en", cwd=exported)
     pot = polib.pofile(str(exported / "locales" / "messages.pot"))
     assert [(e.msgid, e.occurrences) for e in pot] == [(S1, [("articles/a.txt", "")]), (S2, [("articles/a.txt", "")])]
     assert "1 document(s)" in proc.stdout
 
 
-def test_run_never_writes_through_a_locale_folder_linked_outside_the_catalogues(tmp_path, tiny_models):
+def test_run_never_writes_through_a_locale_folder_linked_outside_the_catalogues(tmp_path, new_project, pipeline):
     """export refuses to follow such a link; run wrote the .po and .mo into the linked folder."""
-    (tmp_path / "project" / "articles").mkdir(parents=True)
-    project = tmp_path / "project"
-    (project / "articles" / "a.txt").write_text(f"{S1}\n", encoding="utf-8")
-    (project / "models.yaml").write_text(
-        tiny_models.read_text(encoding="utf-8").replace("source: ./", f"source: {tiny_models.parent}/"),
-        encoding="utf-8",
-    )
+    project = new_project({"a.txt": f"{S1}\n"}, tmp_path / "project")
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     (project / "locales").mkdir()
     (project / "locales" / "en").symlink_to(outside)
-    proc = cli("run", "articles", "--to", "en", cwd=project)
-    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    proc = pipeline("run", "articles", "--to", "en", cwd=project, code=2)
+    assert "Traceback" not in proc.stderr
     assert "locales/en" in proc.stderr and "outside" in proc.stderr, proc.stderr
     assert list(outside.rglob("*")) == [] and not (project / "locales" / "messages.pot").exists()

@@ -4,14 +4,10 @@ refused naming file and line; the reader never fetches anything nor keeps `&name
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 ENTRY = """<termEntry id="{n}">
   <langSet xml:lang="gu"><tig><term>{gu}</term></tig></langSet>
   <langSet xml:lang="en"><tig><term>{en}</term></tig></langSet>
@@ -26,18 +22,6 @@ def tbx(declarations: str, *entries: tuple[str, str]) -> str:
     )
 
 
-def cli(*args, cwd) -> subprocess.CompletedProcess:
-    environment = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=120,
-    )
-
-
 def reviewed_po(folder: Path) -> Path:
     path = folder / "locales" / "en" / "LC_MESSAGES" / "messages.po"
     path.parent.mkdir(parents=True)
@@ -49,13 +33,12 @@ def reviewed_po(folder: Path) -> Path:
     return path
 
 
-def test_an_entity_the_glossary_declares_is_its_text(tmp_path):
+def test_an_entity_the_glossary_declares_is_its_text(tmp_path, pipeline):
     (tmp_path / "g.tbx").write_text(
         tbx('<!ENTITY gov "સરકાર">\n<!ENTITY co "Government">', ("ગુજરાત &gov;", "Gujarat &co; &amp; Co &#169;")),
         encoding="utf-8",
     )
-    proc = cli("check", reviewed_po(tmp_path), "--glossary", "g.tbx", cwd=tmp_path)
-    assert proc.returncode == 1, proc.stderr
+    proc = pipeline("check", reviewed_po(tmp_path), "--glossary", "g.tbx", cwd=tmp_path, code=1)
     assert "glossary term ગુજરાત સરકાર is 'Gujarat Government & Co ©' in en" in proc.stdout, proc.stdout
 
 
@@ -66,13 +49,13 @@ def test_an_entity_the_glossary_declares_is_its_text(tmp_path):
         ('<!ENTITY a "x">\n<!ENTITY b "&a;&a;">', "&b;", "entity &b; is made of other entities or markup"),
     ],
 )
-def test_an_entity_from_outside_or_of_entities_is_refused_with_its_line(tmp_path, declaration, use, message):
+def test_an_entity_from_outside_or_of_entities_is_refused_with_its_line(tmp_path, declaration, use, message, pipeline):
     (tmp_path / "g.tbx").write_text(
         tbx(declaration, ("યોજના", "scheme"), ("ગુજરાત", f"Gujarat {use}")), encoding="utf-8"
     )
     line = (tmp_path / "g.tbx").read_text(encoding="utf-8").splitlines().index(
         f'  <langSet xml:lang="en"><tig><term>Gujarat {use}</term></tig></langSet>'
     ) + 1
-    proc = cli("check", reviewed_po(tmp_path), "--glossary", "g.tbx", cwd=tmp_path)
-    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    proc = pipeline("check", reviewed_po(tmp_path), "--glossary", "g.tbx", cwd=tmp_path, code=2)
+    assert "Traceback" not in proc.stderr, proc.stderr
     assert f"g.tbx:{line}: {message}" in proc.stderr, proc.stderr

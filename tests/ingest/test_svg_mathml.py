@@ -6,14 +6,9 @@ inside SVG or MathML, where a browser would not show it)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import lxml.html
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 PAGE = """<!DOCTYPE html>
 <html><head><title>નકશો</title></head><body>
 <p>ગુજરાત ભારતનું રાજ્ય છે. <svg width="100" height="20"><title>ગુજરાતનો નકશો</title><text x="0" y="15">અમદાવાદ \
@@ -24,28 +19,15 @@ PAGE = """<!DOCTYPE html>
 CITY = "અમદાવાદ શહેર <1>મોટું</1> છે."
 
 
-def cli(*args, cwd) -> subprocess.CompletedProcess:
-    environment = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=120,
-    )
-
-
-def test_svg_and_mathml_text_is_segmented_and_put_back_translated(tmp_path):
+def test_svg_and_mathml_text_is_segmented_and_put_back_translated(tmp_path, pipeline):
     (tmp_path / "articles").mkdir()
     (tmp_path / "articles" / "map.html").write_text(PAGE, encoding="utf-8")
-    proc = cli("segment", "articles", "--jsonl", cwd=tmp_path)
-    assert proc.returncode == 0, proc.stderr
+    proc = pipeline("segment", "articles", "--jsonl", cwd=tmp_path)
     texts = [json.loads(line)["text"] for line in proc.stdout.splitlines()]
     assert CITY in texts and "રાજ્યનો નકશો." in texts and "લંબાઈ ગુણ્યા પહોળાઈ" in texts, texts
     assert "x" not in texts and "×" not in texts  # MathML symbols are no text
 
-    assert cli("segment", "articles", cwd=tmp_path).returncode == 0  # the sources copy export rebuilds from
+    pipeline("segment", "articles", cwd=tmp_path)  # the sources copy export rebuilds from
     po = tmp_path / "locales" / "en" / "LC_MESSAGES" / "messages.po"
     po.parent.mkdir(parents=True)
     po.write_text(
@@ -54,8 +36,7 @@ def test_svg_and_mathml_text_is_segmented_and_put_back_translated(tmp_path):
         'msgid "લંબાઈ ગુણ્યા પહોળાઈ"\nmsgstr "length times width"\n',
         encoding="utf-8",
     )
-    proc = cli("export", "--format", "html", "--to", "en", cwd=tmp_path)
-    assert proc.returncode == 0, proc.stderr
+    proc = pipeline("export", "--format", "html", "--to", "en", cwd=tmp_path)
     page = lxml.html.fromstring((tmp_path / "dist" / "en" / "map.html").read_bytes())
     text = page.find(".//svg/text")
     assert lxml.html.tostring(text, encoding="unicode").startswith(

@@ -5,8 +5,6 @@ version, and never translates into whatever language its pieces happen to steer 
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -41,7 +39,7 @@ def madlad_without_language_tokens(tiny_models: Path, folder: Path) -> Path:
     return folder
 
 
-def test_a_madlad_tokenizer_without_the_target_token_refuses_to_run(tiny_models, tmp_path):
+def test_a_madlad_tokenizer_without_the_target_token_refuses_to_run(tiny_models, tmp_path, pipeline):
     model = madlad_without_language_tokens(tiny_models, tmp_path / "madlad-split")
     (tmp_path / "models.yaml").write_text(
         f"models:\n  madlad:\n    family: madlad\n    source: {model}\n    licence: Apache-2.0\n"
@@ -49,16 +47,11 @@ def test_a_madlad_tokenizer_without_the_target_token_refuses_to_run(tiny_models,
         encoding="utf-8",
     )
     (tmp_path / "article.txt").write_text(GUJARATI + "\n", encoding="utf-8")
-    proc = subprocess.run(
-        [sys.executable, "-m", "pipeline", "run", "article.txt", "--to", "en", "--models", "models.yaml"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=600,
+    proc = pipeline(
+        "run", "article.txt", "--to", "en", "--models", "models.yaml", cwd=tmp_path, separate=True, timeout=600, code=2
     )
     import transformers
 
-    assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "'<2en>'" in proc.stderr and "T5Tokenizer" in proc.stderr
     assert f"transformers {transformers.__version__}" in proc.stderr

@@ -6,32 +6,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 SENTENCES = "ગુજરાત સરકારે નવી યોજના શરૂ કરી છે. નવી શાળા ગામમાં ખુલી છે.\n"
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "sentencepiece.bpe.model")
-
-
-def cli(*args, cwd, env=None, timeout=300) -> subprocess.CompletedProcess:
-    environment = dict(
-        os.environ,
-        OMP_NUM_THREADS="1",
-        **(env or {}),
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-    )
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=timeout,
-    )
 
 
 def project(tmp_path: Path, tiny_models: Path, backend: str = "transformers") -> Path:
@@ -48,37 +28,38 @@ def project(tmp_path: Path, tiny_models: Path, backend: str = "transformers") ->
     return tmp_path
 
 
-def refused(proc: subprocess.CompletedProcess, *words: str) -> None:
-    assert proc.returncode == 2, proc.stderr
+def refused(proc, *words: str) -> None:
+    """`proc` ran with `code=2`: the message names each of `words`, and no traceback."""
     assert "Traceback" not in proc.stderr and all(w in proc.stderr for w in words), proc.stderr
 
 
 @pytest.mark.parametrize("kept", [("tokenizer_config.json",), ()], ids=["config only", "none"])
-def test_a_model_folder_without_tokenizer_files_is_named_not_translated_empty(tmp_path, tiny_models, kept):
+def test_a_model_folder_without_tokenizer_files_is_named_not_translated_empty(tmp_path, tiny_models, kept, pipeline):
     folder = project(tmp_path, tiny_models)
     for name in TOKENIZER_FILES:
         if name not in kept:
             (folder / "model" / name).unlink()
-    proc = cli("run", "articles", "--to", "en", cwd=folder)
+    proc = pipeline("run", "articles", "--to", "en", cwd=folder, separate=True, code=2)
     refused(proc, "model", "no tokenizer files", "tokenizer.json or sentencepiece.bpe.model")
     assert not (folder / "locales" / "en").exists()
 
 
 @pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
-def test_a_cut_off_safetensors_file_is_named(tmp_path, tiny_models, backend):
+def test_a_cut_off_safetensors_file_is_named(tmp_path, tiny_models, backend, pipeline):
     folder = project(tmp_path, tiny_models, backend)
     weights = folder / "model" / "model.safetensors"
     os.truncate(weights, weights.stat().st_size // 3)
-    proc = cli("run", "articles", "--to", "en", cwd=folder, env={"PIPELINE_CT2_CACHE": str(tmp_path / "ct2")})
+    env = {**os.environ, "PIPELINE_CT2_CACHE": str(tmp_path / "ct2")}
+    proc = pipeline("run", "articles", "--to", "en", cwd=folder, separate=True, env=env, code=2)
     refused(proc, "model.safetensors is cut short")
     assert not (folder / "locales" / "en").exists() and not list((tmp_path / "ct2").glob("*/model.bin"))
 
 
 @pytest.mark.parametrize("damage", ["model.bin", "shared_vocabulary.json", "config.json"])
-def test_a_damaged_ctranslate2_conversion_in_the_cache_is_converted_again(tmp_path, tiny_models, damage):
+def test_a_damaged_ctranslate2_conversion_in_the_cache_is_converted_again(tmp_path, tiny_models, damage, pipeline):
     folder = project(tmp_path, tiny_models, "ctranslate2")
-    env = {"PIPELINE_CT2_CACHE": str(tmp_path / "ct2")}
-    assert cli("run", "articles", "--to", "en", cwd=folder, env=env).returncode == 0
+    env = {**os.environ, "PIPELINE_CT2_CACHE": str(tmp_path / "ct2")}
+    pipeline("run", "articles", "--to", "en", cwd=folder, separate=True, env=env)
     (converted,) = (tmp_path / "ct2").glob("*/model.bin")
     target = converted.parent / damage
     if damage == "model.bin":
@@ -86,8 +67,8 @@ def test_a_damaged_ctranslate2_conversion_in_the_cache_is_converted_again(tmp_pa
     else:
         target.write_text("{", encoding="utf-8")
     shutil.rmtree(folder / ".pipeline")  # no translation memory: the model must be loaded again
-    proc = cli("run", "articles", "--to", "en", cwd=folder, env=env)
-    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    proc = pipeline("run", "articles", "--to", "en", cwd=folder, separate=True, env=env)
+    assert "Traceback" not in proc.stderr, proc.stderr
     assert "does not load" in proc.stderr and "converting it again" in proc.stderr
     assert "2 translated by" in proc.stdout
-    assert cli("run", "articles", "--to", "en", cwd=folder, env=env).returncode == 0
+    pipeline("run", "articles", "--to", "en", cwd=folder, separate=True, env=env)

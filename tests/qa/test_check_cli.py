@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import polib
-
-ROOT = Path(__file__).parent.resolve().parent.parent
 
 PO = r"""msgid ""
 msgstr ""
@@ -41,18 +35,9 @@ msgstr ""
 """
 
 
-def run_check(*args, cwd):
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline", "check", *map(str, args)], cwd=cwd, capture_output=True, text=True, env=env
-    )
-
-
-def test_json_findings_name_file_context_msgid_and_check(tmp_path):
+def test_json_findings_name_file_context_msgid_and_check(tmp_path, pipeline):
     (tmp_path / "a.po").write_text(PO, encoding="utf-8")
-    proc = run_check("a.po", "--json", cwd=tmp_path)
-    assert proc.returncode == 1, proc.stderr
+    proc = pipeline("check", "a.po", "--json", cwd=tmp_path, code=1)
     findings = json.loads(proc.stdout)
     got = {(f["msgctxt"], f["msgid"][:8], f["check"]) for f in findings}
     assert got == {
@@ -65,32 +50,32 @@ def test_json_findings_name_file_context_msgid_and_check(tmp_path):
     assert any("300000" in f["message"] for f in findings)
 
 
-def test_clean_catalogue_exits_0_and_text_output_names_file_and_line(tmp_path):
+def test_clean_catalogue_exits_0_and_text_output_names_file_and_line(tmp_path, pipeline):
     po = polib.POFile()
     po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
     po.append(polib.POEntry(msgid="2023માં 5 લાખ લોકો.", msgstr="In 2023, 500,000 people."))
     po.append(polib.POEntry(msgid="2023માં 5 લાખ લોકો.", msgctxt="zh", msgstr="2023年，50万人。"))
     po.save(str(tmp_path / "ok.po"))
-    assert run_check("ok.po", cwd=tmp_path).returncode == 0
-    proc = run_check("ok.po", "--json", cwd=tmp_path)
-    assert proc.returncode == 0 and json.loads(proc.stdout) == []
+    pipeline("check", "ok.po", cwd=tmp_path)
+    proc = pipeline("check", "ok.po", "--json", cwd=tmp_path, code=0)
+    assert json.loads(proc.stdout) == []
     (tmp_path / "bad.po").write_text(PO, encoding="utf-8")
-    proc = run_check("ok.po", "bad.po", cwd=tmp_path)
-    assert proc.returncode == 1 and "bad.po:6: numbers:" in proc.stdout
+    proc = pipeline("check", "ok.po", "bad.po", cwd=tmp_path, code=1)
+    assert "bad.po:6: numbers:" in proc.stdout
 
 
-def test_unreadable_input_exits_2_naming_the_file(tmp_path):
+def test_unreadable_input_exits_2_naming_the_file(tmp_path, pipeline):
     (tmp_path / "broken.po").write_text('msgid "a"\nmsgstr "b"\nthis is not po\n', encoding="utf-8")
-    proc = run_check("broken.po", cwd=tmp_path)
-    assert proc.returncode == 2 and "broken.po:3: syntax error in catalogue" in proc.stderr
-    proc = run_check("missing.po", cwd=tmp_path)
-    assert proc.returncode == 2 and "missing.po" in proc.stderr
+    proc = pipeline("check", "broken.po", cwd=tmp_path, code=2)
+    assert "broken.po:3: syntax error in catalogue" in proc.stderr
+    proc = pipeline("check", "missing.po", cwd=tmp_path, code=2)
+    assert "missing.po" in proc.stderr
     (tmp_path / "folder.po").mkdir()
-    proc = run_check("folder.po", cwd=tmp_path)
-    assert proc.returncode == 2 and "folder.po: is a folder, not a .po file" in proc.stderr
+    proc = pipeline("check", "folder.po", cwd=tmp_path, code=2)
+    assert "folder.po: is a folder, not a .po file" in proc.stderr
 
 
-def test_unterminated_string_is_the_same_error_as_run_and_status(tmp_path):
+def test_unterminated_string_is_the_same_error_as_run_and_status(tmp_path, pipeline):
     """polib reads an unclosed quote as an empty string; check, run and status share one reader."""
     broken = PO.replace(
         'msgstr "A total of 30,000 people visited %(place)s."', 'msgstr "A total of 30,000 people visited %(place)s.'
@@ -99,11 +84,8 @@ def test_unterminated_string_is_the_same_error_as_run_and_status(tmp_path):
     folder.mkdir(parents=True)
     (folder / "messages.po").write_text(broken, encoding="utf-8")
     expected = "messages.po:8: syntax error in catalogue: 'msgstr \"A total of 30,000"
-    proc = run_check(folder / "messages.po", "--json", cwd=tmp_path)
-    assert proc.returncode == 2 and expected in proc.stderr and "Traceback" not in proc.stderr
+    proc = pipeline("check", folder / "messages.po", "--json", cwd=tmp_path, code=2)
+    assert expected in proc.stderr and "Traceback" not in proc.stderr
     assert proc.stdout == ""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    status = subprocess.run(
-        [sys.executable, "-m", "pipeline", "status"], cwd=tmp_path, capture_output=True, text=True, env=env
-    )
-    assert status.returncode == 2 and expected in status.stderr
+    status = pipeline("status", cwd=tmp_path, code=2)
+    assert expected in status.stderr

@@ -49,7 +49,7 @@ def test_a_sentence_too_long_for_the_model_is_split_for_it_and_stays_one_catalog
     assert all(e.msgstr.strip() for e in po)
 
 
-def test_artefact_patterns_reach_the_segment_stage_and_its_cache_key(tmp_path):
+def test_artefact_patterns_reach_the_segment_stage_and_its_cache_key(tmp_path, pipeline):
     src = tmp_path / "articles"
     src.mkdir()
     (src / "a.txt").write_text("Advertisement\nઆ વાક્ય છે.\n", encoding="utf-8")
@@ -60,14 +60,7 @@ def test_artefact_patterns_reach_the_segment_stage_and_its_cache_key(tmp_path):
         segments = runner.segment([src]).segments
     assert [s.text for s in segments] == ["આ વાક્ય છે."] and "segment" not in runner.report.skipped
 
-    proc = subprocess.run(
-        [sys.executable, "-m", "pipeline", "segment", str(src), "--jsonl", "--artefact", "Advert.*"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": ""},
-    )
-    assert proc.returncode == 0, proc.stderr
+    proc = pipeline("segment", src, "--jsonl", "--artefact", "Advert.*", cwd=tmp_path, separate=True, env={"PATH": ""})
     assert [json.loads(line)["text"] for line in proc.stdout.splitlines()] == ["આ વાક્ય છે."]
 
 

@@ -90,6 +90,24 @@ class Server:
                 self.proc.wait()
 
 
+@pytest.fixture(scope="session")
+def keyed_server(tiny_models, tmp_path_factory):
+    """One server for the tests that only send requests (clients, keys, the access log): the tiny
+    models on transformers, at most 20 texts a request, and a keys file as a Windows editor saves
+    it (a byte-order mark, CRLF) holding KEY and "second-key". A test that reads `log` reads from
+    `len(log)` taken before its requests, so no other test's lines can answer for it."""
+    folder = tmp_path_factory.mktemp("serve-keyed")
+    (folder / "keys.txt").write_bytes(f"\ufeff{KEY}\r\nsecond-key\r\n".encode())
+    server = Server(
+        ["--models", models_file(tiny_models, folder, "transformers"), "--api-keys", "keys.txt", "--max-texts", "20"],
+        cwd=folder,
+    )
+    server.folder = folder
+    yield server
+    assert server.stop() == 0, server.log
+    assert "Traceback" not in server.log, server.log
+
+
 @pytest.fixture
 def start_server():
     """start_server(args, cwd) -> Server; every server started is stopped after the test."""
@@ -111,24 +129,6 @@ def wait_until(condition, timeout: float = 30) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("timed out")
         time.sleep(0.02)
-
-
-def pipeline(*args, cwd: Path, check: bool = True, timeout: float | None = None) -> subprocess.CompletedProcess:
-    """Another `pipeline` command, as a user runs it (`timeout`: for a command that would run on,
-    a server started where it should have been refused)."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    proc = subprocess.run(
-        [sys.executable, "-m", "pipeline", *map(str, args)],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if check and proc.returncode != 0:
-        raise AssertionError(f"exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
-    return proc
 
 
 def one_sentence_lines(lines: list[str]) -> list[str]:

@@ -15,7 +15,7 @@ import time
 import httpx
 import polib
 import pytest
-from conftest import KEY, ROOT, Server, flores, models_file, one_sentence_lines, pipeline
+from conftest import KEY, ROOT, Server, flores, models_file, one_sentence_lines
 from libretranslatepy import LibreTranslateAPI
 
 BACKENDS = ["transformers", "ctranslate2"]
@@ -280,7 +280,7 @@ def test_many_concurrent_clients_each_get_their_own_translation(served, tiny_mod
     assert calls < len(texts) and after["largestBatch"] > 1  # requests shared model calls
 
 
-def test_served_sentences_are_what_run_writes_and_share_its_memory(served):
+def test_served_sentences_are_what_run_writes_and_share_its_memory(served, pipeline):
     """Serve first, run after (run reuses what was served); run first, serve after (answered from
     the memory, no model call); and a whole text as export rebuilds it from the catalogue."""
     first = one_sentence_lines(flores(200, 40))[:3] + ["જાહેર સુરક્ષા મંત્રાલયે ચીનના 3,00,000 શહેરોની મુલાકાત લીધી."]

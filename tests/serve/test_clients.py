@@ -9,24 +9,16 @@ import json
 
 import httpx
 import pytest
-from conftest import KEY, Server, flores, models_file, pipeline
+from conftest import KEY, Server, flores, models_file
 from libretranslatepy import LibreTranslateAPI
 
 SENTENCE = "આ એક વાક્ય છે."
 JSON = {"Content-Type": "application/json"}
 
 
-@pytest.fixture(scope="module")
-def served(tiny_models, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("serve-clients")
-    (folder / "keys.txt").write_text(f"{KEY}\n", encoding="utf-8")
-    server = Server(
-        ["--models", models_file(tiny_models, folder, "transformers"), "--api-keys", "keys.txt", "--max-texts", "20"],
-        cwd=folder,
-    )
-    yield server
-    assert server.stop() == 0, server.log
-    assert "Traceback" not in server.log, server.log
+@pytest.fixture
+def served(keyed_server):
+    return keyed_server
 
 
 def translated(server: Server, q, target="en") -> dict:
@@ -273,7 +265,7 @@ def test_a_disallowed_origin_never_reaches_the_model(tiny_models, tmp_path, star
         ("*, https://example.org", "* allows every origin"),
     ],
 )
-def test_cors_origins_that_are_not_origins_are_refused_at_start(tiny_models, tmp_path, value, message):
+def test_cors_origins_that_are_not_origins_are_refused_at_start(tiny_models, tmp_path, value, message, pipeline):
     proc = pipeline(
         "serve",
         "--models",
@@ -281,7 +273,9 @@ def test_cors_origins_that_are_not_origins_are_refused_at_start(tiny_models, tmp
         "--cors-origins",
         value,
         cwd=tmp_path,
-        check=False,
+        separate=True,
+        timeout=120,
+        code=None,
     )
     assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
 

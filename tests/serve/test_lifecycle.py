@@ -9,7 +9,7 @@ import socket
 import time
 
 import httpx
-from conftest import KEY, flores, models_file, pipeline, wait_until
+from conftest import KEY, flores, models_file, wait_until
 
 # One sentence each, whatever the segmenter's rules: a queue of N texts holds N sentences.
 SHORT = ["આ પહેલું વાક્ય છે.", "આ બીજું વાક્ય છે.", "આ ત્રીજું વાક્ય છે.", "આ ચોથું વાક્ય છે."]
@@ -73,7 +73,7 @@ def test_a_full_queue_is_answered_503(tmp_path, tiny_models, start_server):
     assert server.post({"q": SHORT[:2], "source": "gu", "target": "en"}).status_code == 200  # memory: none new
 
 
-def test_start_up_errors_are_one_clear_line_and_exit_2(tmp_path, tiny_models):
+def test_start_up_errors_are_one_clear_line_and_exit_2(tmp_path, tiny_models, pipeline):
     models = models_file(tiny_models, tmp_path, "transformers")
     (tmp_path / "empty-keys.txt").write_text("# nobody yet\n\n", encoding="utf-8")
     (tmp_path / "spaced-keys.txt").write_text(f"{KEY}\ntwo words\n", encoding="utf-8")
@@ -91,7 +91,7 @@ def test_start_up_errors_are_one_clear_line_and_exit_2(tmp_path, tiny_models):
     ]
     try:
         for args, message in cases:
-            proc = pipeline("serve", *args, cwd=tmp_path, check=False)
+            proc = pipeline("serve", *args, cwd=tmp_path, separate=True, timeout=120, code=None)
             assert proc.returncode == 2, (args, proc.stderr)
             assert message in proc.stderr and "Traceback" not in proc.stderr, (args, proc.stderr)
     finally:

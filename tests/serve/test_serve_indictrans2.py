@@ -8,11 +8,8 @@ import pytest
 
 
 @pytest.fixture
-def it2_models(tiny_models, tmp_path) -> Path:
-    text = (tiny_models.parent / "models-indictrans2.yaml").read_text(encoding="utf-8")
-    path = tmp_path / "models.yaml"
-    path.write_text(text.replace("source: ./", f"source: {tiny_models.parent}/"), encoding="utf-8")
-    return path
+def it2_models(models_file, tmp_path) -> Path:
+    return models_file(tmp_path, "models-indictrans2.yaml")
 
 
 def test_serve_answers_through_indictrans2_in_english_and_both_chinese_scripts(tmp_path, it2_models, start_server):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 
-from conftest import flores, models_file, one_sentence_lines, pipeline
+from conftest import flores, models_file, one_sentence_lines
 
 
 def translate(server, q) -> list[str]:
@@ -27,7 +27,7 @@ def test_a_damaged_memory_is_set_aside_and_the_server_answers(tmp_path, tiny_mod
     assert server.stop() == 0
 
 
-def test_a_work_directory_removed_while_serving_is_shared_again(tmp_path, tiny_models, start_server):
+def test_a_work_directory_removed_while_serving_is_shared_again(tmp_path, tiny_models, start_server, pipeline):
     """The server goes on writing where `pipeline run` reads, and reads what the run wrote."""
     models = models_file(tiny_models, tmp_path, "transformers")
     served_first, run_first = one_sentence_lines(flores(200, 40))[:2], one_sentence_lines(flores(240, 40))[:2]

@@ -9,7 +9,7 @@ import pytest
 
 from pipeline import evaluate
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "tests" / "data" / "flores-sample"
 
 

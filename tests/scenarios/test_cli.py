@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import polib
@@ -13,7 +12,7 @@ import pytest
 from pipeline import jobs
 from pipeline.config import load_config
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "smart-communities.gu.txt"
 
 
@@ -29,13 +28,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def msgfmt_check(path: Path):
-    if shutil.which("msgfmt") is None:
-        pytest.skip("msgfmt (Debian package gettext) not installed")
-    subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(path)], check=True, capture_output=True)
-
-
-def test_run_writes_review_ready_catalogues(project, tiny_models, pipeline):
+def test_run_writes_review_ready_catalogues(project, tiny_models, pipeline, msgfmt_check):
     proc = pipeline("run", "articles", "--to", "en,zh_Hans", "--models", tiny_models, cwd=project)
     lines = proc.stdout.strip().splitlines()
     summary = lines[next(i for i, line in enumerate(lines) if line.startswith("16 segments (")) :][:3]
@@ -67,7 +60,7 @@ def test_no_change_rerun_loads_no_model_and_changes_no_byte(project, tiny_models
     assert snapshot(project / "locales") == before
 
 
-def test_reviewed_entry_survives_and_only_new_text_is_translated(project, tiny_models, pipeline):
+def test_reviewed_entry_survives_and_only_new_text_is_translated(project, tiny_models, pipeline, msgfmt_check):
     pipeline("run", "articles", "--to", "en", "--models", tiny_models, cwd=project)
     po_path = project / "locales" / "en" / "LC_MESSAGES" / "messages.po"
     po = polib.pofile(str(po_path))
@@ -141,7 +134,18 @@ def test_segment_jsonl(project, pipeline):
 def test_missing_model_offline_is_one_clear_message(project, tmp_path, pipeline):
     env = os.environ.copy()
     env.update(HF_HUB_OFFLINE="1", HF_HOME=str(tmp_path / "empty-hf-home"))
-    proc = pipeline("run", "articles", "--to", "en", "--models", ROOT / "models.yaml", cwd=project, env=env, code=None)
+    proc = pipeline(
+        "run",
+        "articles",
+        "--to",
+        "en",
+        "--models",
+        ROOT / "models.yaml",
+        cwd=project,
+        separate=True,
+        env=env,
+        code=None,
+    )
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr
     assert "ai4bharat/indictrans2-indic-en-dist-200M" in proc.stderr and "hf download" in proc.stderr

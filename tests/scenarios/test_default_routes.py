@@ -14,7 +14,7 @@ import polib
 
 from pipeline.config import load_config
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "models.yaml"
 ARTICLE = "ગુજરાત ભારતનું એક રાજ્ય છે. અમદાવાદ મોટું શહેર છે.\n"
 OPUS_CREDIT = (

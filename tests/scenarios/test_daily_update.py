@@ -16,7 +16,7 @@ import pytest
 from pipeline import jobs
 from pipeline.catalog import pofile
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GU = (ROOT / "tests" / "data" / "flores-sample" / "guj_Gujr.txt").read_text(encoding="utf-8").splitlines()
 S = GU[40:48]
 
@@ -35,16 +35,9 @@ def edit_one_word(sentence: str) -> str:
 
 
 @pytest.fixture
-def project(tmp_path, tiny_models, monkeypatch):
+def project(new_project, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # header dates equal in every copy
-    (tmp_path / "articles").mkdir()
-    (tmp_path / "articles" / "a.gu.txt").write_text("\n".join(S[:6]) + "\n", encoding="utf-8")
-    models = tmp_path / "models.yaml"
-    models.write_text(
-        tiny_models.read_text(encoding="utf-8").replace("source: ./", f"source: {tiny_models.parent}/"),
-        encoding="utf-8",
-    )
-    return tmp_path
+    return new_project({"a.gu.txt": "\n".join(S[:6]) + "\n"})
 
 
 def approve(project: Path, msgids: list[str], text: str = "Reviewed by a person.") -> None:

@@ -9,25 +9,22 @@ from pathlib import Path
 ARTICLE = "ગુજરાત ભારતનું એક રાજ્ય છે. અમદાવાદ મોટું શહેર છે.\n"
 
 
-def tiny_file(tiny_models: Path, folder: Path, pairs: str, attribution: str | None = None) -> Path:
+def tiny_file(models_file, folder: Path, pairs: str, attribution: str | None = None) -> Path:
     """The tiny models' file with absolute sources, OPUS-MT's tiny stand-in credited as `attribution`
     says, and `pairs`."""
-    text = tiny_models.read_text(encoding="utf-8").split("pairs:")[0]
-    text = text.replace("source: ./", f"source: {tiny_models.parent}/")
+    text = models_file.text().split("pairs:")[0]
     if attribution is not None:
-        text = text.replace(
-            "source: " + str(tiny_models.parent / "marian-en-zh-tiny") + "\n",
-            "source: " + str(tiny_models.parent / "marian-en-zh-tiny") + f"\n    attribution: {attribution}\n",
-        )
+        marian = "source: " + str(models_file.cache / "marian-en-zh-tiny") + "\n"
+        text = text.replace(marian, marian + f"    attribution: {attribution}\n")
     path = folder / "models.yaml"
     path.write_text(text + "pairs:\n" + pairs, encoding="utf-8")
     return path
 
 
-def test_a_cc_by_model_is_credited_by_run_and_models_as_models_yaml_states_it(tmp_path, tiny_models, pipeline):
+def test_a_cc_by_model_is_credited_by_run_and_models_as_models_yaml_states_it(tmp_path, pipeline, models_file):
     credit = "Tiny OPUS-MT stand-in by the test suite, CC BY 4.0"
     models = tiny_file(
-        tiny_models,
+        models_file,
         tmp_path,
         "  gu-en: madlad-tiny\n  gu-zh: [madlad-tiny, marian-en-zh-tiny]\n",
         attribution=f'"{credit}"',
@@ -48,8 +45,8 @@ def test_a_cc_by_model_is_credited_by_run_and_models_as_models_yaml_states_it(tm
     ]
 
 
-def test_a_cc_by_model_without_its_credit_is_named_with_what_to_add(tmp_path, tiny_models, pipeline):
-    models = tiny_file(tiny_models, tmp_path, "  gu-zh: [madlad-tiny, marian-en-zh-tiny]\n")
+def test_a_cc_by_model_without_its_credit_is_named_with_what_to_add(tmp_path, pipeline, models_file):
+    models = tiny_file(models_file, tmp_path, "  gu-zh: [madlad-tiny, marian-en-zh-tiny]\n")
     (tmp_path / "news.txt").write_text(ARTICLE, encoding="utf-8")
     out = pipeline("run", "news.txt", "--to", "zh_Hans", "--models", models, cwd=tmp_path).stdout
     assert (
@@ -58,8 +55,8 @@ def test_a_cc_by_model_without_its_credit_is_named_with_what_to_add(tmp_path, ti
     ) in out
 
 
-def test_an_empty_attribution_is_refused_naming_its_line(tmp_path, tiny_models, pipeline):
-    models = tiny_file(tiny_models, tmp_path, "  gu-zh: [madlad-tiny, marian-en-zh-tiny]\n", attribution='"  "')
+def test_an_empty_attribution_is_refused_naming_its_line(tmp_path, pipeline, models_file):
+    models = tiny_file(models_file, tmp_path, "  gu-zh: [madlad-tiny, marian-en-zh-tiny]\n", attribution='"  "')
     line = next(i for i, text in enumerate(models.read_text(encoding="utf-8").splitlines(), 1) if "attribution" in text)
     err = pipeline("models", "--models", models, cwd=tmp_path, code=2).stderr
     assert f"models.yaml:{line}: models.marian-en-zh-tiny.attribution must not be empty" in err

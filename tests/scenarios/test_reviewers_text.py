@@ -10,13 +10,11 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import polib
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
 S1 = "ગુજરાત સરકારે નવી યોજના શરૂ કરી છે."
 S2 = "નવી શાળા ગામમાં ખુલી છે."
 HEADER = """\
@@ -28,36 +26,9 @@ msgstr ""
 PO = Path("locales/en/LC_MESSAGES/messages.po")
 
 
-def cli(*args, cwd, timeout=180, env=None) -> subprocess.CompletedProcess:
-    environment = dict(
-        os.environ,
-        OMP_NUM_THREADS="1",
-        **(env or {}),
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-    )
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=timeout,
-    )
-
-
-def run(project: Path, locale: str = "en", **kwargs) -> subprocess.CompletedProcess:
-    return cli("run", "articles", "--to", locale, "--models", "models.yaml", cwd=project, **kwargs)
-
-
 @pytest.fixture
-def project(tmp_path, tiny_models) -> Path:
-    (tmp_path / "articles").mkdir()
-    (tmp_path / "articles" / "a.txt").write_text(f"{S1} {S2}\n", encoding="utf-8")
-    text = tiny_models.read_text(encoding="utf-8").replace("beam_size: 2", "beam_size: 1")
-    (tmp_path / "models.yaml").write_text(
-        text.replace("source: ./", f"source: {tiny_models.parent}/"), encoding="utf-8"
-    )
-    return tmp_path
+def project(new_project) -> Path:
+    return new_project({"a.txt": f"{S1} {S2}\n"}, beam_size=1)
 
 
 def write_po(project: Path, body: str, locale: str = "en") -> Path:
@@ -71,7 +42,7 @@ def entries(path: Path) -> dict[tuple[str | None, str, bool], polib.POEntry]:
     return {(e.msgctxt, e.msgid, e.obsolete): e for e in polib.pofile(str(path))}
 
 
-def test_a_live_entry_and_an_obsolete_one_with_the_same_msgid_are_refused_as_msgfmt_does(project):
+def test_a_live_entry_and_an_obsolete_one_with_the_same_msgid_are_refused_as_msgfmt_does(project, pipeline):
     """msgfmt and msgcat call this a duplicate message definition; the run used to replace the
     live approved text with the obsolete one and exit 0."""
     path = write_po(
@@ -80,16 +51,16 @@ def test_a_live_entry_and_an_obsolete_one_with_the_same_msgid_are_refused_as_msg
         f'\n#~ msgid "{S1}"\n#~ msgstr "Old obsolete."\n',
     )
     before = path.read_bytes()
-    proc = run(project)
-    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    proc = pipeline("run", "articles", "--to", "en", "--models", "models.yaml", cwd=project, code=2)
+    assert "Traceback" not in proc.stderr
     assert "messages.po:12: duplicate message definition (first defined at line 6)" in proc.stderr
     assert path.read_bytes() == before and not (path.parent / "messages.mo").exists()
 
 
-def test_a_fuzzy_edit_whose_note_was_removed_survives_an_old_ownership_record(project):
+def test_a_fuzzy_edit_whose_note_was_removed_survives_an_old_ownership_record(project, pipeline):
     """The record of versions before digests (owned-<locale>.json) proves an entry the pipeline's
     only where it lists the very text; an entry it does not list is a person's."""
-    assert run(project).returncode == 0
+    pipeline("run", "articles", "--to", "en", "--models", "models.yaml", cwd=project)
     path = project / PO
     text = path.read_text(encoding="utf-8")
     block = next(b for b in text.split("\n\n") if f'msgid "{S1}"' in b)
@@ -101,20 +72,18 @@ def test_a_fuzzy_edit_whose_note_was_removed_survives_an_old_ownership_record(pr
     models.write_text(
         models.read_text(encoding="utf-8").replace("max_length_extra: 4", "max_length_extra: 5"), encoding="utf-8"
     )  # new settings: the pipeline's own entries are translated again
-    proc = run(project)
-    assert proc.returncode == 0, proc.stderr
+    pipeline("run", "articles", "--to", "en", "--models", "models.yaml", cwd=project)
     kept = entries(path)[(None, S1, False)]
     assert kept.msgstr == "A person's edit, still fuzzy" and kept.fuzzy
 
 
-def test_hex_and_octal_escapes_are_read_as_gettext_reads_them(project):
+def test_hex_and_octal_escapes_are_read_as_gettext_reads_them(project, pipeline):
     r"""`\x41` and `\101` are the byte 0x41 for msgcat and msgfmt; the run wrote them back as `\\x41`
     and the .mo shipped the backslashes."""
     path = write_po(
         project, f'\nmsgid "{S1}"\nmsgstr "\\x41 and \\101 and \\xe0\\xaa\\x95"\n\nmsgid "{S2}"\nmsgstr "School."\n'
     )
-    proc = run(project)
-    assert proc.returncode == 0, proc.stderr
+    pipeline("run", "articles", "--to", "en", "--models", "models.yaml", cwd=project)
     assert f'msgid "{S1}"\nmsgstr "A and A and ક"\n' in path.read_text(encoding="utf-8")
     shipped = {e.msgid: e.msgstr for e in polib.mofile(str(path.with_suffix(".mo")))}
     assert shipped[S1] == "A and A and ક"
@@ -123,24 +92,23 @@ def test_hex_and_octal_escapes_are_read_as_gettext_reads_them(project):
 @pytest.mark.parametrize(
     "escape,reason", [("\\q", "invalid escape sequence"), ("\\x", "invalid escape sequence"), ("\\xff", "not UTF-8")]
 )
-def test_an_escape_gettext_refuses_is_refused_with_its_line(project, escape, reason):
+def test_an_escape_gettext_refuses_is_refused_with_its_line(project, escape, reason, pipeline):
     path = write_po(project, f'\nmsgid "{S1}"\nmsgstr "bad {escape} here"\n')
     before = path.read_bytes()
-    proc = run(project)
-    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    proc = pipeline("run", "articles", "--to", "en", "--models", "models.yaml", cwd=project, code=2)
+    assert "Traceback" not in proc.stderr
     assert "messages.po:7:" in proc.stderr and reason in proc.stderr, proc.stderr
     assert path.read_bytes() == before
 
 
-def test_a_persons_context_entry_is_not_consumed_by_a_source_with_the_same_msgid(project):
+def test_a_persons_context_entry_is_not_consumed_by_a_source_with_the_same_msgid(project, pipeline):
     """The sources make no msgctxt: an entry with one is a person's, for another use of the same
     words. A source sentence with the same msgid gets an entry of its own."""
     path = write_po(
         project,
         f'\nmsgctxt "headline"\nmsgid "{S1}"\nmsgstr "Gujarat launches a scheme"\n\nmsgid "{S2}"\nmsgstr "School."\n',
     )
-    proc = run(project)
-    assert proc.returncode == 0, proc.stderr
+    pipeline("run", "articles", "--to", "en", "--models", "models.yaml", cwd=project)
     found = entries(path)
     context = [e for (ctx, msgid, _), e in found.items() if ctx == "headline" and msgid == S1]
     assert len(context) == 1 and context[0].msgstr == "Gujarat launches a scheme" and not context[0].fuzzy
@@ -148,7 +116,7 @@ def test_a_persons_context_entry_is_not_consumed_by_a_source_with_the_same_msgid
     assert plain.msgstr != "Gujarat launches a scheme"  # its own machine translation, not the headline's
 
 
-def test_a_persons_zh_entry_with_two_plural_forms_keeps_both(project):
+def test_a_persons_zh_entry_with_two_plural_forms_keeps_both(project, pipeline):
     """nplurals=1 for Chinese, yet msgcat keeps a second form a person wrote; so does the run."""
     path = write_po(
         project,
@@ -157,8 +125,7 @@ def test_a_persons_zh_entry_with_two_plural_forms_keeps_both(project):
         '\nmsgid "one file"\nmsgid_plural "%d files"\nmsgstr[0] "一个文件"\nmsgstr[1] "%d个文件"\n',
         locale="zh_Hans",
     )
-    proc = run(project, locale="zh_Hans")
-    assert proc.returncode == 0, proc.stderr
+    pipeline("run", "articles", "--to", "zh_Hans", "--models", "models.yaml", cwd=project)
     (plural,) = [e for e in polib.pofile(str(path)) if e.msgid_plural]
     assert plural.msgstr_plural == {0: "一个文件", 1: "%d个文件"}
 

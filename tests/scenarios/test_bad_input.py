@@ -11,7 +11,7 @@ from pathlib import Path
 import polib
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GOOD = "ગુજરાત સરકારે નવી યોજના શરૂ કરી છે.\n"
 REVIEWED_PO = """\
 msgid ""
@@ -24,13 +24,6 @@ msgstr "The Gujarat government has started a new scheme."
 """
 
 
-def fast_models(tiny_models: Path, folder: Path) -> Path:
-    text = tiny_models.read_text(encoding="utf-8").replace("beam_size: 2", "beam_size: 1")
-    path = folder / "models.yaml"
-    path.write_text(text.replace("source: ./", f"source: {tiny_models.parent}/"), encoding="utf-8")
-    return path
-
-
 def everything(folder: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(folder)): p.read_bytes()
@@ -40,14 +33,12 @@ def everything(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def project(tmp_path, tiny_models):
+def project(tmp_path, new_project):
     """A project with one good article and a reviewer's catalogue: what a bad input must not cost."""
-    (tmp_path / "articles").mkdir()
-    (tmp_path / "articles" / "good.txt").write_text(GOOD, encoding="utf-8")
+    new_project({"good.txt": GOOD}, beam_size=1)
     po = tmp_path / "locales" / "en" / "LC_MESSAGES" / "messages.po"
     po.parent.mkdir(parents=True)
     po.write_text(REVIEWED_PO, encoding="utf-8")
-    fast_models(tiny_models, tmp_path)
     return tmp_path
 
 

@@ -42,13 +42,12 @@ def outside_workdir(tree: dict[str, tuple]) -> dict[str, tuple]:
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory, tiny_models, pipeline) -> Path:
+def base(tmp_path_factory, tiny_models, models_file, pipeline) -> Path:
     """A project after `run --to en,zh_Hans` and an export, with a set-up for each failure."""
     folder = tmp_path_factory.mktemp("base")
     (folder / "articles").mkdir()
     (folder / "articles" / "news.txt").write_text("\n".join(SENTENCES) + "\n", encoding="utf-8")
-    text = tiny_models.read_text(encoding="utf-8").replace("beam_size: 2", "beam_size: 1")
-    text = text.replace("source: ./", f"source: {tiny_models.parent}/")
+    text = models_file.text(beam_size=1)
     (folder / "models.yaml").write_text(text, encoding="utf-8")
     absent = text.replace(
         f"source: {tiny_models.parent}/nllb-tiny", "source: example/not-cached-nllb\n    revision: " + "0" * 40, 1

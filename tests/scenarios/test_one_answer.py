@@ -16,7 +16,7 @@ import pytest
 
 from pipeline.qa.checks import check_numbers
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "smart-communities.gu.txt"
 GLOSSARY = ROOT / "examples" / "glossary.csv"
 HEADLINE = "જાહેર સુરક્ષા મંત્રાલય: દેશભરમાં લગભગ 300000 બુદ્ધિશાળી સુરક્ષા સમુદાયો બનાવવામાં આવ્યા છે"
@@ -26,13 +26,9 @@ MADE = ("model output looped", "placed by position")
 
 
 @pytest.fixture
-def project(tmp_path, tiny_models):
-    (tmp_path / "articles").mkdir()
-    shutil.copy(EXAMPLE, tmp_path / "articles" / EXAMPLE.name)
+def project(tmp_path, new_project):
     shutil.copy(GLOSSARY, tmp_path / "glossary.csv")
-    text = tiny_models.read_text(encoding="utf-8").replace("source: ./", f"source: {tiny_models.parent}/")
-    (tmp_path / "models.yaml").write_text(text, encoding="utf-8")
-    return tmp_path
+    return new_project([EXAMPLE])
 
 
 def po_path(project: Path, locale: str = "en") -> Path:

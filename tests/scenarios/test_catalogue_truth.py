@@ -15,21 +15,14 @@ import pytest
 from pipeline import evaluate, translate
 from pipeline.catalog import entry
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GU = (ROOT / "tests" / "data" / "flores-sample" / "guj_Gujr.txt").read_text(encoding="utf-8").splitlines()
 S = GU[30:36]
 
 
 @pytest.fixture
-def project(tmp_path, tiny_models):
-    (tmp_path / "articles").mkdir()
-    (tmp_path / "articles" / "a.gu.txt").write_text(f"{S[0]} {S[1]}\n{S[2]}\n", encoding="utf-8")
-    models = tmp_path / "models.yaml"
-    models.write_text(
-        tiny_models.read_text(encoding="utf-8").replace("source: ./", f"source: {tiny_models.parent}/"),
-        encoding="utf-8",
-    )
-    return tmp_path
+def project(new_project):
+    return new_project({"a.gu.txt": f"{S[0]} {S[1]}\n{S[2]}\n"})
 
 
 def po_path(project: Path, locale="en") -> Path:

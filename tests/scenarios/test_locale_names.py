@@ -4,44 +4,16 @@ region, or one naming no language, is refused before anything is written; a name
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
 SENTENCE = "ગુજરાત સરકારે નવી યોજના શરૂ કરી છે."
 
 
-def cli(*args, cwd, timeout=180) -> subprocess.CompletedProcess:
-    environment = dict(
-        os.environ,
-        OMP_NUM_THREADS="1",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-    )
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=timeout,
-    )
-
-
 @pytest.fixture
-def project(tmp_path, tiny_models) -> Path:
-    (tmp_path / "articles").mkdir()
-    (tmp_path / "articles" / "a.txt").write_text(SENTENCE + "\n", encoding="utf-8")
-    (tmp_path / "models.yaml").write_text(
-        tiny_models.read_text(encoding="utf-8")
-        .replace("source: ./", f"source: {tiny_models.parent}/")
-        .replace("beam_size: 2", "beam_size: 1"),
-        encoding="utf-8",
-    )
-    return tmp_path
+def project(new_project) -> Path:
+    return new_project({"a.txt": SENTENCE + "\n"}, beam_size=1)
 
 
 @pytest.mark.parametrize(
@@ -56,19 +28,18 @@ def project(tmp_path, tiny_models) -> Path:
     ],
 )
 @pytest.mark.parametrize("command", ["run", "export", "status"])
-def test_a_locale_babel_reads_as_another_is_refused(project, name, message, command):
+def test_a_locale_babel_reads_as_another_is_refused(project, name, message, command, pipeline):
     args = {
         "run": ["run", "articles", "--to", name],
         "export": ["export", "--format", "mo", "--to", name],
         "status": ["status", "--to", name],
     }[command]
-    proc = cli(*args, cwd=project)
-    assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+    proc = pipeline(*args, cwd=project, code=2)
+    assert message in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
     assert not (project / "locales").exists() and not (project / "dist").exists()
 
 
-def test_a_locale_babel_completes_is_written_under_babels_name_and_said(project):
-    proc = cli("run", "articles", "--to", "zh_TW,en-IN", cwd=project)
-    assert proc.returncode == 0, proc.stderr
+def test_a_locale_babel_completes_is_written_under_babels_name_and_said(project, pipeline):
+    proc = pipeline("run", "articles", "--to", "zh_TW,en-IN", cwd=project)
     assert "locale zh_TW is written zh_Hant_TW" in proc.stderr and "en-IN" not in proc.stderr  # spelling alone
     assert sorted(p.name for p in (project / "locales").iterdir() if p.is_dir()) == ["en_IN", "zh_Hant_TW"]

@@ -17,7 +17,7 @@ from pathlib import Path
 import polib
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FLORES = (ROOT / "tests" / "data" / "flores-sample" / "guj_Gujr.txt").read_text(encoding="utf-8")
 
 
@@ -39,13 +39,6 @@ def env() -> dict:
         OMP_NUM_THREADS="1",
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     )
-
-
-def fast_models(tiny_models: Path, folder: Path) -> Path:
-    text = tiny_models.read_text(encoding="utf-8").replace("beam_size: 2", "beam_size: 1")
-    path = folder / "models.yaml"
-    path.write_text(text.replace("source: ./", f"source: {tiny_models.parent}/"), encoding="utf-8")
-    return path
 
 
 def memory_rows(db: Path) -> int:
@@ -74,8 +67,8 @@ def wait_for(condition, proc: subprocess.Popen, what: str, limit: float = 120) -
         time.sleep(0.02)
 
 
-def test_sigkill_mid_translation_then_the_next_run_translates_only_the_rest(tiny_models, tmp_path, pipeline):
-    models = fast_models(tiny_models, tmp_path)
+def test_sigkill_mid_translation_then_the_next_run_translates_only_the_rest(tmp_path, pipeline, models_file):
+    models = models_file(tmp_path, beam_size=1)
     article = tmp_path / "articles" / "news.txt"
     article.parent.mkdir()
     common = ["--to", "en", "--models", models]
@@ -137,8 +130,8 @@ KILL_IN_RENAME = textwrap.dedent("""
 """)
 
 
-def test_sigkill_while_a_catalogue_is_written_leaves_the_old_file_whole(tiny_models, tmp_path, pipeline):
-    models = fast_models(tiny_models, tmp_path)
+def test_sigkill_while_a_catalogue_is_written_leaves_the_old_file_whole(tmp_path, pipeline, models_file):
+    models = models_file(tmp_path, beam_size=1)
     article = tmp_path / "articles" / "news.txt"
     article.parent.mkdir()
     args = ["run", "articles", "--to", "en", "--models", str(models)]
@@ -176,10 +169,10 @@ def test_sigkill_while_a_catalogue_is_written_leaves_the_old_file_whole(tiny_mod
 @pytest.mark.parametrize(
     "signum,code,said", [(signal.SIGTERM, 128 + signal.SIGTERM, "terminated"), (signal.SIGINT, 130, "interrupted")]
 )
-def test_sigterm_mid_translation_is_treated_like_ctrl_c(tiny_models, tmp_path, signum, code, said, pipeline):
+def test_sigterm_mid_translation_is_treated_like_ctrl_c(tmp_path, signum, code, said, pipeline, models_file):
     """A CI job cancelled, a container stopped: SIGTERM says so, leaves no empty locales/ on a
     first run, and the next run resumes from the memory, as after Ctrl-C."""
-    models = fast_models(tiny_models, tmp_path)
+    models = models_file(tmp_path, beam_size=1)
     article = tmp_path / "articles" / "news.txt"
     article.parent.mkdir()
     article.write_text("\n".join(SENTENCES) + "\n", encoding="utf-8")

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 from pathlib import Path
 
 from pipeline import progress
-from pipeline.cli import main
 from pipeline.progress import LineProgress, progress_line, progress_reporter
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "smart-communities.gu.txt"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "smart-communities.gu.txt"
 
 
 class Clock:
@@ -70,21 +68,11 @@ def test_on_a_terminal_the_bar_moves_with_every_batch():
     assert shown[-1] == 30 and {10, 20} <= set(shown)
 
 
-def test_a_run_with_stderr_in_a_log_prints_progress_lines_as_batches_finish(tmp_path, tiny_models, monkeypatch, capsys):
+def test_a_run_with_stderr_in_a_log_prints_progress_lines_as_batches_finish(new_project, pipeline, monkeypatch):
     """Small token batches make the 16 sentences several batches; interval 0 prints one line each."""
-    models = tmp_path / "models.yaml"
-    models.write_text(
-        tiny_models.read_text(encoding="utf-8")
-        .replace("batch_tokens: 256", "batch_tokens: 64")
-        .replace("source: ./", f"source: {tiny_models.parent}/"),
-        encoding="utf-8",
-    )
-    (tmp_path / "articles").mkdir()
-    shutil.copy(EXAMPLE, tmp_path / "articles" / EXAMPLE.name)
-    monkeypatch.chdir(tmp_path)
+    project = new_project([EXAMPLE], batch_tokens=64)
     monkeypatch.setattr(progress, "INTERVAL", 0.0)
-    assert main(["run", "articles", "--to", "en", "--models", str(models)]) == 0
-    err = capsys.readouterr().err
+    err = pipeline("run", "articles", "--to", "en", "--models", "models.yaml", cwd=project).err
     counts = [int(n) for n in re.findall(r"^translate en: (\d+)/16 sentences, [\d.]+/s$", err, re.M)]
     assert len(counts) >= 4 and counts == sorted(counts) and counts[-1] == 16, err
     assert counts[0] < 16  # the first line came after the first batch, not at the end

@@ -4,33 +4,11 @@ message naming the setting (and file and line), no traceback, and nothing writte
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
 SENTENCE = "ગુજરાત સરકારે નવી યોજના શરૂ કરી છે."
-
-
-def cli(*args, cwd, env=None, timeout=180) -> subprocess.CompletedProcess:
-    environment = dict(
-        os.environ,
-        OMP_NUM_THREADS="1",
-        **(env or {}),
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-    )
-    environment.pop("SOURCE_DATE_EPOCH", None) if env is None or "SOURCE_DATE_EPOCH" not in env else None
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=timeout,
-    )
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -43,18 +21,13 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def project(tmp_path, tiny_models) -> Path:
-    (tmp_path / "articles").mkdir()
-    (tmp_path / "articles" / "a.txt").write_text(SENTENCE + "\n", encoding="utf-8")
-    text = tiny_models.read_text(encoding="utf-8").replace("beam_size: 2", "beam_size: 1")
-    (tmp_path / "models.yaml").write_text(
-        text.replace("source: ./", f"source: {tiny_models.parent}/"), encoding="utf-8"
-    )
-    return tmp_path
+def project(new_project, monkeypatch) -> Path:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)  # a test sets it where it means to
+    return new_project({"a.txt": SENTENCE + "\n"}, beam_size=1)
 
 
-def refused(proc: subprocess.CompletedProcess, *words: str) -> None:
-    assert proc.returncode == 2, (proc.returncode, proc.stderr)
+def refused(proc, *words: str) -> None:
+    """`proc` ran with `code=2`: the message names each of `words`, and no traceback."""
     assert "Traceback" not in proc.stderr and all(w in proc.stderr for w in words), proc.stderr
 
 
@@ -71,7 +44,7 @@ GENERATION = {
 
 
 @pytest.mark.parametrize("case", list(GENERATION))
-def test_an_absurd_generation_setting_is_refused_at_load_with_key_and_line(project, case):
+def test_an_absurd_generation_setting_is_refused_at_load_with_key_and_line(project, case, pipeline):
     old, new, why = GENERATION[case]
     models = project / "models.yaml"
     text = models.read_text(encoding="utf-8")
@@ -80,7 +53,7 @@ def test_an_absurd_generation_setting_is_refused_at_load_with_key_and_line(proje
     line = text[: text.index(new)].count("\n") + 1
     before = snapshot(project)
     for command in (["run", "articles", "--to", "en"], ["models"]):
-        proc = cli(*command, cwd=project)
+        proc = pipeline(*command, cwd=project, code=2)
         refused(proc, f"models.yaml:{line}: models.nllb-tiny.generation.{new.split(':')[0]}", why)
     assert snapshot(project) == before
 
@@ -96,16 +69,17 @@ def test_an_absurd_generation_setting_is_refused_at_load_with_key_and_line(proje
         ("253402300800", "after the year 9999"),
     ],
 )
-def test_a_malformed_source_date_epoch_is_refused_before_any_work(project, value, why):
+def test_a_malformed_source_date_epoch_is_refused_before_any_work(project, value, why, pipeline, monkeypatch):
     before = snapshot(project)
-    proc = cli("run", "articles", "--to", "en", cwd=project, env={"SOURCE_DATE_EPOCH": value})
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    proc = pipeline("run", "articles", "--to", "en", cwd=project, code=2)
     refused(proc, "SOURCE_DATE_EPOCH", why)
     assert snapshot(project) == before
 
 
-def test_source_date_epoch_fixes_the_header_dates(project):
-    proc = cli("run", "articles", "--to", "en", cwd=project, env={"SOURCE_DATE_EPOCH": "1700000000"})
-    assert proc.returncode == 0, proc.stderr
+def test_source_date_epoch_fixes_the_header_dates(project, pipeline, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    pipeline("run", "articles", "--to", "en", cwd=project)
     assert '"POT-Creation-Date: 2023-11-14 22:13+0000\\n"' in (project / "locales/messages.pot").read_text()
 
 
@@ -125,7 +99,7 @@ EVALUATE = {
 
 
 @pytest.mark.parametrize("case", list(EVALUATE))
-def test_evaluate_with_nothing_to_score_or_bad_arguments_is_a_clear_error(project, case):
+def test_evaluate_with_nothing_to_score_or_bad_arguments_is_a_clear_error(project, case, pipeline):
     (project / "empty.txt").write_bytes(b"")
     (project / "blank.txt").write_text("\n  \n", encoding="utf-8")
     (project / "src.txt").write_text(SENTENCE + "\n", encoding="utf-8")
@@ -134,7 +108,7 @@ def test_evaluate_with_nothing_to_score_or_bad_arguments_is_a_clear_error(projec
     if "--to" not in args:
         args = args + ["--to", "en"]
     before = snapshot(project)
-    proc = cli("evaluate", *args, cwd=project, timeout=60)
+    proc = pipeline("evaluate", *args, cwd=project, code=2)
     refused(proc, message)
     assert "loading" not in proc.stderr  # refused before any model is loaded
     assert snapshot(project) == before

@@ -21,17 +21,8 @@ from pipeline.mt.scoring import Scored
 
 pytestmark = pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GUJARATI = (ROOT / "tests" / "data" / "flores-sample" / "guj_Gujr.txt").read_text(encoding="utf-8").splitlines()
-
-
-def fast_models(tiny_models: Path, folder: Path) -> Path:
-    """The tiny models with greedy search (beam search is 10x slower on these random weights)."""
-    text = tiny_models.read_text(encoding="utf-8").replace("beam_size: 2", "beam_size: 1")
-    text = text.replace("source: ./", f"source: {tiny_models.parent}/")
-    path = folder / "models.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -45,8 +36,8 @@ def one_torch_thread():
 
 
 @pytest.fixture(scope="module")
-def nllb(tiny_models, tmp_path_factory) -> HFTranslator:
-    spec = load_config(fast_models(tiny_models, tmp_path_factory.mktemp("models"))).model_for("en")
+def nllb(tmp_path_factory, models_file) -> HFTranslator:
+    spec = load_config(models_file(tmp_path_factory.mktemp("models"), beam_size=1)).model_for("en")
     spec = dataclasses.replace(spec, generation=dataclasses.replace(spec.generation, batch_tokens=4096))
     return HFTranslator(spec, device="cpu")
 
@@ -99,7 +90,7 @@ def test_a_single_sentence_out_of_memory_is_a_clear_error_and_other_errors_pass(
 # --- a model that loops ----------------------------------------------------------------------
 
 
-def test_looping_output_is_cut_off_and_flagged_in_the_catalogue(tiny_models, tmp_path):
+def test_looping_output_is_cut_off_and_flagged_in_the_catalogue(tmp_path, models_file):
     """The model is real; its output for one sentence is replaced by a loop, as NLLB produces on
     noisy input."""
     looping = GUJARATI[1]
@@ -114,7 +105,7 @@ def test_looping_output_is_cut_off_and_flagged_in_the_catalogue(tiny_models, tmp
         ]
         return tr
 
-    config = load_config(fast_models(tiny_models, tmp_path))
+    config = load_config(models_file(tmp_path, beam_size=1))
     paths = jobs.Paths(tmp_path / "work", tmp_path / "locales", "messages")
     report = jobs.run_all([tmp_path / "a.txt"], ["en"], config, paths, factory)
     po = {e.msgid: e for e in polib.pofile(str(paths.po("en")))}

@@ -11,7 +11,7 @@ import polib
 
 from pipeline.config import load_config
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GU = (ROOT / "tests" / "data" / "flores-sample" / "guj_Gujr.txt").read_text(encoding="utf-8").splitlines()
 APPROVED, EDITED, MACHINE, OTHER = GU[30:34]
 PERSONS_TEXT = "A reviewer's own wording."

@@ -19,7 +19,7 @@ from pipeline.glossary.matching import find_terms
 
 pytestmark = pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "smart-communities.gu.txt"
 GLOSSARY = ROOT / "examples" / "glossary.csv"
 FIXED = [t.source for t in load_glossary(GLOSSARY).terms if t.fixed]
@@ -30,14 +30,11 @@ def entries(root: Path, locale: str) -> dict[str, polib.POEntry]:
     return {e.msgid: e for e in po if not e.obsolete}
 
 
-def models_file(tiny_models: Path, folder: Path, backend: str, glossary: Path | None = None) -> Path:
-    text = tiny_models.read_text(encoding="utf-8").replace("beam_size: 2", "beam_size: 1")
-    text = text.replace("source: ./", f"source: {tiny_models.parent}/")
-    text = text.replace("backend: transformers", f"backend: {backend}")
+def models_for(models_file, folder: Path, backend: str, glossary: Path | None = None) -> Path:
+    """The tiny models on `backend`, greedy, with `glossary` named in the file when given."""
+    path = models_file(folder, out=f"models-{backend}.yaml", beam_size=1, backend=backend)
     if glossary is not None:
-        text += f"glossary: {glossary}\n"
-    path = folder / f"models-{backend}.yaml"
-    path.write_text(text, encoding="utf-8")
+        path.write_text(path.read_text(encoding="utf-8") + f"glossary: {glossary}\n", encoding="utf-8")
     return path
 
 
@@ -57,9 +54,9 @@ def test_fixed_terms_come_back_in_each_locale_form(tmp_path, tiny_models):
 
 
 @pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
-def test_the_sample_article_with_its_glossary(tmp_path, tiny_models, monkeypatch, capsys, backend):
+def test_the_sample_article_with_its_glossary(tmp_path, monkeypatch, capsys, backend, models_file):
     monkeypatch.chdir(tmp_path)
-    models = models_file(tiny_models, tmp_path, backend)
+    models = models_for(models_file, tmp_path, backend)
     argv = ["run", str(EXAMPLE), "--to", "en,zh_Hans", "--models", str(models), "--glossary", str(GLOSSARY)]
     assert main(argv) == 0
     with sqlite3.connect(tmp_path / ".pipeline" / "memory.sqlite") as db:
@@ -86,7 +83,7 @@ def test_the_sample_article_with_its_glossary(tmp_path, tiny_models, monkeypatch
     assert {p: p.read_bytes() for p in (tmp_path / "locales").rglob("*") if p.is_file()} == before
     # the same glossary set in models.yaml gives the same catalogues
     (tmp_path / "yaml").mkdir()
-    in_yaml = models_file(tiny_models, tmp_path / "yaml", backend, GLOSSARY)
+    in_yaml = models_for(models_file, tmp_path / "yaml", backend, GLOSSARY)
     assert main(["run", str(EXAMPLE), "--to", "en,zh_Hans", "--models", str(in_yaml)]) == 0
     assert {p: p.read_bytes() for p in (tmp_path / "locales").rglob("*") if p.is_file()} == before
     # without it, the terms go back to the model and the terminology notes disappear
@@ -94,10 +91,10 @@ def test_the_sample_article_with_its_glossary(tmp_path, tiny_models, monkeypatch
     assert not any("terminology" in e.comment for e in entries(tmp_path, "en").values())
 
 
-def test_translate_and_localize_take_the_glossary_too(tmp_path, tiny_models, monkeypatch):
+def test_translate_and_localize_take_the_glossary_too(tmp_path, monkeypatch, models_file):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "a.txt").write_text("જાહેર સુરક્ષા મંત્રાલયે ચીનના શહેરોની મુલાકાત લીધી.\n", encoding="utf-8")
-    models = models_file(tiny_models, tmp_path, "transformers")
+    models = models_for(models_file, tmp_path, "transformers")
     assert main(["segment", "a.txt"]) == 0
     assert main(["translate", "--to", "en", "--models", str(models), "--glossary", str(GLOSSARY)]) == 0
     assert main(["localize", "--to", "en", "--models", str(models), "--glossary", str(GLOSSARY)]) == 0
@@ -108,14 +105,14 @@ def test_translate_and_localize_take_the_glossary_too(tmp_path, tiny_models, mon
     assert "Ministry of Public Security" in entry.msgstr or "terminology: glossary term" in entry.comment
 
 
-def test_a_bad_glossary_stops_the_run_before_anything_is_written(tmp_path, tiny_models, monkeypatch, capsys):
+def test_a_bad_glossary_stops_the_run_before_anything_is_written(tmp_path, monkeypatch, capsys, models_file):
     monkeypatch.chdir(tmp_path)
     bad = tmp_path / "glossary.csv"
     bad.write_text("gu,en\nચીન,China,extra\n", encoding="utf-8")
-    models = models_file(tiny_models, tmp_path, "transformers")
+    models = models_for(models_file, tmp_path, "transformers")
     assert main(["run", str(EXAMPLE), "--to", "en", "--models", str(models), "--glossary", str(bad)]) == 2
     assert capsys.readouterr().err.strip() == f"pipeline: error: {bad}:2: 3 fields where the header has 2"
     assert not (tmp_path / "locales").exists() and not (tmp_path / ".pipeline").exists()
-    in_yaml = models_file(tiny_models, tmp_path, "ctranslate2", bad)
+    in_yaml = models_for(models_file, tmp_path, "ctranslate2", bad)
     assert main(["run", str(EXAMPLE), "--to", "en", "--models", str(in_yaml)]) == 2
     assert f"{bad}:2:" in capsys.readouterr().err

@@ -20,7 +20,7 @@ from pipeline import fsutil
 from pipeline.cli import main
 from pipeline.memory import TranslationMemory
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "smart-communities.gu.txt"
 NEW_SENTENCE = "નવી શાળા ગામમાં ખુલી છે.\n"
 PO = Path("locales/en/LC_MESSAGES/messages.po")
@@ -31,14 +31,12 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def translated(tiny_models, tmp_path_factory) -> Path:
+def translated(tmp_path_factory, models_file) -> Path:
     """One real run, copied by each test that needs catalogues already there."""
     folder = tmp_path_factory.mktemp("translated")
     (folder / "articles").mkdir()
     shutil.copy(EXAMPLE, folder / "articles" / EXAMPLE.name)
-    shutil.copy(tiny_models, folder / "models.yaml")
-    text = (folder / "models.yaml").read_text(encoding="utf-8").replace("source: ./", f"source: {tiny_models.parent}/")
-    (folder / "models.yaml").write_text(text, encoding="utf-8")
+    models_file(folder)
     cwd = os.getcwd()
     os.chdir(folder)
     try:

@@ -14,7 +14,7 @@ import pytest
 from pipeline import __version__
 from pipeline.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "smart-communities.gu.txt"
 PO = Path("locales/en/LC_MESSAGES/messages.po")
 POT = Path("locales/messages.pot")
@@ -28,13 +28,9 @@ def needs(tool: str) -> str:
 
 
 @pytest.fixture
-def project(tmp_path, tiny_models, monkeypatch) -> Path:
-    (tmp_path / "articles").mkdir()
-    shutil.copy(EXAMPLE, tmp_path / "articles" / EXAMPLE.name)
-    text = tiny_models.read_text(encoding="utf-8").replace("source: ./", f"source: {tiny_models.parent}/")
-    (tmp_path / "models.yaml").write_text(text, encoding="utf-8")
+def project(tmp_path, new_project, monkeypatch) -> Path:
     monkeypatch.chdir(tmp_path)
-    return tmp_path
+    return new_project([EXAMPLE])
 
 
 def project_id(path: Path) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from test_cli import EXAMPLE
 
-SITE = Path(__file__).resolve().parent / "data" / "site"
+SITE = Path(__file__).resolve().parents[1] / "data" / "site"
 LOCKS = {"lock", ".pipeline.lock"}  # lock files: held open, never shipped
 
 

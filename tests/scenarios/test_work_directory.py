@@ -1,9 +1,7 @@
 """The work directory is a cache: a damaged translation memory costs translation time, never a
-failed command. (The memory alone: test_memory.py; shared with a server: serve/test_workdir.py.)"""
+failed command. (The memory alone: jobs/test_memory.py; shared with a server: serve/test_workdir.py.)"""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import polib
 import pytest
@@ -14,19 +12,9 @@ SENTENCES = ["ગુજરાત સરકારે નવી યોજના �
 NEW = "હવામાન વિભાગે આવતીકાલે ભારે વરસાદની આગાહી કરી છે."
 
 
-def fast_models(tiny_models: Path, folder: Path) -> Path:
-    text = tiny_models.read_text(encoding="utf-8").replace("beam_size: 2", "beam_size: 1")
-    path = folder / "models.yaml"
-    path.write_text(text.replace("source: ./", f"source: {tiny_models.parent}/"), encoding="utf-8")
-    return path
-
-
 @pytest.fixture
-def project(tmp_path, tiny_models):
-    (tmp_path / "articles").mkdir()
-    (tmp_path / "articles" / "news.txt").write_text("\n".join(SENTENCES) + "\n", encoding="utf-8")
-    fast_models(tiny_models, tmp_path)
-    return tmp_path
+def project(new_project):
+    return new_project({"news.txt": "\n".join(SENTENCES) + "\n"}, beam_size=1)
 
 
 @pytest.mark.parametrize("damage", ["truncated", "not SQLite"])

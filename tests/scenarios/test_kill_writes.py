@@ -19,7 +19,7 @@ from pathlib import Path
 import polib
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GU = (ROOT / "tests" / "data" / "flores-sample" / "guj_Gujr.txt").read_text(encoding="utf-8").splitlines()
 S = GU[50:56]
 
@@ -72,18 +72,13 @@ def catalogues(root: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def state(tiny_models, tmp_path_factory) -> Path:
+def state(models_file, tmp_path_factory) -> Path:
     """A project after a first run, then a review and an author's edit: the next run has work to do
     in every file but needs no model (everything it translates is in the memory)."""
     root = tmp_path_factory.mktemp("kill") / "state"
     (root / "articles").mkdir(parents=True)
     (root / "killer.py").write_text(KILLER, encoding="utf-8")
-    (root / "models.yaml").write_text(
-        tiny_models.read_text(encoding="utf-8")
-        .replace("source: ./", f"source: {tiny_models.parent}/")
-        .replace("beam_size: 2", "beam_size: 1"),
-        encoding="utf-8",
-    )
+    models_file(root, beam_size=1)
     (root / "articles" / "a.gu.txt").write_text(f"{S[0]} {S[1]}\n{S[2]}\n{S[3]}\n", encoding="utf-8")
     first = run(root)
     assert first.returncode == 0, first.stderr

@@ -18,7 +18,7 @@ from pipeline.catalog.entry import qa_lines, without_note, written_digest
 from pipeline.config import load_config
 from pipeline.qa.checks import run_checks
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GU = (ROOT / "tests" / "data" / "flores-sample" / "guj_Gujr.txt").read_text(encoding="utf-8").splitlines()
 S = GU[20:26]
 NEW = "આ લેખમાં એક નવું વાક્ય ઉમેરવામાં આવ્યું છે."

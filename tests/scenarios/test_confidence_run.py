@@ -20,19 +20,23 @@ LEARNT = ["દેશભરમાં લગભગ 300000 સમુદાયો �
 UNSEEN = "હવામાન વિભાગે આવતીકાલે ભારે વરસાદની આગાહી કરી છે."
 
 
-def models_for(trained_model: Path, folder: Path, backend: str) -> Path:
-    text = trained_model.read_text(encoding="utf-8").replace("source: ./", f"source: {trained_model.parent}/")
-    text = text.replace("backend: transformers", f"backend: {backend}\n    quantization: float32")
+def models_for(models_file, folder: Path, backend: str) -> Path:
+    """The trained model on `backend`, unquantised (the scores compared are the model's own)."""
+    text = models_file.text("models-trained.yaml", backend=backend)
     path = folder / f"models-{backend}.yaml"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(
+        text.replace(f"backend: {backend}", f"backend: {backend}\n    quantization: float32"), encoding="utf-8"
+    )
     return path
 
 
 @pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
-def test_each_machine_translation_carries_its_confidence(trained_model, tmp_path, monkeypatch, capsys, backend):
+def test_each_machine_translation_carries_its_confidence(
+    trained_model, tmp_path, monkeypatch, capsys, backend, models_file
+):
     monkeypatch.chdir(tmp_path)
     Path("news.txt").write_text(" ".join(LEARNT) + "\n" + UNSEEN + "\n", encoding="utf-8")
-    models = models_for(trained_model, tmp_path, backend)
+    models = models_for(models_file, tmp_path, backend)
     assert main(["run", "news.txt", "--to", "en,zh_Hans", "--models", str(models)]) == 0
     po_path = tmp_path / "locales" / "en" / "LC_MESSAGES" / "messages.po"
     po = polib.pofile(str(po_path))
@@ -62,10 +66,10 @@ def test_each_machine_translation_carries_its_confidence(trained_model, tmp_path
 
 
 @pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
-def test_confidence_false_skips_the_scoring_pass(trained_model, tmp_path, monkeypatch, backend):
+def test_confidence_false_skips_the_scoring_pass(trained_model, tmp_path, monkeypatch, backend, models_file):
     monkeypatch.chdir(tmp_path)
     Path("news.txt").write_text(" ".join(LEARNT) + "\n", encoding="utf-8")
-    models = models_for(trained_model, tmp_path, backend)
+    models = models_for(models_file, tmp_path, backend)
     models.write_text(
         models.read_text(encoding="utf-8").replace("    family: nllb\n", "    family: nllb\n    confidence: false\n"),
         encoding="utf-8",

@@ -13,18 +13,15 @@ import pytest
 
 from pipeline.config import load_config
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "tests" / "data" / "flores-sample"
 ARTICLE = "ગુજરાત ભારતનું એક રાજ્ય છે.\n\nઅમદાવાદ સૌથી મોટું શહેર છે.\n\nવિગતો https://gujarat.gov.in પર છે.\n"
 
 
 @pytest.fixture(scope="module")
-def it2_models(tiny_models, tmp_path_factory) -> Path:
+def it2_models(models_file, tmp_path_factory) -> Path:
     """models-indictrans2.yaml with absolute model folders (gu-en: IndicTrans2; gu-zh: through OPUS-MT)."""
-    text = (tiny_models.parent / "models-indictrans2.yaml").read_text(encoding="utf-8")
-    path = tmp_path_factory.mktemp("it2") / "models.yaml"
-    path.write_text(text.replace("source: ./", f"source: {tiny_models.parent}/"), encoding="utf-8")
-    return path
+    return models_file(tmp_path_factory.mktemp("it2"), "models-indictrans2.yaml")
 
 
 def catalogue(folder: Path, locale: str) -> dict[str, polib.POEntry]:

@@ -24,7 +24,7 @@ from pipeline import jobs
 from pipeline.catalog import pofile
 from pipeline.config import load_config
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 POOL = (ROOT / "tests" / "data" / "flores-sample" / "guj_Gujr.txt").read_text(encoding="utf-8").splitlines()[40:52]
 POOL = [" ".join(s.split()[:8]).rstrip(".,") + "." for s in POOL]  # short: the model spends its time per token
 _TRANSLATORS: dict[str, object] = {}
@@ -93,8 +93,8 @@ ACTION = st.one_of(
 
 
 @pytest.fixture(scope="module")
-def models_text(tiny_models) -> str:
-    return tiny_models.read_text(encoding="utf-8").replace("source: ./", f"source: {tiny_models.parent}/")
+def models_text(models_file) -> str:
+    return models_file.text()
 
 
 @settings(
