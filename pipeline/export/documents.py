@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -37,11 +39,11 @@ from pipeline.catalog.entry import ships
 from pipeline.catalog.mofile import mo_bytes
 from pipeline.errors import PipelineError
 from pipeline.export.blocks import joined, rebuilt_pieces
-from pipeline.fsutil import write_atomic
-from pipeline.ingest import read_document
+from pipeline.fsutil import workdir_lock, write_atomic
+from pipeline.ingest import artefact_matcher, read_document
 from pipeline.ingest.htmlpage import rebuild_html
 from pipeline.ingest.markdown import rebuild_markdown
-from pipeline.ingest.sources import load_sources
+from pipeline.ingest.sources import load_sources, read_sources
 from pipeline.layout import EXPORT_MARKER, Paths
 from pipeline.ledger import SEGMENTS, SOURCES, Ledger
 from pipeline.localise.markup import strip_placeholders
@@ -281,6 +283,43 @@ def kept_sources(paths: Paths) -> dict[str, dict]:
             path=ledger.file(SEGMENTS),
         )
     return load_sources(ledger.file(SOURCES), key, ledger.file(SEGMENTS))
+
+
+def export_locales(
+    fmt: str,
+    locales: list[str],
+    *,
+    paths: Paths,
+    out: Path,
+    include_fuzzy: bool = False,
+    sources: list[str] = (),
+    artefact_patterns: tuple[str, ...] = (),
+    shown: Callable[[str, ExportReport], None] = lambda locale, report: None,
+) -> dict[str, ExportReport]:
+    """Ship each of `locales` as `fmt`. Every locale's files are made before the first is written, so
+    a failure writes nothing; documents are rebuilt from `sources` when given, else from the work
+    directory's copy, read under its lock. `shown` is told of each locale once its files are written."""
+    rebuilds = fmt in ("txt", "md", "html")
+    documents = read_sources(sources) if rebuilds and sources else None
+    artefacts = artefact_matcher(tuple(artefact_patterns))
+    # only the work directory's copy of the sources needs its lock (and its folder)
+    with workdir_lock(paths.workdir) if rebuilds and documents is None else nullcontext():
+        reports = {
+            locale: prepare_export(
+                fmt,
+                locale,
+                paths=paths,
+                out=out,
+                include_fuzzy=include_fuzzy,
+                documents=documents,
+                artefacts=artefacts,
+            )
+            for locale in locales
+        }
+        for locale, report in reports.items():
+            write_export(report)
+            shown(locale, report)
+    return reports
 
 
 def export(
