@@ -20,7 +20,7 @@ from pathlib import Path
 import polib
 from babel.messages.plurals import get_plural
 
-from pipeline.catalog.entry import ships as entry_ships
+from pipeline.catalog.entry import releasable
 from pipeline.catalog.header import ProjectId
 from pipeline.catalog.mofile import mo_bytes
 from pipeline.catalog.poformat import format_entries, format_header
@@ -322,7 +322,7 @@ def _header_value(text: str, key: str) -> str | None:
     return None
 
 
-def save_mo(path: Path, po: polib.POFile, ships: Callable[[polib.POEntry], bool] = entry_ships) -> bool:
+def save_mo(path: Path, po: polib.POFile, ships: Callable[[polib.POEntry], bool] = releasable) -> bool:
     """Compiled catalogue (reviewed entries only, as msgfmt does, or those `ships` says); rewritten
     only when it differs."""
     data = mo_bytes(po, ships)  # polib's to_binary takes minutes on a large catalogue

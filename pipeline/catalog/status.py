@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polib
 
-from pipeline.catalog.entry import QA_COMMENT, State, state
+from pipeline.catalog.entry import State, noted_findings, state
 from pipeline.catalog.pofile import read_po
 from pipeline.catalog.review_order import entry_confidence
 from pipeline.errors import PipelineError
@@ -63,7 +63,7 @@ def catalog_status(locale: str, po: polib.POFile) -> LocaleStatus:
         counts[current] += 1
         if current is State.OBSOLETE or current is State.UNTRANSLATED:
             continue
-        findings += sum(1 for line in e.comment.split("\n") if line.startswith(QA_COMMENT + ":"))
+        findings += len(noted_findings(e))
         if current is State.MACHINE and (c := entry_confidence(e)) is not None:
             confidences.append(c)
     return LocaleStatus(

@@ -35,7 +35,6 @@ from babel import Locale
 from babel.messages.plurals import get_plural
 
 from pipeline.catalog import pofile
-from pipeline.catalog.entry import ships
 from pipeline.catalog.mofile import mo_bytes
 from pipeline.errors import PipelineError
 from pipeline.export.blocks import joined, rebuilt_pieces
@@ -47,7 +46,7 @@ from pipeline.ingest.sources import load_sources, read_sources
 from pipeline.layout import EXPORT_MARKER, Paths
 from pipeline.ledger import SEGMENTS, SOURCES, Ledger
 from pipeline.localise.markup import strip_placeholders
-from pipeline.qa.shipping import shipping_problem
+from pipeline.qa.shipping import shipping
 
 FORMATS = ("mo", "json", "txt", "md", "html")
 DOCUMENT_SUFFIXES = {"md": (".md", ".markdown"), "html": (".html", ".htm")}
@@ -104,13 +103,11 @@ def shipped_entries(po: polib.POFile, include_fuzzy: bool, path: Path, report: E
     naming its file and line, as `msgfmt -c` refuses it (see `qa.shipping`)."""
     entries = []
     for entry in po:
-        if not ships(entry, include_fuzzy):
-            continue
-        problem = shipping_problem(entry)
-        if problem is not None:
-            report.warnings.append(f"{path}:{entry.linenum}: left out: {problem}")
-            continue
-        entries.append(entry)
+        answer = shipping(entry, include_fuzzy)
+        for finding in answer.blocking[:1]:
+            report.warnings.append(f"{path}:{entry.linenum}: left out: {finding.message}")
+        if answer.ships:
+            entries.append(entry)
     return entries
 
 
