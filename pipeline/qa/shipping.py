@@ -15,6 +15,7 @@ reviewer may localise a link.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import polib
@@ -25,6 +26,15 @@ from pipeline.localise.spans import compare_spans
 from pipeline.model import Finding, Severity
 
 SITE_RUN_KINDS = ("placeholder", "markup")  # span kinds (see localise.spans) a site interprets
+# Every span of those kinds and every inline-markup tag (`<1>`) holds one of these characters (see
+# the patterns in localise.spans and localise.markup): a pair without any has nothing a site runs,
+# so most sentences are answered without a pattern search.
+SITE_RUN_MARKS = "%{$<&`["
+_MARK = re.compile("[" + re.escape(SITE_RUN_MARKS) + "]")
+
+
+def may_hold_site_run(text: str) -> bool:
+    return _MARK.search(text) is not None
 
 
 def _form_problem(source: str, translation: str) -> str | None:
@@ -43,6 +53,8 @@ def check_shipping(entry: polib.POEntry) -> tuple[Finding, ...]:
     first form that differs, or none. A plural form may follow its msgid or its msgid_plural (a
     language with one form writes the plural's placeholders)."""
     sources = (entry.msgid, entry.msgid_plural) if entry.msgid_plural else (entry.msgid,)
+    if not any(map(may_hold_site_run, (*sources, *texts(entry)))):
+        return ()
     for translation in texts(entry):
         if not translation:
             continue
