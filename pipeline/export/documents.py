@@ -116,14 +116,6 @@ def shipped_translations(entries: list[polib.POEntry]) -> dict[str, str]:
     return {e.msgid: e.msgstr for e in entries if not e.msgid_plural and e.msgctxt is None}
 
 
-def load_catalog(paths: Paths, locale: str) -> polib.POFile:
-    path = paths.po(locale)
-    po = pofile.read_po(path)
-    if po is None:
-        raise PipelineError(f"no catalogue for {locale}: run `pipeline run SOURCES --to {locale}` first", path=path)
-    return po
-
-
 # --- catalogues ------------------------------------------------------------------------------
 
 
@@ -364,7 +356,7 @@ def prepare_export(
     see `ingest.sources.read_sources`), else from the work directory's copy."""
     if fmt not in FORMATS:
         raise PipelineError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
-    po = load_catalog(paths, locale)
+    po = pofile.read_locale(paths, locale)
     report = ExportReport()
     entries = shipped_entries(po, include_fuzzy, paths.po(locale), report)
     if fmt == "mo":
