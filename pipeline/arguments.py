@@ -1,5 +1,6 @@
-"""The `pipeline` command's arguments: its subcommands, their options and help (`pipeline.cli`
-maps them onto the runner; the CLI reference in the docs is generated from `build_parser`)."""
+"""The `pipeline` command's arguments: its subcommands, their options and help, and the checks
+that need no file (`pipeline.cli` maps them onto the runner; the CLI reference in the docs is
+generated from `build_parser`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import math
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.config import project_name_problem
 from pipeline.errors import PipelineError
 from pipeline.fsutil import check_plain_name
 from pipeline.layout import DEFAULT_DOMAIN, DEFAULT_LOCALES_DIR, DEFAULT_MODELS, DEFAULT_WORKDIR
@@ -53,6 +55,32 @@ def _domain(text: str) -> str:
         return check_plain_name(text, "gettext domain")
     except PipelineError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line read by `build_parser`, with what argparse cannot say per option: export needs --to
+    (not `required`, so that the old --locale name still fills it)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "export" and args.to is None:
+        parser.error("export: the following arguments are required: --to")
+    return args
+
+
+def check_arguments(args: argparse.Namespace) -> None:
+    """Values argparse reads but the command cannot use, refused before any file is read or written."""
+    if args.command == "status" and args.worst is not None and args.worst < 1:
+        raise PipelineError("--worst takes a positive number of entries")
+    if args.command == "evaluate":
+        if "," in args.to:
+            raise PipelineError(f"--to takes one locale for evaluate (the references' language), not {args.to!r}")
+        if args.limit is not None and args.limit < 1:
+            raise PipelineError(f"--limit takes a positive number of lines, not {args.limit}")
+        if args.output is not None and args.models is not None and len(args.models) != 1:
+            raise PipelineError("--output takes one --models file (each set-up would write the same file)")
+    project = getattr(args, "project", None)  # run and catalog
+    if project is not None and project_name_problem(project):
+        raise PipelineError(f"--project {project_name_problem(project)}")
 
 
 def _add_common(p: argparse.ArgumentParser, *, models: bool = True) -> None:

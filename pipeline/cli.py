@@ -10,16 +10,18 @@ import signal
 import sqlite3
 import sys
 import threading
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
-from pipeline.arguments import build_parser
+from pipeline.arguments import build_parser, check_arguments, parse_args
 from pipeline.catalog.header import ProjectId
-from pipeline.config import load_config, project_name_problem
+from pipeline.config import load_config
 from pipeline.errors import PipelineError
-from pipeline.fsutil import require_folder, workdir_lock, write_atomic
+from pipeline.fsutil import require_folder, write_atomic
 from pipeline.jobs import CatalogOptions, Runner, RunReport
-from pipeline.layout import DEFAULT_MODELS, MEMORY_FILE, Paths, normalise_locales, written_otherwise
+from pipeline.layout import DEFAULT_MODELS, Paths, normalise_locales, written_otherwise
+from pipeline.memory import error_text as memory_error_text
 from pipeline.mt.executors import make_executor
 from pipeline.mt.route import check_route
 
@@ -27,13 +29,11 @@ __all__ = ["build_parser", "main"]  # build_parser: the docs' CLI reference read
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command == "export" and args.to is None:
-        parser.error("export: the following arguments are required: --to")
+    args = parse_args(argv)
     try:
         with _terminate_as_interrupt():
-            return _dispatch(args)
+            check_arguments(args)
+            return COMMANDS[args.command](args)
     except PipelineError as exc:
         print(f"pipeline: error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"pipeline: error: {_os_error_text(exc)}", file=sys.stderr)
         return 2
     except sqlite3.OperationalError as exc:
-        print(f"pipeline: error: {_memory_error_text(args, exc)}", file=sys.stderr)
+        print(f"pipeline: error: {memory_error_text(exc, getattr(args, 'workdir', None))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as exc:
         said, code = ("terminated", 128 + signal.SIGTERM) if isinstance(exc, Terminated) else ("interrupted", 130)
@@ -98,16 +98,11 @@ def _os_error_text(exc: OSError) -> str:
     return f"{where}{exc.strerror or exc}{also}"
 
 
-def _memory_error_text(args: argparse.Namespace, exc: sqlite3.OperationalError) -> str:
-    """SQLite names no file; the one the pipeline keeps is the work directory's translation memory."""
-    where = f"{Path(args.workdir) / MEMORY_FILE}: " if hasattr(args, "workdir") else ""
-    text = str(exc)
-    hint = (
-        "free some space and run again; what was stored before is kept"
-        if "full" in text
-        else "run again; if it persists, move the file away (it is rebuilt from the catalogues)"
-    )
-    return f"{where}translation memory: {text}: {hint}"
+def _paths(args: argparse.Namespace) -> Paths:
+    """The catalogue folder and work directory, which must be folders if they exist."""
+    require_folder(args.locales_dir, "--locales")
+    require_folder(args.workdir, "--workdir")
+    return Paths(args.workdir, args.locales_dir, args.domain)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -127,52 +122,62 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if findings else 0
 
 
-def _dispatch(args: argparse.Namespace) -> int:
-    if args.command == "check":
-        return _check(args)
-    if args.command == "models":
-        return _print_models(args)
-    if args.command == "evaluate":
-        return _evaluate(args)
-    if args.command == "serve":
-        return _serve(args)
-    require_folder(args.locales_dir, "--locales")
-    require_folder(args.workdir, "--workdir")
-    paths = Paths(args.workdir, args.locales_dir, args.domain)
-    if args.command == "status":
-        return _print_status(args)
-    if args.command == "export":
-        return _export(args)
-    if args.command == "segment" and args.jsonl:
-        _print_segments(args.sources, tuple(args.artefacts), [args.workdir, args.locales_dir])
-        return 0
-    locales = _target_locales(args.to) if hasattr(args, "to") else []
-    config = (
-        load_config(args.models).with_glossary(getattr(args, "glossary", None)) if hasattr(args, "models") else None
+def _run(args: argparse.Namespace) -> int:
+    return _stages(
+        args,
+        lambda runner, locales: runner.run(args.sources, locales),
+        catalog=True,
+        executor=True,
+        artefacts=tuple(args.artefacts),
     )
-    if config is not None:
-        for locale in locales:
-            check_route(config.route_for(locale))  # fail on an unrouted pair or script before any work
-    options = _catalog_options(args, config) if hasattr(args, "purge_obsolete") else CatalogOptions()
-    written: list[Path] = []
+
+
+def _translate(args: argparse.Namespace) -> int:
+    return _stages(args, lambda runner, locales: runner.translate(locales), executor=True)
+
+
+def _localise(args: argparse.Namespace) -> int:
+    return _stages(args, lambda runner, locales: runner.localise(locales))
+
+
+def _catalog(args: argparse.Namespace) -> int:
+    return _stages(args, lambda runner, locales: runner.catalog(locales), catalog=True)
+
+
+def _stages(
+    args: argparse.Namespace,
+    stage: Callable[[Runner, list[str]], object],
+    *,
+    catalog: bool = False,
+    executor: bool = False,
+    artefacts: tuple[str, ...] = (),
+) -> int:
+    """A run, or one stage, for the --to locales; `catalog`: the command takes the catalogue options,
+    `executor`: it translates, so --executor says where; `artefacts`: it segments."""
+    paths = _paths(args)
+    locales = _target_locales(args.to)
+    config = load_config(args.models).with_glossary(args.glossary)
+    for locale in locales:
+        check_route(config.route_for(locale))  # fail on an unrouted pair or script before any work
     with Runner(
         paths,
         config,
-        options=options,
-        artefact_patterns=tuple(getattr(args, "artefacts", ())),
-        executor=_executor(args),
+        options=_catalog_options(args, config) if catalog else CatalogOptions(),
+        artefact_patterns=artefacts,
+        executor=_executor(args) if executor else None,
     ) as runner:
-        if args.command == "run":
-            runner.run(args.sources, locales)
-        elif args.command == "segment":
-            runner.segment(args.sources)
-        elif args.command == "translate":
-            runner.translate(locales)
-        elif args.command == "localize":
-            runner.localise(locales)
-        elif args.command == "catalog":
-            written = runner.catalog(locales)
-    return _print_report(args, runner.report, written)
+        done = stage(runner, locales)
+    return _print_report(args, runner.report, done if isinstance(done, list) else [])
+
+
+def _segment(args: argparse.Namespace) -> int:
+    paths = _paths(args)
+    if args.jsonl:
+        _print_segments(args)
+        return 0
+    with Runner(paths, None, artefact_patterns=tuple(args.artefacts)) as runner:
+        runner.segment(args.sources)
+    return _print_report(args, runner.report, [])
 
 
 def _print_report(args: argparse.Namespace, report: RunReport, written: list[Path]) -> int:
@@ -210,56 +215,28 @@ def _catalog_options(args: argparse.Namespace, config) -> CatalogOptions:
 
 def _project(args: argparse.Namespace, config) -> ProjectId:
     """Project-Id-Version: --project, else the models file's `project:`, else the catalogue's own, else the domain."""
-    if args.project is not None and project_name_problem(args.project):
-        raise PipelineError(f"--project {project_name_problem(args.project)}")
     chosen = args.project or (config.project if config is not None else None)
     return ProjectId(chosen or args.domain, explicit=chosen is not None)
 
 
 def _print_models(args: argparse.Namespace) -> int:
-    from pipeline.mt.inventory import credits, describe
-    from pipeline.mt.licences import credit_line
+    from pipeline.mt.inventory import describe, table_lines
 
     rows = describe(load_config(args.models))
     if args.json:
         print(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=1))
-        return 0
-    header = ("pair", "writes", "step", "model", "family", "licence", "parameters", "cached", "backend")
-    table = [header] + [
-        (
-            r.pair,
-            ",".join(r.writes) or "-",
-            r.step,
-            f"{r.model} ({r.source})",
-            r.family,
-            (r.licence or "not stated") + (" NON-COMMERCIAL" if r.non_commercial else ""),
-            r.parameters or "?",
-            "yes" if r.cached else "no",
-            r.backend,
-        )
-        for r in rows
-    ]
-    widths = [max(len(row[i]) for row in table) for i in range(len(header) - 1)]
-    for row in table:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1])
-    if any(r.non_commercial for r in rows):
-        print(
-            "NON-COMMERCIAL: translations made with these models may not be used in anything sold or "
-            "published for profit; see the README for routes a business may use"
-        )
-    for credit in credits(rows):
-        print(credit_line(credit))
-    if not all(r.cached for r in rows):
-        print("not cached: fetch with `hf download SOURCE --revision REVISION` (see models.yaml)")
+    else:
+        print("\n".join(table_lines(rows)))
     return 0
 
 
 def _print_status(args: argparse.Namespace) -> int:
     from pipeline.ledger import project_status
 
+    paths = _paths(args)
     locales = _target_locales(args.to) if args.to else None
     if locales is None:
-        for name in Paths(args.workdir, args.locales_dir, args.domain).not_locales():
+        for name in paths.not_locales():
             print(
                 f"pipeline: note: {Path(args.locales_dir) / name}: not a locale folder (no locale is named so); "
                 "skipped",
@@ -267,7 +244,7 @@ def _print_status(args: argparse.Namespace) -> int:
             )
     if args.worst is not None:
         return _print_worst(args, locales)
-    found = project_status(Paths(args.workdir, args.locales_dir, args.domain), locales)
+    found = project_status(paths, locales)
     if not found:
         raise PipelineError(f"no {args.domain}.po catalogues under {args.locales_dir}: run `pipeline run` first")
     if args.json:
@@ -282,10 +259,9 @@ def _print_worst(args: argparse.Namespace, locales: list[str] | None) -> int:
     from pipeline.catalog.review_order import worst
     from pipeline.ledger import project_review_items
 
-    if args.worst < 1:
-        raise PipelineError("--worst takes a positive number of entries")
-    items = project_review_items(Paths(args.workdir, args.locales_dir, args.domain), locales)
-    if not items and not locales and not Paths(args.workdir, args.locales_dir, args.domain).found_locales():
+    paths = Paths(args.workdir, args.locales_dir, args.domain)
+    items = project_review_items(paths, locales)
+    if not items and not locales and not paths.found_locales():
         raise PipelineError(f"no {args.domain}.po catalogues under {args.locales_dir}: run `pipeline run` first")
     chosen = worst(items, args.worst)
     if args.json:
@@ -298,37 +274,28 @@ def _print_worst(args: argparse.Namespace, locales: list[str] | None) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from pipeline.export.documents import prepare_export, write_export
-    from pipeline.ingest import artefact_matcher
-    from pipeline.ingest.sources import read_sources
+    from pipeline.export.documents import export_locales
 
+    paths = _paths(args)
     require_folder(args.out, "--out")
-    paths = Paths(args.workdir, args.locales_dir, args.domain)
-    rebuilds = args.fmt in ("txt", "md", "html")
-    documents = read_sources(args.sources) if rebuilds and args.sources else None
-    artefacts = artefact_matcher(tuple(args.artefacts))
-    # only the work directory's copy of the sources needs its lock (and its folder)
-    with workdir_lock(args.workdir) if rebuilds and documents is None else nullcontext():
-        # every locale's files are made before the first is written
-        reports = {
-            locale: prepare_export(
-                args.fmt,
-                locale,
-                paths=paths,
-                out=args.out,
-                include_fuzzy=args.include_fuzzy,
-                documents=documents,
-                artefacts=artefacts,
-            )
-            for locale in _target_locales(args.to)
-        }
-        for locale, report in reports.items():
-            write_export(report)
-            for warning in report.warnings:
-                print(f"pipeline: warning: {warning}", file=sys.stderr)
-            for path in report.written:
-                print(f"wrote {path}", file=sys.stderr)
-            print(report.summary(locale, args.fmt))
+
+    def shown(locale, report) -> None:
+        for warning in report.warnings:
+            print(f"pipeline: warning: {warning}", file=sys.stderr)
+        for path in report.written:
+            print(f"wrote {path}", file=sys.stderr)
+        print(report.summary(locale, args.fmt))
+
+    export_locales(
+        args.fmt,
+        _target_locales(args.to),
+        paths=paths,
+        out=args.out,
+        include_fuzzy=args.include_fuzzy,
+        sources=args.sources,
+        artefact_patterns=tuple(args.artefacts),
+        shown=shown,
+    )
     return 0
 
 
@@ -336,10 +303,6 @@ def _evaluate(args: argparse.Namespace) -> int:
     from pipeline import evaluate
     from pipeline.mt import load_translator
 
-    if "," in args.to:
-        raise PipelineError(f"--to takes one locale for evaluate (the references' language), not {args.to!r}")
-    if args.limit is not None and args.limit < 1:
-        raise PipelineError(f"--limit takes a positive number of lines, not {args.limit}")
     if args.output is not None and args.output.is_dir():
         raise PipelineError("--output must name a file, but this is a folder", path=args.output)
     locale = normalise_locales([args.to])[0]
@@ -351,8 +314,6 @@ def _evaluate(args: argparse.Namespace) -> int:
     if args.limit is not None:
         src, ref = src[: args.limit], ref[: args.limit]
     evaluate.check_not_empty(src, args.src)
-    if args.output is not None and len(configs) != 1:
-        raise PipelineError("--output takes one --models file (each set-up would write the same file)")
 
     def write_output(config, lines):
         write_atomic(args.output, "".join(line + "\n" for line in lines))
@@ -392,8 +353,6 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _executor(args: argparse.Namespace):
     """None (translate here) or a RayExecutor; a missing Ray fails here, before any work."""
-    if not hasattr(args, "executor"):
-        return None
     return make_executor(
         args.executor,
         args.ray_address,
@@ -413,15 +372,28 @@ def _stage_summary(report: RunReport) -> str:
     )
 
 
-def _print_segments(sources: list[str], artefact_patterns: tuple[str, ...] = (), skip: list[Path] = ()) -> None:
-    from pipeline.ingest import artefact_matcher, collect_sources, read_document
-    from pipeline.segment.splitter import segment_document
+def _print_segments(args: argparse.Namespace) -> None:
+    """`segment --jsonl`: the segment stage's sentences, one JSON object a line, nothing stored."""
+    from pipeline.jobs.segment_stage import read_payloads, segment
 
-    artefacts = artefact_matcher(artefact_patterns)
-    for path, name in collect_sources(sources, skip):
-        for seg in segment_document(read_document(path, name, artefacts=artefacts)):
-            print(json.dumps(seg.to_dict(), ensure_ascii=False))
+    payloads = read_payloads(args.sources, skip=[args.workdir, args.locales_dir])
+    for stored in segment(payloads, tuple(args.artefacts)).stored:
+        print(json.dumps(stored, ensure_ascii=False))
 
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "run": _run,
+    "segment": _segment,
+    "translate": _translate,
+    "localize": _localise,
+    "catalog": _catalog,
+    "models": _print_models,
+    "check": _check,
+    "status": _print_status,
+    "export": _export,
+    "serve": _serve,
+    "evaluate": _evaluate,
+}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from pipeline.fsutil import create_file
+from pipeline.layout import MEMORY_FILE
 from pipeline.model import Scored
 
 LOOKUP_BATCH = 500  # sources per query: well under SQLite's 999-parameter limit of older builds
@@ -79,6 +80,19 @@ def set_aside(path: Path) -> Path:
         except FileNotFoundError:
             pass
     return aside
+
+
+def error_text(exc: sqlite3.OperationalError, workdir: Path | None) -> str:
+    """What SQLite's error means to a user: SQLite names no file, and the one the pipeline keeps is
+    the work directory's translation memory (`workdir`, when the command has one)."""
+    where = f"{Path(workdir) / MEMORY_FILE}: " if workdir is not None else ""
+    text = str(exc)
+    hint = (
+        "free some space and run again; what was stored before is kept"
+        if "full" in text
+        else "run again; if it persists, move the file away (it is rebuilt from the catalogues)"
+    )
+    return f"{where}translation memory: {text}: {hint}"
 
 
 def _warn(message: str) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from enum import Enum
 
 
 def short_hash(text: str, size: int = 12) -> str:
@@ -62,12 +63,23 @@ class Document:
         return short_hash(self.text, 16)
 
 
+class Severity(Enum):
+    """What a finding means for what ships. BLOCKING: a site would run what the translation breaks
+    (a format placeholder, markup), so the entry stays out of every .mo and export until it is
+    mended (`qa.shipping`). ADVISORY: a reviewer should look (the QA notes in the catalogue); the
+    entry ships once approved."""
+
+    BLOCKING = "blocking"
+    ADVISORY = "advisory"
+
+
 @dataclass(frozen=True)
 class Finding:
     """One QA problem on one (source, translation) pair."""
 
     check: str
     message: str
+    severity: Severity = Severity.ADVISORY
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """The questions asked of a catalogue entry, answered in one place: what state it is in
 (`state`: untranslated, the pipeline's machine text, a person's fuzzy edit, reviewed, obsolete),
-whose it is, does it ship, what QA says of it. Status, review order, plan, merge, QA, `.mo` and
-export all ask here.
+whose it is, is it approved for shipping (`releasable`; `qa.shipping` adds what a site would
+run), what QA says of it (`noted_findings` reads the `qa:` notes back). Status, review order, plan,
+merge, QA, `.mo` and export all ask here.
 
 Who owns an entry is read from the entry itself, so a fresh clone, a Weblate round trip or another
 machine decides the same way. When the pipeline writes a machine translation it names the model in
@@ -148,9 +149,10 @@ def text_state(entry: polib.POEntry) -> State:
     return State.EDITED  # a person may have taken the note off
 
 
-def ships(entry: polib.POEntry, include_fuzzy: bool = False) -> bool:
-    """What `.mo` and export put on a site: reviewed entries, and fuzzy ones (machine text or a
-    person's edit) when asked; every form written (gettext would show an empty plural form)."""
+def releasable(entry: polib.POEntry, include_fuzzy: bool = False) -> bool:
+    """What msgfmt would compile: reviewed entries, and fuzzy ones (machine text or a person's
+    edit) when asked; every form written (gettext would show an empty plural form). Whether it
+    ships is `qa.shipping.shipping`: this, and no finding that blocks it."""
     if not entry.msgid or not all(texts(entry)):
         return False
     current = state(entry)
@@ -193,6 +195,24 @@ def entry_findings(entry: polib.POEntry, check: Callable[[str, str], tuple[Findi
 
 def qa_lines(findings) -> list[str]:
     return [f"{QA_COMMENT}: {f.check}: {f.message}" for f in findings]
+
+
+def noted_findings(entry: polib.POEntry) -> tuple[Finding, ...]:
+    """The QA findings the catalogue records on `entry` (its `qa: CHECK: MESSAGE` lines, the
+    inverse of `qa_lines`): advice for its reviewer. What keeps an entry off a site is decided
+    from its text (`qa.shipping`), never from these notes, which a person may edit."""
+    prefix = QA_COMMENT + ": "
+    found = []
+    for line in entry.comment.split("\n"):
+        if line.startswith(prefix):
+            check, _, message = line[len(prefix) :].partition(": ")
+            found.append(Finding(check, message))
+    return tuple(found)
+
+
+def noted_text(finding: Finding) -> str:
+    """A noted finding as its line reads after `qa: `."""
+    return f"{finding.check}: {finding.message}" if finding.message else finding.check
 
 
 def reviewed_texts(po: polib.POFile | None) -> dict[str, str]:

@@ -14,12 +14,12 @@ from collections.abc import Callable
 
 import polib
 
-from pipeline.catalog.entry import ships
+from pipeline.catalog.entry import releasable
 
 
-def mo_bytes(po: polib.POFile, shipped: Callable[[polib.POEntry], bool] = ships) -> bytes:
-    """The .mo file of the entries of `po` that `shipped` says go out: by default `entry.ships`,
-    the reviewed ones, as msgfmt compiles."""
+def mo_bytes(po: polib.POFile, shipped: Callable[[polib.POEntry], bool] = releasable) -> bytes:
+    """The .mo file of the entries of `po` that `shipped` says go out (the pipeline passes
+    `qa.shipping.shipping`'s answer); by default the reviewed ones, as msgfmt compiles."""
     entries = sorted((e for e in po if shipped(e)), key=lambda e: _key(e).encode("utf-8"))
     entries = [po.metadata_as_entry()] + entries
     ids, strs, offsets = [], [], []

@@ -1,7 +1,21 @@
 """Gettext catalogues: messages from segments, the template, reading and writing .po/.mo files.
 
 Merging with reviewers' work lives in `merge`; who owns an entry in `entry`; reading a file's
-entries in `poreader`, and writing them in the exact `msgcat` layout in `poformat`. Here:
+entries in `poreader`, and writing them in the exact `msgcat` layout in `poformat`.
+
+One way in to a catalogue per purpose (each refuses a broken file with the same messages, naming
+its line; none replaces it):
+- `read_po(path)`: a catalogue's entries, or None when there is no file (to look at one: the
+  writer's previous catalogue, tests and benchmarks);
+- `read_for_merge(path, data)`: the same with the text each entry had in the file, so the writer
+  copies unchanged entries (the runner reads each file once a run, `jobs.catalog_files`);
+- `read_header(path)`: the header alone, for the template, whose entries are all rebuilt;
+- `read_locale(paths, locale)`: a locale's catalogue that a command reports on or ships
+  (`status`, `export`); none is an error saying to run first;
+- `qa.catalog.read_for_check(path)`: a file named to `pipeline check`, which must be one;
+- `poreader.parse_po(text)`: the parser under all of them, on text already read.
+
+Here:
 - a broken catalogue is an error naming its line, never silently replaced; so is one holding the
   same (msgctxt, msgid) twice, which msgfmt refuses too;
 - a run with no change produces byte-identical files: header dates move only with the content,
@@ -20,14 +34,14 @@ from pathlib import Path
 import polib
 from babel.messages.plurals import get_plural
 
-from pipeline.catalog.entry import ships as entry_ships
+from pipeline.catalog.entry import releasable
 from pipeline.catalog.header import ProjectId
 from pipeline.catalog.mofile import mo_bytes
 from pipeline.catalog.poformat import format_entries, format_header
 from pipeline.catalog.poreader import Parsed, PoSyntaxError, parse_po
 from pipeline.errors import PipelineError
 from pipeline.fsutil import write_atomic
-from pipeline.layout import SOURCE_LANGUAGE
+from pipeline.layout import SOURCE_LANGUAGE, Paths
 from pipeline.model import Segment
 
 PROJECT = "PACKAGE VERSION"
@@ -54,11 +68,11 @@ def collect_messages(segments: Iterable[Segment]) -> list[Message]:
 
 def read_po(path: Path) -> polib.POFile | None:
     """The catalogue at `path`, or None if there is none; a broken file is an error, never replaced."""
-    parsed = read_catalog(path)
+    parsed = read_for_merge(path)
     return parsed.po if parsed is not None else None
 
 
-def read_catalog(path: Path, data: bytes | None = None) -> Parsed | None:
+def read_for_merge(path: Path, data: bytes | None = None) -> Parsed | None:
     """`read_po`, with the text each entry had in the file (see `poformat.format_entries`);
     `data`: the file's bytes, when the caller has read them already."""
     if data is None:
@@ -81,6 +95,15 @@ def read_catalog(path: Path, data: bytes | None = None) -> Parsed | None:
         ) from None
     _check_unique(parsed.po, path)
     return parsed
+
+
+def read_locale(paths: Paths, locale: str) -> polib.POFile:
+    """`locale`'s catalogue under `paths`, for a command that needs it to exist."""
+    path = paths.po(locale)
+    po = read_po(path)
+    if po is None:
+        raise PipelineError(f"no catalogue for {locale}: run `pipeline run SOURCES --to {locale}` first", path=path)
+    return po
 
 
 def read_header(path: Path) -> polib.POFile | None:
@@ -322,7 +345,7 @@ def _header_value(text: str, key: str) -> str | None:
     return None
 
 
-def save_mo(path: Path, po: polib.POFile, ships: Callable[[polib.POEntry], bool] = entry_ships) -> bool:
+def save_mo(path: Path, po: polib.POFile, ships: Callable[[polib.POEntry], bool] = releasable) -> bool:
     """Compiled catalogue (reviewed entries only, as msgfmt does, or those `ships` says); rewritten
     only when it differs."""
     data = mo_bytes(po, ships)  # polib's to_binary takes minutes on a large catalogue

@@ -8,7 +8,7 @@ entries that did not change (see `poformat.format_entries`).
 
 It follows gettext where polib does not: a comment keeps its trailing spaces, the previous msgid
 of an obsolete entry (`#~|`) is kept, a plural index may have two digits, and a comment between
-an entry's msgid and msgstr is an error. The caller (`pofile.read_po`) has already refused
+an entry's msgid and msgstr is an error. The caller (`pofile.read_for_merge`) has already refused
 lines that are not a keyword, a string or a comment.
 """
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polib
 
-from pipeline.catalog.entry import CONFIDENCE_COMMENT, QA_COMMENT, State, state
+from pipeline.catalog.entry import CONFIDENCE_COMMENT, State, noted_findings, noted_text, state
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def review_items(path: Path, locale: str, po: polib.POFile) -> list[ReviewItem]:
             locale,
             entry.msgid,
             entry_confidence(entry),
-            tuple(comment_value(entry.comment, QA_COMMENT)),
+            tuple(noted_text(f) for f in noted_findings(entry)),
         )
         for entry in po
         if entry.msgid and state(entry) is State.MACHINE

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import polib
 
-from pipeline.catalog.entry import QA_COMMENT, State, state
-from pipeline.catalog.pofile import read_po
+from pipeline.catalog.entry import State, noted_findings, state
+from pipeline.catalog.pofile import read_locale
 from pipeline.catalog.review_order import entry_confidence
-from pipeline.errors import PipelineError
 from pipeline.layout import Paths
 
 
@@ -63,7 +62,7 @@ def catalog_status(locale: str, po: polib.POFile) -> LocaleStatus:
         counts[current] += 1
         if current is State.OBSOLETE or current is State.UNTRANSLATED:
             continue
-        findings += sum(1 for line in e.comment.split("\n") if line.startswith(QA_COMMENT + ":"))
+        findings += len(noted_findings(e))
         if current is State.MACHINE and (c := entry_confidence(e)) is not None:
             confidences.append(c)
     return LocaleStatus(
@@ -83,9 +82,5 @@ def read_catalogs(paths: Paths, locales: list[str] | None = None) -> dict[str, t
     """locale → (path, catalogue), for the locales named or every catalogue found."""
     out = {}
     for locale in locales or paths.found_locales():
-        path = paths.po(locale)
-        po = read_po(path)
-        if po is None:
-            raise PipelineError(f"no catalogue for {locale}: run `pipeline run SOURCES --to {locale}` first", path=path)
-        out[locale] = (path, po)
+        out[locale] = (paths.po(locale), read_locale(paths, locale))
     return out

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -33,19 +35,18 @@ from babel import Locale
 from babel.messages.plurals import get_plural
 
 from pipeline.catalog import pofile
-from pipeline.catalog.entry import ships
 from pipeline.catalog.mofile import mo_bytes
 from pipeline.errors import PipelineError
 from pipeline.export.blocks import joined, rebuilt_pieces
-from pipeline.fsutil import write_atomic
-from pipeline.ingest import read_document
+from pipeline.fsutil import workdir_lock, write_atomic
+from pipeline.ingest import artefact_matcher, read_document
 from pipeline.ingest.htmlpage import rebuild_html
 from pipeline.ingest.markdown import rebuild_markdown
-from pipeline.ingest.sources import load_sources
+from pipeline.ingest.sources import load_sources, read_sources
 from pipeline.layout import EXPORT_MARKER, Paths
 from pipeline.ledger import SEGMENTS, SOURCES, Ledger
 from pipeline.localise.markup import strip_placeholders
-from pipeline.qa.shipping import shipping_problem
+from pipeline.qa.shipping import shipping
 
 FORMATS = ("mo", "json", "txt", "md", "html")
 DOCUMENT_SUFFIXES = {"md": (".md", ".markdown"), "html": (".html", ".htm")}
@@ -102,27 +103,17 @@ def shipped_entries(po: polib.POFile, include_fuzzy: bool, path: Path, report: E
     naming its file and line, as `msgfmt -c` refuses it (see `qa.shipping`)."""
     entries = []
     for entry in po:
-        if not ships(entry, include_fuzzy):
-            continue
-        problem = shipping_problem(entry)
-        if problem is not None:
-            report.warnings.append(f"{path}:{entry.linenum}: left out: {problem}")
-            continue
-        entries.append(entry)
+        answer = shipping(entry, include_fuzzy)
+        for finding in answer.blocking[:1]:
+            report.warnings.append(f"{path}:{entry.linenum}: left out: {finding.message}")
+        if answer.ships:
+            entries.append(entry)
     return entries
 
 
 def shipped_translations(entries: list[polib.POEntry]) -> dict[str, str]:
     """msgid → msgstr of the shipped entries the sources' sentences can be (no context, no plural)."""
     return {e.msgid: e.msgstr for e in entries if not e.msgid_plural and e.msgctxt is None}
-
-
-def load_catalog(paths: Paths, locale: str) -> polib.POFile:
-    path = paths.po(locale)
-    po = pofile.read_po(path)
-    if po is None:
-        raise PipelineError(f"no catalogue for {locale}: run `pipeline run SOURCES --to {locale}` first", path=path)
-    return po
 
 
 # --- catalogues ------------------------------------------------------------------------------
@@ -283,6 +274,43 @@ def kept_sources(paths: Paths) -> dict[str, dict]:
     return load_sources(ledger.file(SOURCES), key, ledger.file(SEGMENTS))
 
 
+def export_locales(
+    fmt: str,
+    locales: list[str],
+    *,
+    paths: Paths,
+    out: Path,
+    include_fuzzy: bool = False,
+    sources: list[str] = (),
+    artefact_patterns: tuple[str, ...] = (),
+    shown: Callable[[str, ExportReport], None] = lambda locale, report: None,
+) -> dict[str, ExportReport]:
+    """Ship each of `locales` as `fmt`. Every locale's files are made before the first is written, so
+    a failure writes nothing; documents are rebuilt from `sources` when given, else from the work
+    directory's copy, read under its lock. `shown` is told of each locale once its files are written."""
+    rebuilds = fmt in ("txt", "md", "html")
+    documents = read_sources(sources) if rebuilds and sources else None
+    artefacts = artefact_matcher(tuple(artefact_patterns))
+    # only the work directory's copy of the sources needs its lock (and its folder)
+    with workdir_lock(paths.workdir) if rebuilds and documents is None else nullcontext():
+        reports = {
+            locale: prepare_export(
+                fmt,
+                locale,
+                paths=paths,
+                out=out,
+                include_fuzzy=include_fuzzy,
+                documents=documents,
+                artefacts=artefacts,
+            )
+            for locale in locales
+        }
+        for locale, report in reports.items():
+            write_export(report)
+            shown(locale, report)
+    return reports
+
+
 def export(
     fmt: str,
     locale: str,
@@ -328,7 +356,7 @@ def prepare_export(
     see `ingest.sources.read_sources`), else from the work directory's copy."""
     if fmt not in FORMATS:
         raise PipelineError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
-    po = load_catalog(paths, locale)
+    po = pofile.read_locale(paths, locale)
     report = ExportReport()
     entries = shipped_entries(po, include_fuzzy, paths.po(locale), report)
     if fmt == "mo":

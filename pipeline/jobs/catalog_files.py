@@ -44,7 +44,7 @@ class CatalogFile:
 
     def parsed(self) -> Parsed | None:
         if self._parsed is None and self.data is not None:
-            self._parsed = pofile.read_catalog(self.path, self.data)
+            self._parsed = pofile.read_for_merge(self.path, self.data)
         return self._parsed
 
     def drop_parse(self) -> None:

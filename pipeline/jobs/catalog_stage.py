@@ -9,13 +9,14 @@ import polib
 
 from pipeline.catalog import merge as merging
 from pipeline.catalog import pofile, poformat
-from pipeline.catalog.entry import QA_COMMENT, reviewed_texts, ships
+from pipeline.catalog.entry import reviewed_texts
 from pipeline.catalog.header import ProjectId
 from pipeline.catalog.mofile import mo_bytes
 from pipeline.catalog.poreader import Parsed, parse_po
 from pipeline.catalog.status import LocaleStatus, catalog_status
 from pipeline.ledger import Written
-from pipeline.qa.shipping import shipping_problem
+from pipeline.model import Finding
+from pipeline.qa.shipping import shipping
 
 CATALOG_VERSION = "3"  # bump when merge or the writers change: catalogues are merged again (2: a person's
 # fuzzy edit is checked as it reads, with the glossary; 3: an empty msgctxt is a context of its own)
@@ -104,31 +105,22 @@ def merge(
         check=check,
     )
     rendered = render(po, locale, old_text, previous, options, known)
-    held = held_back(po)
-    mo = mo_bytes(po, lambda e: ships(e) and id(e) not in held)
-    warnings = _held_back_warnings(rendered.text or old_text or "", po_name, mo_name, po, held) if held else []
+    answers = [(e, shipping(e)) for e in po]
+    shipped = {_key(e) for e, answer in answers if answer.ships}
+    mo = mo_bytes(po, lambda e: _key(e) in shipped)
+    held = [(e, answer.blocking[0]) for e, answer in answers if answer.blocking]
+    warnings = _held_back_warnings(rendered.text or old_text or "", po_name, mo_name, held) if held else []
     return Merged(po, rendered, mo, catalog_status(locale, po), warnings)
 
 
-def held_back(po: polib.POFile) -> dict[int, str]:
-    """id → why, for approved entries that must not go into the .mo. The merge has just checked
-    every approved entry (its `qa:` notes): only those with a placeholders or markup note, and
-    plural entries (checked form by form), are looked at again."""
-    suspect = (f"{QA_COMMENT}: placeholders:", f"{QA_COMMENT}: markup:")
-    held = {}
-    for e in po:
-        if ships(e) and (e.msgid_plural or any(note in e.comment for note in suspect)):
-            problem = shipping_problem(e)
-            if problem is not None:
-                held[id(e)] = problem
-    return held
+def _key(entry: polib.POEntry) -> tuple:
+    return entry.msgctxt, entry.msgid, entry.obsolete
 
 
-def _held_back_warnings(text: str, po_name: str, mo_name: str, po: polib.POFile, held: dict[int, str]) -> list[str]:
+def _held_back_warnings(text: str, po_name: str, mo_name: str, held: list[tuple[polib.POEntry, Finding]]) -> list[str]:
     """Warnings naming each held entry's line in the catalogue as written (parsed again: rare)."""
     lines = {(e.msgctxt, e.msgid): e.linenum for e in parse_po(text, wrapwidth=78).po} if text else {}
     return [
-        f"{po_name}:{lines.get((e.msgctxt, e.msgid), '?')}: left out of {mo_name}: {held[id(e)]}"
-        for e in po
-        if id(e) in held
+        f"{po_name}:{lines.get((e.msgctxt, e.msgid), '?')}: left out of {mo_name}: {finding.message}"
+        for e, finding in held
     ]

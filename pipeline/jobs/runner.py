@@ -19,7 +19,6 @@ from pipeline.catalog import pofile
 from pipeline.config import Config, Route
 from pipeline.errors import PipelineError
 from pipeline.fsutil import catalog_lock, workdir_lock, write_atomic
-from pipeline.ingest import collect_sources
 from pipeline.ingest.sources import save_sources
 from pipeline.jobs import catalog_stage, plan_stage
 from pipeline.jobs.catalog_files import CatalogFile, CatalogFiles
@@ -27,7 +26,7 @@ from pipeline.jobs.catalog_stage import CATALOG_VERSION, CatalogOptions
 from pipeline.jobs.localise_stage import Localised, localise, localise_key
 from pipeline.jobs.plan_stage import Planned, plan_key
 from pipeline.jobs.report import RunReport
-from pipeline.jobs.segment_stage import Segmented, cleaned_characters, segment, segment_key
+from pipeline.jobs.segment_stage import Segmented, cleaned_characters, read_payloads, segment, segment_key
 from pipeline.jobs.translate_stage import (
     Raw,
     TranslateStats,
@@ -133,8 +132,7 @@ class Runner:
         return self.report
 
     def segment(self, sources) -> Segmented:
-        files = collect_sources(sources, skip=[self.paths.workdir, self.paths.locales_dir])
-        payloads = [(f, name, f.read_bytes()) for f, name in files]
+        payloads = read_payloads(sources, skip=[self.paths.workdir, self.paths.locales_dir])
         key = segment_key(payloads, self.artefact_patterns)
         cached = self.ledger.get(entries.SEGMENTS, key)
         segmented = Segmented.from_cache(cached) if cached is not None else None
@@ -146,7 +144,7 @@ class Runner:
         save_sources(self.ledger.file(entries.SOURCES), key, payloads)  # what export rebuilds documents from
         self.report.cleaned = cleaned_characters(payloads)
         self.report.warnings += self.report.cleaned
-        self.report.documents, self.report.segments = len(files), len(segmented.stored)
+        self.report.documents, self.report.segments = len(payloads), len(segmented.stored)
         self.report.messages = segmented.message_count
         return segmented
 

@@ -16,6 +16,7 @@ from pipeline.config import Config, Credit, ModelSpec, Route, is_non_commercial,
 from pipeline.errors import PipelineError
 from pipeline.layout import SCRIPTED_LANGUAGES
 from pipeline.mt import families, resolve_backend
+from pipeline.mt.licences import credit_line
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,37 @@ def credits(rows: list[LegInfo]) -> list[Credit]:
     return list(
         dict.fromkeys(Credit(r.model, r.licence, r.attribution) for r in rows if requires_attribution(r.licence))
     )
+
+
+def table_lines(rows: list[LegInfo]) -> list[str]:
+    """`pipeline models` as text: one aligned row per model of each route, then what using them asks of the
+    user (non-commercial terms, credits owed, models still to fetch)."""
+    header = ("pair", "writes", "step", "model", "family", "licence", "parameters", "cached", "backend")
+    table = [header] + [
+        (
+            r.pair,
+            ",".join(r.writes) or "-",
+            r.step,
+            f"{r.model} ({r.source})",
+            r.family,
+            (r.licence or "not stated") + (" NON-COMMERCIAL" if r.non_commercial else ""),
+            r.parameters or "?",
+            "yes" if r.cached else "no",
+            r.backend,
+        )
+        for r in rows
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header) - 1)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1] for row in table]
+    if any(r.non_commercial for r in rows):
+        lines.append(
+            "NON-COMMERCIAL: translations made with these models may not be used in anything sold or "
+            "published for profit; see the README for routes a business may use"
+        )
+    lines += [credit_line(credit) for credit in credits(rows)]
+    if not all(r.cached for r in rows):
+        lines.append("not cached: fetch with `hf download SOURCE --revision REVISION` (see models.yaml)")
+    return lines
 
 
 def _writes(route: Route, tgt: str) -> tuple[str, ...]:

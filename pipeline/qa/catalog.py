@@ -37,7 +37,7 @@ class PoFinding:
     message: str
 
 
-def read_catalog(path: Path) -> polib.POFile:
+def read_for_check(path: Path) -> polib.POFile:
     """The catalogue at `path`, read as `run` and `status` read it (so a syntax error is the same
     error, with its line), or a PipelineError naming the file."""
     if path.is_dir():
@@ -82,7 +82,7 @@ def check_files(
     paths: list[Path], only: tuple[str, ...] | None = None, glossary: Glossary | None = None
 ) -> list[PoFinding]:
     """Findings over all `paths`; every file is read before any is checked, so bad input fails fast."""
-    catalogs = [(path, read_catalog(path)) for path in paths]
+    catalogs = [(path, read_for_check(path)) for path in paths]
     findings = [f for path, po in catalogs for f in check_catalog(path, po, only, glossary)]
     if only is None or "consistency" in only:
         findings += check_consistency(catalogs, glossary)

@@ -63,16 +63,16 @@ def test_plural_forms_are_translated_reviewed_and_digested_together():
     assert entry.digest(("file", "files")) != entry.digest(("files", "file"))
     assert not entry.is_translated(polib.POEntry(msgid="ફાઇલ", msgid_plural="ફાઇલો", msgstr_plural={0: "", 1: ""}))
     partly = polib.POEntry(msgid="ફાઇલ", msgid_plural="ફાઇલો", msgstr_plural={0: "file", 1: ""})
-    assert entry.state(partly) is State.REVIEWED and not entry.ships(partly)  # a person's; gettext would show ""
+    assert entry.state(partly) is State.REVIEWED and not entry.releasable(partly)  # a person's; gettext would show ""
 
 
 def test_what_ships():
     fuzzy = machine("એક.", "One.")
     approved = polib.POEntry(msgid="બે.", msgstr="Two.")
-    assert not entry.ships(fuzzy) and entry.ships(fuzzy, include_fuzzy=True)
-    assert entry.ships(approved)
+    assert not entry.releasable(fuzzy) and entry.releasable(fuzzy, include_fuzzy=True)
+    assert entry.releasable(approved)
     approved.obsolete = True
-    assert not entry.ships(approved, include_fuzzy=True)
+    assert not entry.releasable(approved, include_fuzzy=True)
 
 
 def test_a_machine_translations_confidence_is_cut_down_and_never_reads_certain():

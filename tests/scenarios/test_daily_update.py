@@ -125,8 +125,8 @@ def test_a_daily_update_reads_and_parses_each_catalogue_once(project, monkeypatc
     pipeline(*RUN, cwd=project)
     daily_edit(project)
     reads: list[Path] = []
-    real = pofile.read_catalog
-    monkeypatch.setattr(pofile, "read_catalog", lambda path, *data: reads.append(Path(path)) or real(path, *data))
+    real = pofile.read_for_merge
+    monkeypatch.setattr(pofile, "read_for_merge", lambda path, *data: reads.append(Path(path)) or real(path, *data))
     opened: list[Path] = []
     real_open = Path.open  # read_bytes and read_text open the file through it
     monkeypatch.setattr(Path, "open", lambda self, *a, **k: opened.append(self) or real_open(self, *a, **k))
