@@ -178,7 +178,9 @@ def test_a_stage_alone_in_another_layout_than_the_segments_is_refused(project, p
     pipeline("segment", "articles", *PER_DOCUMENT, cwd=project)
     err = pipeline("translate", "--to", "en", "--models", "models.yaml", cwd=project, code=2).err
     assert "--catalogs per-document" in err
-    err = pipeline("translate", "--to", "en", "--models", "models.yaml", "--catalogs", "per-folder", cwd=project, code=2)
+    err = pipeline(
+        "translate", "--to", "en", "--models", "models.yaml", "--catalogs", "per-folder", cwd=project, code=2
+    )
     assert "--catalogs per-document" in err.err
 
 
