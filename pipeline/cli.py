@@ -20,7 +20,7 @@ from pipeline.config import load_config
 from pipeline.errors import PipelineError
 from pipeline.fsutil import require_folder, write_atomic
 from pipeline.jobs import CatalogOptions, Runner, RunReport
-from pipeline.layout import DEFAULT_MODELS, Paths, normalise_locales, written_otherwise
+from pipeline.layout import DEFAULT_MODELS, SINGLE, Paths, normalise_locales, written_otherwise
 from pipeline.memory import error_text as memory_error_text
 from pipeline.mt.executors import make_executor
 from pipeline.mt.route import check_route
@@ -165,6 +165,7 @@ def _stages(
         options=_catalog_options(args, config) if catalog else CatalogOptions(),
         artefact_patterns=artefacts,
         executor=_executor(args) if executor else None,
+        layout=_layout(args, config),
     ) as runner:
         done = stage(runner, locales)
     return _print_report(args, runner.report, done if isinstance(done, list) else [])
@@ -175,7 +176,7 @@ def _segment(args: argparse.Namespace) -> int:
     if args.jsonl:
         _print_segments(args)
         return 0
-    with Runner(paths, None, artefact_patterns=tuple(args.artefacts)) as runner:
+    with Runner(paths, None, artefact_patterns=tuple(args.artefacts), layout=_layout(args, None)) as runner:
         runner.segment(args.sources)
     return _print_report(args, runner.report, [])
 
@@ -207,6 +208,16 @@ def _target_locales(text: str) -> list[str]:
     for name, written in written_otherwise(names):
         print(f"pipeline: note: locale {name} is written {written} (Babel's name for it)", file=sys.stderr)
     return normalise_locales(names)
+
+
+def _layout(args: argparse.Namespace, config) -> str:
+    """--catalogs, else `catalogs:` in the models file (for `segment`, which takes none: the
+    default models file, when there is one), else one catalogue."""
+    if getattr(args, "catalogs", None) is not None:
+        return args.catalogs
+    if config is None and args.command == "segment" and Path(DEFAULT_MODELS).is_file():
+        config = load_config(DEFAULT_MODELS)
+    return config.catalogs if config is not None else SINGLE
 
 
 def _catalog_options(args: argparse.Namespace, config) -> CatalogOptions:
@@ -374,9 +385,10 @@ def _stage_summary(report: RunReport) -> str:
 
 def _print_segments(args: argparse.Namespace) -> None:
     """`segment --jsonl`: the segment stage's sentences, one JSON object a line, nothing stored."""
+    from pipeline.ingest import collect_sources
     from pipeline.jobs.segment_stage import read_payloads, segment
 
-    payloads = read_payloads(args.sources, skip=[args.workdir, args.locales_dir])
+    payloads = read_payloads(collect_sources(args.sources, skip=[args.workdir, args.locales_dir]))
     for stored in segment(payloads, tuple(args.artefacts)).stored:
         print(json.dumps(stored, ensure_ascii=False))
 

@@ -11,6 +11,12 @@ it; nothing else spells an entry's name.
     catalog-L.json         CatalogStamp                          the same, for L's .po and .mo
     checked-L.json         CheckedPairs                          QA findings per (source, text) pair
     owned-L.json           an ownership record of versions before digests, read here alone
+    catalog-set.json       CatalogSet                            the layout and each catalogue's documents
+    catalogs/DOMAIN/       a sub-ledger per catalogue of a set   (`--catalogs per-document|per-folder`):
+                           the entries above for that catalogue alone (see `Ledger.for_domain`)
+
+The single layout keeps its entries at the top, as before sets existed; the translation memory is
+one per project whatever the layout.
 
 An entry is used only when its key equals the key computed from the current inputs, so a deleted,
 stale or damaged entry costs the time to rebuild it and nothing else. Reading a work directory an
@@ -23,7 +29,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -52,6 +58,8 @@ class Entry(Generic[T]):
 SEGMENTS: Entry = Entry("segments")
 SOURCES: Entry = Entry("sources")
 TEMPLATE: Entry = Entry("template")
+CATALOG_SET: Entry = Entry("catalog-set")
+CATALOGS_FOLDER = "catalogs"  # the sub-ledgers of a catalogue set
 
 
 def plan(locale: str) -> Entry:
@@ -146,6 +154,73 @@ class CatalogStamp:
 
 
 @dataclass(frozen=True)
+class SetStamp:
+    """One catalogue of a set as the last run left it, settled (the next run with the same inputs
+    writes the same files): its sources' key, its counts, the template's digest, and per locale
+    the settings it was made with (`Runner.settings_key`), the digests of its .po and .mo, and
+    what the report says of it. A run finding all of it so skips the catalogue without reading
+    its sub-ledger."""
+
+    sources: str
+    template: str | None
+    counts: dict  # documents, segments, messages
+    locales: dict  # locale -> {settings, po, mo, todo, findings, reviewed, edited}
+    states: dict = field(
+        default_factory=dict
+    )  # "pot", "L.po", "L.mo" -> [size, mtime_ns, inode] (see `jobs.catalog_index`)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> SetStamp | None:
+        try:
+            states = data.get("states")
+            return cls(
+                data["sources"],
+                data["template"],
+                dict(data["counts"]),
+                dict(data["locales"]),
+                dict(states) if isinstance(states, dict) else {},
+            )
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+
+    def to_dict(self) -> dict:
+        return {
+            "sources": self.sources,
+            "template": self.template,
+            "counts": self.counts,
+            "locales": self.locales,
+            "states": self.states,
+        }
+
+
+@dataclass(frozen=True)
+class CatalogSet:
+    """What the last run or segment stage grouped into catalogues: the layout and each
+    catalogue's documents, so a stage run alone (`pipeline translate --catalogs per-document`)
+    knows the set; and the index of settled catalogues (see `SetStamp`): one small file read
+    per run instead of a stamp per catalogue."""
+
+    layout: str
+    domains: dict[str, list[str]]
+    stamps: dict[str, SetStamp] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> CatalogSet | None:
+        layout, domains, stamps = data.get("layout"), data.get("domains"), data.get("stamps")
+        if not isinstance(layout, str) or not isinstance(domains, dict):
+            return None
+        read = {d: SetStamp.from_dict(v) for d, v in stamps.items()} if isinstance(stamps, dict) else {}
+        return cls(layout, {d: list(names) for d, names in domains.items()}, {d: v for d, v in read.items() if v})
+
+    def to_dict(self) -> dict:
+        return {
+            "layout": self.layout,
+            "domains": self.domains,
+            "stamps": {d: v.to_dict() for d, v in sorted(self.stamps.items())},
+        }
+
+
+@dataclass(frozen=True)
 class CheckedPairs:
     """QA findings by (source, text) pair digest, as `qa.remembered.RememberedChecks` keeps them."""
 
@@ -169,6 +244,19 @@ class Ledger:
     def file(self, entry: Entry) -> Path:
         return entry.file(self.workdir)
 
+    def for_domain(self, domain: str) -> Ledger:
+        """The sub-ledger of one catalogue of a set (`catalogs/DOMAIN/`); a domain is a checked
+        relative path (see `layout.check_domain`), so it stays inside the work directory."""
+        return Ledger(self.workdir / CATALOGS_FOLDER / domain)
+
+    def drop(self, entry: Entry) -> None:
+        self.file(entry).unlink(missing_ok=True)
+
+    def clear(self) -> None:
+        """Every entry of this (sub-)ledger removed; the sub-ledgers inside it are left."""
+        for file in self.workdir.glob("*.json"):
+            file.unlink(missing_ok=True)
+
     # --- entries as stored -------------------------------------------------------------------
 
     def read(self, entry: Entry) -> dict | None:
@@ -186,7 +274,8 @@ class Ledger:
 
     def put(self, entry: Entry, stamp: str, data: dict) -> None:
         # no indent: only then does json use its C encoder (entries hold every translation)
-        write_atomic(self.file(entry), json.dumps({**data, "key": stamp}, ensure_ascii=False, sort_keys=True))
+        data = json.dumps({**data, "key": stamp}, ensure_ascii=False, sort_keys=True)
+        write_atomic(self.file(entry), data, durable=False)  # a cache: a damaged entry is rebuilt
 
     def load(self, entry: Entry[T], wanted: str, load: Callable[[dict], T], dump: Callable[[T], dict]) -> T | None:
         """The entry's value when its key is `wanted`; an entry an earlier version wrote in an
@@ -221,6 +310,13 @@ class Ledger:
 
     def put_catalog(self, locale: str, stamp: CatalogStamp) -> None:
         self.put(catalog(locale), stamp.key, stamp.to_dict())
+
+    def catalog_set(self) -> CatalogSet | None:
+        data = self.read(CATALOG_SET)
+        return CatalogSet.from_dict(data) if data is not None else None
+
+    def put_catalog_set(self, value: CatalogSet) -> None:
+        self.put(CATALOG_SET, value.layout, value.to_dict())
 
     def checked(self, locale: str, rules: str) -> CheckedPairs | None:
         data = self.get(checked(locale), rules)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING
 
-from pipeline.config import Credit
+from pipeline.config import Credit, Route
 from pipeline.layout import Paths, normalise_locales
 from pipeline.mt.licences import licence_notes
+
+if TYPE_CHECKING:
+    from pipeline.jobs.translate_stage import TranslateStats
+    from pipeline.ledger import CatalogStamp
 
 __all__ = ["LocaleStats", "Paths", "RunReport", "normalise_locales"]  # Paths and normalise_locales: pipeline.layout's
 
@@ -43,6 +49,7 @@ class RunReport:
     locales: dict[str, LocaleStats] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # each naming its file and line
     cleaned: list[str] = field(default_factory=list)  # warnings: source lines whose control characters were cleaned
+    skipped_in: Counter = field(default_factory=Counter)  # stage -> how many catalogues of a set skipped it
 
     def summary(self) -> str:
         """One line for the sources (and one for control characters cleaned from them), then one per locale."""
@@ -56,6 +63,55 @@ class RunReport:
                 + " (see the warnings)"
             )
         return "\n".join(lines + [s.line() for s in self.locales.values()] + licence_notes(self.locales.values()))
+
+    def absorb(self, part: RunReport) -> None:
+        """Fold one catalogue's report into the run's: counts summed, skipped stages counted."""
+        self.documents += part.documents
+        self.segments += part.segments
+        self.messages += part.messages
+        self.skipped_in.update(part.skipped)
+        self.warnings += part.warnings
+        self.cleaned += part.cleaned
+        for locale, stats in part.locales.items():
+            total = self.stats(locale)
+            for f in fields(LocaleStats):
+                value = getattr(stats, f.name)
+                if isinstance(value, int):
+                    setattr(total, f.name, getattr(total, f.name) + value)
+                elif value and f.name != "locale":
+                    setattr(total, f.name, value)
+
+    def count_skipped(self, catalogues: int) -> None:
+        """The skipped line of a set: each stage with how many of its catalogues skipped it."""
+        self.skipped += [f"{stage} ({n} of {catalogues} catalogues)" for stage, n in self.skipped_in.items()]
+
+    def record(
+        self,
+        locale: str,
+        *,
+        route: Route | None = None,
+        translated: TranslateStats | None = None,
+        findings: int | None = None,
+        status: CatalogStamp | None = None,
+        skipped: str | None = None,
+    ) -> None:
+        """The report, filled here alone: the route and what the translate stage did, the QA
+        findings of the localise stage, and what `pipeline status` says of the catalogue written."""
+        stats = self.stats(locale)
+        if route is not None:
+            stats.model_id, stats.licence, stats.credits = route.model_id, route.licence, route.credits
+        if translated is not None:
+            stats.by_model, stats.from_memory, stats.untranslated = (
+                translated.by_model,
+                translated.from_memory,
+                translated.untranslated,
+            )
+        if findings is not None:
+            stats.findings = findings
+        if status is not None:
+            stats.findings, stats.reviewed, stats.edited = status.findings, status.reviewed, status.edited
+        if skipped is not None:
+            self.skipped.append(skipped)
 
     def stats(self, locale: str) -> LocaleStats:
         return self.locales.setdefault(locale, LocaleStats(locale))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pipeline import cache as caching
 from pipeline.catalog import pofile
-from pipeline.ingest import artefact_matcher, collect_sources, controls, read_document
+from pipeline.ingest import artefact_matcher, controls, read_document
 from pipeline.model import Segment
 from pipeline.segment.limits import check_sentence_lengths
 from pipeline.segment.splitter import segment_document
@@ -53,9 +53,9 @@ class Segmented:
         return cls(data["key"], data["segments"], tuple(data.get("documents", ())), data["messages"])
 
 
-def read_payloads(sources, skip: list[Path]) -> list[Payload]:
-    """The sources' files (folders walked, `skip` left out) with their document names and bytes."""
-    return [(file, name, file.read_bytes()) for file, name in collect_sources(sources, skip)]
+def read_payloads(files: list[tuple[Path, str]]) -> list[Payload]:
+    """(file, document name, bytes) for each source file, as `ingest.collect_sources` lists them."""
+    return [(file, name, file.read_bytes()) for file, name in files]
 
 
 def segment_key(payloads: list[Payload], artefact_patterns: tuple[str, ...]) -> str:
