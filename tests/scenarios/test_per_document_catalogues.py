@@ -123,8 +123,8 @@ def test_a_rerun_with_nothing_changed_parses_no_catalogue(project, pipeline, mon
     pipeline(*RUN, *PER_DOCUMENT, cwd=project)
     before, times = files(project), mtimes(project)
     parsed: list[Path] = []
-    real = pofile.read_catalog
-    monkeypatch.setattr(pofile, "read_catalog", lambda path, *data: parsed.append(Path(path)) or real(path, *data))
+    real = pofile.read_for_merge
+    monkeypatch.setattr(pofile, "read_for_merge", lambda path, *data: parsed.append(Path(path)) or real(path, *data))
     entries_read: list[Path] = []
     real_read = Ledger.read
     monkeypatch.setattr(
@@ -142,8 +142,8 @@ def test_editing_one_document_rewrites_only_its_catalogue(project, pipeline, mon
     before, times = files(project), mtimes(project)
     (project / "articles" / "politics" / "vote.txt").write_text(f"{S[2]}\n{S[6]}\n", encoding="utf-8")
     parsed: list[Path] = []
-    real = pofile.read_catalog
-    monkeypatch.setattr(pofile, "read_catalog", lambda path, *data: parsed.append(Path(path)) or real(path, *data))
+    real = pofile.read_for_merge
+    monkeypatch.setattr(pofile, "read_for_merge", lambda path, *data: parsed.append(Path(path)) or real(path, *data))
     err = pipeline(*RUN, *PER_DOCUMENT, cwd=project).err
     assert {p.name for p in parsed} <= {"vote.po", "vote.pot"}
     assert "segment (3 of 4 catalogues)" in err
