@@ -255,7 +255,8 @@ def _print_models(args: argparse.Namespace) -> int:
 
 
 def _print_status(args: argparse.Namespace) -> int:
-    from pipeline.ledger import project_status
+    from pipeline.catalog.status import catalogs_found, catalogs_json, catalogs_lines, one_catalog
+    from pipeline.ledger import catalogs_status, project_status
 
     locales = _target_locales(args.to) if args.to else None
     if locales is None:
@@ -267,7 +268,15 @@ def _print_status(args: argparse.Namespace) -> int:
             )
     if args.worst is not None:
         return _print_worst(args, locales)
-    found = project_status(Paths(args.workdir, args.locales_dir, args.domain), locales)
+    paths = Paths(args.workdir, args.locales_dir, args.domain)
+    if not one_catalog(catalogs_found(paths), paths):  # per-document or per-folder catalogues
+        found_catalogs = catalogs_status(paths, locales)
+        if args.json:
+            print(json.dumps(catalogs_json(found_catalogs), ensure_ascii=False, indent=1, sort_keys=True))
+        else:
+            print("\n".join(catalogs_lines(found_catalogs)))
+        return 0
+    found = project_status(paths, locales)
     if not found:
         raise PipelineError(f"no {args.domain}.po catalogues under {args.locales_dir}: run `pipeline run` first")
     if args.json:
@@ -280,12 +289,15 @@ def _print_status(args: argparse.Namespace) -> int:
 
 def _print_worst(args: argparse.Namespace, locales: list[str] | None) -> int:
     from pipeline.catalog.review_order import worst
-    from pipeline.ledger import project_review_items
+    from pipeline.catalog.status import catalogs_found, one_catalog
+    from pipeline.ledger import catalogs_review_items, project_review_items
 
     if args.worst < 1:
         raise PipelineError("--worst takes a positive number of entries")
-    items = project_review_items(Paths(args.workdir, args.locales_dir, args.domain), locales)
-    if not items and not locales and not Paths(args.workdir, args.locales_dir, args.domain).found_locales():
+    paths = Paths(args.workdir, args.locales_dir, args.domain)
+    found = catalogs_found(paths)
+    items = project_review_items(paths, locales) if one_catalog(found, paths) else catalogs_review_items(paths, locales)
+    if not items and not locales and not found:
         raise PipelineError(f"no {args.domain}.po catalogues under {args.locales_dir}: run `pipeline run` first")
     chosen = worst(items, args.worst)
     if args.json:
