@@ -87,7 +87,7 @@ def test_unreadable_input_exits_2_naming_the_file(tmp_path):
     assert proc.returncode == 2 and "missing.po" in proc.stderr
     (tmp_path / "folder.po").mkdir()
     proc = run_check("folder.po", cwd=tmp_path)
-    assert proc.returncode == 2 and "folder.po: is a folder, not a .po file" in proc.stderr
+    assert proc.returncode == 2 and "folder.po: is a folder without .po files" in proc.stderr
 
 
 def test_unterminated_string_is_the_same_error_as_run_and_status(tmp_path):
