@@ -252,6 +252,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also ship machine translations not yet reviewed (default: reviewed only)",
     )
+    p.add_argument(
+        "--merge",
+        action="store_true",
+        help="with several catalogues per locale (per-document, per-folder): one .mo per locale, named "
+        "after --domain, holding every catalogue's shipped entries (with --format mo)",
+    )
     p.add_argument("--out", default="dist", type=Path, help="output folder (default: dist)")
     p.add_argument(
         "sources",

@@ -310,7 +310,8 @@ def _print_worst(args: argparse.Namespace, locales: list[str] | None) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from pipeline.export.documents import prepare_export, write_export
+    from pipeline.export.catalogues import prepare_project_export
+    from pipeline.export.documents import write_export
     from pipeline.ingest import artefact_matcher
     from pipeline.ingest.sources import read_sources
 
@@ -323,7 +324,7 @@ def _export(args: argparse.Namespace) -> int:
     with workdir_lock(args.workdir) if rebuilds and documents is None else nullcontext():
         # every locale's files are made before the first is written
         reports = {
-            locale: prepare_export(
+            locale: prepare_project_export(
                 args.fmt,
                 locale,
                 paths=paths,
@@ -331,6 +332,7 @@ def _export(args: argparse.Namespace) -> int:
                 include_fuzzy=args.include_fuzzy,
                 documents=documents,
                 artefacts=artefacts,
+                merge=args.merge,
             )
             for locale in _target_locales(args.to)
         }

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -240,7 +241,7 @@ def rebuild_document(
 
 
 def export_documents(
-    entries: list[polib.POEntry],
+    shipped_for: Callable[[str], dict[str, str]],
     locale: str,
     fmt: str,
     out: Path,
@@ -248,11 +249,12 @@ def export_documents(
     report: ExportReport,
     artefacts=None,
 ) -> None:
-    shipped = shipped_translations(entries)
+    """Every document rebuilt with the translations `shipped_for(its name)` gives (one catalogue's
+    for all, or each document's own catalogue's)."""
     tag = language_tag(locale)
     rebuilt = []
     for name, doc in sorted(documents.items()):
-        result = rebuild_document(name, doc["suffix"], doc["text"], fmt, locale, shipped, report, artefacts)
+        result = rebuild_document(name, doc["suffix"], doc["text"], fmt, locale, shipped_for(name), report, artefacts)
         if result is None:
             report.skipped_documents.append(name)
             continue
@@ -336,7 +338,14 @@ def prepare_export(
     elif fmt == "json":
         export_json(entries, po, locale, paths.domain, out, report, paths.po(locale))
     else:
+        shipped = shipped_translations(entries)
         export_documents(
-            entries, locale, fmt, out, documents if documents is not None else kept_sources(paths), report, artefacts
+            lambda _name: shipped,
+            locale,
+            fmt,
+            out,
+            documents if documents is not None else kept_sources(paths),
+            report,
+            artefacts,
         )
     return report

@@ -1,0 +1,167 @@
+"""Export of a project that keeps several catalogues per locale (`--catalogs per-document` or
+`per-folder`), found on disk as `status` finds them; a project with one catalogue per locale is
+exported as it always was (`documents.prepare_export`).
+
+- mo, json: one file per catalogue, named after its domain: `LOCALE/LC_MESSAGES/politics/budget.mo`,
+  `TAG/politics/budget.json`, so a page loads its own translations.
+- txt, md, html: each document rebuilt from its own catalogue: the per-document one
+  (`politics/budget.md` → `politics/budget.po`), else its folder's (`politics.po`), else the
+  single catalogue; a document with none stays in Gujarati, with a warning.
+- `merge` (mo only): one `LOCALE/LC_MESSAGES/DOMAIN.mo` holding every catalogue's shipped entries,
+  for a site that loads one domain. A sentence shipped by two catalogues with different texts
+  takes the first catalogue's (domains in sorted order), with a warning naming both places.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+
+from pipeline.catalog import pofile
+from pipeline.catalog.status import catalogs_found, one_catalog
+from pipeline.errors import PipelineError
+from pipeline.export.documents import (
+    ExportReport,
+    export_documents,
+    export_json,
+    export_mo,
+    kept_sources,
+    prepare_export,
+    shipped_entries,
+    shipped_translations,
+)
+from pipeline.layout import PER_DOCUMENT, PER_FOLDER, Paths, domain_of
+
+
+def prepare_project_export(
+    fmt: str,
+    locale: str,
+    *,
+    paths: Paths,
+    out: Path,
+    include_fuzzy: bool = False,
+    documents: dict[str, dict] | None = None,
+    artefacts=None,
+    merge: bool = False,
+) -> ExportReport:
+    """`locale`'s files in `fmt` from every catalogue found, made and checked, nothing written (see
+    `documents.write_export`)."""
+    if merge and fmt != "mo":
+        raise PipelineError(f"--merge makes one .mo per locale: it goes with --format mo, not {fmt}")
+    found = catalogs_found(paths)
+    if one_catalog(found, paths):
+        return prepare_export(
+            fmt, locale, paths=paths, out=out, include_fuzzy=include_fuzzy, documents=documents, artefacts=artefacts
+        )
+    domains = [domain for domain, locales in found.items() if locale in locales]
+    if not domains:
+        raise PipelineError(
+            f"no catalogue for {locale}: run `pipeline run SOURCES --to {locale}` first",
+            path=paths.po(locale).parent,
+        )
+    report = ExportReport()
+    if merge:
+        merged_mo(domains, locale, paths, out, include_fuzzy, report)
+    elif fmt in ("mo", "json"):
+        for domain in domains:
+            one = paths.for_domain(domain)
+            po = read_catalog(one, locale)
+            entries = shipped_entries(po, include_fuzzy, one.po(locale), report)
+            if fmt == "mo":
+                export_mo(entries, po, locale, domain, out, report)
+            else:
+                export_json(entries, po, locale, domain, out, report, one.po(locale))
+    else:
+        shipped_for = ShippedByDocument(paths, locale, set(domains), include_fuzzy, report)
+        export_documents(
+            shipped_for,
+            locale,
+            fmt,
+            out,
+            documents if documents is not None else kept_sources(paths),
+            report,
+            artefacts,
+        )
+    return report
+
+
+def read_catalog(paths: Paths, locale: str) -> polib.POFile:
+    po = pofile.read_po(paths.po(locale))
+    if po is None:  # found a moment ago, gone now
+        raise PipelineError(f"no catalogue for {locale}", path=paths.po(locale))
+    return po
+
+
+def document_domain(name: str, domains: set[str], default: str) -> str | None:
+    """The catalogue a document's sentences are in: its own (per-document), else its top-level
+    folder's (per-folder), else the single catalogue; None when there is none of these."""
+    for layout in (PER_DOCUMENT, PER_FOLDER):
+        domain = domain_of(name, layout, default)
+        if domain in domains:
+            return domain
+    return default if default in domains else None
+
+
+class ShippedByDocument:
+    """name → the translations its catalogue ships; the catalogue last read is kept, so the
+    documents of one folder (sorted together) read theirs once."""
+
+    def __init__(self, paths: Paths, locale: str, domains: set[str], include_fuzzy: bool, report: ExportReport):
+        self.paths, self.locale, self.domains = paths, locale, domains
+        self.include_fuzzy, self.report = include_fuzzy, report
+        self.last: tuple[str, dict[str, str]] | None = None
+        self.counted: set[str] = set()  # catalogues whose left-out entries were already warned of
+
+    def __call__(self, name: str) -> dict[str, str]:
+        domain = document_domain(name, self.domains, self.paths.domain)
+        if domain is None:
+            self.report.warnings.append(
+                f"{name}: no catalogue of {self.locale} holds this document (run `pipeline run` on it); "
+                "it stays in Gujarati"
+            )
+            return {}
+        if self.last is None or self.last[0] != domain:
+            one = self.paths.for_domain(domain)
+            warned = ExportReport()
+            entries = shipped_entries(read_catalog(one, self.locale), self.include_fuzzy, one.po(self.locale), warned)
+            if domain not in self.counted:
+                self.report.warnings += warned.warnings
+                self.counted.add(domain)
+            self.last = (domain, shipped_translations(entries))
+        return self.last[1]
+
+
+def merged_mo(
+    domains: list[str], locale: str, paths: Paths, out: Path, include_fuzzy: bool, report: ExportReport
+) -> None:
+    """One .mo named after `paths.domain` from every catalogue's shipped entries; the first
+    catalogue (sorted domains) wins a sentence two ship differently, with a warning naming both."""
+    chosen: dict[tuple[str | None, str], tuple[polib.POEntry, str]] = {}  # key → (entry, its place)
+    live: dict[tuple[str | None, str], polib.POEntry] = {}  # every live sentence, shipped or not
+    header = None
+    for domain in domains:
+        one = paths.for_domain(domain)
+        po = read_catalog(one, locale)
+        header = po.metadata if header is None else header
+        for entry in shipped_entries(po, include_fuzzy, one.po(locale), report):
+            key, place = (entry.msgctxt, entry.msgid), f"{one.po(locale)}:{entry.linenum}"
+            if key not in chosen:
+                chosen[key] = (entry, place)
+            elif _texts(chosen[key][0]) != _texts(entry):
+                report.warnings.append(
+                    f"{place}: translated differently at {chosen[key][1]}; the merged .mo keeps the latter "
+                    "(the first catalogue in name order)"
+                )
+        for entry in po:
+            if entry.msgid and not entry.obsolete:
+                live.setdefault((entry.msgctxt, entry.msgid), entry)
+    entries = [entry for entry, _ in chosen.values()]
+    counted = polib.POFile()
+    counted.metadata = dict(header or {})
+    counted.extend(live.values())
+    export_mo(entries, counted, locale, paths.domain, out, report)
+
+
+def _texts(entry: polib.POEntry) -> tuple:
+    return entry.msgid_plural, entry.msgstr, tuple(sorted(entry.msgstr_plural.items()))
