@@ -149,9 +149,10 @@ def merged_mo(
             if key not in chosen:
                 chosen[key] = (entry, place)
             elif _texts(chosen[key][0]) != _texts(entry):
+                first = chosen[key][1]
                 report.warnings.append(
-                    f"{place}: translated differently at {chosen[key][1]}; the merged .mo keeps the latter "
-                    "(the first catalogue in name order)"
+                    f"{place}: translated differently at {first}; the merged .mo keeps the text at {first} "
+                    "(catalogues are taken in name order)"
                 )
         for entry in po:
             if entry.msgid and not entry.obsolete:
