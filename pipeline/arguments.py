@@ -220,7 +220,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="QA checks over .po files with Gujarati msgids (exit 1 on findings)")
     p.add_argument(
-        "po_files", nargs="+", metavar="PO", type=Path, help=".po files to check, or folders holding them (at any depth)"
+        "po_files",
+        nargs="+",
+        metavar="PO",
+        type=Path,
+        help=".po files to check, or folders holding them (at any depth)",
     )
     p.add_argument("--json", action="store_true", help="print the findings as a JSON array")
     _add_glossary(p)

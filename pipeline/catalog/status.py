@@ -134,7 +134,9 @@ def project_catalogs(paths: Paths, locales: list[str] | None = None) -> Iterator
     for locale in locales or []:
         if not any(locale in have for have in found.values()):
             folder = paths.po(locale).parent
-            raise PipelineError(f"no catalogue for {locale}: run `pipeline run SOURCES --to {locale}` first", path=folder)
+            raise PipelineError(
+                f"no catalogue for {locale}: run `pipeline run SOURCES --to {locale}` first", path=folder
+            )
     for domain, have in found.items():
         for locale in have:
             path = paths.for_domain(domain).po(locale)

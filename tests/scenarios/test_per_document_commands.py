@@ -158,7 +158,10 @@ def test_export_writes_a_mo_and_a_json_per_catalogue(archive, pipeline):
     assert "en (mo): 2 file(s), 1 translated, 3 left in Gujarati" in ran.out
     budget = gettext.translation("politics/budget", localedir=dist, languages=["en"])
     assert budget.gettext(STATE) == "Gujarat is a state of India." and budget.gettext(NEW) == NEW  # fuzzy: not shipped
-    assert gettext.translation("sport", localedir=dist, languages=["zh_Hans"]).gettext(CHECKPOINTS) == "共建成5026个检查站。"
+    assert (
+        gettext.translation("sport", localedir=dist, languages=["zh_Hans"]).gettext(CHECKPOINTS)
+        == "共建成5026个检查站。"
+    )
 
     pipeline("export", "--format", "json", "--include-fuzzy", "--to", "en", "--out", "web", cwd=archive)
     web = archive / "web" / "en"
@@ -210,7 +213,9 @@ def test_export_rebuilds_each_document_from_its_own_catalogue(archive, pipeline)
     write_catalog(locales, "en", "sport", [reviewed(STATE, "Gujarat is an Indian state.")])
     ran = pipeline("export", "--format", "txt", "--to", "en", "--out", "dist", "articles", cwd=archive)
     out = archive / "dist" / "en"
-    assert (out / "politics" / "budget.md.txt").read_text(encoding="utf-8") == f"Gujarat is a state of India.\n\n{NEW}\n"
+    assert (out / "politics" / "budget.md.txt").read_text(
+        encoding="utf-8"
+    ) == f"Gujarat is a state of India.\n\n{NEW}\n"
     assert (out / "sport.txt").read_text(encoding="utf-8") == "Gujarat is an Indian state.\n"
     assert (out / "weather.txt").read_text(encoding="utf-8") == f"{STATE}\n"
     assert "weather.txt: no catalogue of en holds this document" in ran.err
