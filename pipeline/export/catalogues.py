@@ -3,7 +3,8 @@
 exported as it always was (`documents.prepare_export`).
 
 - mo, json: one file per catalogue, named after its domain: `LOCALE/LC_MESSAGES/politics/budget.mo`,
-  `TAG/politics/budget.json`, so a page loads its own translations.
+  `TAG/politics/budget.json`, so a page loads its own translations; a catalogue left with obsolete
+  entries only (its sources renamed, moved or removed) is not exported.
 - txt, md, html: each document rebuilt from its own catalogue: the per-document one
   (`politics/budget.md` → `politics/budget.po`), else its folder's (`politics.po`), else the
   single catalogue; a document with none stays in Gujarati, with a warning.
@@ -67,6 +68,12 @@ def prepare_project_export(
         for domain in domains:
             one = paths.for_domain(domain)
             po = read_catalog(one, locale)
+            if not any(entry.msgid and not entry.obsolete for entry in po):
+                report.warnings.append(
+                    f"{one.po(locale)}: only obsolete entries (its sources are gone): not exported; "
+                    "`pipeline run --purge-obsolete` removes it"
+                )
+                continue
             entries = shipped_entries(po, include_fuzzy, one.po(locale), report)
             if fmt == "mo":
                 export_mo(entries, po, locale, domain, out, report)

@@ -219,3 +219,13 @@ def test_export_rebuilds_each_document_from_its_own_catalogue(archive, pipeline)
     assert (out / "sport.txt").read_text(encoding="utf-8") == "Gujarat is an Indian state.\n"
     assert (out / "weather.txt").read_text(encoding="utf-8") == f"{STATE}\n"
     assert "weather.txt: no catalogue of en holds this document" in ran.err
+
+
+def test_export_leaves_out_a_catalogue_whose_sources_are_gone(archive, pipeline):
+    gone = polib.POEntry(msgid=STATE, msgstr="Gujarat is a state of India.")
+    gone.obsolete = True
+    old = write_catalog(archive / "locales", "en", "politics/old", [gone])
+    ran = pipeline("export", "--format", "mo", "--to", "en", "--out", "dist", cwd=archive)
+    assert not (archive / "dist" / "en" / "LC_MESSAGES" / "politics" / "old.mo").exists()
+    assert (archive / "dist" / "en" / "LC_MESSAGES" / "politics" / "budget.mo").exists()
+    assert f"{old.relative_to(archive)}: only obsolete entries (its sources are gone): not exported" in ran.err
