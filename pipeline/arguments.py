@@ -231,7 +231,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("status", help="review progress per locale: reviewed, fuzzy, untranslated, obsolete, QA")
     p.add_argument("--to", metavar="LOCALES", help="comma-separated locales (default: every catalogue found)")
-    p.add_argument("--json", action="store_true", help="print one JSON object keyed by locale")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object keyed by locale (by catalogue, then locale, with several catalogues per locale)",
+    )
     p.add_argument(
         "--worst",
         type=int,
