@@ -5,9 +5,10 @@ exported as it always was (`documents.prepare_export`).
 - mo, json: one file per catalogue, named after its domain: `LOCALE/LC_MESSAGES/politics/budget.mo`,
   `TAG/politics/budget.json`, so a page loads its own translations; a catalogue left with obsolete
   entries only (its sources renamed, moved or removed) is not exported.
-- txt, md, html: each document rebuilt from its own catalogue: the per-document one
+- txt, md, html: each document rebuilt from its own catalogue: the one the last run put it in,
+  for the work directory's copy of the sources; for sources named, the per-document one
   (`politics/budget.md` → `politics/budget.po`), else its folder's (`politics.po`), else the
-  single catalogue; a document with none stays in Gujarati, with a warning.
+  single catalogue. A document with none stays in Gujarati, with a warning.
 - `merge` (mo only): one `LOCALE/LC_MESSAGES/DOMAIN.mo` holding every catalogue's shipped entries,
   for a site that loads one domain. A sentence shipped by two catalogues with different texts
   takes the first catalogue's (domains in sorted order), with a warning naming both places.
@@ -32,7 +33,9 @@ from pipeline.export.documents import (
     shipped_entries,
     shipped_translations,
 )
-from pipeline.layout import PER_DOCUMENT, PER_FOLDER, Paths, domain_of
+from pipeline.ingest.sources import load_sources
+from pipeline.layout import PER_DOCUMENT, PER_FOLDER, SINGLE, Paths, domain_of
+from pipeline.ledger import SEGMENTS, SOURCES, Ledger
 
 
 def prepare_project_export(
@@ -80,17 +83,35 @@ def prepare_project_export(
             else:
                 export_json(entries, po, locale, domain, out, report, one.po(locale))
     else:
-        shipped_for = ShippedByDocument(paths, locale, set(domains), include_fuzzy, report)
-        export_documents(
-            shipped_for,
-            locale,
-            fmt,
-            out,
-            documents if documents is not None else kept_sources(paths),
-            report,
-            artefacts,
-        )
+        grouped = None  # document → catalogue: inferred from the names of sources given
+        if documents is None:
+            documents, grouped = kept_documents(paths)
+        shipped_for = ShippedByDocument(paths, locale, set(domains), include_fuzzy, report, grouped)
+        export_documents(shipped_for, locale, fmt, out, documents, report, artefacts)
     return report
+
+
+def kept_documents(paths: Paths) -> tuple[dict[str, dict], dict[str, str] | None]:
+    """The copy of the sources the last segment stage kept, and each document's catalogue when it
+    grouped them into a set (each catalogue's sub-ledger keeps its own documents)."""
+    ledger = Ledger(paths.workdir)
+    grouping = ledger.catalog_set()
+    if grouping is None or grouping.layout == SINGLE:
+        return kept_sources(paths), None
+    documents: dict[str, dict] = {}
+    grouped: dict[str, str] = {}
+    for domain, names in grouping.domains.items():
+        sub = ledger.for_domain(domain)
+        key = sub.segments_key()
+        if key is None:
+            raise PipelineError(
+                "no copy of this catalogue's sources in the work directory: name the sources, as "
+                "`pipeline export --format FORMAT --to LOCALES SOURCE...` (the files or folders given to `run`)",
+                path=sub.file(SEGMENTS),
+            )
+        documents.update(load_sources(sub.file(SOURCES), key, sub.file(SEGMENTS)))
+        grouped.update(dict.fromkeys(names, domain))
+    return documents, grouped
 
 
 def read_catalog(paths: Paths, locale: str) -> polib.POFile:
@@ -114,14 +135,26 @@ class ShippedByDocument:
     """name → the translations its catalogue ships; the catalogue last read is kept, so the
     documents of one folder (sorted together) read theirs once."""
 
-    def __init__(self, paths: Paths, locale: str, domains: set[str], include_fuzzy: bool, report: ExportReport):
+    def __init__(
+        self,
+        paths: Paths,
+        locale: str,
+        domains: set[str],
+        include_fuzzy: bool,
+        report: ExportReport,
+        grouped: dict[str, str] | None = None,
+    ):
         self.paths, self.locale, self.domains = paths, locale, domains
-        self.include_fuzzy, self.report = include_fuzzy, report
+        self.include_fuzzy, self.report, self.grouped = include_fuzzy, report, grouped
         self.last: tuple[str, dict[str, str]] | None = None
         self.counted: set[str] = set()  # catalogues whose left-out entries were already warned of
 
     def __call__(self, name: str) -> dict[str, str]:
-        domain = document_domain(name, self.domains, self.paths.domain)
+        if self.grouped is not None:
+            domain = self.grouped.get(name)
+            domain = domain if domain in self.domains else None
+        else:
+            domain = document_domain(name, self.domains, self.paths.domain)
         if domain is None:
             self.report.warnings.append(
                 f"{name}: no catalogue of {self.locale} holds this document (run `pipeline run` on it); "

@@ -229,3 +229,47 @@ def test_export_leaves_out_a_catalogue_whose_sources_are_gone(archive, pipeline)
     assert not (archive / "dist" / "en" / "LC_MESSAGES" / "politics" / "old.mo").exists()
     assert (archive / "dist" / "en" / "LC_MESSAGES" / "politics" / "budget.mo").exists()
     assert f"{old.relative_to(archive)}: only obsolete entries (its sources are gone): not exported" in ran.err
+
+
+# --- a user's story, through `run --catalogs per-document` ---------------------------------------
+
+CHECKPOINTS_EN = "A total of 5,026 checkpoints have been built."
+PATROL = "દરરોજ 740000 પોલીસ કર્મચારીઓ પેટ્રોલિંગ કરે છે."
+
+
+def test_review_one_articles_catalogue_and_ship_its_mo(tmp_path, trained_model, pipeline):
+    """Run on a folder of articles, review one article's .po as Poedit saves it (fuzzy cleared),
+    and ship that article's .mo and page; the other article's stays unreviewed."""
+    (tmp_path / "articles" / "politics").mkdir(parents=True)
+    (tmp_path / "articles" / "politics" / "budget.txt").write_text(f"{CHECKPOINTS}\n", encoding="utf-8")
+    (tmp_path / "articles" / "police.txt").write_text(f"{PATROL}\n", encoding="utf-8")
+    run = ["run", "articles", "--to", "en", "--models", trained_model, "--catalogs", "per-document"]
+    pipeline(*run, cwd=tmp_path)
+    catalogues = tmp_path / "locales" / "en" / "LC_MESSAGES"
+    assert pipeline("status", cwd=tmp_path).out.splitlines()[0].startswith("en: 2 entries, 0 reviewed (0.0%)")
+
+    budget = polib.pofile(str(catalogues / "politics" / "budget.po"))
+    (entry,) = [e for e in budget if e.msgid]
+    assert entry.msgstr == CHECKPOINTS_EN and entry.fuzzy
+    entry.flags.remove("fuzzy")  # approved in Poedit
+    budget.save()
+
+    pipeline(*run, cwd=tmp_path)  # the next run keeps the review
+    status = pipeline("status", cwd=tmp_path).out.splitlines()
+    assert status[0].startswith("en: 2 entries, 1 reviewed (50.0%)")
+    assert "  politics/budget: 1 entries, 1 reviewed (100.0%)" in "\n".join(status)
+    assert "politics/budget.po" not in pipeline("status", "--worst", "5", cwd=tmp_path).out  # reviewed: done
+
+    pipeline("export", "--format", "mo", "--to", "en", "--out", "dist", cwd=tmp_path)
+    shipped = gettext.translation("politics/budget", localedir=tmp_path / "dist", languages=["en"])
+    assert shipped.gettext(CHECKPOINTS) == CHECKPOINTS_EN
+    police = gettext.translation("police", localedir=tmp_path / "dist", languages=["en"])
+    assert police.gettext(PATROL) == PATROL  # not reviewed: not shipped
+    # the run's own .mo beside the article's .po says the same
+    beside = gettext.translation("politics/budget", localedir=tmp_path / "locales", languages=["en"])
+    assert beside.gettext(CHECKPOINTS) == CHECKPOINTS_EN
+
+    # the page, rebuilt from the work directory's copy of the sources and its own catalogue
+    pipeline("export", "--format", "txt", "--to", "en", "--out", "site", cwd=tmp_path)
+    assert (tmp_path / "site" / "en" / "politics" / "budget.txt").read_text(encoding="utf-8") == f"{CHECKPOINTS_EN}\n"
+    assert (tmp_path / "site" / "en" / "police.txt").read_text(encoding="utf-8") == f"{PATROL}\n"
