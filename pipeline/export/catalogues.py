@@ -5,10 +5,11 @@ exported as it always was (`documents.prepare_export`).
 - mo, json: one file per catalogue, named after its domain: `LOCALE/LC_MESSAGES/politics/budget.mo`,
   `TAG/politics/budget.json`, so a page loads its own translations; a catalogue left with obsolete
   entries only (its sources renamed, moved or removed) is not exported.
-- txt, md, html: each document rebuilt from its own catalogue: the one the last run put it in,
-  for the work directory's copy of the sources; for sources named, the per-document one
+- txt, md, html: each document rebuilt from its own catalogue: the one the last run put it in
+  (the work directory's catalogue set), else, on a fresh clone, the per-document one
   (`politics/budget.md` → `politics/budget.po`), else its folder's (`politics.po`), else the
-  single catalogue. A document with none stays in Gujarati, with a warning.
+  single catalogue, passing over a retired one (obsolete entries only). A document with none
+  stays in Gujarati, with a warning.
 - `merge` (mo only): one `LOCALE/LC_MESSAGES/DOMAIN.mo` holding every catalogue's shipped entries,
   for a site that loads one domain. A sentence shipped by two catalogues with different texts
   takes the first catalogue's (domains in sorted order), with a warning naming both places.
@@ -35,7 +36,7 @@ from pipeline.export.documents import (
 )
 from pipeline.ingest.sources import load_sources
 from pipeline.layout import PER_DOCUMENT, PER_FOLDER, SINGLE, Paths, domain_of
-from pipeline.ledger import SEGMENTS, SOURCES, Ledger
+from pipeline.ledger import SEGMENTS, SOURCES, CatalogSet, Ledger
 
 
 def prepare_project_export(
@@ -83,9 +84,11 @@ def prepare_project_export(
             else:
                 export_json(entries, po, locale, domain, out, report, one.po(locale))
     else:
-        grouped = None  # document → catalogue: inferred from the names of sources given
         if documents is None:
             documents, grouped = kept_documents(paths)
+        else:  # sources named: the catalogue the last run put each in, if the work directory says
+            grouping = Ledger(paths.workdir).catalog_set()
+            grouped = grouping_of(grouping) if grouping is not None and grouping.layout != SINGLE else None
         shipped_for = ShippedByDocument(paths, locale, set(domains), include_fuzzy, report, grouped)
         export_documents(shipped_for, locale, fmt, out, documents, report, artefacts)
     return report
@@ -99,8 +102,7 @@ def kept_documents(paths: Paths) -> tuple[dict[str, dict], dict[str, str] | None
     if grouping is None or grouping.layout == SINGLE:
         return kept_sources(paths), None
     documents: dict[str, dict] = {}
-    grouped: dict[str, str] = {}
-    for domain, names in grouping.domains.items():
+    for domain in grouping.domains:
         sub = ledger.for_domain(domain)
         key = sub.segments_key()
         if key is None:
@@ -110,8 +112,12 @@ def kept_documents(paths: Paths) -> tuple[dict[str, dict], dict[str, str] | None
                 path=sub.file(SEGMENTS),
             )
         documents.update(load_sources(sub.file(SOURCES), key, sub.file(SEGMENTS)))
-        grouped.update(dict.fromkeys(names, domain))
-    return documents, grouped
+    return documents, grouping_of(grouping)
+
+
+def grouping_of(grouping: CatalogSet) -> dict[str, str]:
+    """document name → its catalogue, as the last segment stage grouped them."""
+    return {name: domain for domain, names in grouping.domains.items() for name in names}
 
 
 def read_catalog(paths: Paths, locale: str) -> polib.POFile:
@@ -121,19 +127,17 @@ def read_catalog(paths: Paths, locale: str) -> polib.POFile:
     return po
 
 
-def document_domain(name: str, domains: set[str], default: str) -> str | None:
-    """The catalogue a document's sentences are in: its own (per-document), else its top-level
-    folder's (per-folder), else the single catalogue; None when there is none of these."""
-    for layout in (PER_DOCUMENT, PER_FOLDER):
-        domain = domain_of(name, layout, default)
-        if domain in domains:
-            return domain
-    return default if default in domains else None
+def document_domains(name: str, default: str) -> list[str]:
+    """The catalogues a document's sentences may be in, most specific first: its own
+    (per-document), its top-level folder's (per-folder), the single catalogue."""
+    return list(dict.fromkeys(domain_of(name, layout, default) for layout in (PER_DOCUMENT, PER_FOLDER, SINGLE)))
 
 
 class ShippedByDocument:
-    """name → the translations its catalogue ships; the catalogue last read is kept, so the
-    documents of one folder (sorted together) read theirs once."""
+    """name → the translations its catalogue ships: the catalogue the last run put it in (`grouped`),
+    else the first of `document_domains` that has live entries (a catalogue retired by a layout
+    switch holds obsolete ones only). The catalogue last read is kept, so the documents of one
+    folder (sorted together) read theirs once."""
 
     def __init__(
         self,
@@ -145,30 +149,38 @@ class ShippedByDocument:
         grouped: dict[str, str] | None = None,
     ):
         self.paths, self.locale, self.domains = paths, locale, domains
-        self.include_fuzzy, self.report, self.grouped = include_fuzzy, report, grouped
+        self.include_fuzzy, self.report, self.grouped = include_fuzzy, report, grouped or {}
         self.last: tuple[str, dict[str, str]] | None = None
-        self.counted: set[str] = set()  # catalogues whose left-out entries were already warned of
+        self.retired: set[str] = set()  # catalogues with no live entry
+        self.warned: set[str] = set()  # catalogues whose left-out entries were already warned of
 
     def __call__(self, name: str) -> dict[str, str]:
-        if self.grouped is not None:
-            domain = self.grouped.get(name)
-            domain = domain if domain in self.domains else None
-        else:
-            domain = document_domain(name, self.domains, self.paths.domain)
-        if domain is None:
-            self.report.warnings.append(
-                f"{name}: no catalogue of {self.locale} holds this document (run `pipeline run` on it); "
-                "it stays in Gujarati"
-            )
-            return {}
-        if self.last is None or self.last[0] != domain:
-            one = self.paths.for_domain(domain)
-            warned = ExportReport()
-            entries = shipped_entries(read_catalog(one, self.locale), self.include_fuzzy, one.po(self.locale), warned)
-            if domain not in self.counted:
-                self.report.warnings += warned.warnings
-                self.counted.add(domain)
-            self.last = (domain, shipped_translations(entries))
+        candidates = [self.grouped[name]] if name in self.grouped else document_domains(name, self.paths.domain)
+        for domain in candidates:
+            if domain in self.domains and domain not in self.retired:
+                shipped = self.shipped(domain)
+                if shipped is not None:
+                    return shipped
+        self.report.warnings.append(
+            f"{name}: no catalogue of {self.locale} holds this document (run `pipeline run` on it); "
+            "it stays in Gujarati"
+        )
+        return {}
+
+    def shipped(self, domain: str) -> dict[str, str] | None:
+        if self.last is not None and self.last[0] == domain:
+            return self.last[1]
+        one = self.paths.for_domain(domain)
+        po = read_catalog(one, self.locale)
+        if not any(entry.msgid and not entry.obsolete for entry in po):
+            self.retired.add(domain)
+            return None
+        warned = ExportReport()
+        entries = shipped_entries(po, self.include_fuzzy, one.po(self.locale), warned)
+        if domain not in self.warned:
+            self.report.warnings += warned.warnings
+            self.warned.add(domain)
+        self.last = (domain, shipped_translations(entries))
         return self.last[1]
 
 

@@ -231,6 +231,20 @@ def test_export_leaves_out_a_catalogue_whose_sources_are_gone(archive, pipeline)
     assert f"{old.relative_to(archive)}: only obsolete entries (its sources are gone): not exported" in ran.err
 
 
+def test_export_after_a_layout_switch_rebuilds_from_the_live_catalogue_on_a_fresh_clone(tmp_path, pipeline):
+    """Switched from per-document to per-folder without --purge-obsolete: the article's old
+    catalogue holds obsolete entries only, and its folder's catalogue is the live one."""
+    (tmp_path / "articles" / "politics").mkdir(parents=True)
+    (tmp_path / "articles" / "politics" / "budget.txt").write_text(f"{STATE}\n", encoding="utf-8")
+    old = reviewed(STATE, "Gujarat, a state of India.")
+    old.obsolete = True
+    write_catalog(tmp_path / "locales", "en", "politics/budget", [old])
+    write_catalog(tmp_path / "locales", "en", "politics", [reviewed(STATE, "Gujarat is a state of India.")])
+    pipeline("export", "--format", "txt", "--to", "en", "--out", "dist", "articles", cwd=tmp_path)
+    rebuilt = tmp_path / "dist" / "en" / "politics" / "budget.txt"
+    assert rebuilt.read_text(encoding="utf-8") == "Gujarat is a state of India.\n"
+
+
 # --- a user's story, through `run --catalogs per-document` ---------------------------------------
 
 CHECKPOINTS_EN = "A total of 5,026 checkpoints have been built."
