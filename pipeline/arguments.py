@@ -260,13 +260,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object per model of each route")
 
     p = sub.add_parser("check", help="QA checks over .po files with Gujarati msgids (exit 1 on findings)")
-    p.add_argument("po_files", nargs="+", metavar="PO", type=Path, help=".po files to check")
+    p.add_argument(
+        "po_files",
+        nargs="+",
+        metavar="PO",
+        type=Path,
+        help=".po files to check, or folders holding them (at any depth)",
+    )
     p.add_argument("--json", action="store_true", help="print the findings as a JSON array")
     _add_glossary(p)
 
     p = sub.add_parser("status", help="review progress per locale: reviewed, fuzzy, untranslated, obsolete, QA")
     p.add_argument("--to", metavar="LOCALES", help="comma-separated locales (default: every catalogue found)")
-    p.add_argument("--json", action="store_true", help="print one JSON object keyed by locale")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object keyed by locale (by catalogue, then locale, with several catalogues per locale)",
+    )
     p.add_argument(
         "--worst",
         type=int,
@@ -290,6 +300,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--include-fuzzy",
         action="store_true",
         help="also ship machine translations not yet reviewed (default: reviewed only)",
+    )
+    p.add_argument(
+        "--merge",
+        action="store_true",
+        help="with several catalogues per locale (per-document, per-folder): one .mo per locale, named "
+        "after --domain, holding every catalogue's shipped entries (with --format mo)",
     )
     p.add_argument("--out", default="dist", type=Path, help="output folder (default: dist)")
     p.add_argument(

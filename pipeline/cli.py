@@ -242,7 +242,8 @@ def _print_models(args: argparse.Namespace) -> int:
 
 
 def _print_status(args: argparse.Namespace) -> int:
-    from pipeline.ledger import project_status
+    from pipeline.catalog.status import catalogs_found, catalogs_json, catalogs_lines, one_catalog
+    from pipeline.ledger import catalogs_status, project_status
 
     paths = _paths(args)
     locales = _target_locales(args.to) if args.to else None
@@ -255,6 +256,13 @@ def _print_status(args: argparse.Namespace) -> int:
             )
     if args.worst is not None:
         return _print_worst(args, locales)
+    if not one_catalog(catalogs_found(paths), paths):  # per-document or per-folder catalogues
+        found_catalogs = catalogs_status(paths, locales)
+        if args.json:
+            print(json.dumps(catalogs_json(found_catalogs), ensure_ascii=False, indent=1, sort_keys=True))
+        else:
+            print("\n".join(catalogs_lines(found_catalogs)))
+        return 0
     found = project_status(paths, locales)
     if not found:
         raise PipelineError(f"no {args.domain}.po catalogues under {args.locales_dir}: run `pipeline run` first")
@@ -268,11 +276,13 @@ def _print_status(args: argparse.Namespace) -> int:
 
 def _print_worst(args: argparse.Namespace, locales: list[str] | None) -> int:
     from pipeline.catalog.review_order import worst
-    from pipeline.ledger import project_review_items
+    from pipeline.catalog.status import catalogs_found, one_catalog
+    from pipeline.ledger import catalogs_review_items, project_review_items
 
     paths = Paths(args.workdir, args.locales_dir, args.domain)
-    items = project_review_items(paths, locales)
-    if not items and not locales and not paths.found_locales():
+    found = catalogs_found(paths)
+    items = project_review_items(paths, locales) if one_catalog(found, paths) else catalogs_review_items(paths, locales)
+    if not items and not locales and not found:
         raise PipelineError(f"no {args.domain}.po catalogues under {args.locales_dir}: run `pipeline run` first")
     chosen = worst(items, args.worst)
     if args.json:
@@ -285,7 +295,7 @@ def _print_worst(args: argparse.Namespace, locales: list[str] | None) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from pipeline.export.documents import export_locales
+    from pipeline.export.catalogues import export_locales
 
     paths = _paths(args)
     require_folder(args.out, "--out")
@@ -305,6 +315,7 @@ def _export(args: argparse.Namespace) -> int:
         include_fuzzy=args.include_fuzzy,
         sources=args.sources,
         artefact_patterns=tuple(args.artefacts),
+        merge=args.merge,
         shown=shown,
     )
     return 0

@@ -277,6 +277,9 @@ def _is_locale_folder(name: str) -> bool:
 
 
 def locale_of_catalog(path: Path) -> str | None:
-    """The LOCALE of a path shaped LOCALE/LC_MESSAGES/DOMAIN.po, else None."""
-    path = Path(path)
-    return path.parent.parent.name if path.parent.name == CATALOGUE_FOLDER and path.parent.parent.name else None
+    """The LOCALE of a path shaped LOCALE/LC_MESSAGES/DOMAIN.po, DOMAIN nested or not
+    (`en/LC_MESSAGES/politics/budget.po`), else None."""
+    for folder in Path(path).parents:
+        if folder.name == CATALOGUE_FOLDER:
+            return folder.parent.name or None
+    return None

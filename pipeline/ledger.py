@@ -38,7 +38,7 @@ import polib
 from pipeline import cache as caching
 from pipeline.catalog.entry import is_fuzzy, is_translated, model_of, texts, with_note, written_digest
 from pipeline.catalog.review_order import ReviewItem, review_items
-from pipeline.catalog.status import LocaleStatus, catalog_status, read_catalogs
+from pipeline.catalog.status import LocaleStatus, catalog_status, project_catalogs, read_catalogs
 from pipeline.fsutil import write_atomic
 from pipeline.layout import Paths
 
@@ -377,6 +377,27 @@ def project_review_items(paths: Paths, locales: list[str] | None = None) -> list
         item
         for locale, (path, po) in read_catalogs(paths, locales).items()
         for item in review_items(path, locale, ledger.migrated(locale, po))
+    ]
+
+
+def catalogs_status(paths: Paths, locales: list[str] | None = None) -> dict[str, dict[str, LocaleStatus]]:
+    """`pipeline status` over every catalogue found (per-document, per-folder): domain → locale →
+    counts. Only the one catalogue of the single layout can have an old ownership record to read."""
+    ledger = Ledger(paths.workdir)
+    found: dict[str, dict[str, LocaleStatus]] = {}
+    for domain, locale, _, po in project_catalogs(paths, locales):
+        po = ledger.migrated(locale, po) if domain == paths.domain else po
+        found.setdefault(domain, {})[locale] = catalog_status(locale, po)
+    return found
+
+
+def catalogs_review_items(paths: Paths, locales: list[str] | None = None) -> list[ReviewItem]:
+    """Every machine translation awaiting review in every catalogue found, each naming its file."""
+    ledger = Ledger(paths.workdir)
+    return [
+        item
+        for domain, locale, path, po in project_catalogs(paths, locales)
+        for item in review_items(path, locale, ledger.migrated(locale, po) if domain == paths.domain else po)
     ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -41,9 +42,10 @@ class LocaleStatus:
             }
         return data
 
-    def line(self) -> str:
+    def line(self, label: str | None = None) -> str:
+        """One line of `pipeline status`, headed by `label` (default: the locale)."""
         return (
-            f"{self.locale}: {self.total} entries, {self.reviewed} reviewed ({self.percent(self.reviewed)}%), "
+            f"{label or self.locale}: {self.total} entries, {self.reviewed} reviewed ({self.percent(self.reviewed)}%), "
             f"{self.fuzzy} fuzzy ({self.percent(self.fuzzy)}%), "
             f"{self.untranslated} untranslated ({self.percent(self.untranslated)}%), "
             f"{self.obsolete} obsolete, {self.qa_findings} QA findings"
@@ -78,9 +80,92 @@ def catalog_status(locale: str, po: polib.POFile) -> LocaleStatus:
     )
 
 
+def summed(locale: str, statuses: list[LocaleStatus]) -> LocaleStatus:
+    """One locale's counts over all its catalogues (per-document or per-folder ones)."""
+    return LocaleStatus(
+        locale=locale,
+        total=sum(s.total for s in statuses),
+        reviewed=sum(s.reviewed for s in statuses),
+        fuzzy=sum(s.fuzzy for s in statuses),
+        untranslated=sum(s.untranslated for s in statuses),
+        obsolete=sum(s.obsolete for s in statuses),
+        qa_findings=sum(s.qa_findings for s in statuses),
+        confidences=tuple(c for s in statuses for c in s.confidences),
+        edited=sum(s.edited for s in statuses),
+    )
+
+
 def read_catalogs(paths: Paths, locales: list[str] | None = None) -> dict[str, tuple[Path, polib.POFile]]:
     """locale → (path, catalogue), for the locales named or every catalogue found."""
     out = {}
     for locale in locales or paths.found_locales():
         out[locale] = (paths.po(locale), read_locale(paths, locale))
     return out
+
+
+def catalogs_found(paths: Paths, locales: list[str] | None = None) -> dict[str, list[str]]:
+    """domain → the locales (of `locales`, or every locale folder) holding its catalogue, for every
+    catalogue on disk, nested ones included (per-document and per-folder layouts), domains sorted."""
+    chosen = locales if locales is not None else paths.found_locales_any_domain()
+    found = {}
+    for domain in paths.found_domains(chosen):
+        have = [locale for locale in chosen if paths.for_domain(domain).po(locale).is_file()]
+        if have:
+            found[domain] = have
+    return found
+
+
+def one_catalog(found: dict[str, list[str]], paths: Paths) -> bool:
+    """Whether the project keeps one catalogue per locale, `paths.domain` (or none yet): then the
+    commands answer as they always have, byte for byte."""
+    return set(found) <= {paths.domain}
+
+
+def project_catalogs(paths: Paths, locales: list[str] | None = None) -> Iterator[tuple[str, str, Path, polib.POFile]]:
+    """(domain, locale, path, catalogue) for every catalogue found, one read at a time (an archive's
+    catalogues are not all held at once); a locale named in `locales` with no catalogue at all is
+    an error before any is read, as in `read_catalogs`."""
+    found = catalogs_found(paths, locales)
+    for locale in locales or []:
+        if not any(locale in have for have in found.values()):
+            folder = paths.po(locale).parent
+            raise PipelineError(
+                f"no catalogue for {locale}: run `pipeline run SOURCES --to {locale}` first", path=folder
+            )
+    for domain, have in found.items():
+        for locale in have:
+            path = paths.for_domain(domain).po(locale)
+            po = read_po(path)
+            if po is None:  # gone since it was found
+                raise PipelineError(f"no catalogue for {locale}", path=path)
+            yield domain, locale, path, po
+
+
+def by_locale(found: dict[str, dict[str, LocaleStatus]]) -> dict[str, dict[str, LocaleStatus]]:
+    """locale → domain → counts, locales sorted, from `ledger.catalogs_status`'s domain → locale."""
+    out: dict[str, dict[str, LocaleStatus]] = {}
+    for domain, statuses in found.items():
+        for locale, status in statuses.items():
+            out.setdefault(locale, {})[domain] = status
+    return dict(sorted(out.items()))
+
+
+def catalogs_lines(found: dict[str, dict[str, LocaleStatus]]) -> list[str]:
+    """`pipeline status` of a project with several catalogues: per locale, its sum over every
+    catalogue, then one indented line per catalogue (domain order)."""
+    lines = []
+    for locale, statuses in by_locale(found).items():
+        lines.append(summed(locale, list(statuses.values())).line() + f", in {len(statuses)} catalogue(s)")
+        lines += ["  " + status.line(domain) for domain, status in statuses.items()]
+    return lines
+
+
+def catalogs_json(found: dict[str, dict[str, LocaleStatus]]) -> dict:
+    """`pipeline status --json` of a project with several catalogues: each catalogue's counts per
+    locale under `catalogues`, and each locale's sum under `locales`."""
+    return {
+        "catalogues": {domain: {k: v.to_dict() for k, v in statuses.items()} for domain, statuses in found.items()},
+        "locales": {
+            locale: summed(locale, list(statuses.values())).to_dict() for locale, statuses in by_locale(found).items()
+        },
+    }

@@ -26,7 +26,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -38,11 +37,11 @@ from pipeline.catalog import pofile
 from pipeline.catalog.mofile import mo_bytes
 from pipeline.errors import PipelineError
 from pipeline.export.blocks import joined, rebuilt_pieces
-from pipeline.fsutil import workdir_lock, write_atomic
-from pipeline.ingest import artefact_matcher, read_document
+from pipeline.fsutil import write_atomic
+from pipeline.ingest import read_document
 from pipeline.ingest.htmlpage import rebuild_html
 from pipeline.ingest.markdown import rebuild_markdown
-from pipeline.ingest.sources import load_sources, read_sources
+from pipeline.ingest.sources import load_sources
 from pipeline.layout import EXPORT_MARKER, Paths
 from pipeline.ledger import SEGMENTS, SOURCES, Ledger
 from pipeline.localise.markup import strip_placeholders
@@ -231,7 +230,7 @@ def rebuild_document(
 
 
 def export_documents(
-    entries: list[polib.POEntry],
+    shipped_for: Callable[[str], dict[str, str]],
     locale: str,
     fmt: str,
     out: Path,
@@ -239,11 +238,12 @@ def export_documents(
     report: ExportReport,
     artefacts=None,
 ) -> None:
-    shipped = shipped_translations(entries)
+    """Every document rebuilt with the translations `shipped_for(its name)` gives (one catalogue's
+    for all, or each document's own catalogue's)."""
     tag = language_tag(locale)
     rebuilt = []
     for name, doc in sorted(documents.items()):
-        result = rebuild_document(name, doc["suffix"], doc["text"], fmt, locale, shipped, report, artefacts)
+        result = rebuild_document(name, doc["suffix"], doc["text"], fmt, locale, shipped_for(name), report, artefacts)
         if result is None:
             report.skipped_documents.append(name)
             continue
@@ -272,43 +272,6 @@ def kept_sources(paths: Paths) -> dict[str, dict]:
             path=ledger.file(SEGMENTS),
         )
     return load_sources(ledger.file(SOURCES), key, ledger.file(SEGMENTS))
-
-
-def export_locales(
-    fmt: str,
-    locales: list[str],
-    *,
-    paths: Paths,
-    out: Path,
-    include_fuzzy: bool = False,
-    sources: list[str] = (),
-    artefact_patterns: tuple[str, ...] = (),
-    shown: Callable[[str, ExportReport], None] = lambda locale, report: None,
-) -> dict[str, ExportReport]:
-    """Ship each of `locales` as `fmt`. Every locale's files are made before the first is written, so
-    a failure writes nothing; documents are rebuilt from `sources` when given, else from the work
-    directory's copy, read under its lock. `shown` is told of each locale once its files are written."""
-    rebuilds = fmt in ("txt", "md", "html")
-    documents = read_sources(sources) if rebuilds and sources else None
-    artefacts = artefact_matcher(tuple(artefact_patterns))
-    # only the work directory's copy of the sources needs its lock (and its folder)
-    with workdir_lock(paths.workdir) if rebuilds and documents is None else nullcontext():
-        reports = {
-            locale: prepare_export(
-                fmt,
-                locale,
-                paths=paths,
-                out=out,
-                include_fuzzy=include_fuzzy,
-                documents=documents,
-                artefacts=artefacts,
-            )
-            for locale in locales
-        }
-        for locale, report in reports.items():
-            write_export(report)
-            shown(locale, report)
-    return reports
 
 
 def export(
@@ -364,7 +327,14 @@ def prepare_export(
     elif fmt == "json":
         export_json(entries, po, locale, paths.domain, out, report, paths.po(locale))
     else:
+        shipped = shipped_translations(entries)
         export_documents(
-            entries, locale, fmt, out, documents if documents is not None else kept_sources(paths), report, artefacts
+            lambda _name: shipped,
+            locale,
+            fmt,
+            out,
+            documents if documents is not None else kept_sources(paths),
+            report,
+            artefacts,
         )
     return report

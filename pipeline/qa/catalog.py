@@ -40,8 +40,6 @@ class PoFinding:
 def read_for_check(path: Path) -> polib.POFile:
     """The catalogue at `path`, read as `run` and `status` read it (so a syntax error is the same
     error, with its line), or a PipelineError naming the file."""
-    if path.is_dir():
-        raise PipelineError("is a folder, not a .po file", path=path)
     if path.exists() and not path.is_file():  # a FIFO would block the read for ever
         raise PipelineError("is not a regular file", path=path)
     po = read_po(path) if path.exists() else None
@@ -60,6 +58,21 @@ def catalog_locale(path: Path, po: polib.POFile) -> str | None:
         return str(parse_locale(name)) if name else None
     except PipelineError:
         return None
+
+
+def catalog_files(paths: list[Path]) -> list[Path]:
+    """The .po files named, a folder standing for every .po file under it (sorted), each file once;
+    a folder without any is an error naming it."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*.po") if p.is_file())
+            if not found:
+                raise PipelineError("is a folder without .po files", path=path)
+            files += found
+        else:
+            files.append(path)
+    return list(dict.fromkeys(files))
 
 
 def check_catalog(
@@ -81,8 +94,9 @@ def check_catalog(
 def check_files(
     paths: list[Path], only: tuple[str, ...] | None = None, glossary: Glossary | None = None
 ) -> list[PoFinding]:
-    """Findings over all `paths`; every file is read before any is checked, so bad input fails fast."""
-    catalogs = [(path, read_for_check(path)) for path in paths]
+    """Findings over all `paths` (files, or folders searched for .po files at any depth, as
+    per-document catalogues lie); every file is read before any is checked, so bad input fails fast."""
+    catalogs = [(path, read_for_check(path)) for path in catalog_files(paths)]
     findings = [f for path, po in catalogs for f in check_catalog(path, po, only, glossary)]
     if only is None or "consistency" in only:
         findings += check_consistency(catalogs, glossary)

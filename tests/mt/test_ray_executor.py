@@ -121,6 +121,30 @@ def test_ray_run_writes_the_same_catalogues_as_local_byte_for_byte(project, fast
     assert len(po) == 16 and all(e.msgstr for e in po)
 
 
+def test_ray_run_with_per_document_catalogues_writes_what_a_local_run_writes(
+    project, fast_models, ray_instance, pipeline
+):
+    """Each article's catalogue, translated by Ray workers, byte for byte what a local run writes."""
+    articles = project / "articles"
+    (articles / "politics").mkdir()
+    (articles / EXAMPLE.name).rename(articles / "politics" / "smart.txt")
+    headline = EXAMPLE.read_text(encoding="utf-8").split("\n\n")[1]
+    (articles / "sport.txt").write_text(headline + "\n", encoding="utf-8")
+    common = ["--to", "en", "--models", fast_models, "--catalogs", "per-document"]
+    local_summary = pipeline("run", "articles", *common, "--locales", "local/locales", "--workdir", "local/work").out
+    ray_summary = pipeline(
+        "run", "articles", *common, "--locales", "ray/locales", "--workdir", "ray/work", "--executor", "ray"
+    ).out
+    assert ray_summary == local_summary and "left untranslated" not in ray_summary
+    local, ray = snapshot(project / "local" / "locales"), snapshot(project / "ray" / "locales")
+    assert sorted(local) == sorted(ray)
+    assert {"en/LC_MESSAGES/politics/smart.po", "en/LC_MESSAGES/sport.po", "en/LC_MESSAGES/sport.mo"} <= set(ray)
+    for name in local:
+        assert local[name] == ray[name], name
+    po = polib.pofile(str(project / "ray" / "locales" / "en" / "LC_MESSAGES" / "politics" / "smart.po"))
+    assert len(po) == 16 and all(e.msgstr for e in po)
+
+
 def test_failed_batch_is_reported_counted_and_retried_next_run(
     project, fast_models, ray_instance, monkeypatch, pipeline
 ):

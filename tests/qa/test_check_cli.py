@@ -72,7 +72,7 @@ def test_unreadable_input_exits_2_naming_the_file(tmp_path, pipeline):
     assert "missing.po" in proc.stderr
     (tmp_path / "folder.po").mkdir()
     proc = pipeline("check", "folder.po", cwd=tmp_path, code=2)
-    assert "folder.po: is a folder, not a .po file" in proc.stderr
+    assert "folder.po: is a folder without .po files" in proc.stderr
 
 
 def test_unterminated_string_is_the_same_error_as_run_and_status(tmp_path, pipeline):
