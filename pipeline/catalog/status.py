@@ -11,6 +11,7 @@ import polib
 from pipeline.catalog.entry import State, noted_findings, state
 from pipeline.catalog.pofile import read_locale
 from pipeline.catalog.review_order import entry_confidence
+from pipeline.errors import PipelineError
 from pipeline.layout import Paths
 
 
@@ -134,11 +135,8 @@ def project_catalogs(paths: Paths, locales: list[str] | None = None) -> Iterator
             )
     for domain, have in found.items():
         for locale in have:
-            path = paths.for_domain(domain).po(locale)
-            po = read_po(path)
-            if po is None:  # gone since it was found
-                raise PipelineError(f"no catalogue for {locale}", path=path)
-            yield domain, locale, path, po
+            one = paths.for_domain(domain)
+            yield domain, locale, one.po(locale), read_locale(one, locale)
 
 
 def by_locale(found: dict[str, dict[str, LocaleStatus]]) -> dict[str, dict[str, LocaleStatus]]:
