@@ -3,7 +3,8 @@
 
 The runner's chain (segment → plan → translate → localise → merge, and the template) runs for
 each catalogue over that catalogue's sources alone, with a sub-ledger of its own (see
-`ledger.Ledger.for_domain`), so an unchanged catalogue costs a few stamp reads and nothing else.
+`ledger.Ledger.for_domain`); an unchanged catalogue is skipped from one index of the whole set
+(see `catalog_index`), and the new sentences of every stale catalogue are translated together.
 The translation memory stays one per project. Names that collide or cannot name a catalogue are
 refused before any work (see `layout.assign_domains`). A catalogue whose sources are gone is
 retired: its entries become obsolete (reviewed text kept for reviewers and for other catalogues)

@@ -95,6 +95,11 @@ def test_the_layout_is_read_from_models_yaml(project, pipeline):
     models.write_text("catalogs: per-document\n" + models.read_text(encoding="utf-8"), encoding="utf-8")
     pipeline(*RUN, cwd=project)
     assert set(files(project)) == DOCUMENT_FILES
+    pipeline("segment", "articles", cwd=project)  # takes no --models: reads the one in the folder
+    index = json.loads((project / ".pipeline" / "catalog-set.json").read_text(encoding="utf-8"))
+    assert index["layout"] == "per-document" and sorted(index["domains"]) == sorted(
+        ["index", "politics/budget", "politics/vote", "sport/cricket"]
+    )
 
 
 def test_a_bad_layout_in_models_yaml_names_its_line(project, pipeline):
