@@ -4,7 +4,6 @@ functions, and prints what they return; no locks, no stage logic."""
 from __future__ import annotations
 
 import argparse
-import errno
 import json
 import signal
 import sqlite3
@@ -17,8 +16,8 @@ from pathlib import Path
 from pipeline.arguments import build_parser, check_arguments, parse_args
 from pipeline.catalog.header import ProjectId
 from pipeline.config import load_config
-from pipeline.errors import PipelineError
-from pipeline.fsutil import require_folder, write_atomic
+from pipeline.errors import PipelineError, machine_fault, os_error_text
+from pipeline.fsutil import require_folder
 from pipeline.jobs import CatalogOptions, Runner, RunReport
 from pipeline.layout import DEFAULT_MODELS, SINGLE, Paths, normalise_locales, written_otherwise
 from pipeline.memory import error_text as memory_error_text
@@ -41,9 +40,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except OSError as exc:
-        if exc.errno not in _USER_FIXABLE:
+        if not machine_fault(exc):
             raise
-        print(f"pipeline: error: {_os_error_text(exc)}", file=sys.stderr)
+        print(f"pipeline: error: {os_error_text(exc)}", file=sys.stderr)
         return 2
     except sqlite3.OperationalError as exc:
         print(f"pipeline: error: {memory_error_text(exc, getattr(args, 'workdir', None))}", file=sys.stderr)
@@ -73,29 +72,6 @@ def _terminate_as_interrupt():
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-# Errors of the machine, not of the program: a full disk, a file in the way, a folder one cannot write.
-_USER_FIXABLE = {
-    errno.ENOSPC,
-    errno.EDQUOT,
-    errno.EROFS,
-    errno.EACCES,
-    errno.EPERM,
-    errno.EISDIR,
-    errno.ENOTDIR,
-    errno.EEXIST,
-    errno.ENAMETOOLONG,
-    errno.ELOOP,
-    errno.ENXIO,
-    errno.ETXTBSY,
-}
-
-
-def _os_error_text(exc: OSError) -> str:
-    where = f"{exc.filename}: " if exc.filename is not None else ""
-    also = f" (and {exc.filename2})" if exc.filename2 is not None else ""
-    return f"{where}{exc.strerror or exc}{also}"
 
 
 def _paths(args: argparse.Namespace) -> Paths:
@@ -189,7 +165,7 @@ def _print_report(args: argparse.Namespace, report: RunReport, written: list[Pat
         print(f"pipeline: warning: {warning}", file=sys.stderr)
     if report.skipped:
         print("unchanged, skipped: " + ", ".join(report.skipped), file=sys.stderr)
-    print(report.summary() if args.command in ("run", "segment") else _stage_summary(report))
+    print(report.summary() if args.command in ("run", "segment") else report.stage_summary())
     left = sum(s.untranslated for s in report.locales.values())
     if left:
         print(
@@ -331,18 +307,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     configs = [load_config(path) for path in args.models or [Path(DEFAULT_MODELS)]]
     for config in configs:
         check_route(config.route_for(locale))  # fail on an unrouted pair or script before any work
-    src, ref = evaluate.read_lines(args.src), evaluate.read_lines(args.ref)
-    evaluate.check_parallel(src, ref, args.src, args.ref)
-    if args.limit is not None:
-        src, ref = src[: args.limit], ref[: args.limit]
-    evaluate.check_not_empty(src, args.src)
-
-    def write_output(config, lines):
-        write_atomic(args.output, "".join(line + "\n" for line in lines))
-
-    scores = evaluate.evaluate(
-        configs, src, ref, locale, load_translator, write_output if args.output is not None else None
-    )
+    src, ref = evaluate.read_test_set(args.src, args.ref, args.limit)
+    scores = evaluate.evaluate(configs, src, ref, locale, load_translator, args.output)
     if args.json:
         print(json.dumps([s.as_dict() for s in scores], ensure_ascii=False, indent=1))
     else:
@@ -381,16 +347,6 @@ def _executor(args: argparse.Namespace):
         workers=args.ray_workers,
         cpus_per_worker=args.ray_cpus_per_worker,
         gpus_per_worker=args.ray_gpus_per_worker,
-    )
-
-
-def _stage_summary(report: RunReport) -> str:
-    if not report.locales:
-        return "done"
-    return "; ".join(
-        f"{s.locale}: {s.by_model} translated by model, {s.from_memory} from memory, {s.findings} QA findings"
-        + (f", {s.untranslated} left untranslated" if s.untranslated else "")
-        for s in report.locales.values()
     )
 
 

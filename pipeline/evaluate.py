@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pipeline.config import Config
 from pipeline.errors import PipelineError
+from pipeline.fsutil import write_atomic
 from pipeline.ingest.text import read_text_document
 from pipeline.layout import target_language
 from pipeline.qa.checks import compare_numbers
@@ -86,6 +87,16 @@ def check_not_empty(src: list[str], src_path: Path) -> None:
         raise PipelineError("no lines to evaluate (the file is empty, or holds blank lines only)", path=src_path)
 
 
+def read_test_set(src_path: Path, ref_path: Path, limit: int | None = None) -> tuple[list[str], list[str]]:
+    """The source and reference lines, line-aligned, the first `limit` of them, at least one."""
+    src, ref = read_lines(src_path), read_lines(ref_path)
+    check_parallel(src, ref, src_path, ref_path)
+    if limit is not None:
+        src, ref = src[:limit], ref[:limit]
+    check_not_empty(src, src_path)
+    return src, ref
+
+
 def line_sentences(line: str) -> list[str]:
     """The catalogue msgids `run` makes of one line of plain text (the same reader and splitter)."""
     if not line.strip():
@@ -134,11 +145,11 @@ def evaluate(
     ref: list[str],
     locale: str,
     load: Callable,
-    outputs_seen: Callable[[Config, list[str]], None] | None = None,
+    output: Path | None = None,
 ) -> list[Score]:
     """One Score per models file, each for the model it routes gu → `locale`; `load(spec)` gives
-    the translator. Models are loaded one at a time and dropped after use. `outputs_seen(config,
-    lines)` receives each set-up's translations (for `--output`)."""
+    the translator. Models are loaded one at a time and dropped after use. `output`: a file for
+    the translations, one line per source line (with one models file: `--output`)."""
     from pipeline.mt import resolve_backend
 
     scores = []
@@ -152,8 +163,8 @@ def evaluate(
         translator = load(spec if len(route.legs) == 1 else route)
         start = time.perf_counter()
         outputs = translate_lines(translator, src, locale, config.locale_options(locale).number_style, config.glossary)
-        if outputs_seen is not None:
-            outputs_seen(config, outputs)
+        if output is not None:
+            write_atomic(output, "".join(line + "\n" for line in outputs))
         scores.append(score(label, src, outputs, ref, locale, time.perf_counter() - start))
         del translator
     return scores

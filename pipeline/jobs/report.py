@@ -113,5 +113,15 @@ class RunReport:
         if skipped is not None:
             self.skipped.append(skipped)
 
+    def stage_summary(self) -> str:
+        """One line for a stage run alone (`translate`, `localize`, `catalog`): each locale's counts."""
+        if not self.locales:
+            return "done"
+        return "; ".join(
+            f"{s.locale}: {s.by_model} translated by model, {s.from_memory} from memory, {s.findings} QA findings"
+            + (f", {s.untranslated} left untranslated" if s.untranslated else "")
+            for s in self.locales.values()
+        )
+
     def stats(self, locale: str) -> LocaleStats:
         return self.locales.setdefault(locale, LocaleStats(locale))
