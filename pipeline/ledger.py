@@ -11,6 +11,8 @@ it; nothing else spells an entry's name.
     catalog-L.json         CatalogStamp                          the same, for L's .po and .mo
     checked-L.json         CheckedPairs                          QA findings per (source, text) pair
     owned-L.json           an ownership record of versions before digests, read here alone
+    reviewed-L.json        {catalogue: ReadCatalog}              approved entries of each of L's catalogues,
+                                                                 with the digest of the file read
 
 An entry is used only when its key equals the key computed from the current inputs, so a deleted,
 stale or damaged entry costs the time to rebuild it and nothing else. Reading a work directory an
@@ -32,6 +34,7 @@ import polib
 from pipeline import cache as caching
 from pipeline.catalog.entry import is_fuzzy, is_translated, model_of, texts, with_note, written_digest
 from pipeline.catalog.review_order import ReviewItem, review_items
+from pipeline.catalog.reviewed import ReadCatalog
 from pipeline.catalog.status import LocaleStatus, catalog_status, read_catalogs
 from pipeline.fsutil import write_atomic
 from pipeline.layout import Paths
@@ -72,6 +75,13 @@ def catalog(locale: str) -> Entry:
 
 def checked(locale: str) -> Entry:
     return Entry(f"checked-{locale}")
+
+
+def reviewed(locale: str) -> Entry:
+    return Entry(f"reviewed-{locale}")
+
+
+REVIEWED_FORM = "1"  # the form of `reviewed-L.json`; its catalogues are checked one by one by digest
 
 
 def _legacy_owned(locale: str) -> Entry:
@@ -228,6 +238,22 @@ class Ledger:
 
     def put_checked(self, locale: str, rules: str, pairs: CheckedPairs) -> None:
         self.put(checked(locale), rules, pairs.to_dict())
+
+    def reviewed(self, locale: str) -> dict[str, ReadCatalog]:
+        """Each of `locale`'s catalogues' approved entries as last read (see `catalog.reviewed`)."""
+        data = self.get(reviewed(locale), REVIEWED_FORM)
+        catalogs = data.get("catalogs") if data is not None else None
+        if not isinstance(catalogs, dict):
+            return {}
+        return {
+            name: ReadCatalog(held.get("file"), held["texts"])
+            for name, held in catalogs.items()
+            if isinstance(held, dict) and isinstance(held.get("texts"), dict)
+        }
+
+    def put_reviewed(self, locale: str, catalogs: dict[str, ReadCatalog]) -> None:
+        data = {name: {"file": held.file, "texts": held.texts} for name, held in catalogs.items()}
+        self.put(reviewed(locale), REVIEWED_FORM, {"catalogs": data})
 
     # --- old work directories ----------------------------------------------------------------
 

@@ -1,0 +1,117 @@
+"""A locale's reviewed memory: what reviewers approved in every catalogue of the locale, so a
+sentence approved in one catalogue is what every other catalogue gets for the same sentence
+(marked with where it came from, as Weblate marks translation-memory suggestions), and a close
+sentence gets it as a fuzzy suggestion.
+
+Which text wins when catalogues disagree is decided by the catalogues alone, so a fresh clone
+gives the same bytes: the catalogue's own approved entries (live or obsolete) first, then the
+other catalogues in sorted name order, each in its file order.
+
+Reading every catalogue on every run would cost what per-document catalogues save; the runner
+keeps each catalogue's approved entries with the digest of the file they were read from
+(`ReadCatalog`), and `refreshed` reads again only the catalogues whose bytes changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from pipeline import cache as caching
+from pipeline.catalog.similarity import Matcher
+
+
+@dataclass(frozen=True)
+class ReadCatalog:
+    """One catalogue's approved entries (source → text, see `entry.reviewed_texts`) and the digest
+    of the file they were read from."""
+
+    file: str | None
+    texts: dict[str, str]
+
+
+def refreshed(
+    held: Mapping[str, ReadCatalog], digests: Mapping[str, str], read: Callable[[str], dict[str, str]]
+) -> tuple[dict[str, ReadCatalog], list[str]]:
+    """Every catalogue in `digests` (name → digest of its file now) as `ReadCatalog`s, taken from
+    `held` when the digest is the same, else `read` (name → approved entries); and the names read.
+    A catalogue no longer on disk drops out."""
+    out: dict[str, ReadCatalog] = {}
+    read_now = []
+    for name in sorted(digests):
+        last = held.get(name)
+        if last is not None and last.file == digests[name]:
+            out[name] = last
+        else:
+            out[name] = ReadCatalog(digests[name], read(name))
+            read_now.append(name)
+    return out, read_now
+
+
+class LocaleMemory:
+    """Approved entries of all of a locale's catalogues (name → source → text)."""
+
+    def __init__(self, catalogues: Mapping[str, Mapping[str, str]]):
+        self.holders: dict[str, list[tuple[str, str]]] = {}  # source → [(catalogue, text)], by name
+        for name in sorted(catalogues):
+            for source, text in catalogues[name].items():
+                self.holders.setdefault(source, []).append((name, text))
+        self._matcher: Matcher | None = None
+
+    def elsewhere(self, source: str, own: str | None) -> tuple[str, str] | None:
+        """(text, catalogue) from the first catalogue other than `own`, by name, that approved `source`."""
+        for name, text in self.holders.get(source, ()):
+            if name != own:
+                return text, name
+        return None
+
+    def matcher(self) -> Matcher:
+        """One index over every approved source of the locale, built when first asked for and
+        shared by every catalogue merged in the run."""
+        if self._matcher is None:
+            self._matcher = Matcher(self.holders)
+        return self._matcher
+
+    def key_for(self, own: str, sources: Iterable[str]) -> str:
+        """Digest of what other catalogues approved for `sources` (the messages `own` holds as the
+        pipeline's or lacks): part of `own`'s stamp, so a review elsewhere that changes what it
+        would get merges it again, and nothing else does."""
+        found = []
+        for source in sources:
+            other = self.elsewhere(source, own)
+            if other is not None:
+                found.append((source, *other))
+        return caching.key(sorted(found))
+
+    def for_catalog(self, name: str, own: dict[str, str]) -> CatalogMemory:
+        return CatalogMemory(own, self, name)
+
+
+class CatalogMemory:
+    """The reviewed memory as one catalogue's merge sees it: its own approved entries (`own`, as
+    read now) first, then the locale's other catalogues (`locale`; None: the catalogue's own alone)."""
+
+    def __init__(self, own: dict[str, str], locale: LocaleMemory | None = None, name: str | None = None):
+        self.own, self.locale, self.name = own, locale, name
+        self._matcher = locale.matcher() if locale is not None else None
+
+    def get(self, source: str) -> tuple[str, str | None] | None:
+        """(text, catalogue it came from; None for the catalogue's own), or None."""
+        text = self.own.get(source)
+        if text is not None:
+            return text, None
+        return self.locale.elsewhere(source, self.name) if self.locale is not None else None
+
+    def similar(self, new: Iterable[str], allowed: Callable[[str], bool]) -> dict[str, tuple[str, float]]:
+        """`similarity.best_matches` of `new` against the approved sources `allowed` lets through."""
+        if self._matcher is None:
+            self._matcher = Matcher(self.own)
+        matcher = self._matcher
+        return matcher.best(new, lambda source: allowed(source) and self.get(source) is not None)
+
+
+def own_memory(reviewed: Mapping[str, str] | CatalogMemory | None) -> CatalogMemory:
+    """A catalogue's memory from what a caller gives: a plain mapping is the catalogue's own."""
+    if isinstance(reviewed, CatalogMemory):
+        return reviewed
+    return CatalogMemory(dict(reviewed or {}))
