@@ -246,13 +246,16 @@ class Ledger:
         if not isinstance(catalogs, dict):
             return {}
         return {
-            name: ReadCatalog(held.get("file"), held["texts"])
+            name: ReadCatalog(held.get("file"), held["texts"], {s: tuple(d) for s, d in held.get("drafts", {}).items()})
             for name, held in catalogs.items()
             if isinstance(held, dict) and isinstance(held.get("texts"), dict)
         }
 
     def put_reviewed(self, locale: str, catalogs: dict[str, ReadCatalog]) -> None:
-        data = {name: {"file": held.file, "texts": held.texts} for name, held in catalogs.items()}
+        data = {
+            name: {"file": held.file, "texts": held.texts, "drafts": {s: list(d) for s, d in held.drafts.items()}}
+            for name, held in catalogs.items()
+        }
         self.put(reviewed(locale), REVIEWED_FORM, {"catalogs": data})
 
     # --- old work directories ----------------------------------------------------------------

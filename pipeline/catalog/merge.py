@@ -20,7 +20,8 @@ Reviewed translations also come from the reviewed memory (`reviewed`: Gujarati s
 text, the approved entries of the catalogue, live and obsolete, and with a `reviewed.CatalogMemory`
 those of the locale's other catalogues): an identical source reuses it as reviewed (not fuzzy,
 marked `reused`, naming the catalogue it came from), a close one gets it as a fuzzy suggestion
-with `#| msgid` = the memory's source. The memory fills a new entry or one holding the pipeline's
+with `#| msgid` = the memory's source; a new entry whose source a person left fuzzy in another
+catalogue gets that text, still fuzzy (their draft is not left behind). The memory fills a new entry or one holding the pipeline's
 machine text; never a person's, nor a live entry left empty (a reviewer may have emptied it on
 purpose: that one is translated again, not refilled).
 
@@ -63,6 +64,11 @@ FROM_MEMORY = "from the translation memory: reviewed translation of a similar so
 def reused_from(origin: str | None) -> str:
     """The mark on an entry the memory filled: from the catalogue itself, or from `origin`."""
     return REUSED if origin is None else f"reused: reviewed translation from {origin}"
+
+
+def drafted_in(origin: str) -> str:
+    """The mark on a person's fuzzy text carried over from another catalogue for the same source."""
+    return f"from the translation memory: a person's fuzzy translation in {origin}, still fuzzy"
 
 
 def suggested_from(origin: str | None) -> str:
@@ -114,7 +120,9 @@ def merge_catalog(
     found = {m.msgid: memory.get(m.msgid) for m in messages if m.msgid not in blocked}
     filled = {source: hit for source, hit in found.items() if hit is not None}
     wanted = {_key(m) for m in messages}
-    fresh = [m for m in messages if _key(m) not in old and m.msgid not in filled]
+    new = [m for m in messages if _key(m) not in old and m.msgid not in filled]
+    drafts = {m.msgid: hit for m in new if (hit := memory.draft(m.msgid)) is not None}
+    fresh = [m for m in new if m.msgid not in drafts]
     spare = {
         e.msgid: e
         for k, e in old.items()  # a context entry is another use of its words, on purpose
@@ -143,6 +151,10 @@ def merge_catalog(
             if prev is not None:  # the pipeline's machine text: a translator's note survives
                 entry.tcomment = without_note(prev.tcomment)
                 used.add(_key(prev))
+        elif msg.msgid in drafts:
+            (text, previous), origin = drafts[msg.msgid]
+            entry = polib.POEntry(msgid=msg.msgid, msgstr=text, flags=["fuzzy"], comment=drafted_in(origin))
+            entry.previous_msgid = previous
         elif msg.msgid in from_catalog:
             source = from_catalog[msg.msgid][0]
             similar = spare[source]

@@ -15,27 +15,30 @@ keeps each catalogue's approved entries with the digest of the file they were re
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipeline import cache as caching
 from pipeline.catalog.similarity import Matcher
 
+Draft = tuple[str, str | None]  # a person's fuzzy text and its previous source (see `entry.edited_texts`)
+
 
 @dataclass(frozen=True)
 class ReadCatalog:
-    """One catalogue's approved entries (source → text, see `entry.reviewed_texts`) and the digest
-    of the file they were read from."""
+    """One catalogue's approved entries (source → text, see `entry.reviewed_texts`), its persons'
+    fuzzy drafts, and the digest of the file they were read from."""
 
     file: str | None
     texts: dict[str, str]
+    drafts: dict[str, Draft] = field(default_factory=dict)
 
 
 def refreshed(
-    held: Mapping[str, ReadCatalog], digests: Mapping[str, str], read: Callable[[str], dict[str, str]]
+    held: Mapping[str, ReadCatalog], digests: Mapping[str, str], read: Callable[[str, str], ReadCatalog]
 ) -> tuple[dict[str, ReadCatalog], list[str]]:
     """Every catalogue in `digests` (name → digest of its file now) as `ReadCatalog`s, taken from
-    `held` when the digest is the same, else `read` (name → approved entries); and the names read.
-    A catalogue no longer on disk drops out."""
+    `held` when the digest is the same, else `read` (name, digest); and the names read. A
+    catalogue no longer on disk drops out."""
     out: dict[str, ReadCatalog] = {}
     read_now = []
     for name in sorted(digests):
@@ -43,7 +46,7 @@ def refreshed(
         if last is not None and last.file == digests[name]:
             out[name] = last
         else:
-            out[name] = ReadCatalog(digests[name], read(name))
+            out[name] = read(name, digests[name])
             read_now.append(name)
     return out, read_now
 
@@ -51,12 +54,30 @@ def refreshed(
 class LocaleMemory:
     """Approved entries of all of a locale's catalogues (name → source → text)."""
 
-    def __init__(self, catalogues: Mapping[str, Mapping[str, str]]):
+    def __init__(
+        self, catalogues: Mapping[str, Mapping[str, str]], drafts: Mapping[str, Mapping[str, Draft]] | None = None
+    ):
         self.holders: dict[str, list[tuple[str, str]]] = {}  # source → [(catalogue, text)], by name
         for name in sorted(catalogues):
             for source, text in catalogues[name].items():
                 self.holders.setdefault(source, []).append((name, text))
+        self.drafts: dict[str, list[tuple[str, Draft]]] = {}
+        for name in sorted(drafts or {}):
+            for source, draft in drafts[name].items():
+                self.drafts.setdefault(source, []).append((name, tuple(draft)))
         self._matcher: Matcher | None = None
+
+    @classmethod
+    def of(cls, read: Mapping[str, ReadCatalog]) -> LocaleMemory:
+        return cls({n: c.texts for n, c in read.items()}, {n: c.drafts for n, c in read.items()})
+
+    def draft_elsewhere(self, source: str, own: str | None) -> tuple[Draft, str] | None:
+        """(draft, catalogue) from the first catalogue other than `own`, by name, where a person
+        left a fuzzy text for `source`."""
+        for name, draft in self.drafts.get(source, ()):
+            if name != own:
+                return draft, name
+        return None
 
     def elsewhere(self, source: str, own: str | None) -> tuple[str, str] | None:
         """(text, catalogue) from the first catalogue other than `own`, by name, that approved `source`."""
@@ -80,7 +101,11 @@ class LocaleMemory:
         for source in sources:
             other = self.elsewhere(source, own)
             if other is not None:
-                found.append((source, *other))
+                found.append(("reviewed", source, *other))
+            draft = self.draft_elsewhere(source, own)
+            if draft is not None:
+                (text, previous), name = draft
+                found.append(("draft", source, text, previous or "", name))
         return caching.key(sorted(found))
 
     def for_catalog(self, name: str, own: dict[str, str]) -> CatalogMemory:
@@ -101,6 +126,10 @@ class CatalogMemory:
         if text is not None:
             return text, None
         return self.locale.elsewhere(source, self.name) if self.locale is not None else None
+
+    def draft(self, source: str) -> tuple[Draft, str] | None:
+        """A person's fuzzy text for `source` in another catalogue, and that catalogue's name."""
+        return self.locale.draft_elsewhere(source, self.name) if self.locale is not None else None
 
     def similar(self, new: Iterable[str], allowed: Callable[[str], bool]) -> dict[str, tuple[str, float]]:
         """`similarity.best_matches` of `new` against the approved sources `allowed` lets through."""

@@ -77,13 +77,25 @@ def test_a_new_close_source_gets_the_text_reviewed_elsewhere_as_a_fuzzy_suggesti
     assert again[close].msgstr.startswith("MT of")  # without the memory: the machine's text
 
 
+def test_a_persons_fuzzy_draft_elsewhere_comes_to_a_new_entry_still_fuzzy():
+    memory = LocaleMemory({}, {"a.po": {A: ("A, my draft.", None), B: ("B, suggested.", edit(B))}})
+    po = by_id(merge.merge_catalog(None, messages(A, B, C), mt(A, B, C), reviewed=memory.for_catalog("b.po", {})))
+    assert (po[A].msgstr, po[A].fuzzy, po[A].previous_msgid) == ("A, my draft.", True, None)
+    assert (po[B].msgstr, po[B].fuzzy, po[B].previous_msgid) == ("B, suggested.", True, edit(B))
+    assert po[A].comment == "from the translation memory: a person's fuzzy translation in a.po, still fuzzy"
+    assert po[C].msgstr == "MT of 32"
+    first = merge.merge_catalog(None, messages(A), mt(A))  # the pipeline's entry already there: its own
+    po = by_id(merge.merge_catalog(first, messages(A), mt(A), reviewed=memory.for_catalog("b.po", {})))
+    assert po[A].msgstr == "MT of 30"
+
+
 def test_refreshed_reads_only_catalogues_whose_file_changed_and_drops_those_gone():
     held = {"a.po": ReadCatalog("d1", {A: "a"}), "b.po": ReadCatalog("d2", {B: "b"}), "gone.po": ReadCatalog("d3", {})}
     read = []
 
-    def reader(name):
+    def reader(name, digest):
         read.append(name)
-        return {C: name}
+        return ReadCatalog(digest, {C: name})
 
     out, read_now = refreshed(held, {"a.po": "d1", "b.po": "d2-new", "c.po": "d4"}, reader)
     assert read == read_now == ["b.po", "c.po"]
