@@ -245,11 +245,8 @@ class Ledger:
         catalogs = data.get("catalogs") if data is not None else None
         if not isinstance(catalogs, dict):
             return {}
-        return {
-            name: ReadCatalog(held.get("file"), held["texts"], {s: tuple(d) for s, d in held.get("drafts", {}).items()})
-            for name, held in catalogs.items()
-            if isinstance(held, dict) and isinstance(held.get("texts"), dict)
-        }
+        read = {name: _read_catalog(held) for name, held in catalogs.items()}
+        return {name: held for name, held in read.items() if held is not None}
 
     def put_reviewed(self, locale: str, catalogs: dict[str, ReadCatalog]) -> None:
         data = {
@@ -311,6 +308,18 @@ def project_review_items(paths: Paths, locales: list[str] | None = None) -> list
         for locale, (path, po) in read_catalogs(paths, locales).items()
         for item in review_items(path, locale, ledger.migrated(locale, po))
     ]
+
+
+def _read_catalog(held: object) -> ReadCatalog | None:
+    """A `reviewed-L.json` catalogue as stored; None when damaged (it is read again)."""
+    if not isinstance(held, dict) or not isinstance(held.get("file"), str) or not isinstance(held.get("texts"), dict):
+        return None
+    drafts = held.get("drafts", {})
+    if not all(isinstance(text, str) for text in held["texts"].values()):
+        return None
+    if not isinstance(drafts, dict) or not all(isinstance(d, list) and len(d) == 2 for d in drafts.values()):
+        return None
+    return ReadCatalog(held["file"], held["texts"], {source: tuple(d) for source, d in drafts.items()})
 
 
 def _read_legacy_owned(path: Path) -> dict[str, str] | None:

@@ -1,0 +1,68 @@
+"""The run's reviewed memory: read from every catalogue of a locale, parsed again only when a
+catalogue's bytes changed, and the same whatever the work directory holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+
+from pipeline import ledger as entries
+from pipeline.catalog import pofile
+from pipeline.jobs import reviewed_stage
+from pipeline.layout import Paths
+from pipeline.ledger import Ledger
+
+GU = (Path(__file__).parent.parent / "data" / "flores-sample" / "guj_Gujr.txt").read_text(encoding="utf-8").splitlines()
+A, B = GU[60], GU[61]
+
+
+def write(paths: Paths, domain: str, entries: list[polib.POEntry]) -> Path:
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "en"}
+    for e in entries:
+        po.append(e)
+    path = paths.for_domain(domain).po("en")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    po.save(str(path))
+    return path
+
+
+def test_catalogues_are_parsed_again_only_when_their_bytes_changed(tmp_path, monkeypatch):
+    paths = Paths(tmp_path / ".pipeline", tmp_path / "locales", "messages")
+    paths.workdir.mkdir()
+    write(paths, "a", [polib.POEntry(msgid=A, msgstr="A, approved.")])
+    b = write(paths, "politics/b", [polib.POEntry(msgid=B, msgstr="B, draft.", flags=["fuzzy"])])
+    parsed = []
+    real = pofile.read_catalog
+    monkeypatch.setattr(pofile, "read_catalog", lambda path, data=None: parsed.append(path.name) or real(path, data))
+
+    memory = reviewed_stage.locale_memory(paths, Ledger(paths.workdir), "en")
+    assert memory.elsewhere(A, "politics/b.po") == ("A, approved.", "a.po")
+    assert memory.draft_elsewhere(B, "a.po") == (("B, draft.", None), "politics/b.po")
+    assert sorted(parsed) == ["a.po", "b.po"]
+
+    parsed.clear()
+    again = reviewed_stage.locale_memory(paths, Ledger(paths.workdir), "en")
+    assert parsed == [] and again.holders == memory.holders and again.drafts == memory.drafts
+
+    write(paths, "politics/b", [polib.POEntry(msgid=B, msgstr="B, approved.")])
+    now = reviewed_stage.locale_memory(paths, Ledger(paths.workdir), "en")
+    assert parsed == ["b.po"]
+    assert now.elsewhere(B, "a.po") == ("B, approved.", "politics/b.po")
+
+    b.unlink()
+    parsed.clear()
+    gone = reviewed_stage.locale_memory(paths, Ledger(paths.workdir), "en")
+    assert parsed == [] and gone.elsewhere(B, "a.po") is None
+
+
+def test_a_damaged_work_directory_entry_is_read_again_from_the_catalogues(tmp_path):
+    paths = Paths(tmp_path / ".pipeline", tmp_path / "locales", "messages")
+    paths.workdir.mkdir()
+    write(paths, "a", [polib.POEntry(msgid=A, msgstr="A, approved.")])
+    reviewed_stage.locale_memory(paths, Ledger(paths.workdir), "en")
+    for damaged in ('{"key": "1", "catalogs": {"a.po": {"file": 3, "texts": {}, "drafts": 7}}}', "[1]", "{"):
+        Ledger(paths.workdir).file(entries.reviewed("en")).write_text(damaged, encoding="utf-8")
+        memory = reviewed_stage.locale_memory(paths, Ledger(paths.workdir), "en")
+        assert memory.elsewhere(A, "b.po") == ("A, approved.", "a.po")
