@@ -250,7 +250,12 @@ class Ledger:
 
     def put_reviewed(self, locale: str, catalogs: dict[str, ReadCatalog]) -> None:
         data = {
-            name: {"file": held.file, "texts": held.texts, "drafts": {s: list(d) for s, d in held.drafts.items()}}
+            name: {
+                "file": held.file,
+                "texts": held.texts,
+                "drafts": {s: list(d) for s, d in held.drafts.items()},
+                "copies": sorted(held.copies),
+            }
             for name, held in catalogs.items()
         }
         self.put(reviewed(locale), REVIEWED_FORM, {"catalogs": data})
@@ -319,7 +324,12 @@ def _read_catalog(held: object) -> ReadCatalog | None:
         return None
     if not isinstance(drafts, dict) or not all(isinstance(d, list) and len(d) == 2 for d in drafts.values()):
         return None
-    return ReadCatalog(held["file"], held["texts"], {source: tuple(d) for source, d in drafts.items()})
+    copies = held.get("copies", [])
+    if not isinstance(copies, list):
+        return None
+    return ReadCatalog(
+        held["file"], held["texts"], {source: tuple(d) for source, d in drafts.items()}, frozenset(copies)
+    )
 
 
 def _read_legacy_owned(path: Path) -> dict[str, str] | None:

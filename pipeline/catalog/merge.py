@@ -66,6 +66,14 @@ def reused_from(origin: str | None) -> str:
     return REUSED if origin is None else f"reused: reviewed translation from {origin}"
 
 
+def reused_sources(po: polib.POFile | None) -> set[str]:
+    """Sources of the approved entries the memory filled (marked `reused:`): copies of a review
+    made elsewhere, which the memory ranks after the reviews themselves (see `reviewed.LocaleMemory`)."""
+    if po is None:
+        return set()
+    return {e.msgid for e in po if e.comment.startswith("reused:") and e.msgctxt is None}
+
+
 def drafted_in(origin: str) -> str:
     """The mark on a person's fuzzy text carried over from another catalogue for the same source."""
     return f"from the translation memory: a person's fuzzy translation in {origin}, still fuzzy"

@@ -5,7 +5,7 @@ sentence gets it as a fuzzy suggestion.
 
 Which text wins when catalogues disagree is decided by the catalogues alone, so a fresh clone
 gives the same bytes: the catalogue's own approved entries (live or obsolete) first, then the
-other catalogues in sorted name order, each in its file order.
+other catalogues in sorted name order, each in its file order, a review before a copy of one.
 
 Reading every catalogue on every run would cost what per-document catalogues save; the runner
 keeps each catalogue's approved entries with the digest of the file they were read from
@@ -14,7 +14,7 @@ keeps each catalogue's approved entries with the digest of the file they were re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from pipeline import cache as caching
@@ -31,6 +31,7 @@ class ReadCatalog:
     file: str | None
     texts: dict[str, str]
     drafts: dict[str, Draft] = field(default_factory=dict)
+    copies: frozenset[str] = frozenset()  # sources whose text the memory filled (see `merge.reused_sources`)
 
 
 def refreshed(
@@ -55,12 +56,24 @@ class LocaleMemory:
     """Approved entries of all of a locale's catalogues (name → source → text)."""
 
     def __init__(
-        self, catalogues: Mapping[str, Mapping[str, str]], drafts: Mapping[str, Mapping[str, Draft]] | None = None
+        self,
+        catalogues: Mapping[str, Mapping[str, str]],
+        drafts: Mapping[str, Mapping[str, Draft]] | None = None,
+        copies: Mapping[str, Collection[str]] | None = None,
     ):
-        self.holders: dict[str, list[tuple[str, str]]] = {}  # source → [(catalogue, text)], by name
+        """`copies`: per catalogue, the sources whose approved text is a copy the memory filled;
+        a review itself comes before every copy of one, so where a copy came from stays the answer
+        after other catalogues took copies too."""
+        copies = copies or {}
+        self.holders: dict[str, list[tuple[str, str]]] = {}  # source → [(catalogue, text)], reviews first
+        ranked: dict[str, list[tuple[bool, str, str]]] = {}
         for name in sorted(catalogues):
+            copied = copies.get(name, ())
             for source, text in catalogues[name].items():
-                self.holders.setdefault(source, []).append((name, text))
+                ranked.setdefault(source, []).append((source in copied, name, text))
+        for source, found in ranked.items():
+            self.holders[source] = [(name, text) for _, name, text in sorted(found, key=lambda f: f[:2])]
+        self._persons = {name: set(catalogues[name]) | set((drafts or {}).get(name, ())) for name in catalogues}
         self.drafts: dict[str, list[tuple[str, Draft]]] = {}
         for name in sorted(drafts or {}):
             for source, draft in drafts[name].items():
@@ -69,7 +82,11 @@ class LocaleMemory:
 
     @classmethod
     def of(cls, read: Mapping[str, ReadCatalog]) -> LocaleMemory:
-        return cls({n: c.texts for n, c in read.items()}, {n: c.drafts for n, c in read.items()})
+        return cls(
+            {n: c.texts for n, c in read.items()},
+            {n: c.drafts for n, c in read.items()},
+            {n: c.copies for n, c in read.items()},
+        )
 
     def draft_elsewhere(self, source: str, own: str | None) -> tuple[Draft, str] | None:
         """(draft, catalogue) from the first catalogue other than `own`, by name, where a person
@@ -93,20 +110,25 @@ class LocaleMemory:
             self._matcher = Matcher(self.holders)
         return self._matcher
 
-    def key_for(self, own: str, sources: Iterable[str]) -> str:
-        """Digest of what other catalogues approved for `sources` (the messages `own` holds as the
-        pipeline's or lacks): part of `own`'s stamp, so a review elsewhere that changes what it
-        would get merges it again, and nothing else does."""
+    def key_for(self, own: str, sources: Iterable[str], persons: Collection[str] | None = None) -> str:
+        """Digest of what other catalogues approved for the `sources` that `own` does not hold as
+        a person's text (`persons`: those it does; None: as the memory read `own`): part of `own`'s
+        stamp, so a review elsewhere that changes what a machine entry of `own` would get merges
+        it again, and nothing else does. (A source new to `own` changes `own`'s sources, so it is
+        merged anyway.)"""
+        if persons is None:
+            persons = self.persons_in(own)
         found = []
         for source in sources:
-            other = self.elsewhere(source, own)
-            if other is not None:
-                found.append(("reviewed", source, *other))
-            draft = self.draft_elsewhere(source, own)
-            if draft is not None:
-                (text, previous), name = draft
-                found.append(("draft", source, text, previous or "", name))
+            if source not in persons:
+                other = self.elsewhere(source, own)
+                if other is not None:
+                    found.append((source, *other))
         return caching.key(sorted(found))
+
+    def persons_in(self, name: str) -> Collection[str]:
+        """The sources catalogue `name` held as a person's text (approved or a fuzzy draft) when read."""
+        return self._persons.get(name, ())
 
     def for_catalog(self, name: str, own: dict[str, str]) -> CatalogMemory:
         return CatalogMemory(own, self, name)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pipeline import cache as caching
 from pipeline.catalog import pofile
 from pipeline.catalog.entry import edited_texts, reviewed_texts
+from pipeline.catalog.merge import reused_sources
 from pipeline.catalog.reviewed import LocaleMemory, ReadCatalog, refreshed
 from pipeline.layout import Paths
 from pipeline.ledger import Ledger
@@ -40,9 +41,15 @@ def locale_memory(paths: Paths, ledger: Ledger, locale: str) -> LocaleMemory:
     def read(name: str, digest: str) -> ReadCatalog:
         parsed = pofile.read_catalog(files[name], stale.pop(name))  # a broken catalogue stops the run here
         po = ledger.migrated(locale, parsed.po if parsed is not None else None)
-        return ReadCatalog(digest, reviewed_texts(po), edited_texts(po))
+        return ReadCatalog(digest, reviewed_texts(po), edited_texts(po), frozenset(reused_sources(po)))
 
     catalogs, read_now = refreshed(held, digests, read)
     if read_now or catalogs.keys() != held.keys():
         ledger.put_reviewed(locale, catalogs)
     return LocaleMemory.of(catalogs)
+
+
+def persons_of(po) -> set[str]:
+    """The sources a catalogue holds as a person's text (approved or a fuzzy draft), as the
+    memory will read them from it (see `LocaleMemory.key_for`)."""
+    return set(reviewed_texts(po)) | set(edited_texts(po))

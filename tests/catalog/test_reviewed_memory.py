@@ -106,14 +106,27 @@ def test_refreshed_reads_only_catalogues_whose_file_changed_and_drops_those_gone
     }
 
 
-def test_a_catalogues_key_changes_only_with_what_others_approved_for_its_own_sources():
-    before = LocaleMemory({"a.po": {A: "A1", C: "C1"}, "b.po": {B: "B1"}})
-    after_a = LocaleMemory({"a.po": {A: "A2", C: "C1"}, "b.po": {B: "B1"}})
-    after_c = LocaleMemory({"a.po": {A: "A1", C: "C2"}, "b.po": {B: "B1"}})
-    mine = [A, B]  # b.po's sources
-    assert before.key_for("b.po", mine) != after_a.key_for("b.po", mine)
-    assert before.key_for("b.po", mine) == after_c.key_for("b.po", mine)  # a source b.po does not hold
-    assert before.key_for("b.po", mine) == LocaleMemory({"a.po": {A: "A1"}, "b.po": {B: "B2"}}).key_for("b.po", mine)
+def test_a_catalogues_key_changes_only_with_what_others_approved_for_its_machine_entries():
+    before = LocaleMemory({"a.po": {A: "A1", C: "C1", D: "D1"}, "b.po": {B: "B1"}})
+    mine = [A, B, D]  # b.po's sources: B approved there, A and D the pipeline's
+    key = before.key_for("b.po", mine)
+    assert key != LocaleMemory({"a.po": {A: "A2", C: "C1", D: "D1"}, "b.po": {B: "B1"}}).key_for("b.po", mine)
+    assert key == LocaleMemory({"a.po": {A: "A1", C: "C2", D: "D1"}, "b.po": {B: "B1"}}).key_for("b.po", mine)
+    assert key == LocaleMemory({"a.po": {A: "A1", B: "B-a", D: "D1"}, "b.po": {B: "B2"}}).key_for("b.po", mine)
+    assert key == before.key_for("b.po", mine, persons={B})
+    # once b.po took A and D, what a.po says of them no longer matters to it
+    took = LocaleMemory({"a.po": {A: "A1", C: "C1", D: "D1"}, "b.po": {A: "A1", B: "B1", D: "D1"}})
+    assert took.key_for("b.po", mine) == LocaleMemory({"a.po": {A: "A9"}, "b.po": {A: "A1", B: "B1", D: "D1"}}).key_for(
+        "b.po", mine
+    )
+    assert took.key_for("b.po", mine) == before.key_for("b.po", mine, persons={A, B, D})
+
+
+def test_a_review_comes_before_copies_of_it_whatever_the_names():
+    memory = LocaleMemory({"a.po": {A: "A1"}, "b.po": {A: "A1"}, "w.po": {A: "A1"}}, copies={"a.po": {A}, "b.po": {A}})
+    assert memory.elsewhere(A, "b.po") == ("A1", "w.po")
+    assert memory.elsewhere(A, "w.po") == ("A1", "a.po")
+    assert memory.for_catalog("c.po", {}).get(A) == ("A1", "w.po")
 
 
 def test_a_shared_matcher_leaving_sentences_out_matches_as_best_matches_without_them():
