@@ -17,6 +17,7 @@ from pipeline import cache as caching
 from pipeline import ledger as entries
 from pipeline.catalog import pofile
 from pipeline.catalog.entry import reviewed_texts
+from pipeline.catalog.reviewed import CatalogMemory, LocaleMemory
 from pipeline.config import Config, Route
 from pipeline.errors import PipelineError
 from pipeline.fsutil import catalog_lock, workdir_lock, write_atomic
@@ -28,6 +29,7 @@ from pipeline.jobs.catalog_stage import CATALOG_VERSION, CatalogOptions
 from pipeline.jobs.localise_stage import Localised, localise, localise_key
 from pipeline.jobs.plan_stage import Planned, plan_key
 from pipeline.jobs.report import RunReport
+from pipeline.jobs.reviewed_stage import catalogue_name, locale_memory, persons_of
 from pipeline.jobs.segment_stage import Segmented, cleaned_characters, segment, segment_key
 from pipeline.jobs.translate_stage import (
     Raw,
@@ -74,6 +76,7 @@ class Runner:
         self.ledger = Ledger(paths.workdir)
         self.report = RunReport()
         self.catalogs = CatalogFiles()
+        self._reviewed: dict[str, LocaleMemory] = {}  # per locale, see `locale_memory`
         self._made: dict[tuple[str, str], set[str]] = {}  # model inputs translated in this run, per route
         self._memory: TranslationMemory | None = None
         self._held = ExitStack()
@@ -106,10 +109,18 @@ class Runner:
             done, (self.paths, self.ledger, self.report) = self.report, held
             self.report.absorb(done)
 
-    def reviewed(self, locale: str, existing: polib.POFile | None) -> dict[str, str]:
+    def reviewed(self, locale: str, existing: polib.POFile | None) -> CatalogMemory:
         """The reviewed memory a merge of `locale`'s catalogue takes reviewed text and fuzzy
-        matches from: the catalogue's own approved entries."""
-        return reviewed_texts(existing)
+        matches from: the catalogue's own approved entries (as read now), then every other
+        catalogue of the locale (see `reviewed_stage`)."""
+        return self.locale_memory(locale).for_catalog(catalogue_name(self.paths.domain), reviewed_texts(existing))
+
+    def locale_memory(self, locale: str) -> LocaleMemory:
+        """`locale`'s reviewed memory, built once per run when first asked for: before the run's
+        first merge, so it holds the catalogues as the run found them (a retired one included)."""
+        if locale not in self._reviewed:
+            self._reviewed[locale] = locale_memory(self.paths, Ledger(self.paths.workdir), locale)
+        return self._reviewed[locale]
 
     def memory(self) -> TranslationMemory:
         """Opened when a stage first needs it: a run with nothing to translate never does."""
@@ -415,7 +426,7 @@ class Runner:
         following = None
         if follow and set(replanned.plan.todo) <= set(localised.translations):
             next_key = localise_key(self.config, locale, translate_key(self.config, locale, replanned))
-            following = self._catalog_key(locale, segmented, next_key)
+            following = self._catalog_key(locale, segmented, next_key, persons_of(merged.po))
         status = merged.status
         new_stamp = CatalogStamp(
             self._catalog_key(locale, segmented, localised.key),
@@ -442,7 +453,12 @@ class Runner:
         write_atomic(file.path, data)
         return caching.bytes_digest(data)
 
-    def _catalog_key(self, locale: str, segmented: Segmented, localised_key: str) -> str:
+    def _catalog_key(
+        self, locale: str, segmented: Segmented, localised_key: str, persons: set[str] | None = None
+    ) -> str:
+        """What a catalogue is merged from, with what other catalogues approved for the sentences
+        it holds as the pipeline's (`persons`: the sources it holds as a person's text; None: as
+        the run found it), so a review elsewhere merges it again."""
         glossary = self.config.glossary if self.config is not None else None
         options = {
             "purge_obsolete": self.options.purge_obsolete,
@@ -450,8 +466,15 @@ class Runner:
             "project": repr(self.options.project),
             "glossary": glossary.digest if glossary is not None else None,
         }
+        sources = dict.fromkeys(s["text"] for s in segmented.stored)  # the msgids, without building messages
+        elsewhere = self.locale_memory(locale).key_for(catalogue_name(self.paths.domain), sources, persons)
         return caching.key(
-            segmented.key, localised_key, CATALOG_VERSION, sorted(options.items()), self.ledger.migration_key(locale)
+            segmented.key,
+            localised_key,
+            CATALOG_VERSION,
+            sorted(options.items()),
+            self.ledger.migration_key(locale),
+            elsewhere,
         )
 
     def _parsed(self, locale: str, file: CatalogFile) -> polib.POFile | None:
