@@ -23,9 +23,9 @@ def catalogue_name(domain: str) -> str:
     return f"{domain}.po"
 
 
-def locale_memory(paths: Paths, ledger: Ledger, locale: str) -> LocaleMemory:
-    """`locale`'s reviewed memory from the catalogues on disk, reading again only those whose
-    digest is not the one `ledger` holds (and recording what it read)."""
+def read_catalogs(paths: Paths, ledger: Ledger, locale: str) -> dict[str, ReadCatalog]:
+    """`locale`'s catalogues on disk as `ReadCatalog`s, parsing only those whose digest is not
+    the one `ledger` holds."""
     files = {catalogue_name(d): paths.for_domain(d).po(locale) for d in paths.found_domains([locale])}
     held = ledger.reviewed(locale)
     digests, stale = {}, {}
@@ -40,13 +40,54 @@ def locale_memory(paths: Paths, ledger: Ledger, locale: str) -> LocaleMemory:
 
     def read(name: str, digest: str) -> ReadCatalog:
         parsed = pofile.read_catalog(files[name], stale.pop(name))  # a broken catalogue stops the run here
-        po = ledger.migrated(locale, parsed.po if parsed is not None else None)
-        return ReadCatalog(digest, reviewed_texts(po), edited_texts(po), frozenset(reused_sources(po)))
+        return read_catalog(digest, ledger.migrated(locale, parsed.po if parsed is not None else None))
 
-    catalogs, read_now = refreshed(held, digests, read)
-    if read_now or catalogs.keys() != held.keys():
-        ledger.put_reviewed(locale, catalogs)
-    return LocaleMemory.of(catalogs)
+    return refreshed(held, digests, read)[0]
+
+
+def read_catalog(digest: str | None, po) -> ReadCatalog:
+    """What the memory keeps of a catalogue: its approved entries, its persons' drafts, which
+    approved entries are copies, and the digest of the file."""
+    return ReadCatalog(digest, reviewed_texts(po), edited_texts(po), frozenset(reused_sources(po)))
+
+
+class RunMemories:
+    """The reviewed memories of one run: each locale's built when first asked for, and what the
+    run itself writes recorded as it writes it (from the catalogue it merged, so the next run
+    parses nothing it wrote); `save` keeps them in the work directory."""
+
+    def __init__(self, paths: Paths, ledger: Ledger):
+        self.paths, self.ledger = paths, ledger
+        self.catalogs: dict[str, dict[str, ReadCatalog]] = {}  # locale → catalogue name → as read or written
+        self.memories: dict[str, LocaleMemory] = {}
+        self.changed: set[str] = set()
+
+    def memory(self, locale: str) -> LocaleMemory:
+        if locale not in self.memories:
+            held = self.ledger.reviewed(locale)
+            self.catalogs[locale] = read_catalogs(self.paths, self.ledger, locale)
+            self.memories[locale] = LocaleMemory.of(self.catalogs[locale])
+            if self.catalogs[locale] != held:
+                self.changed.add(locale)
+        return self.memories[locale]
+
+    def wrote(self, locale: str, domain: str, digest: str | None, po) -> None:
+        """`domain`'s catalogue of `locale` as the run wrote it (the memory of this run stays as
+        it was built: what the run found)."""
+        self.memory(locale)
+        name = catalogue_name(domain)
+        now = read_catalog(digest, po) if digest is not None else None
+        if self.catalogs[locale].get(name) != now:
+            if now is None:
+                self.catalogs[locale].pop(name, None)
+            else:
+                self.catalogs[locale][name] = now
+            self.changed.add(locale)
+
+    def save(self) -> None:
+        for locale in sorted(self.changed):
+            self.ledger.put_reviewed(locale, self.catalogs[locale])
+        self.changed.clear()
 
 
 def persons_of(po) -> set[str]:

@@ -29,7 +29,7 @@ from pipeline.jobs.catalog_stage import CATALOG_VERSION, CatalogOptions
 from pipeline.jobs.localise_stage import Localised, localise, localise_key
 from pipeline.jobs.plan_stage import Planned, plan_key
 from pipeline.jobs.report import RunReport
-from pipeline.jobs.reviewed_stage import catalogue_name, locale_memory, persons_of
+from pipeline.jobs.reviewed_stage import RunMemories, catalogue_name, persons_of
 from pipeline.jobs.segment_stage import Segmented, cleaned_characters, segment, segment_key
 from pipeline.jobs.translate_stage import (
     Raw,
@@ -76,7 +76,7 @@ class Runner:
         self.ledger = Ledger(paths.workdir)
         self.report = RunReport()
         self.catalogs = CatalogFiles()
-        self._reviewed: dict[str, LocaleMemory] = {}  # per locale, see `locale_memory`
+        self._reviewed = RunMemories(paths, self.ledger)  # per locale, see `locale_memory`
         self._made: dict[tuple[str, str], set[str]] = {}  # model inputs translated in this run, per route
         self._memory: TranslationMemory | None = None
         self._held = ExitStack()
@@ -93,6 +93,7 @@ class Runner:
 
     def __exit__(self, *exc) -> None:
         with self._held:
+            self._reviewed.save()  # each catalogue with its digest: true whatever stopped the run
             if self._memory is not None:
                 self._memory.close()
                 self._memory = None
@@ -118,9 +119,7 @@ class Runner:
     def locale_memory(self, locale: str) -> LocaleMemory:
         """`locale`'s reviewed memory, built once per run when first asked for: before the run's
         first merge, so it holds the catalogues as the run found them (a retired one included)."""
-        if locale not in self._reviewed:
-            self._reviewed[locale] = locale_memory(self.paths, Ledger(self.paths.workdir), locale)
-        return self._reviewed[locale]
+        return self._reviewed.memory(locale)
 
     def memory(self) -> TranslationMemory:
         """Opened when a stage first needs it: a run with nothing to translate never does."""
@@ -409,6 +408,7 @@ class Runner:
         )
         changed = [po_path] if merged.rendered.text is not None else []
         po_digest = self._write(file, merged.rendered.text)  # the merge took its entries: the file is let go
+        self._reviewed.wrote(locale, self.paths.domain, po_digest, merged.po)
         mo_digest = caching.file_digest(mo_path)
         if mo_digest != caching.bytes_digest(merged.mo):
             write_atomic(mo_path, merged.mo)

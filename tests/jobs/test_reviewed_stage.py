@@ -28,6 +28,14 @@ def write(paths: Paths, domain: str, entries: list[polib.POEntry]) -> Path:
     return path
 
 
+def memory_of(paths: Paths):
+    """A run's memory of `en`, kept in the work directory as a run keeps it."""
+    memories = reviewed_stage.RunMemories(paths, Ledger(paths.workdir))
+    found = memories.memory("en")
+    memories.save()
+    return found
+
+
 def test_catalogues_are_parsed_again_only_when_their_bytes_changed(tmp_path, monkeypatch):
     paths = Paths(tmp_path / ".pipeline", tmp_path / "locales", "messages")
     paths.workdir.mkdir()
@@ -37,23 +45,23 @@ def test_catalogues_are_parsed_again_only_when_their_bytes_changed(tmp_path, mon
     real = pofile.read_catalog
     monkeypatch.setattr(pofile, "read_catalog", lambda path, data=None: parsed.append(path.name) or real(path, data))
 
-    memory = reviewed_stage.locale_memory(paths, Ledger(paths.workdir), "en")
+    memory = memory_of(paths)
     assert memory.elsewhere(A, "politics/b.po") == ("A, approved.", "a.po")
     assert memory.draft_elsewhere(B, "a.po") == (("B, draft.", None), "politics/b.po")
     assert sorted(parsed) == ["a.po", "b.po"]
 
     parsed.clear()
-    again = reviewed_stage.locale_memory(paths, Ledger(paths.workdir), "en")
+    again = memory_of(paths)
     assert parsed == [] and again.holders == memory.holders and again.drafts == memory.drafts
 
     write(paths, "politics/b", [polib.POEntry(msgid=B, msgstr="B, approved.")])
-    now = reviewed_stage.locale_memory(paths, Ledger(paths.workdir), "en")
+    now = memory_of(paths)
     assert parsed == ["b.po"]
     assert now.elsewhere(B, "a.po") == ("B, approved.", "politics/b.po")
 
     b.unlink()
     parsed.clear()
-    gone = reviewed_stage.locale_memory(paths, Ledger(paths.workdir), "en")
+    gone = memory_of(paths)
     assert parsed == [] and gone.elsewhere(B, "a.po") is None
 
 
@@ -61,8 +69,8 @@ def test_a_damaged_work_directory_entry_is_read_again_from_the_catalogues(tmp_pa
     paths = Paths(tmp_path / ".pipeline", tmp_path / "locales", "messages")
     paths.workdir.mkdir()
     write(paths, "a", [polib.POEntry(msgid=A, msgstr="A, approved.")])
-    reviewed_stage.locale_memory(paths, Ledger(paths.workdir), "en")
+    memory_of(paths)
     for damaged in ('{"key": "1", "catalogs": {"a.po": {"file": 3, "texts": {}, "drafts": 7}}}', "[1]", "{"):
         Ledger(paths.workdir).file(entries.reviewed("en")).write_text(damaged, encoding="utf-8")
-        memory = reviewed_stage.locale_memory(paths, Ledger(paths.workdir), "en")
+        memory = memory_of(paths)
         assert memory.elsewhere(A, "b.po") == ("A, approved.", "a.po")

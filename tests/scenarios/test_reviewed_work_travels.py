@@ -12,6 +12,10 @@ from pathlib import Path
 import polib
 import pytest
 
+from pipeline.jobs import reviewed_stage
+from pipeline.layout import Paths
+from pipeline.ledger import Ledger
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 GU = (ROOT / "tests" / "data" / "flores-sample" / "guj_Gujr.txt").read_text(encoding="utf-8").splitlines()
 S = GU[40:50]
@@ -87,6 +91,12 @@ def test_a_sentence_approved_in_one_catalogue_reaches_the_others_and_a_fresh_clo
     c = live(project, "c")[edit(S[1])]
     assert (c.msgstr, c.fuzzy, c.previous_msgid) == ("Second, approved in a.", True, S[1])
     assert "reviewed translation of a similar source (#|) in a.po" in c.comment
+
+    # what the work directory keeps of each catalogue is what reading it gives
+    kept = Ledger(project / ".pipeline").reviewed("en")
+    paths = Paths(project / ".pipeline", project / "locales")
+    assert kept == reviewed_stage.read_catalogs(paths, Ledger(project / "no-work-directory"), "en")
+    assert set(kept) == {"a.po", "b.po", "c.po"}
 
     before = snapshot(project)
     shutil.rmtree(project / ".pipeline")  # a fresh clone
