@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -165,22 +165,54 @@ class CatalogStamp:
 
 
 @dataclass(frozen=True)
+class SetStamp:
+    """One catalogue of a set as the last run left it, settled (the next run with the same inputs
+    writes the same files): its sources' key, its counts, the template's digest, and per locale
+    the settings it was made with (`Runner.settings_key`), the digests of its .po and .mo, and
+    what the report says of it. A run finding all of it so skips the catalogue without reading
+    its sub-ledger."""
+
+    sources: str
+    template: str | None
+    counts: dict  # documents, segments, messages
+    locales: dict  # locale -> {settings, po, mo, todo, findings, reviewed, edited}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> SetStamp | None:
+        try:
+            return cls(data["sources"], data["template"], dict(data["counts"]), dict(data["locales"]))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def to_dict(self) -> dict:
+        return {"sources": self.sources, "template": self.template, "counts": self.counts, "locales": self.locales}
+
+
+@dataclass(frozen=True)
 class CatalogSet:
-    """What the last segment stage grouped into catalogues: the layout and each catalogue's
-    documents, so a stage run alone (`pipeline translate --catalogs per-document`) knows the set."""
+    """What the last run or segment stage grouped into catalogues: the layout and each
+    catalogue's documents, so a stage run alone (`pipeline translate --catalogs per-document`)
+    knows the set; and the index of settled catalogues (see `SetStamp`): one small file read
+    per run instead of a stamp per catalogue."""
 
     layout: str
     domains: dict[str, list[str]]
+    stamps: dict[str, SetStamp] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, data: dict) -> CatalogSet | None:
-        layout, domains = data.get("layout"), data.get("domains")
+        layout, domains, stamps = data.get("layout"), data.get("domains"), data.get("stamps")
         if not isinstance(layout, str) or not isinstance(domains, dict):
             return None
-        return cls(layout, {d: list(names) for d, names in domains.items()})
+        read = {d: SetStamp.from_dict(v) for d, v in stamps.items()} if isinstance(stamps, dict) else {}
+        return cls(layout, {d: list(names) for d, names in domains.items()}, {d: v for d, v in read.items() if v})
 
     def to_dict(self) -> dict:
-        return {"layout": self.layout, "domains": self.domains}
+        return {
+            "layout": self.layout,
+            "domains": self.domains,
+            "stamps": {d: v.to_dict() for d, v in sorted(self.stamps.items())},
+        }
 
 
 @dataclass(frozen=True)

@@ -15,32 +15,126 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from pipeline import cache as caching
 from pipeline import ledger as entries
 from pipeline.catalog import pofile
 from pipeline.errors import PipelineError
 from pipeline.fsutil import catalog_lock, write_atomic
 from pipeline.jobs import catalog_stage
+from pipeline.jobs.report import RunReport
+from pipeline.jobs.segment_stage import cleaned_characters, read_payloads, segment_key
+from pipeline.jobs.translate_stage import TranslateStats
 from pipeline.layout import SINGLE, assign_domains
-from pipeline.ledger import CatalogSet
+from pipeline.ledger import CatalogSet, CatalogStamp, SetStamp, Written
 
 
 def run(runner, sources, locales: list[str]):
-    """`pipeline run --catalogs per-document|per-folder`: every stage, catalogue by catalogue."""
+    """`pipeline run --catalogs per-document|per-folder`: every stage, catalogue by catalogue.
+
+    A catalogue the index finds settled with these sources and settings, its files byte for byte
+    what the last run left, is skipped without reading its sub-ledger or parsing anything; the
+    new sentences of the others are translated together (see `translate_together`), then each is
+    merged and written."""
     files = runner.collect(sources)
     domains = assign_domains(files, runner.layout, runner.paths.domain)  # refusals before any work
     for domain in domains:
         runner.paths.for_domain(domain).check_inside(locales)
     pofile.source_date()  # a malformed SOURCE_DATE_EPOCH, too
     by_name = {name: file for file, name in files}
+    settings = {locale: runner.settings_key(locale) for locale in locales}
     with catalog_lock(runner.paths.locales_dir):
         previous = runner.ledger.catalog_set()
+        known = previous.stamps if previous is not None and previous.layout == runner.layout else {}
+        stamps: dict[str, SetStamp] = {}
+        prepared = {}
+        # a review changed somewhere: each catalogue is checked against its own stamp, whose key
+        # holds what the others approved for its machine entries (see `jobs.reviewed_stage`)
+        moved = any([runner.reviews_moved(locale) for locale in locales])
         for domain, names in domains.items():
+            payloads = read_payloads([(by_name[name], name) for name in names])
+            key = segment_key(payloads, runner.artefact_patterns)
+            stamp = known.get(domain)
+            if stamp is not None and not moved and is_settled(runner.paths.for_domain(domain), stamp, key, settings):
+                runner.report.absorb(replayed(runner, stamp, locales, payloads))
+                stamps[domain] = stamp
+                continue
             with runner.in_domain(domain):
-                runner.run_files([(by_name[name], name) for name in names], locales)
-        runner.ledger.put_catalog_set(CatalogSet(runner.layout, domains))
+                prepared[domain] = runner.prepare(payloads, locales, translate=False)
+        translate_together(runner, prepared.values())
+        for domain, ready in prepared.items():
+            with runner.in_domain(domain):
+                runner.finish(ready)
+                found = runner.settled(ready.segmented, locales)
+            if found is not None:
+                stamps[domain] = new_stamp(ready.segmented, found, known.get(domain), len(domains[domain]))
+        runner.ledger.put_catalog_set(CatalogSet(runner.layout, domains, stamps))
         retire_orphans(runner, domains, previous)
-    runner.report.count_skipped()
+    runner.report.count_skipped(len(domains))
     return runner.report
+
+
+def is_settled(paths, stamp: SetStamp, sources_key: str, settings: dict[str, str]) -> bool:
+    """The catalogue's sources and settings are those it was settled with, and its files are
+    byte for byte what that run left."""
+    if stamp.sources != sources_key or caching.file_digest(paths.pot()) != stamp.template:
+        return False
+    for locale, wanted in settings.items():
+        record = stamp.locales.get(locale)
+        if not isinstance(record, dict) or record.get("settings") != wanted:
+            return False
+        if caching.file_digest(paths.po(locale)) != record.get("po"):
+            return False
+        if caching.file_digest(paths.mo(locale)) != record.get("mo"):
+            return False
+    return True
+
+
+def replayed(runner, stamp: SetStamp, locales: list[str], payloads) -> RunReport:
+    """What the report says of a catalogue skipped whole: what its last run said."""
+    part = RunReport()
+    part.documents = stamp.counts.get("documents", len(payloads))
+    part.segments, part.messages = stamp.counts.get("segments", 0), stamp.counts.get("messages", 0)
+    part.cleaned = cleaned_characters(payloads)
+    part.warnings += part.cleaned
+    part.skipped.append("segment")
+    for locale in locales:
+        record = stamp.locales[locale]
+        said = [record.get(k) if isinstance(record.get(k), int) else 0 for k in ("findings", "reviewed", "edited")]
+        counts = CatalogStamp(None, Written(None), None, *said)
+        part.record(locale, status=counts, skipped=f"catalog {locale}")
+        route = runner.config.route_for(locale)
+        part.record(
+            locale,
+            route=route,
+            translated=TranslateStats(from_memory=record.get("todo", 0)),
+            skipped=f"translate {locale}",
+        )
+    return part
+
+
+def new_stamp(segmented, settled: tuple[str, dict[str, dict]], old: SetStamp | None, documents: int) -> SetStamp:
+    """The index entry of a catalogue this run settled; the other locales' records of the last
+    one are kept while its sources are the same (a run for `--to en` leaves zh's record)."""
+    template, found = settled
+    records = dict(old.locales) if old is not None and old.sources == segmented.key else {}
+    records.update(found)
+    counts = {"documents": documents, "segments": len(segmented.stored), "messages": segmented.message_count}
+    return SetStamp(segmented.key, template, counts, records)
+
+
+def translate_together(runner, prepared) -> None:
+    """Every pending catalogue's new sentences of a locale translated in one call (into the
+    memory), so a first build batches across documents as a single catalogue does."""
+    todo: dict[str, dict[str, None]] = {}
+    pending = [ready for ready in prepared if ready.pending]
+    if len(pending) < 2:
+        return
+    for ready in pending:
+        for locale, (_, planned, _, _) in ready.pending.items():
+            todo.setdefault(locale, {}).update(dict.fromkeys(planned.plan.todo))
+    for locale, msgids in todo.items():
+        if msgids:
+            runner.translate_ahead(locale, list(msgids))
 
 
 def segment(runner, sources) -> None:
@@ -50,17 +144,18 @@ def segment(runner, sources) -> None:
     by_name = {name: file for file, name in files}
     for domain, names in domains.items():
         with runner.in_domain(domain):
-            runner.segment_files([(by_name[name], name) for name in names])
+            runner.segment_payloads(read_payloads([(by_name[name], name) for name in names]))
     runner.ledger.put_catalog_set(CatalogSet(runner.layout, domains))
-    runner.report.count_skipped()
+    runner.report.count_skipped(len(domains))
 
 
 def each_domain(runner, stage: Callable[[], object]) -> None:
     """A stage run alone (`translate`, `localize`), for every catalogue the last segment stage left."""
-    for domain in left_set(runner).domains:
+    found = left_set(runner)
+    for domain in found.domains:
         with runner.in_domain(domain):
             stage()
-    runner.report.count_skipped()
+    runner.report.count_skipped(len(found.domains))
 
 
 def catalog(runner, locales: list[str]) -> list[Path]:
@@ -80,7 +175,7 @@ def catalog(runner, locales: list[str]) -> list[Path]:
             with runner.in_domain(domain):
                 changed += runner.catalog_files(locales)
         changed += retire_orphans(runner, found.domains, found)
-    runner.report.count_skipped()
+    runner.report.count_skipped(len(found.domains))
     return changed
 
 

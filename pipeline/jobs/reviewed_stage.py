@@ -23,11 +23,13 @@ def catalogue_name(domain: str) -> str:
     return f"{domain}.po"
 
 
-def read_catalogs(paths: Paths, ledger: Ledger, locale: str) -> dict[str, ReadCatalog]:
+def read_catalogs(
+    paths: Paths, ledger: Ledger, locale: str, held: dict[str, ReadCatalog] | None = None
+) -> dict[str, ReadCatalog]:
     """`locale`'s catalogues on disk as `ReadCatalog`s, parsing only those whose digest is not
-    the one `ledger` holds."""
+    the one `held` (by default what `ledger` holds) gives."""
     files = {catalogue_name(d): paths.for_domain(d).po(locale) for d in paths.found_domains([locale])}
-    held = ledger.reviewed(locale)
+    held = ledger.reviewed(locale) if held is None else held
     digests, stale = {}, {}
     for name, path in files.items():
         try:
@@ -61,15 +63,25 @@ class RunMemories:
         self.catalogs: dict[str, dict[str, ReadCatalog]] = {}  # locale → catalogue name → as read or written
         self.memories: dict[str, LocaleMemory] = {}
         self.changed: set[str] = set()
+        self.moved: set[str] = set()  # locales whose approvals changed (see `reviews_moved`)
 
     def memory(self, locale: str) -> LocaleMemory:
         if locale not in self.memories:
             held = self.ledger.reviewed(locale)
-            self.catalogs[locale] = read_catalogs(self.paths, self.ledger, locale)
+            self.catalogs[locale] = read_catalogs(self.paths, self.ledger, locale, held)
             self.memories[locale] = LocaleMemory.of(self.catalogs[locale])
             if self.catalogs[locale] != held:
                 self.changed.add(locale)
+            if approvals(self.catalogs[locale]) != approvals(held):
+                self.moved.add(locale)
         return self.memories[locale]
+
+    def reviews_moved(self, locale: str) -> bool:
+        """Whether what `locale`'s catalogues approve changed since the work directory last saw
+        them (a reviewer's save, a catalogue gone): then any catalogue may hold a machine entry a
+        review now fills, and each is checked against its stamp, not skipped whole."""
+        self.memory(locale)
+        return locale in self.moved
 
     def wrote(self, locale: str, domain: str, digest: str | None, po) -> None:
         """`domain`'s catalogue of `locale` as the run wrote it (the memory of this run stays as
@@ -88,6 +100,11 @@ class RunMemories:
         for locale in sorted(self.changed):
             self.ledger.put_reviewed(locale, self.catalogs[locale])
         self.changed.clear()
+
+
+def approvals(catalogs: dict[str, ReadCatalog]) -> dict[str, tuple]:
+    """What a memory's answers depend on: each catalogue's approved entries and which are copies."""
+    return {name: (held.texts, held.copies) for name, held in catalogs.items() if held.texts}
 
 
 def persons_of(po) -> set[str]:

@@ -15,6 +15,8 @@ import polib
 import pytest
 
 from pipeline.catalog import pofile
+from pipeline.ledger import Ledger
+from pipeline.mt.executors import LocalExecutor
 
 ROOT = Path(__file__).resolve().parents[2]
 GU = (ROOT / "tests" / "data" / "flores-sample" / "guj_Gujr.txt").read_text(encoding="utf-8").splitlines()
@@ -121,8 +123,15 @@ def test_a_rerun_with_nothing_changed_parses_no_catalogue(project, pipeline, mon
     parsed: list[Path] = []
     real = pofile.read_catalog
     monkeypatch.setattr(pofile, "read_catalog", lambda path, *data: parsed.append(Path(path)) or real(path, *data))
+    entries_read: list[Path] = []
+    real_read = Ledger.read
+    monkeypatch.setattr(
+        Ledger, "read", lambda self, entry: entries_read.append(self.file(entry)) or real_read(self, entry)
+    )
     err = pipeline(*RUN, *PER_DOCUMENT, cwd=project).err
     assert parsed == []
+    # one index, and the locale's reviewed memory; no catalogue's own entries
+    assert [p.name for p in entries_read] == ["catalog-set.json", "reviewed-en.json"]
     assert "segment (4 of 4 catalogues)" in err and "catalog en (4 of 4 catalogues)" in err
     assert files(project) == before and mtimes(project) == times
 
@@ -209,3 +218,15 @@ def test_switching_from_one_catalogue_retires_it(project, pipeline):
     assert not msgids(en / "messages.po")
     assert len(polib.pofile(str(en / "messages.po")).obsolete_entries()) == 5
     assert (en / "politics" / "budget.mo").exists()
+
+
+def test_a_first_build_translates_every_document_s_sentences_in_one_call(project, pipeline, monkeypatch):
+    calls: list[int] = []
+    real = LocalExecutor.translate_into_memory
+    monkeypatch.setattr(
+        LocalExecutor,
+        "translate_into_memory",
+        lambda self, route, texts, *rest: calls.append(len(texts)) or real(self, route, texts, *rest),
+    )
+    pipeline(*RUN, *PER_DOCUMENT, cwd=project)
+    assert calls == [5]  # the five sentences of four documents, not one call per document
