@@ -238,14 +238,19 @@ def retire_catalog(runner, paths, locale: str) -> list[Path]:
         if runner.options.purge_obsolete:
             po.unlink()
             changed.append(po)
+            runner.wrote_catalog(locale, paths.domain, None, None)
         else:
             file = runner.catalogs.read(po)
             merged = catalog_stage.merge(
                 locale, file.parsed(), file.text, [], {}, runner.options, None, None, str(po), mo.name
             )
+            digest = file.digest
             if merged.rendered.text is not None:
-                write_atomic(po, merged.rendered.text)
+                data = merged.rendered.text.encode("utf-8")
+                write_atomic(po, data)
                 changed.append(po)
+                digest = caching.bytes_digest(data)
+            runner.wrote_catalog(locale, paths.domain, digest, merged.po)  # the next run parses it no more
             runner.catalogs.done(po)
     if mo.is_file():
         mo.unlink()

@@ -137,6 +137,10 @@ class Runner(CatalogWrites):
     def reviews_moved(self, locale: str) -> bool:
         return self._reviewed.reviews_moved(locale)
 
+    def wrote_catalog(self, locale: str, domain: str, digest: str | None, po: polib.POFile | None) -> None:
+        """A catalogue the run wrote (None: removed), for the reviewed memory's record."""
+        self._reviewed.wrote(locale, domain, digest, po)
+
     def memory(self) -> TranslationMemory:
         """Opened when a stage first needs it: a run with nothing to translate never does."""
         if self._memory is None:
@@ -434,7 +438,7 @@ class Runner(CatalogWrites):
         )
         changed = [po_path] if merged.rendered.text is not None else []
         po_digest = self.write_file(file, merged.rendered.text)  # the merge took its entries: the file is let go
-        self._reviewed.wrote(locale, self.paths.domain, po_digest, merged.po)
+        self.wrote_catalog(locale, self.paths.domain, po_digest, merged.po)
         mo_digest = caching.file_digest(mo_path)
         if mo_digest != caching.bytes_digest(merged.mo):
             write_atomic(mo_path, merged.mo)

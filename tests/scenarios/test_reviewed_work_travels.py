@@ -12,6 +12,7 @@ from pathlib import Path
 import polib
 import pytest
 
+from pipeline.catalog import pofile
 from pipeline.jobs import reviewed_stage
 from pipeline.layout import Paths
 from pipeline.ledger import Ledger
@@ -139,7 +140,7 @@ def holds(entries: dict[str, polib.POEntry], text: str) -> bool:
 
 
 @pytest.mark.parametrize("purge", [False, True])
-def test_renames_moves_and_layout_switches_keep_every_reviewed_translation(project, pipeline, purge):
+def test_renames_moves_and_layout_switches_keep_every_reviewed_translation(project, pipeline, purge, monkeypatch):
     more = ("--purge-obsolete",) if purge else ()
     write(project, "a.md", S[0], S[1], S[2])
     run(pipeline, project)
@@ -161,6 +162,12 @@ def test_renames_moves_and_layout_switches_keep_every_reviewed_translation(proje
         assert {e.msgid: e.msgstr for e in polib.pofile(str(old)) if e.obsolete}.items() >= reviewed.items()
         assert not any(e for e in polib.pofile(str(old)) if not e.obsolete)
         assert not old.with_suffix(".mo").exists()
+    parsed = []
+    real = pofile.read_catalog
+    with monkeypatch.context() as patch:
+        patch.setattr(pofile, "read_catalog", lambda path, *data: parsed.append(Path(path).name) or real(path, *data))
+        run(pipeline, project, "per-document", *more)
+    assert parsed == []  # what the rename run wrote, the retired catalogue included, is not read again
 
     (project / "articles" / "a2.md").rename(project / "articles" / "politics.md")
     (project / "articles" / "politics").mkdir()
