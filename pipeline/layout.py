@@ -15,6 +15,7 @@ DOMAIN is `messages` (or --domain) when every source goes into one catalogue; wi
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -145,19 +146,26 @@ class Paths:
     def mo(self, locale: str) -> Path:
         return self.po(locale).with_suffix(".mo")
 
-    def check_inside(self, locales: list[str]) -> None:
+    def check_inside(self, locales: list[str], domains: list[str] | None = None) -> None:
         """Refuse a catalogue path that leads out of the catalogue folder through a link (a locale
-        folder linked elsewhere): a run writes only inside the folders it was given, as export does."""
+        folder linked elsewhere): a run writes only inside the folders it was given, as export does.
+        `domains`: every catalogue of a set (default: this one); each folder is resolved once, and
+        a file only when it is a link itself."""
         root = Path(self.locales_dir).resolve()
-        for path in [self.pot()] + [p for locale in locales for p in (self.po(locale), self.mo(locale))]:
-            target = path.resolve()
-            if not target.is_relative_to(root):
-                raise PipelineError(
-                    f"leads outside {self.locales_dir} (to {target}) through a link; the pipeline "
-                    f"writes catalogues only inside {self.locales_dir}: replace the link with a "
-                    "folder (or pass --locales the folder it points to)",
-                    path=path,
-                )
+        folders: dict[Path, Path] = {}
+        for domain in domains if domains is not None else [self.domain]:
+            paths = self.for_domain(domain) if domain != self.domain else self
+            for path in [paths.pot()] + [p for locale in locales for p in (paths.po(locale), paths.mo(locale))]:
+                if path.parent not in folders:
+                    folders[path.parent] = path.parent.resolve()
+                target = path.resolve() if os.path.islink(path) else folders[path.parent] / path.name
+                if not target.is_relative_to(root):
+                    raise PipelineError(
+                        f"leads outside {self.locales_dir} (to {target}) through a link; the pipeline "
+                        f"writes catalogues only inside {self.locales_dir}: replace the link with a "
+                        "folder (or pass --locales the folder it points to)",
+                        path=path,
+                    )
 
     def found_locales(self) -> list[str]:
         """Every LOCALE with a LOCALE/LC_MESSAGES/DOMAIN.po, sorted; a folder whose name is no

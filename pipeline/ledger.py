@@ -176,16 +176,32 @@ class SetStamp:
     template: str | None
     counts: dict  # documents, segments, messages
     locales: dict  # locale -> {settings, po, mo, todo, findings, reviewed, edited}
+    states: dict = field(
+        default_factory=dict
+    )  # "pot", "L.po", "L.mo" -> [size, mtime_ns, inode] (see `jobs.catalog_index`)
 
     @classmethod
     def from_dict(cls, data: dict) -> SetStamp | None:
         try:
-            return cls(data["sources"], data["template"], dict(data["counts"]), dict(data["locales"]))
-        except (KeyError, TypeError, ValueError):
+            states = data.get("states")
+            return cls(
+                data["sources"],
+                data["template"],
+                dict(data["counts"]),
+                dict(data["locales"]),
+                dict(states) if isinstance(states, dict) else {},
+            )
+        except (KeyError, TypeError, ValueError, AttributeError):
             return None
 
     def to_dict(self) -> dict:
-        return {"sources": self.sources, "template": self.template, "counts": self.counts, "locales": self.locales}
+        return {
+            "sources": self.sources,
+            "template": self.template,
+            "counts": self.counts,
+            "locales": self.locales,
+            "states": self.states,
+        }
 
 
 @dataclass(frozen=True)
@@ -269,7 +285,8 @@ class Ledger:
 
     def put(self, entry: Entry, stamp: str, data: dict) -> None:
         # no indent: only then does json use its C encoder (entries hold every translation)
-        write_atomic(self.file(entry), json.dumps({**data, "key": stamp}, ensure_ascii=False, sort_keys=True))
+        data = json.dumps({**data, "key": stamp}, ensure_ascii=False, sort_keys=True)
+        write_atomic(self.file(entry), data, durable=False)  # a cache: a damaged entry is rebuilt
 
     def load(self, entry: Entry[T], wanted: str, load: Callable[[dict], T], dump: Callable[[T], dict]) -> T | None:
         """The entry's value when its key is `wanted`; an entry an earlier version wrote in an

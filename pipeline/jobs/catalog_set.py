@@ -12,6 +12,7 @@ and its `.mo` and template are removed, or, with `--purge-obsolete`, its files a
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,11 +22,13 @@ from pipeline.catalog import pofile
 from pipeline.errors import PipelineError
 from pipeline.fsutil import catalog_lock, write_atomic
 from pipeline.jobs import catalog_stage
-from pipeline.jobs.report import RunReport
-from pipeline.jobs.segment_stage import cleaned_characters, read_payloads, segment_key
-from pipeline.jobs.translate_stage import TranslateStats
+from pipeline.jobs.catalog_index import replayed, settled, still_settled
+from pipeline.jobs.segment_stage import read_payloads, segment_key
+from pipeline.jobs.translate_stage import CHUNK
 from pipeline.layout import SINGLE, assign_domains
-from pipeline.ledger import CatalogSet, CatalogStamp, SetStamp, Written
+from pipeline.ledger import CatalogSet, SetStamp
+from pipeline.mt.route import check_route
+from pipeline.translate import translate_raw
 
 
 def run(runner, sources, locales: list[str]):
@@ -37,11 +40,12 @@ def run(runner, sources, locales: list[str]):
     merged and written."""
     files = runner.collect(sources)
     domains = assign_domains(files, runner.layout, runner.paths.domain)  # refusals before any work
-    for domain in domains:
-        runner.paths.for_domain(domain).check_inside(locales)
+    runner.paths.check_inside(locales, list(domains))
     pofile.source_date()  # a malformed SOURCE_DATE_EPOCH, too
     by_name = {name: file for file, name in files}
     settings = {locale: runner.settings_key(locale) for locale in locales}
+    routes = {locale: runner.config.route_for(locale) for locale in locales}
+    now = time.time_ns()
     with catalog_lock(runner.paths.locales_dir):
         previous = runner.ledger.catalog_set()
         known = previous.stamps if previous is not None and previous.layout == runner.layout else {}
@@ -54,9 +58,10 @@ def run(runner, sources, locales: list[str]):
             payloads = read_payloads([(by_name[name], name) for name in names])
             key = segment_key(payloads, runner.artefact_patterns)
             stamp = known.get(domain)
-            if stamp is not None and not moved and is_settled(runner.paths.for_domain(domain), stamp, key, settings):
-                runner.report.absorb(replayed(runner, stamp, locales, payloads))
-                stamps[domain] = stamp
+            checked = None if moved else still_settled(runner.paths.for_domain(domain), stamp, key, settings, now)
+            if checked is not None:
+                runner.report.absorb(replayed(checked, locales, routes, payloads))
+                stamps[domain] = checked
                 continue
             with runner.in_domain(domain):
                 prepared[domain] = runner.prepare(payloads, locales, translate=False)
@@ -64,62 +69,16 @@ def run(runner, sources, locales: list[str]):
         for domain, ready in prepared.items():
             with runner.in_domain(domain):
                 runner.finish(ready)
-                found = runner.settled(ready.segmented, locales)
-            if found is not None:
-                stamps[domain] = new_stamp(ready.segmented, found, known.get(domain), len(domains[domain]))
-        runner.ledger.put_catalog_set(CatalogSet(runner.layout, domains, stamps))
+                documents = len(domains[domain])
+                stamp = settled(runner, ready.segmented, locales, known.get(domain), documents, time.time_ns())
+            if stamp is not None:
+                stamps[domain] = stamp
+        index = CatalogSet(runner.layout, domains, stamps)
+        if index != previous:
+            runner.ledger.put_catalog_set(index)
         retire_orphans(runner, domains, previous)
     runner.report.count_skipped(len(domains))
     return runner.report
-
-
-def is_settled(paths, stamp: SetStamp, sources_key: str, settings: dict[str, str]) -> bool:
-    """The catalogue's sources and settings are those it was settled with, and its files are
-    byte for byte what that run left."""
-    if stamp.sources != sources_key or caching.file_digest(paths.pot()) != stamp.template:
-        return False
-    for locale, wanted in settings.items():
-        record = stamp.locales.get(locale)
-        if not isinstance(record, dict) or record.get("settings") != wanted:
-            return False
-        if caching.file_digest(paths.po(locale)) != record.get("po"):
-            return False
-        if caching.file_digest(paths.mo(locale)) != record.get("mo"):
-            return False
-    return True
-
-
-def replayed(runner, stamp: SetStamp, locales: list[str], payloads) -> RunReport:
-    """What the report says of a catalogue skipped whole: what its last run said."""
-    part = RunReport()
-    part.documents = stamp.counts.get("documents", len(payloads))
-    part.segments, part.messages = stamp.counts.get("segments", 0), stamp.counts.get("messages", 0)
-    part.cleaned = cleaned_characters(payloads)
-    part.warnings += part.cleaned
-    part.skipped.append("segment")
-    for locale in locales:
-        record = stamp.locales[locale]
-        said = [record.get(k) if isinstance(record.get(k), int) else 0 for k in ("findings", "reviewed", "edited")]
-        counts = CatalogStamp(None, Written(None), None, *said)
-        part.record(locale, status=counts, skipped=f"catalog {locale}")
-        route = runner.config.route_for(locale)
-        part.record(
-            locale,
-            route=route,
-            translated=TranslateStats(from_memory=record.get("todo", 0)),
-            skipped=f"translate {locale}",
-        )
-    return part
-
-
-def new_stamp(segmented, settled: tuple[str, dict[str, dict]], old: SetStamp | None, documents: int) -> SetStamp:
-    """The index entry of a catalogue this run settled; the other locales' records of the last
-    one are kept while its sources are the same (a run for `--to en` leaves zh's record)."""
-    template, found = settled
-    records = dict(old.locales) if old is not None and old.sources == segmented.key else {}
-    records.update(found)
-    counts = {"documents": documents, "segments": len(segmented.stored), "messages": segmented.message_count}
-    return SetStamp(segmented.key, template, counts, records)
 
 
 def translate_together(runner, prepared) -> None:
@@ -134,7 +93,11 @@ def translate_together(runner, prepared) -> None:
             todo.setdefault(locale, {}).update(dict.fromkeys(planned.plan.todo))
     for locale, msgids in todo.items():
         if msgids:
-            runner.translate_ahead(locale, list(msgids))
+            route = check_route(runner.config.route_for(locale))
+            made = runner.made_for(route)
+            translate_raw(
+                list(msgids), route, runner.memory(), runner.executor, CHUNK, locale, made, runner.config.glossary
+            )
 
 
 def segment(runner, sources) -> None:
@@ -162,8 +125,7 @@ def catalog(runner, locales: list[str]) -> list[Path]:
     """`pipeline catalog --catalogs per-document|per-folder`: every catalogue of the set; every
     catalogue's stage results are checked before the first write."""
     found = left_set(runner)
-    for domain in found.domains:
-        runner.paths.for_domain(domain).check_inside(locales)
+    runner.paths.check_inside(locales, list(found.domains))
     pofile.source_date()
     changed: list[Path] = []
     with catalog_lock(runner.paths.locales_dir):

@@ -1,20 +1,27 @@
 """The catalogue stage's side of the runner: whether a catalogue is what its inputs give (then
-nothing is parsed), the template rendered when its messages changed, files written atomically
-and only when their text changed, and the key a catalogue's stamp is checked against."""
+nothing is parsed), the template rendered when its messages changed, each catalogue merged with
+its reviewers' work, files written atomically and only when their text changed, and the keys a
+catalogue's stamp is checked against."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pipeline import cache as caching
+from pipeline import ledger as entries
 from pipeline.catalog import pofile
 from pipeline.fsutil import write_atomic
-from pipeline.jobs import catalog_stage
+from pipeline.jobs import catalog_stage, plan_stage
 from pipeline.jobs.catalog_files import CatalogFile
 from pipeline.jobs.catalog_stage import CATALOG_VERSION
-from pipeline.jobs.localise_stage import localise_settings
-from pipeline.jobs.reviewed_stage import catalogue_name
+from pipeline.jobs.localise_stage import Localised, localise_key, localise_settings
+from pipeline.jobs.plan_stage import plan_key
+from pipeline.jobs.reviewed_stage import catalogue_name, persons_of
 from pipeline.jobs.segment_stage import Segmented
-from pipeline.jobs.translate_stage import translate_settings
-from pipeline.ledger import CatalogStamp, TemplateStamp, Written
+from pipeline.jobs.translate_stage import translate_key, translate_settings
+from pipeline.ledger import CatalogStamp, CheckedPairs, TemplateStamp, Written
+from pipeline.qa.checks import CheckContext, run_checks
+from pipeline.qa.remembered import RememberedChecks, rules_key
 
 
 class CatalogWrites:
@@ -79,6 +86,80 @@ class CatalogWrites:
 
     def template_key(self, segmented: Segmented) -> str:
         return caching.key(segmented.key, CATALOG_VERSION, self.options.wrap, repr(self.options.project))
+
+    def merge(
+        self, locale: str, segmented: Segmented, localised: Localised, file: CatalogFile, follow: bool
+    ) -> list[Path]:
+        """Merge into `locale`'s catalogue and write it and its .mo where they changed.
+
+        `follow`: every message the plan asked for was translated. The merge itself changes who
+        owns some entries (a reviewed similar source makes a new entry a person's), so the next run
+        plans differently from this one, yet would merge to these same files: the stamp accepts its
+        key too, and the run after a daily update is a no-change run."""
+        po_path, mo_path = self.paths.po(locale), self.paths.mo(locale)
+        stamp = self.ledger.catalog(locale)
+        existing = file.parsed()
+        if existing is not None:
+            self.ledger.migrated(locale, existing.po)
+        context = CheckContext(locale, self.config.glossary if self.config is not None else None)
+        rules = rules_key(context)
+        checked = self.ledger.checked(locale, rules)
+        check = RememberedChecks(
+            lambda source, text: run_checks(source, text, context=context),
+            checked.pairs if checked is not None else None,
+        )
+        messages = list(segmented.messages)
+        merged = catalog_stage.merge(
+            locale,
+            existing,
+            file.text,
+            messages,
+            localised.translations,
+            self.options,
+            check,
+            catalog_stage.written_texts(
+                stamp.written if stamp is not None else None, file.digest, existing, self.options.wrap
+            ),
+            str(po_path),
+            mo_path.name,
+            self.reviewed(locale, existing.po if existing is not None else None),
+        )
+        changed = [po_path] if merged.rendered.text is not None else []
+        po_digest = self.write_file(file, merged.rendered.text)  # the merge took its entries: the file is let go
+        self.wrote_catalog(locale, self.paths.domain, po_digest, merged.po)
+        mo_digest = caching.file_digest(mo_path)
+        if mo_digest != caching.bytes_digest(merged.mo):
+            write_atomic(mo_path, merged.mo)
+            mo_digest = caching.bytes_digest(merged.mo)
+            changed.append(mo_path)
+        self.report.warnings += merged.held_back
+        replanned = plan_stage.plan(merged.po, messages)
+        self.ledger.put(
+            entries.plan(locale),
+            plan_key(segmented.key, po_digest, self.ledger.migration_key(locale)),
+            replanned.to_cache(),
+        )
+        if check.computed or checked is None or len(check.record()) != len(checked.pairs):
+            self.ledger.put_checked(locale, rules, CheckedPairs(check.record()))
+        following = None
+        if follow and set(replanned.plan.todo) <= set(localised.translations):
+            next_key = localise_key(self.config, locale, translate_key(self.config, locale, replanned))
+            following = self.catalog_key(locale, segmented, next_key, persons_of(merged.po))
+        status = merged.status
+        new_stamp = CatalogStamp(
+            self.catalog_key(locale, segmented, localised.key),
+            Written(po_digest, self.options.wrap, merged.rendered.digests),
+            mo_digest,
+            status.qa_findings,
+            status.reviewed,
+            status.edited,
+            following,
+        )
+        self.ledger.put_catalog(locale, new_stamp)
+        self.report.record(locale, status=new_stamp)
+        return changed
+
+    # --- helpers -----------------------------------------------------------------------------
 
     def write_file(self, file: CatalogFile, text: str | None) -> str | None:
         """Write `text` over the catalogue file (None: it already says it), and let the file go;

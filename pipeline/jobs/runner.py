@@ -14,27 +14,25 @@ from pathlib import Path
 
 import polib
 
-from pipeline import cache as caching
 from pipeline import ledger as entries
 from pipeline.catalog import pofile
 from pipeline.catalog.entry import reviewed_texts
 from pipeline.catalog.reviewed import CatalogMemory, LocaleMemory
 from pipeline.config import Config, Route
 from pipeline.errors import PipelineError
-from pipeline.fsutil import catalog_lock, workdir_lock, write_atomic
+from pipeline.fsutil import catalog_lock, workdir_lock
 from pipeline.ingest import collect_sources
 from pipeline.ingest.sources import save_sources
-from pipeline.jobs import catalog_set, catalog_stage, plan_stage
+from pipeline.jobs import catalog_set, plan_stage
 from pipeline.jobs.catalog_files import CatalogFile, CatalogFiles
 from pipeline.jobs.catalog_stage import CatalogOptions
 from pipeline.jobs.catalog_writes import CatalogWrites
 from pipeline.jobs.localise_stage import Localised, localise, localise_key
 from pipeline.jobs.plan_stage import Planned, plan_key
 from pipeline.jobs.report import RunReport
-from pipeline.jobs.reviewed_stage import RunMemories, catalogue_name, persons_of
+from pipeline.jobs.reviewed_stage import RunMemories, catalogue_name
 from pipeline.jobs.segment_stage import Payload, Segmented, cleaned_characters, read_payloads, segment, segment_key
 from pipeline.jobs.translate_stage import (
-    CHUNK,
     Raw,
     TranslateStats,
     TranslatorFactory,
@@ -44,13 +42,10 @@ from pipeline.jobs.translate_stage import (
     translate_settings,
 )
 from pipeline.layout import SINGLE, Paths
-from pipeline.ledger import CatalogStamp, CheckedPairs, Ledger, Written
+from pipeline.ledger import Ledger
 from pipeline.memory import TranslationMemory
 from pipeline.mt.executors import Executor, LocalExecutor
 from pipeline.mt.route import check_route
-from pipeline.qa.checks import CheckContext, run_checks
-from pipeline.qa.remembered import RememberedChecks, rules_key
-from pipeline.translate import translate_raw
 
 # A run holds catalogues, segments and cached translations of a whole archive, hundreds of
 # thousands of long-lived objects with hardly a reference cycle among them; at CPython's default
@@ -141,6 +136,10 @@ class Runner(CatalogWrites):
         """A catalogue the run wrote (None: removed), for the reviewed memory's record."""
         self._reviewed.wrote(locale, domain, digest, po)
 
+    def made_for(self, route: Route) -> set[str]:
+        """The model inputs translated in this run for `route`'s model and target (en and en_IN share them)."""
+        return self._made.setdefault((route.settings_key(), route.tgt), set())
+
     def memory(self) -> TranslationMemory:
         """Opened when a stage first needs it: a run with nothing to translate never does."""
         if self._memory is None:
@@ -176,7 +175,7 @@ class Runner(CatalogWrites):
         for locale in locales:
             route = check_route(self.config.route_for(locale))
             file = self.catalogs.read(self.paths.po(locale))
-            planned = self._plan(segmented, locale, file)
+            planned = self.plan_catalog(segmented, locale, file)
             expected = translate_key(self.config, locale, planned)
             if self.current(locale, segmented, localise_key(self.config, locale, expected), file):
                 self.report.record(
@@ -206,40 +205,6 @@ class Runner(CatalogWrites):
             if complete or not self.current(locale, segmented, localise_key(self.config, locale, raw.key), file):
                 self.merge(locale, segmented, self._localise(locale, raw), file, follow=complete)
             self.catalogs.done(file.path)
-
-    def translate_ahead(self, locale: str, msgids: list[str]) -> None:
-        """`msgids` translated into the memory in one go (a catalogue set's new sentences of
-        `locale`), so each catalogue then finds its own there instead of calling the model alone."""
-        route = check_route(self.config.route_for(locale))
-        made = self._made.setdefault((route.settings_key(), route.tgt), set())
-        glossary = self.config.glossary
-        translate_raw(msgids, route, self.memory(), self.executor, CHUNK, locale, made, glossary)
-
-    def settled(self, segmented: Segmented, locales: list[str]) -> tuple[str, dict[str, dict]] | None:
-        """The template's digest and, per locale, what the next run with these inputs will find
-        (its catalogue current, and what the report says of it); None when that run would merge again."""
-        template = self.template_current(segmented)
-        if template is None:
-            return None
-        found = {}
-        for locale in locales:
-            file = self.catalogs.read(self.paths.po(locale))
-            planned = self._plan(segmented, locale, file)
-            expected = localise_key(self.config, locale, translate_key(self.config, locale, planned))
-            stamp = self.current_stamp(locale, segmented, expected, file)
-            self.catalogs.done(file.path)
-            if stamp is None:
-                return None
-            found[locale] = {
-                "settings": self.settings_key(locale),
-                "po": stamp.written.file,
-                "mo": stamp.mo,
-                "todo": len(planned.plan.todo),
-                "findings": stamp.findings,
-                "reviewed": stamp.reviewed,
-                "edited": stamp.edited,
-            }
-        return template, found
 
     def collect(self, sources) -> list[tuple[Path, str]]:
         """The source files and their document names; never the work directory or the catalogues."""
@@ -282,7 +247,7 @@ class Runner(CatalogWrites):
         for locale in locales:
             route = check_route(self.config.route_for(locale))
             file = self.catalogs.read(self.paths.po(locale))
-            planned = self._plan(segmented, locale, file)
+            planned = self.plan_catalog(segmented, locale, file)
             self.catalogs.done(file.path)
             self._translate(locale, route, planned)
 
@@ -347,7 +312,7 @@ class Runner(CatalogWrites):
 
     # --- stages, cached ----------------------------------------------------------------------
 
-    def _plan(self, segmented: Segmented, locale: str, file: CatalogFile) -> Planned:
+    def plan_catalog(self, segmented: Segmented, locale: str, file: CatalogFile) -> Planned:
         """Parses the catalogue only when it, or the messages, changed since the plan was cached."""
         key = plan_key(segmented.key, file.digest, self.ledger.migration_key(locale))
         cached = self.ledger.load(entries.plan(locale), key, Planned.from_cache, Planned.to_cache)
@@ -371,7 +336,7 @@ class Runner(CatalogWrites):
             )
             return raw
         previous = self._previous(entries.translations(locale), Raw.from_cache)
-        made = self._made.setdefault((route.settings_key(), route.tgt), set())
+        made = self.made_for(route)
         raw, stats = translate(
             planned.plan.todo,
             route,
@@ -398,80 +363,6 @@ class Runner(CatalogWrites):
         self.ledger.put(entries.localised(locale), key, localised.to_cache(locale))
         self.report.record(locale, findings=localised.findings)
         return localised
-
-    def merge(
-        self, locale: str, segmented: Segmented, localised: Localised, file: CatalogFile, follow: bool
-    ) -> list[Path]:
-        """Merge into `locale`'s catalogue and write it and its .mo where they changed.
-
-        `follow`: every message the plan asked for was translated. The merge itself changes who
-        owns some entries (a reviewed similar source makes a new entry a person's), so the next run
-        plans differently from this one, yet would merge to these same files: the stamp accepts its
-        key too, and the run after a daily update is a no-change run."""
-        po_path, mo_path = self.paths.po(locale), self.paths.mo(locale)
-        stamp = self.ledger.catalog(locale)
-        existing = file.parsed()
-        if existing is not None:
-            self.ledger.migrated(locale, existing.po)
-        context = CheckContext(locale, self.config.glossary if self.config is not None else None)
-        rules = rules_key(context)
-        checked = self.ledger.checked(locale, rules)
-        check = RememberedChecks(
-            lambda source, text: run_checks(source, text, context=context),
-            checked.pairs if checked is not None else None,
-        )
-        messages = list(segmented.messages)
-        merged = catalog_stage.merge(
-            locale,
-            existing,
-            file.text,
-            messages,
-            localised.translations,
-            self.options,
-            check,
-            catalog_stage.written_texts(
-                stamp.written if stamp is not None else None, file.digest, existing, self.options.wrap
-            ),
-            str(po_path),
-            mo_path.name,
-            self.reviewed(locale, existing.po if existing is not None else None),
-        )
-        changed = [po_path] if merged.rendered.text is not None else []
-        po_digest = self.write_file(file, merged.rendered.text)  # the merge took its entries: the file is let go
-        self.wrote_catalog(locale, self.paths.domain, po_digest, merged.po)
-        mo_digest = caching.file_digest(mo_path)
-        if mo_digest != caching.bytes_digest(merged.mo):
-            write_atomic(mo_path, merged.mo)
-            mo_digest = caching.bytes_digest(merged.mo)
-            changed.append(mo_path)
-        self.report.warnings += merged.held_back
-        replanned = plan_stage.plan(merged.po, messages)
-        self.ledger.put(
-            entries.plan(locale),
-            plan_key(segmented.key, po_digest, self.ledger.migration_key(locale)),
-            replanned.to_cache(),
-        )
-        if check.computed or checked is None or len(check.record()) != len(checked.pairs):
-            self.ledger.put_checked(locale, rules, CheckedPairs(check.record()))
-        following = None
-        if follow and set(replanned.plan.todo) <= set(localised.translations):
-            next_key = localise_key(self.config, locale, translate_key(self.config, locale, replanned))
-            following = self.catalog_key(locale, segmented, next_key, persons_of(merged.po))
-        status = merged.status
-        new_stamp = CatalogStamp(
-            self.catalog_key(locale, segmented, localised.key),
-            Written(po_digest, self.options.wrap, merged.rendered.digests),
-            mo_digest,
-            status.qa_findings,
-            status.reviewed,
-            status.edited,
-            following,
-        )
-        self.ledger.put_catalog(locale, new_stamp)
-        self.report.record(locale, status=new_stamp)
-        return changed
-
-    # --- helpers -----------------------------------------------------------------------------
 
     def _parsed(self, locale: str, file: CatalogFile) -> polib.POFile | None:
         """`locale`'s catalogue parsed, as this version reads it (see `Ledger.migrated`)."""

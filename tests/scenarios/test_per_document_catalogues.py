@@ -8,6 +8,7 @@ same bytes.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import polib
 import pytest
 
 from pipeline.catalog import pofile
+from pipeline.jobs import catalog_index
 from pipeline.ledger import Ledger
 from pipeline.mt.executors import LocalExecutor
 
@@ -230,3 +232,17 @@ def test_a_first_build_translates_every_document_s_sentences_in_one_call(project
     )
     pipeline(*RUN, *PER_DOCUMENT, cwd=project)
     assert calls == [5]  # the five sentences of four documents, not one call per document
+
+
+def test_a_reviewer_s_edit_is_seen_when_the_index_trusts_file_states(project, pipeline, monkeypatch):
+    monkeypatch.setattr(catalog_index, "RACY_NS", 0)  # every file's state indexed at once
+    pipeline(*RUN, *PER_DOCUMENT, cwd=project)
+    index = json.loads((project / ".pipeline" / "catalog-set.json").read_text(encoding="utf-8"))
+    assert index["stamps"]["politics/vote"]["states"]["en.po"] is not None
+    po = project / "locales" / "en" / "LC_MESSAGES" / "politics" / "vote.po"
+    catalogue = polib.pofile(str(po))
+    catalogue.find(S[2]).flags = []  # approved as the machine wrote it
+    catalogue.save()
+    err = pipeline(*RUN, *PER_DOCUMENT, cwd=project).err
+    assert "catalog en (3 of 4 catalogues)" in err
+    assert S[2] in {e.msgid for e in polib.mofile(str(po.with_suffix(".mo")))}
