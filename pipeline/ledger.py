@@ -352,6 +352,7 @@ class Ledger:
                 "texts": held.texts,
                 "drafts": {s: list(d) for s, d in held.drafts.items()},
                 "copies": sorted(held.copies),
+                "state": list(held.state) if held.state is not None else None,
             }
             for name, held in catalogs.items()
         }
@@ -421,12 +422,15 @@ def _read_catalog(held: object) -> ReadCatalog | None:
         return None
     if not isinstance(drafts, dict) or not all(isinstance(d, list) and len(d) == 2 for d in drafts.values()):
         return None
-    copies = held.get("copies", [])
+    copies, state = held.get("copies", []), held.get("state")
     if not isinstance(copies, list):
         return None
-    return ReadCatalog(
-        held["file"], held["texts"], {source: tuple(d) for source, d in drafts.items()}, frozenset(copies)
-    )
+    if state is not None and not (
+        isinstance(state, list) and len(state) == 3 and all(isinstance(n, int) for n in state)
+    ):
+        state = None  # read the file again
+    drafted = {source: tuple(d) for source, d in drafts.items()}
+    return ReadCatalog(held["file"], held["texts"], drafted, frozenset(copies), tuple(state) if state else None)
 
 
 def _read_legacy_owned(path: Path) -> dict[str, str] | None:

@@ -32,6 +32,7 @@ class ReadCatalog:
     texts: dict[str, str]
     drafts: dict[str, Draft] = field(default_factory=dict)
     copies: frozenset[str] = frozenset()  # sources whose text the memory filled (see `merge.reused_sources`)
+    state: tuple[int, int, int] | None = None  # the file's size, mtime and inode when read, if old enough
 
 
 def refreshed(

@@ -9,11 +9,16 @@ fresh clone reads every catalogue and gets the same memory.
 
 from __future__ import annotations
 
+import os
+import time
+from dataclasses import replace
+
 from pipeline import cache as caching
 from pipeline.catalog import pofile
 from pipeline.catalog.entry import edited_texts, reviewed_texts
 from pipeline.catalog.merge import reused_sources
 from pipeline.catalog.reviewed import LocaleMemory, ReadCatalog, refreshed
+from pipeline.jobs.catalog_index import RACY_NS
 from pipeline.layout import Paths
 from pipeline.ledger import Ledger
 
@@ -27,24 +32,35 @@ def read_catalogs(
     paths: Paths, ledger: Ledger, locale: str, held: dict[str, ReadCatalog] | None = None
 ) -> dict[str, ReadCatalog]:
     """`locale`'s catalogues on disk as `ReadCatalog`s, parsing only those whose digest is not
-    the one `held` (by default what `ledger` holds) gives."""
+    the one `held` (by default what `ledger` holds) gives. A file whose size, modification time
+    and inode are those held is taken as unchanged without reading it, as the catalogue index
+    takes its files (see `catalog_index`); a state is held only once the file is old enough."""
     files = {catalogue_name(d): paths.for_domain(d).po(locale) for d in paths.found_domains([locale])}
     held = ledger.reviewed(locale) if held is None else held
-    digests, stale = {}, {}
+    now = time.time_ns()
+    digests, stale, states = {}, {}, {}
     for name, path in files.items():
         try:
+            st = os.stat(path)
+            seen = (st.st_size, st.st_mtime_ns, st.st_ino)
+            last = held.get(name)
+            if last is not None and last.state == seen:
+                digests[name] = last.file
+                continue
             data = path.read_bytes()
         except (FileNotFoundError, NotADirectoryError):
             continue
         digests[name] = caching.bytes_digest(data)
-        if name not in held or held[name].file != digests[name]:
+        states[name] = seen if st.st_mtime_ns < now - RACY_NS else None
+        if last is None or last.file != digests[name]:
             stale[name] = data  # the bytes the digest is of: parsed below
 
     def read(name: str, digest: str) -> ReadCatalog:
         parsed = pofile.read_catalog(files[name], stale.pop(name))  # a broken catalogue stops the run here
         return read_catalog(digest, ledger.migrated(locale, parsed.po if parsed is not None else None))
 
-    return refreshed(held, digests, read)[0]
+    found = refreshed(held, digests, read)[0]
+    return {name: replace(c, state=states[name]) if name in states else c for name, c in found.items()}
 
 
 def read_catalog(digest: str | None, po) -> ReadCatalog:

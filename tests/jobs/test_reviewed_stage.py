@@ -3,6 +3,8 @@ catalogue's bytes changed, and the same whatever the work directory holds."""
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import polib
@@ -74,3 +76,19 @@ def test_a_damaged_work_directory_entry_is_read_again_from_the_catalogues(tmp_pa
         Ledger(paths.workdir).file(entries.reviewed("en")).write_text(damaged, encoding="utf-8")
         memory = memory_of(paths)
         assert memory.elsewhere(A, "b.po") == ("A, approved.", "a.po")
+
+
+def test_a_catalogue_old_enough_is_taken_as_unchanged_from_its_size_time_and_inode(tmp_path, monkeypatch):
+    paths = Paths(tmp_path / ".pipeline", tmp_path / "locales", "messages")
+    paths.workdir.mkdir()
+    a = write(paths, "a", [polib.POEntry(msgid=A, msgstr="A, approved.")])
+    os.utime(a, ns=(time.time_ns() - 60_000_000_000,) * 2)  # written a minute ago
+    memory_of(paths)  # read, and its state kept
+    read = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or real(self))
+    assert memory_of(paths).elsewhere(A, "b.po") == ("A, approved.", "a.po")
+    assert read == []
+    write(paths, "a", [polib.POEntry(msgid=A, msgstr="A, approved again.")])  # a new state: read again
+    assert memory_of(paths).elsewhere(A, "b.po") == ("A, approved again.", "a.po")
+    assert read == ["a.po"]

@@ -7,6 +7,7 @@ output is gibberish: only where reviewed text goes is asserted."""
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import polib
@@ -96,7 +97,8 @@ def test_a_sentence_approved_in_one_catalogue_reaches_the_others_and_a_fresh_clo
     # what the work directory keeps of each catalogue is what reading it gives
     kept = Ledger(project / ".pipeline").reviewed("en")
     paths = Paths(project / ".pipeline", project / "locales")
-    assert kept == reviewed_stage.read_catalogs(paths, Ledger(project / "no-work-directory"), "en")
+    fresh = reviewed_stage.read_catalogs(paths, Ledger(project / "no-work-directory"), "en")
+    assert {n: replace(c, state=None) for n, c in kept.items()} == {n: replace(c, state=None) for n, c in fresh.items()}
     assert set(kept) == {"a.po", "b.po", "c.po"}
 
     before = snapshot(project)
