@@ -13,11 +13,10 @@ import os
 import time
 from dataclasses import replace
 
-from pipeline import cache as caching
-from pipeline.catalog import pofile
 from pipeline.catalog.entry import edited_texts, reviewed_texts
 from pipeline.catalog.merge import reused_sources
 from pipeline.catalog.reviewed import LocaleMemory, ReadCatalog, refreshed
+from pipeline.jobs.catalog_files import CatalogFiles
 from pipeline.jobs.catalog_index import RACY_NS
 from pipeline.layout import Paths
 from pipeline.ledger import Ledger
@@ -29,12 +28,19 @@ def catalogue_name(domain: str) -> str:
 
 
 def read_catalogs(
-    paths: Paths, ledger: Ledger, locale: str, held: dict[str, ReadCatalog] | None = None
+    paths: Paths,
+    ledger: Ledger,
+    locale: str,
+    held: dict[str, ReadCatalog] | None = None,
+    catalogs: CatalogFiles | None = None,
 ) -> dict[str, ReadCatalog]:
     """`locale`'s catalogues on disk as `ReadCatalog`s, parsing only those whose digest is not
     the one `held` (by default what `ledger` holds) gives. A file whose size, modification time
     and inode are those held is taken as unchanged without reading it, as the catalogue index
-    takes its files (see `catalog_index`); a state is held only once the file is old enough."""
+    takes its files (see `catalog_index`); a state is held only once the file is old enough.
+    `catalogs`: the run's catalogue files, so a catalogue read here is not read or parsed again
+    when the run merges it."""
+    catalogs = catalogs if catalogs is not None else CatalogFiles()
     files = {catalogue_name(d): paths.for_domain(d).po(locale) for d in paths.found_domains([locale])}
     held = ledger.reviewed(locale) if held is None else held
     now = time.time_ns()
@@ -47,16 +53,18 @@ def read_catalogs(
             if last is not None and last.state == seen:
                 digests[name] = last.file
                 continue
-            data = path.read_bytes()
+            file = catalogs.read(path)
         except (FileNotFoundError, NotADirectoryError):
             continue
-        digests[name] = caching.bytes_digest(data)
+        if file.data is None:
+            continue
+        digests[name] = file.digest
         states[name] = seen if st.st_mtime_ns < now - RACY_NS else None
         if last is None or last.file != digests[name]:
-            stale[name] = data  # the bytes the digest is of: parsed below
+            stale[name] = file  # the bytes the digest is of: parsed below
 
     def read(name: str, digest: str) -> ReadCatalog:
-        parsed = pofile.read_catalog(files[name], stale.pop(name))  # a broken catalogue stops the run here
+        parsed = stale.pop(name).parsed()  # a broken catalogue stops the run here
         return read_catalog(digest, ledger.migrated(locale, parsed.po if parsed is not None else None))
 
     found = refreshed(held, digests, read)[0]
@@ -74,8 +82,8 @@ class RunMemories:
     run itself writes recorded as it writes it (from the catalogue it merged, so the next run
     parses nothing it wrote); `save` keeps them in the work directory."""
 
-    def __init__(self, paths: Paths, ledger: Ledger):
-        self.paths, self.ledger = paths, ledger
+    def __init__(self, paths: Paths, ledger: Ledger, catalogs: CatalogFiles | None = None):
+        self.paths, self.ledger, self.catalogs_read = paths, ledger, catalogs
         self.catalogs: dict[str, dict[str, ReadCatalog]] = {}  # locale → catalogue name → as read or written
         self.memories: dict[str, LocaleMemory] = {}
         self.changed: set[str] = set()
@@ -84,7 +92,7 @@ class RunMemories:
     def memory(self, locale: str) -> LocaleMemory:
         if locale not in self.memories:
             held = self.ledger.reviewed(locale)
-            self.catalogs[locale] = read_catalogs(self.paths, self.ledger, locale, held)
+            self.catalogs[locale] = read_catalogs(self.paths, self.ledger, locale, held, self.catalogs_read)
             self.memories[locale] = LocaleMemory.of(self.catalogs[locale])
             if self.catalogs[locale] != held:
                 self.changed.add(locale)

@@ -84,7 +84,7 @@ class Runner(CatalogWrites):
         self.ledger = Ledger(paths.workdir)
         self.report = RunReport()
         self.catalogs = CatalogFiles()
-        self._reviewed = RunMemories(paths, self.ledger)  # per locale, see `locale_memory`
+        self._reviewed = RunMemories(paths, self.ledger, self.catalogs)  # per locale, see `locale_memory`
         self._made: dict[tuple[str, str], set[str]] = {}  # model inputs translated in this run, per route
         self._memory: TranslationMemory | None = None
         self._held = ExitStack()
