@@ -149,23 +149,35 @@ class Paths:
     def check_inside(self, locales: list[str], domains: list[str] | None = None) -> None:
         """Refuse a catalogue path that leads out of the catalogue folder through a link (a locale
         folder linked elsewhere): a run writes only inside the folders it was given, as export does.
-        `domains`: every catalogue of a set (default: this one); each folder is resolved once, and
-        a file only when it is a link itself."""
+        `domains`: every catalogue of a set (default: this one); each folder is resolved and listed
+        once, and a file resolved only when it is a link itself."""
         root = Path(self.locales_dir).resolve()
-        folders: dict[Path, Path] = {}
+        folders: dict[str, tuple[bool, set[str]]] = {}  # folder -> (inside the root, the links in it)
         for domain in domains if domains is not None else [self.domain]:
-            paths = self.for_domain(domain) if domain != self.domain else self
-            for path in [paths.pot()] + [p for locale in locales for p in (paths.po(locale), paths.mo(locale))]:
-                if path.parent not in folders:
-                    folders[path.parent] = path.parent.resolve()
-                target = path.resolve() if os.path.islink(path) else folders[path.parent] / path.name
-                if not target.is_relative_to(root):
+            for path in self.catalog_files(domain, locales).values():
+                folder, name = os.path.split(path)
+                if folder not in folders:
+                    folders[folder] = (Path(folder).resolve().is_relative_to(root), _links_in(folder))
+                inside, links = folders[folder]
+                if name in links:
+                    inside = Path(path).resolve().is_relative_to(root)
+                if not inside:
                     raise PipelineError(
-                        f"leads outside {self.locales_dir} (to {target}) through a link; the pipeline "
-                        f"writes catalogues only inside {self.locales_dir}: replace the link with a "
+                        f"leads outside {self.locales_dir} (to {Path(path).resolve()}) through a link; the "
+                        f"pipeline writes catalogues only inside {self.locales_dir}: replace the link with a "
                         "folder (or pass --locales the folder it points to)",
-                        path=path,
+                        path=Path(path),
                     )
+
+    def catalog_files(self, domain: str, locales: list[str]) -> dict[str, str]:
+        """The files of one catalogue as strings, for a loop over thousands of them: "pot", and
+        "LOCALE.po", "LOCALE.mo" for each locale (the paths `pot`, `po` and `mo` give)."""
+        root = os.fspath(self.locales_dir)
+        files = {"pot": os.path.join(root, f"{domain}.pot")}
+        for locale in locales:
+            po = os.path.join(root, check_plain_name(locale, "locale"), CATALOGUE_FOLDER, f"{domain}.po")
+            files[f"{locale}.po"], files[f"{locale}.mo"] = po, po[:-3] + ".mo"
+        return files
 
     def found_locales(self) -> list[str]:
         """Every LOCALE with a LOCALE/LC_MESSAGES/DOMAIN.po, sorted; a folder whose name is no
@@ -267,6 +279,15 @@ def assign_domains(
         by_folded.setdefault(folded, (domain, file))
         by_domain.setdefault(domain, []).append(name)
     return dict(sorted(by_domain.items()))
+
+
+def _links_in(folder: str) -> set[str]:
+    """Names of the symbolic links in `folder` (none when it does not exist yet)."""
+    try:
+        with os.scandir(folder) as entries:
+            return {entry.name for entry in entries if entry.is_symlink()}
+    except (FileNotFoundError, NotADirectoryError):
+        return set()
 
 
 def _is_locale_folder(name: str) -> bool:

@@ -11,7 +11,8 @@ it; nothing else spells an entry's name.
     catalog-L.json         CatalogStamp                          the same, for L's .po and .mo
     checked-L.json         CheckedPairs                          QA findings per (source, text) pair
     owned-L.json           an ownership record of versions before digests, read here alone
-    catalog-set.json       CatalogSet                            the layout and each catalogue's documents
+    catalog-set.json       CatalogSet                            the layout, each catalogue's documents, and
+                                                                 the index of settled catalogues (SetStamp)
     catalogs/DOMAIN/       a sub-ledger per catalogue of a set   (`--catalogs per-document|per-folder`):
                            the entries above for that catalogue alone (see `Ledger.for_domain`)
     reviewed-L.json        {catalogue: ReadCatalog}              the approved entries of each of L's

@@ -60,26 +60,26 @@ def settled(runner, segmented, locales: list[str], old: SetStamp | None, documen
     return SetStamp(segmented.key, template, counts, records, states)
 
 
-def still_settled(paths, stamp: SetStamp | None, sources_key: str, settings: dict[str, str], now: int):
+def still_settled(files: dict[str, str], stamp: SetStamp | None, sources_key: str, settings: dict[str, str], now: int):
     """`stamp` (with the file states seen now) when the catalogue's sources and settings are
-    those it was settled with and its files are byte for byte what that run left; else None."""
+    those it was settled with and its files (`Paths.catalog_files`) are byte for byte what that
+    run left; else None."""
     if stamp is None or stamp.sources != sources_key:
         return None
     states = dict(stamp.states)
-    if not unchanged(paths.pot(), stamp.template, states, "pot", now):
+    if not unchanged(files["pot"], stamp.template, states, "pot", now):
         return None
     for locale, wanted in settings.items():
         record = stamp.locales.get(locale)
         if not isinstance(record, dict) or record.get("settings") != wanted:
             return None
-        if not unchanged(paths.po(locale), record.get("po"), states, f"{locale}.po", now):
-            return None
-        if not unchanged(paths.mo(locale), record.get("mo"), states, f"{locale}.mo", now):
-            return None
+        for kind in ("po", "mo"):
+            if not unchanged(files[f"{locale}.{kind}"], record.get(kind), states, f"{locale}.{kind}", now):
+                return None
     return stamp if states == stamp.states else replace(stamp, states=states)
 
 
-def unchanged(path: Path, digest: str | None, states: dict, role: str, now: int) -> bool:
+def unchanged(path: str, digest: str | None, states: dict, role: str, now: int) -> bool:
     """The file at `path` has `digest` (None: there is none); `states[role]` is what its state
     says now, taken without reading it when the state indexed matches."""
     try:

@@ -3,7 +3,8 @@
 
 The runner's chain (segment → plan → translate → localise → merge, and the template) runs for
 each catalogue over that catalogue's sources alone, with a sub-ledger of its own (see
-`ledger.Ledger.for_domain`), so an unchanged catalogue costs a few stamp reads and nothing else.
+`ledger.Ledger.for_domain`); an unchanged catalogue is skipped from one index of the whole set
+(see `catalog_index`), and the new sentences of every stale catalogue are translated together.
 The translation memory stays one per project. Names that collide or cannot name a catalogue are
 refused before any work (see `layout.assign_domains`). A catalogue whose sources are gone is
 retired: its entries become obsolete (reviewed text kept for reviewers and for other catalogues)
@@ -58,7 +59,9 @@ def run(runner, sources, locales: list[str]):
             payloads = read_payloads([(by_name[name], name) for name in names])
             key = segment_key(payloads, runner.artefact_patterns)
             stamp = known.get(domain)
-            checked = None if moved else still_settled(runner.paths.for_domain(domain), stamp, key, settings, now)
+            checked = (
+                None if moved else still_settled(runner.paths.catalog_files(domain, locales), stamp, key, settings, now)
+            )
             if checked is not None:
                 runner.report.absorb(replayed(checked, locales, routes, payloads))
                 stamps[domain] = checked
@@ -108,7 +111,9 @@ def segment(runner, sources) -> None:
     for domain, names in domains.items():
         with runner.in_domain(domain):
             runner.segment_payloads(read_payloads([(by_name[name], name) for name in names]))
-    runner.ledger.put_catalog_set(CatalogSet(runner.layout, domains))
+    previous = runner.ledger.catalog_set()
+    kept = previous.stamps if previous is not None and previous.layout == runner.layout else {}
+    runner.ledger.put_catalog_set(CatalogSet(runner.layout, domains, {d: kept[d] for d in domains if d in kept}))
     runner.report.count_skipped(len(domains))
 
 
@@ -187,7 +192,9 @@ def retire_orphans(runner, current, previous: CatalogSet | None) -> list[Path]:
             paths.pot().unlink()
             changed.append(paths.pot())
         remove_empty_folders(paths.pot().parent, Path(paths.locales_dir))
-        runner.ledger.for_domain(domain).clear()
+        retired = runner.ledger.for_domain(domain)
+        retired.clear()
+        remove_empty_folders(retired.workdir, runner.ledger.workdir)
     return changed
 
 

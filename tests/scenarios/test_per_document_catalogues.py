@@ -32,18 +32,19 @@ PER_DOCUMENT = ("--catalogs", "per-document")
 def project(tmp_path, tiny_models, monkeypatch):
     """Three articles in two sections and one at the top."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # header dates equal in every copy
-    articles = tmp_path / "articles"
+    project = tmp_path / "project"  # its copies go beside it
+    articles = project / "articles"
     (articles / "politics").mkdir(parents=True)
     (articles / "sport").mkdir()
     (articles / "politics" / "budget.md").write_text(f"{S[0]}\n\n{S[1]}\n", encoding="utf-8")
     (articles / "politics" / "vote.txt").write_text(f"{S[2]}\n", encoding="utf-8")
     (articles / "sport" / "cricket.html").write_text(f"<p>{S[3]}</p>\n<p>{S[0]}</p>\n", encoding="utf-8")
     (articles / "index.md").write_text(f"{S[4]}\n", encoding="utf-8")
-    (tmp_path / "models.yaml").write_text(
+    (project / "models.yaml").write_text(
         tiny_models.read_text(encoding="utf-8").replace("source: ./", f"source: {tiny_models.parent}/"),
         encoding="utf-8",
     )
-    return tmp_path
+    return project
 
 
 def files(project: Path, folder: str = "locales") -> dict[str, bytes]:
@@ -94,6 +95,11 @@ def test_the_layout_is_read_from_models_yaml(project, pipeline):
     models.write_text("catalogs: per-document\n" + models.read_text(encoding="utf-8"), encoding="utf-8")
     pipeline(*RUN, cwd=project)
     assert set(files(project)) == DOCUMENT_FILES
+    pipeline("segment", "articles", cwd=project)  # takes no --models: reads the one in the folder
+    index = json.loads((project / ".pipeline" / "catalog-set.json").read_text(encoding="utf-8"))
+    assert index["layout"] == "per-document" and sorted(index["domains"]) == sorted(
+        ["index", "politics/budget", "politics/vote", "sport/cricket"]
+    )
 
 
 def test_a_bad_layout_in_models_yaml_names_its_line(project, pipeline):
@@ -246,3 +252,33 @@ def test_a_reviewer_s_edit_is_seen_when_the_index_trusts_file_states(project, pi
     err = pipeline(*RUN, *PER_DOCUMENT, cwd=project).err
     assert "catalog en (3 of 4 catalogues)" in err
     assert S[2] in {e.msgid for e in polib.mofile(str(po.with_suffix(".mo")))}
+
+
+def test_a_catalogue_linked_outside_the_catalogue_folder_is_refused(project, pipeline, tmp_path):
+    pipeline(*RUN, *PER_DOCUMENT, cwd=project)
+    outside = tmp_path / "elsewhere.po"
+    outside.write_text("", encoding="utf-8")
+    po = project / "locales" / "en" / "LC_MESSAGES" / "politics" / "vote.po"
+    po.unlink()
+    po.symlink_to(outside)
+    err = pipeline(*RUN, *PER_DOCUMENT, cwd=project, code=2).err
+    assert "politics/vote.po" in err and "through a link" in err
+    assert outside.read_text(encoding="utf-8") == ""
+
+
+def test_switching_back_to_one_catalogue_retires_the_documents_catalogues(project, pipeline):
+    pipeline(*RUN, *PER_DOCUMENT, cwd=project)
+    pipeline(*RUN, cwd=project)
+    en = project / "locales" / "en" / "LC_MESSAGES"
+    assert sorted(p.relative_to(en).as_posix() for p in en.rglob("*.mo")) == ["messages.mo"]
+    assert sorted(p.relative_to(project / "locales").as_posix() for p in (project / "locales").rglob("*.pot")) == [
+        "messages.pot"
+    ]
+    assert not msgids(en / "politics" / "budget.po") and sorted(msgids(en / "messages.po")) == sorted(S[:5])
+
+
+def test_one_catalogue_leaves_other_domains_in_the_folder_alone(project, pipeline):
+    pipeline(*RUN, "--domain", "site", cwd=project)
+    pipeline(*RUN, cwd=project)
+    en = project / "locales" / "en" / "LC_MESSAGES"
+    assert (en / "site.mo").exists() and msgids(en / "site.po") == msgids(en / "messages.po")
