@@ -15,9 +15,12 @@ it; nothing else spells an entry's name.
                                                                  the index of settled catalogues (SetStamp)
     catalogs/DOMAIN/       a sub-ledger per catalogue of a set   (`--catalogs per-document|per-folder`):
                            the entries above for that catalogue alone (see `Ledger.for_domain`)
+    reviewed-L.json        {catalogue: ReadCatalog}              the approved entries of each of L's
+                                                                 catalogues, with the digest of its file
 
 The single layout keeps its entries at the top, as before sets existed; the translation memory is
-one per project whatever the layout.
+one per project whatever the layout, and so is each locale's reviewed memory (`reviewed-L.json`,
+over every catalogue of the locale, see `jobs.reviewed_stage`).
 
 An entry is used only when its key equals the key computed from the current inputs, so a deleted,
 stale or damaged entry costs the time to rebuild it and nothing else. Reading a work directory an
@@ -39,6 +42,7 @@ import polib
 from pipeline import cache as caching
 from pipeline.catalog.entry import is_fuzzy, is_translated, model_of, texts, with_note, written_digest
 from pipeline.catalog.review_order import ReviewItem, review_items
+from pipeline.catalog.reviewed import ReadCatalog
 from pipeline.catalog.status import LocaleStatus, catalog_status, project_catalogs, read_catalogs
 from pipeline.fsutil import write_atomic
 from pipeline.layout import Paths
@@ -81,6 +85,13 @@ def catalog(locale: str) -> Entry:
 
 def checked(locale: str) -> Entry:
     return Entry(f"checked-{locale}")
+
+
+def reviewed(locale: str) -> Entry:
+    return Entry(f"reviewed-{locale}")
+
+
+REVIEWED_FORM = "1"  # the form of `reviewed-L.json`; its catalogues are checked one by one by digest
 
 
 def _legacy_owned(locale: str) -> Entry:
@@ -326,6 +337,28 @@ class Ledger:
     def put_checked(self, locale: str, rules: str, pairs: CheckedPairs) -> None:
         self.put(checked(locale), rules, pairs.to_dict())
 
+    def reviewed(self, locale: str) -> dict[str, ReadCatalog]:
+        """Each of `locale`'s catalogues' approved entries as last read (see `catalog.reviewed`)."""
+        data = self.get(reviewed(locale), REVIEWED_FORM)
+        catalogs = data.get("catalogs") if data is not None else None
+        if not isinstance(catalogs, dict):
+            return {}
+        read = {name: _read_catalog(held) for name, held in catalogs.items()}
+        return {name: held for name, held in read.items() if held is not None}
+
+    def put_reviewed(self, locale: str, catalogs: dict[str, ReadCatalog]) -> None:
+        data = {
+            name: {
+                "file": held.file,
+                "texts": held.texts,
+                "drafts": {s: list(d) for s, d in held.drafts.items()},
+                "copies": sorted(held.copies),
+                "state": list(held.state) if held.state is not None else None,
+            }
+            for name, held in catalogs.items()
+        }
+        self.put(reviewed(locale), REVIEWED_FORM, {"catalogs": data})
+
     # --- old work directories ----------------------------------------------------------------
 
     def migration_key(self, locale: str) -> str | None:
@@ -400,6 +433,26 @@ def catalogs_review_items(paths: Paths, locales: list[str] | None = None) -> lis
         for domain, locale, path, po in project_catalogs(paths, locales)
         for item in review_items(path, locale, ledger.migrated(locale, po) if domain == paths.domain else po)
     ]
+
+
+def _read_catalog(held: object) -> ReadCatalog | None:
+    """A `reviewed-L.json` catalogue as stored; None when damaged (it is read again)."""
+    if not isinstance(held, dict) or not isinstance(held.get("file"), str) or not isinstance(held.get("texts"), dict):
+        return None
+    drafts = held.get("drafts", {})
+    if not all(isinstance(text, str) for text in held["texts"].values()):
+        return None
+    if not isinstance(drafts, dict) or not all(isinstance(d, list) and len(d) == 2 for d in drafts.values()):
+        return None
+    copies, state = held.get("copies", []), held.get("state")
+    if not isinstance(copies, list):
+        return None
+    if state is not None and not (
+        isinstance(state, list) and len(state) == 3 and all(isinstance(n, int) for n in state)
+    ):
+        state = None  # read the file again
+    drafted = {source: tuple(d) for source, d in drafts.items()}
+    return ReadCatalog(held["file"], held["texts"], drafted, frozenset(copies), tuple(state) if state else None)
 
 
 def _read_legacy_owned(path: Path) -> dict[str, str] | None:

@@ -225,3 +225,16 @@ def reviewed_texts(po: polib.POFile | None) -> dict[str, str]:
         for e in po
         if e.msgid and e.msgctxt is None and not e.msgid_plural and text_state(e) is State.REVIEWED
     }
+
+
+def edited_texts(po: polib.POFile | None) -> dict[str, tuple[str, str | None]]:
+    """Source → (a person's fuzzy text, its previous source `#|`) for every entry a person edited
+    or a suggestion of reviewed text, live or obsolete, without context: what a catalogue that
+    gains the same sentence gets, still fuzzy, so a reviewer's draft is not left behind."""
+    if po is None:
+        return {}
+    return {
+        e.msgid: (e.msgstr, e.previous_msgid)
+        for e in po
+        if e.msgid and e.msgctxt is None and not e.msgid_plural and text_state(e) is State.EDITED
+    }

@@ -16,10 +16,14 @@ A source that changed slightly (see `similarity`) inherits its old entry instead
   new machine translation is offered beside it in an extracted comment (`suggestion: ...`), so a
   reviewer compares and picks; nothing they wrote is overwritten.
 
-Reviewed translations also come from the reviewed memory (`reviewed` maps Gujarati source to
-reviewed text: the approved entries of the catalogue, live and obsolete): an identical source
-reuses it as reviewed (not fuzzy, marked `reused`), a close one gets it as a fuzzy suggestion with
-`#| msgid` = the memory's source.
+Reviewed translations also come from the reviewed memory (`reviewed`: Gujarati source to reviewed
+text, the approved entries of the catalogue, live and obsolete, and with a `reviewed.CatalogMemory`
+those of the locale's other catalogues): an identical source reuses it as reviewed (not fuzzy,
+marked `reused`, naming the catalogue it came from), a close one gets it as a fuzzy suggestion
+with `#| msgid` = the memory's source; a new entry whose source a person left fuzzy in another
+catalogue gets that text, still fuzzy (their draft is not left behind). The memory fills a new entry or one holding the pipeline's
+machine text; never a person's, nor a live entry left empty (a reviewer may have emptied it on
+purpose: that one is translated again, not refilled).
 
 Entries whose source disappeared become obsolete (`#~`), plural ones included; obsolete ones are
 dropped only with `purge_obsolete`. Untranslated entries that lose their source are simply dropped.
@@ -46,6 +50,7 @@ from pipeline.catalog.entry import (
     without_note,
 )
 from pipeline.catalog.pofile import Message
+from pipeline.catalog.reviewed import CatalogMemory, own_memory
 from pipeline.catalog.similarity import best_matches
 from pipeline.ingest.controls import without_dropped
 from pipeline.model import Finding, Translation
@@ -54,6 +59,33 @@ SUGGESTION = "suggestion"
 REUSED = "reused: reviewed translation from the translation memory"
 CHANGED = "source changed: the translation reviewed for the previous source (#|) is kept, still fuzzy"
 FROM_MEMORY = "from the translation memory: reviewed translation of a similar source (#|), fuzzy"
+
+
+def reused_from(origin: str | None) -> str:
+    """The mark on an entry the memory filled: from the catalogue itself, or from `origin`."""
+    return REUSED if origin is None else f"reused: reviewed translation from {origin}"
+
+
+def reused_sources(po: polib.POFile | None) -> set[str]:
+    """Sources of the approved entries the memory filled (marked `reused:`): copies of a review
+    made elsewhere, which the memory ranks after the reviews themselves (see `reviewed.LocaleMemory`)."""
+    if po is None:
+        return set()
+    return {e.msgid for e in po if e.comment.startswith("reused:") and e.msgctxt is None}
+
+
+def drafted_in(origin: str) -> str:
+    """The mark on a person's fuzzy text carried over from another catalogue for the same source."""
+    return f"from the translation memory: a person's fuzzy translation in {origin}, still fuzzy"
+
+
+def suggested_from(origin: str | None) -> str:
+    """The mark on a fuzzy suggestion from the memory: the catalogue's own, or `origin`'s."""
+    if origin is None:
+        return FROM_MEMORY
+    return f"from the translation memory: reviewed translation of a similar source (#|) in {origin}, fuzzy"
+
+
 _PIPELINE_LINES = (
     MT_COMMENT + ":",
     CONFIDENCE_COMMENT + ":",
@@ -80,7 +112,7 @@ def merge_catalog(
     messages: list[Message],
     translations: dict[str, Translation],
     *,
-    reviewed: dict[str, str] | None = None,
+    reviewed: dict[str, str] | CatalogMemory | None = None,
     purge_obsolete: bool = False,
     check: Check | None = None,
 ) -> polib.POFile:
@@ -88,14 +120,17 @@ def merge_catalog(
 
     `check`: the QA registry with the locale's context, to check a person's text (None: their
     comments kept verbatim)."""
-    reviewed = reviewed or {}
+    memory = own_memory(reviewed)
     if existing is not None:
         take_clean_msgids(existing)
     old = {_key(e): e for e in existing if e.msgid or e.msgctxt is not None} if existing is not None else {}
-    usable = reusable(existing, reviewed)  # once: inside the comprehension it rebuilt the set per entry
-    reviewed = {s: t for s, t in reviewed.items() if s in usable}
+    blocked = blocked_sources(existing)
+    found = {m.msgid: memory.get(m.msgid) for m in messages if m.msgid not in blocked}
+    filled = {source: hit for source, hit in found.items() if hit is not None}
     wanted = {_key(m) for m in messages}
-    fresh = [m for m in messages if _key(m) not in old and m.msgid not in reviewed]
+    new = [m for m in messages if _key(m) not in old and m.msgid not in filled]
+    drafts = {m.msgid: hit for m in new if (hit := memory.draft(m.msgid)) is not None}
+    fresh = [m for m in new if m.msgid not in drafts]
     spare = {
         e.msgid: e
         for k, e in old.items()  # a context entry is another use of its words, on purpose
@@ -107,7 +142,7 @@ def merge_catalog(
 
     from_catalog = best_matches([m.msgid for m in fresh], spare)
     rest = [m.msgid for m in fresh if m.msgid not in from_catalog]
-    from_memory = best_matches(rest, [s for s in reviewed if (None, s) not in wanted])
+    from_memory = memory.similar(rest, lambda s: (None, s) not in wanted and s not in blocked)
 
     po = polib.POFile(wrapwidth=78)
     used: set[Key] = set()
@@ -118,8 +153,16 @@ def merge_catalog(
         if prev is not None and persons(prev):
             used.add(_key(prev))
             entry = prev
-        elif msg.msgid in reviewed:
-            entry = polib.POEntry(msgid=msg.msgid, msgstr=reviewed[msg.msgid], comment=REUSED)
+        elif msg.msgid in filled:
+            text, origin = filled[msg.msgid]
+            entry = polib.POEntry(msgid=msg.msgid, msgstr=text, comment=reused_from(origin))
+            if prev is not None:  # the pipeline's machine text: a translator's note survives
+                entry.tcomment = without_note(prev.tcomment)
+                used.add(_key(prev))
+        elif msg.msgid in drafts:
+            (text, previous), origin = drafts[msg.msgid]
+            entry = polib.POEntry(msgid=msg.msgid, msgstr=text, flags=["fuzzy"], comment=drafted_in(origin))
+            entry.previous_msgid = previous
         elif msg.msgid in from_catalog:
             source = from_catalog[msg.msgid][0]
             similar = spare[source]
@@ -132,7 +175,8 @@ def merge_catalog(
                 entry.previous_msgid = source
         elif msg.msgid in from_memory:
             source = from_memory[msg.msgid][0]
-            entry = _suggest(msg, reviewed[source], source, FROM_MEMORY, translation)
+            text, origin = memory.get(source)
+            entry = _suggest(msg, text, source, suggested_from(origin), translation)
         else:
             entry = _machine(msg, translation, prev)
             if prev is not None:
@@ -243,8 +287,16 @@ def _foreign_lines(comment: str) -> str:
     return "\n".join(kept)
 
 
+def blocked_sources(existing: polib.POFile | None) -> set[str]:
+    """Sources the memory may not fill in `existing`: live there as a person's text (kept anyway)
+    or left empty (a reviewer may have emptied an entry on purpose; that one is translated again,
+    not refilled). A live entry holding the pipeline's machine text takes reviewed text."""
+    if existing is None:
+        return set()
+    return {e.msgid for e in existing if not e.obsolete and e.msgctxt is None and text_state(e) is not State.MACHINE}
+
+
 def reusable(existing: polib.POFile | None, reviewed: dict[str, str]) -> set[str]:
-    """Memory sources that may fill an entry: not live in the catalogue (a reviewer may have
-    emptied an entry on purpose; that one is translated again, not refilled)."""
-    live = {e.msgid for e in existing if not e.obsolete and e.msgctxt is None} if existing is not None else set()
-    return {s for s in reviewed if s not in live}
+    """Memory sources that may fill an entry of `existing` (see `blocked_sources`)."""
+    blocked = blocked_sources(existing)
+    return {s for s in reviewed if s not in blocked}

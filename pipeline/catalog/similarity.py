@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -154,6 +154,38 @@ class CandidateIndex:
         return sorted(near[k] for _, _, k in passed)
 
 
+class Matcher:
+    """`best_matches` against one fixed list of old sentences, its index built once (on first use)
+    and asked many times: a locale's reviewed memory is matched against each catalogue merged in a
+    run. `allowed` leaves old sentences out per question, giving what `best_matches` gives on the
+    list without them (the index only ever proposes candidates; ties keep the list's order)."""
+
+    def __init__(self, old: Iterable[str], threshold: float = THRESHOLD):
+        self.threshold = threshold
+        self.old_texts = list(dict.fromkeys(old))
+        self._index: CandidateIndex | None = None
+        self._units: dict[int, Units] = {}
+
+    def best(self, new: Iterable[str], allowed: Callable[[str], bool] | None = None) -> dict[str, tuple[str, float]]:
+        new_units = [Units.of(t) for t in dict.fromkeys(new)]
+        if not new_units or not self.old_texts:
+            return {}
+        if self._index is None:
+            self._index = CandidateIndex([tuple(_WORD.findall(t)) for t in self.old_texts], word_floor(self.threshold))
+        old_texts, old_units = self.old_texts, self._units
+        scored = []
+        for i, n in enumerate(new_units):
+            if not n.long_enough:
+                continue
+            for j in self._index.candidates(n.words):
+                if allowed is not None and not allowed(old_texts[j]):
+                    continue
+                if j not in old_units:
+                    old_units[j] = Units.of(old_texts[j])
+                scored.append((i, j, similarity(n, old_units[j])))
+        return _assign(new_units, old_texts, scored, self.threshold)
+
+
 def best_matches(new: Iterable[str], old: Iterable[str], threshold: float = THRESHOLD) -> dict[str, tuple[str, float]]:
     """Pair each new sentence with at most one old one (each old one used once), best scores first.
 
@@ -161,21 +193,7 @@ def best_matches(new: Iterable[str], old: Iterable[str], threshold: float = THRE
     from a `CandidateIndex` are scored; the result is the same as scoring every pair. Old
     sentences are split into grapheme clusters only when they are a candidate.
     """
-    new_units = [Units.of(t) for t in dict.fromkeys(new)]
-    old_texts = list(dict.fromkeys(old))
-    if not new_units or not old_texts:
-        return {}
-    index = CandidateIndex([tuple(_WORD.findall(t)) for t in old_texts], word_floor(threshold))
-    old_units: dict[int, Units] = {}
-    scored = []
-    for i, n in enumerate(new_units):
-        if not n.long_enough:
-            continue
-        for j in index.candidates(n.words):
-            if j not in old_units:
-                old_units[j] = Units.of(old_texts[j])
-            scored.append((i, j, similarity(n, old_units[j])))
-    return _assign(new_units, old_texts, scored, threshold)
+    return Matcher(old, threshold).best(new)
 
 
 def best_matches_exhaustive(

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from pipeline import cache as caching
 from pipeline import ledger as entries
 from pipeline.catalog import pofile
 from pipeline.errors import PipelineError
@@ -51,11 +52,16 @@ def run(runner, sources, locales: list[str]):
         known = previous.stamps if previous is not None and previous.layout == runner.layout else {}
         stamps: dict[str, SetStamp] = {}
         prepared = {}
+        # a review changed somewhere: each catalogue is checked against its own stamp, whose key
+        # holds what the others approved for its machine entries (see `jobs.reviewed_stage`)
+        moved = any([runner.reviews_moved(locale) for locale in locales])
         for domain, names in domains.items():
             payloads = read_payloads([(by_name[name], name) for name in names])
             key = segment_key(payloads, runner.artefact_patterns)
             stamp = known.get(domain)
-            checked = still_settled(runner.paths.catalog_files(domain, locales), stamp, key, settings, now)
+            checked = (
+                None if moved else still_settled(runner.paths.catalog_files(domain, locales), stamp, key, settings, now)
+            )
             if checked is not None:
                 runner.report.absorb(replayed(checked, locales, routes, payloads))
                 stamps[domain] = checked
@@ -201,14 +207,19 @@ def retire_catalog(runner, paths, locale: str) -> list[Path]:
         if runner.options.purge_obsolete:
             po.unlink()
             changed.append(po)
+            runner.wrote_catalog(locale, paths.domain, None, None)
         else:
             file = runner.catalogs.read(po)
             merged = catalog_stage.merge(
                 locale, file.parsed(), file.text, [], {}, runner.options, None, None, str(po), mo.name
             )
+            digest = file.digest
             if merged.rendered.text is not None:
-                write_atomic(po, merged.rendered.text)
+                data = merged.rendered.text.encode("utf-8")
+                write_atomic(po, data)
                 changed.append(po)
+                digest = caching.bytes_digest(data)
+            runner.wrote_catalog(locale, paths.domain, digest, merged.po)  # the next run parses it no more
             runner.catalogs.done(po)
     if mo.is_file():
         mo.unlink()

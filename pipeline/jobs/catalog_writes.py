@@ -16,6 +16,7 @@ from pipeline.jobs.catalog_files import CatalogFile
 from pipeline.jobs.catalog_stage import CATALOG_VERSION
 from pipeline.jobs.localise_stage import Localised, localise_key, localise_settings
 from pipeline.jobs.plan_stage import plan_key
+from pipeline.jobs.reviewed_stage import catalogue_name, persons_of
 from pipeline.jobs.segment_stage import Segmented
 from pipeline.jobs.translate_stage import translate_key, translate_settings
 from pipeline.ledger import CatalogStamp, CheckedPairs, TemplateStamp, Written
@@ -125,6 +126,7 @@ class CatalogWrites:
         )
         changed = [po_path] if merged.rendered.text is not None else []
         po_digest = self.write_file(file, merged.rendered.text)  # the merge took its entries: the file is let go
+        self.wrote_catalog(locale, self.paths.domain, po_digest, merged.po)
         mo_digest = caching.file_digest(mo_path)
         if mo_digest != caching.bytes_digest(merged.mo):
             write_atomic(mo_path, merged.mo)
@@ -142,7 +144,7 @@ class CatalogWrites:
         following = None
         if follow and set(replanned.plan.todo) <= set(localised.translations):
             next_key = localise_key(self.config, locale, translate_key(self.config, locale, replanned))
-            following = self.catalog_key(locale, segmented, next_key)
+            following = self.catalog_key(locale, segmented, next_key, persons_of(merged.po))
         status = merged.status
         new_stamp = CatalogStamp(
             self.catalog_key(locale, segmented, localised.key),
@@ -169,13 +171,21 @@ class CatalogWrites:
         write_atomic(file.path, data)
         return caching.bytes_digest(data)
 
-    def catalog_key(self, locale: str, segmented: Segmented, localised_key: str) -> str:
+    def catalog_key(
+        self, locale: str, segmented: Segmented, localised_key: str, persons: set[str] | None = None
+    ) -> str:
+        """What a catalogue is merged from, with what other catalogues approved for the sentences
+        it holds as the pipeline's (`persons`: the sources it holds as a person's text; None: as
+        the run found it), so a review elsewhere merges it again (see `reviewed_stage`)."""
+        sources = dict.fromkeys(s["text"] for s in segmented.stored)  # the msgids, without building messages
+        elsewhere = self.locale_memory(locale).key_for(catalogue_name(self.paths.domain), sources, persons)
         return caching.key(
             segmented.key,
             localised_key,
             CATALOG_VERSION,
             sorted(self.catalog_options().items()),
             self.ledger.migration_key(locale),
+            elsewhere,
         )
 
     def catalog_options(self) -> dict:

@@ -17,6 +17,7 @@ import polib
 from pipeline import ledger as entries
 from pipeline.catalog import pofile
 from pipeline.catalog.entry import reviewed_texts
+from pipeline.catalog.reviewed import CatalogMemory, LocaleMemory
 from pipeline.config import Config, Route
 from pipeline.errors import PipelineError
 from pipeline.fsutil import catalog_lock, workdir_lock
@@ -29,6 +30,7 @@ from pipeline.jobs.catalog_writes import CatalogWrites
 from pipeline.jobs.localise_stage import Localised, localise, localise_key
 from pipeline.jobs.plan_stage import Planned, plan_key
 from pipeline.jobs.report import RunReport
+from pipeline.jobs.reviewed_stage import RunMemories, catalogue_name
 from pipeline.jobs.segment_stage import Payload, Segmented, cleaned_characters, read_payloads, segment, segment_key
 from pipeline.jobs.translate_stage import (
     Raw,
@@ -82,6 +84,7 @@ class Runner(CatalogWrites):
         self.ledger = Ledger(paths.workdir)
         self.report = RunReport()
         self.catalogs = CatalogFiles()
+        self._reviewed = RunMemories(paths, self.ledger, self.catalogs)  # per locale, see `locale_memory`
         self._made: dict[tuple[str, str], set[str]] = {}  # model inputs translated in this run, per route
         self._memory: TranslationMemory | None = None
         self._held = ExitStack()
@@ -98,6 +101,7 @@ class Runner(CatalogWrites):
 
     def __exit__(self, *exc) -> None:
         with self._held:
+            self._reviewed.save()  # each catalogue with its digest: true whatever stopped the run
             if self._memory is not None:
                 self._memory.close()
                 self._memory = None
@@ -114,10 +118,23 @@ class Runner(CatalogWrites):
             done, (self.paths, self.ledger, self.report) = self.report, held
             self.report.absorb(done)
 
-    def reviewed(self, locale: str, existing: polib.POFile | None) -> dict[str, str]:
+    def reviewed(self, locale: str, existing: polib.POFile | None) -> CatalogMemory:
         """The reviewed memory a merge of `locale`'s catalogue takes reviewed text and fuzzy
-        matches from: the catalogue's own approved entries."""
-        return reviewed_texts(existing)
+        matches from: the catalogue's own approved entries (as read now), then every other
+        catalogue of the locale (see `reviewed_stage`)."""
+        return self.locale_memory(locale).for_catalog(catalogue_name(self.paths.domain), reviewed_texts(existing))
+
+    def locale_memory(self, locale: str) -> LocaleMemory:
+        """`locale`'s reviewed memory, built once per run when first asked for: before the run's
+        first merge, so it holds the catalogues as the run found them (a retired one included)."""
+        return self._reviewed.memory(locale)
+
+    def reviews_moved(self, locale: str) -> bool:
+        return self._reviewed.reviews_moved(locale)
+
+    def wrote_catalog(self, locale: str, domain: str, digest: str | None, po: polib.POFile | None) -> None:
+        """A catalogue the run wrote (None: removed), for the reviewed memory's record."""
+        self._reviewed.wrote(locale, domain, digest, po)
 
     def made_for(self, route: Route) -> set[str]:
         """The model inputs translated in this run for `route`'s model and target (en and en_IN share them)."""

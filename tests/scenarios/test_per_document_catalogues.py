@@ -138,7 +138,8 @@ def test_a_rerun_with_nothing_changed_parses_no_catalogue(project, pipeline, mon
     )
     err = pipeline(*RUN, *PER_DOCUMENT, cwd=project).err
     assert parsed == []
-    assert [p.name for p in entries_read] == ["catalog-set.json"]  # one index, no catalogue's own entries
+    # one index, and the locale's reviewed memory; no catalogue's own entries
+    assert [p.name for p in entries_read] == ["catalog-set.json", "reviewed-en.json"]
     assert "segment (4 of 4 catalogues)" in err and "catalog en (4 of 4 catalogues)" in err
     assert files(project) == before and mtimes(project) == times
 
