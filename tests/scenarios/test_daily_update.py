@@ -35,9 +35,9 @@ def edit_one_word(sentence: str) -> str:
 
 
 @pytest.fixture
-def project(new_project, monkeypatch):
+def project(new_project, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # header dates equal in every copy
-    return new_project({"a.gu.txt": "\n".join(S[:6]) + "\n"})
+    return new_project({"a.gu.txt": "\n".join(S[:6]) + "\n"}, folder=tmp_path / "project")  # copies go beside it
 
 
 def approve(project: Path, msgids: list[str], text: str = "Reviewed by a person.") -> None:
