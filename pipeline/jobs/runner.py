@@ -99,9 +99,12 @@ class Runner(CatalogWrites):
             self._held = stack.pop_all()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, kind, *exc) -> None:
         with self._held:
-            self._reviewed.save()  # each catalogue with its digest: true whatever stopped the run
+            # each catalogue with its digest: true whatever stopped the run, but a command refused
+            # (exit 2) leaves the work directory as it found it
+            if kind is None or not issubclass(kind, PipelineError):
+                self._reviewed.save()
             if self._memory is not None:
                 self._memory.close()
                 self._memory = None
