@@ -23,6 +23,7 @@ import json
 import math
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -85,13 +86,21 @@ def daily_update(docs: dict[str, list[str]], touched: int, maker: SentenceMaker,
     return updated
 
 
+def step_environment(folder: Path) -> dict[str, str]:
+    """The steps' environment: the package's bytecode cached (in the bench's folder), as an
+    installed package has it, even where the caller's environment says not to write it."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONPYCACHEPREFIX": str(folder.parent / "bytecode")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def run_step(folder: Path, catalogs: str) -> dict:
     """One `pipeline run` in a process of its own: wall seconds (start-up and imports included),
     the seconds inside the command, per stage, and the process's peak RSS."""
     command = [sys.executable, str(ROOT / "bench" / "scale.py"), "--step", str(folder), "--catalogs", catalogs]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(command, stdout=out, stderr=err, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        proc = subprocess.Popen(command, stdout=out, stderr=err, env=step_environment(folder))
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -173,6 +182,8 @@ def run_archives(sizes: list[int], base: Path, data: Path, catalogs: str, touche
     results = []
     for n in sizes:
         folder = base / f"archive-{catalogs}-{n}"
+        if folder.exists():
+            shutil.rmtree(folder)
         folder.mkdir(parents=True)
         results.append(one_archive(n, folder, data, catalogs, min(touched, max(1, n // sum(SENTENCES_PER_DOC)))))
         print(f"archive of {n} sentences done", file=sys.stderr, flush=True)
