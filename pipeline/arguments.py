@@ -10,7 +10,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.errors import PipelineError
 from pipeline.fsutil import check_plain_name
-from pipeline.layout import DEFAULT_DOMAIN, DEFAULT_LOCALES_DIR, DEFAULT_MODELS, DEFAULT_WORKDIR
+from pipeline.layout import CATALOG_LAYOUTS, DEFAULT_DOMAIN, DEFAULT_LOCALES_DIR, DEFAULT_MODELS, DEFAULT_WORKDIR
 from pipeline.mt.executors import EXECUTORS
 
 
@@ -81,6 +81,16 @@ def _add_common(p: argparse.ArgumentParser, *, models: bool = True) -> None:
         default=DEFAULT_WORKDIR,
         type=Path,
         help=f"stage artefacts, translation memory and lock (default: {DEFAULT_WORKDIR})",
+    )
+
+
+def _add_layout(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--catalogs",
+        choices=CATALOG_LAYOUTS,
+        help="one catalogue for every source (single), one per source file (per-document: "
+        "LOCALE/LC_MESSAGES/PATH/OF/SOURCE.po), or one per top-level folder (per-folder) "
+        "(default: catalogs: in the models file, else single)",
     )
 
 
@@ -179,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("sources", nargs="+", metavar="SOURCE", help="UTF-8 .txt, .md or .html files, or folders of them")
     _add_targets(p)
     _add_common(p)
+    _add_layout(p)
     _add_glossary(p)
     _add_artefacts(p)
     _add_catalog_options(p)
@@ -188,6 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("sources", nargs="+", metavar="SOURCE", help="UTF-8 .txt, .md or .html files, or folders of them")
     p.add_argument("--jsonl", action="store_true", help="print one JSON object per segment instead")
     _add_common(p, models=False)
+    _add_layout(p)
     _add_artefacts(p)
 
     for name, text in (
@@ -198,6 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text)
         _add_targets(p)
         _add_common(p)
+        _add_layout(p)
         if name in (
             "translate",
             "localize",

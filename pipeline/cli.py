@@ -19,7 +19,7 @@ from pipeline.config import load_config, project_name_problem
 from pipeline.errors import PipelineError
 from pipeline.fsutil import require_folder, workdir_lock, write_atomic
 from pipeline.jobs import CatalogOptions, Runner, RunReport
-from pipeline.layout import DEFAULT_MODELS, MEMORY_FILE, Paths, normalise_locales, written_otherwise
+from pipeline.layout import DEFAULT_MODELS, MEMORY_FILE, SINGLE, Paths, normalise_locales, written_otherwise
 from pipeline.mt.executors import make_executor
 from pipeline.mt.route import check_route
 
@@ -161,6 +161,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         options=options,
         artefact_patterns=tuple(getattr(args, "artefacts", ())),
         executor=_executor(args),
+        layout=_layout(args, config),
     ) as runner:
         if args.command == "run":
             runner.run(args.sources, locales)
@@ -202,6 +203,16 @@ def _target_locales(text: str) -> list[str]:
     for name, written in written_otherwise(names):
         print(f"pipeline: note: locale {name} is written {written} (Babel's name for it)", file=sys.stderr)
     return normalise_locales(names)
+
+
+def _layout(args: argparse.Namespace, config) -> str:
+    """--catalogs, else `catalogs:` in the models file (for `segment`, which takes none: the
+    default models file, when there is one), else one catalogue."""
+    if getattr(args, "catalogs", None) is not None:
+        return args.catalogs
+    if config is None and args.command == "segment" and Path(DEFAULT_MODELS).is_file():
+        config = load_config(DEFAULT_MODELS)
+    return config.catalogs if config is not None else SINGLE
 
 
 def _catalog_options(args: argparse.Namespace, config) -> CatalogOptions:

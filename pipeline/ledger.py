@@ -11,6 +11,12 @@ it; nothing else spells an entry's name.
     catalog-L.json         CatalogStamp                          the same, for L's .po and .mo
     checked-L.json         CheckedPairs                          QA findings per (source, text) pair
     owned-L.json           an ownership record of versions before digests, read here alone
+    catalog-set.json       CatalogSet                            the layout and each catalogue's documents
+    catalogs/DOMAIN/       a sub-ledger per catalogue of a set   (`--catalogs per-document|per-folder`):
+                           the entries above for that catalogue alone (see `Ledger.for_domain`)
+
+The single layout keeps its entries at the top, as before sets existed; the translation memory is
+one per project whatever the layout.
 
 An entry is used only when its key equals the key computed from the current inputs, so a deleted,
 stale or damaged entry costs the time to rebuild it and nothing else. Reading a work directory an
@@ -52,6 +58,8 @@ class Entry(Generic[T]):
 SEGMENTS: Entry = Entry("segments")
 SOURCES: Entry = Entry("sources")
 TEMPLATE: Entry = Entry("template")
+CATALOG_SET: Entry = Entry("catalog-set")
+CATALOGS_FOLDER = "catalogs"  # the sub-ledgers of a catalogue set
 
 
 def plan(locale: str) -> Entry:
@@ -146,6 +154,25 @@ class CatalogStamp:
 
 
 @dataclass(frozen=True)
+class CatalogSet:
+    """What the last segment stage grouped into catalogues: the layout and each catalogue's
+    documents, so a stage run alone (`pipeline translate --catalogs per-document`) knows the set."""
+
+    layout: str
+    domains: dict[str, list[str]]
+
+    @classmethod
+    def from_dict(cls, data: dict) -> CatalogSet | None:
+        layout, domains = data.get("layout"), data.get("domains")
+        if not isinstance(layout, str) or not isinstance(domains, dict):
+            return None
+        return cls(layout, {d: list(names) for d, names in domains.items()})
+
+    def to_dict(self) -> dict:
+        return {"layout": self.layout, "domains": self.domains}
+
+
+@dataclass(frozen=True)
 class CheckedPairs:
     """QA findings by (source, text) pair digest, as `qa.remembered.RememberedChecks` keeps them."""
 
@@ -168,6 +195,19 @@ class Ledger:
 
     def file(self, entry: Entry) -> Path:
         return entry.file(self.workdir)
+
+    def for_domain(self, domain: str) -> Ledger:
+        """The sub-ledger of one catalogue of a set (`catalogs/DOMAIN/`); a domain is a checked
+        relative path (see `layout.check_domain`), so it stays inside the work directory."""
+        return Ledger(self.workdir / CATALOGS_FOLDER / domain)
+
+    def drop(self, entry: Entry) -> None:
+        self.file(entry).unlink(missing_ok=True)
+
+    def clear(self) -> None:
+        """Every entry of this (sub-)ledger removed; the sub-ledgers inside it are left."""
+        for file in self.workdir.glob("*.json"):
+            file.unlink(missing_ok=True)
 
     # --- entries as stored -------------------------------------------------------------------
 
@@ -221,6 +261,13 @@ class Ledger:
 
     def put_catalog(self, locale: str, stamp: CatalogStamp) -> None:
         self.put(catalog(locale), stamp.key, stamp.to_dict())
+
+    def catalog_set(self) -> CatalogSet | None:
+        data = self.read(CATALOG_SET)
+        return CatalogSet.from_dict(data) if data is not None else None
+
+    def put_catalog_set(self, value: CatalogSet) -> None:
+        self.put(CATALOG_SET, value.layout, value.to_dict())
 
     def checked(self, locale: str, rules: str) -> CheckedPairs | None:
         data = self.get(checked(locale), rules)

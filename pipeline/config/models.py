@@ -14,7 +14,7 @@ from pathlib import Path
 from pipeline.config.licences import is_non_commercial, requires_attribution
 from pipeline.errors import PipelineError
 from pipeline.glossary import Glossary, load_glossary
-from pipeline.layout import PIVOT_LANGUAGE, SOURCE_LANGUAGE, target_language, target_tag
+from pipeline.layout import PIVOT_LANGUAGE, SINGLE, SOURCE_LANGUAGE, target_language, target_tag
 
 FAMILIES = ("nllb", "m2m100", "marian", "madlad", "indictrans2")
 BACKENDS = ("auto", "transformers", "ctranslate2")
@@ -194,6 +194,7 @@ class Config:
     locales: dict[str, LocaleOptions]
     project: str | None = None  # Project-Id-Version of the catalogues (`project:`; --project overrides)
     glossary: Glossary | None = None  # `glossary:` in models.yaml, or --glossary
+    catalogs: str = SINGLE  # `catalogs:`, how sources are grouped into catalogues (--catalogs overrides)
 
     @property
     def glossary_key(self) -> str | None:

@@ -31,9 +31,9 @@ from pipeline.config.models import (
 )
 from pipeline.errors import PipelineError
 from pipeline.glossary import load_glossary
-from pipeline.layout import PIVOT_LANGUAGE, parse_locale, target_tag
+from pipeline.layout import CATALOG_LAYOUTS, PIVOT_LANGUAGE, SINGLE, parse_locale, target_tag
 
-_TOP_KEYS = {"models", "pairs", "locales", "project", "glossary"}
+_TOP_KEYS = {"models", "pairs", "locales", "project", "glossary", "catalogs"}
 # Top-level keys starting with this are left alone: a place for anchored bases that model entries
 # merge (`x-base: &base {...}`), as Docker Compose's extension fields are.
 _EXTENSION_PREFIX = "x-"
@@ -86,6 +86,7 @@ def load_config(path: str | Path) -> Config:
     project = reader.scalar(top["project"][1], "project", str).strip() if "project" in top else None
     if project is not None and project_name_problem(project):
         reader.fail(top["project"][1], f"project {project_name_problem(project)}")
+    catalogs = reader.choice(top["catalogs"][1], "catalogs", CATALOG_LAYOUTS) if "catalogs" in top else SINGLE
 
     models: dict[str, ModelSpec] = {}
     for name, node in reader.mapping(top["models"][1], "models").items():
@@ -124,7 +125,9 @@ def load_config(path: str | Path) -> Config:
     if "glossary" in top:
         where = Path(reader.scalar(top["glossary"][1], "glossary", str)).expanduser()
         glossary = load_glossary(where if where.is_absolute() else path.parent / where)
-    return Config(path=path, models=models, pairs=pairs, locales=locales, project=project, glossary=glossary)
+    return Config(
+        path=path, models=models, pairs=pairs, locales=locales, project=project, glossary=glossary, catalogs=catalogs
+    )
 
 
 class _Reader:

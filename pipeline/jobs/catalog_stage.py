@@ -90,16 +90,18 @@ def merge(
     known: dict[str, str] | None,
     po_name: str,
     mo_name: str,
+    reviewed: dict | None = None,
 ) -> Merged:
     """`locale`'s catalogue with this run's translations merged in (see `catalog.merge`), and its .mo.
     An approved entry whose placeholders or markup differ from its source stays out of the .mo,
-    with a warning naming its line (see `qa.shipping`)."""
+    with a warning naming its line (see `qa.shipping`). `reviewed`: the reviewed memory the merge
+    takes reviewed text and fuzzy matches from (None: the catalogue's own)."""
     previous = existing.po if existing is not None else None
     po = merging.merge_catalog(
         previous,
         messages,
         translations,
-        reviewed=reviewed_texts(previous),
+        reviewed=reviewed if reviewed is not None else reviewed_texts(previous),
         purge_obsolete=options.purge_obsolete,
         check=check,
     )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, fields
 
 from pipeline.config import Credit
 from pipeline.layout import Paths, normalise_locales
@@ -43,6 +44,8 @@ class RunReport:
     locales: dict[str, LocaleStats] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # each naming its file and line
     cleaned: list[str] = field(default_factory=list)  # warnings: source lines whose control characters were cleaned
+    catalogues: int = 0  # of a set (per document or folder) whose reports were folded in (see `absorb`)
+    skipped_in: Counter = field(default_factory=Counter)  # stage -> how many of those catalogues skipped it
 
     def summary(self) -> str:
         """One line for the sources (and one for control characters cleaned from them), then one per locale."""
@@ -56,6 +59,28 @@ class RunReport:
                 + " (see the warnings)"
             )
         return "\n".join(lines + [s.line() for s in self.locales.values()] + licence_notes(self.locales.values()))
+
+    def absorb(self, part: RunReport) -> None:
+        """Fold one catalogue's report into the run's: counts summed, skipped stages counted."""
+        self.catalogues += 1
+        self.documents += part.documents
+        self.segments += part.segments
+        self.messages += part.messages
+        self.skipped_in.update(part.skipped)
+        self.warnings += part.warnings
+        self.cleaned += part.cleaned
+        for locale, stats in part.locales.items():
+            total = self.stats(locale)
+            for f in fields(LocaleStats):
+                value = getattr(stats, f.name)
+                if isinstance(value, int):
+                    setattr(total, f.name, getattr(total, f.name) + value)
+                elif value and f.name != "locale":
+                    setattr(total, f.name, value)
+
+    def count_skipped(self) -> None:
+        """The skipped line of a set: each stage with how many of its catalogues skipped it."""
+        self.skipped += [f"{stage} ({n} of {self.catalogues} catalogues)" for stage, n in self.skipped_in.items()]
 
     def stats(self, locale: str) -> LocaleStats:
         return self.locales.setdefault(locale, LocaleStats(locale))

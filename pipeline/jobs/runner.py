@@ -8,7 +8,7 @@ functions over values; every read and write of the ledger, and every line of the
 from __future__ import annotations
 
 import gc
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import polib
@@ -16,12 +16,13 @@ import polib
 from pipeline import cache as caching
 from pipeline import ledger as entries
 from pipeline.catalog import pofile
+from pipeline.catalog.entry import reviewed_texts
 from pipeline.config import Config, Route
 from pipeline.errors import PipelineError
 from pipeline.fsutil import catalog_lock, workdir_lock, write_atomic
 from pipeline.ingest import collect_sources
 from pipeline.ingest.sources import save_sources
-from pipeline.jobs import catalog_stage, plan_stage
+from pipeline.jobs import catalog_set, catalog_stage, plan_stage
 from pipeline.jobs.catalog_files import CatalogFile, CatalogFiles
 from pipeline.jobs.catalog_stage import CATALOG_VERSION, CatalogOptions
 from pipeline.jobs.localise_stage import Localised, localise, localise_key
@@ -37,7 +38,7 @@ from pipeline.jobs.translate_stage import (
     translate_key,
     translate_settings,
 )
-from pipeline.layout import Paths
+from pipeline.layout import SINGLE, Paths
 from pipeline.ledger import CatalogStamp, CheckedPairs, Ledger, TemplateStamp, Written
 from pipeline.memory import TranslationMemory
 from pipeline.mt.executors import Executor, LocalExecutor
@@ -65,8 +66,9 @@ class Runner:
         artefact_patterns: tuple[str, ...] = (),
         executor: Executor | None = None,
         factory: TranslatorFactory = default_factory,
+        layout: str = SINGLE,
     ):
-        self.paths, self.config, self.options = paths, config, options
+        self.paths, self.config, self.options, self.layout = paths, config, options, layout
         self.artefact_patterns = tuple(artefact_patterns)
         self.executor = executor if executor is not None else LocalExecutor(factory)
         self.ledger = Ledger(paths.workdir)
@@ -92,6 +94,23 @@ class Runner:
                 self._memory.close()
                 self._memory = None
 
+    @contextmanager
+    def in_domain(self, domain: str):
+        """Within: the stages work on one catalogue of a set (its paths, its sub-ledger, a report
+        of its own, folded into the run's on the way out)."""
+        held = self.paths, self.ledger, self.report
+        self.paths, self.ledger, self.report = self.paths.for_domain(domain), held[1].for_domain(domain), RunReport()
+        try:
+            yield
+        finally:
+            done, (self.paths, self.ledger, self.report) = self.report, held
+            self.report.absorb(done)
+
+    def reviewed(self, locale: str, existing: polib.POFile | None) -> dict[str, str]:
+        """The reviewed memory a merge of `locale`'s catalogue takes reviewed text and fuzzy
+        matches from: the catalogue's own approved entries."""
+        return reviewed_texts(existing)
+
     def memory(self) -> TranslationMemory:
         """Opened when a stage first needs it: a run with nothing to translate never does."""
         if self._memory is None:
@@ -101,39 +120,60 @@ class Runner:
     # --- commands --------------------------------------------------------------------------
 
     def run(self, sources, locales: list[str]) -> RunReport:
-        """Every stage for every locale. Every translation comes first, so a run killed on the way
-        leaves the old catalogues; a locale whose catalogue is what these inputs give is skipped."""
+        """Every stage for every locale, into each catalogue of the layout; a catalogue left
+        without sources is retired (see `catalog_set.retire_orphans`)."""
+        if self.layout != SINGLE:
+            return catalog_set.run(self, sources, locales)
         self.paths.check_inside(locales)  # before anything is read or written
         pofile.source_date()  # a malformed SOURCE_DATE_EPOCH, too
         with catalog_lock(self.paths.locales_dir):
-            segmented = self.segment(sources)
-            pending: dict[str, tuple[Raw, bool]] = {}
-            for locale in locales:
-                route = check_route(self.config.route_for(locale))
-                file = self.catalogs.read(self.paths.po(locale))
-                planned = self._plan(segmented, locale, file)
-                expected = translate_key(self.config, locale, planned)
-                if self._current(locale, segmented, localise_key(self.config, locale, expected), file):
-                    self._record(
-                        locale,
-                        route=route,
-                        translated=TranslateStats(from_memory=len(planned.plan.todo)),
-                        skipped=f"translate {locale}",
-                    )
-                    self.catalogs.done(file.path)
-                    continue
-                raw = self._translate(locale, route, planned)
-                pending[locale] = (raw, raw.key == expected)  # all translated: the next run's keys are known
-            self._template(segmented)
-            for locale, (raw, complete) in pending.items():
-                file = self.catalogs.read(self.paths.po(locale))
-                if complete or not self._current(locale, segmented, localise_key(self.config, locale, raw.key), file):
-                    self._merge(locale, segmented, self._localise(locale, raw), file, follow=complete)
-                self.catalogs.done(file.path)
+            previous = self.ledger.catalog_set()
+            self.run_files(self.collect(sources), locales)
+            catalog_set.retire_orphans(self, [self.paths.domain], previous)
+            self.ledger.drop(entries.CATALOG_SET)  # the stages alone continue from this layout
         return self.report
 
-    def segment(self, sources) -> Segmented:
-        files = collect_sources(sources, skip=[self.paths.workdir, self.paths.locales_dir])
+    def run_files(self, files: list[tuple[Path, str]], locales: list[str]) -> None:
+        """Every stage for every locale, for one catalogue of `files` (under the catalogue lock).
+        Every translation comes first, so a run killed on the way leaves the old catalogues; a
+        locale whose catalogue is what these inputs give is skipped."""
+        segmented = self.segment_files(files)
+        pending: dict[str, tuple[Raw, bool]] = {}
+        for locale in locales:
+            route = check_route(self.config.route_for(locale))
+            file = self.catalogs.read(self.paths.po(locale))
+            planned = self._plan(segmented, locale, file)
+            expected = translate_key(self.config, locale, planned)
+            if self._current(locale, segmented, localise_key(self.config, locale, expected), file):
+                self._record(
+                    locale,
+                    route=route,
+                    translated=TranslateStats(from_memory=len(planned.plan.todo)),
+                    skipped=f"translate {locale}",
+                )
+                self.catalogs.done(file.path)
+                continue
+            raw = self._translate(locale, route, planned)
+            pending[locale] = (raw, raw.key == expected)  # all translated: the next run's keys are known
+        self._template(segmented)
+        for locale, (raw, complete) in pending.items():
+            file = self.catalogs.read(self.paths.po(locale))
+            if complete or not self._current(locale, segmented, localise_key(self.config, locale, raw.key), file):
+                self._merge(locale, segmented, self._localise(locale, raw), file, follow=complete)
+            self.catalogs.done(file.path)
+
+    def collect(self, sources) -> list[tuple[Path, str]]:
+        """The source files and their document names; never the work directory or the catalogues."""
+        return collect_sources(sources, skip=[self.paths.workdir, self.paths.locales_dir])
+
+    def segment(self, sources) -> Segmented | None:
+        """`pipeline segment`: the sources' sentences, per catalogue of the layout."""
+        if self.layout != SINGLE:
+            return catalog_set.segment(self, sources)
+        self.ledger.drop(entries.CATALOG_SET)
+        return self.segment_files(self.collect(sources))
+
+    def segment_files(self, files: list[tuple[Path, str]]) -> Segmented:
         payloads = [(f, name, f.read_bytes()) for f, name in files]
         key = segment_key(payloads, self.artefact_patterns)
         cached = self.ledger.get(entries.SEGMENTS, key)
@@ -152,6 +192,14 @@ class Runner:
 
     def translate(self, locales: list[str]) -> RunReport:
         """`pipeline translate`: from the segments the last segment stage left."""
+        if self.layout != SINGLE:
+            catalog_set.each_domain(self, lambda: self.translate_catalog(locales))
+        else:
+            catalog_set.check_single(self)
+            self.translate_catalog(locales)
+        return self.report
+
+    def translate_catalog(self, locales: list[str]) -> None:
         segmented = self.segmented()
         for locale in locales:
             route = check_route(self.config.route_for(locale))
@@ -159,45 +207,60 @@ class Runner:
             planned = self._plan(segmented, locale, file)
             self.catalogs.done(file.path)
             self._translate(locale, route, planned)
-        return self.report
 
     def localise(self, locales: list[str]) -> RunReport:
         """`pipeline localize`: from what the translate stage left."""
+        if self.layout != SINGLE:
+            catalog_set.each_domain(self, lambda: self.localise_catalog(locales))
+        else:
+            catalog_set.check_single(self)
+            self.localise_catalog(locales)
+        return self.report
+
+    def localise_catalog(self, locales: list[str]) -> None:
         for locale in locales:
             data = self._left(entries.translations(locale), f"pipeline translate --to {locale}")
             self._localise(locale, Raw.from_cache(data))
-        return self.report
 
     def catalog(self, locales: list[str]) -> list[Path]:
         """`pipeline catalog`: the .pot and each locale's .po and .mo from what the stages left;
         returns the files written."""
+        if self.layout != SINGLE:
+            return catalog_set.catalog(self, locales)
         self.paths.check_inside(locales)
         pofile.source_date()  # a malformed SOURCE_DATE_EPOCH fails before any write
-        changed = []
+        catalog_set.check_single(self)
         with catalog_lock(self.paths.locales_dir):
-            segmented = self.segmented()
-            # Every stage result and every catalogue to merge is checked before the first write,
-            # so a missing stage or a broken catalogue of one locale leaves the others' files as they were.
-            left = {
-                locale: self._left(entries.localised(locale), f"pipeline localize --to {locale}") for locale in locales
-            }
-            stale = []
-            for locale in locales:
-                self._record(locale, findings=left[locale].get("findings", 0))
-                file = self.catalogs.read(self.paths.po(locale))
-                if not self._current(locale, segmented, left[locale]["key"], file):
-                    file.parsed()  # a syntax error stops the command here
-                    self.catalogs.keep_within_budget()
-                    stale.append(locale)
-                else:
-                    self.catalogs.done(file.path)
-            if self._template(segmented):
-                changed.append(self.paths.pot())
-            for locale in stale:
-                file = self.catalogs.read(self.paths.po(locale))
-                changed += self._merge(locale, segmented, Localised.from_cache(left[locale]), file, follow=False)
+            return self.catalog_files(locales)
+
+    def catalog_files(self, locales: list[str]) -> list[Path]:
+        """The catalogue stage of one catalogue, under the catalogue lock."""
+        changed = []
+        segmented = self.segmented()
+        # Every stage result and every catalogue to merge is checked before the first write,
+        # so a missing stage or a broken catalogue of one locale leaves the others' files as they were.
+        left = self.stages_left(locales)
+        stale = []
+        for locale in locales:
+            self._record(locale, findings=left[locale].get("findings", 0))
+            file = self.catalogs.read(self.paths.po(locale))
+            if not self._current(locale, segmented, left[locale]["key"], file):
+                file.parsed()  # a syntax error stops the command here
+                self.catalogs.keep_within_budget()
+                stale.append(locale)
+            else:
                 self.catalogs.done(file.path)
+        if self._template(segmented):
+            changed.append(self.paths.pot())
+        for locale in stale:
+            file = self.catalogs.read(self.paths.po(locale))
+            changed += self._merge(locale, segmented, Localised.from_cache(left[locale]), file, follow=False)
+            self.catalogs.done(file.path)
         return changed
+
+    def stages_left(self, locales: list[str]) -> dict[str, dict]:
+        """What the localise stage left for each locale, or an error naming the command to run."""
+        return {locale: self._left(entries.localised(locale), f"pipeline localize --to {locale}") for locale in locales}
 
     def segmented(self) -> Segmented:
         """What the last segment stage left, for a stage run alone."""
@@ -331,6 +394,7 @@ class Runner:
             ),
             str(po_path),
             mo_path.name,
+            self.reviewed(locale, existing.po if existing is not None else None),
         )
         changed = [po_path] if merged.rendered.text is not None else []
         po_digest = self._write(file, merged.rendered.text)  # the merge took its entries: the file is let go

@@ -1,0 +1,171 @@
+"""A set of catalogues: one per document or per top-level folder (`--catalogs per-document`,
+`per-folder`), as Sphinx's gettext builder and `sphinx-intl` keep them.
+
+The runner's chain (segment → plan → translate → localise → merge, and the template) runs for
+each catalogue over that catalogue's sources alone, with a sub-ledger of its own (see
+`ledger.Ledger.for_domain`), so an unchanged catalogue costs a few stamp reads and nothing else.
+The translation memory stays one per project. Names that collide or cannot name a catalogue are
+refused before any work (see `layout.assign_domains`). A catalogue whose sources are gone is
+retired: its entries become obsolete (reviewed text kept for reviewers and for other catalogues)
+and its `.mo` and template are removed, or, with `--purge-obsolete`, its files are removed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from pipeline import ledger as entries
+from pipeline.catalog import pofile
+from pipeline.errors import PipelineError
+from pipeline.fsutil import catalog_lock, write_atomic
+from pipeline.jobs import catalog_stage
+from pipeline.layout import SINGLE, assign_domains
+from pipeline.ledger import CatalogSet
+
+
+def run(runner, sources, locales: list[str]):
+    """`pipeline run --catalogs per-document|per-folder`: every stage, catalogue by catalogue."""
+    files = runner.collect(sources)
+    domains = assign_domains(files, runner.layout, runner.paths.domain)  # refusals before any work
+    for domain in domains:
+        runner.paths.for_domain(domain).check_inside(locales)
+    pofile.source_date()  # a malformed SOURCE_DATE_EPOCH, too
+    by_name = {name: file for file, name in files}
+    with catalog_lock(runner.paths.locales_dir):
+        previous = runner.ledger.catalog_set()
+        for domain, names in domains.items():
+            with runner.in_domain(domain):
+                runner.run_files([(by_name[name], name) for name in names], locales)
+        runner.ledger.put_catalog_set(CatalogSet(runner.layout, domains))
+        retire_orphans(runner, domains, previous)
+    runner.report.count_skipped()
+    return runner.report
+
+
+def segment(runner, sources) -> None:
+    """`pipeline segment --catalogs per-document|per-folder`: each catalogue's sentences."""
+    files = runner.collect(sources)
+    domains = assign_domains(files, runner.layout, runner.paths.domain)
+    by_name = {name: file for file, name in files}
+    for domain, names in domains.items():
+        with runner.in_domain(domain):
+            runner.segment_files([(by_name[name], name) for name in names])
+    runner.ledger.put_catalog_set(CatalogSet(runner.layout, domains))
+    runner.report.count_skipped()
+
+
+def each_domain(runner, stage: Callable[[], object]) -> None:
+    """A stage run alone (`translate`, `localize`), for every catalogue the last segment stage left."""
+    for domain in left_set(runner).domains:
+        with runner.in_domain(domain):
+            stage()
+    runner.report.count_skipped()
+
+
+def catalog(runner, locales: list[str]) -> list[Path]:
+    """`pipeline catalog --catalogs per-document|per-folder`: every catalogue of the set; every
+    catalogue's stage results are checked before the first write."""
+    found = left_set(runner)
+    for domain in found.domains:
+        runner.paths.for_domain(domain).check_inside(locales)
+    pofile.source_date()
+    changed: list[Path] = []
+    with catalog_lock(runner.paths.locales_dir):
+        for domain in found.domains:
+            with runner.in_domain(domain):
+                runner.segmented()
+                runner.stages_left(locales)
+        for domain in found.domains:
+            with runner.in_domain(domain):
+                changed += runner.catalog_files(locales)
+        changed += retire_orphans(runner, found.domains, found)
+    runner.report.count_skipped()
+    return changed
+
+
+def left_set(runner) -> CatalogSet:
+    """The set the last segment stage left, in the layout asked for."""
+    found = runner.ledger.catalog_set()
+    if found is None or found.layout != runner.layout:
+        said = "did not group the sources" if found is None else f"grouped the sources --catalogs {found.layout}"
+        raise PipelineError(
+            f"the last segment stage {said}: run `pipeline segment --catalogs {runner.layout} SOURCES` first"
+            + (f", or pass --catalogs {found.layout}" if found is not None else ""),
+            path=runner.ledger.file(entries.CATALOG_SET),
+        )
+    return found
+
+
+def check_single(runner) -> None:
+    """A stage run alone with one catalogue, after a segment stage that grouped the sources otherwise."""
+    found = runner.ledger.catalog_set()
+    if found is not None and found.layout != SINGLE:
+        raise PipelineError(
+            f"the last segment stage grouped the sources --catalogs {found.layout}: pass the same "
+            "--catalogs, or run `pipeline segment SOURCES` first",
+            path=runner.ledger.file(entries.CATALOG_SET),
+        )
+
+
+def orphans(runner, current, previous: CatalogSet | None) -> list[str]:
+    """The catalogues this project wrote that no source leads to any more: with a set, every
+    template in the catalogue folder (the set owns the folder) and the catalogues of the last set;
+    with one catalogue, the last set's alone (other domains in the folder are another project's)."""
+    found = set(previous.domains) if previous is not None else set()
+    if runner.layout != SINGLE:
+        found.update(runner.paths.found_domains(locales=[]))  # templates alone
+    return sorted(found - set(current))
+
+
+def retire_orphans(runner, current, previous: CatalogSet | None) -> list[Path]:
+    """Retire each orphaned catalogue (see `orphans`), after every current catalogue was merged
+    (so their merges could still read its reviewed text); returns the files written or removed."""
+    changed: list[Path] = []
+    for domain in orphans(runner, current, previous):
+        paths = runner.paths.for_domain(domain)
+        for locale in paths.found_locales_any_domain():
+            changed += retire_catalog(runner, paths, locale)
+        if paths.pot().is_file():
+            paths.pot().unlink()
+            changed.append(paths.pot())
+        remove_empty_folders(paths.pot().parent, Path(paths.locales_dir))
+        runner.ledger.for_domain(domain).clear()
+    return changed
+
+
+def retire_catalog(runner, paths, locale: str) -> list[Path]:
+    """One orphaned catalogue: its entries obsolete (or the file removed with --purge-obsolete),
+    and its .mo removed, so a site loads no text of sources that are gone."""
+    po, mo = paths.po(locale), paths.mo(locale)
+    changed: list[Path] = []
+    if po.is_file():
+        if runner.options.purge_obsolete:
+            po.unlink()
+            changed.append(po)
+        else:
+            file = runner.catalogs.read(po)
+            merged = catalog_stage.merge(
+                locale, file.parsed(), file.text, [], {}, runner.options, None, None, str(po), mo.name
+            )
+            if merged.rendered.text is not None:
+                write_atomic(po, merged.rendered.text)
+                changed.append(po)
+            runner.catalogs.done(po)
+    if mo.is_file():
+        mo.unlink()
+        changed.append(mo)
+    remove_empty_folders(po.parent, paths.for_domain("_").po(locale).parent)
+    return changed
+
+
+def remove_empty_folders(folder: Path, root: Path) -> None:
+    """`folder` and its parents up to (not including) `root`, while they are empty: a nested
+    catalogue's folders go with it."""
+    folder, root = Path(folder), Path(root)
+    while folder != root and folder.is_relative_to(root):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
