@@ -15,6 +15,7 @@ DOMAIN is `messages` (or --domain) when every source goes into one catalogue; wi
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -47,6 +48,7 @@ EXPORT_MARKER = ".pipeline-export"
 _NOT_LANGUAGES = {"c", "posix", "und", "root"}  # names Babel reads as a locale that name no language
 
 
+@functools.lru_cache(maxsize=256)  # asked for each catalogue of a set; Babel's parse is slow
 def parse_locale(name: str) -> Locale:
     """A Babel locale, or a clear error; names like `zh_Hans` and `en-IN` are both accepted, and
     so is a locale Babel completes with its script (zh_TW is zh_Hant_TW). A name Babel would read
@@ -148,16 +150,33 @@ class Paths:
     def check_inside(self, locales: list[str]) -> None:
         """Refuse a catalogue path that leads out of the catalogue folder through a link (a locale
         folder linked elsewhere): a run writes only inside the folders it was given, as export does."""
+        self.check_set_inside([self.domain], locales)
+
+    def check_set_inside(self, domains: list[str], locales: list[str]) -> None:
+        """`check_inside` for each catalogue of a set, each folder resolved once (an archive has
+        thousands of catalogues in a few folders): a path that is no link resolves where its
+        folder does."""
         root = Path(self.locales_dir).resolve()
-        for path in [self.pot()] + [p for locale in locales for p in (self.po(locale), self.mo(locale))]:
-            target = path.resolve()
-            if not target.is_relative_to(root):
-                raise PipelineError(
-                    f"leads outside {self.locales_dir} (to {target}) through a link; the pipeline "
-                    f"writes catalogues only inside {self.locales_dir}: replace the link with a "
-                    "folder (or pass --locales the folder it points to)",
-                    path=path,
-                )
+        folders: dict[Path, Path] = {}
+        for domain in domains:
+            paths = self.for_domain(domain)
+            for path in [paths.pot()] + [p for locale in locales for p in (paths.po(locale), paths.mo(locale))]:
+                if path.is_symlink():
+                    target = path.resolve()
+                else:
+                    if path.parent not in folders:
+                        folders[path.parent] = path.parent.resolve()
+                    target = folders[path.parent] / path.name
+                self._refuse_outside(path, target, root)
+
+    def _refuse_outside(self, path: Path, target: Path, root: Path) -> None:
+        if not target.is_relative_to(root):
+            raise PipelineError(
+                f"leads outside {self.locales_dir} (to {target}) through a link; the pipeline "
+                f"writes catalogues only inside {self.locales_dir}: replace the link with a "
+                "folder (or pass --locales the folder it points to)",
+                path=path,
+            )
 
     def found_locales(self) -> list[str]:
         """Every LOCALE with a LOCALE/LC_MESSAGES/DOMAIN.po, sorted; a folder whose name is no

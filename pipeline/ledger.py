@@ -14,6 +14,8 @@ it; nothing else spells an entry's name.
     catalog-set.json       CatalogSet                            the layout and each catalogue's documents
     catalogs/DOMAIN/       a sub-ledger per catalogue of a set   (`--catalogs per-document|per-folder`):
                            the entries above for that catalogue alone (see `Ledger.for_domain`)
+    current.json           {DOMAIN: DomainCurrent}               what each catalogue of a set was when the
+                           chain last found it current, so a run skips it on a few digests
 
 The single layout keeps its entries at the top, as before sets existed; the translation memory is
 one per project whatever the layout.
@@ -60,6 +62,7 @@ SOURCES: Entry = Entry("sources")
 TEMPLATE: Entry = Entry("template")
 CATALOG_SET: Entry = Entry("catalog-set")
 CATALOGS_FOLDER = "catalogs"  # the sub-ledgers of a catalogue set
+CURRENT: Entry = Entry("current")
 
 
 def plan(locale: str) -> Entry:
@@ -173,6 +176,74 @@ class CatalogSet:
 
 
 @dataclass(frozen=True)
+class LocaleCurrent:
+    """One locale's catalogue of a current catalogue set member: the digests of its .po and .mo,
+    the ledger's migration key, the plan's content key and its count of messages to translate,
+    and the catalogue stamp (its keys and counts; not the entries' digests)."""
+
+    po: str | None
+    mo: str | None
+    migration: str | None
+    planned: str
+    todo: int
+    stamp: CatalogStamp
+
+    @classmethod
+    def from_dict(cls, data: dict) -> LocaleCurrent:
+        return cls(
+            data["po"], data["mo"], data["migration"], data["planned"], data["todo"], CatalogStamp.from_dict(data)
+        )
+
+    def to_dict(self) -> dict:
+        stamp = {k: v for k, v in self.stamp.to_dict().items() if k not in ("entries", "wrap")}
+        return {
+            **stamp,
+            "key": self.stamp.key,
+            "po": self.po,
+            "mo": self.mo,
+            "migration": self.migration,
+            "planned": self.planned,
+            "todo": self.todo,
+        }
+
+
+@dataclass(frozen=True)
+class DomainCurrent:
+    """A catalogue of a set as the chain last found it current: its segments' key and counts, its
+    template's key and digest, and each locale's `LocaleCurrent`. While the sources give the same
+    segments' key, the settings the same keys and the files the same digests, the chain would find
+    it current again, so a run takes the report from here instead (see `Runner.run_unless_current`)."""
+
+    segments: str
+    segment_count: int
+    messages: int
+    template: str
+    pot: str | None
+    locales: dict[str, LocaleCurrent]
+
+    @classmethod
+    def from_dict(cls, data: dict) -> DomainCurrent:
+        return cls(
+            data["segments"],
+            data["segment_count"],
+            data["messages"],
+            data["template"],
+            data["pot"],
+            {locale: LocaleCurrent.from_dict(value) for locale, value in data["locales"].items()},
+        )
+
+    def to_dict(self) -> dict:
+        return {
+            "segments": self.segments,
+            "segment_count": self.segment_count,
+            "messages": self.messages,
+            "template": self.template,
+            "pot": self.pot,
+            "locales": {locale: value.to_dict() for locale, value in self.locales.items()},
+        }
+
+
+@dataclass(frozen=True)
 class CheckedPairs:
     """QA findings by (source, text) pair digest, as `qa.remembered.RememberedChecks` keeps them."""
 
@@ -268,6 +339,17 @@ class Ledger:
 
     def put_catalog_set(self, value: CatalogSet) -> None:
         self.put(CATALOG_SET, value.layout, value.to_dict())
+
+    def current_set(self) -> dict[str, DomainCurrent]:
+        """Each catalogue of the set as last found current; a damaged entry is an empty one."""
+        data = self.read(CURRENT)
+        try:
+            return {domain: DomainCurrent.from_dict(value) for domain, value in data["domains"].items()}
+        except (TypeError, KeyError, AttributeError, ValueError):
+            return {}
+
+    def put_current_set(self, domains: dict[str, DomainCurrent]) -> None:
+        self.put(CURRENT, None, {"domains": {domain: value.to_dict() for domain, value in sorted(domains.items())}})
 
     def checked(self, locale: str, rules: str) -> CheckedPairs | None:
         data = self.get(checked(locale), rules)

@@ -28,15 +28,19 @@ def run(runner, sources, locales: list[str]):
     """`pipeline run --catalogs per-document|per-folder`: every stage, catalogue by catalogue."""
     files = runner.collect(sources)
     domains = assign_domains(files, runner.layout, runner.paths.domain)  # refusals before any work
-    for domain in domains:
-        runner.paths.for_domain(domain).check_inside(locales)
+    runner.paths.check_set_inside(list(domains), locales)
     pofile.source_date()  # a malformed SOURCE_DATE_EPOCH, too
     by_name = {name: file for file, name in files}
     with catalog_lock(runner.paths.locales_dir):
         previous = runner.ledger.catalog_set()
+        known, current = runner.ledger.current_set(), {}
         for domain, names in domains.items():
             with runner.in_domain(domain):
-                runner.run_files([(by_name[name], name) for name in names], locales)
+                found = runner.run_unless_current([(by_name[name], name) for name in names], locales, known.get(domain))
+            if found is not None:
+                current[domain] = found
+        if current != known:
+            runner.ledger.put_current_set(current)
         runner.ledger.put_catalog_set(CatalogSet(runner.layout, domains))
         retire_orphans(runner, domains, previous)
     runner.report.count_skipped()

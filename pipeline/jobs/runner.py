@@ -24,7 +24,8 @@ from pipeline.ingest import collect_sources
 from pipeline.ingest.sources import save_sources
 from pipeline.jobs import catalog_set, catalog_stage, plan_stage
 from pipeline.jobs.catalog_files import CatalogFile, CatalogFiles
-from pipeline.jobs.catalog_stage import CATALOG_VERSION, CatalogOptions
+from pipeline.jobs.catalog_stage import CATALOG_VERSION, CatalogOptions, template_key
+from pipeline.jobs.current_set import SkipsCurrent
 from pipeline.jobs.localise_stage import Localised, localise, localise_key
 from pipeline.jobs.plan_stage import Planned, plan_key
 from pipeline.jobs.report import RunReport
@@ -52,7 +53,7 @@ from pipeline.qa.remembered import RememberedChecks, rules_key
 GC_THRESHOLDS = (100_000, 50, 100)
 
 
-class Runner:
+class Runner(SkipsCurrent):
     """`with Runner(paths, config, ...) as runner: runner.run(sources, locales)`; one command each:
     `run`, or a stage alone (`segment`, `translate`, `localise`, `catalog`) continuing from what
     the last run left in the work directory."""
@@ -324,7 +325,7 @@ class Runner:
     def _template(self, segmented: Segmented) -> bool:
         """The .pot, rendered only when the messages changed or the file is not what was last written."""
         pot, options = self.paths.pot(), self.options
-        key = caching.key(segmented.key, CATALOG_VERSION, options.wrap, repr(options.project))
+        key = template_key(segmented.key, options)
         last = self.ledger.template()
         file = self.catalogs.read(pot)
         if last is not None and last.key == key and last.written.file == file.digest:
