@@ -16,6 +16,7 @@ DOMAIN is `messages` (or --domain) when every source goes into one catalogue; wi
 from __future__ import annotations
 
 import functools
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -156,27 +157,29 @@ class Paths:
         """`check_inside` for each catalogue of a set, each folder resolved once (an archive has
         thousands of catalogues in a few folders): a path that is no link resolves where its
         folder does."""
-        root = Path(self.locales_dir).resolve()
-        folders: dict[Path, Path] = {}
+        root = os.path.realpath(self.locales_dir)
+        folders: dict[str, str] = {}  # strings, not Paths: an archive has thousands of catalogues
         for domain in domains:
             paths = self.for_domain(domain)
-            for path in [paths.pot()] + [p for locale in locales for p in (paths.po(locale), paths.mo(locale))]:
-                if path.is_symlink():
-                    target = path.resolve()
+            po = [paths.po(locale) for locale in locales]
+            for path in [str(paths.pot())] + [str(p) for p in po] + [str(p.with_suffix(".mo")) for p in po]:
+                if os.path.islink(path):
+                    target = os.path.realpath(path)
                 else:
-                    if path.parent not in folders:
-                        folders[path.parent] = path.parent.resolve()
-                    target = folders[path.parent] / path.name
-                self._refuse_outside(path, target, root)
+                    folder, name = os.path.split(path)
+                    if folder not in folders:
+                        folders[folder] = os.path.realpath(folder)
+                    target = os.path.join(folders[folder], name)
+                if target != root and not target.startswith(root.rstrip(os.sep) + os.sep):
+                    self._refuse_outside(Path(path), Path(target))
 
-    def _refuse_outside(self, path: Path, target: Path, root: Path) -> None:
-        if not target.is_relative_to(root):
-            raise PipelineError(
-                f"leads outside {self.locales_dir} (to {target}) through a link; the pipeline "
-                f"writes catalogues only inside {self.locales_dir}: replace the link with a "
-                "folder (or pass --locales the folder it points to)",
-                path=path,
-            )
+    def _refuse_outside(self, path: Path, target: Path) -> None:
+        raise PipelineError(
+            f"leads outside {self.locales_dir} (to {target}) through a link; the pipeline "
+            f"writes catalogues only inside {self.locales_dir}: replace the link with a "
+            "folder (or pass --locales the folder it points to)",
+            path=path,
+        )
 
     def found_locales(self) -> list[str]:
         """Every LOCALE with a LOCALE/LC_MESSAGES/DOMAIN.po, sorted; a folder whose name is no
