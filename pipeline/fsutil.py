@@ -62,9 +62,11 @@ def names_the_file_on_failure(write):
 
 
 @names_the_file_on_failure
-def write_atomic(path: Path, data: bytes | str) -> None:
+def write_atomic(path: Path, data: bytes | str, *, durable: bool = True) -> None:
     """Write to a temporary file in the same folder, fsync, then rename over `path`; the file
-    gets the mode of the one it replaces, or 0666 less the umask (`new_file_mode`)."""
+    gets the mode of the one it replaces, or 0666 less the umask (`new_file_mode`). `durable=False`
+    skips the fsync, for a cache whose damaged or empty file is rebuilt (the work directory's
+    entries): a run writes thousands of them, and each fsync costs milliseconds."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(data, str):
@@ -78,7 +80,8 @@ def write_atomic(path: Path, data: bytes | str) -> None:
             os.fchmod(handle.fileno(), mode)  # mkstemp makes it 0600
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

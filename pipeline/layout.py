@@ -15,7 +15,6 @@ DOMAIN is `messages` (or --domain) when every source goes into one catalogue; wi
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import unicodedata
@@ -49,7 +48,6 @@ EXPORT_MARKER = ".pipeline-export"
 _NOT_LANGUAGES = {"c", "posix", "und", "root"}  # names Babel reads as a locale that name no language
 
 
-@functools.lru_cache(maxsize=256)  # asked for each catalogue of a set; Babel's parse is slow
 def parse_locale(name: str) -> Locale:
     """A Babel locale, or a clear error; names like `zh_Hans` and `en-IN` are both accepted, and
     so is a locale Babel completes with its script (zh_TW is zh_Hant_TW). A name Babel would read
@@ -148,38 +146,38 @@ class Paths:
     def mo(self, locale: str) -> Path:
         return self.po(locale).with_suffix(".mo")
 
-    def check_inside(self, locales: list[str]) -> None:
+    def check_inside(self, locales: list[str], domains: list[str] | None = None) -> None:
         """Refuse a catalogue path that leads out of the catalogue folder through a link (a locale
-        folder linked elsewhere): a run writes only inside the folders it was given, as export does."""
-        self.check_set_inside([self.domain], locales)
+        folder linked elsewhere): a run writes only inside the folders it was given, as export does.
+        `domains`: every catalogue of a set (default: this one); each folder is resolved and listed
+        once, and a file resolved only when it is a link itself."""
+        root = Path(self.locales_dir).resolve()
+        folders: dict[str, tuple[bool, set[str]]] = {}  # folder -> (inside the root, the links in it)
+        for domain in domains if domains is not None else [self.domain]:
+            for path in self.catalog_files(domain, locales).values():
+                folder, name = os.path.split(path)
+                if folder not in folders:
+                    folders[folder] = (Path(folder).resolve().is_relative_to(root), _links_in(folder))
+                inside, links = folders[folder]
+                if name in links:
+                    inside = Path(path).resolve().is_relative_to(root)
+                if not inside:
+                    raise PipelineError(
+                        f"leads outside {self.locales_dir} (to {Path(path).resolve()}) through a link; the "
+                        f"pipeline writes catalogues only inside {self.locales_dir}: replace the link with a "
+                        "folder (or pass --locales the folder it points to)",
+                        path=Path(path),
+                    )
 
-    def check_set_inside(self, domains: list[str], locales: list[str]) -> None:
-        """`check_inside` for each catalogue of a set, each folder resolved once (an archive has
-        thousands of catalogues in a few folders): a path that is no link resolves where its
-        folder does."""
-        root = os.path.realpath(self.locales_dir)
-        folders: dict[str, str] = {}  # strings, not Paths: an archive has thousands of catalogues
-        for domain in domains:
-            paths = self.for_domain(domain)
-            po = [paths.po(locale) for locale in locales]
-            for path in [str(paths.pot())] + [str(p) for p in po] + [str(p.with_suffix(".mo")) for p in po]:
-                if os.path.islink(path):
-                    target = os.path.realpath(path)
-                else:
-                    folder, name = os.path.split(path)
-                    if folder not in folders:
-                        folders[folder] = os.path.realpath(folder)
-                    target = os.path.join(folders[folder], name)
-                if target != root and not target.startswith(root.rstrip(os.sep) + os.sep):
-                    self._refuse_outside(Path(path), Path(target))
-
-    def _refuse_outside(self, path: Path, target: Path) -> None:
-        raise PipelineError(
-            f"leads outside {self.locales_dir} (to {target}) through a link; the pipeline "
-            f"writes catalogues only inside {self.locales_dir}: replace the link with a "
-            "folder (or pass --locales the folder it points to)",
-            path=path,
-        )
+    def catalog_files(self, domain: str, locales: list[str]) -> dict[str, str]:
+        """The files of one catalogue as strings, for a loop over thousands of them: "pot", and
+        "LOCALE.po", "LOCALE.mo" for each locale (the paths `pot`, `po` and `mo` give)."""
+        root = os.fspath(self.locales_dir)
+        files = {"pot": os.path.join(root, f"{domain}.pot")}
+        for locale in locales:
+            po = os.path.join(root, check_plain_name(locale, "locale"), CATALOGUE_FOLDER, f"{domain}.po")
+            files[f"{locale}.po"], files[f"{locale}.mo"] = po, po[:-3] + ".mo"
+        return files
 
     def found_locales(self) -> list[str]:
         """Every LOCALE with a LOCALE/LC_MESSAGES/DOMAIN.po, sorted; a folder whose name is no
@@ -281,6 +279,15 @@ def assign_domains(
         by_folded.setdefault(folded, (domain, file))
         by_domain.setdefault(domain, []).append(name)
     return dict(sorted(by_domain.items()))
+
+
+def _links_in(folder: str) -> set[str]:
+    """Names of the symbolic links in `folder` (none when it does not exist yet)."""
+    try:
+        with os.scandir(folder) as entries:
+            return {entry.name for entry in entries if entry.is_symlink()}
+    except (FileNotFoundError, NotADirectoryError):
+        return set()
 
 
 def _is_locale_folder(name: str) -> bool:

@@ -11,11 +11,10 @@ it; nothing else spells an entry's name.
     catalog-L.json         CatalogStamp                          the same, for L's .po and .mo
     checked-L.json         CheckedPairs                          QA findings per (source, text) pair
     owned-L.json           an ownership record of versions before digests, read here alone
-    catalog-set.json       CatalogSet                            the layout and each catalogue's documents
+    catalog-set.json       CatalogSet                            the layout, each catalogue's documents, and
+                                                                 the index of settled catalogues (SetStamp)
     catalogs/DOMAIN/       a sub-ledger per catalogue of a set   (`--catalogs per-document|per-folder`):
                            the entries above for that catalogue alone (see `Ledger.for_domain`)
-    current.json           {DOMAIN: DomainCurrent}               what each catalogue of a set was when the
-                           chain last found it current, so a run skips it on a few digests
 
 The single layout keeps its entries at the top, as before sets existed; the translation memory is
 one per project whatever the layout.
@@ -31,7 +30,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -62,7 +61,6 @@ SOURCES: Entry = Entry("sources")
 TEMPLATE: Entry = Entry("template")
 CATALOG_SET: Entry = Entry("catalog-set")
 CATALOGS_FOLDER = "catalogs"  # the sub-ledgers of a catalogue set
-CURRENT: Entry = Entry("current")
 
 
 def plan(locale: str) -> Entry:
@@ -157,89 +155,69 @@ class CatalogStamp:
 
 
 @dataclass(frozen=True)
-class CatalogSet:
-    """What the last segment stage grouped into catalogues: the layout and each catalogue's
-    documents, so a stage run alone (`pipeline translate --catalogs per-document`) knows the set."""
+class SetStamp:
+    """One catalogue of a set as the last run left it, settled (the next run with the same inputs
+    writes the same files): its sources' key, its counts, the template's digest, and per locale
+    the settings it was made with (`Runner.settings_key`), the digests of its .po and .mo, and
+    what the report says of it. A run finding all of it so skips the catalogue without reading
+    its sub-ledger."""
 
-    layout: str
-    domains: dict[str, list[str]]
+    sources: str
+    template: str | None
+    counts: dict  # documents, segments, messages
+    locales: dict  # locale -> {settings, po, mo, todo, findings, reviewed, edited}
+    states: dict = field(
+        default_factory=dict
+    )  # "pot", "L.po", "L.mo" -> [size, mtime_ns, inode] (see `jobs.catalog_index`)
 
     @classmethod
-    def from_dict(cls, data: dict) -> CatalogSet | None:
-        layout, domains = data.get("layout"), data.get("domains")
-        if not isinstance(layout, str) or not isinstance(domains, dict):
+    def from_dict(cls, data: dict) -> SetStamp | None:
+        try:
+            states = data.get("states")
+            return cls(
+                data["sources"],
+                data["template"],
+                dict(data["counts"]),
+                dict(data["locales"]),
+                dict(states) if isinstance(states, dict) else {},
+            )
+        except (KeyError, TypeError, ValueError, AttributeError):
             return None
-        return cls(layout, {d: list(names) for d, names in domains.items()})
 
     def to_dict(self) -> dict:
-        return {"layout": self.layout, "domains": self.domains}
-
-
-@dataclass(frozen=True)
-class LocaleCurrent:
-    """One locale's catalogue of a current catalogue set member: the digests of its .po and .mo,
-    the ledger's migration key, the plan's content key and its count of messages to translate,
-    and the catalogue stamp (its keys and counts; not the entries' digests)."""
-
-    po: str | None
-    mo: str | None
-    migration: str | None
-    planned: str
-    todo: int
-    stamp: CatalogStamp
-
-    @classmethod
-    def from_dict(cls, data: dict) -> LocaleCurrent:
-        return cls(
-            data["po"], data["mo"], data["migration"], data["planned"], data["todo"], CatalogStamp.from_dict(data)
-        )
-
-    def to_dict(self) -> dict:
-        stamp = {k: v for k, v in self.stamp.to_dict().items() if k not in ("entries", "wrap")}
         return {
-            **stamp,
-            "key": self.stamp.key,
-            "po": self.po,
-            "mo": self.mo,
-            "migration": self.migration,
-            "planned": self.planned,
-            "todo": self.todo,
+            "sources": self.sources,
+            "template": self.template,
+            "counts": self.counts,
+            "locales": self.locales,
+            "states": self.states,
         }
 
 
 @dataclass(frozen=True)
-class DomainCurrent:
-    """A catalogue of a set as the chain last found it current: its segments' key and counts, its
-    template's key and digest, and each locale's `LocaleCurrent`. While the sources give the same
-    segments' key, the settings the same keys and the files the same digests, the chain would find
-    it current again, so a run takes the report from here instead (see `Runner.run_unless_current`)."""
+class CatalogSet:
+    """What the last run or segment stage grouped into catalogues: the layout and each
+    catalogue's documents, so a stage run alone (`pipeline translate --catalogs per-document`)
+    knows the set; and the index of settled catalogues (see `SetStamp`): one small file read
+    per run instead of a stamp per catalogue."""
 
-    segments: str
-    segment_count: int
-    messages: int
-    template: str
-    pot: str | None
-    locales: dict[str, LocaleCurrent]
+    layout: str
+    domains: dict[str, list[str]]
+    stamps: dict[str, SetStamp] = field(default_factory=dict)
 
     @classmethod
-    def from_dict(cls, data: dict) -> DomainCurrent:
-        return cls(
-            data["segments"],
-            data["segment_count"],
-            data["messages"],
-            data["template"],
-            data["pot"],
-            {locale: LocaleCurrent.from_dict(value) for locale, value in data["locales"].items()},
-        )
+    def from_dict(cls, data: dict) -> CatalogSet | None:
+        layout, domains, stamps = data.get("layout"), data.get("domains"), data.get("stamps")
+        if not isinstance(layout, str) or not isinstance(domains, dict):
+            return None
+        read = {d: SetStamp.from_dict(v) for d, v in stamps.items()} if isinstance(stamps, dict) else {}
+        return cls(layout, {d: list(names) for d, names in domains.items()}, {d: v for d, v in read.items() if v})
 
     def to_dict(self) -> dict:
         return {
-            "segments": self.segments,
-            "segment_count": self.segment_count,
-            "messages": self.messages,
-            "template": self.template,
-            "pot": self.pot,
-            "locales": {locale: value.to_dict() for locale, value in self.locales.items()},
+            "layout": self.layout,
+            "domains": self.domains,
+            "stamps": {d: v.to_dict() for d, v in sorted(self.stamps.items())},
         }
 
 
@@ -297,7 +275,8 @@ class Ledger:
 
     def put(self, entry: Entry, stamp: str, data: dict) -> None:
         # no indent: only then does json use its C encoder (entries hold every translation)
-        write_atomic(self.file(entry), json.dumps({**data, "key": stamp}, ensure_ascii=False, sort_keys=True))
+        data = json.dumps({**data, "key": stamp}, ensure_ascii=False, sort_keys=True)
+        write_atomic(self.file(entry), data, durable=False)  # a cache: a damaged entry is rebuilt
 
     def load(self, entry: Entry[T], wanted: str, load: Callable[[dict], T], dump: Callable[[T], dict]) -> T | None:
         """The entry's value when its key is `wanted`; an entry an earlier version wrote in an
@@ -339,17 +318,6 @@ class Ledger:
 
     def put_catalog_set(self, value: CatalogSet) -> None:
         self.put(CATALOG_SET, value.layout, value.to_dict())
-
-    def current_set(self) -> dict[str, DomainCurrent]:
-        """Each catalogue of the set as last found current; a damaged entry is an empty one."""
-        data = self.read(CURRENT)
-        try:
-            return {domain: DomainCurrent.from_dict(value) for domain, value in data["domains"].items()}
-        except (TypeError, KeyError, AttributeError, ValueError):
-            return {}
-
-    def put_current_set(self, domains: dict[str, DomainCurrent]) -> None:
-        self.put(CURRENT, None, {"domains": {domain: value.to_dict() for domain, value in sorted(domains.items())}})
 
     def checked(self, locale: str, rules: str) -> CheckedPairs | None:
         data = self.get(checked(locale), rules)

@@ -93,9 +93,9 @@ def test_approved_entries_are_checked_again_only_when_their_text_changed(project
     pipeline(*RUN, cwd=project)
     approve(project, [S[0], S[2], S[3]])
     checked: list[tuple[str, str]] = []
-    real = jobs.runner.run_checks
+    real = jobs.catalog_writes.run_checks
     monkeypatch.setattr(
-        jobs.runner,
+        jobs.catalog_writes,
         "run_checks",
         lambda source, text, *rest, **context: checked.append((source, text)) or real(source, text, *rest, **context),
     )

@@ -3,7 +3,8 @@
 
 The runner's chain (segment → plan → translate → localise → merge, and the template) runs for
 each catalogue over that catalogue's sources alone, with a sub-ledger of its own (see
-`ledger.Ledger.for_domain`), so an unchanged catalogue costs a few stamp reads and nothing else.
+`ledger.Ledger.for_domain`); an unchanged catalogue is skipped from one index of the whole set
+(see `catalog_index`), and the new sentences of every stale catalogue are translated together.
 The translation memory stays one per project. Names that collide or cannot name a catalogue are
 refused before any work (see `layout.assign_domains`). A catalogue whose sources are gone is
 retired: its entries become obsolete (reviewed text kept for reviewers and for other catalogues)
@@ -12,6 +13,7 @@ and its `.mo` and template are removed, or, with `--purge-obsolete`, its files a
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,31 +22,79 @@ from pipeline.catalog import pofile
 from pipeline.errors import PipelineError
 from pipeline.fsutil import catalog_lock, write_atomic
 from pipeline.jobs import catalog_stage
+from pipeline.jobs.catalog_index import replayed, settled, still_settled
+from pipeline.jobs.segment_stage import read_payloads, segment_key
+from pipeline.jobs.translate_stage import CHUNK
 from pipeline.layout import SINGLE, assign_domains
-from pipeline.ledger import CatalogSet
+from pipeline.ledger import CatalogSet, SetStamp
+from pipeline.mt.route import check_route
+from pipeline.translate import translate_raw
 
 
 def run(runner, sources, locales: list[str]):
-    """`pipeline run --catalogs per-document|per-folder`: every stage, catalogue by catalogue."""
+    """`pipeline run --catalogs per-document|per-folder`: every stage, catalogue by catalogue.
+
+    A catalogue the index finds settled with these sources and settings, its files byte for byte
+    what the last run left, is skipped without reading its sub-ledger or parsing anything; the
+    new sentences of the others are translated together (see `translate_together`), then each is
+    merged and written."""
     files = runner.collect(sources)
     domains = assign_domains(files, runner.layout, runner.paths.domain)  # refusals before any work
-    runner.paths.check_set_inside(list(domains), locales)
+    runner.paths.check_inside(locales, list(domains))
     pofile.source_date()  # a malformed SOURCE_DATE_EPOCH, too
     by_name = {name: file for file, name in files}
+    settings = {locale: runner.settings_key(locale) for locale in locales}
+    routes = {locale: runner.config.route_for(locale) for locale in locales}
+    now = time.time_ns()
     with catalog_lock(runner.paths.locales_dir):
         previous = runner.ledger.catalog_set()
-        known, current = runner.ledger.current_set(), {}
+        known = previous.stamps if previous is not None and previous.layout == runner.layout else {}
+        stamps: dict[str, SetStamp] = {}
+        prepared = {}
         for domain, names in domains.items():
+            payloads = read_payloads([(by_name[name], name) for name in names])
+            key = segment_key(payloads, runner.artefact_patterns)
+            stamp = known.get(domain)
+            checked = still_settled(runner.paths.catalog_files(domain, locales), stamp, key, settings, now)
+            if checked is not None:
+                runner.report.absorb(replayed(checked, locales, routes, payloads))
+                stamps[domain] = checked
+                continue
             with runner.in_domain(domain):
-                found = runner.run_unless_current([(by_name[name], name) for name in names], locales, known.get(domain))
-            if found is not None:
-                current[domain] = found
-        if current != known:
-            runner.ledger.put_current_set(current)
-        runner.ledger.put_catalog_set(CatalogSet(runner.layout, domains))
+                prepared[domain] = runner.prepare(payloads, locales, translate=False)
+        translate_together(runner, prepared.values())
+        for domain, ready in prepared.items():
+            with runner.in_domain(domain):
+                runner.finish(ready)
+                documents = len(domains[domain])
+                stamp = settled(runner, ready.segmented, locales, known.get(domain), documents, time.time_ns())
+            if stamp is not None:
+                stamps[domain] = stamp
+        index = CatalogSet(runner.layout, domains, stamps)
+        if index != previous:
+            runner.ledger.put_catalog_set(index)
         retire_orphans(runner, domains, previous)
-    runner.report.count_skipped()
+    runner.report.count_skipped(len(domains))
     return runner.report
+
+
+def translate_together(runner, prepared) -> None:
+    """Every pending catalogue's new sentences of a locale translated in one call (into the
+    memory), so a first build batches across documents as a single catalogue does."""
+    todo: dict[str, dict[str, None]] = {}
+    pending = [ready for ready in prepared if ready.pending]
+    if len(pending) < 2:
+        return
+    for ready in pending:
+        for locale, (_, planned, _, _) in ready.pending.items():
+            todo.setdefault(locale, {}).update(dict.fromkeys(planned.plan.todo))
+    for locale, msgids in todo.items():
+        if msgids:
+            route = check_route(runner.config.route_for(locale))
+            made = runner.made_for(route)
+            translate_raw(
+                list(msgids), route, runner.memory(), runner.executor, CHUNK, locale, made, runner.config.glossary
+            )
 
 
 def segment(runner, sources) -> None:
@@ -54,25 +104,27 @@ def segment(runner, sources) -> None:
     by_name = {name: file for file, name in files}
     for domain, names in domains.items():
         with runner.in_domain(domain):
-            runner.segment_files([(by_name[name], name) for name in names])
-    runner.ledger.put_catalog_set(CatalogSet(runner.layout, domains))
-    runner.report.count_skipped()
+            runner.segment_payloads(read_payloads([(by_name[name], name) for name in names]))
+    previous = runner.ledger.catalog_set()
+    kept = previous.stamps if previous is not None and previous.layout == runner.layout else {}
+    runner.ledger.put_catalog_set(CatalogSet(runner.layout, domains, {d: kept[d] for d in domains if d in kept}))
+    runner.report.count_skipped(len(domains))
 
 
 def each_domain(runner, stage: Callable[[], object]) -> None:
     """A stage run alone (`translate`, `localize`), for every catalogue the last segment stage left."""
-    for domain in left_set(runner).domains:
+    found = left_set(runner)
+    for domain in found.domains:
         with runner.in_domain(domain):
             stage()
-    runner.report.count_skipped()
+    runner.report.count_skipped(len(found.domains))
 
 
 def catalog(runner, locales: list[str]) -> list[Path]:
     """`pipeline catalog --catalogs per-document|per-folder`: every catalogue of the set; every
     catalogue's stage results are checked before the first write."""
     found = left_set(runner)
-    for domain in found.domains:
-        runner.paths.for_domain(domain).check_inside(locales)
+    runner.paths.check_inside(locales, list(found.domains))
     pofile.source_date()
     changed: list[Path] = []
     with catalog_lock(runner.paths.locales_dir):
@@ -84,7 +136,7 @@ def catalog(runner, locales: list[str]) -> list[Path]:
             with runner.in_domain(domain):
                 changed += runner.catalog_files(locales)
         changed += retire_orphans(runner, found.domains, found)
-    runner.report.count_skipped()
+    runner.report.count_skipped(len(found.domains))
     return changed
 
 
@@ -134,7 +186,9 @@ def retire_orphans(runner, current, previous: CatalogSet | None) -> list[Path]:
             paths.pot().unlink()
             changed.append(paths.pot())
         remove_empty_folders(paths.pot().parent, Path(paths.locales_dir))
-        runner.ledger.for_domain(domain).clear()
+        retired = runner.ledger.for_domain(domain)
+        retired.clear()
+        remove_empty_folders(retired.workdir, runner.ledger.workdir)
     return changed
 
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import polib
 
-from pipeline import cache as caching
 from pipeline.catalog import merge as merging
 from pipeline.catalog import pofile, poformat
 from pipeline.catalog.entry import QA_COMMENT, reviewed_texts, ships
@@ -44,11 +43,6 @@ class Merged:
     mo: bytes
     status: LocaleStatus  # what `pipeline status` will say of the catalogue written
     held_back: list[str]  # warnings: approved entries left out of the .mo, each naming its line
-
-
-def template_key(segments_key: str, options: CatalogOptions) -> str:
-    """What the template is rendered from: the messages and the writer's options."""
-    return caching.key(segments_key, CATALOG_VERSION, options.wrap, repr(options.project))
 
 
 def written_texts(last: Written | None, digest: str | None, read: Parsed | None, wrap: bool) -> dict[str, str] | None:

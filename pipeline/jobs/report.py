@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING
 
-from pipeline.config import Credit
+from pipeline.config import Credit, Route
 from pipeline.layout import Paths, normalise_locales
 from pipeline.mt.licences import licence_notes
+
+if TYPE_CHECKING:
+    from pipeline.jobs.translate_stage import TranslateStats
+    from pipeline.ledger import CatalogStamp
 
 __all__ = ["LocaleStats", "Paths", "RunReport", "normalise_locales"]  # Paths and normalise_locales: pipeline.layout's
 
@@ -44,8 +49,7 @@ class RunReport:
     locales: dict[str, LocaleStats] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # each naming its file and line
     cleaned: list[str] = field(default_factory=list)  # warnings: source lines whose control characters were cleaned
-    catalogues: int = 0  # of a set (per document or folder) whose reports were folded in (see `absorb`)
-    skipped_in: Counter = field(default_factory=Counter)  # stage -> how many of those catalogues skipped it
+    skipped_in: Counter = field(default_factory=Counter)  # stage -> how many catalogues of a set skipped it
 
     def summary(self) -> str:
         """One line for the sources (and one for control characters cleaned from them), then one per locale."""
@@ -62,7 +66,6 @@ class RunReport:
 
     def absorb(self, part: RunReport) -> None:
         """Fold one catalogue's report into the run's: counts summed, skipped stages counted."""
-        self.catalogues += 1
         self.documents += part.documents
         self.segments += part.segments
         self.messages += part.messages
@@ -78,9 +81,37 @@ class RunReport:
                 elif value and f.name != "locale":
                     setattr(total, f.name, value)
 
-    def count_skipped(self) -> None:
+    def count_skipped(self, catalogues: int) -> None:
         """The skipped line of a set: each stage with how many of its catalogues skipped it."""
-        self.skipped += [f"{stage} ({n} of {self.catalogues} catalogues)" for stage, n in self.skipped_in.items()]
+        self.skipped += [f"{stage} ({n} of {catalogues} catalogues)" for stage, n in self.skipped_in.items()]
+
+    def record(
+        self,
+        locale: str,
+        *,
+        route: Route | None = None,
+        translated: TranslateStats | None = None,
+        findings: int | None = None,
+        status: CatalogStamp | None = None,
+        skipped: str | None = None,
+    ) -> None:
+        """The report, filled here alone: the route and what the translate stage did, the QA
+        findings of the localise stage, and what `pipeline status` says of the catalogue written."""
+        stats = self.stats(locale)
+        if route is not None:
+            stats.model_id, stats.licence, stats.credits = route.model_id, route.licence, route.credits
+        if translated is not None:
+            stats.by_model, stats.from_memory, stats.untranslated = (
+                translated.by_model,
+                translated.from_memory,
+                translated.untranslated,
+            )
+        if findings is not None:
+            stats.findings = findings
+        if status is not None:
+            stats.findings, stats.reviewed, stats.edited = status.findings, status.reviewed, status.edited
+        if skipped is not None:
+            self.skipped.append(skipped)
 
     def stats(self, locale: str) -> LocaleStats:
         return self.locales.setdefault(locale, LocaleStats(locale))

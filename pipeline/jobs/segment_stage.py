@@ -53,6 +53,11 @@ class Segmented:
         return cls(data["key"], data["segments"], tuple(data.get("documents", ())), data["messages"])
 
 
+def read_payloads(files: list[tuple[Path, str]]) -> list[Payload]:
+    """(file, document name, bytes) for each source file, as `ingest.collect_sources` lists them."""
+    return [(file, name, file.read_bytes()) for file, name in files]
+
+
 def segment_key(payloads: list[Payload], artefact_patterns: tuple[str, ...]) -> str:
     return caching.key(
         SEGMENTER_VERSION,

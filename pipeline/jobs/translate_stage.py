@@ -60,13 +60,8 @@ def translate_settings(config: Config, route: Route) -> str:
 
 
 def translate_key(config: Config, locale: str, planned: Planned) -> str:
-    return translate_key_of(config, locale, planned.key)
-
-
-def translate_key_of(config: Config, locale: str, planned_key: str) -> str:
-    """`translate_key` from the plan's content key alone (what a current catalogue remembers)."""
     route = config.route_for(locale)
-    return caching.key(TRANSLATE_VERSION, planned_key, route.settings_key(), route.tgt, config.glossary_key)
+    return caching.key(TRANSLATE_VERSION, planned.key, route.settings_key(), route.tgt, config.glossary_key)
 
 
 def translate(

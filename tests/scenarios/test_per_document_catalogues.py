@@ -8,6 +8,7 @@ same bytes.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,9 @@ import polib
 import pytest
 
 from pipeline.catalog import pofile
+from pipeline.jobs import catalog_index
+from pipeline.ledger import Ledger
+from pipeline.mt.executors import LocalExecutor
 
 ROOT = Path(__file__).resolve().parents[2]
 GU = (ROOT / "tests" / "data" / "flores-sample" / "guj_Gujr.txt").read_text(encoding="utf-8").splitlines()
@@ -28,18 +32,19 @@ PER_DOCUMENT = ("--catalogs", "per-document")
 def project(tmp_path, tiny_models, monkeypatch):
     """Three articles in two sections and one at the top."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # header dates equal in every copy
-    articles = tmp_path / "articles"
+    project = tmp_path / "project"  # its copies go beside it
+    articles = project / "articles"
     (articles / "politics").mkdir(parents=True)
     (articles / "sport").mkdir()
     (articles / "politics" / "budget.md").write_text(f"{S[0]}\n\n{S[1]}\n", encoding="utf-8")
     (articles / "politics" / "vote.txt").write_text(f"{S[2]}\n", encoding="utf-8")
     (articles / "sport" / "cricket.html").write_text(f"<p>{S[3]}</p>\n<p>{S[0]}</p>\n", encoding="utf-8")
     (articles / "index.md").write_text(f"{S[4]}\n", encoding="utf-8")
-    (tmp_path / "models.yaml").write_text(
+    (project / "models.yaml").write_text(
         tiny_models.read_text(encoding="utf-8").replace("source: ./", f"source: {tiny_models.parent}/"),
         encoding="utf-8",
     )
-    return tmp_path
+    return project
 
 
 def files(project: Path, folder: str = "locales") -> dict[str, bytes]:
@@ -90,6 +95,11 @@ def test_the_layout_is_read_from_models_yaml(project, pipeline):
     models.write_text("catalogs: per-document\n" + models.read_text(encoding="utf-8"), encoding="utf-8")
     pipeline(*RUN, cwd=project)
     assert set(files(project)) == DOCUMENT_FILES
+    pipeline("segment", "articles", cwd=project)  # takes no --models: reads the one in the folder
+    index = json.loads((project / ".pipeline" / "catalog-set.json").read_text(encoding="utf-8"))
+    assert index["layout"] == "per-document" and sorted(index["domains"]) == sorted(
+        ["index", "politics/budget", "politics/vote", "sport/cricket"]
+    )
 
 
 def test_a_bad_layout_in_models_yaml_names_its_line(project, pipeline):
@@ -121,8 +131,14 @@ def test_a_rerun_with_nothing_changed_parses_no_catalogue(project, pipeline, mon
     parsed: list[Path] = []
     real = pofile.read_catalog
     monkeypatch.setattr(pofile, "read_catalog", lambda path, *data: parsed.append(Path(path)) or real(path, *data))
+    entries_read: list[Path] = []
+    real_read = Ledger.read
+    monkeypatch.setattr(
+        Ledger, "read", lambda self, entry: entries_read.append(self.file(entry)) or real_read(self, entry)
+    )
     err = pipeline(*RUN, *PER_DOCUMENT, cwd=project).err
     assert parsed == []
+    assert [p.name for p in entries_read] == ["catalog-set.json"]  # one index, no catalogue's own entries
     assert "segment (4 of 4 catalogues)" in err and "catalog en (4 of 4 catalogues)" in err
     assert files(project) == before and mtimes(project) == times
 
@@ -209,3 +225,59 @@ def test_switching_from_one_catalogue_retires_it(project, pipeline):
     assert not msgids(en / "messages.po")
     assert len(polib.pofile(str(en / "messages.po")).obsolete_entries()) == 5
     assert (en / "politics" / "budget.mo").exists()
+
+
+def test_a_first_build_translates_every_document_s_sentences_in_one_call(project, pipeline, monkeypatch):
+    calls: list[int] = []
+    real = LocalExecutor.translate_into_memory
+    monkeypatch.setattr(
+        LocalExecutor,
+        "translate_into_memory",
+        lambda self, route, texts, *rest: calls.append(len(texts)) or real(self, route, texts, *rest),
+    )
+    pipeline(*RUN, *PER_DOCUMENT, cwd=project)
+    assert calls == [5]  # the five sentences of four documents, not one call per document
+
+
+def test_a_reviewer_s_edit_is_seen_when_the_index_trusts_file_states(project, pipeline, monkeypatch):
+    monkeypatch.setattr(catalog_index, "RACY_NS", 0)  # every file's state indexed at once
+    pipeline(*RUN, *PER_DOCUMENT, cwd=project)
+    index = json.loads((project / ".pipeline" / "catalog-set.json").read_text(encoding="utf-8"))
+    assert index["stamps"]["politics/vote"]["states"]["en.po"] is not None
+    po = project / "locales" / "en" / "LC_MESSAGES" / "politics" / "vote.po"
+    catalogue = polib.pofile(str(po))
+    catalogue.find(S[2]).flags = []  # approved as the machine wrote it
+    catalogue.save()
+    err = pipeline(*RUN, *PER_DOCUMENT, cwd=project).err
+    assert "catalog en (3 of 4 catalogues)" in err
+    assert S[2] in {e.msgid for e in polib.mofile(str(po.with_suffix(".mo")))}
+
+
+def test_a_catalogue_linked_outside_the_catalogue_folder_is_refused(project, pipeline, tmp_path):
+    pipeline(*RUN, *PER_DOCUMENT, cwd=project)
+    outside = tmp_path / "elsewhere.po"
+    outside.write_text("", encoding="utf-8")
+    po = project / "locales" / "en" / "LC_MESSAGES" / "politics" / "vote.po"
+    po.unlink()
+    po.symlink_to(outside)
+    err = pipeline(*RUN, *PER_DOCUMENT, cwd=project, code=2).err
+    assert "politics/vote.po" in err and "through a link" in err
+    assert outside.read_text(encoding="utf-8") == ""
+
+
+def test_switching_back_to_one_catalogue_retires_the_documents_catalogues(project, pipeline):
+    pipeline(*RUN, *PER_DOCUMENT, cwd=project)
+    pipeline(*RUN, cwd=project)
+    en = project / "locales" / "en" / "LC_MESSAGES"
+    assert sorted(p.relative_to(en).as_posix() for p in en.rglob("*.mo")) == ["messages.mo"]
+    assert sorted(p.relative_to(project / "locales").as_posix() for p in (project / "locales").rglob("*.pot")) == [
+        "messages.pot"
+    ]
+    assert not msgids(en / "politics" / "budget.po") and sorted(msgids(en / "messages.po")) == sorted(S[:5])
+
+
+def test_one_catalogue_leaves_other_domains_in_the_folder_alone(project, pipeline):
+    pipeline(*RUN, "--domain", "site", cwd=project)
+    pipeline(*RUN, cwd=project)
+    en = project / "locales" / "en" / "LC_MESSAGES"
+    assert (en / "site.mo").exists() and msgids(en / "site.po") == msgids(en / "messages.po")
