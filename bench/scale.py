@@ -187,15 +187,20 @@ def review_one(path: Path, locale: str, refs: list[str], share: float, rng: rand
 
 
 # The runner's methods that run a stage with its caching (instrumented here only; see jobs.runner).
-STAGES = {
+STAGES = {  # methods of earlier versions too: a name the runner lacks is simply not timed
     "segment": "segment",
     "segment_files": "segment",  # one catalogue's sources (each catalogue of a set, or the single one)
+    "segment_payloads": "segment",
     "_plan": "plan",
+    "plan_catalog": "plan",
     "_translate": "translate",
     "_localise": "localize",
     "_template": "template",
+    "template": "template",
     "_current": "catalog-check",
+    "current": "catalog-check",
     "_merge": "catalog",
+    "merge": "catalog",
 }
 
 
