@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from pathlib import Path
 
 from pipeline.errors import PipelineError
@@ -29,9 +30,15 @@ def _files_under(folder: Path, skip: set[Path]) -> list[Path]:
     files = []
     for top, folders, names in os.walk(folder):
         folders[:] = [
-            d for d in folders if (Path(top) / d).resolve() not in skip and not (Path(top) / d / EXPORT_MARKER).exists()
+            d
+            for d in folders
+            if Path(top, d).resolve() not in skip and not os.path.exists(os.path.join(top, d, EXPORT_MARKER))
         ]
-        files += [Path(top) / n for n in names if Path(n).suffix.lower() in READERS and (Path(top) / n).is_file()]
+        files += [  # os.path, not Path, until a file is kept: an archive has tens of thousands
+            Path(top, n)
+            for n in names
+            if os.path.splitext(n)[1].lower() in READERS and os.path.isfile(os.path.join(top, n))
+        ]
     return sorted(files)
 
 
@@ -61,8 +68,7 @@ def collect_sources(paths: list[str | Path], skip: list[Path] = ()) -> list[tupl
         raise PipelineError("no source files found in: " + ", ".join(map(str, paths)))
     for file, name in found:
         check_document_name(name, file, "rename the file")
-    names = [name for _, name in found]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
+    duplicates = sorted(name for name, count in Counter(name for _, name in found).items() if count > 1)
     if duplicates:
         raise PipelineError("two sources share the document name " + ", ".join(duplicates))
     return found

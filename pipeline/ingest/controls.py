@@ -34,6 +34,10 @@ _FOUND = re.compile(f"[{re.escape(LINE_BREAKS + DROPPED)}]")
 _TABLE = str.maketrans({**{c: "\n" for c in LINE_BREAKS}, **{c: None for c in DROPPED}})
 # The bytes that can start one of them in UTF-8: a file without any is not decoded again.
 _FOUND_BYTES = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]|\xef\xbb\xbf")
+# Every byte but those that begin one: deleting them (`bytes.translate`, fifty times the regex's
+# speed) leaves nothing from a file without any, the usual case, which is not searched at all.
+_LEADING = bytes([*range(0x01, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xC2, 0xE2, 0xEF])
+_NOT_LEADING = bytes(b for b in range(256) if b not in _LEADING)
 _REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));?")
 
 
@@ -94,7 +98,9 @@ def scan(data: bytes, html: bool = False) -> tuple[Cleaned, ...]:
     """Where `clean` changes the file's text, by line (`data`: its bytes, read as `decode` reads
     them); with `html`, also character references to controls (`&#7;`), which the page's parser
     turns into them. Cheap for a file without any (the usual case): its bytes are searched only."""
-    if _FOUND_BYTES.search(data, 3 if data.startswith(b"\xef\xbb\xbf") else 0) is None and not (html and b"&#" in data):
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    leading = data.translate(None, _NOT_LEADING)[1 if start else 0 :]
+    if (not leading or _FOUND_BYTES.search(data, start) is None) and not (html and b"&#" in data):
         return ()
     text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
     found: dict[tuple[int, bool], dict[str, None]] = {}

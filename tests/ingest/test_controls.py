@@ -24,6 +24,16 @@ def test_scan_names_each_line_once_per_character_and_finds_nothing_in_clean_text
     assert controls.scan("\ufeffનવી શાળા.\n\tતૈયાર.\r\n".encode()) == ()  # a leading BOM is the decoder's
 
 
+def test_scan_finds_every_character_clean_changes_among_gujarati_text_and_typography():
+    """The bytes are sieved before they are searched: no control may slip through the sieve,
+    whatever text surrounds it (Gujarati letters, curly quotes, a no-break space)."""
+    around = "ગુજરાતી \u201cસમાચાર\u201d\u00a0\u2014 "
+    assert controls.scan(around.encode()) == ()
+    for char in sorted(set(controls.LINE_BREAKS + controls.DROPPED)):
+        found = controls.scan((around + "\n" + around + char + around).encode())
+        assert [(f.line, f.chars) for f in found] == [(2, (char,))], repr(char)
+
+
 def test_scan_finds_character_references_to_controls_in_html_only():
     data = b"<p>a&#7;b</p>\n<p>&#x1B;&#8217;&#x85;&#9;&#0;</p>\n"
     assert [(f.line, f.chars, f.referenced) for f in controls.scan(data, html=True)] == [
