@@ -219,7 +219,7 @@ def _print_models(args: argparse.Namespace) -> int:
 
 def _print_status(args: argparse.Namespace) -> int:
     from pipeline.catalog.status import catalogs_found, catalogs_json, catalogs_lines, one_catalog
-    from pipeline.ledger import catalogs_status, project_status
+    from pipeline.jobs.status import catalogs_status, project_status
 
     paths = _paths(args)
     locales = _target_locales(args.to) if args.to else None
@@ -253,7 +253,7 @@ def _print_status(args: argparse.Namespace) -> int:
 def _print_worst(args: argparse.Namespace, locales: list[str] | None) -> int:
     from pipeline.catalog.review_order import worst
     from pipeline.catalog.status import catalogs_found, one_catalog
-    from pipeline.ledger import catalogs_review_items, project_review_items
+    from pipeline.jobs.status import catalogs_review_items, project_review_items
 
     paths = Paths(args.workdir, args.locales_dir, args.domain)
     found = catalogs_found(paths)

@@ -41,11 +41,8 @@ import polib
 
 from pipeline import cache as caching
 from pipeline.catalog.entry import is_fuzzy, is_translated, model_of, texts, with_note, written_digest
-from pipeline.catalog.review_order import ReviewItem, review_items
 from pipeline.catalog.reviewed import ReadCatalog
-from pipeline.catalog.status import LocaleStatus, catalog_status, project_catalogs, read_catalogs
 from pipeline.fsutil import write_atomic
-from pipeline.layout import Paths
 
 T = TypeVar("T")
 
@@ -393,46 +390,6 @@ def migrate_legacy_owned(po: polib.POFile, legacy_owned: dict[str, str] | None) 
         ):
             e.tcomment = with_note(e.tcomment, texts(e))
     return po
-
-
-def project_status(paths: Paths, locales: list[str] | None = None) -> dict[str, LocaleStatus]:
-    """`pipeline status`: each catalogue's counts, read as this version reads it."""
-    ledger = Ledger(paths.workdir)
-    return {
-        locale: catalog_status(locale, ledger.migrated(locale, po))
-        for locale, (_, po) in read_catalogs(paths, locales).items()
-    }
-
-
-def project_review_items(paths: Paths, locales: list[str] | None = None) -> list[ReviewItem]:
-    """Every machine translation awaiting review, in every catalogue asked for."""
-    ledger = Ledger(paths.workdir)
-    return [
-        item
-        for locale, (path, po) in read_catalogs(paths, locales).items()
-        for item in review_items(path, locale, ledger.migrated(locale, po))
-    ]
-
-
-def catalogs_status(paths: Paths, locales: list[str] | None = None) -> dict[str, dict[str, LocaleStatus]]:
-    """`pipeline status` over every catalogue found (per-document, per-folder): domain → locale →
-    counts. Only the one catalogue of the single layout can have an old ownership record to read."""
-    ledger = Ledger(paths.workdir)
-    found: dict[str, dict[str, LocaleStatus]] = {}
-    for domain, locale, _, po in project_catalogs(paths, locales):
-        po = ledger.migrated(locale, po) if domain == paths.domain else po
-        found.setdefault(domain, {})[locale] = catalog_status(locale, po)
-    return found
-
-
-def catalogs_review_items(paths: Paths, locales: list[str] | None = None) -> list[ReviewItem]:
-    """Every machine translation awaiting review in every catalogue found, each naming its file."""
-    ledger = Ledger(paths.workdir)
-    return [
-        item
-        for domain, locale, path, po in project_catalogs(paths, locales)
-        for item in review_items(path, locale, ledger.migrated(locale, po) if domain == paths.domain else po)
-    ]
 
 
 def _read_catalog(held: object) -> ReadCatalog | None:

@@ -140,7 +140,7 @@ def project_catalogs(paths: Paths, locales: list[str] | None = None) -> Iterator
 
 
 def by_locale(found: dict[str, dict[str, LocaleStatus]]) -> dict[str, dict[str, LocaleStatus]]:
-    """locale → domain → counts, locales sorted, from `ledger.catalogs_status`'s domain → locale."""
+    """locale → domain → counts, locales sorted, from `jobs.status.catalogs_status`'s domain → locale."""
     out: dict[str, dict[str, LocaleStatus]] = {}
     for domain, statuses in found.items():
         for locale, status in statuses.items():
