@@ -5,10 +5,10 @@ layout it answers each sentence with the text the run wrote into that sentence's
 from __future__ import annotations
 
 import polib
-from conftest import flores, models_file, one_sentence_lines, pipeline
+from conftest import flores, models_file, one_sentence_lines
 
 
-def test_the_server_answers_what_the_run_wrote_into_each_documents_catalogue(tmp_path, tiny_models, start_server):
+def test_the_server_answers_what_the_run_wrote_into_each_documents_catalogue(tmp_path, tiny_models, start_server, pipeline):
     models = models_file(tiny_models, tmp_path, "transformers")
     lines = one_sentence_lines(flores(100, 20))
     budget, cricket = lines[:2], lines[2:4]
