@@ -340,7 +340,7 @@ class Ledger:
         catalogs = data.get("catalogs") if data is not None else None
         if not isinstance(catalogs, dict):
             return {}
-        read = {name: _read_catalog(held) for name, held in catalogs.items()}
+        read = {name: _reviewed_record(held) for name, held in catalogs.items()}
         return {name: held for name, held in read.items() if held is not None}
 
     def put_reviewed(self, locale: str, catalogs: dict[str, ReadCatalog]) -> None:
@@ -392,7 +392,7 @@ def migrate_legacy_owned(po: polib.POFile, legacy_owned: dict[str, str] | None) 
     return po
 
 
-def _read_catalog(held: object) -> ReadCatalog | None:
+def _reviewed_record(held: object) -> ReadCatalog | None:
     """A `reviewed-L.json` catalogue as stored; None when damaged (it is read again)."""
     if not isinstance(held, dict) or not isinstance(held.get("file"), str) or not isinstance(held.get("texts"), dict):
         return None

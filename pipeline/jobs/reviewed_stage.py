@@ -65,13 +65,13 @@ def read_catalogs(
 
     def read(name: str, digest: str) -> ReadCatalog:
         parsed = stale.pop(name).parsed()  # a broken catalogue stops the run here
-        return read_catalog(digest, ledger.migrated(locale, parsed.po if parsed is not None else None))
+        return catalogue_record(digest, ledger.migrated(locale, parsed.po if parsed is not None else None))
 
     found = refreshed(held, digests, read)[0]
     return {name: replace(c, state=states[name]) if name in states else c for name, c in found.items()}
 
 
-def read_catalog(digest: str | None, po) -> ReadCatalog:
+def catalogue_record(digest: str | None, po) -> ReadCatalog:
     """What the memory keeps of a catalogue: its approved entries, its persons' drafts, which
     approved entries are copies, and the digest of the file."""
     return ReadCatalog(digest, reviewed_texts(po), edited_texts(po), frozenset(reused_sources(po)))
@@ -112,7 +112,7 @@ class RunMemories:
         it was built: what the run found)."""
         self.memory(locale)
         name = catalogue_name(domain)
-        now = read_catalog(digest, po) if digest is not None else None
+        now = catalogue_record(digest, po) if digest is not None else None
         if self.catalogs[locale].get(name) != now:
             if now is None:
                 self.catalogs[locale].pop(name, None)

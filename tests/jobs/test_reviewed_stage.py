@@ -44,8 +44,8 @@ def test_catalogues_are_parsed_again_only_when_their_bytes_changed(tmp_path, mon
     write(paths, "a", [polib.POEntry(msgid=A, msgstr="A, approved.")])
     b = write(paths, "politics/b", [polib.POEntry(msgid=B, msgstr="B, draft.", flags=["fuzzy"])])
     parsed = []
-    real = pofile.read_catalog
-    monkeypatch.setattr(pofile, "read_catalog", lambda path, data=None: parsed.append(path.name) or real(path, data))
+    real = pofile.read_for_merge
+    monkeypatch.setattr(pofile, "read_for_merge", lambda path, data=None: parsed.append(path.name) or real(path, data))
 
     memory = memory_of(paths)
     assert memory.elsewhere(A, "politics/b.po") == ("A, approved.", "a.po")

@@ -165,9 +165,9 @@ def test_renames_moves_and_layout_switches_keep_every_reviewed_translation(proje
         assert not any(e for e in polib.pofile(str(old)) if not e.obsolete)
         assert not old.with_suffix(".mo").exists()
     parsed = []
-    real = pofile.read_catalog
+    real = pofile.read_for_merge
     with monkeypatch.context() as patch:
-        patch.setattr(pofile, "read_catalog", lambda path, *data: parsed.append(Path(path).name) or real(path, *data))
+        patch.setattr(pofile, "read_for_merge", lambda path, *data: parsed.append(Path(path).name) or real(path, *data))
         run(pipeline, project, "per-document", *more)
     assert parsed == []  # what the rename run wrote, the retired catalogue included, is not read again
 
