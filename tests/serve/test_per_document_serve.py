@@ -8,7 +8,9 @@ import polib
 from conftest import flores, models_file, one_sentence_lines
 
 
-def test_the_server_answers_what_the_run_wrote_into_each_documents_catalogue(tmp_path, tiny_models, start_server, pipeline):
+def test_the_server_answers_what_the_run_wrote_into_each_documents_catalogue(
+    tmp_path, tiny_models, start_server, pipeline
+):
     models = models_file(tiny_models, tmp_path, "transformers")
     lines = one_sentence_lines(flores(100, 20))
     budget, cricket = lines[:2], lines[2:4]
