@@ -78,9 +78,11 @@ def check_arguments(args: argparse.Namespace) -> None:
             raise PipelineError(f"--limit takes a positive number of lines, not {args.limit}")
         if args.output is not None and args.models is not None and len(args.models) != 1:
             raise PipelineError("--output takes one --models file (each set-up would write the same file)")
+    if args.command == "export" and args.merge and args.fmt != "mo":
+        raise PipelineError(f"--merge makes one .mo per locale: it goes with --format mo, not {args.fmt}")
     project = getattr(args, "project", None)  # run and catalog
-    if project is not None and project_name_problem(project):
-        raise PipelineError(f"--project {project_name_problem(project)}")
+    if project is not None and (problem := project_name_problem(project)):
+        raise PipelineError(f"--project {problem}")
 
 
 def _add_common(p: argparse.ArgumentParser, *, models: bool = True) -> None:

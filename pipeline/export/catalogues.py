@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import nullcontext
+from functools import cached_property
 from pathlib import Path
 
 import polib
@@ -28,8 +29,8 @@ from pipeline.catalog.status import catalogs_found, one_catalog
 from pipeline.errors import PipelineError
 from pipeline.export.documents import (
     ExportReport,
+    export_catalog,
     export_documents,
-    export_json,
     export_mo,
     kept_sources,
     prepare_export,
@@ -39,9 +40,9 @@ from pipeline.export.documents import (
 )
 from pipeline.fsutil import workdir_lock
 from pipeline.ingest import artefact_matcher
-from pipeline.ingest.sources import load_sources, read_sources
+from pipeline.ingest.sources import read_sources
 from pipeline.layout import PER_DOCUMENT, PER_FOLDER, SINGLE, Paths, domain_of
-from pipeline.ledger import SEGMENTS, SOURCES, CatalogSet, Ledger
+from pipeline.ledger import CatalogSet, Ledger
 
 
 def prepare_project_export(
@@ -50,19 +51,18 @@ def prepare_project_export(
     *,
     paths: Paths,
     out: Path,
+    found: dict[str, list[str]],
     include_fuzzy: bool = False,
-    documents: dict[str, dict] | None = None,
+    sources: DocumentSources | None = None,
     artefacts=None,
     merge: bool = False,
 ) -> ExportReport:
-    """`locale`'s files in `fmt` from every catalogue found, made and checked, nothing written (see
-    `documents.write_export`)."""
-    if merge and fmt != "mo":
-        raise PipelineError(f"--merge makes one .mo per locale: it goes with --format mo, not {fmt}")
-    found = catalogs_found(paths)
+    """`locale`'s files in `fmt` from the catalogues `found` (`status.catalogs_found`), made and
+    checked, nothing written (see `documents.write_export`)."""
+    sources = sources if sources is not None else DocumentSources(paths, None)
     if one_catalog(found, paths):
         return prepare_export(
-            fmt, locale, paths=paths, out=out, include_fuzzy=include_fuzzy, documents=documents, artefacts=artefacts
+            fmt, locale, paths=paths, out=out, include_fuzzy=include_fuzzy, documents=sources.named, artefacts=artefacts
         )
     domains = [domain for domain, locales in found.items() if locale in locales]
     if not domains:
@@ -77,47 +77,51 @@ def prepare_project_export(
         for domain in domains:
             one = paths.for_domain(domain)
             po = pofile.read_locale(one, locale)
-            if not any(entry.msgid and not entry.obsolete for entry in po):
+            if not has_live_entries(po):
                 report.warnings.append(
                     f"{one.po(locale)}: only obsolete entries (its sources are gone): not exported; "
                     "`pipeline run --purge-obsolete` removes it"
                 )
                 continue
-            entries = shipped_entries(po, include_fuzzy, one.po(locale), report)
-            if fmt == "mo":
-                export_mo(entries, po, locale, domain, out, report)
-            else:
-                export_json(entries, po, locale, domain, out, report, one.po(locale))
+            export_catalog(fmt, po, locale, one, out, include_fuzzy, report)
     else:
-        if documents is None:
-            documents, grouped = kept_documents(paths)
-        else:  # sources named: the catalogue the last run put each in, if the work directory says
-            grouping = Ledger(paths.workdir).catalog_set()
-            grouped = grouping_of(grouping) if grouping is not None and grouping.layout != SINGLE else None
+        documents, grouped = sources.documents
         shipped_for = ShippedByDocument(paths, locale, set(domains), include_fuzzy, report, grouped)
         export_documents(shipped_for, locale, fmt, out, documents, report, artefacts)
     return report
 
 
-def kept_documents(paths: Paths) -> tuple[dict[str, dict], dict[str, str] | None]:
-    """The copy of the sources the last segment stage kept, and each document's catalogue when it
-    grouped them into a set (each catalogue's sub-ledger keeps its own documents)."""
-    ledger = Ledger(paths.workdir)
-    grouping = ledger.catalog_set()
-    if grouping is None or grouping.layout == SINGLE:
-        return kept_sources(paths), None
-    documents: dict[str, dict] = {}
-    for domain in grouping.domains:
-        sub = ledger.for_domain(domain)
-        key = sub.segments_key()
-        if key is None:
-            raise PipelineError(
-                "no copy of this catalogue's sources in the work directory: name the sources, as "
-                "`pipeline export --format FORMAT --to LOCALES SOURCE...` (the files or folders given to `run`)",
-                path=sub.file(SEGMENTS),
-            )
-        documents.update(load_sources(sub.file(SOURCES), key, sub.file(SEGMENTS)))
-    return documents, grouping_of(grouping)
+def has_live_entries(po: polib.POFile) -> bool:
+    """False for a catalogue retired by a rename, move or layout switch: obsolete entries only."""
+    return any(entry.msgid and not entry.obsolete for entry in po)
+
+
+class DocumentSources:
+    """The documents to rebuild and each one's catalogue, read once for every locale of an export:
+    `named`, the sources given on the command line, else the work directory's copy; each document's
+    catalogue is the one the last run put it in, when it grouped them into a set."""
+
+    def __init__(self, paths: Paths, named: dict[str, dict] | None):
+        self.paths, self.named = paths, named
+
+    @cached_property
+    def documents(self) -> tuple[dict[str, dict], dict[str, str] | None]:
+        ledger = Ledger(self.paths.workdir)
+        grouping = ledger.catalog_set()
+        if grouping is None or grouping.layout == SINGLE:
+            return (self.named if self.named is not None else kept_sources(ledger)), None
+        if self.named is not None:
+            return self.named, grouping_of(grouping)
+        documents: dict[str, dict] = {}
+        for domain in grouping.domains:
+            documents.update(kept_sources(ledger.for_domain(domain), NO_CATALOGUE_SOURCES))
+        return documents, grouping_of(grouping)
+
+
+NO_CATALOGUE_SOURCES = (
+    "no copy of this catalogue's sources in the work directory: name the sources, as "
+    "`pipeline export --format FORMAT --to LOCALES SOURCE...` (the files or folders given to `run`)"
+)
 
 
 def grouping_of(grouping: CatalogSet) -> dict[str, str]:
@@ -170,7 +174,7 @@ class ShippedByDocument:
             return self.last[1]
         one = self.paths.for_domain(domain)
         po = pofile.read_locale(one, self.locale)
-        if not any(entry.msgid and not entry.obsolete for entry in po):
+        if not has_live_entries(po):
             self.retired.add(domain)
             return None
         warned = ExportReport()
@@ -234,18 +238,20 @@ def export_locales(
     a failure writes nothing; documents are rebuilt from `sources` when given, else from the work
     directory's copy, read under its lock. `shown` is told of each locale once its files are written."""
     rebuilds = fmt in ("txt", "md", "html")
-    documents = read_sources(sources) if rebuilds and sources else None
+    sources = DocumentSources(paths, read_sources(sources) if rebuilds and sources else None)
     artefacts = artefact_matcher(tuple(artefact_patterns))
+    found = catalogs_found(paths)
     # only the work directory's copy of the sources needs its lock (and its folder)
-    with workdir_lock(paths.workdir) if rebuilds and documents is None else nullcontext():
+    with workdir_lock(paths.workdir) if rebuilds and sources.named is None else nullcontext():
         reports = {
             locale: prepare_project_export(
                 fmt,
                 locale,
                 paths=paths,
                 out=out,
+                found=found,
                 include_fuzzy=include_fuzzy,
-                documents=documents,
+                sources=sources,
                 artefacts=artefacts,
                 merge=merge,
             )

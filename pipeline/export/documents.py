@@ -260,17 +260,18 @@ def export_documents(
     report.pending += rebuilt
 
 
-def kept_sources(paths: Paths) -> dict[str, dict]:
-    """The copy of the sources the last segment stage kept in the work directory."""
-    ledger = Ledger(paths.workdir)
+NO_SOURCES = (
+    "no sources named and no copy of them in the work directory: name them, as "
+    "`pipeline export --format FORMAT --to LOCALES SOURCE...` (the files or folders given to `run`)"
+)
+
+
+def kept_sources(ledger: Ledger, missing: str = NO_SOURCES) -> dict[str, dict]:
+    """The copy of the sources the last segment stage kept in `ledger`'s work directory (a
+    catalogue's sub-ledger keeps its own); `missing` says what to do when there is none."""
     key = ledger.segments_key()
     if key is None:
-        raise PipelineError(
-            "no sources named and no copy of them in the work directory: name them, as "
-            "`pipeline export --format FORMAT --to LOCALES SOURCE...` (the files or folders "
-            "given to `run`)",
-            path=ledger.file(SEGMENTS),
-        )
+        raise PipelineError(missing, path=ledger.file(SEGMENTS))
     return load_sources(ledger.file(SOURCES), key, ledger.file(SEGMENTS))
 
 
@@ -290,6 +291,17 @@ def export(
     )
     write_export(report)
     return report
+
+
+def export_catalog(
+    fmt: str, po: polib.POFile, locale: str, paths: Paths, out: Path, include_fuzzy: bool, report: ExportReport
+) -> None:
+    """The .mo or JSON of the catalogue `po` (`locale`'s under `paths`), named after its domain."""
+    entries = shipped_entries(po, include_fuzzy, paths.po(locale), report)
+    if fmt == "mo":
+        export_mo(entries, po, locale, paths.domain, out, report)
+    else:
+        export_json(entries, po, locale, paths.domain, out, report, paths.po(locale))
 
 
 def write_export(report: ExportReport) -> None:
@@ -321,19 +333,16 @@ def prepare_export(
         raise PipelineError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
     po = pofile.read_locale(paths, locale)
     report = ExportReport()
-    entries = shipped_entries(po, include_fuzzy, paths.po(locale), report)
-    if fmt == "mo":
-        export_mo(entries, po, locale, paths.domain, out, report)
-    elif fmt == "json":
-        export_json(entries, po, locale, paths.domain, out, report, paths.po(locale))
+    if fmt in ("mo", "json"):
+        export_catalog(fmt, po, locale, paths, out, include_fuzzy, report)
     else:
-        shipped = shipped_translations(entries)
+        shipped = shipped_translations(shipped_entries(po, include_fuzzy, paths.po(locale), report))
         export_documents(
             lambda _name: shipped,
             locale,
             fmt,
             out,
-            documents if documents is not None else kept_sources(paths),
+            documents if documents is not None else kept_sources(Ledger(paths.workdir)),
             report,
             artefacts,
         )
