@@ -230,10 +230,11 @@ def _print_status(args: argparse.Namespace) -> int:
                 "skipped",
                 file=sys.stderr,
             )
+    found_catalogs = catalogs_found(paths)
     if args.worst is not None:
-        return _print_worst(args, locales)
-    if not one_catalog(catalogs_found(paths), paths):  # per-document or per-folder catalogues
-        found_catalogs = catalogs_status(paths, locales)
+        return _print_worst(args, paths, found_catalogs, locales)
+    if not one_catalog(found_catalogs, paths):  # per-document or per-folder catalogues
+        found_catalogs = catalogs_status(paths, locales, found_catalogs)
         if args.json:
             print(json.dumps(catalogs_json(found_catalogs), ensure_ascii=False, indent=1, sort_keys=True))
         else:
@@ -250,14 +251,15 @@ def _print_status(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_worst(args: argparse.Namespace, locales: list[str] | None) -> int:
+def _print_worst(args: argparse.Namespace, paths: Paths, found: dict[str, list[str]], locales: list[str] | None) -> int:
     from pipeline.catalog.review_order import worst
-    from pipeline.catalog.status import catalogs_found, one_catalog
+    from pipeline.catalog.status import one_catalog
     from pipeline.jobs.status import catalogs_review_items, project_review_items
 
-    paths = Paths(args.workdir, args.locales_dir, args.domain)
-    found = catalogs_found(paths)
-    items = project_review_items(paths, locales) if one_catalog(found, paths) else catalogs_review_items(paths, locales)
+    if one_catalog(found, paths):
+        items = project_review_items(paths, locales)
+    else:
+        items = catalogs_review_items(paths, locales, found)
     if not items and not locales and not found:
         raise PipelineError(f"no {args.domain}.po catalogues under {args.locales_dir}: run `pipeline run` first")
     chosen = worst(items, args.worst)

@@ -122,11 +122,18 @@ def one_catalog(found: dict[str, list[str]], paths: Paths) -> bool:
     return set(found) <= {paths.domain}
 
 
-def project_catalogs(paths: Paths, locales: list[str] | None = None) -> Iterator[tuple[str, str, Path, polib.POFile]]:
-    """(domain, locale, path, catalogue) for every catalogue found, one read at a time (an archive's
+def project_catalogs(
+    paths: Paths, locales: list[str] | None = None, found: dict[str, list[str]] | None = None
+) -> Iterator[tuple[str, str, Path, polib.POFile]]:
+    """(domain, locale, path, catalogue) for every catalogue found (`found`: what `catalogs_found`
+    gave for every locale, so the folder is not searched again), one read at a time (an archive's
     catalogues are not all held at once); a locale named in `locales` with no catalogue at all is
     an error before any is read, as in `read_catalogs`."""
-    found = catalogs_found(paths, locales)
+    if found is None:
+        found = catalogs_found(paths, locales)
+    elif locales is not None:
+        found = {domain: [locale for locale in have if locale in locales] for domain, have in found.items()}
+        found = {domain: have for domain, have in found.items() if have}
     for locale in locales or []:
         if not any(locale in have for have in found.values()):
             folder = paths.po(locale).parent
