@@ -17,16 +17,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline import cache as caching
 from pipeline import ledger as entries
 from pipeline.catalog import pofile
 from pipeline.errors import PipelineError
-from pipeline.fsutil import catalog_lock, write_atomic
+from pipeline.fsutil import catalog_lock
 from pipeline.jobs import catalog_stage
 from pipeline.jobs.catalog_index import replayed, settled, still_settled
 from pipeline.jobs.segment_stage import read_payloads, segment_key
 from pipeline.jobs.translate_stage import CHUNK
-from pipeline.layout import SINGLE, assign_domains
+from pipeline.layout import CATALOGUE_FOLDER, SINGLE, assign_domains
 from pipeline.ledger import CatalogSet, SetStamp
 from pipeline.mt.route import check_route
 from pipeline.translate import translate_raw
@@ -176,7 +175,7 @@ def orphans(runner, current, previous: CatalogSet | None) -> list[str]:
     with one catalogue, the last set's alone (other domains in the folder are another project's)."""
     found = set(previous.domains) if previous is not None else set()
     if runner.layout != SINGLE:
-        found.update(runner.paths.found_domains(locales=[]))  # templates alone
+        found.update(runner.paths.found_templates())
     return sorted(found - set(current))
 
 
@@ -184,9 +183,10 @@ def retire_orphans(runner, current, previous: CatalogSet | None) -> list[Path]:
     """Retire each orphaned catalogue (see `orphans`), after every current catalogue was merged
     (so their merges could still read its reviewed text); returns the files written or removed."""
     changed: list[Path] = []
+    locales = runner.paths.found_locales_any_domain()
     for domain in orphans(runner, current, previous):
         paths = runner.paths.for_domain(domain)
-        for locale in paths.found_locales_any_domain():
+        for locale in locales:
             changed += retire_catalog(runner, paths, locale)
         if paths.pot().is_file():
             paths.pot().unlink()
@@ -213,18 +213,14 @@ def retire_catalog(runner, paths, locale: str) -> list[Path]:
             merged = catalog_stage.merge(
                 locale, file.parsed(), file.text, [], {}, runner.options, None, None, str(po), mo.name
             )
-            digest = file.digest
             if merged.rendered.text is not None:
-                data = merged.rendered.text.encode("utf-8")
-                write_atomic(po, data)
                 changed.append(po)
-                digest = caching.bytes_digest(data)
+            digest = runner.write_file(file, merged.rendered.text)
             runner.wrote_catalog(locale, paths.domain, digest, merged.po)  # the next run parses it no more
-            runner.catalogs.done(po)
     if mo.is_file():
         mo.unlink()
         changed.append(mo)
-    remove_empty_folders(po.parent, paths.for_domain("_").po(locale).parent)
+    remove_empty_folders(po.parent, Path(paths.locales_dir) / locale / CATALOGUE_FOLDER)
     return changed
 
 
