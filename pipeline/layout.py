@@ -191,12 +191,29 @@ class Paths:
     def found_domains(self, locales: list[str] | None = None) -> list[str]:
         """Every DOMAIN with a template or a catalogue of one of `locales` (all locale folders when
         None) under the catalogue folder, nested ones (`politics/budget`) included, sorted."""
-        root = Path(self.locales_dir)
-        found = {p.relative_to(root).with_suffix("").as_posix() for p in root.rglob("*.pot") if p.is_file()}
+        found = set(self.found_templates())
         for locale in locales if locales is not None else self.found_locales_any_domain():
-            folder = root / locale / CATALOGUE_FOLDER
-            found.update(p.relative_to(folder).with_suffix("").as_posix() for p in folder.rglob("*.po") if p.is_file())
-        return sorted(d for d in found if _is_domain(d))
+            found.update(self.found_catalogs(locale))
+        return sorted(found)
+
+    def found_templates(self) -> list[str]:
+        """Every DOMAIN with a template under the catalogue folder, sorted."""
+        root = Path(self.locales_dir)
+        return sorted(
+            d
+            for d in (p.relative_to(root).with_suffix("").as_posix() for p in root.rglob("*.pot") if p.is_file())
+            if _is_domain(d)
+        )
+
+    def found_catalogs(self, locale: str) -> list[str]:
+        """Every DOMAIN with a catalogue of `locale`, nested ones included, sorted: only the locale's
+        own folder is searched."""
+        folder = Path(self.locales_dir) / locale / CATALOGUE_FOLDER
+        return sorted(
+            d
+            for d in (p.relative_to(folder).with_suffix("").as_posix() for p in folder.rglob("*.po") if p.is_file())
+            if _is_domain(d)
+        )
 
     def found_locales_any_domain(self) -> list[str]:
         """Every locale folder holding an LC_MESSAGES folder, whatever catalogues it holds, sorted."""
@@ -241,7 +258,7 @@ def domain_of(document: str, layout: str, default: str = DEFAULT_DOMAIN) -> str:
     if layout == SINGLE:
         return default
     path = PurePosixPath(document.lstrip("/"))
-    without_suffix = path.with_suffix("").as_posix() if path.suffix else path.as_posix()
+    without_suffix = path.with_suffix("").as_posix()
     return without_suffix if layout == PER_DOCUMENT else without_suffix.split("/", 1)[0]
 
 
@@ -253,7 +270,6 @@ def assign_domains(
     that is no usable catalogue name, and two sources whose catalogues would be one file per
     document (`a.md` and `a.html`), or differ only in case (one file on macOS and Windows)."""
     by_domain: dict[str, list[str]] = {}
-    first_file: dict[str, Path] = {}
     by_folded: dict[str, tuple[str, Path]] = {}
     for file, name in documents:
         domain = domain_of(name, layout, default)
@@ -264,19 +280,16 @@ def assign_domains(
                 path=file,
             )
         folded = unicodedata.normalize("NFC", domain).casefold()
-        if layout == PER_DOCUMENT and domain in first_file:
-            raise PipelineError(
-                f"{first_file[domain]} and {file} would share the catalogue {domain}.po (--catalogs {layout}): "
-                "rename one of them"
-            )
-        if folded in by_folded and by_folded[folded][0] != domain:
-            other_domain, other = by_folded[folded]
+        other_domain, other = by_folded.setdefault(folded, (domain, file))
+        if other_domain != domain:
             raise PipelineError(
                 f"{other} and {file} would write catalogues {other_domain}.po and {domain}.po, which differ only "
                 "in case and are one file on macOS and Windows: rename one of them"
             )
-        first_file.setdefault(domain, file)
-        by_folded.setdefault(folded, (domain, file))
+        if layout == PER_DOCUMENT and other != file:
+            raise PipelineError(
+                f"{other} and {file} would share the catalogue {domain}.po (--catalogs {layout}): rename one of them"
+            )
         by_domain.setdefault(domain, []).append(name)
     return dict(sorted(by_domain.items()))
 

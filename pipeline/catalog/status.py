@@ -108,12 +108,11 @@ def catalogs_found(paths: Paths, locales: list[str] | None = None) -> dict[str, 
     """domain → the locales (of `locales`, or every locale folder) holding its catalogue, for every
     catalogue on disk, nested ones included (per-document and per-folder layouts), domains sorted."""
     chosen = locales if locales is not None else paths.found_locales_any_domain()
-    found = {}
-    for domain in paths.found_domains(chosen):
-        have = [locale for locale in chosen if paths.for_domain(domain).po(locale).is_file()]
-        if have:
-            found[domain] = have
-    return found
+    found: dict[str, list[str]] = {}
+    for locale in chosen:
+        for domain in paths.found_catalogs(locale):
+            found.setdefault(domain, []).append(locale)
+    return dict(sorted(found.items()))
 
 
 def one_catalog(found: dict[str, list[str]], paths: Paths) -> bool:
