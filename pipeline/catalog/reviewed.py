@@ -34,6 +34,11 @@ class ReadCatalog:
     copies: frozenset[str] = frozenset()  # sources whose text the memory filled (see `merge.reused_sources`)
     state: tuple[int, int, int] | None = None  # the file's size, mtime and inode when read, if old enough
 
+    @property
+    def persons(self) -> set[str]:
+        """The sources the catalogue holds as a person's text (approved or a fuzzy draft)."""
+        return set(self.texts) | set(self.drafts)
+
 
 def refreshed(
     held: Mapping[str, ReadCatalog], digests: Mapping[str, str], read: Callable[[str, str], ReadCatalog]

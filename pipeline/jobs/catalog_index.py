@@ -92,8 +92,14 @@ def unchanged(path: str, digest: str | None, states: dict, role: str, now: int) 
         return True
     if digest is None or caching.file_digest(path) != digest:
         return False
-    states[role] = seen if st.st_mtime_ns < now - RACY_NS else None
+    states[role] = seen if settled_for(st, now) else None
     return True
+
+
+def settled_for(st: os.stat_result, now: int) -> bool:
+    """Whether a file's state may stand for its bytes: it was written long enough before `now`
+    that an edit within the clock's granularity would show in its modification time."""
+    return st.st_mtime_ns < now - RACY_NS
 
 
 def file_state(path: Path, now: int) -> list | None:
@@ -102,7 +108,7 @@ def file_state(path: Path, now: int) -> list | None:
         st = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
         return None
-    return [st.st_size, st.st_mtime_ns, st.st_ino] if st.st_mtime_ns < now - RACY_NS else None
+    return [st.st_size, st.st_mtime_ns, st.st_ino] if settled_for(st, now) else None
 
 
 def replayed(stamp: SetStamp, locales: list[str], routes: dict, payloads) -> RunReport:

@@ -16,7 +16,7 @@ from pipeline.jobs.catalog_files import CatalogFile
 from pipeline.jobs.catalog_stage import CATALOG_VERSION
 from pipeline.jobs.localise_stage import Localised, localise_key, localise_settings
 from pipeline.jobs.plan_stage import plan_key
-from pipeline.jobs.reviewed_stage import catalogue_name, persons_of
+from pipeline.jobs.reviewed_stage import catalogue_name
 from pipeline.jobs.segment_stage import Segmented
 from pipeline.jobs.translate_stage import translate_key, translate_settings
 from pipeline.ledger import CatalogStamp, CheckedPairs, TemplateStamp, Written
@@ -126,7 +126,7 @@ class CatalogWrites:
         )
         changed = [po_path] if merged.rendered.text is not None else []
         po_digest = self.write_file(file, merged.rendered.text)  # the merge took its entries: the file is let go
-        self.wrote_catalog(locale, self.paths.domain, po_digest, merged.po)
+        record = self.wrote_catalog(locale, self.paths.domain, po_digest, merged.po)
         mo_digest = caching.file_digest(mo_path)
         if mo_digest != caching.bytes_digest(merged.mo):
             write_atomic(mo_path, merged.mo)
@@ -144,7 +144,7 @@ class CatalogWrites:
         following = None
         if follow and set(replanned.plan.todo) <= set(localised.translations):
             next_key = localise_key(self.config, locale, translate_key(self.config, locale, replanned))
-            following = self.catalog_key(locale, segmented, next_key, persons_of(merged.po))
+            following = self.catalog_key(locale, segmented, next_key, record.persons if record is not None else set())
         status = merged.status
         new_stamp = CatalogStamp(
             self.catalog_key(locale, segmented, localised.key),

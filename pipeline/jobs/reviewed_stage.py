@@ -17,7 +17,7 @@ from pipeline.catalog.entry import edited_texts, reviewed_texts
 from pipeline.catalog.merge import reused_sources
 from pipeline.catalog.reviewed import LocaleMemory, ReadCatalog, refreshed
 from pipeline.jobs.catalog_files import CatalogFiles
-from pipeline.jobs.catalog_index import RACY_NS
+from pipeline.jobs.catalog_index import settled_for
 from pipeline.layout import Paths
 from pipeline.ledger import Ledger
 
@@ -41,7 +41,7 @@ def read_catalogs(
     `catalogs`: the run's catalogue files, so a catalogue read here is not read or parsed again
     when the run merges it."""
     catalogs = catalogs if catalogs is not None else CatalogFiles()
-    files = {catalogue_name(d): paths.for_domain(d).po(locale) for d in paths.found_domains([locale])}
+    files = {catalogue_name(d): paths.for_domain(d).po(locale) for d in paths.found_catalogs(locale)}
     held = ledger.reviewed(locale) if held is None else held
     now = time.time_ns()
     digests, stale, states = {}, {}, {}
@@ -59,13 +59,15 @@ def read_catalogs(
         if file.data is None:
             continue
         digests[name] = file.digest
-        states[name] = seen if st.st_mtime_ns < now - RACY_NS else None
+        states[name] = seen if settled_for(st, now) else None
         if last is None or last.file != digests[name]:
             stale[name] = file  # the bytes the digest is of: parsed below
 
     def read(name: str, digest: str) -> ReadCatalog:
         parsed = stale.pop(name).parsed()  # a broken catalogue stops the run here
-        return catalogue_record(digest, ledger.migrated(locale, parsed.po if parsed is not None else None))
+        record = catalogue_record(digest, ledger.migrated(locale, parsed.po if parsed is not None else None))
+        catalogs.keep_within_budget()  # a fresh clone's catalogues are not all held parsed until merged
+        return record
 
     found = refreshed(held, digests, read)[0]
     return {name: replace(c, state=states[name]) if name in states else c for name, c in found.items()}
@@ -107,9 +109,9 @@ class RunMemories:
         self.memory(locale)
         return locale in self.moved
 
-    def wrote(self, locale: str, domain: str, digest: str | None, po) -> None:
+    def wrote(self, locale: str, domain: str, digest: str | None, po) -> ReadCatalog | None:
         """`domain`'s catalogue of `locale` as the run wrote it (the memory of this run stays as
-        it was built: what the run found)."""
+        it was built: what the run found); returns what the record now holds of it."""
         self.memory(locale)
         name = catalogue_name(domain)
         now = catalogue_record(digest, po) if digest is not None else None
@@ -119,6 +121,7 @@ class RunMemories:
             else:
                 self.catalogs[locale][name] = now
             self.changed.add(locale)
+        return now
 
     def save(self) -> None:
         for locale in sorted(self.changed):
@@ -129,9 +132,3 @@ class RunMemories:
 def approvals(catalogs: dict[str, ReadCatalog]) -> dict[str, tuple]:
     """What a memory's answers depend on: each catalogue's approved entries and which are copies."""
     return {name: (held.texts, held.copies) for name, held in catalogs.items() if held.texts}
-
-
-def persons_of(po) -> set[str]:
-    """The sources a catalogue holds as a person's text (approved or a fuzzy draft), as the
-    memory will read them from it (see `LocaleMemory.key_for`)."""
-    return set(reviewed_texts(po)) | set(edited_texts(po))

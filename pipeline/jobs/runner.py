@@ -17,7 +17,7 @@ import polib
 from pipeline import ledger as entries
 from pipeline.catalog import pofile
 from pipeline.catalog.entry import reviewed_texts
-from pipeline.catalog.reviewed import CatalogMemory, LocaleMemory
+from pipeline.catalog.reviewed import CatalogMemory, LocaleMemory, ReadCatalog
 from pipeline.config import Config, Route
 from pipeline.errors import PipelineError
 from pipeline.fsutil import catalog_lock, workdir_lock
@@ -135,9 +135,12 @@ class Runner(CatalogWrites):
     def reviews_moved(self, locale: str) -> bool:
         return self._reviewed.reviews_moved(locale)
 
-    def wrote_catalog(self, locale: str, domain: str, digest: str | None, po: polib.POFile | None) -> None:
-        """A catalogue the run wrote (None: removed), for the reviewed memory's record."""
-        self._reviewed.wrote(locale, domain, digest, po)
+    def wrote_catalog(
+        self, locale: str, domain: str, digest: str | None, po: polib.POFile | None
+    ) -> ReadCatalog | None:
+        """A catalogue the run wrote (None: removed), for the reviewed memory's record; what the
+        record holds of it."""
+        return self._reviewed.wrote(locale, domain, digest, po)
 
     def made_for(self, route: Route) -> set[str]:
         """The model inputs translated in this run for `route`'s model and target (en and en_IN share them)."""
