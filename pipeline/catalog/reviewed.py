@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from pipeline import cache as caching
 from pipeline.catalog.similarity import Matcher
@@ -70,21 +71,27 @@ class LocaleMemory:
         """`copies`: per catalogue, the sources whose approved text is a copy the memory filled;
         a review itself comes before every copy of one, so where a copy came from stays the answer
         after other catalogues took copies too."""
-        copies = copies or {}
-        self.holders: dict[str, list[tuple[str, str]]] = {}  # source → [(catalogue, text)], reviews first
-        ranked: dict[str, list[tuple[bool, str, str]]] = {}
-        for name in sorted(catalogues):
-            copied = copies.get(name, ())
-            for source, text in catalogues[name].items():
-                ranked.setdefault(source, []).append((source in copied, name, text))
-        for source, found in ranked.items():
-            self.holders[source] = [(name, text) for _, name, text in sorted(found, key=lambda f: f[:2])]
+        self.catalogues, self.copies = catalogues, copies or {}
         self._persons = {name: set(catalogues[name]) | set((drafts or {}).get(name, ())) for name in catalogues}
         self.drafts: dict[str, list[tuple[str, Draft]]] = {}
         for name in sorted(drafts or {}):
             for source, draft in drafts[name].items():
                 self.drafts.setdefault(source, []).append((name, tuple(draft)))
         self._matcher: Matcher | None = None
+
+    @cached_property
+    def holders(self) -> dict[str, list[tuple[str, str]]]:
+        """source → [(catalogue, text)], reviews before copies, then by catalogue name; built when
+        first asked for (a run whose catalogues are all current never needs it)."""
+        ranked: dict[str, list[tuple[bool, str, str]]] = {}
+        for name in sorted(self.catalogues):
+            copied = self.copies.get(name, ())
+            for source, text in self.catalogues[name].items():
+                ranked.setdefault(source, []).append((source in copied, name, text))
+        return {
+            source: [(name, text) for _, name, text in sorted(found, key=lambda f: f[:2])]
+            for source, found in ranked.items()
+        }
 
     @classmethod
     def of(cls, read: Mapping[str, ReadCatalog]) -> LocaleMemory:
@@ -122,10 +129,12 @@ class LocaleMemory:
         stamp, so a review elsewhere that changes what a machine entry of `own` would get merges
         it again, and nothing else does. (A source new to `own` changes `own`'s sources, so it is
         merged anyway.)"""
+        if not any(texts for name, texts in self.catalogues.items() if name != own):
+            return caching.key([])  # nothing approved elsewhere: `sources` need not be looked at
         if persons is None:
             persons = self.persons_in(own)
         found = []
-        for source in sources:
+        for source in dict.fromkeys(sources):
             if source not in persons:
                 other = self.elsewhere(source, own)
                 if other is not None:

@@ -177,7 +177,7 @@ class CatalogWrites:
         """What a catalogue is merged from, with what other catalogues approved for the sentences
         it holds as the pipeline's (`persons`: the sources it holds as a person's text; None: as
         the run found it), so a review elsewhere merges it again (see `reviewed_stage`)."""
-        sources = dict.fromkeys(s["text"] for s in segmented.stored)  # the msgids, without building messages
+        sources = (s["text"] for s in segmented.stored)  # the msgids, without building messages
         elsewhere = self.locale_memory(locale).key_for(catalogue_name(self.paths.domain), sources, persons)
         return caching.key(
             segmented.key,
