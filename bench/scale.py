@@ -189,7 +189,6 @@ def review_one(path: Path, locale: str, refs: list[str], share: float, rng: rand
 # The runner's methods that run a stage with its caching (instrumented here only; see jobs.runner).
 STAGES = {  # methods of earlier versions too: a name the runner lacks is simply not timed
     "segment": "segment",
-    "segment_files": "segment",  # one catalogue's sources (each catalogue of a set, or the single one)
     "segment_payloads": "segment",
     "_plan": "plan",
     "plan_catalog": "plan",
@@ -425,7 +424,7 @@ def fuzzy(size: int, data: Path) -> dict:
 # --- report ----------------------------------------------------------------------------------
 
 
-def growth(results: list[dict]) -> dict[str, float]:
+def growth(results: list[dict], steps: tuple[str, ...] = STEPS) -> dict[str, float]:
     """Exponent k in time ~ N^k between the two largest sizes, per step."""
     if len(results) < 2:
         return {}
@@ -433,8 +432,13 @@ def growth(results: list[dict]) -> dict[str, float]:
     span = math.log(b["sentences"] / a["sentences"])
     return {
         step: round(math.log(max(b["steps"][step]["seconds"], 0.01) / max(a["steps"][step]["seconds"], 0.01)) / span, 2)
-        for step in STEPS
+        for step in steps
     }
+
+
+def stages_text(step: dict) -> str:
+    """A step's seconds per stage, as one table cell."""
+    return ", ".join(f"{k} {v}" for k, v in step["stages"].items())
 
 
 def print_table(report: dict) -> None:
@@ -445,8 +449,7 @@ def print_table(report: dict) -> None:
         for r in report["sizes"]:
             for step in STEPS:
                 s = r["steps"][step]
-                stages = ", ".join(f"{k} {v}" for k, v in s["stages"].items())
-                print(f"| {r['sentences']:,} | {step} | {s['seconds']} | {stages} | {s['peak_rss_mb']} |")
+                print(f"| {r['sentences']:,} | {step} | {s['seconds']} | {stages_text(s)} | {s['peak_rss_mb']} |")
         print("growth exponent between the two largest sizes:", report["growth"])
         largest = report["sizes"][-1]
         print(f"largest catalogues ({largest['sentences']:,} sentences, {', '.join(LOCALES)}):", largest["catalogues"])

@@ -20,7 +20,6 @@ of a 1,000,000-sentence archive is projected from the daily step's exponent.
 from __future__ import annotations
 
 import json
-import math
 import os
 import random
 import shutil
@@ -30,7 +29,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.scale import ROOT, SentenceMaker, edit_one_word, fill_memory, models_file, read_flores, review
+from bench.scale import (
+    ROOT,
+    SentenceMaker,
+    edit_one_word,
+    fill_memory,
+    growth,
+    models_file,
+    read_flores,
+    review,
+    stages_text,
+)
 
 SENTENCES_PER_DOC = (25, 35)
 DOCS_PER_SECTION = 100
@@ -137,21 +146,10 @@ def one_archive(n: int, folder: Path, data: Path, catalogs: str, touched: int) -
     result["steps"]["daily"] = run_step(folder, catalogs)
     result["steps"]["after-daily"] = run_step(folder, catalogs)
     result["changed_documents"] = len(changed)
-    result["po_files"] = sum(1 for _ in (folder / "locales").rglob("*.po"))
-    result["locales_mb"] = round(sum(p.stat().st_size for p in (folder / "locales").rglob("*.po")) / 1e6, 1)
+    catalogues = list((folder / "locales").rglob("*.po"))
+    result["po_files"] = len(catalogues)
+    result["locales_mb"] = round(sum(p.stat().st_size for p in catalogues) / 1e6, 1)
     return result
-
-
-def growth(results: list[dict]) -> dict[str, float]:
-    """Exponent k in time ~ N^k between the two largest sizes, per step."""
-    if len(results) < 2:
-        return {}
-    a, b = results[-2], results[-1]
-    span = math.log(b["sentences"] / a["sentences"])
-    return {
-        step: round(math.log(max(b["steps"][step]["seconds"], 0.01) / max(a["steps"][step]["seconds"], 0.01)) / span, 2)
-        for step in STEPS
-    }
 
 
 def targets(results: list[dict], exponents: dict[str, float]) -> dict[str, dict]:
@@ -187,7 +185,7 @@ def run_archives(sizes: list[int], base: Path, data: Path, catalogs: str, touche
         folder.mkdir(parents=True)
         results.append(one_archive(n, folder, data, catalogs, min(touched, max(1, n // sum(SENTENCES_PER_DOC)))))
         print(f"archive of {n} sentences done", file=sys.stderr, flush=True)
-    exponents = growth(results)
+    exponents = growth(results, STEPS)
     return {"sizes": results, "growth": exponents, "targets": targets(results, exponents)}
 
 
@@ -202,10 +200,9 @@ def print_archive(report: dict) -> None:
     for r in report["sizes"]:
         for step in STEPS:
             s = r["steps"][step]
-            stages = ", ".join(f"{k} {v}" for k, v in s["stages"].items())
             print(
                 f"| {r['sentences']:,} | {r['documents']:,} | {step} | {s['seconds']} | {s['in_command_s']} "
-                f"| {stages} | {s['peak_rss_mb']} |"
+                f"| {stages_text(s)} | {s['peak_rss_mb']} |"
             )
     print(
         "daily update: "
